@@ -1,0 +1,365 @@
+//! The capture format: one JSON object per line, one line per request `hooky listen` received.
+//!
+//! `listen` writes it; `replay`, `poll`'s demo feed and the web view read it. This module is the
+//! format only (records, encoding, line parsing and a tolerant reader over any `BufRead`); opening
+//! and appending to files is the business of the commands. The README documents the fields.
+
+use std::io::BufRead;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::signature::{Header, Verdict};
+
+/// Where `listen` captures and `replay` reads unless told otherwise.
+pub const DEFAULT_CAPTURE_PATH: &str = ".hooky/captures.jsonl";
+
+/// One captured request and how hooky answered it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaptureRecord {
+    /// 1-based, continuing across sessions that append to the same file.
+    pub seq: u64,
+    /// A unique id for this capture (not the event's id).
+    pub id: String,
+    /// RFC 3339 time the request was received.
+    pub received_at: String,
+    pub remote_addr: String,
+    pub method: String,
+    pub path: String,
+    /// The raw query string, without `?`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Headers in arrival order, duplicates kept, as `[name, value]` pairs.
+    pub headers: Vec<Header>,
+    /// The body, byte-exact in the given encoding; `None` when it was not kept (see `body_omitted`).
+    pub body: Option<String>,
+    pub body_encoding: BodyEncoding,
+    pub body_size: u64,
+    /// SHA-256 (hex) of the raw body bytes.
+    pub body_sha256: String,
+    /// Why the body is missing, when it is (e.g. `"too large"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_omitted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    pub verdict: VerdictRecord,
+    /// The HTTP status hooky answered with.
+    pub status: u16,
+    /// Sequence number of the first request with the same event id, when this one repeats it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<u64>,
+    /// What the app behind `--forward-to` answered, when forwarding was on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward: Option<ForwardRecord>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyEncoding {
+    /// The body is valid UTF-8 and stored as text.
+    Utf8,
+    /// The body is stored as standard base64.
+    Base64,
+}
+
+/// The verification verdict as captured: `verdict` is `valid`, `invalid` or `unsigned`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerdictRecord {
+    pub verdict: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_index: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl From<&Verdict> for VerdictRecord {
+    fn from(verdict: &Verdict) -> Self {
+        match verdict {
+            Verdict::Valid {
+                scheme,
+                secret_index,
+            } => VerdictRecord {
+                verdict: "valid".into(),
+                scheme: Some(scheme.name().into()),
+                secret_index: Some(*secret_index),
+                ..Default::default()
+            },
+            Verdict::Unsigned => VerdictRecord {
+                verdict: "unsigned".into(),
+                ..Default::default()
+            },
+            Verdict::Invalid { scheme, failure } => VerdictRecord {
+                verdict: "invalid".into(),
+                scheme: Some(scheme.name().into()),
+                code: Some(failure.code().into()),
+                reason: Some(failure.to_string()),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardRecord {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    pub latency_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Encodes a body for the record: text when it is UTF-8, base64 otherwise.
+pub fn encode_body(bytes: &[u8]) -> (String, BodyEncoding) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), BodyEncoding::Utf8),
+        Err(_) => (BASE64.encode(bytes), BodyEncoding::Base64),
+    }
+}
+
+/// Why a record's body cannot be used as captured.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    #[error("capture #{seq} has no body ({reason})")]
+    Omitted { seq: u64, reason: String },
+    #[error("capture #{seq}: the body is not valid base64")]
+    BadBase64 { seq: u64 },
+    #[error(
+        "capture #{seq}: the body's SHA-256 does not match the one captured; the file was edited or damaged"
+    )]
+    DigestMismatch { seq: u64 },
+}
+
+impl CaptureRecord {
+    /// Fills the body fields from raw bytes.
+    pub fn set_body(&mut self, bytes: &[u8]) {
+        let (text, encoding) = encode_body(bytes);
+        self.body = Some(text);
+        self.body_encoding = encoding;
+        self.body_size = bytes.len() as u64;
+        self.body_sha256 = sha256_hex(bytes);
+        self.body_omitted = None;
+    }
+
+    /// The raw body bytes, checked against the captured SHA-256.
+    pub fn body_bytes(&self) -> Result<Vec<u8>, BodyError> {
+        let seq = self.seq;
+        let Some(text) = &self.body else {
+            return Err(BodyError::Omitted {
+                seq,
+                reason: self
+                    .body_omitted
+                    .clone()
+                    .unwrap_or_else(|| "not kept".into()),
+            });
+        };
+        let bytes = match self.body_encoding {
+            BodyEncoding::Utf8 => text.as_bytes().to_vec(),
+            BodyEncoding::Base64 => BASE64
+                .decode(text)
+                .map_err(|_| BodyError::BadBase64 { seq })?,
+        };
+        if sha256_hex(&bytes) != self.body_sha256 {
+            return Err(BodyError::DigestMismatch { seq });
+        }
+        Ok(bytes)
+    }
+
+    /// The record as one line of the capture file, newline included.
+    pub fn to_line(&self) -> String {
+        let mut line = serde_json::to_string(self).expect("a capture record always serialises");
+        line.push('\n');
+        line
+    }
+
+    /// The path with its query string, as the request line had it.
+    pub fn path_and_query(&self) -> String {
+        match &self.query {
+            Some(q) => format!("{}?{q}", self.path),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// Parses one line of a capture file.
+pub fn parse_line(line: &str) -> Result<CaptureRecord, String> {
+    serde_json::from_str(line).map_err(|e| e.to_string())
+}
+
+/// A line the reader could not use, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedLine {
+    /// 1-based line number.
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Everything readable in a capture file, plus what was skipped.
+#[derive(Debug, Default)]
+pub struct CaptureFile {
+    pub records: Vec<CaptureRecord>,
+    pub skipped: Vec<SkippedLine>,
+}
+
+/// Reads a capture file leniently: blank lines are ignored, truncated or malformed lines are skipped
+/// and reported with their line number, and the rest is kept.
+pub fn read_captures(mut reader: impl BufRead) -> std::io::Result<CaptureFile> {
+    let mut file = CaptureFile::default();
+    let mut buffer = Vec::new();
+    let mut line_no = 0;
+    loop {
+        buffer.clear();
+        if reader.read_until(b'\n', &mut buffer)? == 0 {
+            break;
+        }
+        line_no += 1;
+        let Ok(text) = std::str::from_utf8(&buffer) else {
+            file.skipped.push(SkippedLine {
+                line: line_no,
+                reason: "not UTF-8".into(),
+            });
+            continue;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        match parse_line(text) {
+            Ok(record) => file.records.push(record),
+            Err(reason) => file.skipped.push(SkippedLine {
+                line: line_no,
+                reason: if buffer.ends_with(b"\n") {
+                    reason
+                } else {
+                    format!("truncated last line ({reason})")
+                },
+            }),
+        }
+    }
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn sample(seq: u64, body: &[u8]) -> CaptureRecord {
+        let mut record = CaptureRecord {
+            seq,
+            id: format!("req_{seq}"),
+            received_at: "2024-01-01T00:00:00.000Z".into(),
+            remote_addr: "127.0.0.1:5000".into(),
+            method: "POST".into(),
+            path: "/hooks".into(),
+            query: Some("a=1&a=2".into()),
+            headers: vec![
+                ("content-type".into(), "application/json".into()),
+                ("x-dup".into(), "1".into()),
+                ("x-dup".into(), "2".into()),
+            ],
+            body: None,
+            body_encoding: BodyEncoding::Utf8,
+            body_size: 0,
+            body_sha256: String::new(),
+            body_omitted: None,
+            event_type: Some("order.completed".into()),
+            event_id: Some("evt_1".into()),
+            verdict: VerdictRecord {
+                verdict: "unsigned".into(),
+                ..Default::default()
+            },
+            status: 200,
+            duplicate_of: None,
+            forward: None,
+        };
+        record.set_body(body);
+        record
+    }
+
+    #[test]
+    fn text_and_binary_bodies_round_trip_byte_exact() {
+        for body in [
+            &b"{\"a\":1}"[..],
+            &[0u8, 159, 146, 150, 255, b'\n'][..],
+            b"",
+        ] {
+            let record = sample(1, body);
+            let parsed = parse_line(record.to_line().trim_end()).unwrap();
+            assert_eq!(parsed, record);
+            assert_eq!(parsed.body_bytes().unwrap(), body);
+        }
+        assert_eq!(sample(1, &[0xff]).body_encoding, BodyEncoding::Base64);
+        assert_eq!(sample(1, b"ok").body_encoding, BodyEncoding::Utf8);
+    }
+
+    #[test]
+    fn repeated_headers_keep_their_order() {
+        let line = sample(1, b"").to_line();
+        assert!(line.contains(r#"["x-dup","1"],["x-dup","2"]"#), "{line}");
+    }
+
+    #[test]
+    fn edited_bodies_are_caught_by_the_digest() {
+        let mut record = sample(3, b"original");
+        record.body = Some("edited".into());
+        assert_eq!(
+            record.body_bytes(),
+            Err(BodyError::DigestMismatch { seq: 3 })
+        );
+        record.body = None;
+        record.body_omitted = Some("too large".into());
+        assert!(
+            record
+                .body_bytes()
+                .unwrap_err()
+                .to_string()
+                .contains("too large")
+        );
+    }
+
+    #[test]
+    fn reader_skips_bad_lines_with_their_numbers() {
+        let good1 = sample(1, b"a").to_line();
+        let good2 = sample(2, b"b").to_line();
+        let truncated = &sample(3, b"c").to_line()[..40];
+        let text = format!("{good1}\nnot json\n{{\"seq\":\"wrong type\"}}\n{good2}{truncated}");
+        let mut bytes = text.into_bytes();
+        bytes.splice(0..0, b"\xff\xfe\n".iter().copied());
+        let file = read_captures(bytes.as_slice()).unwrap();
+        assert_eq!(
+            file.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        let lines: Vec<usize> = file.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(lines, vec![1, 4, 5, 7]);
+        assert!(file.skipped[3].reason.starts_with("truncated last line"));
+    }
+
+    #[test]
+    fn verdicts_convert() {
+        use crate::signature::{Failure, Scheme};
+        let record = VerdictRecord::from(&Verdict::Invalid {
+            scheme: Scheme::Stripe,
+            failure: Failure::TimestampTooOld {
+                by_secs: 5,
+                tolerance_secs: 300,
+            },
+        });
+        assert_eq!(record.verdict, "invalid");
+        assert_eq!(record.code.as_deref(), Some("timestamp_too_old"));
+        assert_eq!(record.scheme.as_deref(), Some("stripe"));
+    }
+}

@@ -1,0 +1,5 @@
+use clap::Args;
+
+/// `hooky listen`: arguments.
+#[derive(Debug, Args)]
+pub struct ListenArgs {}

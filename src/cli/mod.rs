@@ -1,0 +1,86 @@
+//! The command line, as clap definitions only: global flags, the subcommands, and one file per
+//! subcommand's arguments. No behaviour lives here; `commands/` does the work.
+//!
+//! House rules: doc comments are the help text (first line short, details after a blank line);
+//! every choice is a `ValueEnum`; every secret has `env = "HOOKY_SECRET"` with its value hidden.
+
+mod common;
+pub mod completions;
+mod listen;
+mod poll;
+mod replay;
+mod send;
+mod sign;
+mod verify;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use common::{SchemeSelection, SecretArgs, parse_header};
+pub use completions::CompletionsArgs;
+pub use listen::ListenArgs;
+pub use poll::PollArgs;
+pub use replay::ReplayArgs;
+pub use send::SendArgs;
+pub use sign::SignArgs;
+pub use verify::VerifyArgs;
+
+/// Test webhooks from the command line: receive, send, poll and replay, with real provider signatures.
+#[derive(Debug, Parser)]
+#[command(
+    name = "hooky",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// When to use colors: auto means only on a terminal and only if NO_COLOR is unset
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Machine output: one JSON object per line on stdout, each with a "type" field
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print only results and errors, no progress or notes
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print more detail (all headers, timings); repeat for more
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Receive webhooks: print each request, verify its signature, answer, and capture it to disk
+    Listen(ListenArgs),
+    /// Send a signed fixture event to a URL, with retries; one event or a load of them
+    Send(SendArgs),
+    /// Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed
+    Poll(PollArgs),
+    /// Resend captured requests, byte for byte or re-signed
+    Replay(ReplayArgs),
+    /// Print the signature headers for a body (for scripts and CI)
+    Sign(SignArgs),
+    /// Verify a request's signature headers against a body; exit 0 only when valid
+    Verify(VerifyArgs),
+    /// Print a shell completion script or the man page
+    Completions(CompletionsArgs),
+}

@@ -1,0 +1,5 @@
+use clap::Args;
+
+/// `hooky poll`: arguments.
+#[derive(Debug, Args)]
+pub struct PollArgs {}

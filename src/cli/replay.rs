@@ -1,0 +1,5 @@
+use clap::Args;
+
+/// `hooky replay`: arguments.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {}

@@ -1,0 +1,5 @@
+use clap::Args;
+
+/// `hooky send`: arguments.
+#[derive(Debug, Args)]
+pub struct SendArgs {}

@@ -1,0 +1,41 @@
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{SchemeSelection, SecretArgs};
+use crate::signature::DEFAULT_HEX_HEADER;
+
+/// `hooky verify`: check a request's signature headers against its body.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 valid, 3 invalid or unsigned, 2 bad usage.\n\nExample:\n  hooky verify --scheme auto --secret whsec_x -H 'Stripe-Signature: t=…,v1=…' body.json"
+)]
+pub struct VerifyArgs {
+    /// Signature scheme, or auto to recognise it from the headers
+    #[arg(long, value_parser = SchemeSelection::parser(), default_value = "auto")]
+    pub scheme: SchemeSelection,
+
+    #[command(flatten)]
+    pub secrets: SecretArgs,
+
+    /// Request header as 'Name: value' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = super::parse_header)]
+    pub headers: Vec<(String, String)>,
+
+    /// How far a signed timestamp may be from now
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::units::parse_duration)]
+    pub tolerance: Duration,
+
+    /// Verify as if it were this time (unix seconds or RFC 3339); default now
+    #[arg(long, value_name = "TIME", value_parser = crate::units::parse_time)]
+    pub now: Option<i64>,
+
+    /// Header name for the hex scheme
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_HEX_HEADER)]
+    pub signature_header: String,
+
+    /// The request body: a file, or - (the default) for stdin
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}

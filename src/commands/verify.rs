@@ -1,0 +1,45 @@
+//! `hooky verify`: check a request's signature headers against its body, exit 0 only when valid.
+
+use crate::cli::{SchemeSelection, VerifyArgs};
+use crate::exit::{self, CliError};
+use crate::output::{Output, sanitize_line};
+use crate::secret::as_keys;
+use crate::signature::{self, Keys, Verdict};
+
+pub fn run(args: VerifyArgs, out: &Output) -> anyhow::Result<u8> {
+    let secrets = args.secrets.load()?;
+    if secrets.is_empty() && args.scheme != SchemeSelection::Fixed(signature::Scheme::None) {
+        return Err(CliError::usage("no secret to verify with")
+            .with_hint("pass --secret, set HOOKY_SECRET, or use --secret-file")
+            .into());
+    }
+    let body = super::read_input(args.file.as_deref())?;
+    let keys = as_keys(&secrets);
+    let keys = Keys::new(&keys).with_hex_header(&args.signature_header);
+    let now = args.now.unwrap_or_else(super::now_unix);
+    let tolerance = args.tolerance.as_secs();
+    let verdict = match args.scheme {
+        SchemeSelection::Auto => signature::verify_auto(keys, &args.headers, &body, now, tolerance),
+        SchemeSelection::Fixed(scheme) => {
+            signature::verify(scheme, keys, &args.headers, &body, now, tolerance)
+        }
+    };
+
+    if out.json {
+        let mut record = verdict.to_json();
+        record["type"] = "verdict".into();
+        out.json(&record)?;
+    } else {
+        let text = sanitize_line(&verdict.to_string());
+        let (kind, rest) = text.split_once(' ').unwrap_or((&text, ""));
+        out.data(&format!("{} {rest}", out.paint.verdict(kind)))?;
+        if matches!(verdict, Verdict::Unsigned) {
+            out.info("hint: pass --scheme to say which scheme the request should carry");
+        }
+    }
+    Ok(if verdict.is_valid() {
+        exit::OK
+    } else {
+        exit::VERIFY_FAILED
+    })
+}

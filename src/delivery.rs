@@ -1,0 +1,234 @@
+//! Delivering one HTTP request with retries: the IO half of [`crate::backoff`], shared by `send`,
+//! `replay` and `poll --emit-webhook`.
+//!
+//! Retries connection errors, timeouts, 408, 429 and 5xx with the backoff policy, honouring
+//! `Retry-After`. The request is rebuilt for every attempt (`build(attempt)`), so a sender can re-sign
+//! with a fresh timestamp while keeping the event id, as real providers do.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::backoff::{BackoffPolicy, StatusClass, classify_status, parse_retry_after};
+use crate::signature::Header;
+
+/// The `User-Agent` hooky sends.
+pub const USER_AGENT: &str = concat!("hooky/", env!("CARGO_PKG_VERSION"));
+
+/// One request to send.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<Header>,
+    pub body: Vec<u8>,
+}
+
+/// How hard to try.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryOptions {
+    /// Retries after the first attempt (0 = try once).
+    pub retries: u32,
+    /// Time allowed for each attempt, connect to last byte.
+    pub timeout: Duration,
+    pub policy: BackoffPolicy,
+}
+
+impl Default for RetryOptions {
+    fn default() -> Self {
+        RetryOptions {
+            retries: 3,
+            timeout: Duration::from_secs(15),
+            policy: BackoffPolicy::default(),
+        }
+    }
+}
+
+/// What one attempt got.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    /// 1-based.
+    pub number: u32,
+    pub status: Option<u16>,
+    /// The transport error, when there was no answer (`connection refused`, `timed out`, …).
+    pub error: Option<String>,
+    pub latency: Duration,
+}
+
+impl Attempt {
+    /// A short class for summaries: `2xx`, `4xx`, `5xx`, `timeout`, `connect`, `other`.
+    pub fn class(&self) -> String {
+        match (self.status, &self.error) {
+            (Some(status), _) => format!("{}xx", status / 100),
+            (None, Some(error)) if error.contains("timed out") => "timeout".into(),
+            (None, Some(error)) if error.contains("connect") => "connect".into(),
+            _ => "other".into(),
+        }
+    }
+}
+
+/// The final outcome of a delivery: the last attempt's answer, and every attempt made.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub attempts: Vec<Attempt>,
+    pub response_headers: Vec<Header>,
+    pub response_body: Vec<u8>,
+    /// Total time, first attempt to last answer, waits included.
+    pub elapsed: Duration,
+}
+
+impl Delivery {
+    pub fn last(&self) -> &Attempt {
+        self.attempts
+            .last()
+            .expect("a delivery makes at least one attempt")
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        self.last().status
+    }
+
+    pub fn is_success(&self) -> bool {
+        self.status().is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// A retry about to happen: after which attempt, and how long hooky waits first.
+#[derive(Clone, Debug)]
+pub struct RetryNotice<'a> {
+    pub attempt: &'a Attempt,
+    pub wait: Duration,
+    pub retry_after: Option<Duration>,
+}
+
+/// A client for many deliveries: one connection pool, hooky's user agent, no redirects followed
+/// (a webhook sender reports a 3xx rather than following it).
+pub fn client(pool_per_host: usize) -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(pool_per_host)
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))
+}
+
+/// Sends one attempt and reads the whole answer.
+pub async fn send_once(
+    client: &reqwest::Client,
+    request: &Outgoing,
+    timeout: Duration,
+) -> Result<(u16, Vec<Header>, Vec<u8>), String> {
+    let method = reqwest::Method::from_bytes(request.method.as_bytes())
+        .map_err(|_| format!("invalid HTTP method {:?}", request.method))?;
+    let mut builder = client
+        .request(method, &request.url)
+        .timeout(timeout)
+        .body(request.body.clone());
+    for (name, value) in &request.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let response = builder.send().await.map_err(describe_error)?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = response.bytes().await.map_err(describe_error)?;
+    Ok((status, headers, body.to_vec()))
+}
+
+/// Delivers with retries. `build(n)` makes the request for attempt `n` (1-based); `jitter()` returns
+/// a number in `[0, 1)`; `on_retry` hears of each retry before its wait.
+pub async fn deliver(
+    client: &reqwest::Client,
+    options: RetryOptions,
+    mut build: impl FnMut(u32) -> Outgoing,
+    mut jitter: impl FnMut() -> f64,
+    mut on_retry: impl FnMut(RetryNotice<'_>),
+) -> Delivery {
+    let started = Instant::now();
+    let mut attempts = Vec::new();
+    let mut number = 0;
+    loop {
+        number += 1;
+        let request = build(number);
+        let sent = Instant::now();
+        let result = send_once(client, &request, options.timeout).await;
+        let latency = sent.elapsed();
+        let (attempt, headers, body) = match result {
+            Ok((status, headers, body)) => (
+                Attempt {
+                    number,
+                    status: Some(status),
+                    error: None,
+                    latency,
+                },
+                headers,
+                body,
+            ),
+            Err(error) => (
+                Attempt {
+                    number,
+                    status: None,
+                    error: Some(error),
+                    latency,
+                },
+                Vec::new(),
+                Vec::new(),
+            ),
+        };
+        let retryable = match attempt.status {
+            Some(status) => classify_status(status) == StatusClass::Retryable,
+            None => true,
+        };
+        if !retryable || number > options.retries {
+            attempts.push(attempt);
+            return Delivery {
+                attempts,
+                response_headers: headers,
+                response_body: body,
+                elapsed: started.elapsed(),
+            };
+        }
+        let retry_after = crate::signature::get_one(&headers, "retry-after")
+            .and_then(|value| parse_retry_after(value, SystemTime::now()));
+        let wait = options.policy.retry_delay(number, retry_after, jitter());
+        on_retry(RetryNotice {
+            attempt: &attempt,
+            wait,
+            retry_after,
+        });
+        attempts.push(attempt);
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// A one-line description of a transport error, with its root cause (reqwest's own message is vague).
+pub fn describe_error(error: reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "cannot connect"
+    } else if error.is_body() || error.is_decode() {
+        "broken response"
+    } else if error.is_builder() {
+        "invalid request"
+    } else {
+        "request failed"
+    };
+    let mut root: &dyn std::error::Error = &error;
+    while let Some(source) = root.source() {
+        root = source;
+    }
+    let root = root.to_string();
+    if root == error.to_string() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {root}")
+    }
+}

@@ -1,0 +1,143 @@
+//! Exit codes, in one table, and the one place errors become a message and a code.
+//!
+//! | code | meaning |
+//! |------|---------|
+//! | 0    | success |
+//! | 1    | failure: a runtime error, a receiver that did not answer 2xx, retries exhausted |
+//! | 2    | usage: bad flags or input (clap's own errors use it too) |
+//! | 3    | verification failed (`hooky verify`: invalid or unsigned) |
+//! | 4    | an expectation was not met (`send --expect-status`/`--expect-body`) |
+//! | 124  | deadline reached (`--timeout`), as coreutils' `timeout` |
+//! | 130  | interrupted (Ctrl-C) |
+//!
+//! `hooky send --attack` exits with the number of failed checks (at most 100).
+
+use std::fmt;
+
+pub const OK: u8 = 0;
+pub const FAILURE: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const VERIFY_FAILED: u8 = 3;
+pub const EXPECTATION_FAILED: u8 = 4;
+pub const DEADLINE: u8 = 124;
+pub const INTERRUPTED: u8 = 130;
+
+/// An error that knows its exit code and may carry a hint on how to fix it.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl CliError {
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        CliError {
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Bad flags or input: exit 2.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::new(USAGE, message)
+    }
+
+    /// A runtime failure: exit 1.
+    pub fn failed(message: impl Into<String>) -> Self {
+        CliError::new(FAILURE, message)
+    }
+
+    /// The deadline passed: exit 124.
+    pub fn deadline(message: impl Into<String>) -> Self {
+        CliError::new(DEADLINE, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// Whether the error comes from writing to a closed pipe (`hooky … | head`): not an error.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The exit code for an error, and the lines to print for it (none for a broken pipe).
+pub fn describe(error: &anyhow::Error) -> (u8, Vec<String>) {
+    if is_broken_pipe(error) {
+        return (OK, Vec::new());
+    }
+    let mut lines = vec![format!("hooky: error: {error:#}")];
+    let code = match error.downcast_ref::<CliError>() {
+        Some(cli) => {
+            if let Some(hint) = &cli.hint {
+                lines.push(format!("hint: {hint}"));
+            }
+            cli.code
+        }
+        None => FAILURE,
+    };
+    // One line per message: a cause chain from the network may carry newlines.
+    let lines = lines
+        .into_iter()
+        .map(|l| crate::output::sanitize_line(&l))
+        .collect();
+    (code, lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn codes_and_hints() {
+        let error = anyhow::Error::new(CliError::usage("bad --port").with_hint("use a number"));
+        assert_eq!(
+            describe(&error),
+            (
+                USAGE,
+                vec![
+                    "hooky: error: bad --port".into(),
+                    "hint: use a number".into()
+                ]
+            )
+        );
+        let error = anyhow::anyhow!("boom\nsecond line").context("while sending");
+        let (code, lines) = describe(&error);
+        assert_eq!(code, FAILURE);
+        assert_eq!(
+            lines,
+            vec!["hooky: error: while sending: boom\\nsecond line".to_string()]
+        );
+    }
+
+    #[test]
+    fn context_keeps_the_code() {
+        let error: anyhow::Result<()> = Err(CliError::deadline("too slow").into());
+        let error = error.context("while waiting").unwrap_err();
+        assert_eq!(describe(&error).0, DEADLINE);
+    }
+
+    #[test]
+    fn broken_pipe_is_silent_success() {
+        let io = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let error = anyhow::Error::new(io).context("writing output");
+        assert_eq!(describe(&error), (OK, vec![]));
+    }
+}

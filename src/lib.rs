@@ -1,0 +1,78 @@
+//! hooky: a command-line tool for testing webhooks.
+//!
+//! Map of the crate (dependencies point down this list, never up):
+//! - `main.rs` parses the command line and calls [`run`]; nothing else.
+//! - [`cli`]: clap definitions only. [`commands`]: one module per subcommand, doing the IO.
+//! - [`output`]: the one place for output conventions (stdout/stderr, JSON lines, colors, escaping).
+//! - [`exit`]: the exit-code table and the error → message + code mapping.
+//! - The pure core, no sockets, no terminal, no clock: [`signature`] (every scheme), [`backoff`]
+//!   (retry and pacing policy), [`capture`] (the capture file format), [`event`] (event type and id
+//!   of a request), [`ids`], [`units`] (durations, sizes, times).
+//! - [`secret`]: the redacting `Secret` type and secret files.
+//! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`).
+
+pub mod backoff;
+pub mod capture;
+pub mod cli;
+pub mod commands;
+pub mod delivery;
+pub mod event;
+pub mod exit;
+pub mod ids;
+pub mod output;
+pub mod secret;
+pub mod signature;
+pub mod units;
+
+pub use cli::Cli;
+
+use cli::Command;
+use output::Output;
+
+/// Runs a parsed command line to completion and returns the process exit code.
+pub fn run(cli: Cli) -> u8 {
+    let out = Output::new(&cli.global);
+    let result = match cli.command {
+        Command::Sign(args) => commands::sign::run(args, &out),
+        Command::Verify(args) => commands::verify::run(args, &out),
+        Command::Completions(args) => commands::completions::run(args, &out),
+        command => run_async(command, &out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            let (code, lines) = exit::describe(&error);
+            for line in lines {
+                eprintln!("{line}");
+            }
+            code
+        }
+    }
+}
+
+fn run_async(command: Command, out: &Output) -> anyhow::Result<u8> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async {
+        match command {
+            // listen drains in-flight requests on Ctrl-C itself, so nothing it answered is lost.
+            Command::Listen(args) => commands::listen::run(args, out).await,
+            command => {
+                let work = async {
+                    match command {
+                        Command::Send(args) => commands::send::run(args, out).await,
+                        Command::Poll(args) => commands::poll::run(args, out).await,
+                        Command::Replay(args) => commands::replay::run(args, out).await,
+                        _ => unreachable!("synchronous commands are dispatched in run"),
+                    }
+                };
+                tokio::select! {
+                    result = work => result,
+                    _ = tokio::signal::ctrl_c() => Ok(exit::INTERRUPTED),
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,9 @@
+//! The hooky binary: parse the command line, run it, exit with its code. Everything else is in the
+//! library (src/lib.rs has the map).
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = hooky::Cli::parse();
+    std::process::ExitCode::from(hooky::run(cli))
+}

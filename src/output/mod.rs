@@ -1,0 +1,88 @@
+//! Output conventions, in one place: data to stdout (human lines or one JSON object per line),
+//! diagnostics to stderr, colors only on a terminal and never with `NO_COLOR` or `--color never`,
+//! and text from the network escaped before it reaches a terminal.
+
+mod sanitize;
+mod style;
+
+use std::io::{IsTerminal, Write};
+
+pub use sanitize::{sanitize, sanitize_line};
+pub use style::Paint;
+
+use crate::cli::{ColorWhen, GlobalArgs};
+
+/// How a command writes: decided once from the global flags and the environment.
+#[derive(Clone, Debug)]
+pub struct Output {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    /// Styles for stdout and for stderr: each stream gets colors only when it is a terminal.
+    pub paint: Paint,
+    pub paint_err: Paint,
+    stderr_is_terminal: bool,
+}
+
+impl Output {
+    pub fn new(global: &GlobalArgs) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let decide = |is_terminal: bool| match global.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => is_terminal && !no_color,
+        };
+        let stderr_is_terminal = std::io::stderr().is_terminal();
+        Output {
+            json: global.json,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            paint: Paint::new(decide(std::io::stdout().is_terminal())),
+            paint_err: Paint::new(decide(stderr_is_terminal)),
+            stderr_is_terminal,
+        }
+    }
+
+    /// Writes one JSON object as one line of stdout, flushed so a reader sees it at once.
+    pub fn json(&self, value: &serde_json::Value) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(value).expect("a JSON value always serialises");
+        line.push(b'\n');
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(&line)?;
+        stdout.flush()
+    }
+
+    /// Writes human-readable data to stdout (a newline is added), flushed.
+    pub fn data(&self, text: &str) -> std::io::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.write_all(b"\n")?;
+        stdout.flush()
+    }
+
+    /// A progress or status note for people, on stderr; silent with `--quiet`.
+    pub fn info(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+
+    /// A warning on stderr, even with `--quiet`.
+    pub fn warn(&self, text: &str) {
+        eprintln!(
+            "{} {}",
+            self.paint_err.warn("hooky: warning:"),
+            sanitize_line(text)
+        );
+    }
+
+    /// Whether progress bars and spinners may be drawn: only on a terminal, never in quiet or JSON mode.
+    pub fn show_progress(&self) -> bool {
+        self.stderr_is_terminal && !self.quiet && !self.json
+    }
+}
+
+/// Whether hooky may ask the user a question: only when stdin and stderr are terminals.
+pub fn can_prompt() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}

@@ -1,0 +1,58 @@
+//! Escaping of untrusted text (headers, bodies, error messages from the network) before it reaches
+//! a terminal, so an escape sequence in a webhook cannot move the cursor or retitle the window.
+
+/// Escapes control characters except newline and tab (for multi-line bodies).
+pub fn sanitize(text: &str) -> String {
+    escape(text, false)
+}
+
+/// Escapes every control character, newlines included, so the text stays on one line.
+pub fn sanitize_line(text: &str) -> String {
+    escape(text, true)
+}
+
+fn escape(text: &str, one_line: bool) -> String {
+    if !text.chars().any(|c| needs_escape(c, one_line)) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !needs_escape(c, one_line) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char, one_line: bool) -> bool {
+    match c {
+        '\n' | '\t' => one_line,
+        // C0, DEL and C1 controls, plus the bidi overrides that can disguise text.
+        c if c.is_control() => true,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_sequences() {
+        assert_eq!(sanitize("a\x1b[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(sanitize("line1\nline2\tx\r"), "line1\nline2\tx\\r");
+        assert_eq!(sanitize_line("line1\nline2"), "line1\\nline2");
+        assert_eq!(sanitize("\u{9b}31m"), "\\x9b31m");
+        assert_eq!(sanitize("evil\u{202e}txt"), "evil\\u{202e}txt");
+        assert_eq!(sanitize("plain ünïcode ✓"), "plain ünïcode ✓");
+    }
+}

@@ -1,0 +1,41 @@
+//! `hex`: the tutorials' generic scheme. HMAC-SHA256 of the body, hex, in one configurable header;
+//! an optional `sha256=` prefix is accepted on verification.
+
+use super::{Check, Failure, Header, crypto};
+
+pub(super) fn sign(secret: &[u8], body: &[u8], header: &str) -> Vec<Header> {
+    let mac = crypto::hmac_sha256(secret, &[body]);
+    vec![(header.to_string(), hex::encode(mac))]
+}
+
+pub(super) fn verify(check: &Check<'_>, header: &str) -> Result<usize, Failure> {
+    let value = check.header(header)?;
+    let digits = value.strip_prefix("sha256=").unwrap_or(value);
+    let signature = decode_hex_signature(header, digits)?;
+    check
+        .match_any(&[check.body], &[signature])
+        .ok_or(Failure::Mismatch {
+            secrets: check.secrets.len(),
+        })
+}
+
+/// Decodes a hex SHA-256 signature, saying exactly what is wrong with a bad one.
+pub(super) fn decode_hex_signature(header: &str, digits: &str) -> Result<Vec<u8>, Failure> {
+    let malformed = |reason: String| Failure::MalformedHeader {
+        header: header.to_string(),
+        reason,
+    };
+    let bytes = hex::decode(digits).map_err(|_| {
+        malformed(format!(
+            "signature {:?} is not hex",
+            crypto::preview(digits)
+        ))
+    })?;
+    if bytes.len() != 32 {
+        return Err(malformed(format!(
+            "signature has {} hex digits; SHA-256 has 64",
+            digits.len()
+        )));
+    }
+    Ok(bytes)
+}

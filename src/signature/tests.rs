@@ -1,0 +1,589 @@
+//! Published provider vectors, known answers computed with Python's `hmac` (an independent
+//! implementation), round trips, and every failure verdict.
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn h(name: &str, value: &str) -> Header {
+    (name.to_string(), value.to_string())
+}
+
+fn verify_with(
+    scheme: Scheme,
+    secrets: &[&[u8]],
+    headers: &[Header],
+    body: &[u8],
+    now: i64,
+) -> Verdict {
+    verify(
+        scheme,
+        Keys::new(secrets),
+        headers,
+        body,
+        now,
+        DEFAULT_TOLERANCE_SECS,
+    )
+}
+
+fn failure(verdict: Verdict) -> Failure {
+    match verdict {
+        Verdict::Invalid { failure, .. } => failure,
+        other => panic!("expected an invalid verdict, got {other:?}"),
+    }
+}
+
+const SLACK_BODY: &str = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+
+// ---- published vectors ----
+
+#[test]
+fn github_published_vector() {
+    let secret: &[u8] = b"It's a Secret to Everybody";
+    let headers = sign(
+        Scheme::Github,
+        Keys::new(&[secret]),
+        b"Hello, World!",
+        0,
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        headers,
+        vec![h(
+            "X-Hub-Signature-256",
+            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+        )]
+    );
+    let verdict = verify_with(Scheme::Github, &[secret], &headers, b"Hello, World!", 0);
+    assert_eq!(
+        verdict,
+        Verdict::Valid {
+            scheme: Scheme::Github,
+            secret_index: 1
+        }
+    );
+}
+
+#[test]
+fn standard_webhooks_published_vector() {
+    let secret: &[u8] = b"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let body = br#"{"test": 2432232314}"#;
+    let headers = sign(
+        Scheme::Standard,
+        Keys::new(&[secret]),
+        body,
+        1614265330,
+        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+    )
+    .unwrap();
+    assert_eq!(
+        headers,
+        vec![
+            h("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+            h("webhook-timestamp", "1614265330"),
+            h(
+                "webhook-signature",
+                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+            ),
+        ]
+    );
+    assert!(verify_with(Scheme::Standard, &[secret], &headers, body, 1614265330).is_valid());
+}
+
+#[test]
+fn standard_webhooks_accepts_svix_header_names() {
+    let secret: &[u8] = b"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let body = br#"{"test": 2432232314}"#;
+    let headers = vec![
+        h("svix-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+        h("svix-timestamp", "1614265330"),
+        h(
+            "svix-signature",
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+        ),
+    ];
+    assert_eq!(detect(&headers, DEFAULT_HEX_HEADER), Some(Scheme::Standard));
+    assert!(verify_with(Scheme::Standard, &[secret], &headers, body, 1614265330).is_valid());
+}
+
+#[test]
+fn slack_published_vector() {
+    let secret: &[u8] = b"8f742231b10e8888abcd99yyyzzz85a5";
+    let headers = sign(
+        Scheme::Slack,
+        Keys::new(&[secret]),
+        SLACK_BODY.as_bytes(),
+        1531420618,
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        get_one(&headers, "x-slack-signature"),
+        Some("v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503")
+    );
+    assert!(
+        verify_with(
+            Scheme::Slack,
+            &[secret],
+            &headers,
+            SLACK_BODY.as_bytes(),
+            1531420618
+        )
+        .is_valid()
+    );
+}
+
+// ---- known answers from an independent implementation (Python hmac) ----
+
+#[test]
+fn stripe_known_answer() {
+    let secret: &[u8] = b"whsec_test_secret";
+    let headers = sign(
+        Scheme::Stripe,
+        Keys::new(&[secret]),
+        br#"{"id":"evt_1"}"#,
+        1700000000,
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        headers,
+        vec![h(
+            "Stripe-Signature",
+            "t=1700000000,v1=248a374f50f943a28b0f6ab50faf9a7e7e29b710fa26df9fb1618b9bf8ea9c9a"
+        )]
+    );
+}
+
+#[test]
+fn shopify_known_answer() {
+    let headers = sign(
+        Scheme::Shopify,
+        Keys::new(&[b"shpss_secret"]),
+        br#"{"id":1}"#,
+        0,
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        headers,
+        vec![h(
+            "X-Shopify-Hmac-Sha256",
+            "xocA3LkeJ/RvNrkxep1EUtFHuj7rIoIqZYaLU26LyPQ="
+        )]
+    );
+}
+
+#[test]
+fn hex_known_answer_with_and_without_prefix_and_custom_header() {
+    let keys = Keys::new(&[b"s3cret"]).with_hex_header("X-Signature");
+    let headers = sign(Scheme::Hex, keys, br#"{"id":1}"#, 0, "").unwrap();
+    let digest = "63ddab34da5838e383545e9c90b40f74a4e3daabc5dd9a8d49a51875ad4b2418";
+    assert_eq!(headers, vec![h("X-Signature", digest)]);
+    for value in [digest.to_string(), format!("sha256={digest}")] {
+        let verdict = verify(
+            Scheme::Hex,
+            keys,
+            &[h("x-signature", &value)],
+            br#"{"id":1}"#,
+            0,
+            300,
+        );
+        assert!(verdict.is_valid(), "{value}: {verdict:?}");
+    }
+}
+
+// ---- failures ----
+
+#[test]
+fn one_byte_body_change_is_a_mismatch_for_every_body_scheme() {
+    for scheme in [
+        Scheme::Hex,
+        Scheme::Github,
+        Scheme::Stripe,
+        Scheme::Standard,
+        Scheme::Shopify,
+        Scheme::Slack,
+    ] {
+        let secret: &[u8] = b"whsec_c2VjcmV0LWtleQ==";
+        let headers = sign(scheme, Keys::new(&[secret]), b"{\"a\":1}", 1000, "msg_1").unwrap();
+        let verdict = verify_with(scheme, &[secret], &headers, b"{\"a\":2}", 1000);
+        assert_eq!(
+            failure(verdict),
+            Failure::Mismatch { secrets: 1 },
+            "{scheme}"
+        );
+    }
+}
+
+#[test]
+fn wrong_secret_is_a_mismatch_and_gitlab_a_token_mismatch() {
+    let headers = sign(Scheme::Github, Keys::new(&[b"right"]), b"x", 0, "").unwrap();
+    assert_eq!(
+        failure(verify_with(Scheme::Github, &[b"wrong"], &headers, b"x", 0)),
+        Failure::Mismatch { secrets: 1 }
+    );
+    let headers = sign(Scheme::Gitlab, Keys::new(&[b"right"]), b"x", 0, "").unwrap();
+    assert_eq!(
+        failure(verify_with(
+            Scheme::Gitlab,
+            &[b"wrong", b"other"],
+            &headers,
+            b"x",
+            0
+        )),
+        Failure::TokenMismatch { secrets: 2 }
+    );
+}
+
+#[test]
+fn gitlab_token_ignores_the_body_and_says_so() {
+    let headers = sign(Scheme::Gitlab, Keys::new(&[b"tok"]), b"", 0, "").unwrap();
+    let verdict = verify_with(Scheme::Gitlab, &[b"tok"], &headers, b"anything", 0);
+    assert!(verdict.is_valid());
+    assert!(verdict.to_string().contains("does not sign the body"));
+}
+
+#[test]
+fn rotation_accepts_the_right_secret_second() {
+    let body = b"rotate me";
+    for scheme in [
+        Scheme::Hex,
+        Scheme::Github,
+        Scheme::Stripe,
+        Scheme::Standard,
+        Scheme::Shopify,
+        Scheme::Slack,
+        Scheme::Gitlab,
+    ] {
+        let right: &[u8] = b"whsec_cmlnaHQtc2VjcmV0";
+        let old: &[u8] = b"whsec_b2xkLXNlY3JldA==";
+        let headers = sign(scheme, Keys::new(&[right]), body, 50, "msg_r").unwrap();
+        assert_eq!(
+            verify_with(scheme, &[old, right], &headers, body, 50),
+            Verdict::Valid {
+                scheme,
+                secret_index: 2
+            },
+            "{scheme}"
+        );
+    }
+}
+
+#[test]
+fn sender_rotation_emits_one_signature_per_secret() {
+    let a: &[u8] = b"whsec_YWFhYWFhYWE=";
+    let b: &[u8] = b"whsec_YmJiYmJiYmI=";
+    let stripe = sign(Scheme::Stripe, Keys::new(&[a, b]), b"x", 7, "").unwrap();
+    assert_eq!(stripe[0].1.matches(",v1=").count(), 2);
+    // A receiver that only knows the second secret still accepts.
+    assert!(verify_with(Scheme::Stripe, &[b], &stripe, b"x", 7).is_valid());
+    let standard = sign(Scheme::Standard, Keys::new(&[a, b]), b"x", 7, "msg").unwrap();
+    assert_eq!(
+        get_one(&standard, "webhook-signature")
+            .unwrap()
+            .split(' ')
+            .count(),
+        2
+    );
+    assert!(verify_with(Scheme::Standard, &[b], &standard, b"x", 7).is_valid());
+}
+
+#[test]
+fn stripe_tolerance_edges_and_future_timestamps() {
+    let secret: &[u8] = b"whsec_x";
+    let headers = sign(Scheme::Stripe, Keys::new(&[secret]), b"b", 1000, "").unwrap();
+    assert!(verify_with(Scheme::Stripe, &[secret], &headers, b"b", 1300).is_valid());
+    assert_eq!(
+        failure(verify_with(Scheme::Stripe, &[secret], &headers, b"b", 1301)),
+        Failure::TimestampTooOld {
+            by_secs: 1,
+            tolerance_secs: 300
+        }
+    );
+    // Stripe's library accepts timestamps from the future.
+    assert!(verify_with(Scheme::Stripe, &[secret], &headers, b"b", 0).is_valid());
+    // The signature is checked before the age, as Stripe's library does.
+    assert_eq!(
+        failure(verify_with(
+            Scheme::Stripe,
+            &[b"whsec_y"],
+            &headers,
+            b"b",
+            5000
+        )),
+        Failure::Mismatch { secrets: 1 }
+    );
+}
+
+#[test]
+fn standard_and_slack_reject_both_directions_beyond_tolerance() {
+    for scheme in [Scheme::Standard, Scheme::Slack] {
+        let secret: &[u8] = b"whsec_c2VjcmV0";
+        let headers = sign(scheme, Keys::new(&[secret]), b"b", 10_000, "msg").unwrap();
+        assert!(verify_with(scheme, &[secret], &headers, b"b", 10_300).is_valid());
+        assert!(verify_with(scheme, &[secret], &headers, b"b", 9_700).is_valid());
+        assert_eq!(
+            failure(verify_with(scheme, &[secret], &headers, b"b", 10_400)),
+            Failure::TimestampTooOld {
+                by_secs: 100,
+                tolerance_secs: 300
+            },
+            "{scheme}"
+        );
+        assert_eq!(
+            failure(verify_with(scheme, &[secret], &headers, b"b", 9_699)),
+            Failure::TimestampTooNew {
+                by_secs: 1,
+                tolerance_secs: 300
+            },
+            "{scheme}"
+        );
+    }
+}
+
+#[test]
+fn tolerance_is_a_parameter() {
+    let secret: &[u8] = b"k";
+    let headers = sign(Scheme::Slack, Keys::new(&[secret]), b"b", 100, "").unwrap();
+    assert!(verify(Scheme::Slack, Keys::new(&[secret]), &headers, b"b", 160, 60).is_valid());
+    assert_eq!(
+        failure(verify(
+            Scheme::Slack,
+            Keys::new(&[secret]),
+            &headers,
+            b"b",
+            161,
+            60
+        )),
+        Failure::TimestampTooOld {
+            by_secs: 1,
+            tolerance_secs: 60
+        }
+    );
+}
+
+#[test]
+fn absurd_timestamps_are_malformed_or_out_of_tolerance_never_a_panic() {
+    let secret: &[u8] = b"whsec_x";
+    for ts in ["abc", "", "1.5", "99999999999999999999999", "0x10"] {
+        let headers = vec![h(
+            "Stripe-Signature",
+            &format!("t={ts},v1={}", "0".repeat(64)),
+        )];
+        let verdict = failure(verify_with(Scheme::Stripe, &[secret], &headers, b"", 0));
+        assert_eq!(verdict.code(), "malformed_header", "{ts}");
+    }
+    let min = sign(Scheme::Slack, Keys::new(&[secret]), b"", i64::MIN, "").unwrap();
+    assert_eq!(
+        failure(verify_with(Scheme::Slack, &[secret], &min, b"", i64::MAX)).code(),
+        "timestamp_too_old"
+    );
+    let max = sign(Scheme::Slack, Keys::new(&[secret]), b"", i64::MAX, "").unwrap();
+    assert_eq!(
+        failure(verify_with(Scheme::Slack, &[secret], &max, b"", i64::MIN)).code(),
+        "timestamp_too_new"
+    );
+}
+
+#[test]
+fn missing_headers_name_the_header() {
+    let cases = [
+        (Scheme::Hex, "X-Webhook-Signature"),
+        (Scheme::Github, "X-Hub-Signature-256"),
+        (Scheme::Stripe, "Stripe-Signature"),
+        (Scheme::Standard, "webhook-id"),
+        (Scheme::Shopify, "X-Shopify-Hmac-Sha256"),
+        (Scheme::Slack, "X-Slack-Request-Timestamp"),
+        (Scheme::Gitlab, "X-Gitlab-Token"),
+    ];
+    for (scheme, header) in cases {
+        assert_eq!(
+            failure(verify_with(scheme, &[b"k"], &[], b"", 0)),
+            Failure::MissingHeader {
+                header: header.to_string()
+            }
+        );
+    }
+}
+
+#[test]
+fn garbage_headers_are_malformed_with_a_reason() {
+    let cases = [
+        (Scheme::Hex, h("X-Webhook-Signature", "zz-not-hex")),
+        (Scheme::Hex, h("X-Webhook-Signature", "abcd")),
+        (Scheme::Github, h("X-Hub-Signature-256", "md5=abcd")),
+        (Scheme::Github, h("X-Hub-Signature-256", "sha256=xyz")),
+        (Scheme::Stripe, h("Stripe-Signature", "v1=abcd")),
+        (Scheme::Stripe, h("Stripe-Signature", "t=1")),
+        (Scheme::Stripe, h("Stripe-Signature", "t=1,v1=nothex")),
+        (Scheme::Stripe, h("Stripe-Signature", "t=1,t=2,v1=00")),
+        (Scheme::Shopify, h("X-Shopify-Hmac-Sha256", "***")),
+    ];
+    for (scheme, header) in cases {
+        let f = failure(verify_with(
+            scheme,
+            &[b"k"],
+            std::slice::from_ref(&header),
+            b"",
+            0,
+        ));
+        assert_eq!(f.code(), "malformed_header", "{scheme} {header:?}: {f}");
+    }
+    let standard = |sig: &str| {
+        vec![
+            h("webhook-id", "m"),
+            h("webhook-timestamp", "0"),
+            h("webhook-signature", sig),
+        ]
+    };
+    for sig in ["v2,abc", "", "v1,***"] {
+        let f = failure(verify_with(
+            Scheme::Standard,
+            &[b"whsec_a2V5"],
+            &standard(sig),
+            b"",
+            0,
+        ));
+        assert_eq!(f.code(), "malformed_header", "{sig}: {f}");
+    }
+    let slack = vec![
+        h("X-Slack-Request-Timestamp", "0"),
+        h("X-Slack-Signature", "v1=00"),
+    ];
+    assert_eq!(
+        failure(verify_with(Scheme::Slack, &[b"k"], &slack, b"", 0)).code(),
+        "malformed_header"
+    );
+}
+
+#[test]
+fn duplicate_signature_headers_are_refused() {
+    let headers = sign(Scheme::Github, Keys::new(&[b"k"]), b"b", 0, "").unwrap();
+    let doubled = vec![headers[0].clone(), headers[0].clone()];
+    assert_eq!(
+        failure(verify_with(Scheme::Github, &[b"k"], &doubled, b"b", 0)),
+        Failure::DuplicateHeader {
+            header: "X-Hub-Signature-256".to_string(),
+            count: 2
+        }
+    );
+}
+
+#[test]
+fn empty_body_signs_and_verifies() {
+    for scheme in Scheme::ALL {
+        let secret: &[u8] = b"whsec_ZW1wdHk=";
+        let headers = sign(scheme, Keys::new(&[secret]), b"", 1, "msg").unwrap();
+        let verdict = verify_with(scheme, &[secret], &headers, b"", 1);
+        if scheme == Scheme::None {
+            assert_eq!(verdict, Verdict::Unsigned);
+        } else {
+            assert!(verdict.is_valid(), "{scheme}: {verdict:?}");
+        }
+    }
+}
+
+#[test]
+fn no_secret_and_unusable_secrets_are_explained() {
+    assert_eq!(
+        sign(Scheme::Github, Keys::new(&[]), b"", 0, ""),
+        Err(SignError::NoSecret {
+            scheme: Scheme::Github
+        })
+    );
+    assert!(matches!(
+        sign(Scheme::Standard, Keys::new(&[b"whsec_!!!"]), b"", 0, ""),
+        Err(SignError::BadSecret { index: 1, .. })
+    ));
+    assert!(matches!(
+        sign(Scheme::Hex, Keys::new(&[b""]), b"", 0, ""),
+        Err(SignError::BadSecret { .. })
+    ));
+    assert_eq!(
+        failure(verify_with(Scheme::Github, &[], &[], b"", 0)),
+        Failure::NoSecret
+    );
+    let headers = sign(Scheme::Standard, Keys::new(&[b"whsec_a2V5"]), b"", 0, "m").unwrap();
+    assert_eq!(
+        failure(verify_with(
+            Scheme::Standard,
+            &[b"not base64!"],
+            &headers,
+            b"",
+            0
+        ))
+        .code(),
+        "unusable_secret"
+    );
+}
+
+#[test]
+fn detect_recognises_each_scheme_and_unsigned() {
+    for scheme in Scheme::ALL.into_iter().filter(|s| *s != Scheme::None) {
+        let headers = sign(scheme, Keys::new(&[b"whsec_a2V5"]), b"", 0, "m").unwrap();
+        assert_eq!(detect(&headers, DEFAULT_HEX_HEADER), Some(scheme));
+    }
+    assert_eq!(
+        detect(&[h("Content-Type", "application/json")], DEFAULT_HEX_HEADER),
+        None
+    );
+    assert_eq!(
+        verify_auto(Keys::new(&[b"k"]), &[], b"", 0, 300),
+        Verdict::Unsigned
+    );
+}
+
+#[test]
+fn verdict_json_never_contains_the_expected_signature() {
+    let headers = sign(Scheme::Github, Keys::new(&[b"k"]), b"a", 0, "").unwrap();
+    let verdict = verify_with(Scheme::Github, &[b"k"], &headers, b"b", 0);
+    let expected = sign(Scheme::Github, Keys::new(&[b"k"]), b"b", 0, "").unwrap();
+    let text = format!("{verdict} {}", verdict.to_json());
+    assert!(!text.contains(&expected[0].1[7..]));
+    assert!(text.contains("signature_mismatch"));
+}
+
+// ---- round trips over arbitrary input ----
+
+proptest! {
+    #[test]
+    fn sign_then_verify_round_trips(
+        body in proptest::collection::vec(any::<u8>(), 0..512),
+        secret in proptest::collection::vec(any::<u8>(), 1..64),
+        timestamp in 0i64..4_000_000_000,
+        id in "[a-zA-Z0-9_]{1,32}",
+    ) {
+        let b64 = format!("whsec_{}", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &secret));
+        let token = hex::encode(&secret);
+        for scheme in Scheme::ALL.into_iter().filter(|s| *s != Scheme::None) {
+            let secret: &[u8] = match scheme {
+                Scheme::Standard => b64.as_bytes(),
+                Scheme::Gitlab => token.as_bytes(),
+                _ => &secret,
+            };
+            let keys = Keys::new(std::slice::from_ref(&secret));
+            let headers = sign(scheme, keys, &body, timestamp, &id).unwrap();
+            let verdict = verify(scheme, keys, &headers, &body, timestamp, 300);
+            prop_assert!(verdict.is_valid(), "{} {:?}", scheme, verdict);
+            if scheme != Scheme::Gitlab {
+                let mut tampered = body.clone();
+                tampered.push(b'!');
+                let verdict = verify(scheme, keys, &headers, &tampered, timestamp, 300);
+                prop_assert_eq!(verdict.kind(), "invalid");
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_header_values_never_panic(value in ".{0,200}", scheme_index in 0usize..8) {
+        let scheme = Scheme::ALL[scheme_index];
+        let names = ["X-Webhook-Signature", "X-Hub-Signature-256", "Stripe-Signature", "webhook-signature",
+            "webhook-timestamp", "webhook-id", "X-Shopify-Hmac-Sha256", "X-Slack-Signature",
+            "X-Slack-Request-Timestamp", "X-Gitlab-Token"];
+        let headers: Vec<Header> = names.iter().map(|n| h(n, &value)).collect();
+        let verdict = verify(scheme, Keys::new(&[b"whsec_a2V5"]), &headers, b"body", 0, 300);
+        prop_assert!(!verdict.is_valid() || scheme == Scheme::Gitlab || scheme == Scheme::None);
+    }
+}

@@ -1,0 +1,94 @@
+//! Command-line conventions: errors are one line with a hint and a documented code, never a panic.
+
+use crate::util::{assert_code, run, stderr, stdout};
+
+#[test]
+fn bad_input_gets_one_line_and_a_usage_code() {
+    let cases: [&[&str]; 5] = [
+        &["sign", "--scheme", "github"],
+        &["sign", "--scheme", "standard", "--secret", "not base64!"],
+        &["verify", "--secret", "s", "--tolerance", "soon"],
+        &["verify", "--secret", "s", "-H", "no colon here"],
+        &[
+            "sign",
+            "--scheme",
+            "github",
+            "--secret",
+            "s",
+            "/definitely/missing/file",
+        ],
+    ];
+    for args in cases {
+        let out = run(args, b"body");
+        let err = stderr(&out);
+        assert!(
+            out.status.code() == Some(2) || out.status.code() == Some(1),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("error"), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+            "{args:?}: {err}"
+        );
+    }
+    let out = run(&["sign", "--scheme", "github"], b"");
+    assert_code(&out, 2);
+    assert!(
+        stderr(&out).starts_with("hooky: error: the github scheme needs a secret"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn missing_file_is_a_failure_with_its_name() {
+    let out = run(
+        &[
+            "sign",
+            "--scheme",
+            "github",
+            "--secret",
+            "s",
+            "/definitely/missing/file",
+        ],
+        b"",
+    );
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("cannot read /definitely/missing/file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn version_and_help() {
+    let out = run(&["--version"], b"");
+    assert_code(&out, 0);
+    assert!(stdout(&out).starts_with("hooky "));
+    let out = run(&["--help"], b"");
+    for command in [
+        "listen",
+        "send",
+        "poll",
+        "replay",
+        "sign",
+        "verify",
+        "completions",
+    ] {
+        assert!(stdout(&out).contains(command), "{command}");
+    }
+}
+
+#[test]
+fn colors_only_when_asked() {
+    let signed = run(&["sign", "--scheme", "hex", "--secret", "k"], b"x");
+    let header = stdout(&signed);
+    let args = ["verify", "--secret", "k", "-H", header.trim()];
+    let plain = run(&args, b"x");
+    assert!(!stdout(&plain).contains('\x1b'));
+    let mut colored_args = vec!["--color", "always"];
+    colored_args.extend(args);
+    let colored = run(&colored_args, b"x");
+    assert!(stdout(&colored).contains("\x1b["), "{}", stdout(&colored));
+}

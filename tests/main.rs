@@ -1,0 +1,7 @@
+//! Integration tests: the real binary, real sockets on 127.0.0.1 with ephemeral ports.
+
+mod util;
+
+mod cli;
+mod completions;
+mod sign_verify;
