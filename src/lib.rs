@@ -9,7 +9,8 @@
 //!   (retry and pacing policy), [`capture`] (the capture file format), [`event`] (event type and id
 //!   of a request), [`ids`], [`units`] (durations, sizes, times).
 //! - [`secret`]: the redacting `Secret` type and secret files.
-//! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`).
+//! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
+//!   deliveries at a concurrency and a rate.
 
 pub mod backoff;
 pub mod capture;
@@ -19,9 +20,12 @@ pub mod delivery;
 pub mod event;
 pub mod exit;
 pub mod ids;
+pub mod json_path;
+pub mod load;
 pub mod output;
 pub mod secret;
 pub mod signature;
+pub mod stats;
 pub mod units;
 
 pub use cli::Cli;
