@@ -26,8 +26,9 @@ impl Appender {
     pub fn open(path: &Path) -> anyhow::Result<(Appender, u64)> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.exists() {
-                create_private_dir(dir)
-                    .with_context(|| format!("cannot create the capture folder {}", dir.display()))?;
+                create_private_dir(dir).with_context(|| {
+                    format!("cannot create the capture folder {}", dir.display())
+                })?;
             }
         }
         let mut options = OpenOptions::new();
@@ -88,7 +89,9 @@ fn last_seq(file: &mut File) -> std::io::Result<(u64, bool)> {
         let start = len.saturating_sub(window);
         file.seek(SeekFrom::Start(start))?;
         let mut tail = Vec::with_capacity((len - start) as usize);
-        Read::by_ref(file).take(len - start).read_to_end(&mut tail)?;
+        Read::by_ref(file)
+            .take(len - start)
+            .read_to_end(&mut tail)?;
         let ends_with_newline = tail.last() == Some(&b'\n');
         if let Some(seq) = last_seq_in(&tail, start == 0) {
             return Ok((seq, ends_with_newline));
@@ -130,7 +133,11 @@ pub fn seq_of_line(line: &[u8]) -> Option<u64> {
 
 /// Reads up to `limit` records with `seq > since`, in file order, streaming the file. Lines being
 /// written (no newline yet) and damaged lines are skipped. Also says whether more records follow.
-pub fn records_after(path: &Path, since: u64, limit: usize) -> std::io::Result<(Vec<CaptureRecord>, bool)> {
+pub fn records_after(
+    path: &Path,
+    since: u64,
+    limit: usize,
+) -> std::io::Result<(Vec<CaptureRecord>, bool)> {
     let mut reader = BufReader::with_capacity(256 * 1024, File::open(path)?);
     let mut records = Vec::new();
     let mut line = Vec::new();
@@ -232,7 +239,10 @@ mod tests {
         text.push_str("garbage\n{\"seq\":6,\"trunc");
         std::fs::write(&path, text).unwrap();
         let (records, more) = records_after(&path, 2, 2).unwrap();
-        assert_eq!(records.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(
+            records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![3, 4]
+        );
         assert!(more);
         let (records, more) = records_after(&path, 4, 10).unwrap();
         assert_eq!(records.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![5]);

@@ -33,7 +33,8 @@ pub struct Facts<'a> {
     pub json: Option<&'a Value>,
 }
 
-const FORMS: &str = "type=EVENT, verified, path=/PATH, method=POST, header:NAME=VALUE, json:PATH=VALUE";
+const FORMS: &str =
+    "type=EVENT, verified, path=/PATH, method=POST, header:NAME=VALUE, json:PATH=VALUE";
 
 /// Parses one `--expect` expression.
 pub fn parse(text: &str) -> Result<Expectation, String> {
@@ -46,7 +47,10 @@ pub fn parse(text: &str) -> Result<Expectation, String> {
         if name.trim().is_empty() {
             return Err(bad());
         }
-        return Ok(Expectation::Header(name.trim().to_string(), value.to_string()));
+        return Ok(Expectation::Header(
+            name.trim().to_string(),
+            value.to_string(),
+        ));
     }
     if let Some(rest) = text.strip_prefix("json:") {
         let (path, value) = rest.split_once('=').ok_or_else(bad)?;
@@ -105,7 +109,14 @@ mod tests {
             parse("json:data.amount=500"),
             Ok(Expectation::Json("data.amount".into(), "500".into()))
         );
-        for bad in ["", "type", "colour=red", "header:=x", "json:a..b=1", "json:a"] {
+        for bad in [
+            "",
+            "type",
+            "colour=red",
+            "header:=x",
+            "json:a..b=1",
+            "json:a",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

@@ -55,7 +55,11 @@ pub fn if_none_match(header: &str, etag: &str) -> bool {
 pub fn parse_query(query: Option<&str>) -> Result<(u64, usize), String> {
     let mut since = 0;
     let mut limit = DEFAULT_LIMIT;
-    for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
             "since" => {
@@ -109,11 +113,23 @@ mod tests {
 
     #[test]
     fn hosts() {
-        for ok in ["127.0.0.1:8080", "localhost:8080", "localhost", "[::1]:8080", "LOCALHOST:8080"] {
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "localhost",
+            "[::1]:8080",
+            "LOCALHOST:8080",
+        ] {
             assert!(host_allowed(Some(ok), "127.0.0.1", 8080), "{ok}");
         }
         assert!(host_allowed(Some("192.168.1.5:8080"), "192.168.1.5", 8080));
-        for bad in ["evil.example:8080", "127.0.0.1:9999", "evil.example", "127.0.0.1.evil:8080", ""] {
+        for bad in [
+            "evil.example:8080",
+            "127.0.0.1:9999",
+            "evil.example",
+            "127.0.0.1.evil:8080",
+            "",
+        ] {
             assert!(!host_allowed(Some(bad), "127.0.0.1", 8080), "{bad}");
         }
         assert!(!host_allowed(None, "127.0.0.1", 8080));

@@ -27,6 +27,7 @@ pub fn render_human(
     local_time: &str,
     paint: &Paint,
     verbose: u8,
+    app_preview: Option<&str>,
 ) -> String {
     let mut out = String::new();
     let target = sanitize_line(&record.path_and_query());
@@ -46,12 +47,14 @@ pub fn render_human(
         ));
     }
     let mut detail = |label: &str, text: String| {
-        out.push_str(&format!("\n  {} {}", paint.dim(&format!("{label:<8}")), text));
+        out.push_str(&format!(
+            "\n  {} {}",
+            paint.dim(&format!("{label:<8}")),
+            text
+        ));
     };
     let verdict_text = sanitize_line(&checked.verdict.to_string());
-    let (kind, rest) = verdict_text
-        .split_once(' ')
-        .unwrap_or((&verdict_text, ""));
+    let (kind, rest) = verdict_text.split_once(' ').unwrap_or((&verdict_text, ""));
     detail("verdict", format!("{} {rest}", paint.verdict(kind)));
     if let Some(hint) = &checked.hint {
         detail("hint", paint.warn(&sanitize_line(hint)));
@@ -61,7 +64,10 @@ pub fn render_human(
         (event_type, event_id) => {
             let mut text = sanitize_line(event_type.as_deref().unwrap_or("(no type)"));
             if let Some(id) = event_id {
-                text.push_str(&format!(" {}", paint.dim(&format!("id {}", sanitize_line(id)))));
+                text.push_str(&format!(
+                    " {}",
+                    paint.dim(&format!("id {}", sanitize_line(id)))
+                ));
             }
             detail("event", text);
         }
@@ -71,7 +77,10 @@ pub fn render_human(
         body_line.push_str(&format!(", {}", sanitize_line(kind)));
     }
     if let Some(reason) = &record.body_omitted {
-        body_line.push_str(&format!(" ({})", paint.warn(&format!("not kept: {reason}"))));
+        body_line.push_str(&format!(
+            " ({})",
+            paint.warn(&format!("not kept: {reason}"))
+        ));
     }
     detail("body", body_line);
     detail("from", sanitize_line(&record.remote_addr));
@@ -81,14 +90,15 @@ pub fn render_human(
             (None, Some(error)) => paint.error(&sanitize_line(error)),
             (None, None) => "no answer".into(),
         };
-        detail(
-            "forward",
-            format!(
-                "{} {answer} in {}ms",
-                sanitize_line(&forward.url),
-                forward.latency_ms
-            ),
+        let mut text = format!(
+            "{} {answer} in {}ms",
+            sanitize_line(&forward.url),
+            forward.latency_ms
         );
+        if let Some(preview) = app_preview.filter(|p| !p.is_empty()) {
+            text.push_str(&format!(": {}", paint.dim(&sanitize_line(preview))));
+        }
+        detail("forward", text);
     }
     if verbose > 0 {
         out.push_str(&format!("\n  {}", paint.dim("headers")));
@@ -146,7 +156,13 @@ pub fn hex_preview(bytes: &[u8], max: usize, paint: &Paint) -> String {
             let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
             let ascii: String = chunk
                 .iter()
-                .map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' })
+                .map(|&b| {
+                    if b.is_ascii_graphic() || b == b' ' {
+                        b as char
+                    } else {
+                        '.'
+                    }
+                })
                 .collect();
             format!("{:08x}  {:<47}  {}", i * 16, hex.join(" "), ascii)
         })
@@ -269,7 +285,15 @@ mod tests {
     #[test]
     fn human_block_has_the_facts_and_escapes() {
         let body = br#"{"type":"order.completed","note":"x\u001b[31m"}"#;
-        let text = render_human(&record(body), &invalid(), body, "12:00:00", &Paint::new(false), 1);
+        let text = render_human(
+            &record(body),
+            &invalid(),
+            body,
+            "12:00:00",
+            &Paint::new(false),
+            1,
+            None,
+        );
         let first = text.lines().next().unwrap();
         assert_eq!(first, "#7 12:00:00 POST /hooks?a=1 → 401  duplicate of #3");
         assert!(text.contains("invalid stripe signature: timestamp too old by 12s"));
@@ -277,7 +301,15 @@ mod tests {
         assert!(text.contains("x-evil: a\\x1b[2Jb"), "{text}");
         assert!(text.contains("  \"note\": \"x\\u001b[31m\""), "{text}");
         assert!(!text.contains('\x1b'));
-        let quiet = render_human(&record(body), &invalid(), body, "t", &Paint::new(false), 0);
+        let quiet = render_human(
+            &record(body),
+            &invalid(),
+            body,
+            "t",
+            &Paint::new(false),
+            0,
+            None,
+        );
         assert!(!quiet.contains("x-evil"));
     }
 
@@ -308,7 +340,19 @@ mod tests {
         assert_eq!(value["verdict"]["code"], "timestamp_too_old");
         assert_eq!(value["content_type"], "application/json");
         assert_eq!(value["duplicate_of"], 3);
-        for key in ["id", "received_at", "method", "path", "query", "headers", "body_size", "event_type", "event_id", "remote_addr", "status"] {
+        for key in [
+            "id",
+            "received_at",
+            "method",
+            "path",
+            "query",
+            "headers",
+            "body_size",
+            "event_type",
+            "event_id",
+            "remote_addr",
+            "status",
+        ] {
             assert!(value.get(key).is_some(), "{key}");
         }
     }
