@@ -87,6 +87,15 @@ pub fn parse_sequence(text: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
+/// A parsed `--respond-seq` (a newtype, so clap takes it as one value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sequence(pub Vec<Step>);
+
+/// [`parse_sequence`] as a clap value parser.
+pub fn parse_sequence_arg(text: &str) -> Result<Sequence, String> {
+    parse_sequence(text).map(Sequence)
+}
+
 /// The answering policy, fixed at start-up.
 #[derive(Debug, Clone)]
 pub struct Plan {

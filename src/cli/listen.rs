@@ -68,8 +68,8 @@ pub struct ListenArgs {
     pub delay: Option<Duration>,
 
     /// Answer with this sequence of statuses, the last repeating, e.g. 500,500,429:retry-after=2,200
-    #[arg(long, value_name = "SEQ", value_parser = crate::respond::parse_sequence)]
-    pub respond_seq: Option<Vec<crate::respond::Step>>,
+    #[arg(long, value_name = "SEQ", value_parser = crate::respond::parse_sequence_arg)]
+    pub respond_seq: Option<crate::respond::Sequence>,
 
     /// Give each event id its own --respond-seq sequence (requests without an id share one)
     #[arg(long, requires = "respond_seq")]

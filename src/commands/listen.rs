@@ -104,7 +104,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     };
     let plan = Plan {
         status: args.status,
-        sequence: args.respond_seq.clone().unwrap_or_default(),
+        sequence: args.respond_seq.clone().map(|s| s.0).unwrap_or_default(),
         per_event: args.respond_seq_per_event,
         fail_rate: args.fail_rate,
     };
