@@ -40,9 +40,44 @@ complete -c hooky -n "__fish_hooky_needs_command" -f -a "sign" -d 'Print the sig
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "verify" -d 'Verify a request\'s signature headers against a body; exit 0 only when valid'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "completions" -d 'Print a shell completion script or the man page'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -s p -l port -d 'Port to listen on; 0 picks a free one' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l host -d 'Address to bind; anything but loopback makes the receiver reachable from the network' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l ready-file -d 'Write {"url":…,"pid":…} to this file (atomically) once the socket is bound' -r -F
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l secret -d 'Signing secret (repeat for rotation); also read from HOOKY_SECRET' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l secret-file -d 'Read secrets from a file, one per line (repeatable)' -r -F
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l scheme -d 'Signature scheme, or auto to recognise it from each request\'s headers' -r -f -a "auto\t''
+none\t''
+hex\t''
+github\t''
+stripe\t''
+standard\t''
+shopify\t''
+slack\t''
+gitlab\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l signature-header -d 'Header name for the hex scheme' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l tolerance -d 'How far a signed timestamp may be from now' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l verify-mode -d 'enforce: answer 401 to an invalid signature; report: answer normally, only report it' -r -f -a "enforce\t''
+report\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l status -d 'Status to answer with' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l response-body -d 'Body to answer with: TEXT, or @FILE to read it from a file' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l response-header -d 'Header to answer with, as \'Name: value\' (repeatable)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l delay -d 'Wait this long before answering (after capturing)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l respond-seq -d 'Answer with this sequence of statuses, the last repeating, e.g. 500,500,429:retry-after=2,200' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l fail-rate -d 'Answer 500 to this fraction of requests (0 to 1), at random' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l seed -d 'Seed for --fail-rate, for reproducible runs' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l forward-to -d 'Relay each request to this local app and return its answer to the sender' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l forward-timeout -d 'How long the app behind --forward-to may take to answer (then the sender gets 504)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413 and are captured without their body' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l client-timeout -d 'How long a client may take to send its headers, and then its body' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l capture -d 'Capture file to append every request to' -r -F
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l count -d 'Exit 0 once this many matching requests were answered' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l timeout -d 'Exit 124 if --count was not reached in this time' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l expect -d 'Only count requests that meet this (repeatable, all must hold): type=EVENT, verified, path=/PATH, method=POST, header:NAME=VALUE, json:PATH=VALUE' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l respond-seq-per-event -d 'Give each event id its own --respond-seq sequence (requests without an id share one)'
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l no-capture -d 'Do not capture requests to disk (the /_hooky/ feed is then off)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s q -l quiet -d 'Print only results and errors, no progress or notes'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'

@@ -9,24 +9,35 @@
 //!   (retry and pacing policy), [`capture`] (the capture file format), [`event`] (event type and id
 //!   of a request), [`ids`], [`units`] (durations, sizes, times).
 //! - [`secret`]: the redacting `Secret` type and secret files.
+//! - `listen`'s pure pieces: [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer
+//!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
+//!   request is shown), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
+//!   file on disk (create private, append, tail, read after a sequence number).
 //! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
 //!   deliveries at a concurrency and a rate.
 
 pub mod backoff;
 pub mod capture;
+pub mod capture_file;
 pub mod cli;
 pub mod commands;
+pub mod dedup;
 pub mod delivery;
 pub mod event;
 pub mod exit;
+pub mod expect;
+pub mod feed;
 pub mod ids;
 pub mod json_path;
 pub mod load;
 pub mod output;
+pub mod request_view;
+pub mod respond;
 pub mod secret;
 pub mod signature;
 pub mod stats;
 pub mod units;
+pub mod verification;
 
 pub use cli::Cli;
 

@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use common::{SchemeSelection, SecretArgs, parse_header};
 pub use completions::CompletionsArgs;
-pub use listen::ListenArgs;
+pub use listen::{ListenArgs, VerifyMode};
 pub use poll::PollArgs;
 pub use replay::ReplayArgs;
 pub use send::SendArgs;
@@ -67,6 +67,8 @@ pub enum ColorWhen {
     Never,
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Receive webhooks: print each request, verify its signature, answer, and capture it to disk

@@ -1,9 +1,643 @@
-//! `hooky listen`.
+//! `hooky listen`: the receiver. Binds, then for each request: read the body (bounded in size and
+//! time), verify it, decide the answer, append it to the capture file, print it, answer. Ctrl-C,
+//! `--count` and `--timeout` stop accepting and let the requests in flight finish.
+//!
+//! The pure pieces live in their own modules: `verification`, `respond`, `expect`, `dedup`,
+//! `request_view`, `feed`; the capture file IO in `capture_file`.
 
-use crate::cli::ListenArgs;
+mod feed_endpoint;
+mod forward;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use tokio::net::TcpListener;
+
+use crate::capture::{BodyEncoding, CaptureRecord, VerdictRecord};
+use crate::capture_file::Appender;
+use crate::cli::{ListenArgs, VerifyMode};
+use crate::dedup::DuplicateWindow;
 use crate::exit::{self, CliError};
-use crate::output::Output;
+use crate::expect::{self, Expectation, Facts};
+use crate::output::{Output, sanitize_line};
+use crate::respond::{self, Plan, Responder};
+use crate::signature::{Header, Verdict};
+use crate::verification::{Checked, Verifier};
+use forward::{Forwarder, Relayed};
 
-pub async fn run(_args: ListenArgs, _out: &Output) -> anyhow::Result<u8> {
-    Err(CliError::new(exit::USAGE, "hooky listen is not yet implemented").into())
+type Answer = Response<Full<Bytes>>;
+
+/// How long the drain after Ctrl-C, `--count` or `--timeout` may take before hooky gives up on the
+/// requests still in flight.
+const DRAIN_LIMIT: Duration = Duration::from_secs(30);
+
+/// Everything fixed at start-up, shared by every request.
+struct Listener {
+    out: Output,
+    verifier: Verifier,
+    /// Whether an invalid signature is answered 401 (`--verify-mode enforce` with a secret).
+    enforce: bool,
+    response_body: Option<Bytes>,
+    response_headers: Vec<Header>,
+    delay: Option<Duration>,
+    forwarder: Option<Forwarder>,
+    max_body: u64,
+    client_timeout: Duration,
+    capture_path: Option<PathBuf>,
+    /// The address as bound, for the Host check of `/_hooky/`.
+    local: SocketAddr,
+    expectations: Vec<Expectation>,
+    count: Option<u64>,
+    matched: AtomicU64,
+    stop: tokio::sync::watch::Sender<bool>,
+    shared: Mutex<Shared>,
+}
+
+/// The state requests take turns on: sequence numbers, the capture file, duplicates, answers.
+struct Shared {
+    next_seq: u64,
+    appender: Option<Appender>,
+    /// Set while the capture cannot be written, so the error is printed once per burst.
+    capture_failing: bool,
+    duplicates: DuplicateWindow,
+    responder: Responder,
+    rng: StdRng,
+}
+
+/// Why the accept loop ended.
+enum Stop {
+    Count,
+    Interrupted,
+    Deadline,
+}
+
+pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
+    let secrets = args.secrets.load()?;
+    let verifier = Verifier::new(
+        args.scheme,
+        secrets,
+        args.signature_header.clone(),
+        args.tolerance.as_secs(),
+    );
+    verifier
+        .check_secrets()
+        .map_err(|e| CliError::usage(e).with_hint("check --scheme and the secret's format"))?;
+    let response_body = match &args.response_body {
+        Some(text) => Some(Bytes::from(read_text_or_file(text)?)),
+        None => None,
+    };
+    let forwarder = match &args.forward_to {
+        Some(url) => Some(Forwarder::new(url, args.forward_timeout)?),
+        None => None,
+    };
+    let plan = Plan {
+        status: args.status,
+        sequence: args.respond_seq.clone().map(|s| s.0).unwrap_or_default(),
+        per_event: args.respond_seq_per_event,
+        fail_rate: args.fail_rate,
+    };
+    let rng = match args.seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => StdRng::from_entropy(),
+    };
+
+    let listener = TcpListener::bind((args.host, args.port))
+        .await
+        .map_err(|e| {
+            CliError::failed(format!("cannot listen on {}:{}: {e}", args.host, args.port))
+                .with_hint("pick another --port, or --port 0 for a free one")
+        })?;
+    let local = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    let url = match local {
+        SocketAddr::V4(a) => format!("http://{}:{}", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
+    };
+
+    let (capture_path, appender, last_seq) = if args.no_capture {
+        (None, None, 0)
+    } else {
+        let (appender, last) = Appender::open(&args.capture)?;
+        (Some(args.capture.clone()), Some(appender), last)
+    };
+
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let enforce = args.verify_mode == VerifyMode::Enforce && verifier.has_secrets();
+    let state = Arc::new(Listener {
+        out: out.clone(),
+        enforce,
+        verifier,
+        response_body,
+        response_headers: args.response_headers.clone(),
+        delay: args.delay,
+        forwarder,
+        max_body: args.max_body,
+        client_timeout: args.client_timeout,
+        capture_path,
+        local,
+        expectations: args.expectations.clone(),
+        count: args.count,
+        matched: AtomicU64::new(0),
+        stop,
+        shared: Mutex::new(Shared {
+            next_seq: last_seq + 1,
+            appender,
+            capture_failing: false,
+            duplicates: DuplicateWindow::new(crate::dedup::DEFAULT_WINDOW),
+            responder: Responder::new(plan),
+            rng,
+        }),
+    });
+
+    announce(&state, &args, &url)?;
+    if let Some(path) = &args.ready_file {
+        write_ready_file(path, &url)?;
+    }
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(args.client_timeout)
+        .keep_alive(true);
+    let graceful = GracefulShutdown::new();
+    let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+
+    let reason = loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, remote)) => {
+                    let _ = stream.set_nodelay(true);
+                    let state = state.clone();
+                    let service = hyper::service::service_fn(move |request| {
+                        let state = state.clone();
+                        async move { Ok::<_, Infallible>(handle(&state, remote, request).await) }
+                    });
+                    let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                    tokio::spawn(async move {
+                        // A client that breaks its connection is its own problem, not the listener's.
+                        let _ = connection.await;
+                    });
+                }
+                Err(error) => {
+                    // Out of file descriptors and the like: wait a moment instead of spinning.
+                    out.warn(&format!("cannot accept a connection: {error}"));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            _ = stopped.changed() => break Stop::Count,
+            _ = &mut ctrl_c => break Stop::Interrupted,
+            _ = sleep_until(deadline) => break Stop::Deadline,
+        }
+    };
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(DRAIN_LIMIT) => out.warn("gave up waiting for the requests still in flight"),
+    }
+    if let Some(appender) = state
+        .shared
+        .lock()
+        .expect("no panics while locked")
+        .appender
+        .as_mut()
+    {
+        if let Err(error) = appender.flush() {
+            out.warn(&format!("cannot flush the capture file: {error}"));
+        }
+    }
+    let matched = state.matched.load(Ordering::SeqCst);
+    match reason {
+        Stop::Count => Ok(exit::OK),
+        Stop::Interrupted => {
+            out.info(&format!("stopped; {matched} request(s) received"));
+            Ok(exit::OK)
+        }
+        Stop::Deadline => {
+            let timeout = crate::units::format_duration(args.timeout.unwrap_or_default());
+            let wanted = match args.count {
+                Some(count) => format!("{matched} of {count} matching request(s) arrived"),
+                None => format!("{matched} matching request(s) arrived"),
+            };
+            Err(CliError::deadline(format!("--timeout {timeout} reached: {wanted}")).into())
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// `--response-body TEXT|@FILE`.
+fn read_text_or_file(text: &str) -> anyhow::Result<Vec<u8>> {
+    match text.strip_prefix('@') {
+        Some(path) => std::fs::read(path).map_err(|e| {
+            CliError::usage(format!("cannot read --response-body file {path}: {e}")).into()
+        }),
+        None => Ok(text.as_bytes().to_vec()),
+    }
+}
+
+/// The first lines: the URL (stdout), then how the listener is set up (stderr).
+fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()> {
+    let out = &state.out;
+    if out.json {
+        out.json(&serde_json::json!({
+            "type": "listening",
+            "url": url,
+            "pid": std::process::id(),
+            "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
+        }))?;
+    } else {
+        out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
+    }
+    if !args.host.is_loopback() {
+        out.warn(&format!(
+            "listening on {}: the receiver is reachable from the network, not only from this machine",
+            args.host
+        ));
+    }
+    match &state.capture_path {
+        Some(path) => out.info(&format!("capturing to {}", path.display())),
+        None => out.info("not capturing (--no-capture)"),
+    }
+    if !state.verifier.has_secrets() {
+        out.info(
+            "no secret given: signatures are shown but not enforced (pass --secret to verify)",
+        );
+    } else if !state.enforce {
+        out.info("--verify-mode report: invalid signatures are reported, and answered normally");
+    }
+    if let Some(forwarder) = &state.forwarder {
+        out.info(&format!("forwarding to {}", forwarder.base()));
+    }
+    out.info("Ctrl-C to stop");
+    Ok(())
+}
+
+/// Writes `{"url":…,"pid":…}` next to its final name, then renames it, so a reader never sees half.
+fn write_ready_file(path: &Path, url: &str) -> anyhow::Result<()> {
+    let body = serde_json::json!({ "url": url, "pid": std::process::id() }).to_string();
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.tmp", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, body)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .with_context(|| format!("cannot write the ready file {}", path.display()))
+}
+
+fn json_answer(status: u16, value: &serde_json::Value) -> Answer {
+    let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+    *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::OK);
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// What a request's body turned out to be.
+enum BodyRead {
+    Complete(Bytes),
+    TooLarge(u64),
+    /// The client broke off or stalled; it gets this answer (if it still listens) and no capture.
+    Broken(Answer),
+}
+
+async fn read_body(state: &Listener, request: Request<Incoming>) -> BodyRead {
+    let declared = request
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(size) = declared.filter(|size| *size > state.max_body) {
+        return BodyRead::TooLarge(size);
+    }
+    let limit = usize::try_from(state.max_body).unwrap_or(usize::MAX);
+    let collect = Limited::new(request.into_body(), limit).collect();
+    match tokio::time::timeout(state.client_timeout, collect).await {
+        Ok(Ok(collected)) => BodyRead::Complete(collected.to_bytes()),
+        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
+            BodyRead::TooLarge(state.max_body + 1)
+        }
+        Ok(Err(_)) => BodyRead::Broken(json_answer(
+            400,
+            &serde_json::json!({"error": "bad_request", "message": "the request body was cut short"}),
+        )),
+        Err(_) => BodyRead::Broken(json_answer(
+            408,
+            &serde_json::json!({"error": "timeout", "message": "the request body did not arrive in time"}),
+        )),
+    }
+}
+
+async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
+    if request.uri().path().starts_with("/_hooky/") || request.uri().path() == "/_hooky" {
+        return feed_endpoint::serve(state, &request).await;
+    }
+    let received = chrono::Utc::now();
+    let method = request.method().as_str().to_string();
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
+    let headers: Vec<Header> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+
+    let (body, too_large) = match read_body(state, request).await {
+        BodyRead::Complete(body) => (body, None),
+        BodyRead::TooLarge(size) => (Bytes::new(), Some(size)),
+        BodyRead::Broken(answer) => {
+            state.out.info(&format!(
+                "{} {} from {remote}: the client stopped sending its body; answered {}",
+                sanitize_line(&method),
+                sanitize_line(&path),
+                answer.status().as_u16()
+            ));
+            return answer;
+        }
+    };
+
+    let checked = match too_large {
+        Some(_) => Checked {
+            verdict: Verdict::Unsigned,
+            hint: Some("not verified: the body was too large to read".into()),
+        },
+        None => state.verifier.check(&headers, &body, received.timestamp()),
+    };
+    let json = crate::event::parse_json_body(&body);
+    let event_type = crate::event::event_type(&headers, json.as_ref());
+    let event_id = crate::event::event_id(&headers, json.as_ref());
+    let rejected = state.enforce && matches!(checked.verdict, Verdict::Invalid { .. });
+
+    let path_and_query = match &query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
+    let relayed = match (&state.forwarder, too_large, rejected) {
+        (Some(forwarder), None, false) => {
+            let verified = match &checked.verdict {
+                Verdict::Valid { .. } => "ok".to_string(),
+                Verdict::Unsigned => "unsigned".to_string(),
+                Verdict::Invalid { failure, .. } => format!("fail:{}", failure.code()),
+            };
+            Some(
+                forwarder
+                    .relay(&method, &path_and_query, &headers, &body, &verified)
+                    .await,
+            )
+        }
+        _ => None,
+    };
+
+    let mut record = CaptureRecord {
+        seq: 0,
+        id: String::new(),
+        received_at: received.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        remote_addr: remote.to_string(),
+        method,
+        path,
+        query,
+        headers: state.verifier.redact(&headers),
+        body: None,
+        body_encoding: BodyEncoding::Utf8,
+        body_size: 0,
+        body_sha256: String::new(),
+        body_omitted: None,
+        event_type,
+        event_id,
+        verdict: VerdictRecord::from(&checked.verdict),
+        status: 200,
+        duplicate_of: None,
+        forward: None,
+    };
+    match too_large {
+        Some(size) => {
+            record.body_size = size;
+            record.body_omitted = Some(format!(
+                "too large: over --max-body {} bytes",
+                state.max_body
+            ));
+        }
+        None => record.set_body(&body),
+    }
+
+    let mut forward_preview = None;
+    let mut answer = if let Some(size) = too_large {
+        json_answer(
+            413,
+            &serde_json::json!({"error": "payload_too_large", "message": format!("the body ({size} bytes) is over the limit of {} bytes", state.max_body)}),
+        )
+    } else if rejected {
+        let Verdict::Invalid { failure, scheme } = &checked.verdict else {
+            unreachable!("rejected means invalid")
+        };
+        json_answer(
+            401,
+            &serde_json::json!({"error": "invalid_signature", "scheme": scheme, "code": failure.code(), "reason": failure.to_string()}),
+        )
+    } else if let Some((relayed, forward_record)) = relayed {
+        record.forward = Some(forward_record);
+        match relayed {
+            Relayed::Answer {
+                status,
+                headers,
+                body,
+            } => {
+                forward_preview = Some(preview(&body));
+                let mut response = Response::new(Full::new(Bytes::from(body)));
+                *response.status_mut() =
+                    hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::BAD_GATEWAY);
+                for (name, value) in headers {
+                    if let (Ok(name), Ok(value)) = (
+                        hyper::header::HeaderName::from_bytes(name.as_bytes()),
+                        hyper::header::HeaderValue::from_str(&value),
+                    ) {
+                        response.headers_mut().append(name, value);
+                    }
+                }
+                response
+            }
+            Relayed::Failed { status, error } => json_answer(
+                status,
+                &serde_json::json!({"error": if status == 504 { "forward_timeout" } else { "forward_failed" }, "message": error}),
+            ),
+        }
+    } else {
+        // Filled in under the lock, where the answer plan is.
+        Response::new(Full::new(Bytes::new()))
+    };
+    let planned = too_large.is_none() && !rejected && record.forward.is_none();
+
+    let capture_error = {
+        let mut shared = state.shared.lock().expect("no panics while locked");
+        let shared = &mut *shared;
+        record.seq = shared.next_seq;
+        shared.next_seq += 1;
+        record.id = crate::ids::prefixed_id("req", &mut shared.rng);
+        record.duplicate_of = record
+            .event_id
+            .as_deref()
+            .and_then(|id| shared.duplicates.check(id, record.seq));
+        if planned {
+            let roll: f64 = shared.rng.r#gen();
+            let plan = shared.responder.next(record.event_id.as_deref(), roll);
+            answer = planned_answer(state, &plan);
+        }
+        record.status = answer.status().as_u16();
+        let mut error = None;
+        if let Some(appender) = shared.appender.as_mut() {
+            match appender.append(&record.to_line()) {
+                Ok(()) => {
+                    if shared.capture_failing {
+                        shared.capture_failing = false;
+                        state.out.info("the capture file is writable again");
+                    }
+                }
+                Err(e) => {
+                    if !shared.capture_failing {
+                        error = Some(e);
+                    }
+                    shared.capture_failing = true;
+                    answer = json_answer(
+                        503,
+                        &serde_json::json!({"error": "capture_failed", "message": "hooky could not save this request; retry later"}),
+                    );
+                    answer.headers_mut().insert(
+                        hyper::header::RETRY_AFTER,
+                        hyper::header::HeaderValue::from_static("1"),
+                    );
+                    record.status = 503;
+                }
+            }
+        }
+        error
+    };
+    if let Some(error) = capture_error {
+        state.out.warn(&format!(
+            "cannot write the capture file: {error}; answering 503 until it works again"
+        ));
+    }
+
+    print_request(state, &record, &checked, &body, forward_preview.as_deref());
+
+    if record.status != 503 {
+        let facts = Facts {
+            event_type: record.event_type.as_deref(),
+            verified: checked.verdict.is_valid(),
+            method: &record.method,
+            path: &record.path,
+            headers: &headers,
+            json: json.as_ref(),
+        };
+        if expect::all_match(&state.expectations, &facts) {
+            let matched = state.matched.fetch_add(1, Ordering::SeqCst) + 1;
+            if state.count.is_some_and(|count| matched >= count) {
+                let _ = state.stop.send(true);
+            }
+        }
+    }
+    if let Some(delay) = state.delay {
+        tokio::time::sleep(delay).await;
+    }
+    answer
+}
+
+/// The answer the plan chose, with `--response-body` and `--response-header` applied.
+fn planned_answer(state: &Listener, plan: &respond::Answer) -> Answer {
+    let (body, content_type) = match &state.response_body {
+        Some(body) => {
+            let kind = if crate::event::parse_json_body(body).is_some() {
+                "application/json"
+            } else {
+                "text/plain; charset=utf-8"
+            };
+            (body.clone(), kind)
+        }
+        None => (
+            Bytes::from(respond::default_body(plan.status, plan.source)),
+            "application/json",
+        ),
+    };
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(plan.status).unwrap_or(hyper::StatusCode::OK);
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(content_type),
+    );
+    let mut replaced = Vec::new();
+    for (name, value) in state.response_headers.iter().chain(plan.headers.iter()) {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            hyper::header::HeaderValue::from_str(value),
+        ) {
+            // A header the user gives replaces hooky's default; repeating it adds values.
+            if !replaced.contains(&name) {
+                headers.remove(&name);
+                replaced.push(name.clone());
+            }
+            headers.append(name, value);
+        }
+    }
+    response
+}
+
+/// A one-line preview of an app's answer for people.
+fn preview(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
+    let mut line = sanitize_line(&text);
+    if body.len() > 120 {
+        line.push('…');
+    }
+    line
+}
+
+fn print_request(
+    state: &Listener,
+    record: &CaptureRecord,
+    checked: &Checked,
+    body: &[u8],
+    forward_preview: Option<&str>,
+) {
+    let out = &state.out;
+    // Output errors (a closed pipe) must not stop the listener: the capture has the request.
+    let _ = if out.json {
+        out.json(&crate::request_view::request_json(record, checked))
+    } else {
+        let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
+        let text = crate::request_view::render_human(
+            record,
+            checked,
+            body,
+            &local,
+            &out.paint,
+            out.verbose,
+            forward_preview,
+        );
+        out.data(&text)
+    };
 }

@@ -31,12 +31,14 @@ pub fn run_in(mut command: Command, args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the hooky binary starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin)
-        .expect("stdin accepts the body");
+    // A command that fails before reading stdin closes it: that is not the test's failure.
+    if let Err(error) = child.stdin.take().unwrap().write_all(stdin) {
+        assert_eq!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "stdin: {error}"
+        );
+    }
     child.wait_with_output().expect("hooky finishes")
 }
 
@@ -71,4 +73,102 @@ pub fn json_lines(output: &Output) -> Vec<serde_json::Value> {
 
 pub fn repo_path(relative: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// A `hooky listen` running in its own temporary folder, on a free port, ready to receive.
+pub struct Listening {
+    pub child: std::process::Child,
+    pub url: String,
+    pub dir: tempfile::TempDir,
+}
+
+/// Starts `hooky listen --port 0 --ready-file …` with `args` in a fresh folder and waits (bounded)
+/// for its ready file.
+pub fn listen(args: &[&str]) -> Listening {
+    let dir = tempfile::tempdir().unwrap();
+    listen_in(dir, args)
+}
+
+pub fn listen_in(dir: tempfile::TempDir, args: &[&str]) -> Listening {
+    let ready = dir.path().join("ready.json");
+    let _ = std::fs::remove_file(&ready);
+    let mut child = hooky()
+        .current_dir(dir.path())
+        .args(["listen", "--port", "0", "--ready-file"])
+        .arg(&ready)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the hooky binary starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&ready) {
+            let value: serde_json::Value = serde_json::from_str(&text).expect("ready file is JSON");
+            assert_eq!(value["pid"], child.id());
+            let url = value["url"].as_str().unwrap().to_string();
+            return Listening { child, url, dir };
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            let output = child.wait_with_output().unwrap();
+            panic!("hooky listen exited early ({status}): {}", stderr(&output));
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "hooky listen never became ready"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+impl Listening {
+    pub fn capture_path(&self) -> std::path::PathBuf {
+        self.dir.path().join(".hooky/captures.jsonl")
+    }
+
+    /// The capture file's records (every line must parse).
+    pub fn captures(&self) -> Vec<hooky::capture::CaptureRecord> {
+        let text = std::fs::read(self.capture_path()).unwrap_or_default();
+        let file = hooky::capture::read_captures(text.as_slice()).unwrap();
+        assert!(
+            file.skipped.is_empty(),
+            "bad capture lines: {:?}",
+            file.skipped
+        );
+        file.records
+    }
+
+    /// Sends SIGINT and waits for the exit.
+    pub fn interrupt(self) -> (Output, tempfile::TempDir) {
+        let status = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.wait()
+    }
+
+    /// Waits (bounded) for the listener to exit on its own.
+    pub fn wait(mut self) -> (Output, tempfile::TempDir) {
+        use std::io::Read;
+        // Drain stdout while waiting so a full pipe can never block the listener.
+        let mut out = self.child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = out.read_to_end(&mut bytes);
+            bytes
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("hooky listen did not exit in time");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let mut output = self.child.wait_with_output().unwrap();
+        output.stdout = reader.join().unwrap();
+        (output, self.dir)
+    }
 }

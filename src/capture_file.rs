@@ -1,0 +1,253 @@
+//! Capture files on disk (the IO half of [`crate::capture`]): creating them private (folder 0700,
+//! file 0600), appending one record per line, finding the last sequence number from the file's tail
+//! only, and reading records after a sequence number without holding the whole file in memory.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::capture::{CaptureRecord, parse_line};
+
+/// Every line `listen` writes starts with this, so a sequence number can be read without parsing.
+const SEQ_PREFIX: &[u8] = b"{\"seq\":";
+
+/// An open capture file, appending.
+pub struct Appender {
+    file: File,
+    /// Set when the last write may have left a partial line: the next record starts a new line.
+    needs_newline: bool,
+}
+
+impl Appender {
+    /// Opens (or creates) a capture file for appending, creating its folder. New folders are 0700
+    /// and new files 0600. Returns the appender and the last sequence number already in the file.
+    pub fn open(path: &Path) -> anyhow::Result<(Appender, u64)> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                create_private_dir(dir).with_context(|| {
+                    format!("cannot create the capture folder {}", dir.display())
+                })?;
+            }
+        }
+        let mut options = OpenOptions::new();
+        options.append(true).create(true).read(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options
+            .open(path)
+            .with_context(|| format!("cannot open the capture file {}", path.display()))?;
+        let (last_seq, ends_with_newline) = last_seq(&mut file)
+            .with_context(|| format!("cannot read the capture file {}", path.display()))?;
+        Ok((
+            Appender {
+                file,
+                needs_newline: !ends_with_newline,
+            },
+            last_seq,
+        ))
+    }
+
+    /// Appends one line (the record's `to_line()`); the data is in the file (the OS's cache) when it
+    /// returns, so a reader or a crash of hooky after the answer cannot lose it.
+    pub fn append(&mut self, line: &str) -> std::io::Result<()> {
+        let result = if self.needs_newline {
+            let mut bytes = Vec::with_capacity(line.len() + 1);
+            bytes.push(b'\n');
+            bytes.extend_from_slice(line.as_bytes());
+            self.file.write_all(&bytes)
+        } else {
+            self.file.write_all(line.as_bytes())
+        };
+        self.needs_newline = result.is_err();
+        result
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.file.sync_data()
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// The highest sequence number in the file's last lines, read from its tail (a window that grows
+/// only when one line is longer than it), and whether the file ends with a newline.
+fn last_seq(file: &mut File) -> std::io::Result<(u64, bool)> {
+    let len = file.seek(SeekFrom::End(0))?;
+    if len == 0 {
+        return Ok((0, true));
+    }
+    let mut window: u64 = 64 * 1024;
+    loop {
+        let start = len.saturating_sub(window);
+        file.seek(SeekFrom::Start(start))?;
+        let mut tail = Vec::with_capacity((len - start) as usize);
+        Read::by_ref(file)
+            .take(len - start)
+            .read_to_end(&mut tail)?;
+        let ends_with_newline = tail.last() == Some(&b'\n');
+        if let Some(seq) = last_seq_in(&tail, start == 0) {
+            return Ok((seq, ends_with_newline));
+        }
+        if start == 0 {
+            return Ok((0, ends_with_newline));
+        }
+        window *= 4;
+    }
+}
+
+/// The highest `seq` among the lines that start in `bytes`; the first line only counts when
+/// `at_file_start` (otherwise it may be the middle of a line).
+pub fn last_seq_in(bytes: &[u8], at_file_start: bool) -> Option<u64> {
+    let mut best = None;
+    let mut line_start = if at_file_start { Some(0) } else { None };
+    let mut consider = |start: usize| {
+        if let Some(seq) = seq_of_line(&bytes[start..]) {
+            best = Some(best.map_or(seq, |b: u64| b.max(seq)));
+        }
+    };
+    if let Some(start) = line_start.take() {
+        consider(start);
+    }
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' && i + 1 < bytes.len() {
+            consider(i + 1);
+        }
+    }
+    best
+}
+
+/// The sequence number at the start of a capture line, without parsing the rest.
+pub fn seq_of_line(line: &[u8]) -> Option<u64> {
+    let rest = line.strip_prefix(SEQ_PREFIX)?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
+}
+
+/// Reads up to `limit` records with `seq > since`, in file order, streaming the file. Lines being
+/// written (no newline yet) and damaged lines are skipped. Also says whether more records follow.
+pub fn records_after(
+    path: &Path,
+    since: u64,
+    limit: usize,
+) -> std::io::Result<(Vec<CaptureRecord>, bool)> {
+    let mut reader = BufReader::with_capacity(256 * 1024, File::open(path)?);
+    let mut records = Vec::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 || !line.ends_with(b"\n") {
+            return Ok((records, false));
+        }
+        match seq_of_line(&line) {
+            Some(seq) if seq <= since => continue,
+            _ => {}
+        }
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        let Ok(record) = parse_line(text.trim_end()) else {
+            continue;
+        };
+        if record.seq <= since {
+            continue;
+        }
+        if records.len() == limit {
+            return Ok((records, true));
+        }
+        records.push(record);
+    }
+}
+
+/// The record with sequence number `seq`, if the file has it.
+pub fn record_at(path: &Path, seq: u64) -> std::io::Result<Option<CaptureRecord>> {
+    let (records, _) = records_after(path, seq.saturating_sub(1), 1)?;
+    Ok(records.into_iter().find(|r| r.seq == seq))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(seq: u64) -> CaptureRecord {
+        let mut record = crate::capture::parse_line(&format!(
+            r#"{{"seq":{seq},"id":"r","received_at":"t","remote_addr":"a","method":"POST","path":"/","headers":[],"body":null,"body_encoding":"utf8","body_size":0,"body_sha256":"","verdict":{{"verdict":"unsigned"}},"status":200}}"#
+        ))
+        .unwrap();
+        record.set_body(format!("body {seq}").as_bytes());
+        record
+    }
+
+    fn line(seq: u64, body: &str) -> String {
+        format!("{{\"seq\":{seq},\"body\":\"{body}\"}}\n")
+    }
+
+    #[test]
+    fn seq_from_the_tail() {
+        let text = format!("{}{}", line(41, "a"), line(42, "b"));
+        assert_eq!(last_seq_in(text.as_bytes(), true), Some(42));
+        // A window that starts mid-line ignores the partial first line.
+        let cut = &text.as_bytes()[5..];
+        assert_eq!(last_seq_in(cut, false), Some(42));
+        assert_eq!(last_seq_in(&text.as_bytes()[5..20], false), None);
+        // A truncated last line still tells its sequence number.
+        let truncated = format!("{}{{\"seq\":43,\"bo", line(42, "b"));
+        assert_eq!(last_seq_in(truncated.as_bytes(), true), Some(43));
+        assert_eq!(seq_of_line(b"{\"seq\":x"), None);
+    }
+
+    #[test]
+    fn appending_continues_the_sequence_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/captures.jsonl");
+        let (mut appender, last) = Appender::open(&path).unwrap();
+        assert_eq!(last, 0);
+        appender.append(&line(1, "x")).unwrap();
+        // A long line, longer than the tail window, then a truncated one (a crash).
+        appender.append(&line(2, &"y".repeat(200_000))).unwrap();
+        appender.append("{\"seq\":3,\"bo").unwrap();
+        drop(appender);
+        let (mut appender, last) = Appender::open(&path).unwrap();
+        assert_eq!(last, 3);
+        appender.append(&line(4, "z")).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.ends_with("{\"seq\":3,\"bo\n{\"seq\":4,\"body\":\"z\"}\n"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+    }
+
+    #[test]
+    fn records_after_a_sequence() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        let mut text = String::new();
+        for seq in 1..=5 {
+            text.push_str(&sample(seq).to_line());
+        }
+        text.push_str("garbage\n{\"seq\":6,\"trunc");
+        std::fs::write(&path, text).unwrap();
+        let (records, more) = records_after(&path, 2, 2).unwrap();
+        assert_eq!(
+            records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![3, 4]
+        );
+        assert!(more);
+        let (records, more) = records_after(&path, 4, 10).unwrap();
+        assert_eq!(records.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![5]);
+        assert!(!more);
+        assert_eq!(record_at(&path, 3).unwrap().unwrap().seq, 3);
+        assert!(record_at(&path, 9).unwrap().is_none());
+    }
+}

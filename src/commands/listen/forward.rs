@@ -1,0 +1,167 @@
+//! `listen --forward-to`: relaying a received request to a local app and bringing its answer back.
+
+use std::time::{Duration, Instant};
+
+use crate::capture::ForwardRecord;
+use crate::delivery::{self, Outgoing};
+use crate::signature::Header;
+
+/// Headers that belong to one connection and must not be relayed (RFC 9110 §7.6.1), plus the ones
+/// the client recomputes (`host`, `content-length`).
+const HOP_BY_HOP: [&str; 11] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+];
+
+/// The headers without hop-by-hop ones, including those the `Connection` header names.
+pub fn strip_hop_by_hop(headers: &[Header]) -> Vec<Header> {
+    let named: Vec<String> = headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
+        .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_ascii_lowercase()))
+        .collect();
+    headers
+        .iter()
+        .filter(|(name, _)| {
+            let name = name.to_ascii_lowercase();
+            !HOP_BY_HOP.contains(&name.as_str()) && !named.contains(&name)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The app's answer, or why there is none and what the sender gets instead.
+pub enum Relayed {
+    Answer {
+        status: u16,
+        headers: Vec<Header>,
+        body: Vec<u8>,
+    },
+    /// 502 (the app is down or broke the connection) or 504 (it took too long).
+    Failed { status: u16, error: String },
+}
+
+pub struct Forwarder {
+    client: reqwest::Client,
+    base: String,
+    timeout: Duration,
+}
+
+impl Forwarder {
+    pub fn new(url: &str, timeout: Duration) -> anyhow::Result<Forwarder> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| {
+            crate::exit::CliError::usage(format!("invalid --forward-to URL {url:?}: {e}"))
+                .with_hint("use a full URL such as http://localhost:3000")
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(crate::exit::CliError::usage(format!(
+                "invalid --forward-to URL {url:?}: only http and https are supported"
+            ))
+            .into());
+        }
+        Ok(Forwarder {
+            client: delivery::client(64)?,
+            base: url.trim_end_matches('/').to_string(),
+            timeout,
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Relays one request: same method, path and query under the base URL, headers minus
+    /// hop-by-hop plus `X-Hooky-Verified`, the exact body bytes.
+    pub async fn relay(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        headers: &[Header],
+        body: &[u8],
+        verified: &str,
+    ) -> (Relayed, ForwardRecord) {
+        let mut headers = strip_hop_by_hop(headers);
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case("x-hooky-verified"));
+        headers.push(("X-Hooky-Verified".into(), verified.into()));
+        let outgoing = Outgoing {
+            method: method.to_string(),
+            url: format!("{}{}", self.base, path_and_query),
+            headers,
+            body: body.to_vec(),
+        };
+        let started = Instant::now();
+        let result = delivery::send_once(&self.client, &outgoing, self.timeout).await;
+        let latency_ms = started.elapsed().as_millis() as u64;
+        match result {
+            Ok((status, headers, body)) => (
+                Relayed::Answer {
+                    status,
+                    headers: strip_hop_by_hop(&headers),
+                    body,
+                },
+                ForwardRecord {
+                    url: outgoing.url,
+                    status: Some(status),
+                    latency_ms,
+                    error: None,
+                },
+            ),
+            Err(error) => {
+                let status = if error.starts_with("timed out") {
+                    504
+                } else {
+                    502
+                };
+                (
+                    Relayed::Failed {
+                        status,
+                        error: error.clone(),
+                    },
+                    ForwardRecord {
+                        url: outgoing.url,
+                        status: None,
+                        latency_ms,
+                        error: Some(error),
+                    },
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hop_by_hop_headers_are_dropped() {
+        let h = |n: &str, v: &str| (n.to_string(), v.to_string());
+        let headers = vec![
+            h("Host", "a"),
+            h("Connection", "keep-alive, X-Private"),
+            h("x-private", "1"),
+            h("Content-Length", "3"),
+            h("Transfer-Encoding", "chunked"),
+            h("X-Dup", "1"),
+            h("X-Dup", "2"),
+            h("Stripe-Signature", "t=1,v1=ab"),
+        ];
+        assert_eq!(
+            strip_hop_by_hop(&headers),
+            vec![
+                h("X-Dup", "1"),
+                h("X-Dup", "2"),
+                h("Stripe-Signature", "t=1,v1=ab")
+            ]
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! `hooky listen --expect EXPR`: which requests count towards `--count`. Pure: an expression is
+//! parsed once and matched against the facts of a request.
+
+use serde_json::Value;
+
+use crate::json_path;
+use crate::signature::{Header, get_all};
+
+/// One condition a request must meet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expectation {
+    /// `type=order.completed`: the event type.
+    Type(String),
+    /// `verified`: the signature is valid.
+    Verified,
+    /// `path=/hooks/x`: the path, without the query.
+    Path(String),
+    /// `method=POST` (case-insensitive).
+    Method(String),
+    /// `header:X-Foo=bar`: one of the header's values equals this (name case-insensitive).
+    Header(String, String),
+    /// `json:data.amount=500`: the value at a dot path of the JSON body.
+    Json(String, String),
+}
+
+/// What `--expect` looks at in a request.
+pub struct Facts<'a> {
+    pub event_type: Option<&'a str>,
+    pub verified: bool,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a [Header],
+    pub json: Option<&'a Value>,
+}
+
+const FORMS: &str =
+    "type=EVENT, verified, path=/PATH, method=POST, header:NAME=VALUE, json:PATH=VALUE";
+
+/// Parses one `--expect` expression.
+pub fn parse(text: &str) -> Result<Expectation, String> {
+    let bad = || format!("invalid --expect {text:?}: use one of {FORMS}");
+    if text == "verified" {
+        return Ok(Expectation::Verified);
+    }
+    if let Some(rest) = text.strip_prefix("header:") {
+        let (name, value) = rest.split_once('=').ok_or_else(bad)?;
+        if name.trim().is_empty() {
+            return Err(bad());
+        }
+        return Ok(Expectation::Header(
+            name.trim().to_string(),
+            value.to_string(),
+        ));
+    }
+    if let Some(rest) = text.strip_prefix("json:") {
+        let (path, value) = rest.split_once('=').ok_or_else(bad)?;
+        if path.is_empty() || path.split('.').any(str::is_empty) {
+            return Err(bad());
+        }
+        return Ok(Expectation::Json(path.to_string(), value.to_string()));
+    }
+    let (key, value) = text.split_once('=').ok_or_else(bad)?;
+    match key {
+        "type" => Ok(Expectation::Type(value.to_string())),
+        "path" => Ok(Expectation::Path(value.to_string())),
+        "method" => Ok(Expectation::Method(value.to_string())),
+        _ => Err(bad()),
+    }
+}
+
+impl Expectation {
+    pub fn matches(&self, facts: &Facts<'_>) -> bool {
+        match self {
+            Expectation::Type(expected) => facts.event_type == Some(expected.as_str()),
+            Expectation::Verified => facts.verified,
+            Expectation::Path(expected) => facts.path == expected,
+            Expectation::Method(expected) => facts.method.eq_ignore_ascii_case(expected),
+            Expectation::Header(name, expected) => get_all(facts.headers, name)
+                .iter()
+                .any(|value| value.trim() == expected),
+            Expectation::Json(path, expected) => facts
+                .json
+                .and_then(|body| json_path::get(body, path))
+                .is_some_and(|actual| json_path::matches_text(actual, expected)),
+        }
+    }
+}
+
+/// Whether a request meets every expectation (no expectation: every request counts).
+pub fn all_match(expectations: &[Expectation], facts: &Facts<'_>) -> bool {
+    expectations.iter().all(|e| e.matches(facts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_every_form() {
+        assert_eq!(parse("verified"), Ok(Expectation::Verified));
+        assert_eq!(parse("type=a.b"), Ok(Expectation::Type("a.b".into())));
+        assert_eq!(parse("path=/x"), Ok(Expectation::Path("/x".into())));
+        assert_eq!(
+            parse("header:X-Foo=a=b"),
+            Ok(Expectation::Header("X-Foo".into(), "a=b".into()))
+        );
+        assert_eq!(
+            parse("json:data.amount=500"),
+            Ok(Expectation::Json("data.amount".into(), "500".into()))
+        );
+        for bad in [
+            "",
+            "type",
+            "colour=red",
+            "header:=x",
+            "json:a..b=1",
+            "json:a",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn matches_the_facts() {
+        let body = json!({"data": {"amount": 500, "currency": "eur"}});
+        let headers = vec![("X-Foo".to_string(), "bar".to_string())];
+        let facts = Facts {
+            event_type: Some("order.completed"),
+            verified: true,
+            method: "POST",
+            path: "/hooks",
+            headers: &headers,
+            json: Some(&body),
+        };
+        let all: Vec<Expectation> = [
+            "type=order.completed",
+            "verified",
+            "path=/hooks",
+            "method=post",
+            "header:x-foo=bar",
+            "json:data.amount=500",
+            "json:data.currency=eur",
+        ]
+        .iter()
+        .map(|t| parse(t).unwrap())
+        .collect();
+        assert!(all_match(&all, &facts));
+        for miss in [
+            "type=other",
+            "path=/other",
+            "header:x-foo=baz",
+            "json:data.amount=501",
+            "json:data.missing=1",
+        ] {
+            assert!(!parse(miss).unwrap().matches(&facts), "{miss}");
+        }
+        let unverified = Facts {
+            verified: false,
+            json: None,
+            ..facts
+        };
+        assert!(!Expectation::Verified.matches(&unverified));
+        assert!(!parse("json:data.amount=500").unwrap().matches(&unverified));
+    }
+}

@@ -1,0 +1,163 @@
+//! The demo feed `hooky listen` serves at `/_hooky/requests`: feed items made from capture records,
+//! the strong ETag, `If-None-Match` matching, and the Host check that keeps a web page on another
+//! origin from reading it through DNS rebinding. Pure; the listener does the IO.
+
+use serde_json::{Value, json};
+
+use crate::capture::CaptureRecord;
+
+/// The reserved path prefix of hooky's own endpoints.
+pub const PREFIX: &str = "/_hooky/";
+/// Items per page unless `limit` says otherwise, and the most a page holds.
+pub const DEFAULT_LIMIT: usize = 100;
+pub const MAX_LIMIT: usize = 1000;
+
+/// One feed item: what a poller needs to see a request, with the body decoded when it is text.
+pub fn item(record: &CaptureRecord) -> Value {
+    json!({
+        "seq": record.seq,
+        "id": record.id,
+        "received_at": record.received_at,
+        "type": record.event_type,
+        "event_id": record.event_id,
+        "method": record.method,
+        "path": record.path,
+        "query": record.query,
+        "verdict": record.verdict,
+        "status": record.status,
+        "body": record.body,
+        "body_encoding": record.body_encoding,
+        "body_size": record.body_size,
+    })
+}
+
+/// The page body for `?since=`: the items and the cursor to ask from next.
+pub fn page(items: Vec<Value>, since: u64, has_more: bool) -> Value {
+    let next = items
+        .last()
+        .and_then(|i| i["seq"].as_u64())
+        .unwrap_or(since);
+    json!({ "items": items, "next_since": next, "has_more": has_more })
+}
+
+/// A strong ETag for a response body: a digest of its bytes.
+pub fn etag(body: &[u8]) -> String {
+    format!("\"{}\"", &crate::capture::sha256_hex(body)[..32])
+}
+
+/// Whether an `If-None-Match` value matches `etag` (weak comparison, as RFC 9110 asks for it).
+pub fn if_none_match(header: &str, etag: &str) -> bool {
+    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_string();
+    header.trim() == "*" || header.split(',').any(|tag| bare(tag) == bare(etag))
+}
+
+/// Parses the query of a feed request: `since` (default 0) and `limit`.
+pub fn parse_query(query: Option<&str>) -> Result<(u64, usize), String> {
+    let mut since = 0;
+    let mut limit = DEFAULT_LIMIT;
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "since" => {
+                since = value
+                    .parse()
+                    .map_err(|_| format!("since must be a sequence number, not {value:?}"))?
+            }
+            "limit" => {
+                limit = value
+                    .parse::<usize>()
+                    .map_err(|_| format!("limit must be a number, not {value:?}"))?
+                    .clamp(1, MAX_LIMIT)
+            }
+            _ => {}
+        }
+    }
+    Ok((since, limit))
+}
+
+/// Whether a request for `/_hooky/` may be served: its Host must name this listener, `localhost` or
+/// a loopback address (with or without the port), so a rebinding DNS name gets nothing.
+pub fn host_allowed(host: Option<&str>, listen_host: &str, port: u16) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    let host = host.trim().to_ascii_lowercase();
+    let (name, host_port) = match host.rsplit_once(':') {
+        Some((name, p)) if !name.ends_with(':') && p.chars().all(|c| c.is_ascii_digit()) => {
+            (name.to_string(), Some(p.parse::<u16>().ok()))
+        }
+        _ => (host.clone(), None),
+    };
+    if let Some(p) = host_port {
+        if p != Some(port) {
+            return false;
+        }
+    }
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    let listen = listen_host.trim_start_matches('[').trim_end_matches(']');
+    ["localhost", "127.0.0.1", "::1"].contains(&name) || name == listen.to_ascii_lowercase()
+}
+
+/// The error body of a feed request.
+pub fn error(code: &str, message: &str) -> Value {
+    json!({ "error": code, "message": message })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "localhost",
+            "[::1]:8080",
+            "LOCALHOST:8080",
+        ] {
+            assert!(host_allowed(Some(ok), "127.0.0.1", 8080), "{ok}");
+        }
+        assert!(host_allowed(Some("192.168.1.5:8080"), "192.168.1.5", 8080));
+        for bad in [
+            "evil.example:8080",
+            "127.0.0.1:9999",
+            "evil.example",
+            "127.0.0.1.evil:8080",
+            "",
+        ] {
+            assert!(!host_allowed(Some(bad), "127.0.0.1", 8080), "{bad}");
+        }
+        assert!(!host_allowed(None, "127.0.0.1", 8080));
+    }
+
+    #[test]
+    fn etags_match_weakly() {
+        let tag = etag(b"body");
+        assert!(tag.starts_with('"') && tag.ends_with('"') && tag.len() == 34);
+        assert!(if_none_match(&tag, &tag));
+        assert!(if_none_match(&format!("\"x\", W/{tag}"), &tag));
+        assert!(if_none_match("*", &tag));
+        assert!(!if_none_match("\"other\"", &tag));
+        assert_ne!(etag(b"a"), etag(b"b"));
+    }
+
+    #[test]
+    fn queries() {
+        assert_eq!(parse_query(None), Ok((0, DEFAULT_LIMIT)));
+        assert_eq!(parse_query(Some("since=5&limit=2")), Ok((5, 2)));
+        assert_eq!(parse_query(Some("limit=999999")), Ok((0, MAX_LIMIT)));
+        assert!(parse_query(Some("since=abc")).is_err());
+    }
+
+    #[test]
+    fn pages_carry_the_next_cursor() {
+        let page_value = page(vec![json!({"seq": 4}), json!({"seq": 9})], 3, true);
+        assert_eq!(page_value["next_since"], 9);
+        assert_eq!(page(vec![], 3, false)["next_since"], 3);
+    }
+}

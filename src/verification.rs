@@ -1,0 +1,211 @@
+//! Verifying received requests with settings fixed once at start-up: the scheme (or auto), the
+//! secrets, the tolerance. Adds what a receiver needs beyond the core's verdict: the "probably
+//! altered by a proxy" hint, and the redaction of secrets that travel in headers (GitLab's token)
+//! before a request is printed or captured. Pure: the time is a parameter.
+
+use subtle::ConstantTimeEq;
+
+use crate::cli::SchemeSelection;
+use crate::secret::Secret;
+use crate::signature::{self, Failure, Header, Keys, Scheme, Verdict};
+
+/// What replaces a header value that equals a configured secret.
+pub const REDACTED: &str = "[redacted: equals a configured secret]";
+
+/// Header values that carry the secret itself (not a signature), lower case.
+const SECRET_HEADERS: [&str; 1] = ["x-gitlab-token"];
+
+/// The verification settings of a receiver.
+pub struct Verifier {
+    pub selection: SchemeSelection,
+    secrets: Vec<Secret>,
+    pub hex_header: String,
+    pub tolerance_secs: u64,
+}
+
+/// A verdict, and a hint when the failure has a likely everyday cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub verdict: Verdict,
+    pub hint: Option<String>,
+}
+
+impl Verifier {
+    pub fn new(
+        selection: SchemeSelection,
+        secrets: Vec<Secret>,
+        hex_header: String,
+        tolerance_secs: u64,
+    ) -> Self {
+        Verifier {
+            selection,
+            secrets,
+            hex_header,
+            tolerance_secs,
+        }
+    }
+
+    pub fn has_secrets(&self) -> bool {
+        !self.secrets.is_empty()
+    }
+
+    fn verdict(&self, headers: &[Header], body: &[u8], now: i64) -> Verdict {
+        let secrets = crate::secret::as_keys(&self.secrets);
+        let keys = Keys::new(&secrets).with_hex_header(&self.hex_header);
+        match self.selection {
+            SchemeSelection::Auto => {
+                signature::verify_auto(keys, headers, body, now, self.tolerance_secs)
+            }
+            SchemeSelection::Fixed(scheme) => {
+                signature::verify(scheme, keys, headers, body, now, self.tolerance_secs)
+            }
+        }
+    }
+
+    /// Verifies a request; on a signature mismatch of a JSON body, tries the body re-serialised
+    /// (minified and pretty-printed) and says so when one of them verifies.
+    pub fn check(&self, headers: &[Header], body: &[u8], now: i64) -> Checked {
+        let verdict = self.verdict(headers, body, now);
+        let hint = match &verdict {
+            Verdict::Invalid {
+                failure: Failure::Mismatch { .. },
+                ..
+            } => self.reserialisation_hint(headers, body, now),
+            Verdict::Invalid {
+                failure: Failure::NoSecret,
+                ..
+            } => Some("pass --secret (or HOOKY_SECRET, --secret-file) to verify it".into()),
+            _ => None,
+        };
+        Checked { verdict, hint }
+    }
+
+    fn reserialisation_hint(&self, headers: &[Header], body: &[u8], now: i64) -> Option<String> {
+        let value = crate::event::parse_json_body(body)?;
+        let minified = serde_json::to_vec(&value).ok()?;
+        let pretty = serde_json::to_vec_pretty(&value).ok()?;
+        for (form, candidate) in [("minified", minified), ("pretty-printed", pretty)] {
+            if candidate != body && self.verdict(headers, &candidate, now).is_valid() {
+                return Some(format!(
+                    "the body verifies once {form}: it was probably re-serialised by a proxy or framework \
+                     (verify the raw bytes, before any JSON parsing)"
+                ));
+            }
+        }
+        None
+    }
+
+    /// The headers with every value that equals a configured secret replaced by [`REDACTED`].
+    pub fn redact(&self, headers: &[Header]) -> Vec<Header> {
+        headers
+            .iter()
+            .map(|(name, value)| {
+                let carries_secret = SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
+                    && self
+                        .secrets
+                        .iter()
+                        .any(|s| bool::from(s.expose().ct_eq(value.trim().as_bytes())));
+                if carries_secret {
+                    (name.clone(), REDACTED.to_string())
+                } else {
+                    (name.clone(), value.clone())
+                }
+            })
+            .collect()
+    }
+
+    /// Checks every secret against a fixed scheme at start-up, so a bad secret fails once, clearly.
+    pub fn check_secrets(&self) -> Result<(), String> {
+        if let SchemeSelection::Fixed(scheme) = self.selection {
+            if scheme == Scheme::None {
+                return Ok(());
+            }
+            for (index, secret) in self.secrets.iter().enumerate() {
+                scheme.check_secret(secret.expose()).map_err(|reason| {
+                    format!(
+                        "secret #{} cannot be used with the {scheme} scheme: {reason}",
+                        index + 1
+                    )
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verifier(selection: SchemeSelection) -> Verifier {
+        Verifier::new(
+            selection,
+            vec![Secret::new("old"), Secret::new("s3cret")],
+            signature::DEFAULT_HEX_HEADER.into(),
+            300,
+        )
+    }
+
+    fn github_headers(body: &[u8]) -> Vec<Header> {
+        let keys: [&[u8]; 1] = [b"s3cret"];
+        signature::sign(Scheme::Github, Keys::new(&keys), body, 0, "").unwrap()
+    }
+
+    #[test]
+    fn valid_with_the_rotated_secret() {
+        let body = br#"{"a":1}"#;
+        let checked = verifier(SchemeSelection::Auto).check(&github_headers(body), body, 1000);
+        assert_eq!(
+            checked.verdict,
+            Verdict::Valid {
+                scheme: Scheme::Github,
+                secret_index: 2
+            }
+        );
+        assert_eq!(checked.hint, None);
+    }
+
+    #[test]
+    fn a_reformatted_body_gets_the_proxy_hint() {
+        let signed = br#"{"a":1,"b":[1,2]}"#;
+        let headers = github_headers(signed);
+        let pretty = serde_json::to_vec_pretty(&serde_json::json!({"a":1,"b":[1,2]})).unwrap();
+        let checked = verifier(SchemeSelection::Auto).check(&headers, &pretty, 1000);
+        assert_eq!(checked.verdict.kind(), "invalid");
+        assert!(checked.hint.unwrap().contains("minified"));
+
+        let signed_pretty = pretty.clone();
+        let headers = github_headers(&signed_pretty);
+        let checked = verifier(SchemeSelection::Auto).check(&headers, signed, 1000);
+        assert!(checked.hint.unwrap().contains("pretty-printed"));
+
+        // A real tampering gets no hint.
+        let checked = verifier(SchemeSelection::Auto).check(&headers, br#"{"a":2}"#, 1000);
+        assert_eq!(checked.hint, None);
+    }
+
+    #[test]
+    fn secrets_in_headers_are_redacted() {
+        let v = verifier(SchemeSelection::Auto);
+        let headers = vec![
+            ("X-Gitlab-Token".to_string(), "s3cret".to_string()),
+            ("X-Other".to_string(), "s3cret".to_string()),
+        ];
+        let redacted = v.redact(&headers);
+        assert_eq!(redacted[0].1, REDACTED);
+        // Only headers that carry a token are touched; a wrong token stays visible for debugging.
+        assert_eq!(redacted[1].1, "s3cret");
+        let wrong = vec![("x-gitlab-token".to_string(), "guess".to_string())];
+        assert_eq!(v.redact(&wrong)[0].1, "guess");
+    }
+
+    #[test]
+    fn bad_secrets_fail_at_start() {
+        assert!(
+            verifier(SchemeSelection::Fixed(Scheme::Standard))
+                .check_secrets()
+                .is_err()
+        );
+        assert!(verifier(SchemeSelection::Auto).check_secrets().is_ok());
+    }
+}
