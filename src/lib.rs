@@ -43,6 +43,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Sign(args) => commands::sign::run(args, &out),
         Command::Verify(args) => commands::verify::run(args, &out),
         Command::Completions(args) => commands::completions::run(args, &out),
+        Command::Captures(args) => commands::replay::run_captures(args, &out),
         command => run_async(command, &out),
     };
     match result {

@@ -214,9 +214,9 @@ pub fn prepare(
             if let Some(age) = signature_timestamp(&record.headers, scheme).map(|ts| now - ts) {
                 if age > i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX) {
                     notes.push(format!(
-                        "capture #{seq}: its {scheme} signature was made {} ago, past the usual {} tolerance; the receiver will likely reject it (re-sign with --resign --secret …)",
-                        crate::units::format_duration(std::time::Duration::from_secs(age as u64)),
-                        crate::units::format_duration(std::time::Duration::from_secs(options.tolerance_secs)),
+                        "capture #{seq}: its {scheme} signature was made {} ago, past the {} receivers tolerate; the receiver will likely reject it (re-sign with --resign --secret …)",
+                        format_age(age),
+                        format_age(i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX)),
                     ));
                 }
             }
@@ -250,6 +250,16 @@ pub fn prepare(
         signing,
         notes,
     })
+}
+
+/// A rough age for messages: `45s`, `12m`, `5h`, `3 days`.
+pub fn format_age(secs: i64) -> String {
+    match secs {
+        ..120 => format!("{secs}s"),
+        120..7200 => format!("{}m", secs / 60),
+        7200..172_800 => format!("{}h", secs / 3600),
+        _ => format!("{} days", secs / 86_400),
+    }
 }
 
 /// The URL to send to: `--to` plus the captured path and query, `--to` alone with `exact_url`, or
@@ -721,6 +731,14 @@ mod tests {
                 .unwrap_err()
                 .contains("SHA-256")
         );
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(format_age(45), "45s");
+        assert_eq!(format_age(300), "5m");
+        assert_eq!(format_age(7200), "2h");
+        assert_eq!(format_age(86_400 * 400), "400 days");
     }
 
     #[test]
