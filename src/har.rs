@@ -125,10 +125,15 @@ fn read_entry(entry: &Value, next_seq: u64) -> Result<CaptureRecord, String> {
         method,
         path,
         query,
-        event_type: field("event_type")
-            .or_else(|| crate::event::event_type(&headers, parsed_body.as_ref())),
-        event_id: field("event_id")
-            .or_else(|| crate::event::event_id(&headers, parsed_body.as_ref())),
+        // hooky's own export says exactly what was there; other tools' entries are read afresh.
+        event_type: match hooky {
+            Some(_) => field("event_type"),
+            None => crate::event::event_type(&headers, parsed_body.as_ref()),
+        },
+        event_id: match hooky {
+            Some(_) => field("event_id"),
+            None => crate::event::event_id(&headers, parsed_body.as_ref()),
+        },
         headers,
         body: None,
         body_encoding: BodyEncoding::Utf8,
@@ -371,7 +376,7 @@ mod tests {
 
     #[test]
     fn round_trip_is_lossless_for_text_and_binary_bodies() {
-        let records = [
+        let mut records = [
             capture(
                 1,
                 br#"{"id":"evt_1","type":"order.created"}"#,
@@ -385,6 +390,8 @@ mod tests {
             ),
             capture(4, b"", "text/plain"),
         ];
+        // Absent fields stay absent, even when the body would suggest a value.
+        records[0].event_id = None;
         let refs: Vec<&CaptureRecord> = records.iter().collect();
         let har = write(&refs, None, "0.1.0");
         let text = serde_json::to_string_pretty(&har).unwrap();
