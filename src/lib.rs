@@ -9,6 +9,8 @@
 //!   (retry and pacing policy), [`capture`] (the capture file format), [`event`] (event type and id
 //!   of a request), [`ids`], [`units`] (durations, sizes, times).
 //! - [`secret`]: the redacting `Secret` type and secret files.
+//! - Pure cores of `replay`: [`selection`] (which captures), [`replay_plan`] (what goes out),
+//!   [`har`] (the HAR format).
 //! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
 //!   deliveries at a concurrency and a rate.
 

@@ -372,28 +372,29 @@ fn list(records: &[CaptureRecord], selection: &Selection, out: &Output) -> anyho
                 .unwrap_or(0)
         })
         .collect();
-    let line = |cells: &[String]| {
+    // Pad first, then paint, so colors do not upset the column widths.
+    let line = |cells: &[String], paint_verdict: bool| {
         cells
             .iter()
             .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            .enumerate()
+            .map(|(column, (cell, width))| {
+                let padded = format!("{cell:<width$}");
+                if paint_verdict && column == 6 {
+                    padded.replacen(cell.as_str(), &out.paint.verdict(cell), 1)
+                } else {
+                    padded
+                }
+            })
             .collect::<Vec<_>>()
             .join("  ")
             .trim_end()
             .to_string()
     };
     let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    out.data(&out.paint.bold(&line(&header)))?;
-    for (row, record) in rows.iter().zip(&chosen) {
-        let mut text = line(row);
-        if out.paint.enabled() {
-            text = text.replacen(
-                &record.verdict.verdict,
-                &out.paint.verdict(&record.verdict.verdict),
-                1,
-            );
-        }
-        out.data(&text)?;
+    out.data(&out.paint.bold(&line(&header, false)))?;
+    for row in &rows {
+        out.data(&line(row, true))?;
     }
     Ok(exit::OK)
 }
