@@ -55,14 +55,14 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
     }
 
     let options = plan_options(&args, !secrets.is_empty())?;
-    let chosen = choose(&records, &selection, &args.from)?;
-    if let Some(format) = args.export {
-        return export(format, &chosen, &options, &args, &keys, out);
-    }
-    if options.to.is_none() && !args.dry_run {
+    if options.to.is_none() && !args.dry_run && args.export.is_none() {
         return Err(CliError::usage("where to? pass --to URL (the captured path is appended)")
             .with_hint("hooky replay 3 --to http://localhost:3000, or --dry-run to see what would go out")
             .into());
+    }
+    let chosen = choose(&records, &selection, &args.from)?;
+    if let Some(format) = args.export {
+        return export(format, &chosen, &options, &args, &keys, out);
     }
     if let Some(scheme) = options.scheme.filter(|_| args.resign) {
         for (index, secret) in keys.iter().enumerate() {
