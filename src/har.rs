@@ -3,8 +3,9 @@
 //! devtools can import. Pure (JSON in, JSON out).
 //!
 //! Bodies: text goes in `postData.text`; binary bodies go there as base64 with
-//! `postData.encoding: "base64"` (the field `content` uses, which Chrome and Charles also write for
-//! request bodies; `_encoding` is read too). hooky's own fields ride in an `_hooky` object on each
+//! `postData.encoding: "base64"` (the spec defines `encoding` for response `content` only; tools
+//! that keep binary request bodies reuse it, and `_encoding` is read too). hooky's own fields ride
+//! in an `_hooky` object on each
 //! entry (custom fields start with `_`, as the spec asks), so capture → HAR → capture keeps the
 //! sequence number, verdict and body byte for byte.
 
