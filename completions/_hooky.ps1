@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a signed fixture event to a URL, with retries; one event or a load of them')
             [CompletionResult]::new('poll', 'poll', [CompletionResultType]::ParameterValue, 'Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Resend captured requests, byte for byte or re-signed')
+            [CompletionResult]::new('captures', 'captures', [CompletionResultType]::ParameterValue, 'List captured requests (same as `hooky replay --list`)')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signature headers for a body (for scripts and CI)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a request''s signature headers against a body; exit 0 only when valid')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script or the man page')
@@ -108,7 +109,62 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             break
         }
         'hooky;replay' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Capture file (JSON lines from `hooky listen`) or HAR file')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Only the last N captures (after the other filters)')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only captures whose event type matches a glob, such as ''order.*''')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received since a duration ago (10m, 2h) or an RFC 3339 time')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only captures whose path matches a glob, such as ''/hooks/*''')
+            [CompletionResult]::new('--verdict', '--verdict', [CompletionResultType]::ParameterName, 'Only captures with this verdict at capture time')
+            [CompletionResult]::new('--show', '--show', [CompletionResultType]::ParameterName, 'Print one captured request fully instead of sending')
+            [CompletionResult]::new('--export', '--export', [CompletionResultType]::ParameterName, 'Write the selection to stdout as HAR, curl commands or capture lines instead of sending')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Base URL to send to; the captured path and query are appended')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Scheme to re-sign with; auto means the scheme detected at capture')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); also read from HOOKY_SECRET')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'Receivers'' timestamp tolerance, for the stale-signature warning')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set a JSON body field before sending, such as data.amount=500 (repeatable; re-signs)')
+            [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove a JSON body field before sending (repeatable; re-signs)')
+            [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Send each selected capture N times')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for --shuffle and fresh ids, for a reproducible run')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Wait this long between the starts of two replays')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Replays in flight at once')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Replays in flight at once')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Replays started per second at most, such as 20 or 600/m')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed attempt (connection error, 408, 429, 5xx), honouring Retry-After')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed for each attempt')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every capture (the filters still apply)')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the captures (seq, time, method, path, event, size, verdict, status) instead of sending')
+            [CompletionResult]::new('--exact-url', '--exact-url', [CompletionResultType]::ParameterName, 'Send to --to exactly, without appending the captured path and query')
+            [CompletionResult]::new('--preserve-host', '--preserve-host', [CompletionResultType]::ParameterName, 'Keep the captured Host header (by default the target''s host is sent)')
+            [CompletionResult]::new('--resign', '--resign', [CompletionResultType]::ParameterName, 'Sign again with a fresh timestamp over the same bytes, so time-checked receivers accept it')
+            [CompletionResult]::new('--keep-id', '--keep-id', [CompletionResultType]::ParameterName, 'Keep the event and delivery ids, to test idempotency (the default)')
+            [CompletionResult]::new('--new-id', '--new-id', [CompletionResultType]::ParameterName, 'Give each replay a fresh delivery id (webhook-id, svix-id, X-GitHub-Delivery); re-signs')
+            [CompletionResult]::new('--rewrite-body-id', '--rewrite-body-id', [CompletionResultType]::ParameterName, 'With --new-id, also replace the JSON body''s top-level "id"')
+            [CompletionResult]::new('--shuffle', '--shuffle', [CompletionResultType]::ParameterName, 'Send in a random order')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be sent, and send nothing')
+            [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Compare each answer''s status with the one captured (the captured body is not stored)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with a "type" field')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (all headers, timings); repeat for more')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail (all headers, timings); repeat for more')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hooky;captures' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Capture file (JSON lines from `hooky listen`) or HAR file')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Only the last N captures (after the other filters)')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only captures whose event type matches a glob, such as ''order.*''')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only captures received since a duration ago (10m, 2h) or an RFC 3339 time')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only captures whose path matches a glob, such as ''/hooks/*''')
+            [CompletionResult]::new('--verdict', '--verdict', [CompletionResultType]::ParameterName, 'Only captures with this verdict at capture time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every capture (the filters still apply)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with a "type" field')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
@@ -179,6 +235,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a signed fixture event to a URL, with retries; one event or a load of them')
             [CompletionResult]::new('poll', 'poll', [CompletionResultType]::ParameterValue, 'Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Resend captured requests, byte for byte or re-signed')
+            [CompletionResult]::new('captures', 'captures', [CompletionResultType]::ParameterValue, 'List captured requests (same as `hooky replay --list`)')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signature headers for a body (for scripts and CI)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a request''s signature headers against a body; exit 0 only when valid')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script or the man page')
@@ -195,6 +252,9 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             break
         }
         'hooky;help;replay' {
+            break
+        }
+        'hooky;help;captures' {
             break
         }
         'hooky;help;sign' {

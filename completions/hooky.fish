@@ -36,6 +36,7 @@ complete -c hooky -n "__fish_hooky_needs_command" -f -a "listen" -d 'Receive web
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "send" -d 'Send a signed fixture event to a URL, with retries; one event or a load of them'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "poll" -d 'Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "replay" -d 'Resend captured requests, byte for byte or re-signed'
+complete -c hooky -n "__fish_hooky_needs_command" -f -a "captures" -d 'List captured requests (same as `hooky replay --list`)'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "sign" -d 'Print the signature headers for a body (for scripts and CI)'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "verify" -d 'Verify a request\'s signature headers against a body; exit 0 only when valid'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "completions" -d 'Print a shell completion script or the man page'
@@ -99,14 +100,77 @@ complete -c hooky -n "__fish_hooky_using_subcommand poll" -s q -l quiet -d 'Prin
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -s h -l help -d 'Print help'
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -s V -l version -d 'Print version'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l from -d 'Capture file (JSON lines from `hooky listen`) or HAR file' -r -F
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l last -d 'Only the last N captures (after the other filters)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l event -d 'Only captures whose event type matches a glob, such as \'order.*\'' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l since -d 'Only captures received since a duration ago (10m, 2h) or an RFC 3339 time' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l path -d 'Only captures whose path matches a glob, such as \'/hooks/*\'' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l verdict -d 'Only captures with this verdict at capture time' -r -f -a "valid\t''
+invalid\t''
+unsigned\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l show -d 'Print one captured request fully instead of sending' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l export -d 'Write the selection to stdout as HAR, curl commands or capture lines instead of sending' -r -f -a "har\t'HAR 1.2, for browser devtools and HTTP tools'
+curl\t'One curl command per request'
+jsonl\t'Capture lines, as `hooky listen` writes them'"
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l to -d 'Base URL to send to; the captured path and query are appended' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l scheme -d 'Scheme to re-sign with; auto means the scheme detected at capture' -r -f -a "auto\t''
+none\t''
+hex\t''
+github\t''
+stripe\t''
+standard\t''
+shopify\t''
+slack\t''
+gitlab\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l secret -d 'Signing secret (repeat for rotation); also read from HOOKY_SECRET' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l secret-file -d 'Read secrets from a file, one per line (repeatable)' -r -F
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l signature-header -d 'Header name for the hex scheme' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l tolerance -d 'Receivers\' timestamp tolerance, for the stale-signature warning' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l set -d 'Set a JSON body field before sending, such as data.amount=500 (repeatable; re-signs)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l unset -d 'Remove a JSON body field before sending (repeatable; re-signs)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l repeat -d 'Send each selected capture N times' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l seed -d 'Seed for --shuffle and fresh ids, for a reproducible run' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l interval -d 'Wait this long between the starts of two replays' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -s c -l concurrency -d 'Replays in flight at once' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l rate -d 'Replays started per second at most, such as 20 or 600/m' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l retries -d 'Retries after a failed attempt (connection error, 408, 429, 5xx), honouring Retry-After' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l timeout -d 'Time allowed for each attempt' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l all -d 'Every capture (the filters still apply)'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l list -d 'List the captures (seq, time, method, path, event, size, verdict, status) instead of sending'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l exact-url -d 'Send to --to exactly, without appending the captured path and query'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l preserve-host -d 'Keep the captured Host header (by default the target\'s host is sent)'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l resign -d 'Sign again with a fresh timestamp over the same bytes, so time-checked receivers accept it'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l keep-id -d 'Keep the event and delivery ids, to test idempotency (the default)'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l new-id -d 'Give each replay a fresh delivery id (webhook-id, svix-id, X-GitHub-Delivery); re-signs'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l rewrite-body-id -d 'With --new-id, also replace the JSON body\'s top-level "id"'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l shuffle -d 'Send in a random order'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l dry-run -d 'Print what would be sent, and send nothing'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l diff -d 'Compare each answer\'s status with the one captured (the captured body is not stored)'
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -s q -l quiet -d 'Print only results and errors, no progress or notes'
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
-complete -c hooky -n "__fish_hooky_using_subcommand replay" -s h -l help -d 'Print help'
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -s V -l version -d 'Print version'
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l from -d 'Capture file (JSON lines from `hooky listen`) or HAR file' -r -F
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l last -d 'Only the last N captures (after the other filters)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l event -d 'Only captures whose event type matches a glob, such as \'order.*\'' -r
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l since -d 'Only captures received since a duration ago (10m, 2h) or an RFC 3339 time' -r
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l path -d 'Only captures whose path matches a glob, such as \'/hooks/*\'' -r
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l verdict -d 'Only captures with this verdict at capture time' -r -f -a "valid\t''
+invalid\t''
+unsigned\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l all -d 'Every capture (the filters still apply)'
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -s h -l help -d 'Print help'
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -s V -l version -d 'Print version'
 complete -c hooky -n "__fish_hooky_using_subcommand sign" -l scheme -d 'Signature scheme' -r -f -a "none\t'No signature at all'
 hex\t'Generic HMAC-SHA256 of the body, hex, in one header (the tutorials\' pattern)'
 github\t'GitHub: `X-Hub-Signature-256: sha256=<hex>`'
@@ -160,11 +224,12 @@ complete -c hooky -n "__fish_hooky_using_subcommand completions" -s q -l quiet -
 complete -c hooky -n "__fish_hooky_using_subcommand completions" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
 complete -c hooky -n "__fish_hooky_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooky -n "__fish_hooky_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay sign verify completions help" -f -a "listen" -d 'Receive webhooks: print each request, verify its signature, answer, and capture it to disk'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay sign verify completions help" -f -a "send" -d 'Send a signed fixture event to a URL, with retries; one event or a load of them'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay sign verify completions help" -f -a "poll" -d 'Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay sign verify completions help" -f -a "replay" -d 'Resend captured requests, byte for byte or re-signed'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay sign verify completions help" -f -a "sign" -d 'Print the signature headers for a body (for scripts and CI)'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay sign verify completions help" -f -a "verify" -d 'Verify a request\'s signature headers against a body; exit 0 only when valid'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay sign verify completions help" -f -a "completions" -d 'Print a shell completion script or the man page'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay sign verify completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions help" -f -a "listen" -d 'Receive webhooks: print each request, verify its signature, answer, and capture it to disk'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions help" -f -a "send" -d 'Send a signed fixture event to a URL, with retries; one event or a load of them'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions help" -f -a "poll" -d 'Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions help" -f -a "replay" -d 'Resend captured requests, byte for byte or re-signed'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions help" -f -a "captures" -d 'List captured requests (same as `hooky replay --list`)'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions help" -f -a "sign" -d 'Print the signature headers for a body (for scripts and CI)'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions help" -f -a "verify" -d 'Verify a request\'s signature headers against a body; exit 0 only when valid'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions help" -f -a "completions" -d 'Print a shell completion script or the man page'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -13,6 +13,8 @@
 //!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
 //!   request is shown), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
 //!   file on disk (create private, append, tail, read after a sequence number).
+//! - Pure cores of `replay`: [`selection`] (which captures), [`replay_plan`] (what goes out),
+//!   [`har`] (the HAR format).
 //! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
 //!   deliveries at a concurrency and a rate.
 
@@ -27,13 +29,16 @@ pub mod event;
 pub mod exit;
 pub mod expect;
 pub mod feed;
+pub mod har;
 pub mod ids;
 pub mod json_path;
 pub mod load;
 pub mod output;
+pub mod replay_plan;
 pub mod request_view;
 pub mod respond;
 pub mod secret;
+pub mod selection;
 pub mod signature;
 pub mod stats;
 pub mod units;
@@ -51,6 +56,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Sign(args) => commands::sign::run(args, &out),
         Command::Verify(args) => commands::verify::run(args, &out),
         Command::Completions(args) => commands::completions::run(args, &out),
+        Command::Captures(args) => commands::replay::run_captures(args, &out),
         command => run_async(command, &out),
     };
     match result {

@@ -5,4 +5,5 @@ mod util;
 mod cli;
 mod completions;
 mod listen;
+mod replay;
 mod sign_verify;

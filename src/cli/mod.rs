@@ -19,7 +19,7 @@ pub use common::{SchemeSelection, SecretArgs, parse_header};
 pub use completions::CompletionsArgs;
 pub use listen::{ListenArgs, VerifyMode};
 pub use poll::PollArgs;
-pub use replay::ReplayArgs;
+pub use replay::{CapturesArgs, ExportFormat, ReplayArgs, SelectArgs, VerdictFilter};
 pub use send::SendArgs;
 pub use sign::SignArgs;
 pub use verify::VerifyArgs;
@@ -68,8 +68,8 @@ pub enum ColorWhen {
 }
 
 // Parsed once per process: the size of the largest variant does not matter.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // built once per run: boxing would buy nothing
 pub enum Command {
     /// Receive webhooks: print each request, verify its signature, answer, and capture it to disk
     Listen(ListenArgs),
@@ -79,6 +79,8 @@ pub enum Command {
     Poll(PollArgs),
     /// Resend captured requests, byte for byte or re-signed
     Replay(ReplayArgs),
+    /// List captured requests (same as `hooky replay --list`)
+    Captures(CapturesArgs),
     /// Print the signature headers for a body (for scripts and CI)
     Sign(SignArgs),
     /// Verify a request's signature headers against a body; exit 0 only when valid

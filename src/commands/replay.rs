@@ -1,9 +1,861 @@
-//! `hooky replay`.
+//! `hooky replay` and `hooky captures`: read a capture (or HAR) file, list, show or export the
+//! selection, or resend it — byte for byte or re-signed — through the shared delivery and load
+//! runner, with a summary and an exit status that says whether every replay got a 2xx.
+//!
+//! The decisions live in pure modules: `selection` (which captures), `replay_plan` (what goes out),
+//! `har` (the HAR format). This file does the reading, prompting, sending and printing.
 
-use crate::cli::ReplayArgs;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+
+use crate::capture::{CaptureRecord, read_captures, sha256_hex};
+use crate::cli::{CapturesArgs, ExportFormat, ReplayArgs, SchemeSelection, SelectArgs};
+use crate::delivery::{self, Delivery, RetryOptions};
 use crate::exit::{self, CliError};
-use crate::output::Output;
+use crate::load::{LoadOptions, spawn_load};
+use crate::output::{self, Output, sanitize, sanitize_line};
+use crate::replay_plan::{self, Edit, PlanOptions, Prepared};
+use crate::secret::{Secret, as_keys};
+use crate::selection::Selection;
+use crate::signature::Keys;
+use crate::stats::Summary;
 
-pub async fn run(_args: ReplayArgs, _out: &Output) -> anyhow::Result<u8> {
-    Err(CliError::new(exit::USAGE, "hooky replay is not yet implemented").into())
+/// `hooky captures`: the `--list` of `hooky replay`.
+pub fn run_captures(args: CapturesArgs, out: &Output) -> anyhow::Result<u8> {
+    let records = load(&args.from, out)?;
+    list(&records, &selection(&args.select), out)
+}
+
+pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
+    let records = load(&args.from, out)?;
+    let selection = selection(&args.select);
+    if args.list {
+        return list(&records, &selection, out);
+    }
+    let secrets = args.secrets.load()?;
+    let keys = as_keys(&secrets);
+    if let Some(seq) = args.show {
+        let record = records.iter().find(|r| r.seq == seq).ok_or_else(|| {
+            CliError::usage(format!(
+                "there is no capture #{seq} in {}",
+                args.from.display()
+            ))
+            .with_hint("hooky replay --list shows what there is")
+        })?;
+        show(record, &keys, out)?;
+        return Ok(exit::OK);
+    }
+
+    let options = plan_options(&args, !secrets.is_empty())?;
+    if options.to.is_none() && !args.dry_run && args.export.is_none() {
+        return Err(CliError::usage("where to? pass --to URL (the captured path is appended)")
+            .with_hint("hooky replay 3 --to http://localhost:3000, or --dry-run to see what would go out")
+            .into());
+    }
+    let chosen = choose(&records, &selection, &args.from)?;
+    if let Some(format) = args.export {
+        return export(format, &chosen, &options, &args, &keys, out);
+    }
+    if let Some(scheme) = options.scheme.filter(|_| args.resign) {
+        for (index, secret) in keys.iter().enumerate() {
+            scheme.check_secret(secret).map_err(|reason| {
+                CliError::usage(format!(
+                    "secret #{} cannot be used with the {scheme} scheme: {reason}",
+                    index + 1
+                ))
+            })?;
+        }
+    }
+
+    let seed = args.seed.unwrap_or_else(|| rand::thread_rng().r#gen());
+    let now = super::now_unix();
+    // Prepare each capture once up front: its warnings are printed once, and a capture that cannot
+    // go out (damaged body, no scheme to re-sign with, unusable secret) fails alone, by name.
+    let mut sendable = Vec::new();
+    let mut broken = 0u64;
+    for record in &chosen {
+        let checked = replay_plan::prepare(record, &options, now, &mut StdRng::seed_from_u64(seed))
+            .and_then(|prepared| {
+                prepared
+                    .outgoing(Keys::new(&keys).with_hex_header(&options.hex_header), now)
+                    .map_err(|e| format!("capture #{}: {e}", record.seq))
+                    .map(|_| prepared)
+            });
+        match checked {
+            Ok(prepared) => {
+                for note in &prepared.notes {
+                    out.warn(note);
+                }
+                sendable.push((*record).clone());
+            }
+            Err(error) => {
+                broken += 1;
+                if out.json {
+                    out.json(
+                        &serde_json::json!({"type": "error", "seq": record.seq, "error": error}),
+                    )?;
+                } else {
+                    eprintln!(
+                        "{} {}",
+                        out.paint_err.error("hooky: error:"),
+                        sanitize_line(&error)
+                    );
+                }
+            }
+        }
+    }
+
+    let mut jobs: Vec<(usize, u64)> = (0..args.repeat)
+        .flat_map(|round| (0..sendable.len()).map(move |index| (index, round + 1)))
+        .collect();
+    if args.shuffle {
+        jobs.shuffle(&mut StdRng::seed_from_u64(seed));
+    }
+
+    let failed = if args.dry_run {
+        dry_run(&sendable, &jobs, &options, &keys, seed, out)?;
+        false
+    } else {
+        send(&args, sendable, jobs, options, secrets, seed, out).await?
+    };
+    Ok(if failed || broken > 0 {
+        exit::FAILURE
+    } else {
+        exit::OK
+    })
+}
+
+fn selection(args: &SelectArgs) -> Selection {
+    Selection {
+        seqs: args.seqs.clone(),
+        last: args.last,
+        event: args.event.clone(),
+        since: args.since,
+        path: args.path.clone(),
+        verdict: args.verdict.map(|v| v.name().to_string()),
+        all: args.all,
+    }
+}
+
+fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptions> {
+    if args.resign && !has_secret {
+        return Err(CliError::usage("--resign needs the signing secret")
+            .with_hint("pass --secret, set HOOKY_SECRET, or use --secret-file")
+            .into());
+    }
+    let mut edits: Vec<Edit> = args
+        .set
+        .iter()
+        .map(|(p, v)| Edit::Set(p.clone(), v.clone()))
+        .collect();
+    for path in &args.unset {
+        if path.is_empty() || path.split('.').any(str::is_empty) {
+            return Err(CliError::usage(format!(
+                "invalid --unset path {path:?}: use dot-separated keys, such as data.amount"
+            ))
+            .into());
+        }
+        edits.push(Edit::Unset(path.clone()));
+    }
+    if let Some(to) = &args.to {
+        if !(to.starts_with("http://") || to.starts_with("https://")) {
+            return Err(CliError::usage(format!(
+                "invalid --to {to:?}: give an http:// or https:// URL"
+            ))
+            .into());
+        }
+    }
+    Ok(PlanOptions {
+        to: args.to.clone(),
+        exact_url: args.exact_url,
+        preserve_host: args.preserve_host,
+        resign: args.resign,
+        scheme: match args.scheme {
+            SchemeSelection::Auto => None,
+            SchemeSelection::Fixed(scheme) => Some(scheme),
+        },
+        hex_header: args.signature_header.clone(),
+        new_id: args.new_id,
+        rewrite_body_id: args.rewrite_body_id,
+        edits,
+        has_secret,
+        tolerance_secs: args.tolerance.as_secs(),
+    })
+}
+
+/// Reads a capture file or a HAR file, warning about each line or entry it had to skip.
+fn load(path: &Path, out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let error = CliError::usage(format!("cannot read {}: {e}", path.display()));
+        if e.kind() == std::io::ErrorKind::NotFound {
+            error.with_hint("capture some requests with hooky listen first, or pass --from FILE (captures or HAR)")
+        } else {
+            error
+        }
+    })?;
+    let is_har = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("har"))
+        || std::str::from_utf8(&bytes).is_ok_and(crate::har::looks_like_har);
+    if is_har {
+        let text = String::from_utf8(bytes).map_err(|_| {
+            CliError::usage(format!(
+                "{} is not UTF-8, so not a HAR file",
+                path.display()
+            ))
+        })?;
+        let import = crate::har::read(&text)
+            .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+        let (not_replayable, damaged): (Vec<_>, Vec<_>) = import
+            .skipped
+            .iter()
+            .partition(|(_, reason)| reason.ends_with("not replayable"));
+        for (entry, reason) in damaged {
+            out.warn(&format!(
+                "{}: entry {entry} skipped: {reason}",
+                path.display()
+            ));
+        }
+        if !not_replayable.is_empty() && out.verbose > 0 {
+            out.info(&format!(
+                "{}: {} entries are not POST, PUT or PATCH and were left out",
+                path.display(),
+                not_replayable.len()
+            ));
+        }
+        return Ok(import.records);
+    }
+    let file = read_captures(bytes.as_slice())?;
+    for skipped in &file.skipped {
+        out.warn(&format!(
+            "{}: line {} skipped: {}",
+            path.display(),
+            skipped.line,
+            skipped.reason
+        ));
+    }
+    Ok(file.records)
+}
+
+/// The captures to act on: the selection, or the user's pick in a terminal.
+fn choose<'a>(
+    records: &'a [CaptureRecord],
+    selection: &Selection,
+    from: &Path,
+) -> anyhow::Result<Vec<&'a CaptureRecord>> {
+    if records.is_empty() {
+        return Err(CliError::failed(format!("{} holds no captures", from.display())).into());
+    }
+    if selection.is_empty() {
+        return pick(records);
+    }
+    let missing = selection.missing_seqs(records);
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|n| format!("#{n}")).collect();
+        return Err(CliError::usage(format!(
+            "no capture {} in {}",
+            names.join(", "),
+            from.display()
+        ))
+        .with_hint("hooky replay --list shows what there is")
+        .into());
+    }
+    let chosen = selection.apply(records, super::now_unix());
+    if chosen.is_empty() {
+        return Err(CliError::failed(format!(
+            "no capture in {} matches the selection",
+            from.display()
+        ))
+        .with_hint("hooky replay --list with the same filters shows what matches")
+        .into());
+    }
+    Ok(chosen)
+}
+
+fn pick(records: &[CaptureRecord]) -> anyhow::Result<Vec<&CaptureRecord>> {
+    if !output::can_prompt() {
+        return Err(CliError::usage("no captures selected")
+            .with_hint(
+                "pass SEQ (3 or 3-7), --last N or --all; hooky replay --list shows the captures",
+            )
+            .into());
+    }
+    let rows: Vec<String> = records.iter().map(|r| table_row(r).join("  ")).collect();
+    let picked = dialoguer::MultiSelect::new()
+        .with_prompt("Which captures? (space to select, enter to confirm)")
+        .items(&rows)
+        .max_length(15)
+        .interact_opt()
+        .map_err(|e| anyhow::anyhow!("the picker failed: {e}"))?;
+    match picked {
+        Some(indices) if !indices.is_empty() => {
+            Ok(indices.into_iter().map(|i| &records[i]).collect())
+        }
+        _ => Err(CliError::usage("nothing selected").into()),
+    }
+}
+
+const COLUMNS: [&str; 8] = [
+    "SEQ", "TIME", "METHOD", "PATH", "EVENT", "SIZE", "VERDICT", "STATUS",
+];
+
+fn table_row(record: &CaptureRecord) -> [String; 8] {
+    let time = record
+        .received_at
+        .get(..19)
+        .unwrap_or(&record.received_at)
+        .replace('T', " ");
+    let mut path = sanitize_line(&record.path_and_query());
+    if path.chars().count() > 48 {
+        path = format!("{}…", path.chars().take(47).collect::<String>());
+    }
+    [
+        record.seq.to_string(),
+        sanitize_line(&time),
+        sanitize_line(&record.method),
+        path,
+        sanitize_line(record.event_type.as_deref().unwrap_or("-")),
+        human_size(record.body_size),
+        sanitize_line(&record.verdict.verdict),
+        if record.status == 0 {
+            "-".into()
+        } else {
+            record.status.to_string()
+        },
+    ]
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes}B"),
+        1024..1_048_576 => format!("{:.1}KiB", bytes as f64 / 1024.0),
+        _ => format!("{:.1}MiB", bytes as f64 / 1_048_576.0),
+    }
+}
+
+fn list(records: &[CaptureRecord], selection: &Selection, out: &Output) -> anyhow::Result<u8> {
+    let chosen: Vec<&CaptureRecord> = if selection.is_empty() {
+        records.iter().collect()
+    } else {
+        selection.apply(records, super::now_unix())
+    };
+    if out.json {
+        for r in &chosen {
+            out.json(&serde_json::json!({
+                "type": "capture", "seq": r.seq, "id": r.id, "received_at": r.received_at,
+                "method": r.method, "path": r.path, "query": r.query, "event_type": r.event_type,
+                "event_id": r.event_id, "body_size": r.body_size, "verdict": r.verdict.verdict,
+                "scheme": r.verdict.scheme, "status": r.status, "duplicate_of": r.duplicate_of,
+            }))?;
+        }
+        return Ok(exit::OK);
+    }
+    if chosen.is_empty() {
+        out.info("no captures match");
+        return Ok(exit::OK);
+    }
+    let rows: Vec<[String; 8]> = chosen.iter().map(|r| table_row(r)).collect();
+    let widths: Vec<usize> = (0..8)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([COLUMNS[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Pad first, then paint, so colors do not upset the column widths.
+    let line = |cells: &[String], paint_verdict: bool| {
+        cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(column, (cell, width))| {
+                let padded = format!("{cell:<width$}");
+                if paint_verdict && column == 6 {
+                    padded.replacen(cell.as_str(), &out.paint.verdict(cell), 1)
+                } else {
+                    padded
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    out.data(&out.paint.bold(&line(&header, false)))?;
+    for row in &rows {
+        out.data(&line(row, true))?;
+    }
+    Ok(exit::OK)
+}
+
+/// A record as it may be shown or exported: token headers and secret-bearing values redacted.
+fn redacted(record: &CaptureRecord, keys: &[&[u8]]) -> CaptureRecord {
+    let mut copy = record.clone();
+    copy.headers = replay_plan::redact(&record.headers, keys);
+    copy
+}
+
+fn show(record: &CaptureRecord, keys: &[&[u8]], out: &Output) -> anyhow::Result<()> {
+    let record = redacted(record, keys);
+    let body = record.body_bytes();
+    if out.json {
+        let mut value = serde_json::to_value(&record)?;
+        value["type"] = "capture".into();
+        value["body_ok"] = body.is_ok().into();
+        return Ok(out.json(&value)?);
+    }
+    let p = &out.paint;
+    let verdict = match &record.verdict.scheme {
+        Some(scheme) => format!(
+            "{} ({})",
+            p.verdict(&record.verdict.verdict),
+            sanitize_line(scheme)
+        ),
+        None => p.verdict(&record.verdict.verdict),
+    };
+    out.data(&p.dim(&format!(
+        "# capture #{} received {} from {}",
+        record.seq,
+        sanitize_line(&record.received_at),
+        sanitize_line(&record.remote_addr)
+    )))?;
+    out.data(&format!(
+        "# verdict {verdict}, answered {}{}",
+        if record.status == 0 {
+            "-".to_string()
+        } else {
+            p.status(record.status)
+        },
+        record
+            .event_type
+            .as_deref()
+            .map(|t| format!(", event {}", sanitize_line(t)))
+            .unwrap_or_default()
+    ))?;
+    out.data(&format!(
+        "{} {} HTTP/1.1",
+        p.method(&sanitize_line(&record.method)),
+        sanitize_line(&record.path_and_query())
+    ))?;
+    for (name, value) in &record.headers {
+        out.data(&format!(
+            "{}: {}",
+            p.key(&sanitize_line(name)),
+            sanitize_line(value)
+        ))?;
+    }
+    out.data("")?;
+    match body {
+        Ok(bytes) => out.data(&body_text(&bytes))?,
+        Err(error) => out.warn(&error.to_string()),
+    }
+    Ok(())
+}
+
+/// A body for people: the text (escaped), or a note and base64 for binary data.
+fn body_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => sanitize(text),
+        Err(_) => format!(
+            "(binary, {} bytes; base64:)\n{}",
+            bytes.len(),
+            BASE64.encode(bytes)
+        ),
+    }
+}
+
+fn export(
+    format: ExportFormat,
+    chosen: &[&CaptureRecord],
+    options: &PlanOptions,
+    args: &ReplayArgs,
+    keys: &[&[u8]],
+    out: &Output,
+) -> anyhow::Result<u8> {
+    let redacted: Vec<CaptureRecord> = chosen.iter().map(|r| redacted(r, keys)).collect();
+    match format {
+        ExportFormat::Jsonl => {
+            let mut text = String::new();
+            for record in &redacted {
+                text.push_str(&record.to_line());
+            }
+            print!("{text}");
+        }
+        ExportFormat::Har => {
+            let refs: Vec<&CaptureRecord> = redacted.iter().collect();
+            let har = crate::har::write(&refs, args.to.as_deref(), env!("CARGO_PKG_VERSION"));
+            out.data(&serde_json::to_string_pretty(&har)?)?;
+        }
+        ExportFormat::Curl => {
+            let now = super::now_unix();
+            let seed = args.seed.unwrap_or_else(|| rand::thread_rng().r#gen());
+            let mut failed = false;
+            for record in chosen {
+                let request =
+                    replay_plan::prepare(record, options, now, &mut StdRng::seed_from_u64(seed))
+                        .and_then(|p| {
+                            p.outgoing(Keys::new(keys).with_hex_header(&options.hex_header), now)
+                                .map_err(|e| format!("capture #{}: {e}", record.seq))
+                        });
+                match request {
+                    Ok(mut request) => {
+                        request.headers = replay_plan::redact(&request.headers, keys);
+                        out.data(&format!("# capture #{}", record.seq))?;
+                        out.data(&replay_plan::to_curl(&request))?;
+                    }
+                    Err(error) => {
+                        out.warn(&error);
+                        failed = true;
+                    }
+                }
+            }
+            if args.resign {
+                out.info("note: re-signed curl commands carry a timestamp; time-checked receivers accept them for a few minutes only");
+            }
+            return Ok(if failed { exit::FAILURE } else { exit::OK });
+        }
+    }
+    std::io::Write::flush(&mut std::io::stdout())?;
+    Ok(exit::OK)
+}
+
+fn dry_run(
+    records: &[CaptureRecord],
+    jobs: &[(usize, u64)],
+    options: &PlanOptions,
+    keys: &[&[u8]],
+    seed: u64,
+    out: &Output,
+) -> anyhow::Result<()> {
+    let now = super::now_unix();
+    for (i, (index, round)) in jobs.iter().enumerate() {
+        let record = &records[*index];
+        let mut rng = StdRng::seed_from_u64(seed.wrapping_add(i as u64));
+        let prepared =
+            replay_plan::prepare(record, options, now, &mut rng).map_err(CliError::failed)?;
+        let mut request = prepared
+            .outgoing(Keys::new(keys).with_hex_header(&options.hex_header), now)
+            .map_err(|e| CliError::failed(e.to_string()))?;
+        request.headers = replay_plan::redact(&request.headers, keys);
+        if out.json {
+            let (body, encoding) = crate::capture::encode_body(&request.body);
+            out.json(&serde_json::json!({
+                "type": "request", "seq": record.seq, "round": round, "method": request.method,
+                "url": request.url, "headers": request.headers, "body": body,
+                "body_encoding": encoding, "body_size": request.body.len(),
+                "body_sha256": sha256_hex(&request.body), "resigned": prepared.signing.is_some(),
+            }))?;
+            continue;
+        }
+        let p = &out.paint;
+        out.data(&p.dim(&format!(
+            "# capture #{} (round {round}){}",
+            record.seq,
+            if prepared.signing.is_some() {
+                ", re-signed now"
+            } else {
+                ""
+            }
+        )))?;
+        out.data(&format!(
+            "{} {}",
+            p.method(&sanitize_line(&request.method)),
+            sanitize_line(&request.url)
+        ))?;
+        for (name, value) in &request.headers {
+            out.data(&format!(
+                "{}: {}",
+                p.key(&sanitize_line(name)),
+                sanitize_line(value)
+            ))?;
+        }
+        out.data("")?;
+        if !request.body.is_empty() {
+            out.data(&body_text(&request.body))?;
+        }
+        out.data("")?;
+    }
+    out.info(&format!(
+        "dry run: {} request(s) shown, nothing sent",
+        jobs.len()
+    ));
+    Ok(())
+}
+
+/// What one replay came to.
+struct Outcome {
+    seq: u64,
+    round: u64,
+    method: String,
+    url: String,
+    resigned: bool,
+    /// What the capture was answered with, and by whom (`listen`, or the app it forwarded to).
+    captured_status: Option<u16>,
+    captured_from: &'static str,
+    delivery: Delivery,
+}
+
+/// Sends the jobs and prints each answer and the summary; returns whether any replay failed.
+async fn send(
+    args: &ReplayArgs,
+    records: Vec<CaptureRecord>,
+    jobs: Vec<(usize, u64)>,
+    options: PlanOptions,
+    secrets: Vec<Secret>,
+    seed: u64,
+    out: &Output,
+) -> anyhow::Result<bool> {
+    let total = jobs.len() as u64;
+    let client = delivery::client(args.concurrency as usize)?;
+    let retry = RetryOptions {
+        retries: args.retries,
+        timeout: args.timeout,
+        ..RetryOptions::default()
+    };
+    let rate = args.rate.or_else(|| {
+        args.interval
+            .filter(|d| !d.is_zero())
+            .map(|d| 1.0 / d.as_secs_f64())
+    });
+    let shared = Arc::new((records, jobs, options, secrets));
+    let verbose = out.verbose > 0 && !out.json;
+    let started = Instant::now();
+    let mut results = spawn_load(
+        LoadOptions {
+            count: total,
+            concurrency: args.concurrency as usize,
+            rate,
+        },
+        move |i| {
+            let (shared, client) = (shared.clone(), client.clone());
+            async move {
+                let (records, jobs, options, secrets) = &*shared;
+                let (index, round) = jobs[i as usize];
+                let record = &records[index];
+                let mut rng = StdRng::seed_from_u64(seed.wrapping_add(i));
+                let prepared = replay_plan::prepare(record, options, super::now_unix(), &mut rng)
+                    .expect("every capture was prepared once before sending");
+                let keys = as_keys(secrets);
+                // With forwarding on, the app's answer is the one to compare with, not listen's.
+                let (captured_status, captured_from) =
+                    match record.forward.as_ref().and_then(|f| f.status) {
+                        Some(status) => (Some(status), "forwarded app"),
+                        None => (Some(record.status).filter(|s| *s != 0), "listen"),
+                    };
+                let delivery = deliver(
+                    &client,
+                    retry,
+                    &prepared,
+                    &keys,
+                    &options.hex_header,
+                    verbose,
+                )
+                .await;
+                Outcome {
+                    seq: record.seq,
+                    round,
+                    method: prepared.method.clone(),
+                    url: prepared.url.clone(),
+                    resigned: prepared.signing.is_some(),
+                    captured_status,
+                    captured_from,
+                    delivery,
+                }
+            }
+        },
+    );
+
+    let progress = out.show_progress().then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} replays, {per_sec}, eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    if args.diff && !out.json {
+        out.info("diff: comparing each answer's status with the captured one; captures do not keep response bodies, so bodies are compared between replays of the same capture");
+    }
+    let mut first_bodies: HashMap<u64, String> = HashMap::new();
+    let mut summary = Summary::default();
+    let mut any_failed = false;
+    while let Some((_, outcome)) = results.recv().await {
+        let delivery = &outcome.delivery;
+        let last = delivery.last();
+        summary.record(&last.class(), delivery.elapsed);
+        any_failed |= !delivery.is_success();
+        let body_sha = sha256_hex(&delivery.response_body);
+        let diff = args
+            .diff
+            .then(|| diff_of(&outcome, &body_sha, &mut first_bodies));
+        let line = result_line(&outcome, &body_sha, diff.as_ref(), out);
+        match &progress {
+            Some(bar) => {
+                bar.suspend(|| line.print(out))?;
+                bar.inc(1);
+            }
+            None => line.print(out)?,
+        }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let elapsed = started.elapsed();
+    if out.json {
+        out.json(&summary.to_json(elapsed))?;
+    } else if total > 1 || out.verbose > 0 {
+        out.info(&summary.to_text(elapsed));
+    }
+    Ok(any_failed)
+}
+
+async fn deliver(
+    client: &reqwest::Client,
+    retry: RetryOptions,
+    prepared: &Prepared,
+    keys: &[&[u8]],
+    hex_header: &str,
+    verbose: bool,
+) -> Delivery {
+    let keys = Keys::new(keys).with_hex_header(hex_header);
+    let seq = prepared.seq;
+    delivery::deliver(
+        client,
+        retry,
+        // A fresh timestamp for every attempt, as a provider's own retries carry.
+        |_attempt| {
+            prepared
+                .outgoing(keys, super::now_unix())
+                .expect("signing was checked before sending")
+        },
+        rand::random::<f64>,
+        |notice| {
+            if verbose {
+                let what = notice
+                    .attempt
+                    .status
+                    .map(|s| s.to_string())
+                    .or_else(|| notice.attempt.error.clone())
+                    .unwrap_or_default();
+                eprintln!(
+                    "capture #{seq}: attempt {} got {}, retrying in {}",
+                    notice.attempt.number,
+                    sanitize_line(&what),
+                    crate::units::format_duration(notice.wait)
+                );
+            }
+        },
+    )
+    .await
+}
+
+/// The comparison `--diff` makes for one answer.
+struct Diff {
+    captured: Option<u16>,
+    captured_from: &'static str,
+    body_same_as_first: Option<bool>,
+}
+
+fn diff_of(outcome: &Outcome, body_sha: &str, first_bodies: &mut HashMap<u64, String>) -> Diff {
+    let body_same_as_first = match first_bodies.get(&outcome.seq) {
+        Some(first) => Some(first == body_sha),
+        None => {
+            first_bodies.insert(outcome.seq, body_sha.to_string());
+            None
+        }
+    };
+    Diff {
+        captured: outcome.captured_status,
+        captured_from: outcome.captured_from,
+        body_same_as_first,
+    }
+}
+
+/// One printed result.
+struct ResultLine {
+    json: serde_json::Value,
+    text: String,
+}
+
+impl ResultLine {
+    fn print(&self, out: &Output) -> std::io::Result<()> {
+        if out.json {
+            out.json(&self.json)
+        } else {
+            out.data(&self.text)
+        }
+    }
+}
+
+fn result_line(outcome: &Outcome, body_sha: &str, diff: Option<&Diff>, out: &Output) -> ResultLine {
+    let delivery = &outcome.delivery;
+    let last = delivery.last();
+    let p = &out.paint;
+    let mut json = serde_json::json!({
+        "type": "replay", "seq": outcome.seq, "round": outcome.round, "method": outcome.method,
+        "url": outcome.url, "status": last.status, "error": last.error,
+        "attempts": delivery.attempts.len(), "resigned": outcome.resigned,
+        "latency_ms": ms(last.latency), "elapsed_ms": ms(delivery.elapsed),
+        "response_size": delivery.response_body.len(), "response_sha256": body_sha,
+    });
+    let answer = match (last.status, &last.error) {
+        (Some(status), _) => p.status(status),
+        (None, Some(error)) => p.error(&sanitize_line(error)),
+        (None, None) => p.error("no answer"),
+    };
+    let mut text = format!(
+        "#{} {} {} → {answer} {}",
+        outcome.seq,
+        p.method(&sanitize_line(&outcome.method)),
+        sanitize_line(&outcome.url),
+        p.dim(&crate::units::format_duration(delivery.elapsed)),
+    );
+    if delivery.attempts.len() > 1 {
+        text.push_str(&format!(" after {} attempts", delivery.attempts.len()));
+    }
+    if let Some(diff) = diff {
+        let same_status = diff.captured.is_some() && diff.captured == last.status;
+        json["diff"] = serde_json::json!({
+            "captured_status": diff.captured, "captured_from": diff.captured_from,
+            "status_same": same_status, "body_same_as_first_replay": diff.body_same_as_first,
+        });
+        match diff.captured {
+            Some(captured) if same_status => {
+                text.push_str(&format!("  (same as captured {captured})"))
+            }
+            Some(captured) => text.push_str(&format!(
+                "  {}",
+                p.warn(&format!("(captured {captured}: changed)"))
+            )),
+            None => text.push_str("  (no captured status)"),
+        }
+        if diff.body_same_as_first == Some(false) {
+            text.push_str(&format!(
+                "  {}",
+                p.warn("(body differs from the first replay)")
+            ));
+        }
+    }
+    if out.verbose > 0 && !delivery.response_body.is_empty() {
+        text.push('\n');
+        text.push_str(&body_text(&delivery.response_body));
+    }
+    ResultLine { json, text }
+}
+
+fn ms(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }

@@ -1,0 +1,476 @@
+//! HAR 1.2 (HTTP Archive), the format browser devtools, webhook.site and proxies export: reading
+//! its POST/PUT/PATCH entries as capture records, and writing capture records as a HAR log that
+//! devtools can import. Pure (JSON in, JSON out).
+//!
+//! Bodies: text goes in `postData.text`; binary bodies go there as base64 with
+//! `postData.encoding: "base64"` (the spec defines `encoding` for response `content` only; tools
+//! that keep binary request bodies reuse it, and `_encoding` is read too). hooky's own fields ride
+//! in an `_hooky` object on each
+//! entry (custom fields start with `_`, as the spec asks), so capture → HAR → capture keeps the
+//! sequence number, verdict and body byte for byte.
+
+use serde_json::{Value, json};
+
+use crate::capture::{BodyEncoding, CaptureRecord, VerdictRecord};
+use crate::signature::{Header, get_one};
+
+/// Methods whose entries carry a request worth replaying.
+pub const REPLAYABLE_METHODS: [&str; 3] = ["POST", "PUT", "PATCH"];
+
+/// Whether a file's content looks like a HAR log (a JSON object with a `log`).
+pub fn looks_like_har(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    trimmed.starts_with('{')
+        && serde_json::from_str::<Value>(trimmed).is_ok_and(|v| v.get("log").is_some())
+}
+
+/// What a HAR file held: the replayable requests, and the entries left out (1-based index, why).
+#[derive(Debug, Default)]
+pub struct HarImport {
+    pub records: Vec<CaptureRecord>,
+    pub skipped: Vec<(usize, String)>,
+}
+
+/// Reads a HAR log. Entries without hooky's `_hooky` fields are numbered from 1 in file order
+/// (among the replayable ones) and get an `unverified` verdict naming the scheme their headers show.
+pub fn read(text: &str) -> Result<HarImport, String> {
+    let root: Value =
+        serde_json::from_str(text).map_err(|e| format!("not a valid HAR file: {e}"))?;
+    let entries = root
+        .pointer("/log/entries")
+        .and_then(Value::as_array)
+        .ok_or("not a HAR file: no log.entries array")?;
+    let mut import = HarImport::default();
+    for (index, entry) in entries.iter().enumerate() {
+        match read_entry(entry, import.records.len() as u64 + 1) {
+            Ok(record) => import.records.push(record),
+            Err(reason) => import.skipped.push((index + 1, reason)),
+        }
+    }
+    Ok(import)
+}
+
+fn read_entry(entry: &Value, next_seq: u64) -> Result<CaptureRecord, String> {
+    let request = entry.get("request").ok_or("no request")?;
+    let method = request
+        .get("method")
+        .and_then(Value::as_str)
+        .ok_or("no request.method")?
+        .to_ascii_uppercase();
+    if !REPLAYABLE_METHODS.contains(&method.as_str()) {
+        return Err(format!("{method} request, not replayable"));
+    }
+    let url = request
+        .get("url")
+        .and_then(Value::as_str)
+        .ok_or("no request.url")?;
+    let (path, query) = split_url(url);
+    let headers: Vec<Header> = request
+        .get("headers")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|h| {
+                    let name = h.get("name")?.as_str()?;
+                    let value = h.get("value")?.as_str()?;
+                    // HTTP/2 pseudo-headers (:authority, :path…) are not headers to resend.
+                    (!name.starts_with(':')).then(|| (name.to_string(), value.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = read_post_data(request.get("postData"))?;
+    let hooky = entry.get("_hooky");
+    let field = |name: &str| {
+        hooky
+            .and_then(|h| h.get(name))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let parsed_body = body.as_deref().and_then(crate::event::parse_json_body);
+    let verdict = match hooky.and_then(|h| h.get("verdict")) {
+        Some(v) => {
+            serde_json::from_value(v.clone()).map_err(|e| format!("bad _hooky.verdict: {e}"))?
+        }
+        None => match crate::signature::detect(&headers, crate::signature::DEFAULT_HEX_HEADER) {
+            Some(scheme) => VerdictRecord {
+                verdict: "unverified".into(),
+                scheme: Some(scheme.name().into()),
+                ..Default::default()
+            },
+            None => VerdictRecord {
+                verdict: "unsigned".into(),
+                ..Default::default()
+            },
+        },
+    };
+    let mut record = CaptureRecord {
+        seq: hooky
+            .and_then(|h| h.get("seq"))
+            .and_then(Value::as_u64)
+            .unwrap_or(next_seq),
+        id: field("id").unwrap_or_else(|| format!("har_{next_seq}")),
+        received_at: entry
+            .get("startedDateTime")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        remote_addr: field("remote_addr")
+            .or_else(|| {
+                entry
+                    .get("serverIPAddress")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .unwrap_or_default(),
+        method,
+        path,
+        query,
+        // hooky's own export says exactly what was there; other tools' entries are read afresh.
+        event_type: match hooky {
+            Some(_) => field("event_type"),
+            None => crate::event::event_type(&headers, parsed_body.as_ref()),
+        },
+        event_id: match hooky {
+            Some(_) => field("event_id"),
+            None => crate::event::event_id(&headers, parsed_body.as_ref()),
+        },
+        headers,
+        body: None,
+        body_encoding: BodyEncoding::Utf8,
+        body_size: 0,
+        body_sha256: String::new(),
+        body_omitted: None,
+        verdict,
+        status: entry
+            .pointer("/response/status")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(0),
+        duplicate_of: None,
+        forward: None,
+    };
+    match body {
+        Some(bytes) => record.set_body(&bytes),
+        None => match field("body_omitted") {
+            Some(reason) => {
+                record.body_omitted = Some(reason);
+                record.body_size = hooky
+                    .and_then(|h| h.get("body_size"))
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                record.body_sha256 = field("body_sha256").unwrap_or_default();
+            }
+            None => record.set_body(b""),
+        },
+    }
+    Ok(record)
+}
+
+/// The body bytes of a `postData`: `text` (base64 when `encoding`/`_encoding` says so), or the
+/// `params` joined as a form when there is no text. `None` when there is no `postData` at all.
+fn read_post_data(post: Option<&Value>) -> Result<Option<Vec<u8>>, String> {
+    let Some(post) = post else { return Ok(None) };
+    let encoding = post
+        .get("encoding")
+        .or_else(|| post.get("_encoding"))
+        .and_then(Value::as_str);
+    if let Some(text) = post.get("text").and_then(Value::as_str) {
+        return match encoding {
+            Some("base64") => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .map(Some)
+                    .map_err(|_| "postData.text is not valid base64".to_string())
+            }
+            _ => Ok(Some(text.as_bytes().to_vec())),
+        };
+    }
+    let params = post.get("params").and_then(Value::as_array);
+    let form: Vec<String> = params
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?;
+            let value = p.get("value").and_then(Value::as_str).unwrap_or_default();
+            Some(format!("{name}={value}"))
+        })
+        .collect();
+    Ok(Some(form.join("&").into_bytes()))
+}
+
+/// Splits an absolute or relative URL into its path and raw query (fragment dropped).
+fn split_url(url: &str) -> (String, Option<String>) {
+    let without_fragment = url.split('#').next().unwrap_or_default();
+    let after_scheme = match without_fragment.find("://") {
+        Some(at) => {
+            let rest = &without_fragment[at + 3..];
+            rest.find(['/', '?']).map_or("", |i| &rest[i..])
+        }
+        None => without_fragment,
+    };
+    let (path, query) = match after_scheme.split_once('?') {
+        Some((path, query)) => (path, Some(query.to_string())),
+        None => (after_scheme, None),
+    };
+    let path = if path.is_empty() { "/" } else { path };
+    (path.to_string(), query)
+}
+
+/// Writes records as a HAR 1.2 log. `base_url` (`http://host:port`) makes the entries' absolute
+/// URLs; the records' own `Host` header is used when it is `None`.
+pub fn write(records: &[&CaptureRecord], base_url: Option<&str>, version: &str) -> Value {
+    let entries: Vec<Value> = records
+        .iter()
+        .map(|record| entry(record, base_url))
+        .collect();
+    json!({
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "hooky", "version": version},
+            "pages": [],
+            "entries": entries,
+        }
+    })
+}
+
+fn entry(record: &CaptureRecord, base_url: Option<&str>) -> Value {
+    let base = match base_url {
+        Some(base) => base.trim_end_matches('/').to_string(),
+        None => format!(
+            "http://{}",
+            get_one(&record.headers, "host").unwrap_or("localhost")
+        ),
+    };
+    let url = format!("{base}{}", record.path_and_query());
+    let headers: Vec<Value> = record
+        .headers
+        .iter()
+        .map(|(name, value)| json!({"name": name, "value": value}))
+        .collect();
+    let query: Vec<Value> = record
+        .query
+        .iter()
+        .flat_map(|q| q.split('&'))
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            json!({"name": name, "value": value})
+        })
+        .collect();
+    let mime = get_one(&record.headers, "content-type").unwrap_or("application/octet-stream");
+    let mut request = json!({
+        "method": record.method,
+        "url": url,
+        "httpVersion": "HTTP/1.1",
+        "cookies": [],
+        "headers": headers,
+        "queryString": query,
+        "headersSize": -1,
+        "bodySize": record.body_size,
+    });
+    if let Some(text) = &record.body {
+        let mut post = json!({"mimeType": mime, "text": text});
+        if record.body_encoding == BodyEncoding::Base64 {
+            post["encoding"] = "base64".into();
+        }
+        request["postData"] = post;
+    }
+    let mut hooky = json!({
+        "seq": record.seq,
+        "id": record.id,
+        "remote_addr": record.remote_addr,
+        "verdict": record.verdict,
+        "body_sha256": record.body_sha256,
+        "body_size": record.body_size,
+    });
+    for (name, value) in [
+        ("event_type", &record.event_type),
+        ("event_id", &record.event_id),
+        ("body_omitted", &record.body_omitted),
+    ] {
+        if let Some(value) = value {
+            hooky[name] = value.clone().into();
+        }
+    }
+    json!({
+        "startedDateTime": record.received_at,
+        "time": 0,
+        "request": request,
+        "response": {
+            "status": record.status,
+            "statusText": status_text(record.status),
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": [],
+            "content": {"size": 0, "mimeType": "x-unknown"},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": -1,
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": 0, "receive": 0},
+        "_hooky": hooky,
+    })
+}
+
+fn status_text(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capture(seq: u64, body: &[u8], content_type: &str) -> CaptureRecord {
+        let mut record = CaptureRecord {
+            seq,
+            id: format!("req_{seq}"),
+            received_at: "2024-01-01T00:00:00.000Z".into(),
+            remote_addr: "127.0.0.1:5000".into(),
+            method: "POST".into(),
+            path: "/hooks/in".into(),
+            query: Some("a=1&b=x%20y".into()),
+            headers: vec![
+                ("host".into(), "127.0.0.1:8080".into()),
+                ("content-type".into(), content_type.into()),
+                ("x-dup".into(), "1".into()),
+                ("x-dup".into(), "2".into()),
+            ],
+            body: None,
+            body_encoding: BodyEncoding::Utf8,
+            body_size: 0,
+            body_sha256: String::new(),
+            body_omitted: None,
+            event_type: Some("order.created".into()),
+            event_id: Some("evt_1".into()),
+            verdict: VerdictRecord {
+                verdict: "valid".into(),
+                scheme: Some("stripe".into()),
+                secret_index: Some(1),
+                ..Default::default()
+            },
+            status: 202,
+            duplicate_of: None,
+            forward: None,
+        };
+        record.set_body(body);
+        record
+    }
+
+    #[test]
+    fn round_trip_is_lossless_for_text_and_binary_bodies() {
+        let mut records = [
+            capture(
+                1,
+                br#"{"id":"evt_1","type":"order.created"}"#,
+                "application/json",
+            ),
+            capture(2, b"a=1&b=two+words", "application/x-www-form-urlencoded"),
+            capture(
+                3,
+                &[0, 159, 146, 150, 255, b'\n'],
+                "application/octet-stream",
+            ),
+            capture(4, b"", "text/plain"),
+        ];
+        // Absent fields stay absent, even when the body would suggest a value.
+        records[0].event_id = None;
+        let refs: Vec<&CaptureRecord> = records.iter().collect();
+        let har = write(&refs, None, "0.1.0");
+        let text = serde_json::to_string_pretty(&har).unwrap();
+        assert!(looks_like_har(&text));
+        let import = read(&text).unwrap();
+        assert!(import.skipped.is_empty(), "{:?}", import.skipped);
+        assert_eq!(import.records, records);
+        for record in &import.records {
+            assert!(record.body_bytes().is_ok());
+        }
+    }
+
+    #[test]
+    fn writes_the_har_1_2_structure() {
+        let record = capture(7, &[1, 2, 255], "application/octet-stream");
+        let har = write(&[&record], Some("http://127.0.0.1:9/"), "9.9.9");
+        assert_eq!(har["log"]["version"], "1.2");
+        assert_eq!(har["log"]["creator"]["name"], "hooky");
+        let entry = &har["log"]["entries"][0];
+        let request = &entry["request"];
+        assert_eq!(request["url"], "http://127.0.0.1:9/hooks/in?a=1&b=x%20y");
+        assert_eq!(
+            request["queryString"][1],
+            json!({"name": "b", "value": "x%20y"})
+        );
+        assert_eq!(request["postData"]["encoding"], "base64");
+        assert_eq!(request["postData"]["text"], "AQL/");
+        assert_eq!(request["bodySize"], 3);
+        assert_eq!(request["headersSize"], -1);
+        assert_eq!(entry["response"]["status"], 202);
+        assert!(entry["cache"].is_object() && entry["timings"]["wait"].is_number());
+        assert_eq!(entry["startedDateTime"], "2024-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn reads_browser_exports() {
+        let text = r#"{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[
+          {"startedDateTime":"2024-03-01T10:00:00.000Z","request":{"method":"GET","url":"https://x.test/a","headers":[]}},
+          {"startedDateTime":"2024-03-01T10:00:01.000Z","request":{"method":"post","url":"https://x.test/hook?x=1#frag",
+            "headers":[{"name":":authority","value":"x.test"},{"name":"content-type","value":"application/json"},
+                       {"name":"stripe-signature","value":"t=1,v1=00"}],
+            "postData":{"mimeType":"application/json","text":"{\"type\":\"a.b\",\"id\":\"evt_9\"}"}},
+           "response":{"status":200}},
+          {"startedDateTime":"2024-03-01T10:00:02.000Z","request":{"method":"PUT","url":"/rel",
+            "headers":[],"postData":{"mimeType":"application/octet-stream","text":"AAE=","_encoding":"base64"}}},
+          {"startedDateTime":"2024-03-01T10:00:03.000Z","request":{"method":"PATCH","url":"http://x.test",
+            "headers":[],"postData":{"mimeType":"application/x-www-form-urlencoded","params":[{"name":"a","value":"1"},{"name":"b","value":"2"}]}}},
+          {"request":{"method":"POST","url":"http://x.test/","postData":{"text":"%%%","encoding":"base64"}}}
+        ]}}"#;
+        let import = read(text).unwrap();
+        let seqs: Vec<u64> = import.records.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, vec![1, 2, 3]);
+        let first = &import.records[0];
+        assert_eq!(
+            (first.method.as_str(), first.path.as_str()),
+            ("POST", "/hook")
+        );
+        assert_eq!(first.query.as_deref(), Some("x=1"));
+        assert_eq!(first.headers.len(), 2, "pseudo-headers dropped");
+        assert_eq!(first.event_type.as_deref(), Some("a.b"));
+        assert_eq!(first.event_id.as_deref(), Some("evt_9"));
+        assert_eq!(first.verdict.verdict, "unverified");
+        assert_eq!(first.verdict.scheme.as_deref(), Some("stripe"));
+        assert_eq!(first.status, 200);
+        assert_eq!(import.records[1].body_bytes().unwrap(), vec![0, 1]);
+        assert_eq!(import.records[1].path, "/rel");
+        assert_eq!(import.records[2].body_bytes().unwrap(), b"a=1&b=2");
+        assert_eq!(import.records[2].path, "/");
+        let skipped: Vec<usize> = import.skipped.iter().map(|s| s.0).collect();
+        assert_eq!(skipped, vec![1, 5]);
+        assert!(import.skipped[1].1.contains("base64"));
+    }
+
+    #[test]
+    fn rejects_what_is_not_har() {
+        assert!(!looks_like_har("{\"seq\":1}\n{\"seq\":2}\n"));
+        assert!(!looks_like_har("{\"seq\":1}"));
+        assert!(read("{}").unwrap_err().contains("log.entries"));
+        assert!(read("nope").is_err());
+    }
+}

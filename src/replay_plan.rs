@@ -1,0 +1,800 @@
+//! Turning a captured request into the request `hooky replay` sends: the target URL, the headers
+//! (hop-by-hop ones dropped, `Host` dropped unless kept, `Content-Length` recomputed), the body
+//! (byte for byte, or edited with `--set`/`--unset`), fresh ids, and the re-signing with a fresh
+//! timestamp, made per attempt. Also the stale-signature check and the curl rendering.
+//!
+//! Pure: time, randomness and secrets are parameters.
+
+use rand::Rng;
+use serde_json::Value;
+
+use crate::capture::CaptureRecord;
+use crate::delivery::Outgoing;
+use crate::signature::{self, Header, Keys, Scheme, SignError, get_one};
+
+/// Headers that describe one connection, not the request (RFC 9110 §7.6.1), plus `Expect`, which
+/// asks the transport for a 100-continue dance hooky's client does not do.
+const HOP_BY_HOP: [&str; 10] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "expect",
+];
+
+/// Headers that carry a delivery id receivers use for idempotency; `--new-id` replaces them.
+const ID_HEADERS: [&str; 4] = [
+    "webhook-id",
+    "svix-id",
+    "x-github-delivery",
+    "x-shopify-webhook-id",
+];
+
+/// The header whose value is the secret itself: never printed or exported.
+const TOKEN_HEADERS: [&str; 1] = ["x-gitlab-token"];
+
+pub const REDACTED: &str = "(redacted)";
+
+/// A change to a JSON body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    Set(String, Value),
+    Unset(String),
+}
+
+/// How to replay, for every capture alike.
+#[derive(Clone, Debug, Default)]
+pub struct PlanOptions {
+    /// `--to`: the base URL (or the whole URL with `exact_url`). `None`: the captured `Host`.
+    pub to: Option<String>,
+    pub exact_url: bool,
+    pub preserve_host: bool,
+    /// `--resign`: sign again even though nothing changed.
+    pub resign: bool,
+    /// `--scheme`; `None` means the scheme seen at capture.
+    pub scheme: Option<Scheme>,
+    pub hex_header: String,
+    pub new_id: bool,
+    pub rewrite_body_id: bool,
+    pub edits: Vec<Edit>,
+    /// Whether any secret was given (re-signing needs one).
+    pub has_secret: bool,
+    /// The tolerance receivers apply to signed timestamps, for the stale-signature warning.
+    pub tolerance_secs: u64,
+}
+
+/// The signature to make for each attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signing {
+    pub scheme: Scheme,
+    /// The message id the Standard Webhooks scheme signs.
+    pub id: String,
+}
+
+/// A capture made ready to send: everything but the signature, which is made per attempt so that
+/// each retry carries a fresh timestamp.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub seq: u64,
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<Header>,
+    pub body: Vec<u8>,
+    pub signing: Option<Signing>,
+    /// Warnings for the user about this capture (stale signature, edits without a secret…).
+    pub notes: Vec<String>,
+}
+
+impl Prepared {
+    /// The request for one attempt, signed at `now` when re-signing.
+    pub fn outgoing(&self, keys: Keys<'_>, now: i64) -> Result<Outgoing, SignError> {
+        let mut headers = self.headers.clone();
+        if let Some(signing) = &self.signing {
+            headers.extend(signature::sign(
+                signing.scheme,
+                keys,
+                &self.body,
+                now,
+                &signing.id,
+            )?);
+        }
+        Ok(Outgoing {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers,
+            body: self.body.clone(),
+        })
+    }
+}
+
+/// The scheme a capture was signed with: the verdict's, else what its headers show.
+pub fn captured_scheme(record: &CaptureRecord, hex_header: &str) -> Option<Scheme> {
+    record
+        .verdict
+        .scheme
+        .as_deref()
+        .and_then(Scheme::from_name)
+        .or_else(|| signature::detect(&record.headers, hex_header))
+        .filter(|s| *s != Scheme::None)
+}
+
+/// Prepares one replay of `record`. Errors are one line and name the capture.
+pub fn prepare(
+    record: &CaptureRecord,
+    options: &PlanOptions,
+    now: i64,
+    rng: &mut impl Rng,
+) -> Result<Prepared, String> {
+    let seq = record.seq;
+    let mut body = record.body_bytes().map_err(|e| e.to_string())?;
+    let mut notes = Vec::new();
+    let captured = captured_scheme(record, &options.hex_header);
+    let scheme = options.scheme.or(captured).filter(|s| *s != Scheme::None);
+
+    let mut body_changed = false;
+    if !options.edits.is_empty() || options.rewrite_body_id && options.new_id {
+        let mut json = crate::event::parse_json_body(&body).ok_or_else(|| {
+            format!("capture #{seq}: --set, --unset and --rewrite-body-id need a JSON body, and this one is not JSON")
+        })?;
+        for edit in &options.edits {
+            match edit {
+                Edit::Set(path, value) => crate::json_path::set(&mut json, path, value.clone())
+                    .map_err(|e| format!("capture #{seq}: --set {e}"))?,
+                Edit::Unset(path) => {
+                    if !crate::json_path::unset(&mut json, path)
+                        .map_err(|e| format!("capture #{seq}: --unset {e}"))?
+                    {
+                        notes.push(format!("capture #{seq}: --unset {path}: nothing there"));
+                    }
+                }
+            }
+        }
+        if options.rewrite_body_id && options.new_id {
+            match json.get("id") {
+                Some(Value::String(old)) => {
+                    let prefix = old.rsplit_once('_').map_or("evt", |(p, _)| p);
+                    json["id"] = crate::ids::prefixed_id(prefix, rng).into();
+                }
+                _ => notes.push(format!(
+                    "capture #{seq}: the body has no string \"id\" for --rewrite-body-id to replace"
+                )),
+            }
+        }
+        body = serde_json::to_vec(&json).expect("a JSON value always serialises");
+        body_changed = true;
+    }
+
+    let fresh_id = options.new_id.then(|| crate::ids::prefixed_id("msg", rng));
+    let id_is_signed = scheme == Some(Scheme::Standard);
+    let must_resign = options.resign || body_changed || (options.new_id && id_is_signed);
+
+    let mut signing = None;
+    if must_resign {
+        match scheme {
+            None if options.resign => {
+                return Err(format!(
+                    "capture #{seq} carries no signature hooky recognises, so there is no scheme to re-sign with: pass --scheme"
+                ));
+            }
+            None => {}
+            Some(scheme) if options.resign && !options.has_secret => {
+                return Err(format!(
+                    "capture #{seq}: re-signing with {scheme} needs a secret: pass --secret, HOOKY_SECRET or --secret-file"
+                ));
+            }
+            Some(scheme) if !options.has_secret => {
+                let what = if body_changed {
+                    "the body was edited"
+                } else {
+                    "the webhook-id changed"
+                };
+                notes.push(format!(
+                    "capture #{seq}: {what}, so its {scheme} signature will no longer match; pass --secret (or HOOKY_SECRET) to re-sign"
+                ));
+            }
+            Some(scheme) => {
+                let id = fresh_id
+                    .clone()
+                    .or_else(|| get_one(&record.headers, "webhook-id").map(str::to_string))
+                    .or_else(|| get_one(&record.headers, "svix-id").map(str::to_string))
+                    .or_else(|| record.event_id.clone())
+                    .unwrap_or_else(|| crate::ids::prefixed_id("msg", rng));
+                signing = Some(Signing { scheme, id });
+            }
+        }
+    }
+
+    if signing.is_none() {
+        if let Some(scheme) = captured.filter(|s| s.is_timestamped()) {
+            if let Some(age) = signature_timestamp(&record.headers, scheme).map(|ts| now - ts) {
+                if age > i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX) {
+                    notes.push(format!(
+                        "capture #{seq}: its {scheme} signature was made {} ago, past the {} receivers tolerate; the receiver will likely reject it (re-sign with --resign --secret …)",
+                        format_age(age),
+                        format_age(i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX)),
+                    ));
+                }
+            }
+        }
+    }
+
+    let strip: Vec<String> = match &signing {
+        Some(signing) => {
+            let mut names = signing.scheme.signature_header_names(&options.hex_header);
+            if let Some(captured) = captured {
+                names.extend(captured.signature_header_names(&options.hex_header));
+            }
+            names
+        }
+        None => Vec::new(),
+    };
+    let headers = outgoing_headers(
+        record,
+        options,
+        &strip,
+        fresh_id.as_deref(),
+        body.len(),
+        rng,
+    );
+    Ok(Prepared {
+        seq,
+        method: record.method.clone(),
+        url: target_url(record, options)?,
+        headers,
+        body,
+        signing,
+        notes,
+    })
+}
+
+/// A rough age for messages: `45s`, `12m`, `5h`, `3 days`.
+pub fn format_age(secs: i64) -> String {
+    match secs {
+        ..120 => format!("{secs}s"),
+        120..7200 => format!("{}m", secs / 60),
+        7200..172_800 => format!("{}h", secs / 3600),
+        _ => format!("{} days", secs / 86_400),
+    }
+}
+
+/// The URL to send to: `--to` plus the captured path and query, `--to` alone with `exact_url`, or
+/// the captured `Host` when there is no `--to` (for dry runs and exports).
+pub fn target_url(record: &CaptureRecord, options: &PlanOptions) -> Result<String, String> {
+    match &options.to {
+        Some(to) if options.exact_url => Ok(to.clone()),
+        Some(to) => Ok(format!(
+            "{}{}",
+            to.trim_end_matches('/'),
+            record.path_and_query()
+        )),
+        None => match get_one(&record.headers, "host") {
+            Some(host) => Ok(format!("http://{host}{}", record.path_and_query())),
+            None => Err(format!(
+                "capture #{} has no Host header to build a URL from: pass --to",
+                record.seq
+            )),
+        },
+    }
+}
+
+fn outgoing_headers(
+    record: &CaptureRecord,
+    options: &PlanOptions,
+    strip: &[String],
+    fresh_id: Option<&str>,
+    body_len: usize,
+    rng: &mut impl Rng,
+) -> Vec<Header> {
+    let connection_named: Vec<String> = signature::get_all(&record.headers, "connection")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|n| n.trim().to_ascii_lowercase())
+        .collect();
+    let mut headers = Vec::with_capacity(record.headers.len());
+    let mut has_length = false;
+    for (name, value) in &record.headers {
+        let lower = name.to_ascii_lowercase();
+        let dropped = name.starts_with(':')
+            || HOP_BY_HOP.contains(&lower.as_str())
+            || connection_named.contains(&lower)
+            || (lower == "host" && !options.preserve_host)
+            || strip.contains(&lower);
+        if dropped {
+            continue;
+        }
+        let value = if lower == "content-length" {
+            if has_length {
+                continue;
+            }
+            has_length = true;
+            body_len.to_string()
+        } else if let (Some(id), true) = (fresh_id, ID_HEADERS.contains(&lower.as_str())) {
+            if lower.starts_with("x-") {
+                crate::ids::uuid_v4(rng)
+            } else {
+                id.to_string()
+            }
+        } else {
+            value.clone()
+        };
+        headers.push((name.clone(), value));
+    }
+    if !has_length && body_len > 0 {
+        headers.push(("content-length".into(), body_len.to_string()));
+    }
+    headers
+}
+
+/// The signed timestamp (unix seconds) of a timestamped scheme's headers, if readable.
+pub fn signature_timestamp(headers: &[Header], scheme: Scheme) -> Option<i64> {
+    let text = match scheme {
+        Scheme::Stripe => get_one(headers, "stripe-signature")?
+            .split(',')
+            .find_map(|item| item.trim().strip_prefix("t="))?,
+        Scheme::Standard => {
+            get_one(headers, "webhook-timestamp").or_else(|| get_one(headers, "svix-timestamp"))?
+        }
+        Scheme::Slack => get_one(headers, "x-slack-request-timestamp")?,
+        _ => return None,
+    };
+    text.trim().parse().ok()
+}
+
+/// Headers safe to show or export: token headers and any value holding one of `secrets` redacted.
+pub fn redact(headers: &[Header], secrets: &[&[u8]]) -> Vec<Header> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let holds_secret = TOKEN_HEADERS.iter().any(|t| name.eq_ignore_ascii_case(t))
+                || secrets
+                    .iter()
+                    .any(|s| !s.is_empty() && value.as_bytes().windows(s.len()).any(|w| w == *s));
+            let value = if holds_secret {
+                REDACTED.to_string()
+            } else {
+                value.clone()
+            };
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// A POSIX shell command that sends `request` with curl, byte for byte. Text bodies go inline;
+/// bodies with control bytes or that are not UTF-8 are piped in from `printf` with octal escapes.
+/// `Content-Length` is left to curl.
+pub fn to_curl(request: &Outgoing) -> String {
+    let mut parts = vec![
+        "curl".to_string(),
+        "-X".into(),
+        shell_quote(&request.method),
+        shell_quote(&request.url),
+    ];
+    for (name, value) in &request.headers {
+        if name.eq_ignore_ascii_case("content-length") {
+            continue;
+        }
+        parts.push("-H".into());
+        parts.push(shell_quote(&format!("{name}: {value}")));
+    }
+    let text = std::str::from_utf8(&request.body)
+        .ok()
+        .filter(|t| !t.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+    match text {
+        _ if request.body.is_empty() => parts.join(" "),
+        Some(text) => {
+            parts.push("--data-binary".into());
+            parts.push(shell_quote(text));
+            parts.join(" ")
+        }
+        None => {
+            parts.push("--data-binary".into());
+            parts.push("@-".into());
+            format!(
+                "printf '{}' | {}",
+                printf_escape(&request.body),
+                parts.join(" ")
+            )
+        }
+    }
+}
+
+/// Single-quotes a word for a POSIX shell; control characters (which a header could smuggle in)
+/// are written with bash's `$'…'` escapes so the command stays readable and safe to print.
+fn shell_quote(text: &str) -> String {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        let mut quoted = String::from("$'");
+        for c in text.chars() {
+            match c {
+                '\'' => quoted.push_str("\\'"),
+                '\\' => quoted.push_str("\\\\"),
+                c if c.is_control() => quoted.push_str(&format!("\\x{:02x}", c as u32 & 0xff)),
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('\'');
+        return quoted;
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Bytes as a printf format that prints exactly them: printable ASCII as is, the rest octal.
+fn printf_escape(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        match b {
+            b'%' => out.push_str("%%"),
+            b'\\' | b'\'' => out.push_str(&format!("\\{b:03o}")),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::{BodyEncoding, VerdictRecord};
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    const NOW: i64 = 1_700_000_000;
+    const SECRET: &[u8] = b"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    fn record(headers: &[(&str, &str)], body: &[u8], scheme: Option<&str>) -> CaptureRecord {
+        let mut record = CaptureRecord {
+            seq: 4,
+            id: "req_4".into(),
+            received_at: "2023-11-14T22:13:20Z".into(),
+            remote_addr: "127.0.0.1:1".into(),
+            method: "POST".into(),
+            path: "/hooks".into(),
+            query: Some("x=1".into()),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: None,
+            body_encoding: BodyEncoding::Utf8,
+            body_size: 0,
+            body_sha256: String::new(),
+            body_omitted: None,
+            event_type: None,
+            event_id: Some("evt_1".into()),
+            verdict: VerdictRecord {
+                verdict: if scheme.is_some() {
+                    "valid"
+                } else {
+                    "unsigned"
+                }
+                .into(),
+                scheme: scheme.map(str::to_string),
+                ..Default::default()
+            },
+            status: 200,
+            duplicate_of: None,
+            forward: None,
+        };
+        record.set_body(body);
+        record
+    }
+
+    fn options() -> PlanOptions {
+        PlanOptions {
+            to: Some("http://127.0.0.1:9/base/".into()),
+            hex_header: signature::DEFAULT_HEX_HEADER.into(),
+            tolerance_secs: 300,
+            ..Default::default()
+        }
+    }
+
+    fn rng() -> StdRng {
+        StdRng::seed_from_u64(7)
+    }
+
+    #[test]
+    fn drops_transport_headers_and_recomputes_the_length() {
+        let r = record(
+            &[
+                ("Host", "example.test"),
+                ("Connection", "keep-alive, X-Private"),
+                ("X-Private", "p"),
+                ("Transfer-Encoding", "chunked"),
+                ("Content-Type", "application/json"),
+                ("Content-Length", "999"),
+                ("X-Dup", "1"),
+                ("X-Dup", "2"),
+            ],
+            b"{}",
+            None,
+        );
+        let p = prepare(&r, &options(), NOW, &mut rng()).unwrap();
+        assert_eq!(p.url, "http://127.0.0.1:9/base/hooks?x=1");
+        let names: Vec<(&str, &str)> = p
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Content-Type", "application/json"),
+                ("Content-Length", "2"),
+                ("X-Dup", "1"),
+                ("X-Dup", "2")
+            ]
+        );
+        let kept = PlanOptions {
+            preserve_host: true,
+            exact_url: true,
+            ..options()
+        };
+        let p = prepare(&r, &kept, NOW, &mut rng()).unwrap();
+        assert_eq!(p.url, "http://127.0.0.1:9/base/");
+        assert_eq!(get_one(&p.headers, "host"), Some("example.test"));
+        let to_host = PlanOptions {
+            to: None,
+            ..options()
+        };
+        assert_eq!(
+            target_url(&r, &to_host).unwrap(),
+            "http://example.test/hooks?x=1"
+        );
+    }
+
+    #[test]
+    fn resigns_with_a_fresh_timestamp_keeping_the_id() {
+        let old = signature::sign(
+            Scheme::Standard,
+            Keys::new(&[SECRET]),
+            b"{}",
+            NOW - 7200,
+            "msg_old",
+        )
+        .unwrap();
+        let mut headers: Vec<(&str, &str)> =
+            old.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        headers.push(("content-type", "application/json"));
+        let r = record(&headers, b"{}", Some("standard"));
+
+        let plain = prepare(&r, &options(), NOW, &mut rng()).unwrap();
+        assert!(plain.signing.is_none());
+        assert!(
+            plain.notes[0].contains("2m00s") || plain.notes[0].contains("will likely reject"),
+            "{:?}",
+            plain.notes
+        );
+        let sent = plain.outgoing(Keys::new(&[SECRET]), NOW).unwrap();
+        assert!(
+            !signature::verify(
+                Scheme::Standard,
+                Keys::new(&[SECRET]),
+                &sent.headers,
+                &sent.body,
+                NOW,
+                300
+            )
+            .is_valid()
+        );
+
+        let resign = PlanOptions {
+            resign: true,
+            has_secret: true,
+            ..options()
+        };
+        let p = prepare(&r, &resign, NOW, &mut rng()).unwrap();
+        assert!(p.notes.is_empty());
+        let sent = p.outgoing(Keys::new(&[SECRET]), NOW).unwrap();
+        assert!(
+            signature::verify(
+                Scheme::Standard,
+                Keys::new(&[SECRET]),
+                &sent.headers,
+                &sent.body,
+                NOW,
+                300
+            )
+            .is_valid()
+        );
+        assert_eq!(
+            signature::get_all(&sent.headers, "webhook-signature").len(),
+            1
+        );
+        assert_eq!(get_one(&sent.headers, "webhook-id"), Some("msg_old"));
+
+        let new_id = PlanOptions {
+            new_id: true,
+            ..resign
+        };
+        let sent = prepare(&r, &new_id, NOW, &mut rng())
+            .unwrap()
+            .outgoing(Keys::new(&[SECRET]), NOW)
+            .unwrap();
+        assert_ne!(get_one(&sent.headers, "webhook-id"), Some("msg_old"));
+        assert!(
+            signature::verify(
+                Scheme::Standard,
+                Keys::new(&[SECRET]),
+                &sent.headers,
+                &sent.body,
+                NOW,
+                300
+            )
+            .is_valid()
+        );
+    }
+
+    #[test]
+    fn edits_imply_resigning_and_say_so_without_a_secret() {
+        let old = signature::sign(
+            Scheme::Stripe,
+            Keys::new(&[SECRET]),
+            br#"{"id":"evt_1","a":1}"#,
+            NOW,
+            "",
+        )
+        .unwrap();
+        let headers: Vec<(&str, &str)> =
+            old.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let r = record(&headers, br#"{"id":"evt_1","a":1}"#, Some("stripe"));
+        let edits = PlanOptions {
+            edits: vec![
+                Edit::Set("a".into(), Value::from(2)),
+                Edit::Unset("zz".into()),
+            ],
+            new_id: true,
+            rewrite_body_id: true,
+            ..options()
+        };
+        let p = prepare(&r, &edits, NOW, &mut rng()).unwrap();
+        assert!(p.signing.is_none());
+        assert!(
+            p.notes.iter().any(|n| n.contains("pass --secret")),
+            "{:?}",
+            p.notes
+        );
+        assert!(p.notes.iter().any(|n| n.contains("nothing there")));
+        let body: Value = serde_json::from_slice(&p.body).unwrap();
+        assert_eq!(body["a"], 2);
+        assert!(body["id"].as_str().unwrap().starts_with("evt_") && body["id"] != "evt_1");
+        assert_eq!(
+            get_one(&p.headers, "content-length"),
+            Some(p.body.len().to_string().as_str())
+        );
+
+        let with_secret = PlanOptions {
+            has_secret: true,
+            ..edits
+        };
+        let sent = prepare(&r, &with_secret, NOW + 10, &mut rng())
+            .unwrap()
+            .outgoing(Keys::new(&[SECRET]), NOW + 10)
+            .unwrap();
+        assert_eq!(
+            signature::get_all(&sent.headers, "stripe-signature").len(),
+            1
+        );
+        assert!(
+            signature::verify(
+                Scheme::Stripe,
+                Keys::new(&[SECRET]),
+                &sent.headers,
+                &sent.body,
+                NOW + 10,
+                300
+            )
+            .is_valid()
+        );
+
+        let not_json = record(&[], b"a=1", None);
+        assert!(
+            prepare(&not_json, &with_secret, NOW, &mut rng())
+                .unwrap_err()
+                .contains("JSON")
+        );
+    }
+
+    #[test]
+    fn resign_without_a_scheme_is_an_error_and_damaged_bodies_are_caught() {
+        let r = record(&[], b"x", None);
+        let resign = PlanOptions {
+            resign: true,
+            has_secret: true,
+            ..options()
+        };
+        assert!(
+            prepare(&r, &resign, NOW, &mut rng())
+                .unwrap_err()
+                .contains("--scheme")
+        );
+        let forced = PlanOptions {
+            scheme: Some(Scheme::Github),
+            ..resign
+        };
+        let sent = prepare(&r, &forced, NOW, &mut rng())
+            .unwrap()
+            .outgoing(Keys::new(&[SECRET]), NOW)
+            .unwrap();
+        assert!(get_one(&sent.headers, "x-hub-signature-256").is_some());
+        let mut damaged = record(&[], b"x", None);
+        damaged.body = Some("y".into());
+        assert!(
+            prepare(&damaged, &options(), NOW, &mut rng())
+                .unwrap_err()
+                .contains("SHA-256")
+        );
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(format_age(45), "45s");
+        assert_eq!(format_age(300), "5m");
+        assert_eq!(format_age(7200), "2h");
+        assert_eq!(format_age(86_400 * 400), "400 days");
+    }
+
+    #[test]
+    fn timestamps_of_each_scheme() {
+        let h = |n: &str, v: &str| vec![(n.to_string(), v.to_string())];
+        assert_eq!(
+            signature_timestamp(&h("Stripe-Signature", "t=12,v1=ab"), Scheme::Stripe),
+            Some(12)
+        );
+        assert_eq!(
+            signature_timestamp(&h("svix-timestamp", "13"), Scheme::Standard),
+            Some(13)
+        );
+        assert_eq!(
+            signature_timestamp(&h("X-Slack-Request-Timestamp", "14"), Scheme::Slack),
+            Some(14)
+        );
+        assert_eq!(
+            signature_timestamp(&h("X-Hub-Signature-256", "x"), Scheme::Github),
+            None
+        );
+    }
+
+    #[test]
+    fn redaction_and_curl() {
+        let headers = vec![
+            ("X-Gitlab-Token".to_string(), "tok".to_string()),
+            ("Authorization".to_string(), "Bearer s3cret!".to_string()),
+            ("X-Ok".to_string(), "it's".to_string()),
+        ];
+        let shown = redact(&headers, &[b"s3cret"]);
+        assert_eq!(shown[0].1, REDACTED);
+        assert_eq!(shown[1].1, REDACTED);
+        assert_eq!(shown[2].1, "it's");
+        let request = Outgoing {
+            method: "POST".into(),
+            url: "http://127.0.0.1:1/a?b=1".into(),
+            headers: vec![
+                ("X-Ok".into(), "it's".into()),
+                ("Content-Length".into(), "3".into()),
+            ],
+            body: b"{\"a\":\"it's\"}".to_vec(),
+        };
+        assert_eq!(
+            to_curl(&request),
+            r#"curl -X 'POST' 'http://127.0.0.1:1/a?b=1' -H 'X-Ok: it'\''s' --data-binary '{"a":"it'\''s"}'"#
+        );
+        let binary = Outgoing {
+            body: vec![0, b'%', b'\\', b'a', 255],
+            headers: vec![],
+            ..request
+        };
+        assert_eq!(
+            to_curl(&binary),
+            r"printf '\000%%\134a\377' | curl -X 'POST' 'http://127.0.0.1:1/a?b=1' --data-binary @-"
+        );
+        assert_eq!(shell_quote("a\x1bb"), r"$'a\x1bb'");
+    }
+}
