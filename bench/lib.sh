@@ -1,0 +1,85 @@
+# Shared helpers for the benchmark scripts (sourced, not run). Loopback only, bounded in time.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+RESULTS=${RESULTS:-$BENCH_DIR/results}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+SECRET=${SECRET:-bench-secret-not-for-production}
+mkdir -p "$RESULTS"
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done' EXIT
+
+need() {
+  # Installs what the benchmarks need from Debian's packages, once.
+  if ! command -v wrk >/dev/null; then
+    (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null || { echo "cannot install wrk" >&2; exit 1; }
+  fi
+}
+
+build_all() {
+  (cd "$ROOT" && cargo build --release -q)
+  (cd "$BENCH_DIR/reference-receiver" && cargo build --release -q)
+  if command -v npm >/dev/null && [ ! -d "$BENCH_DIR/express-receiver/node_modules" ]; then
+    (cd "$BENCH_DIR/express-receiver" && npm install --silent --no-audit --no-fund >/dev/null)
+  fi
+  HOOKY=$ROOT/target/release/hooky
+  REFERENCE=$BENCH_DIR/reference-receiver/target/release/reference-receiver
+}
+
+# start_and_wait LOGFILE CMD… : starts a server, waits (bounded) for "http://…" in its output, sets URL.
+start_and_wait() {
+  local log=$1; shift
+  "$@" >"$log" 2>&1 &
+  PIDS+=($!)
+  SERVER_PID=$!
+  for _ in $(seq 1 200); do
+    URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -1 || true)
+    [ -n "$URL" ] && return 0
+    sleep 0.05
+  done
+  echo "server did not start: $*" >&2; cat "$log" >&2; exit 1
+}
+
+# Background jobs of a script ignore SIGINT, so servers are stopped with TERM; hooky gets INT
+# (its Ctrl-C path: drain in-flight requests, flush the capture).
+stop() { kill -TERM "$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }
+stop_int() { kill -INT "$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }
+
+# A ~1 KB signed JSON body for the hex scheme: sets BODY_FILE and SIGNATURE.
+make_body() {
+  BODY_FILE=$RESULTS/body.json
+  python3 - "$BODY_FILE" <<'PY'
+import json, sys
+items = [{"sku": f"SKU-{i:04d}", "name": f"Item number {i}", "quantity": i % 5 + 1, "unit_amount": 1999 + i} for i in range(8)]
+body = {"id": "evt_bench_0001", "type": "order.completed", "created": 1710331200,
+        "data": {"object": {"id": "ord_0001", "currency": "usd", "amount_total": 25990, "status": "completed",
+                            "customer": {"id": "cus_0001", "email": "jane@example.com"}, "items": items}}}
+open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
+PY
+  SIGNATURE=$("$HOOKY" sign --scheme hex --secret "$SECRET" "$BODY_FILE" | sed 's/^X-Webhook-Signature: //')
+  export BODY_FILE SIGNATURE
+}
+
+# wrk_post URL LABEL: fires signed POSTs; sets RPS, P99_MS, NON2XX, COMPLETED.
+wrk_post() {
+  local url=$1 label=$2 out=$RESULTS/wrk-$2.txt
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH_DIR/post.lua" "$url/hooks/bench" >"$out" 2>&1
+  parse_wrk "$out"
+}
+
+# wrk_get URL LABEL: plain GETs (the ceiling of a sink).
+wrk_get() {
+  local url=$1 out=$RESULTS/wrk-$2.txt
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url/" >"$out" 2>&1
+  parse_wrk "$out"
+}
+
+parse_wrk() {
+  RPS=$(awk '/^Requests\/sec:/ {print $2}' "$1")
+  COMPLETED=$(awk '/requests in/ {print $1}' "$1")
+  NON2XX=$(awk '/Non-2xx/ {print $NF}' "$1"); NON2XX=${NON2XX:-0}
+  P99_MS=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$1")
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
