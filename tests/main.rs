@@ -5,5 +5,6 @@ mod util;
 mod cli;
 mod completions;
 mod listen;
+mod pipeline;
 mod replay;
 mod sign_verify;

@@ -1,0 +1,194 @@
+//! End to end across subcommands: what `listen` captures, `replay` resends into a second `listen`,
+//! byte for byte, or re-signed so that time-checked receivers accept it.
+
+use hooky::capture::CaptureRecord;
+use hooky::signature::{self, Keys, Scheme};
+use sha2::{Digest, Sha256};
+
+use crate::util::{Listening, assert_code, listen, run, stderr};
+
+const SECRET: &str = "whsec_cGlwZWxpbmUtc2VjcmV0";
+
+/// Posts with reqwest (headers in the given order) and returns the status.
+async fn post(url: &str, path: &str, headers: &[(String, String)], body: &[u8]) -> u16 {
+    let mut request = reqwest::Client::new()
+        .post(format!("{url}{path}"))
+        .body(body.to_vec());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request
+        .send()
+        .await
+        .expect("listen answers")
+        .status()
+        .as_u16()
+}
+
+fn h(name: &str, value: &str) -> (String, String) {
+    (name.to_string(), value.to_string())
+}
+
+/// Headers a sender chose, minus those any HTTP client sets for itself.
+fn chosen_headers(record: &CaptureRecord) -> Vec<(String, String)> {
+    record
+        .headers
+        .iter()
+        .filter(|(n, _)| {
+            !matches!(
+                n.as_str(),
+                "host" | "content-length" | "user-agent" | "accept"
+            )
+        })
+        .cloned()
+        .collect()
+}
+
+fn stop(listening: Listening) -> Vec<CaptureRecord> {
+    let records = listening.captures();
+    let (output, _dir) = listening.interrupt();
+    assert_code(&output, 0);
+    records
+}
+
+#[tokio::test]
+async fn listen_capture_replay_listen_is_byte_exact() {
+    let first = listen(&[]);
+    let binary: Vec<u8> = (0..=255u8).rev().collect();
+    let sent: Vec<(&str, Vec<(String, String)>, Vec<u8>)> = vec![
+        (
+            "/hooks/json?x=1&x=2",
+            vec![
+                h("content-type", "application/json"),
+                h("x-repeat", "a"),
+                h("x-repeat", "b"),
+            ],
+            br#"{"id":"evt_1","type":"order.completed","data":{"amount":500}}"#.to_vec(),
+        ),
+        (
+            "/hooks/form",
+            vec![h("content-type", "application/x-www-form-urlencoded")],
+            b"a=1&b=%20two&c=".to_vec(),
+        ),
+        (
+            "/hooks/bin",
+            vec![h("content-type", "application/octet-stream")],
+            binary,
+        ),
+    ];
+    for (path, headers, body) in &sent {
+        assert_eq!(post(&first.url, path, headers, body).await, 200);
+    }
+    let captured = first.captures();
+    assert_eq!(captured.len(), 3);
+
+    let second = listen(&[]);
+    let from = first.capture_path();
+    let out = run(
+        &[
+            "replay",
+            "--all",
+            "--from",
+            from.to_str().unwrap(),
+            "--to",
+            &second.url,
+        ],
+        b"",
+    );
+    assert_code(&out, 0);
+    let replayed = stop(second);
+    stop(first);
+
+    assert_eq!(replayed.len(), 3, "{}", stderr(&out));
+    for (original, again) in captured.iter().zip(&replayed) {
+        let original_body = original.body_bytes().unwrap();
+        assert_eq!(
+            again.body_sha256,
+            hex::encode(Sha256::digest(&original_body))
+        );
+        assert_eq!(again.body_bytes().unwrap(), original_body);
+        assert_eq!(again.method, original.method);
+        assert_eq!(again.path_and_query(), original.path_and_query());
+        assert_eq!(
+            chosen_headers(again),
+            chosen_headers(original),
+            "#{}",
+            original.seq
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_old_capture_is_rejected_unless_re_signed() {
+    // Receiver one reports but accepts everything, so old signatures get captured.
+    let first = listen(&["--secret", SECRET, "--verify-mode", "report"]);
+    let then = chrono::Utc::now().timestamp() - 3600;
+    for (i, scheme) in [Scheme::Stripe, Scheme::Standard, Scheme::Slack]
+        .into_iter()
+        .enumerate()
+    {
+        let body = format!(r#"{{"id":"evt_{i}","type":"order.completed"}}"#);
+        let headers = signature::sign(
+            scheme,
+            Keys::new(&[SECRET.as_bytes()]),
+            body.as_bytes(),
+            then,
+            "msg_1",
+        )
+        .unwrap();
+        assert_eq!(
+            post(&first.url, "/hooks", &headers, body.as_bytes()).await,
+            200
+        );
+    }
+    let from = first.capture_path();
+    let from = from.to_str().unwrap();
+
+    // Receiver two enforces: a plain replay of hour-old signatures is refused…
+    let strict = listen(&["--secret", SECRET]);
+    let plain = run(
+        &["replay", "--all", "--from", from, "--to", &strict.url],
+        b"",
+    );
+    assert_code(&plain, 1);
+    // …and a re-signed one is accepted, with the same event ids.
+    let mut command = crate::util::hooky();
+    command.env("HOOKY_SECRET", SECRET);
+    let resigned = crate::util::run_in(
+        command,
+        &[
+            "replay",
+            "--all",
+            "--resign",
+            "--from",
+            from,
+            "--to",
+            &strict.url,
+        ],
+        b"",
+    );
+    assert_code(&resigned, 0);
+    let records = stop(strict);
+    stop(first);
+
+    let verdicts: Vec<(String, Option<String>)> = records
+        .iter()
+        .map(|r| (r.verdict.verdict.clone(), r.verdict.code.clone()))
+        .collect();
+    let too_old = (
+        String::from("invalid"),
+        Some(String::from("timestamp_too_old")),
+    );
+    let valid = (String::from("valid"), None);
+    assert_eq!(verdicts[..3], [too_old.clone(), too_old.clone(), too_old]);
+    assert_eq!(verdicts[3..], [valid.clone(), valid.clone(), valid]);
+    let statuses: Vec<u16> = records.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [401, 401, 401, 200, 200, 200]);
+    let ids = |range: std::ops::Range<usize>| {
+        records[range]
+            .iter()
+            .map(|r| r.event_id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(0..3), ids(3..6));
+}
