@@ -25,6 +25,9 @@ async fn post(url: &str, path: &str, headers: &[(String, String)], body: &[u8]) 
         .as_u16()
 }
 
+/// A request to send: path with query, headers, body.
+type Sent = (&'static str, Vec<(String, String)>, Vec<u8>);
+
 fn h(name: &str, value: &str) -> (String, String) {
     (name.to_string(), value.to_string())
 }
@@ -55,7 +58,7 @@ fn stop(listening: Listening) -> Vec<CaptureRecord> {
 async fn listen_capture_replay_listen_is_byte_exact() {
     let first = listen(&[]);
     let binary: Vec<u8> = (0..=255u8).rev().collect();
-    let sent: Vec<(&str, Vec<(String, String)>, Vec<u8>)> = vec![
+    let sent: Vec<Sent> = vec![
         (
             "/hooks/json?x=1&x=2",
             vec![
