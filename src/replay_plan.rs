@@ -74,6 +74,9 @@ pub struct Signing {
     pub scheme: Scheme,
     /// The message id the Standard Webhooks scheme signs.
     pub id: String,
+    /// The capture spoke Svix's dialect (`svix-*` headers only): re-sign under those names, since a
+    /// receiver built on Svix's library may read nothing else.
+    pub svix_names: bool,
 }
 
 /// A capture made ready to send: everything but the signature, which is made per attempt so that
@@ -95,13 +98,13 @@ impl Prepared {
     pub fn outgoing(&self, keys: Keys<'_>, now: i64) -> Result<Outgoing, SignError> {
         let mut headers = self.headers.clone();
         if let Some(signing) = &self.signing {
-            headers.extend(signature::sign(
-                signing.scheme,
-                keys,
-                &self.body,
-                now,
-                &signing.id,
-            )?);
+            let signed = signature::sign(signing.scheme, keys, &self.body, now, &signing.id)?;
+            headers.extend(signed.into_iter().map(|(name, value)| {
+                match name.strip_prefix("webhook-") {
+                    Some(rest) if signing.svix_names => (format!("svix-{rest}"), value),
+                    _ => (name, value),
+                }
+            }));
         }
         Ok(Outgoing {
             method: self.method.clone(),
@@ -204,7 +207,13 @@ pub fn prepare(
                     .or_else(|| get_one(&record.headers, "svix-id").map(str::to_string))
                     .or_else(|| record.event_id.clone())
                     .unwrap_or_else(|| crate::ids::prefixed_id("msg", rng));
-                signing = Some(Signing { scheme, id });
+                let svix_names = get_one(&record.headers, "svix-signature").is_some()
+                    && get_one(&record.headers, "webhook-signature").is_none();
+                signing = Some(Signing {
+                    scheme,
+                    id,
+                    svix_names,
+                });
             }
         }
     }
@@ -548,6 +557,48 @@ mod tests {
             target_url(&r, &to_host).unwrap(),
             "http://example.test/hooks?x=1"
         );
+    }
+
+    #[test]
+    fn resigning_a_svix_capture_keeps_svix_header_names() {
+        let old = signature::sign(
+            Scheme::Standard,
+            Keys::new(&[SECRET]),
+            b"{}",
+            NOW - 7200,
+            "msg_svix",
+        )
+        .unwrap();
+        let renamed: Vec<(String, String)> = old
+            .iter()
+            .map(|(n, v)| (n.replace("webhook-", "svix-"), v.clone()))
+            .collect();
+        let headers: Vec<(&str, &str)> = renamed
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let r = record(&headers, b"{}", Some("standard"));
+        let resign = PlanOptions {
+            resign: true,
+            has_secret: true,
+            ..options()
+        };
+        let sent = prepare(&r, &resign, NOW, &mut rng())
+            .unwrap()
+            .outgoing(Keys::new(&[SECRET]), NOW)
+            .unwrap();
+        assert_eq!(get_one(&sent.headers, "svix-id"), Some("msg_svix"));
+        assert_eq!(signature::get_all(&sent.headers, "svix-signature").len(), 1);
+        assert!(get_one(&sent.headers, "webhook-signature").is_none());
+        let verdict = signature::verify(
+            Scheme::Standard,
+            Keys::new(&[SECRET]),
+            &sent.headers,
+            &sent.body,
+            NOW,
+            300,
+        );
+        assert!(verdict.is_valid(), "{verdict:?}");
     }
 
     #[test]
