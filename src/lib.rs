@@ -14,7 +14,7 @@
 //!   request is shown), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
 //!   file on disk (create private, append, tail, read after a sequence number).
 //! - Pure cores of `replay`: [`selection`] (which captures), [`replay_plan`] (what goes out),
-//!   [`har`] (the HAR format).
+//!   [`har`] (the HAR format); [`http_headers`] (hop-by-hop rules, shared with `--forward-to`).
 //! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
 //!   deliveries at a concurrency and a rate.
 
@@ -30,6 +30,7 @@ pub mod exit;
 pub mod expect;
 pub mod feed;
 pub mod har;
+pub mod http_headers;
 pub mod ids;
 pub mod json_path;
 pub mod load;

@@ -10,22 +10,8 @@ use serde_json::Value;
 
 use crate::capture::CaptureRecord;
 use crate::delivery::Outgoing;
+use crate::http_headers::HopByHop;
 use crate::signature::{self, Header, Keys, Scheme, SignError, get_one};
-
-/// Headers that describe one connection, not the request (RFC 9110 §7.6.1), plus `Expect`, which
-/// asks the transport for a 100-continue dance hooky's client does not do.
-const HOP_BY_HOP: [&str; 10] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "expect",
-];
 
 /// Headers that carry a delivery id receivers use for idempotency; `--new-id` replaces them.
 const ID_HEADERS: [&str; 4] = [
@@ -299,18 +285,12 @@ fn outgoing_headers(
     body_len: usize,
     rng: &mut impl Rng,
 ) -> Vec<Header> {
-    let connection_named: Vec<String> = signature::get_all(&record.headers, "connection")
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(|n| n.trim().to_ascii_lowercase())
-        .collect();
+    let hop_by_hop = HopByHop::of(&record.headers);
     let mut headers = Vec::with_capacity(record.headers.len());
     let mut has_length = false;
     for (name, value) in &record.headers {
         let lower = name.to_ascii_lowercase();
-        let dropped = name.starts_with(':')
-            || HOP_BY_HOP.contains(&lower.as_str())
-            || connection_named.contains(&lower)
+        let dropped = hop_by_hop.contains(name)
             || (lower == "host" && !options.preserve_host)
             || strip.contains(&lower);
         if dropped {

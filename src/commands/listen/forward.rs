@@ -4,38 +4,16 @@ use std::time::{Duration, Instant};
 
 use crate::capture::ForwardRecord;
 use crate::delivery::{self, Outgoing};
+use crate::http_headers;
 use crate::signature::Header;
 
-/// Headers that belong to one connection and must not be relayed (RFC 9110 §7.6.1), plus the ones
-/// the client recomputes (`host`, `content-length`).
-const HOP_BY_HOP: [&str; 11] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "content-length",
-];
-
-/// The headers without hop-by-hop ones, including those the `Connection` header names.
+/// The headers relayed to the app: hop-by-hop ones dropped, and those the client recomputes.
 pub fn strip_hop_by_hop(headers: &[Header]) -> Vec<Header> {
-    let named: Vec<String> = headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
-        .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_ascii_lowercase()))
-        .collect();
-    headers
-        .iter()
+    http_headers::strip_hop_by_hop(headers)
+        .into_iter()
         .filter(|(name, _)| {
-            let name = name.to_ascii_lowercase();
-            !HOP_BY_HOP.contains(&name.as_str()) && !named.contains(&name)
+            !name.eq_ignore_ascii_case("host") && !name.eq_ignore_ascii_case("content-length")
         })
-        .cloned()
         .collect()
 }
 
