@@ -8,6 +8,9 @@
 //! - The pure core, no sockets, no terminal, no clock: [`signature`] (every scheme), [`backoff`]
 //!   (retry and pacing policy), [`capture`] (the capture file format), [`event`] (event type and id
 //!   of a request), [`ids`], [`units`] (durations, sizes, times).
+//! - The pure core of `poll`: [`conditional`] (ETag/Last-Modified), [`cursor`] (feed cursor),
+//!   [`pacing`] (server hints and the wait decision), [`until`] (stop conditions), [`diff`] (JSON
+//!   changes), [`poll_state`] (the `--state` file format).
 //! - [`secret`]: the redacting `Secret` type and secret files.
 //! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
 //!   deliveries at a concurrency and a rate.
@@ -16,17 +19,23 @@ pub mod backoff;
 pub mod capture;
 pub mod cli;
 pub mod commands;
+pub mod conditional;
+pub mod cursor;
 pub mod delivery;
+pub mod diff;
 pub mod event;
 pub mod exit;
 pub mod ids;
 pub mod json_path;
 pub mod load;
 pub mod output;
+pub mod pacing;
+pub mod poll_state;
 pub mod secret;
 pub mod signature;
 pub mod stats;
 pub mod units;
+pub mod until;
 
 pub use cli::Cli;
 
