@@ -803,3 +803,58 @@ fn bad_flags_are_usage_errors() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn idle_backoff_stretches_the_interval_and_a_change_resets_it() {
+    let server = ScriptServer::start(|req| {
+        let version = if req.index >= 5 { 2 } else { 1 };
+        Reply::json(json!({"version": version}))
+    });
+    let out = poll(
+        &server.url,
+        &[
+            "--idle-backoff",
+            "--interval",
+            "20ms",
+            "--multiplier",
+            "2",
+            "--max-interval",
+            "100ms",
+            "--jitter",
+            "0",
+            "--count",
+            "7",
+        ],
+    );
+    assert_code(&out, 0);
+    let seconds: Vec<f64> = waits(&json_lines(&out)).iter().map(|w| w.1).collect();
+    assert_eq!(seconds, [0.02, 0.04, 0.08, 0.1, 0.1, 0.02]);
+    let seen = server.seen();
+    assert_gap_at_least(&seen, 3, 0.08);
+    assert_gap_at_least(&seen, 4, 0.1);
+}
+
+#[test]
+fn ctrl_c_prints_the_summary_and_exits_130() {
+    let server = ScriptServer::start(|_| Reply::json(json!({"same": true})));
+    let mut child = hooky()
+        .args(["--json", "poll", &server.url, "--interval", "50ms"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["type"], "change");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<Value> = lines
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(of_type(&rest, "done")[0]["reason"], "interrupted");
+    assert!(of_type(&rest, "summary")[0]["requests"].as_u64().unwrap() >= 1);
+}

@@ -323,7 +323,7 @@ impl<'a> Poller<'a> {
                 }
                 Outcome::Retryable { message, hints } => {
                     let retry = self.budget.record_failure();
-                    self.report_error(&message, true)?;
+                    self.report_error(&message, retry)?;
                     if !retry {
                         let retries = self.args.retries;
                         return Ok(End::Failed(
@@ -902,17 +902,18 @@ impl<'a> Poller<'a> {
         Ok(())
     }
 
-    fn report_error(&self, message: &str, retryable: bool) -> anyhow::Result<()> {
+    /// Reports a failed poll; `retrying` when another try follows (the final error is printed by
+    /// `exit` in human mode).
+    fn report_error(&self, message: &str, retrying: bool) -> anyhow::Result<()> {
         if self.out.json {
             self.out.json(&json!({
-                "type": "error", "time": now_rfc3339(), "error": message, "retryable": retryable,
+                "type": "error", "time": now_rfc3339(), "error": message, "retrying": retrying,
                 "failures": self.budget.failures,
             }))?;
-        } else if retryable {
+        } else if retrying {
             self.out.warn(&format!(
-                "{message} (failure {} of {} allowed in a row)",
-                self.budget.failures,
-                self.args.retries + 1
+                "{message} (retry {} of {})",
+                self.budget.failures, self.args.retries
             ));
         }
         Ok(())
@@ -949,8 +950,14 @@ impl<'a> Poller<'a> {
         } else {
             let saved = c.naive_bytes.saturating_sub(c.bytes);
             self.out.info(&format!(
-                "{} requests: {} × 200, {} × 304; {} body bytes received (without validators: {}, {} saved)",
-                c.requests, c.ok_200, c.not_modified, c.bytes, c.naive_bytes, saved
+                "{} request{}: {} × 200, {} × 304; {} body bytes received (without validators: {}, {} saved)",
+                c.requests,
+                if c.requests == 1 { "" } else { "s" },
+                c.ok_200,
+                c.not_modified,
+                c.bytes,
+                c.naive_bytes,
+                saved
             ));
         }
         match end {
