@@ -63,7 +63,8 @@ fn weak_and_strong_etags_are_echoed_byte_for_byte() {
             _ if req.header("if-none-match") == Some("\"v2\"") => {
                 Reply::json(json!({"status": "completed", "n": 1})).header("ETag", "\"v3\"")
             }
-            _ => Reply::new(500),
+            // A wrong If-None-Match ends the run at once (412 is not retried).
+            _ => Reply::new(412),
         }
     });
     let out = poll(
@@ -247,7 +248,16 @@ fn retries_are_bounded() {
     let server = ScriptServer::start(|_| Reply::new(502));
     let out = poll(
         &server.url,
-        &["--retries", "2", "--backoff-base", "10ms", "--jitter", "0"],
+        &[
+            "--retries",
+            "2",
+            "--interval",
+            "10ms",
+            "--backoff-base",
+            "10ms",
+            "--jitter",
+            "0",
+        ],
     );
     assert_code(&out, 1);
     assert_eq!(server.seen().len(), 3);
@@ -278,6 +288,8 @@ fn other_4xx_stop_at_once_unless_opted_in() {
         &[
             "--retry-on",
             "404",
+            "--interval",
+            "10ms",
             "--backoff-base",
             "10ms",
             "--until",
@@ -301,6 +313,8 @@ fn connection_refused_is_retried_until_the_server_is_up() {
             "--json",
             "poll",
             &url,
+            "--interval",
+            "10ms",
             "--backoff-base",
             "50ms",
             "--backoff-cap",
@@ -368,7 +382,8 @@ fn rate_limit_reset_as_delta_and_as_epoch() {
                 .as_secs();
             Reply::new(429)
                 .header("X-RateLimit-Remaining", "0")
-                .header("X-RateLimit-Reset", (now + 1).to_string())
+                // Two seconds ahead: whatever the sub-second clock, the wait is above one second.
+                .header("X-RateLimit-Reset", (now + 2).to_string())
         }
         _ => Reply::json(json!({}))
             .header("X-RateLimit-Remaining", "5")
@@ -392,7 +407,7 @@ fn rate_limit_reset_as_delta_and_as_epoch() {
     assert_eq!(waits[0], ("rate-limit".to_string(), 0.3));
     assert_eq!(waits[1].0, "rate-limit", "{waits:?}");
     assert!(
-        waits[1].1 > 0.0 && waits[1].1 <= 1.0,
+        waits[1].1 > 0.9 && waits[1].1 <= 2.0,
         "an epoch is not read as a delta: {waits:?}"
     );
     assert_eq!(waits[2], ("interval".to_string(), 0.01), "quota left");
@@ -563,7 +578,7 @@ fn until_count_and_timeout_exit_codes() {
             "--interval",
             "50ms",
             "--timeout",
-            "200ms",
+            "500ms",
             "--until",
             "!state",
         ],
@@ -580,9 +595,9 @@ fn until_count_and_timeout_exit_codes() {
         &slow.url,
         &[
             "--interval",
-            "1s",
+            "2s",
             "--timeout",
-            "300ms",
+            "500ms",
             "--until",
             "state=done",
         ],

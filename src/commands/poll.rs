@@ -760,8 +760,9 @@ impl<'a> Poller<'a> {
             }))?;
         } else {
             self.out.data(&format!(
-                "{} {} {}",
+                "{} {} {} {}",
                 clock(),
+                self.out.paint.status(status),
                 self.out.paint.bold(&sanitize_line(&id)),
                 sanitize_line(&item.to_string())
             ))?;
