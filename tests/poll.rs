@@ -129,10 +129,24 @@ fn last_modified_is_echoed_exactly_and_equal_bodies_are_unchanged() {
     });
     let out = poll(
         &server.url,
-        &["--last-modified", "--interval", "10ms", "--count", "3"],
+        &[
+            "--last-modified",
+            "--interval",
+            "10ms",
+            "--count",
+            "3",
+            "-H",
+            "Authorization: Bearer t0k",
+            "-H",
+            "Accept: application/vnd.x+json",
+        ],
     );
     assert_code(&out, 0);
     let seen = server.seen();
+    for req in &seen {
+        assert_eq!(req.header("authorization"), Some("Bearer t0k"));
+        assert_eq!(req.header("accept"), Some("application/vnd.x+json"));
+    }
     assert_eq!(seen[0].header("if-modified-since"), None);
     assert_eq!(seen[1].header("if-modified-since"), Some(date));
     assert_eq!(seen[2].header("if-modified-since"), Some(date));
@@ -872,4 +886,36 @@ fn ctrl_c_prints_the_summary_and_exits_130() {
     assert_eq!(child.wait().unwrap().code(), Some(130));
     assert_eq!(of_type(&rest, "done")[0]["reason"], "interrupted");
     assert!(of_type(&rest, "summary")[0]["requests"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn feed_until_stops_at_the_matching_item() {
+    let server = ScriptServer::start(|_| {
+        Reply::json(json!({"items": [
+            {"id": "e1", "timestamp": "2024-01-01T00:00:00Z", "type": "order.created"},
+            {"id": "e2", "timestamp": "2024-01-01T00:00:01Z", "type": "order.paid"},
+            {"id": "e3", "timestamp": "2024-01-01T00:00:02Z", "type": "order.shipped"},
+        ]}))
+    });
+    let out = run(
+        &[
+            "poll",
+            &server.url,
+            "--since",
+            "2023-12-31T00:00:00Z",
+            "--until",
+            "type=order.paid",
+        ],
+        b"",
+    );
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].contains(" 200 e1 {\"id\":\"e1\""), "{text}");
+    assert!(lines[1].contains(" 200 e2 "), "{text}");
+    assert_eq!(
+        server.seen()[0].query("since").as_deref(),
+        Some("2023-12-31T00:00:00Z")
+    );
 }

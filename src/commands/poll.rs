@@ -409,11 +409,15 @@ impl<'a> Poller<'a> {
     }
 
     async fn request(&mut self, url: &str, extra: &[Header]) -> Result<Response, Outcome> {
-        let mut builder = self
-            .client
-            .get(url)
-            .timeout(self.request_timeout)
-            .header("Accept", "application/json, */*;q=0.5");
+        let mut builder = self.client.get(url).timeout(self.request_timeout);
+        if !self
+            .args
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        {
+            builder = builder.header("Accept", "application/json, */*;q=0.5");
+        }
         for (name, value) in self.args.headers.iter().chain(extra) {
             builder = builder.header(name.as_str(), value.as_str());
         }
