@@ -376,7 +376,7 @@ impl<'a> Poller<'a> {
         url: &str,
         conditional: bool,
         have_body: bool,
-    ) -> Result<(Response, bool), Outcome> {
+    ) -> Result<Response, Outcome> {
         let mut headers = Vec::new();
         if conditional && self.validators_url.as_deref() == Some(url) {
             headers = self.validators.request_headers(self.use_validators);
@@ -385,16 +385,16 @@ impl<'a> Poller<'a> {
         loop {
             let response = self.request(url, &headers).await?;
             if response.status != 304 {
-                return Ok((response, !headers.is_empty()));
+                return Ok(response);
             }
             match conditional::not_modified(!headers.is_empty(), have_body, repeated) {
-                NotModified::Unchanged => return Ok((response, true)),
+                NotModified::Unchanged => return Ok(response),
                 NotModified::ServerBug => {
                     self.out.warn(
                         "the server answered 304 Not Modified to an unconditional request, twice; \
                          treating it as unchanged",
                     );
-                    return Ok((response, false));
+                    return Ok(response);
                 }
                 NotModified::RepeatUnconditional => {
                     if self.out.verbose > 0 {
@@ -498,8 +498,8 @@ impl<'a> Poller<'a> {
     async fn poll_resource(&mut self) -> anyhow::Result<Outcome> {
         let url = self.args.url.clone();
         let have_body = self.last_body.is_some() || self.validators_from_state;
-        let (response, _) = match self.get(&url, true, have_body).await {
-            Ok(got) => got,
+        let response = match self.get(&url, true, have_body).await {
+            Ok(response) => response,
             Err(outcome) => return Ok(outcome),
         };
         self.validators.update(response.status, &response.headers);
@@ -515,9 +515,6 @@ impl<'a> Poller<'a> {
             self.report_change(response.status, &response.body, json.as_ref())
                 .await?;
             self.last_json = json;
-            self.last_body = Some(response.body.clone());
-        }
-        if self.last_body.is_none() && response.status != 304 {
             self.last_body = Some(response.body.clone());
         }
         Ok(Outcome::Success {
@@ -540,8 +537,8 @@ impl<'a> Poller<'a> {
         for page in 0..MAX_PAGES {
             let first = page == 0;
             let have_body = self.last_body.is_some() || self.validators_from_state;
-            let (response, _) = match self.get(&url, first, have_body).await {
-                Ok(got) => got,
+            let response = match self.get(&url, first, have_body).await {
+                Ok(response) => response,
                 Err(outcome) => return Ok(outcome),
             };
             elapsed += response.elapsed;
