@@ -919,3 +919,21 @@ fn feed_until_stops_at_the_matching_item() {
         Some("2023-12-31T00:00:00Z")
     );
 }
+
+#[test]
+fn until_status_matches_the_http_status() {
+    let server = ScriptServer::start(|req| match req.header("if-none-match") {
+        Some("\"a\"") => Reply::new(304),
+        _ => Reply::json(json!({"status": 200})).header("ETag", "\"a\""),
+    });
+    let out = poll(
+        &server.url,
+        &["--etag", "--interval", "10ms", "--until", "status=304"],
+    );
+    assert_code(&out, 0);
+    assert_eq!(
+        server.seen().len(),
+        2,
+        "the JSON field status=200 is not it"
+    );
+}
