@@ -8,6 +8,9 @@
 //! - The pure core, no sockets, no terminal, no clock: [`signature`] (every scheme), [`backoff`]
 //!   (retry and pacing policy), [`capture`] (the capture file format), [`event`] (event type and id
 //!   of a request), [`ids`], [`units`] (durations, sizes, times).
+//! - The pure core of `poll`: [`conditional`] (ETag/Last-Modified), [`cursor`] (feed cursor),
+//!   [`pacing`] (server hints and the wait decision), [`until`] (stop conditions), [`diff`] (JSON
+//!   changes), [`poll_state`] (the `--state` file format).
 //! - [`secret`]: the redacting `Secret` type and secret files.
 //! - `listen`'s pure pieces: [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer
 //!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
@@ -23,8 +26,11 @@ pub mod capture;
 pub mod capture_file;
 pub mod cli;
 pub mod commands;
+pub mod conditional;
+pub mod cursor;
 pub mod dedup;
 pub mod delivery;
+pub mod diff;
 pub mod event;
 pub mod exit;
 pub mod expect;
@@ -35,6 +41,8 @@ pub mod ids;
 pub mod json_path;
 pub mod load;
 pub mod output;
+pub mod pacing;
+pub mod poll_state;
 pub mod replay_plan;
 pub mod request_view;
 pub mod respond;
@@ -43,6 +51,7 @@ pub mod selection;
 pub mod signature;
 pub mod stats;
 pub mod units;
+pub mod until;
 pub mod verification;
 
 pub use cli::Cli;
@@ -81,11 +90,12 @@ fn run_async(command: Command, out: &Output) -> anyhow::Result<u8> {
         match command {
             // listen drains in-flight requests on Ctrl-C itself, so nothing it answered is lost.
             Command::Listen(args) => commands::listen::run(args, out).await,
+            // poll prints its summary and saves its --state on Ctrl-C before exiting 130.
+            Command::Poll(args) => commands::poll::run(*args, out).await,
             command => {
                 let work = async {
                     match command {
                         Command::Send(args) => commands::send::run(args, out).await,
-                        Command::Poll(args) => commands::poll::run(args, out).await,
                         Command::Replay(args) => commands::replay::run(args, out).await,
                         _ => unreachable!("synchronous commands are dispatched in run"),
                     }

@@ -6,5 +6,6 @@ mod cli;
 mod completions;
 mod listen;
 mod pipeline;
+mod poll;
 mod replay;
 mod sign_verify;

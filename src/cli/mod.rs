@@ -76,7 +76,7 @@ pub enum Command {
     /// Send a signed fixture event to a URL, with retries; one event or a load of them
     Send(SendArgs),
     /// Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed
-    Poll(PollArgs),
+    Poll(Box<PollArgs>),
     /// Resend captured requests, byte for byte or re-signed
     Replay(ReplayArgs),
     /// List captured requests (same as `hooky replay --list`)

@@ -1,9 +1,1021 @@
-//! `hooky poll`.
+//! `hooky poll`: the IO of polling — requests, sleeps, output, the `--state` file and
+//! `--emit-webhook` deliveries. Every decision is made by the pure modules: [`crate::conditional`],
+//! [`crate::cursor`], [`crate::pacing`], [`crate::until`], [`crate::diff`], [`crate::poll_state`].
 
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::Context;
+use rand::Rng;
+use serde_json::{Value, json};
+
+use crate::backoff::{BackoffPolicy, RetryBudget, StatusClass, classify_status};
 use crate::cli::PollArgs;
+use crate::conditional::{self, NotModified, Use, Validators};
+use crate::cursor::{self, Cursor, Fields, Window};
+use crate::delivery::{self, Outgoing, RetryOptions, USER_AGENT};
 use crate::exit::{self, CliError};
-use crate::output::Output;
+use crate::output::{Output, sanitize, sanitize_line};
+use crate::pacing::{Hints, Pacing, Reason, Wait};
+use crate::poll_state::PollState;
+use crate::secret::{Secret, as_keys};
+use crate::signature::{self, Header, Keys, Scheme, get_all};
+use crate::units::format_duration;
 
-pub async fn run(_args: PollArgs, _out: &Output) -> anyhow::Result<u8> {
-    Err(CliError::new(exit::USAGE, "hooky poll is not yet implemented").into())
+/// The deadline when stdout is not a terminal and neither --timeout nor --count is given.
+const DEFAULT_CI_DEADLINE: Duration = Duration::from_secs(600);
+/// Pages followed through `Link: rel="next"` in one poll, at most.
+const MAX_PAGES: usize = 1000;
+/// Extra read time beyond a `--wait` hold, so the server, not hooky, ends the hold (R41).
+const LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
+
+pub async fn run(args: PollArgs, out: &Output) -> anyhow::Result<u8> {
+    let mut poller = Poller::new(args, out)?;
+    let end = tokio::select! {
+        end = poller.run() => end,
+        _ = tokio::signal::ctrl_c() => Ok(End::Interrupted),
+    };
+    poller.finish(end)
+}
+
+/// Why polling stopped.
+enum End {
+    Until,
+    Count,
+    Deadline(String),
+    Failed(CliError),
+    Interrupted,
+}
+
+/// One HTTP answer.
+struct Response {
+    status: u16,
+    headers: Vec<Header>,
+    body: Vec<u8>,
+    elapsed: Duration,
+}
+
+/// What one poll came to.
+enum Outcome {
+    /// A 2xx or 304; `changed` when something new was printed.
+    Success {
+        status: u16,
+        changed: bool,
+        hints: Hints,
+        elapsed: Duration,
+        done: bool,
+    },
+    /// Worth another try after a backoff.
+    Retryable { message: String, hints: Hints },
+    /// Stop with exit 1.
+    Final(CliError),
+}
+
+#[derive(Default)]
+struct Counters {
+    polls: u64,
+    requests: u64,
+    ok_200: u64,
+    not_modified: u64,
+    bytes: u64,
+    naive_bytes: u64,
+    items: u64,
+    changes: u64,
+}
+
+struct Emitter {
+    url: String,
+    scheme: Scheme,
+    secrets: Vec<Secret>,
+    hex_header: String,
+}
+
+struct Poller<'a> {
+    args: PollArgs,
+    out: &'a Output,
+    client: reqwest::Client,
+    emit_client: reqwest::Client,
+    emitter: Option<Emitter>,
+    feed: bool,
+    fields: Fields,
+    pacing: Pacing,
+    use_validators: Use,
+    request_timeout: Duration,
+    deadline: Option<Instant>,
+    validators: Validators,
+    /// The URL the validators belong to.
+    validators_url: Option<String>,
+    /// Validators came from a state file: a 304 to them means "unchanged since the last run".
+    validators_from_state: bool,
+    cursor: Cursor,
+    last_body: Option<Vec<u8>>,
+    last_json: Option<Value>,
+    last_status: Option<u16>,
+    budget: RetryBudget,
+    idle_streak: u32,
+    counters: Counters,
+}
+
+impl<'a> Poller<'a> {
+    fn new(args: PollArgs, out: &'a Output) -> anyhow::Result<Self> {
+        check_url(&args.url, "URL")?;
+        if let Some(url) = &args.emit_webhook {
+            check_url(url, "--emit-webhook")?;
+        }
+        if !(0.0..=1.0).contains(&args.jitter) {
+            return Err(CliError::usage(format!(
+                "--jitter {} is out of range: use a fraction from 0 to 1, such as 0.2",
+                args.jitter
+            ))
+            .into());
+        }
+        if !(args.multiplier.is_finite() && args.multiplier >= 1.0) {
+            return Err(CliError::usage("--multiplier must be a number of at least 1").into());
+        }
+        if args.idle_backoff && args.max_interval < args.interval {
+            return Err(CliError::usage(format!(
+                "--max-interval {} is shorter than --interval {}",
+                format_duration(args.max_interval),
+                format_duration(args.interval)
+            ))
+            .into());
+        }
+        if args.backoff_cap < args.backoff_base {
+            return Err(CliError::usage("--backoff-cap is shorter than --backoff-base").into());
+        }
+        let feed = args.since.is_some() || args.cursor_from.is_some() || args.items.is_some();
+        let feed_only = [
+            (args.cursor_field.is_some(), "--cursor-field"),
+            (args.id_field != "id", "--id-field"),
+            (args.since_param != "since", "--since-param"),
+        ];
+        if let Some((_, flag)) = feed_only.iter().find(|(set, _)| *set && !feed) {
+            return Err(CliError::usage(format!("{flag} applies to feed mode only"))
+                .with_hint("start feed mode with --since VALUE (or --cursor-from / --items)")
+                .into());
+        }
+        let emitter = match &args.emit_webhook {
+            Some(url) => {
+                let secrets = args.secrets.load()?;
+                let keys = as_keys(&secrets);
+                // Check the secrets now, not at the first item.
+                signature::sign(
+                    args.scheme,
+                    Keys::new(&keys).with_hex_header(&args.signature_header),
+                    b"{}",
+                    0,
+                    "msg_check",
+                )
+                .map_err(|e| CliError::usage(e.to_string()))?;
+                Some(Emitter {
+                    url: url.clone(),
+                    scheme: args.scheme,
+                    secrets,
+                    hex_header: args.signature_header.clone(),
+                })
+            }
+            None => None,
+        };
+        let request_timeout = match args.wait {
+            Some(hold) => args
+                .request_timeout
+                .max(Duration::from_secs(hold) + LONG_POLL_MARGIN),
+            None => args.request_timeout,
+        };
+        let deadline_after = args.timeout.or_else(|| {
+            (args.count.is_none() && !std::io::stdout().is_terminal())
+                .then_some(DEFAULT_CI_DEADLINE)
+        });
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
+        let mut fields = Fields {
+            id: args.id_field.clone(),
+            ..Fields::default()
+        };
+        if let Some(field) = &args.cursor_field {
+            fields.cursor = vec![field.clone()];
+        }
+        let pacing = Pacing {
+            interval: args.interval,
+            idle_backoff: args.idle_backoff,
+            multiplier: args.multiplier,
+            max_interval: args.max_interval,
+            backoff: BackoffPolicy {
+                base: args.backoff_base,
+                multiplier: 2.0,
+                cap: args.backoff_cap,
+                jitter: args.jitter,
+            },
+            long_poll: args.wait.is_some(),
+        };
+        let mut poller = Poller {
+            use_validators: Use {
+                etag: args.etag,
+                last_modified: args.last_modified,
+            },
+            cursor: Cursor::new(args.since.clone()),
+            budget: RetryBudget::new(args.retries),
+            deadline: deadline_after.map(|d| Instant::now() + d),
+            client,
+            emit_client: delivery::client(4)?,
+            emitter,
+            feed,
+            fields,
+            pacing,
+            request_timeout,
+            validators: Validators::default(),
+            validators_url: None,
+            validators_from_state: false,
+            last_body: None,
+            last_json: None,
+            last_status: None,
+            idle_streak: 0,
+            counters: Counters::default(),
+            out,
+            args,
+        };
+        poller.load_state()?;
+        Ok(poller)
+    }
+
+    fn load_state(&mut self) -> anyhow::Result<()> {
+        let Some(path) = self.args.state.clone() else {
+            return Ok(());
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let state = PollState::parse(&text, &self.args.url).map_err(|e| {
+            CliError::usage(format!("--state {}: {e}", path.display()))
+                .with_hint("delete the file or pass another --state to start afresh")
+        })?;
+        self.validators = state.validators();
+        self.validators_url = state.request_url.clone();
+        self.validators_from_state = self.validators != Validators::default();
+        if state.cursor.is_some() || !state.recent_ids.is_empty() {
+            self.cursor = state.cursor();
+        }
+        Ok(())
+    }
+
+    fn save_state(&self) -> anyhow::Result<()> {
+        let Some(path) = &self.args.state else {
+            return Ok(());
+        };
+        let state = PollState::new(
+            &self.args.url,
+            self.validators_url.as_deref(),
+            &self.validators,
+            &self.cursor,
+        );
+        write_atomically(path, state.to_json().as_bytes())
+    }
+
+    async fn run(&mut self) -> anyhow::Result<End> {
+        loop {
+            let outcome = match self.deadline {
+                Some(deadline) => {
+                    match tokio::time::timeout_at(deadline.into(), self.poll()).await {
+                        Ok(outcome) => outcome?,
+                        Err(_) => {
+                            return Ok(End::Deadline(format!(
+                                "deadline reached during a request; {}",
+                                self.last_observed()
+                            )));
+                        }
+                    }
+                }
+                None => self.poll().await?,
+            };
+            let unit: f64 = rand::thread_rng().r#gen();
+            let wait = match outcome {
+                Outcome::Success {
+                    status,
+                    changed,
+                    hints,
+                    elapsed,
+                    done,
+                } => {
+                    self.budget.record_success();
+                    self.counters.polls += 1;
+                    self.last_status = Some(status);
+                    self.save_state()?;
+                    if done || self.until_met_on_response(status)? {
+                        return Ok(End::Until);
+                    }
+                    if self.args.count.is_some_and(|n| self.counters.polls >= n) {
+                        return Ok(End::Count);
+                    }
+                    self.idle_streak = if changed {
+                        0
+                    } else {
+                        self.idle_streak.saturating_add(1)
+                    };
+                    self.report_hints(&hints);
+                    self.pacing
+                        .after_success(&hints, self.idle_streak, elapsed, unit)
+                }
+                Outcome::Retryable { message, hints } => {
+                    let retry = self.budget.record_failure();
+                    self.report_error(&message, retry)?;
+                    if !retry {
+                        let retries = self.args.retries;
+                        return Ok(End::Failed(
+                            CliError::failed(format!(
+                                "gave up after {retries} retr{} in a row: {message}",
+                                if retries == 1 { "y" } else { "ies" }
+                            ))
+                            .with_hint("raise --retries to ride out longer outages"),
+                        ));
+                    }
+                    self.report_hints(&hints);
+                    self.pacing
+                        .after_failure(&hints, self.budget.failures, unit)
+                }
+                Outcome::Final(error) => {
+                    self.report_error(&error.message, false)?;
+                    return Ok(End::Failed(error));
+                }
+            };
+            self.report_wait(wait)?;
+            if let Some(deadline) = self.deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if wait.duration > left {
+                    return Ok(End::Deadline(format!(
+                        "the next poll is due in {} ({}), after the deadline (in {}); {}",
+                        format_duration(wait.duration),
+                        wait.reason.name(),
+                        format_duration(left),
+                        self.last_observed()
+                    )));
+                }
+            }
+            tokio::time::sleep(wait.duration).await;
+        }
+    }
+
+    /// One poll: one request in resource mode, every page in feed mode.
+    async fn poll(&mut self) -> anyhow::Result<Outcome> {
+        if self.feed {
+            self.poll_feed().await
+        } else {
+            self.poll_resource().await
+        }
+    }
+
+    /// Sends a GET, conditional when `conditional` and validators for this URL are known, and
+    /// repeats it once without conditions on a 304 that has nothing to refer to (R15).
+    async fn get(
+        &mut self,
+        url: &str,
+        conditional: bool,
+        have_body: bool,
+    ) -> Result<Response, Outcome> {
+        let mut headers = Vec::new();
+        if conditional && self.validators_url.as_deref() == Some(url) {
+            headers = self.validators.request_headers(self.use_validators);
+        }
+        let mut repeated = false;
+        loop {
+            let response = self.request(url, &headers).await?;
+            if response.status != 304 {
+                return Ok(response);
+            }
+            match conditional::not_modified(!headers.is_empty(), have_body, repeated) {
+                NotModified::Unchanged => return Ok(response),
+                NotModified::ServerBug => {
+                    self.out.warn(
+                        "the server answered 304 Not Modified to an unconditional request, twice; \
+                         treating it as unchanged",
+                    );
+                    return Ok(response);
+                }
+                NotModified::RepeatUnconditional => {
+                    if self.out.verbose > 0 {
+                        self.out
+                            .info("304 to a request with nothing to compare: asking again unconditionally");
+                    }
+                    headers.clear();
+                    repeated = true;
+                }
+            }
+        }
+    }
+
+    async fn request(&mut self, url: &str, extra: &[Header]) -> Result<Response, Outcome> {
+        let mut builder = self.client.get(url).timeout(self.request_timeout);
+        if !self
+            .args
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
+        {
+            builder = builder.header("Accept", "application/json, */*;q=0.5");
+        }
+        for (name, value) in self.args.headers.iter().chain(extra) {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(hold) = self.args.wait {
+            builder = builder.header("Prefer", format!("wait={hold}"));
+        }
+        let started = Instant::now();
+        self.counters.requests += 1;
+        let response = builder.send().await.map_err(|e| Outcome::Retryable {
+            message: format!("GET {url}: {}", delivery::describe_error(e)),
+            hints: Hints::default(),
+        })?;
+        let status = response.status().as_u16();
+        let headers: Vec<Header> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = response.bytes().await.map_err(|e| Outcome::Retryable {
+            message: format!("GET {url}: {}", delivery::describe_error(e)),
+            hints: Hints::default(),
+        })?;
+        let elapsed = started.elapsed();
+        self.counters.bytes += body.len() as u64;
+        let hints = Hints::read(&headers, SystemTime::now());
+        match status {
+            304 => {
+                self.counters.not_modified += 1;
+                self.counters.naive_bytes += self.last_body.as_ref().map_or(0, |b| b.len() as u64);
+            }
+            _ => {
+                if status == 200 {
+                    self.counters.ok_200 += 1;
+                }
+                self.counters.naive_bytes += body.len() as u64;
+            }
+        }
+        let class = if self.args.retry_on.contains(&status) {
+            StatusClass::Retryable
+        } else {
+            classify_status(status)
+        };
+        let reason = reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("");
+        let described = format!("GET {url} answered {status} {reason}")
+            .trim_end()
+            .to_string();
+        match (status, class) {
+            (304, _) | (_, StatusClass::Success) => Ok(Response {
+                status,
+                headers,
+                body: body.to_vec(),
+                elapsed,
+            }),
+            (_, StatusClass::Retryable) => Err(Outcome::Retryable {
+                message: described,
+                hints,
+            }),
+            (_, StatusClass::Final) => {
+                let mut error = CliError::failed(described);
+                if (400..500).contains(&status) {
+                    error = error.with_hint(format!(
+                        "pass --retry-on {status} to keep polling while the server answers {status}"
+                    ));
+                }
+                Err(Outcome::Final(error))
+            }
+        }
+    }
+
+    async fn poll_resource(&mut self) -> anyhow::Result<Outcome> {
+        let url = self.args.url.clone();
+        let have_body = self.last_body.is_some() || self.validators_from_state;
+        let response = match self.get(&url, true, have_body).await {
+            Ok(response) => response,
+            Err(outcome) => return Ok(outcome),
+        };
+        self.validators.update(response.status, &response.headers);
+        self.validators_url = Some(url.clone());
+        let hints = Hints::read(&response.headers, SystemTime::now());
+        let changed = response.status != 304 && self.last_body.as_ref() != Some(&response.body);
+        let json = crate::event::parse_json_body(&response.body);
+        let changed =
+            changed && !matches!((&self.last_json, &json), (Some(old), Some(new)) if old == new);
+        if response.status == 304 || !changed {
+            self.report_unchanged(response.status)?;
+        } else {
+            self.report_change(response.status, &response.body, json.as_ref())
+                .await?;
+            self.last_json = json;
+            self.last_body = Some(response.body.clone());
+        }
+        Ok(Outcome::Success {
+            status: response.status,
+            changed,
+            hints,
+            elapsed: response.elapsed,
+            done: false,
+        })
+    }
+
+    async fn poll_feed(&mut self) -> anyhow::Result<Outcome> {
+        let first_url = self.feed_url()?;
+        let mut url = first_url.clone();
+        let mut window = Window::default();
+        let mut first_status = None;
+        let mut changed = false;
+        let mut last_hints = Hints::default();
+        let mut elapsed = Duration::ZERO;
+        for page in 0..MAX_PAGES {
+            let first = page == 0;
+            let have_body = self.last_body.is_some() || self.validators_from_state;
+            let response = match self.get(&url, first, have_body).await {
+                Ok(response) => response,
+                Err(outcome) => return Ok(outcome),
+            };
+            elapsed += response.elapsed;
+            last_hints = Hints::read(&response.headers, SystemTime::now());
+            if first {
+                first_status = Some(response.status);
+                self.validators.update(response.status, &response.headers);
+                self.validators_url = Some(first_url.clone());
+            }
+            if response.status == 304 {
+                break;
+            }
+            if first {
+                self.last_body = Some(response.body.clone());
+            }
+            let Some(body) = crate::event::parse_json_body(&response.body) else {
+                return Ok(Outcome::Final(CliError::failed(format!(
+                    "GET {url} answered {} with a body that is not JSON; feed mode reads a JSON array of items",
+                    response.status
+                ))));
+            };
+            let items = match cursor::items(&body, self.args.items.as_deref()) {
+                Ok(items) => items,
+                Err(message) => return Ok(Outcome::Final(CliError::failed(message))),
+            };
+            let fresh = self.cursor.page(items, &self.fields, &mut window);
+            for index in fresh {
+                changed = true;
+                if self.report_item(response.status, &items[index]).await? {
+                    return Ok(Outcome::Success {
+                        status: response.status,
+                        changed,
+                        hints: last_hints,
+                        elapsed,
+                        done: true,
+                    });
+                }
+            }
+            if let Some(path) = &self.args.cursor_from {
+                self.cursor
+                    .opaque(&mut window, crate::json_path::get(&body, path));
+            }
+            let next = cursor::next_link(get_all(&response.headers, "link"));
+            match next.and_then(|next| resolve(&url, &next)) {
+                Some(next) => url = next,
+                None => break,
+            }
+        }
+        self.cursor.commit(window, self.args.cursor_from.is_some());
+        let status = first_status.unwrap_or(200);
+        if !changed {
+            self.report_unchanged(status)?;
+        }
+        Ok(Outcome::Success {
+            status,
+            changed,
+            hints: last_hints,
+            elapsed,
+            done: false,
+        })
+    }
+
+    /// The URL of the first page: the given URL with the cursor parameter set.
+    fn feed_url(&self) -> anyhow::Result<String> {
+        let mut url = reqwest::Url::parse(&self.args.url)
+            .map_err(|e| CliError::usage(format!("invalid URL {}: {e}", self.args.url)))?;
+        if let Some(value) = &self.cursor.value {
+            let param = &self.args.since_param;
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != param)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.query_pairs_mut()
+                .clear()
+                .extend_pairs(kept)
+                .append_pair(param, value);
+        }
+        Ok(url.to_string())
+    }
+
+    /// Whether --until is met by a response with no new item to test (resource mode, or feed mode
+    /// with status-only conditions).
+    fn until_met_on_response(&self, status: u16) -> anyhow::Result<bool> {
+        let conditions = &self.args.until;
+        if conditions.is_empty() {
+            return Ok(false);
+        }
+        let reads_body = conditions.iter().any(|c| c.reads_body());
+        if self.feed {
+            return Ok(!reads_body && crate::until::all_hold(conditions, status, None));
+        }
+        if reads_body && self.last_json.is_none() && self.last_body.is_some() {
+            return Err(CliError::failed(
+                "--until reads JSON fields, but the response body is not JSON",
+            )
+            .with_hint("use --until status=NNN for a body that is not JSON")
+            .into());
+        }
+        Ok(crate::until::all_hold(
+            conditions,
+            status,
+            self.last_json.as_ref(),
+        ))
+    }
+
+    /// What the deadline message shows: the values the --until paths had, else the last status
+    /// and body.
+    fn last_observed(&self) -> String {
+        let Some(status) = self.last_status else {
+            return "no answer yet".to_string();
+        };
+        let paths: Vec<String> = self
+            .args
+            .until
+            .iter()
+            .filter_map(|c| match c {
+                crate::until::Condition::Equals { path, .. }
+                | crate::until::Condition::NotEquals { path, .. }
+                | crate::until::Condition::Present { path }
+                | crate::until::Condition::Absent { path } => Some(path.clone()),
+                crate::until::Condition::Status { .. } => None,
+            })
+            .collect();
+        let body = self.last_json.as_ref();
+        if !paths.is_empty() && body.is_some() && !self.feed {
+            let shown: Vec<String> = paths
+                .iter()
+                .map(|p| match body.and_then(|b| crate::json_path::get(b, p)) {
+                    Some(v) => format!("{p}={v}"),
+                    None => format!("{p} absent"),
+                })
+                .collect();
+            return format!("last observed: status {status}, {}", shown.join(", "));
+        }
+        if self.feed {
+            let cursor = self.cursor.value.as_deref().unwrap_or("(none)");
+            return format!("last observed: status {status}, cursor {cursor}");
+        }
+        let text = self
+            .last_body
+            .as_ref()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        format!("last observed: status {status}, body {}", clip(&text, 200))
+    }
+
+    fn report_unchanged(&self, status: u16) -> anyhow::Result<()> {
+        if self.out.json {
+            self.out
+                .json(&json!({"type": "unchanged", "time": now_rfc3339(), "status": status}))?;
+        } else if self.out.verbose > 0 {
+            self.out.info(&format!("{} {} unchanged", clock(), status));
+        }
+        Ok(())
+    }
+
+    async fn report_change(
+        &mut self,
+        status: u16,
+        body: &[u8],
+        json: Option<&Value>,
+    ) -> anyhow::Result<()> {
+        self.counters.changes += 1;
+        let first = self.last_body.is_none();
+        let changes = match (&self.last_json, json) {
+            (Some(old), Some(new)) if !first => Some(crate::diff::changes(old, new)),
+            _ => None,
+        };
+        let text = String::from_utf8_lossy(body);
+        if self.out.json {
+            let mut record = json!({
+                "type": "change", "time": now_rfc3339(), "status": status, "first": first,
+            });
+            match &changes {
+                Some(changes) => {
+                    record["changes"] = changes
+                        .iter()
+                        .map(|c| json!({"path": c.path, "old": c.old, "new": c.new}))
+                        .collect();
+                }
+                None => {
+                    record["body"] = json
+                        .cloned()
+                        .unwrap_or_else(|| Value::String(text.to_string()));
+                }
+            }
+            self.out.json(&record)?;
+        } else {
+            let head = format!("{} {}", clock(), self.out.paint.status(status));
+            match &changes {
+                Some(changes) => {
+                    let described: Vec<String> = changes
+                        .iter()
+                        .map(|c| sanitize_line(&c.describe()))
+                        .collect();
+                    self.out.data(&format!("{head} {}", described.join("; ")))?;
+                }
+                None => match json {
+                    Some(value) => self
+                        .out
+                        .data(&format!("{head} {}", sanitize_line(&value.to_string())))?,
+                    None => self
+                        .out
+                        .data(&format!("{head}\n{}", sanitize(text.trim_end())))?,
+                },
+            }
+        }
+        self.emit(body, json, None).await
+    }
+
+    /// Prints a new feed item (and delivers it); `true` when it meets --until.
+    async fn report_item(&mut self, status: u16, item: &Value) -> anyhow::Result<bool> {
+        self.counters.items += 1;
+        let id = self.fields.id_of(item);
+        if self.out.json {
+            self.out.json(&json!({
+                "type": "item", "time": now_rfc3339(), "id": id,
+                "cursor": self.fields.timestamp_of(item), "item": item,
+            }))?;
+        } else {
+            self.out.data(&format!(
+                "{} {} {} {}",
+                clock(),
+                self.out.paint.status(status),
+                self.out.paint.bold(&sanitize_line(&id)),
+                sanitize_line(&item.to_string())
+            ))?;
+        }
+        let body = serde_json::to_vec(item).expect("a JSON value always serialises");
+        self.emit(&body, Some(item), Some(&id)).await?;
+        let conditions = &self.args.until;
+        Ok(conditions.iter().any(|c| c.reads_body())
+            && crate::until::all_hold(conditions, status, Some(item)))
+    }
+
+    /// Delivers a body to --emit-webhook, signed, with send's delivery and retries.
+    async fn emit(
+        &self,
+        body: &[u8],
+        json: Option<&Value>,
+        id: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let Some(emitter) = &self.emitter else {
+            return Ok(());
+        };
+        let id = id
+            .map(str::to_string)
+            .or_else(|| crate::event::event_id(&[], json))
+            .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rand::thread_rng()));
+        let keys = as_keys(&emitter.secrets);
+        let content_type = if json.is_some() {
+            "application/json"
+        } else {
+            "application/octet-stream"
+        };
+        let build = |_attempt: u32| {
+            let mut headers: Vec<Header> = vec![("Content-Type".into(), content_type.into())];
+            // Checked in Poller::new: signing cannot fail here, but an error is kept out of panics.
+            headers.extend(
+                signature::sign(
+                    emitter.scheme,
+                    Keys::new(&keys).with_hex_header(&emitter.hex_header),
+                    body,
+                    super::now_unix(),
+                    &id,
+                )
+                .unwrap_or_default(),
+            );
+            Outgoing {
+                method: "POST".into(),
+                url: emitter.url.clone(),
+                headers,
+                body: body.to_vec(),
+            }
+        };
+        let policy = BackoffPolicy {
+            jitter: self.args.jitter,
+            ..BackoffPolicy::default()
+        };
+        let options = RetryOptions {
+            policy,
+            ..RetryOptions::default()
+        };
+        let out = self.out;
+        let delivered = delivery::deliver(
+            &self.emit_client,
+            options,
+            build,
+            || rand::thread_rng().r#gen(),
+            |notice| {
+                out.info(&format!(
+                    "webhook to {} failed ({}); retrying in {}",
+                    emitter.url,
+                    notice
+                        .attempt
+                        .status
+                        .map(|s| s.to_string())
+                        .or(notice.attempt.error.clone())
+                        .unwrap_or_default(),
+                    format_duration(notice.wait)
+                ))
+            },
+        )
+        .await;
+        let status = delivered.status();
+        if self.out.json {
+            self.out.json(&json!({
+                "type": "delivery", "url": emitter.url, "id": id, "status": status,
+                "attempts": delivered.attempts.len(), "ok": delivered.is_success(),
+                "error": delivered.last().error,
+            }))?;
+        }
+        if !delivered.is_success() {
+            let what = status
+                .map(|s| format!("answered {s}"))
+                .or(delivered.last().error.clone())
+                .unwrap_or_default();
+            self.out.warn(&format!(
+                "webhook {id} to {} failed after {} attempt(s): {what}",
+                emitter.url,
+                delivered.attempts.len()
+            ));
+        } else if self.out.verbose > 0 {
+            self.out
+                .info(&format!("webhook {id} delivered to {}", emitter.url));
+        }
+        Ok(())
+    }
+
+    fn report_hints(&self, hints: &Hints) {
+        if hints.is_empty() || self.out.json || self.out.verbose == 0 {
+            return;
+        }
+        let mut parts = Vec::new();
+        if let Some(d) = hints.retry_after {
+            parts.push(format!("Retry-After {}", format_duration(d)));
+        }
+        if let Some(d) = hints.poll_interval {
+            parts.push(format!("X-Poll-Interval {}", format_duration(d)));
+        }
+        if let Some(d) = hints.rate_limit {
+            parts.push(format!("rate limit resets in {}", format_duration(d)));
+        }
+        self.out
+            .info(&format!("server hints: {}", parts.join(", ")));
+    }
+
+    fn report_wait(&self, wait: Wait) -> anyhow::Result<()> {
+        if self.out.json {
+            self.out.json(&json!({
+                "type": "wait", "seconds": wait.duration.as_secs_f64(), "reason": wait.reason.name(),
+            }))?;
+        } else if wait.reason != Reason::Interval && wait.reason != Reason::LongPoll
+            || self.out.verbose > 0
+        {
+            self.out.info(&self.out.paint_err.dim(&format!(
+                "waiting {} ({})",
+                format_duration(wait.duration),
+                wait.reason.name()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Reports a failed poll; `retrying` when another try follows (the final error is printed by
+    /// `exit` in human mode).
+    fn report_error(&self, message: &str, retrying: bool) -> anyhow::Result<()> {
+        if self.out.json {
+            self.out.json(&json!({
+                "type": "error", "time": now_rfc3339(), "error": message, "retrying": retrying,
+                "failures": self.budget.failures,
+            }))?;
+        } else if retrying {
+            self.out.warn(&format!(
+                "{message} (retry {} of {})",
+                self.budget.failures, self.args.retries
+            ));
+        }
+        Ok(())
+    }
+
+    /// Prints the done record and the summary, saves the state, and turns the end into an exit.
+    fn finish(&self, end: anyhow::Result<End>) -> anyhow::Result<u8> {
+        let end = match end {
+            Ok(end) => end,
+            Err(error) => {
+                self.save_state().ok();
+                return Err(error);
+            }
+        };
+        self.save_state()?;
+        let (reason, code) = match &end {
+            End::Until => ("until", exit::OK),
+            End::Count => ("count", exit::OK),
+            End::Deadline(_) => ("deadline", exit::DEADLINE),
+            End::Failed(_) => ("failed", exit::FAILURE),
+            End::Interrupted => ("interrupted", exit::INTERRUPTED),
+        };
+        let c = &self.counters;
+        if self.out.json {
+            self.out.json(&json!({
+                "type": "done", "reason": reason, "exit_code": code, "polls": c.polls,
+                "cursor": self.cursor.value,
+            }))?;
+            self.out.json(&json!({
+                "type": "summary", "requests": c.requests, "polls": c.polls, "status_200": c.ok_200,
+                "status_304": c.not_modified, "bytes_received": c.bytes,
+                "bytes_without_validators": c.naive_bytes, "changes": c.changes, "items": c.items,
+            }))?;
+        } else {
+            let saved = c.naive_bytes.saturating_sub(c.bytes);
+            self.out.info(&format!(
+                "{} request{}: {} × 200, {} × 304; {} body bytes received (without validators: {}, {} saved)",
+                c.requests,
+                if c.requests == 1 { "" } else { "s" },
+                c.ok_200,
+                c.not_modified,
+                c.bytes,
+                c.naive_bytes,
+                saved
+            ));
+        }
+        match end {
+            End::Until | End::Count | End::Interrupted => Ok(code),
+            End::Deadline(message) => Err(CliError::deadline(message)
+                .with_hint("raise --timeout to wait longer")
+                .into()),
+            End::Failed(error) => Err(error.into()),
+        }
+    }
+}
+
+fn check_url(url: &str, what: &str) -> anyhow::Result<()> {
+    match reqwest::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(()),
+        Ok(parsed) => Err(CliError::usage(format!(
+            "{what} {url}: the scheme {} is not http or https",
+            parsed.scheme()
+        ))
+        .into()),
+        Err(e) => Err(CliError::usage(format!("{what} {url} is not a URL: {e}"))
+            .with_hint("write it in full, such as http://127.0.0.1:8080/events")
+            .into()),
+    }
+}
+
+/// A `Link` target resolved against the page it came from.
+fn resolve(base: &str, target: &str) -> Option<String> {
+    reqwest::Url::parse(base)
+        .ok()?
+        .join(target)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(|u| u.to_string())
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp{}", std::process::id()));
+    let tmp = std::path::PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn clip(text: &str, max: usize) -> String {
+    let line = sanitize_line(text);
+    match line.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
+fn clock() -> String {
+    chrono::Local::now().format("%H:%M:%S").to_string()
+}
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
