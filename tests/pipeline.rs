@@ -195,3 +195,54 @@ async fn an_old_capture_is_rejected_unless_re_signed() {
     };
     assert_eq!(ids(0..3), ids(3..6));
 }
+
+#[tokio::test]
+async fn poll_follows_the_listen_feed_printing_each_request_once() {
+    let listening = listen(&[]);
+    for i in 1..=2 {
+        let body = format!(r#"{{"id":"evt_{i}","type":"order.created"}}"#);
+        assert_eq!(
+            post(&listening.url, "/hooks", &[], body.as_bytes()).await,
+            200
+        );
+    }
+    let feed = format!("{}/_hooky/requests", listening.url);
+    let poller = crate::util::hooky()
+        .args([
+            "--json",
+            "poll",
+            &feed,
+            "--since",
+            "0",
+            "--cursor-field",
+            "seq",
+            "--etag",
+        ])
+        .args([
+            "--until",
+            "type=order.done",
+            "--interval",
+            "50ms",
+            "--timeout",
+            "20s",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The poller has seen the first two once it is waiting for more; then the third ends it.
+    let body = br#"{"id":"evt_3","type":"order.done"}"#;
+    assert_eq!(post(&listening.url, "/hooks", &[], body).await, 200);
+    let output = poller.wait_with_output().unwrap();
+    assert_code(&output, 0);
+    stop(listening);
+
+    let records = crate::util::json_lines(&output);
+    let items: Vec<u64> = records
+        .iter()
+        .filter(|r| r["type"] == "item")
+        .map(|r| r["item"]["seq"].as_u64().unwrap_or_else(|| panic!("{r}")))
+        .collect();
+    assert_eq!(items, vec![1, 2, 3], "{records:?}");
+    assert!(records.iter().any(|r| r["type"] == "done"));
+}
