@@ -11,7 +11,11 @@
 //! - [`secret`]: the redacting `Secret` type and secret files.
 //! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
 //!   deliveries at a concurrency and a rate.
+//! - `send`'s pure pieces: [`fixtures`] (the catalog and `_meta`), [`template`] (`{{…}}`),
+//!   [`webhook`] (headers and signing of one request), [`request_format`] (dry-run and curl),
+//!   [`attack`] (the receiver-conformance checks).
 
+pub mod attack;
 pub mod backoff;
 pub mod capture;
 pub mod cli;
@@ -19,14 +23,18 @@ pub mod commands;
 pub mod delivery;
 pub mod event;
 pub mod exit;
+pub mod fixtures;
 pub mod ids;
 pub mod json_path;
 pub mod load;
 pub mod output;
+pub mod request_format;
 pub mod secret;
 pub mod signature;
 pub mod stats;
+pub mod template;
 pub mod units;
+pub mod webhook;
 
 pub use cli::Cli;
 
@@ -40,6 +48,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Sign(args) => commands::sign::run(args, &out),
         Command::Verify(args) => commands::verify::run(args, &out),
         Command::Completions(args) => commands::completions::run(args, &out),
+        Command::Fixture(args) => commands::fixture::run(args, &out),
         command => run_async(command, &out),
     };
     match result {

@@ -6,6 +6,7 @@
 
 mod common;
 pub mod completions;
+mod fixture;
 mod listen;
 mod poll;
 mod replay;
@@ -17,10 +18,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use common::{SchemeSelection, SecretArgs, parse_header};
 pub use completions::CompletionsArgs;
+pub use fixture::{FixtureArgs, FixtureCommand, FixtureNewArgs};
 pub use listen::ListenArgs;
 pub use poll::PollArgs;
 pub use replay::ReplayArgs;
-pub use send::SendArgs;
+pub use send::{ExpectedStatus, SendArgs};
 pub use sign::SignArgs;
 pub use verify::VerifyArgs;
 
@@ -83,4 +85,6 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Print a shell completion script or the man page
     Completions(CompletionsArgs),
+    /// Manage fixtures: turn a captured request into one
+    Fixture(FixtureArgs),
 }
