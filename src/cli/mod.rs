@@ -74,7 +74,7 @@ pub enum Command {
     /// Receive webhooks: print each request, verify its signature, answer, and capture it to disk
     Listen(ListenArgs),
     /// Send a signed fixture event to a URL, with retries; one event or a load of them
-    Send(SendArgs),
+    Send(Box<SendArgs>),
     /// Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed
     Poll(PollArgs),
     /// Resend captured requests, byte for byte or re-signed

@@ -33,7 +33,7 @@ pub fn load_catalog(extra_dir: Option<&Path>) -> anyhow::Result<Catalog> {
 
 fn add_dir(catalog: &mut Catalog, root: &Path, source: Source) -> anyhow::Result<()> {
     let mut files = Vec::new();
-    collect(root, root, &mut files, 0)?;
+    collect(root, &mut files, 0)?;
     for path in files {
         let relative = path.strip_prefix(root).unwrap_or(&path);
         let name = fixtures::name_from_relative_path(relative)
@@ -52,7 +52,7 @@ fn add_dir(catalog: &mut Catalog, root: &Path, source: Source) -> anyhow::Result
 }
 
 /// The `.json` files under `dir`, at most 8 folders deep (symlink loops cannot trap the walk).
-fn collect(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> anyhow::Result<()> {
+fn collect(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> anyhow::Result<()> {
     if depth > 8 {
         return Ok(());
     }
@@ -63,7 +63,7 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> a
             .with_context(|| format!("cannot read the folder {}", dir.display()))?
             .path();
         if path.is_dir() {
-            collect(root, &path, files, depth + 1)?;
+            collect(&path, files, depth + 1)?;
         } else if path.extension().is_some_and(|e| e == "json") {
             files.push(path);
         }
