@@ -41,6 +41,8 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
     let event = match (&args.event, &args.data) {
         (Some(event), _) => Some(event.clone()),
         (None, Some(_)) => None,
+        // The attack is about signatures, not payloads: any event does.
+        (None, None) if args.attack => Some("order.completed".to_string()),
         (None, None) => Some(pick(&catalog)?),
     };
     let plan = Plan::new(&args, &catalog, event.as_deref())?;
@@ -499,12 +501,11 @@ fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> 
             let reason = reqwest::StatusCode::from_u16(status)
                 .ok()
                 .and_then(|s| s.canonical_reason())
-                .unwrap_or("");
+                .map(|reason| format!(" {reason}"))
+                .unwrap_or_default();
             format!(
-                "{} in {latency}, {attempts} · {} {}",
-                out.paint
-                    .status(status)
-                    .replace(&status.to_string(), format!("{status} {reason}").trim()),
+                "{}{reason} in {latency}, {attempts} · {} {}",
+                out.paint.status(status),
                 webhook.event_type,
                 webhook.event_id
             )
