@@ -402,4 +402,19 @@ mod tests {
         assert!(Template::parse("t", "{}").unwrap().is_static());
         assert!(!Template::parse("t", "{{seq}}").unwrap().is_static());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics_and_plain_text_is_kept(text in ".{0,200}") {
+            let parsed = Template::parse("p", &text);
+            if !text.contains("{{") {
+                let template = parsed.unwrap();
+                let mut rng = StdRng::seed_from_u64(0);
+                let rendered = template.render(&mut RenderContext {
+                    now: NOW, seq: 1, rng: &mut rng, env: &|_| None,
+                }).unwrap();
+                proptest::prop_assert_eq!(rendered, text);
+            }
+        }
+    }
 }
