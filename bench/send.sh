@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
-# Send throughput: hooky send --count N --concurrency 64 against a minimal local sink, next to
-# wrk's own rate against the same sink (the ceiling), in the same run. Loopback only.
+# Send throughput: hooky send order.completed --count N --concurrency 64 against a minimal local
+# sink, next to wrk's own rate against the same sink (the ceiling) and a Node sender (fetch, i.e.
+# undici's pooled client, with crypto HMAC signing), in the same run. Also hooky send's peak RSS at
+# two --count values: it must not grow with --count. Loopback only.
 # Usage: bench/send.sh [COUNT]   (default 20000)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 COUNT=${1:-20000}
 need
 build_all
+make_body
+export HOOKY_SECRET=$SECRET
 
 start_and_wait "$RESULTS/sink.log" "$REFERENCE" sink 0
-wrk_get "$URL" sink
-SINK_RPS=$RPS
+SINK=$URL
+wrk_post "$SINK" sink
+CEILING=$RPS
 
-SUMMARY=$("$HOOKY" --json send order.completed --to "$URL/hooks" --secret "$SECRET" \
-  --count "$COUNT" --concurrency 64 | tail -1)
-SEND_RPS=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["requests_per_sec"])' "$SUMMARY")
-SEND_OK=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["succeeded"])' "$SUMMARY")
+json_field() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
+SEND_RPS=$("$HOOKY" --json send order.completed --to "$SINK/hooks" --count "$COUNT" --concurrency "$CONNECTIONS" --no-retry | json_field requests_per_sec)
+NODE_RPS=n/a
+if command -v node >/dev/null; then
+  NODE_RPS=$(node "$BENCH_DIR/node-sender.mjs" "$SINK/hooks" "$COUNT" "$CONNECTIONS" | json_field requests_per_sec)
+fi
+rss_kib() { /usr/bin/time -f %M "$HOOKY" --json send order.completed --to "$SINK/hooks" --count "$1" --concurrency "$CONNECTIONS" --no-retry 2>&1 >/dev/null | tail -1; }
+RSS_SMALL=$(rss_kib $((COUNT / 10)))
+RSS_LARGE=$(rss_kib "$COUNT")
 stop "$SERVER_PID"
 
-printf '%-40s %12s\n' "sender" "requests/s"
-printf '%-40s %12s\n' "wrk against the sink (ceiling)" "$SINK_RPS"
-printf '%-40s %12s\n' "hooky send --count $COUNT -c 64" "$SEND_RPS"
+printf '%-44s %12s\n' "sender" "requests/s"
+printf '%-44s %12s\n' "wrk against the sink (ceiling)" "$CEILING"
+printf '%-44s %12s\n' "hooky send --count $COUNT --concurrency $CONNECTIONS" "$SEND_RPS"
+printf '%-44s %12s\n' "node fetch + crypto sender" "$NODE_RPS"
 echo
-echo "hooky send / ceiling: $(ratio "$SEND_RPS" "$SINK_RPS")   (target >= 0.50); $SEND_OK of $COUNT answered 2xx"
+echo "hooky send / ceiling: $(ratio "$SEND_RPS" "$CEILING")   (target >= 0.50)"
+echo "hooky send / node:    $(ratio "$SEND_RPS" "$NODE_RPS")   (target >= 3)"
+echo "hooky send peak RSS: $RSS_SMALL KiB at --count $((COUNT / 10)), $RSS_LARGE KiB at --count $COUNT (must not grow)"

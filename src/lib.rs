@@ -20,7 +20,11 @@
 //!   [`har`] (the HAR format); [`http_headers`] (hop-by-hop rules, shared with `--forward-to`).
 //! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
 //!   deliveries at a concurrency and a rate.
+//! - `send`'s pure pieces: [`fixtures`] (the catalog and `_meta`), [`template`] (`{{…}}`),
+//!   [`webhook`] (headers and signing of one request), [`request_format`] (dry-run and curl),
+//!   [`attack`] (the receiver-conformance checks).
 
+pub mod attack;
 pub mod backoff;
 pub mod capture;
 pub mod capture_file;
@@ -35,6 +39,7 @@ pub mod event;
 pub mod exit;
 pub mod expect;
 pub mod feed;
+pub mod fixtures;
 pub mod har;
 pub mod http_headers;
 pub mod ids;
@@ -44,15 +49,18 @@ pub mod output;
 pub mod pacing;
 pub mod poll_state;
 pub mod replay_plan;
+pub mod request_format;
 pub mod request_view;
 pub mod respond;
 pub mod secret;
 pub mod selection;
 pub mod signature;
 pub mod stats;
+pub mod template;
 pub mod units;
 pub mod until;
 pub mod verification;
+pub mod webhook;
 
 pub use cli::Cli;
 
@@ -67,6 +75,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Verify(args) => commands::verify::run(args, &out),
         Command::Completions(args) => commands::completions::run(args, &out),
         Command::Captures(args) => commands::replay::run_captures(args, &out),
+        Command::Fixture(args) => commands::fixture::run(args, &out),
         command => run_async(command, &out),
     };
     match result {

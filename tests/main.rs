@@ -8,4 +8,5 @@ mod listen;
 mod pipeline;
 mod poll;
 mod replay;
+mod send;
 mod sign_verify;

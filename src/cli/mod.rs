@@ -6,6 +6,7 @@
 
 mod common;
 pub mod completions;
+mod fixture;
 mod listen;
 mod poll;
 mod replay;
@@ -17,10 +18,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use common::{SchemeSelection, SecretArgs, parse_header};
 pub use completions::CompletionsArgs;
+pub use fixture::{FixtureArgs, FixtureCommand, FixtureNewArgs};
 pub use listen::{ListenArgs, VerifyMode};
 pub use poll::PollArgs;
 pub use replay::{CapturesArgs, ExportFormat, ReplayArgs, SelectArgs, VerdictFilter};
-pub use send::SendArgs;
+pub use send::{ExpectedStatus, SendArgs};
 pub use sign::SignArgs;
 pub use verify::VerifyArgs;
 
@@ -74,7 +76,7 @@ pub enum Command {
     /// Receive webhooks: print each request, verify its signature, answer, and capture it to disk
     Listen(ListenArgs),
     /// Send a signed fixture event to a URL, with retries; one event or a load of them
-    Send(SendArgs),
+    Send(Box<SendArgs>),
     /// Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed
     Poll(Box<PollArgs>),
     /// Resend captured requests, byte for byte or re-signed
@@ -87,4 +89,6 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Print a shell completion script or the man page
     Completions(CompletionsArgs),
+    /// Manage fixtures: turn a captured request into one
+    Fixture(FixtureArgs),
 }

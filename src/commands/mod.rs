@@ -2,6 +2,7 @@
 //! `exit` turns into one). Helpers here are the IO bits several commands share.
 
 pub mod completions;
+pub mod fixture;
 pub mod listen;
 pub mod poll;
 pub mod replay;

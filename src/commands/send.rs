@@ -1,9 +1,946 @@
-//! `hooky send`.
+//! `hooky send`: render a fixture, sign it, deliver it (with retries), and report what the receiver
+//! answered. Also the modes around it: `--list`, the picker, `--dry-run`/`--curl`, `--repeat`,
+//! `--count` (a load with a summary), `--attack` (receiver conformance) and `--watch`.
+//!
+//! The pure parts live in `fixtures`, `template`, `webhook`, `attack` and `request_format`; this file
+//! is the IO: files, clock, randomness, network, terminal.
 
-use crate::cli::SendArgs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
+use serde_json::{Value, json};
+
+use crate::attack::{self, Check, Outcome};
+use crate::cli::{ExpectedStatus, SendArgs};
+use crate::delivery::{self, Delivery, RetryNotice, RetryOptions};
 use crate::exit::{self, CliError};
-use crate::output::Output;
+use crate::fixtures::{self, Catalog, Edit, Meta, Overrides, Source};
+use crate::load::{LoadOptions, spawn_load};
+use crate::output::{self, Output, sanitize_line};
+use crate::signature::{Header, Scheme};
+use crate::stats::Summary;
+use crate::template::{RenderContext, Template};
+use crate::webhook::{self, Signer, Webhook};
 
-pub async fn run(_args: SendArgs, _out: &Output) -> anyhow::Result<u8> {
-    Err(CliError::new(exit::USAGE, "hooky send is not yet implemented").into())
+use super::fixture::load_catalog;
+
+/// Characters of the response body shown after each send (`--json` carries more).
+const PREVIEW_CHARS: usize = 200;
+const JSON_PREVIEW_CHARS: usize = 4096;
+
+/// Boxed because the arguments are many (the `Command` enum stays small).
+pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
+    let catalog = load_catalog(args.fixtures.as_deref())?;
+    if args.list {
+        return list(&catalog, out);
+    }
+    let event = match (&args.event, &args.data) {
+        (Some(event), _) => Some(event.clone()),
+        (None, Some(_)) => None,
+        // The attack is about signatures, not payloads: any event does.
+        (None, None) if args.attack => Some("order.completed".to_string()),
+        (None, None) => Some(pick(&catalog)?),
+    };
+    let plan = Plan::new(&args, &catalog, event.as_deref())?;
+    if args.dry_run || args.curl {
+        return print_request(&plan, &args, out);
+    }
+    if args.attack {
+        return run_attack(&plan, &args, out).await;
+    }
+    if args.watch {
+        return watch(plan, &args, event.as_deref(), out).await;
+    }
+    if args.count > 1 {
+        return run_load(plan, &args, out).await;
+    }
+    run_single(&plan, &args, out).await
+}
+
+/// Everything needed to make a request, resolved once from the flags and the fixture.
+struct Plan {
+    /// The fixture's name, or `--data`.
+    name: String,
+    /// The fixture's file, when it has one (for `--watch`).
+    fixture_path: Option<PathBuf>,
+    fixture: Option<Template>,
+    data: Option<Template>,
+    overrides: Overrides,
+    signer: Signer,
+    url: String,
+    method: Option<String>,
+    user_headers: Vec<Header>,
+    clock: Option<i64>,
+    seed: Option<u64>,
+}
+
+impl Plan {
+    fn new(args: &SendArgs, catalog: &Catalog, event: Option<&str>) -> anyhow::Result<Plan> {
+        let usage = |e: String| anyhow::Error::new(CliError::usage(e));
+        let (fixture, fixture_path, name) = match event {
+            Some(event) => {
+                let found = catalog.find(event).map_err(|e| {
+                    CliError::usage(e).with_hint("hooky send --list shows every event")
+                })?;
+                let template = found.template().map_err(|e| usage(e.to_string()))?;
+                let path = (found.source != Source::BuiltIn)
+                    .then(|| found.path.clone())
+                    .flatten();
+                (Some(template), path, found.name.clone())
+            }
+            None => (None, None, "--data".to_string()),
+        };
+        let data = match &args.data {
+            Some(spec) => {
+                let (label, text) = read_data(spec)?;
+                Some(Template::parse(&label, &text).map_err(|e| usage(e.to_string()))?)
+            }
+            None => None,
+        };
+        let mut edits = Vec::new();
+        for (list, as_string) in [(&args.set, false), (&args.set_str, true)] {
+            for text in list {
+                let (path, value) =
+                    crate::json_path::parse_assignment(text, as_string).map_err(usage)?;
+                edits.push(Edit::Set(path, value));
+            }
+        }
+        for path in &args.unset {
+            edits.push(Edit::Unset(path.clone()));
+        }
+        let url = check_url(&args.to)?;
+        if let Some(method) = &args.method {
+            reqwest::Method::from_bytes(method.as_bytes())
+                .map_err(|_| usage(format!("invalid HTTP method {method:?}")))?;
+        }
+        let mut plan = Plan {
+            name,
+            fixture_path,
+            fixture,
+            data,
+            overrides: Overrides { edits },
+            // Replaced below, once the fixture's default scheme is known.
+            signer: Signer::new(Scheme::None, Vec::new(), &args.signature_header)?,
+            url,
+            method: args.method.as_ref().map(|m| m.to_ascii_uppercase()),
+            user_headers: args.headers.clone(),
+            clock: args.clock,
+            seed: args.seed,
+        };
+        // A first render checks the templates, the JSON and the overrides before anything is sent,
+        // and tells the fixture's default scheme.
+        let (_, meta) = plan.render(1, &mut StdRng::seed_from_u64(0), plan.now())?;
+        let scheme = args.scheme.or(meta.scheme).unwrap_or(Scheme::Hex);
+        let secrets = args.secrets.load()?;
+        plan.signer = Signer::new(scheme, secrets, &args.signature_header).map_err(|e| {
+            CliError::usage(e.to_string())
+                .with_hint("give the receiver's secret with --secret, HOOKY_SECRET or --secret-file, or --scheme none")
+        })?;
+        Ok(plan)
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.unwrap_or_else(super::now_unix)
+    }
+
+    /// The random source for send number `seq`: reproducible under `--seed`.
+    fn rng(&self, seq: u64) -> StdRng {
+        match self.seed {
+            Some(seed) => StdRng::seed_from_u64(seed.wrapping_add(seq - 1)),
+            None => StdRng::from_rng(rand::thread_rng()).expect("the thread generator never fails"),
+        }
+    }
+
+    /// Renders the payload (fresh ids and times) and the metadata for send number `seq`.
+    fn render(&self, seq: u64, rng: &mut dyn RngCore, now: i64) -> anyhow::Result<(Value, Meta)> {
+        let usage = |e: String| anyhow::Error::new(CliError::usage(e));
+        let env = |name: &str| std::env::var(name).ok();
+        let mut render_one = |template: &Template, name: &str| -> anyhow::Result<(Value, Meta)> {
+            let text = template
+                .render(&mut RenderContext {
+                    now,
+                    seq,
+                    rng: &mut *rng,
+                    env: &env,
+                })
+                .map_err(|e| usage(e.to_string()))?;
+            let mut payload = fixtures::parse_payload(name, &text).map_err(usage)?;
+            let meta = fixtures::split_meta(name, &mut payload).map_err(usage)?;
+            Ok((payload, meta))
+        };
+        let (mut payload, mut meta) = match &self.fixture {
+            Some(template) => render_one(template, &self.name)?,
+            None => (Value::Null, Meta::default()),
+        };
+        if let Some(data) = &self.data {
+            let (data_payload, data_meta) = render_one(data, "--data")?;
+            payload = data_payload;
+            if data_meta != Meta::default() {
+                meta = data_meta;
+            }
+        }
+        self.overrides.apply(&mut payload).map_err(usage)?;
+        Ok((payload, meta))
+    }
+
+    /// The webhook for send number `seq`: rendered, with its headers, ready to be signed.
+    fn build(&self, seq: u64) -> anyhow::Result<Webhook> {
+        let mut rng = self.rng(seq);
+        let (payload, meta) = self.render(seq, &mut rng, self.now())?;
+        let body = serde_json::to_vec(&payload).expect("a JSON value always serialises");
+        let event_id = crate::event::event_id(&[], Some(&payload))
+            .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
+        let event_type = meta
+            .event
+            .clone()
+            .or_else(|| crate::event::event_type(&[], Some(&payload)))
+            .unwrap_or_else(|| self.name.clone());
+        let mut headers: Vec<Header> = vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("User-Agent".into(), delivery::USER_AGENT.into()),
+            (
+                webhook::event_type_header(self.signer.scheme).into(),
+                event_type.clone(),
+            ),
+        ];
+        webhook::merge_headers(&mut headers, meta.headers);
+        Ok(Webhook {
+            method: self
+                .method
+                .clone()
+                .or(meta.method)
+                .unwrap_or_else(|| "POST".into()),
+            url: webhook::join_path(&self.url, meta.path.as_deref()),
+            headers,
+            user_headers: self.user_headers.clone(),
+            body,
+            event_id,
+            event_type,
+        })
+    }
+
+    fn secret_headers(&self) -> Vec<String> {
+        crate::request_format::secret_headers(self.signer.scheme)
+    }
+}
+
+/// Reads `--data`: `@FILE`, `-` (stdin) or inline JSON. Returns a label for errors and the text.
+fn read_data(spec: &str) -> anyhow::Result<(String, String)> {
+    let (label, bytes) = if spec == "-" {
+        ("--data -".to_string(), super::read_input(None)?)
+    } else if let Some(path) = spec.strip_prefix('@') {
+        let bytes = std::fs::read(path)
+            .map_err(|e| CliError::usage(format!("cannot read --data file {path}: {e}")))?;
+        (path.to_string(), bytes)
+    } else {
+        ("--data".to_string(), spec.as_bytes().to_vec())
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError::usage(format!("{label}: not UTF-8 text; the payload is JSON")))?;
+    Ok((label, text))
+}
+
+fn check_url(url: &str) -> anyhow::Result<String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        CliError::usage(format!("invalid URL {url:?}: {e}"))
+            .with_hint("write a full URL such as http://127.0.0.1:3000/webhooks")
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(CliError::usage(format!(
+            "unsupported URL scheme {:?}: hooky sends over http and https",
+            parsed.scheme()
+        ))
+        .into());
+    }
+    Ok(url.to_string())
+}
+
+fn list(catalog: &Catalog, out: &Output) -> anyhow::Result<u8> {
+    let rows: Vec<(String, String, String, String)> = catalog
+        .iter()
+        .map(|fixture| {
+            let source = match fixture.overrides {
+                Some(previous) => format!("{} (overrides {})", fixture.source, previous),
+                None => fixture.source.to_string(),
+            };
+            let (scheme, description) = match fixture.meta_for_listing() {
+                Ok(meta) => (
+                    meta.scheme.map_or("-".to_string(), |s| s.to_string()),
+                    meta.description.unwrap_or_default(),
+                ),
+                Err(error) => ("?".into(), format!("(broken: {error})")),
+            };
+            (fixture.name.clone(), source, scheme, description)
+        })
+        .collect();
+    if out.json {
+        for (name, source, scheme, description) in rows {
+            out.json(&json!({
+                "type": "fixture", "name": name, "source": source,
+                "scheme": scheme, "description": description,
+            }))?;
+        }
+        return Ok(exit::OK);
+    }
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(4).max(4);
+    let source_width = rows.iter().map(|r| r.1.len()).max().unwrap_or(6).max(6);
+    out.data(&out.paint.bold(&format!(
+        "{:width$}  {:source_width$}  {:8}  DESCRIPTION",
+        "NAME", "SOURCE", "SCHEME"
+    )))?;
+    for (name, source, scheme, description) in rows {
+        out.data(&format!(
+            "{name:width$}  {source:source_width$}  {scheme:8}  {}",
+            sanitize_line(&description)
+        ))?;
+    }
+    Ok(exit::OK)
+}
+
+/// No event named: a picker in a terminal, else an error listing the events.
+fn pick(catalog: &Catalog) -> anyhow::Result<String> {
+    let names = catalog.names();
+    if !output::can_prompt() {
+        return Err(CliError::usage("no event to send")
+            .with_hint(format!(
+                "name one, such as `hooky send order.completed --to URL`; events: {}",
+                names.join(", ")
+            ))
+            .into());
+    }
+    let labels: Vec<String> = catalog
+        .iter()
+        .map(|f| {
+            let description = f
+                .meta_for_listing()
+                .ok()
+                .and_then(|m| m.description)
+                .unwrap_or_default();
+            format!("{:36} {}", f.name, description)
+        })
+        .collect();
+    let choice = tokio::task::block_in_place(|| {
+        dialoguer::Select::new()
+            .with_prompt("Event to send")
+            .items(&labels)
+            .default(0)
+            .interact_opt()
+    })
+    .context("the picker failed")?;
+    match choice {
+        Some(index) => Ok(names[index].to_string()),
+        None => Err(CliError::new(exit::INTERRUPTED, "no event chosen").into()),
+    }
+}
+
+fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
+    let webhook = plan.build(1)?;
+    let request = webhook.signed(&plan.signer, plan.now());
+    let secret_headers = plan.secret_headers();
+    if out.json {
+        let headers = crate::request_format::redacted(&request.headers, &secret_headers);
+        let mut value = json!({
+            "type": "request", "method": request.method, "url": request.url,
+            "headers": headers, "body": String::from_utf8_lossy(&request.body),
+        });
+        if args.curl {
+            value["curl"] = crate::request_format::curl_command(&request, &secret_headers).into();
+        }
+        out.json(&value)?;
+    } else if args.curl {
+        out.data(&crate::request_format::curl_command(
+            &request,
+            &secret_headers,
+        ))?;
+    } else {
+        out.data(&output::sanitize(&crate::request_format::http_text(
+            &request,
+            &secret_headers,
+        )))?;
+    }
+    Ok(exit::OK)
+}
+
+fn retry_options(args: &SendArgs) -> RetryOptions {
+    RetryOptions {
+        retries: if args.no_retry { 0 } else { args.retries },
+        timeout: args.timeout,
+        ..RetryOptions::default()
+    }
+}
+
+/// Delivers one webhook with retries, re-signing each attempt with a fresh timestamp.
+async fn deliver(
+    client: &reqwest::Client,
+    plan: &Plan,
+    webhook: &Webhook,
+    options: RetryOptions,
+    on_retry: impl FnMut(RetryNotice<'_>),
+) -> Delivery {
+    delivery::deliver(
+        client,
+        options,
+        |_attempt| webhook.signed(&plan.signer, plan.now()),
+        rand::random::<f64>,
+        on_retry,
+    )
+    .await
+}
+
+fn retry_note(notice: &RetryNotice<'_>) -> String {
+    let what = match (notice.attempt.status, &notice.attempt.error) {
+        (Some(status), _) => format!("answered {status}"),
+        (None, Some(error)) => sanitize_line(error),
+        (None, None) => "failed".into(),
+    };
+    let hint = if notice.retry_after.is_some() {
+        " (Retry-After)"
+    } else {
+        ""
+    };
+    format!(
+        "attempt {} {what}; retrying in {}{hint}",
+        notice.attempt.number,
+        crate::units::format_duration(notice.wait)
+    )
+}
+
+/// What was expected of an answer, and whether it was met.
+struct Expectations<'a> {
+    status: Option<ExpectedStatus>,
+    body: &'a [(String, String)],
+}
+
+impl Expectations<'_> {
+    fn given(&self) -> bool {
+        self.status.is_some() || !self.body.is_empty()
+    }
+
+    /// The first unmet expectation, if any.
+    fn check(&self, delivery: &Delivery) -> Option<String> {
+        let status = delivery.status();
+        if let Some(expected) = self.status {
+            if !status.is_some_and(|s| expected.matches(s)) {
+                return Some(format!(
+                    "expected status {expected}, got {}",
+                    status.map_or("no answer".to_string(), |s| s.to_string())
+                ));
+            }
+        }
+        if self.body.is_empty() {
+            return None;
+        }
+        let parsed = crate::event::parse_json_body(&delivery.response_body);
+        for (path, expected) in self.body {
+            let actual = parsed.as_ref().and_then(|v| crate::json_path::get(v, path));
+            match actual {
+                Some(actual) if crate::json_path::matches_text(actual, expected) => {}
+                Some(actual) => {
+                    return Some(format!(
+                        "expected {path} = {expected}, got {}",
+                        sanitize_line(&crate::json_path::display(actual))
+                    ));
+                }
+                None if parsed.is_none() => {
+                    return Some(format!(
+                        "expected {path} = {expected}, but the response body is not JSON"
+                    ));
+                }
+                None => return Some(format!("expected {path} = {expected}, but it is missing")),
+            }
+        }
+        None
+    }
+}
+
+fn preview(body: &[u8], chars: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut cut: String = text.chars().take(chars).collect();
+    if text.chars().count() > chars {
+        cut.push('…');
+    }
+    cut
+}
+
+fn response_json(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> Value {
+    let last = delivery.last();
+    let ms = |d: Duration| (d.as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    json!({
+        "type": "response",
+        "event": webhook.event_type,
+        "event_id": webhook.event_id,
+        "fixture": plan.name,
+        "scheme": plan.signer.scheme,
+        "method": webhook.method,
+        "url": webhook.url,
+        "status": last.status,
+        "ok": delivery.is_success(),
+        "error": last.error,
+        "attempts": delivery.attempts.len(),
+        "latency_ms": ms(last.latency),
+        "elapsed_ms": ms(delivery.elapsed),
+        "body": preview(&delivery.response_body, JSON_PREVIEW_CHARS),
+    })
+}
+
+fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> anyhow::Result<()> {
+    if out.json {
+        out.json(&response_json(plan, webhook, delivery))?;
+        return Ok(());
+    }
+    let last = delivery.last();
+    let attempts = delivery.attempts.len();
+    let attempts = format!("{attempts} attempt{}", if attempts == 1 { "" } else { "s" });
+    let latency = crate::units::format_duration(last.latency);
+    let line = match (last.status, &last.error) {
+        (Some(status), _) => {
+            let reason = reqwest::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .map(|reason| format!(" {reason}"))
+                .unwrap_or_default();
+            format!(
+                "{}{reason} in {latency}, {attempts} · {} {}",
+                out.paint.status(status),
+                webhook.event_type,
+                webhook.event_id
+            )
+        }
+        (None, error) => format!(
+            "{} {} after {attempts} ({}) · {} {}",
+            out.paint.error("no answer:"),
+            sanitize_line(error.as_deref().unwrap_or("failed")),
+            crate::units::format_duration(delivery.elapsed),
+            webhook.event_type,
+            webhook.event_id
+        ),
+    };
+    out.data(&line)?;
+    if !delivery.response_body.is_empty() && !out.quiet {
+        out.data(&format!(
+            "  {}",
+            out.paint.dim(&sanitize_line(&preview(
+                &delivery.response_body,
+                PREVIEW_CHARS
+            )))
+        ))?;
+    }
+    Ok(())
+}
+
+/// The exit code and message for one delivery.
+fn verdict(delivery: &Delivery, expectations: &Expectations<'_>) -> Option<CliError> {
+    if expectations.given() {
+        return expectations
+            .check(delivery)
+            .map(|message| CliError::new(exit::EXPECTATION_FAILED, message));
+    }
+    if delivery.is_success() {
+        return None;
+    }
+    let attempts = delivery.attempts.len();
+    let message = match (delivery.status(), &delivery.last().error) {
+        (Some(status), _) => {
+            format!("the receiver answered {status} (after {attempts} attempt(s))")
+        }
+        (None, error) => format!(
+            "no answer after {attempts} attempt(s): {}",
+            error.as_deref().unwrap_or("failed")
+        ),
+    };
+    Some(CliError::failed(message))
+}
+
+async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
+    let client = delivery::client(1)?;
+    let webhook = plan.build(1)?;
+    let expectations = Expectations {
+        status: args.expect_status,
+        body: &args.expect_body,
+    };
+    let mut first_error: Option<CliError> = None;
+    for _ in 0..args.repeat {
+        out.info(&format!(
+            "→ {} {} · {} {} · {}",
+            webhook.method, webhook.url, webhook.event_type, webhook.event_id, plan.signer.scheme
+        ));
+        let delivery = deliver(&client, plan, &webhook, retry_options(args), |notice| {
+            out.info(&retry_note(&notice))
+        })
+        .await;
+        report(plan, &webhook, &delivery, out)?;
+        if let Some(error) = verdict(&delivery, &expectations) {
+            first_error.get_or_insert(error);
+        }
+    }
+    match first_error {
+        Some(error) => Err(error.into()),
+        None => Ok(exit::OK),
+    }
+}
+
+/// One send of a load, as the summary needs it: nothing of the body is kept.
+struct LoadResult {
+    class: String,
+    elapsed: Duration,
+    met: bool,
+    line: Option<Value>,
+}
+
+async fn run_load(plan: Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
+    let concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
+    let client = delivery::client(concurrency)?;
+    let options = retry_options(args);
+    let expected_status = args.expect_status;
+    let expected_body = Arc::new(args.expect_body.clone());
+    let keep_lines = out.verbose > 0;
+    let plan = Arc::new(plan);
+    let started = Instant::now();
+    let job_plan = plan.clone();
+    let mut results = spawn_load(
+        LoadOptions {
+            count: args.count,
+            concurrency,
+            rate: args.rate,
+        },
+        move |i| {
+            let (plan, client, expected_body) =
+                (job_plan.clone(), client.clone(), expected_body.clone());
+            async move {
+                let webhook = match plan.build(i + 1) {
+                    Ok(webhook) => webhook,
+                    Err(error) => {
+                        return LoadResult {
+                            class: "error".into(),
+                            elapsed: Duration::ZERO,
+                            met: false,
+                            line: Some(json!({"type": "error", "message": format!("{error:#}")})),
+                        };
+                    }
+                };
+                let delivery = deliver(&client, &plan, &webhook, options, |_| {}).await;
+                let expectations = Expectations {
+                    status: expected_status,
+                    body: &expected_body,
+                };
+                LoadResult {
+                    class: delivery.last().class(),
+                    elapsed: delivery.elapsed,
+                    met: verdict(&delivery, &expectations).is_none(),
+                    line: keep_lines.then(|| response_json(&plan, &webhook, &delivery)),
+                }
+            }
+        },
+    );
+    let progress = out.show_progress().then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(args.count),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} · {per_sec} · eta {eta}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let mut summary = Summary::default();
+    let mut unmet = 0u64;
+    while let Some((_, result)) = results.recv().await {
+        summary.record(&result.class, result.elapsed);
+        if !result.met {
+            unmet += 1;
+        }
+        if let Some(line) = result.line {
+            if out.json {
+                out.json(&line)?;
+            } else {
+                let status = line["status"]
+                    .as_u64()
+                    .map_or("-".to_string(), |s| s.to_string());
+                let text = format!(
+                    "{status} {} {}ms",
+                    line["event_id"].as_str().unwrap_or(""),
+                    line["elapsed_ms"]
+                );
+                match &progress {
+                    Some(bar) => bar.println(text),
+                    None => out.data(&text)?,
+                }
+            }
+        }
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let elapsed = started.elapsed();
+    if out.json {
+        out.json(&summary.to_json(elapsed))?;
+    } else {
+        out.data(&summary.to_text(elapsed))?;
+    }
+    if unmet == 0 {
+        return Ok(exit::OK);
+    }
+    let expectations_given = args.expect_status.is_some() || !args.expect_body.is_empty();
+    let (code, what) = if expectations_given {
+        (exit::EXPECTATION_FAILED, "did not meet the expectations")
+    } else {
+        (exit::FAILURE, "were not answered 2xx")
+    };
+    Err(CliError::new(code, format!("{unmet} of {} requests {what}", summary.sent)).into())
+}
+
+async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
+    let scheme = plan.signer.scheme;
+    if scheme == Scheme::None {
+        return Err(CliError::usage("--attack needs a signing scheme, not none")
+            .with_hint("pass the receiver's --scheme and --secret")
+            .into());
+    }
+    let client = delivery::client(1)?;
+    let name_width = 18;
+    if !out.json {
+        out.info(&format!(
+            "attacking {} with {} checks ({scheme})",
+            plan.url,
+            Check::for_scheme(scheme).len()
+        ));
+        out.data(&out.paint.bold(&format!(
+            "{:name_width$}  {:34}  {:6}  {:9}  RESULT",
+            "CHECK", "REQUEST", "EXPECT", "GOT"
+        )))?;
+    }
+    let (mut passed, mut failed, mut informational) = (0u64, 0u64, 0u64);
+    let mut valid_rejected = false;
+    for (index, check) in Check::for_scheme(scheme).into_iter().enumerate() {
+        let webhook = plan.build(index as u64 + 1)?;
+        let mut statuses = Vec::new();
+        let mut errors = Vec::new();
+        for request in check.requests(&webhook, &plan.signer, plan.now()) {
+            match delivery::send_once(&client, &request, args.timeout).await {
+                Ok((status, _, _)) => statuses.push(Some(status)),
+                Err(error) => {
+                    statuses.push(None);
+                    errors.push(error);
+                }
+            }
+        }
+        let outcome = attack::judge(check.expect(), &statuses);
+        match outcome {
+            Outcome::Pass => passed += 1,
+            Outcome::Fail => failed += 1,
+            Outcome::Info => informational += 1,
+        }
+        if check == Check::Valid && outcome == Outcome::Fail {
+            valid_rejected = true;
+        }
+        let got: Vec<String> = statuses
+            .iter()
+            .map(|s| s.map_or("error".to_string(), |s| s.to_string()))
+            .collect();
+        if out.json {
+            out.json(&json!({
+                "type": "check", "check": check.name(), "description": check.description(),
+                "expect": check.expect(), "statuses": statuses, "result": outcome,
+                "errors": errors,
+            }))?;
+        } else {
+            let result = match outcome {
+                Outcome::Pass => out.paint.ok("pass"),
+                Outcome::Fail => out.paint.error("FAIL"),
+                Outcome::Info => out.paint.dim(&info_text(&statuses)),
+            };
+            let expect = serde_json::to_value(check.expect())
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            out.data(&format!(
+                "{:name_width$}  {:34}  {:6}  {:9}  {result}",
+                check.name(),
+                check.description(),
+                expect,
+                got.join(", ")
+            ))?;
+            for error in errors {
+                out.info(&format!("  {}", sanitize_line(&error)));
+            }
+        }
+    }
+    if out.json {
+        out.json(&json!({
+            "type": "attack_summary", "scheme": scheme, "passed": passed,
+            "failed": failed, "info": informational,
+        }))?;
+    } else {
+        out.data(&format!(
+            "{passed} passed, {failed} failed, {informational} informational"
+        ))?;
+    }
+    if valid_rejected {
+        out.warn("the receiver rejected a correctly signed event: check that it uses the same scheme and secret");
+    }
+    Ok(u8::try_from(failed.min(100)).unwrap_or(100))
+}
+
+fn info_text(statuses: &[Option<u16>]) -> String {
+    let ok = |s: &Option<u16>| s.is_some_and(|s| (200..300).contains(&s));
+    match statuses {
+        [first, second] if ok(first) && ok(second) => "info: acknowledged twice".into(),
+        [first, _] if ok(first) => "info: repeat refused".into(),
+        _ => "info".into(),
+    }
+}
+
+/// `--watch`: send, then send again whenever a watched file changes, until Ctrl-C.
+async fn watch(
+    first: Plan,
+    args: &SendArgs,
+    event: Option<&str>,
+    out: &Output,
+) -> anyhow::Result<u8> {
+    use notify::Watcher;
+
+    let mut files: Vec<PathBuf> = first.fixture_path.iter().cloned().collect();
+    if let Some(path) = args.data.as_deref().and_then(|d| d.strip_prefix('@')) {
+        files.push(PathBuf::from(path));
+    }
+    if args.data.as_deref() == Some("-") {
+        return Err(CliError::usage("--watch cannot watch stdin").into());
+    }
+    if files.is_empty() {
+        return Err(
+            CliError::usage("--watch needs a file to watch, and this fixture is built in")
+                .with_hint(format!(
+                    "copy it into {}/ (hooky send --list shows the names), or use --data @FILE",
+                    super::fixture::PROJECT_DIR
+                ))
+                .into(),
+        );
+    }
+    let files: Vec<PathBuf> = files
+        .iter()
+        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+        .collect();
+    let (sender, mut changes) = tokio::sync::mpsc::unbounded_channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let _ = sender.send(event);
+    })
+    .context("cannot watch files")?;
+    // Watch the folders, not the files: editors save by renaming a new file over the old one.
+    for folder in files.iter().filter_map(|f| f.parent()) {
+        watcher
+            .watch(folder, notify::RecursiveMode::NonRecursive)
+            .with_context(|| format!("cannot watch {}", folder.display()))?;
+    }
+    out.info(&format!(
+        "watching {} (Ctrl-C to stop)",
+        files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let client = delivery::client(1)?;
+    let mut seq = 1;
+    let mut plan = Some(first);
+    loop {
+        if let Some(plan) = &plan {
+            if let Err(error) = watch_send(&client, plan, args, seq, out).await {
+                report_error(&error, out);
+            }
+            seq += 1;
+        }
+        if !wait_for_change(&mut changes, &files, out).await {
+            return Ok(exit::OK);
+        }
+        plan = match load_catalog(args.fixtures.as_deref())
+            .and_then(|catalog| Plan::new(args, &catalog, event))
+        {
+            Ok(plan) => Some(plan),
+            Err(error) => {
+                report_error(&error, out);
+                None
+            }
+        };
+    }
+}
+
+async fn watch_send(
+    client: &reqwest::Client,
+    plan: &Plan,
+    args: &SendArgs,
+    seq: u64,
+    out: &Output,
+) -> anyhow::Result<()> {
+    let webhook = plan.build(seq)?;
+    let delivery = deliver(client, plan, &webhook, retry_options(args), |notice| {
+        out.info(&retry_note(&notice))
+    })
+    .await;
+    report(plan, &webhook, &delivery, out)?;
+    let expectations = Expectations {
+        status: args.expect_status,
+        body: &args.expect_body,
+    };
+    if let Some(error) = verdict(&delivery, &expectations) {
+        return Err(error.into());
+    }
+    Ok(())
+}
+
+fn report_error(error: &anyhow::Error, out: &Output) {
+    let (_, lines) = exit::describe(error);
+    for line in lines {
+        if out.json {
+            let _ = out.json(&json!({"type": "error", "message": line}));
+        } else {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// Waits until one of `files` changes (then lets a burst of events settle). `false` when the
+/// watcher is gone.
+async fn wait_for_change(
+    changes: &mut tokio::sync::mpsc::UnboundedReceiver<notify::Result<notify::Event>>,
+    files: &[PathBuf],
+    out: &Output,
+) -> bool {
+    let concerns = |event: &notify::Event| {
+        !matches!(event.kind, notify::EventKind::Access(_))
+            && event
+                .paths
+                .iter()
+                .any(|p| files.iter().any(|f| same_file(p, f)))
+    };
+    loop {
+        match changes.recv().await {
+            None => return false,
+            Some(Err(error)) => out.warn(&format!("watching: {error}")),
+            Some(Ok(event)) if concerns(&event) => break,
+            Some(Ok(_)) => {}
+        }
+    }
+    // An editor's save is several events; one send for all of them.
+    while let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(100), changes.recv()).await {
+    }
+    true
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || (a.file_name() == b.file_name()
+            && a.parent().map(canonical) == b.parent().map(canonical))
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }

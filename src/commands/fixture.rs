@@ -1,0 +1,142 @@
+//! `hooky fixture new`, and the reading of fixture folders that `send` shares: the built-ins, then
+//! `./.hooky/fixtures/`, then `--fixtures DIR`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::cli::{FixtureArgs, FixtureCommand, FixtureNewArgs};
+use crate::exit::{self, CliError};
+use crate::fixtures::{self, Catalog, Fixture, Source};
+use crate::output::Output;
+
+/// The project's fixtures folder, relative to the working directory.
+pub const PROJECT_DIR: &str = ".hooky/fixtures";
+
+/// Every fixture: built-ins, overridden by the project's, overridden by `extra_dir`'s.
+pub fn load_catalog(extra_dir: Option<&Path>) -> anyhow::Result<Catalog> {
+    let mut catalog = Catalog::built_in();
+    let project = Path::new(PROJECT_DIR);
+    if project.is_dir() {
+        add_dir(&mut catalog, project, Source::Project)?;
+    }
+    if let Some(dir) = extra_dir {
+        if !dir.is_dir() {
+            return Err(
+                CliError::usage(format!("--fixtures {}: not a folder", dir.display())).into(),
+            );
+        }
+        add_dir(&mut catalog, dir, Source::Dir)?;
+    }
+    Ok(catalog)
+}
+
+fn add_dir(catalog: &mut Catalog, root: &Path, source: Source) -> anyhow::Result<()> {
+    let mut files = Vec::new();
+    collect(root, &mut files, 0)?;
+    for path in files {
+        let relative = path.strip_prefix(root).unwrap_or(&path);
+        let name = fixtures::name_from_relative_path(relative)
+            .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the fixture {}", path.display()))?;
+        catalog.add(Fixture {
+            name,
+            source,
+            path: Some(path),
+            text,
+            overrides: None,
+        });
+    }
+    Ok(())
+}
+
+/// The `.json` files under `dir`, at most 8 folders deep (symlink loops cannot trap the walk).
+fn collect(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> anyhow::Result<()> {
+    if depth > 8 {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot read the folder {}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            collect(&path, files, depth + 1)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: FixtureArgs, out: &Output) -> anyhow::Result<u8> {
+    match args.command {
+        FixtureCommand::New(args) => new(args, out),
+    }
+}
+
+fn new(args: FixtureNewArgs, out: &Output) -> anyhow::Result<u8> {
+    fixtures::validate_name(&args.name).map_err(CliError::usage)?;
+    let file = std::fs::File::open(&args.from).map_err(|e| {
+        CliError::usage(format!(
+            "cannot read the capture file {}: {e}",
+            args.from.display()
+        ))
+        .with_hint("capture requests with `hooky listen`, or name the file with --from FILE")
+    })?;
+    let captures = crate::capture::read_captures(std::io::BufReader::new(file))
+        .with_context(|| format!("cannot read {}", args.from.display()))?;
+    let record = captures
+        .records
+        .into_iter()
+        .find(|r| r.seq == args.from_capture)
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "no request #{} in {}",
+                args.from_capture,
+                args.from.display()
+            ))
+        })?;
+    let body = record
+        .body_bytes()
+        .map_err(|e| CliError::usage(format!("request #{} has no usable body: {e}", record.seq)))?;
+    let payload = crate::event::parse_json_body(&body).ok_or_else(|| {
+        CliError::usage(format!(
+            "request #{} does not have a JSON body; fixtures are JSON",
+            record.seq
+        ))
+    })?;
+    let description = format!(
+        "Captured request #{} ({} {} at {})",
+        record.seq, record.method, record.path, record.received_at
+    );
+    let text = fixtures::from_capture(&record.headers, payload, &description);
+    let path = args.dir.join(format!("{}.json", args.name));
+    if path.exists() && !args.force {
+        return Err(
+            CliError::usage(format!("{} already exists", path.display()))
+                .with_hint("pass --force to replace it")
+                .into(),
+        );
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    if out.json {
+        out.json(&serde_json::json!({
+            "type": "fixture", "name": args.name, "path": path.display().to_string(),
+        }))?;
+    } else {
+        out.data(&path.display().to_string())?;
+        out.info(&format!(
+            "send it with: hooky send {} --fixtures {}",
+            args.name,
+            args.dir.display()
+        ));
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,198 @@
+//! A webhook request before it is signed, and the signing of it: the headers every sender adds
+//! (content type, event type in the provider's header), the fixture's and the user's headers, then
+//! the signature for a given timestamp. Pure; `send` uses it for every attempt (a fresh timestamp,
+//! the same event id), and `replay --resign` and `poll --emit-webhook` can reuse it.
+
+use crate::delivery::Outgoing;
+use crate::secret::Secret;
+use crate::signature::{self, Header, Keys, Scheme, SignError};
+
+/// The header that names the event type for a scheme: the provider's own, else `X-Webhook-Event`.
+pub fn event_type_header(scheme: Scheme) -> &'static str {
+    match scheme {
+        Scheme::Github => "X-GitHub-Event",
+        Scheme::Shopify => "X-Shopify-Topic",
+        Scheme::Gitlab => "X-Gitlab-Event",
+        _ => "X-Webhook-Event",
+    }
+}
+
+/// Signs bodies with one scheme and a set of secrets, checked once when made.
+#[derive(Clone, Debug)]
+pub struct Signer {
+    pub scheme: Scheme,
+    secrets: Vec<Secret>,
+    pub hex_header: String,
+}
+
+impl Signer {
+    /// Checks that the secrets suit the scheme (a missing or unusable secret is an error here, so
+    /// signing later cannot fail).
+    pub fn new(
+        scheme: Scheme,
+        secrets: Vec<Secret>,
+        hex_header: &str,
+    ) -> Result<Signer, SignError> {
+        let signer = Signer {
+            scheme,
+            secrets,
+            hex_header: hex_header.to_string(),
+        };
+        signer.try_sign(b"", 0, "msg_check")?;
+        Ok(signer)
+    }
+
+    pub fn secrets(&self) -> &[Secret] {
+        &self.secrets
+    }
+
+    /// The same scheme with other secrets (the attack's wrong secret, a rotation pair).
+    pub fn with_secrets(&self, secrets: Vec<Secret>) -> Result<Signer, SignError> {
+        Signer::new(self.scheme, secrets, &self.hex_header)
+    }
+
+    fn try_sign(&self, body: &[u8], timestamp: i64, id: &str) -> Result<Vec<Header>, SignError> {
+        let keys = crate::secret::as_keys(&self.secrets);
+        signature::sign(
+            self.scheme,
+            Keys::new(&keys).with_hex_header(&self.hex_header),
+            body,
+            timestamp,
+            id,
+        )
+    }
+
+    /// The signature headers for `body` at `timestamp`, for event `id`.
+    pub fn sign(&self, body: &[u8], timestamp: i64, id: &str) -> Vec<Header> {
+        self.try_sign(body, timestamp, id)
+            .expect("the secrets were checked when the signer was made")
+    }
+
+    /// Lower-case names of the headers holding the signature (and what the scheme signs with it).
+    pub fn signature_header_names(&self) -> Vec<String> {
+        self.scheme.signature_header_names(&self.hex_header)
+    }
+}
+
+/// A webhook ready to be signed: everything but the signature.
+#[derive(Clone, Debug)]
+pub struct Webhook {
+    pub method: String,
+    pub url: String,
+    /// Content type, event type and the fixture's headers, in that order.
+    pub headers: Vec<Header>,
+    /// The user's `-H` headers: they replace any header of the same name, signatures included.
+    pub user_headers: Vec<Header>,
+    pub body: Vec<u8>,
+    /// The event id, kept across attempts (Standard Webhooks signs it as `webhook-id`).
+    pub event_id: String,
+    pub event_type: String,
+}
+
+impl Webhook {
+    /// The request with `signature` headers added, then the user's headers on top.
+    pub fn with_signature(&self, signature: Vec<Header>) -> Outgoing {
+        let mut headers = self.headers.clone();
+        merge_headers(&mut headers, signature);
+        merge_headers(&mut headers, self.user_headers.clone());
+        Outgoing {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers,
+            body: self.body.clone(),
+        }
+    }
+
+    /// The request signed by `signer` at `timestamp`.
+    pub fn signed(&self, signer: &Signer, timestamp: i64) -> Outgoing {
+        self.with_signature(signer.sign(&self.body, timestamp, &self.event_id))
+    }
+}
+
+/// Adds `extra` to `headers`, each replacing any header of the same name (case-insensitive).
+pub fn merge_headers(headers: &mut Vec<Header>, extra: Vec<Header>) {
+    for (name, value) in extra {
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        headers.push((name, value));
+    }
+}
+
+/// Joins a fixture's path suffix to a URL's path (`http://h/hooks` + `/github` → `http://h/hooks/github`).
+pub fn join_path(url: &str, suffix: Option<&str>) -> String {
+    let Some(suffix) = suffix else {
+        return url.to_string();
+    };
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut joined = format!("{}{}", base.trim_end_matches('/'), suffix);
+    if let Some(query) = query {
+        joined.push('?');
+        joined.push_str(query);
+    }
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn webhook() -> Webhook {
+        Webhook {
+            method: "POST".into(),
+            url: "http://127.0.0.1:9/hook".into(),
+            headers: vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("X-Webhook-Event".into(), "order.completed".into()),
+            ],
+            user_headers: vec![("x-webhook-event".into(), "custom".into())],
+            body: br#"{"id":"evt_1"}"#.to_vec(),
+            event_id: "evt_1".into(),
+            event_type: "order.completed".into(),
+        }
+    }
+
+    #[test]
+    fn signs_verifiably_and_user_headers_win() {
+        for scheme in [
+            Scheme::Hex,
+            Scheme::Github,
+            Scheme::Stripe,
+            Scheme::Standard,
+            Scheme::Slack,
+        ] {
+            let signer = Signer::new(scheme, vec![Secret::new("whsec_c2VjcmV0")], "X-Sig").unwrap();
+            let request = webhook().signed(&signer, 1_700_000_000);
+            assert_eq!(
+                signature::get_all(&request.headers, "x-webhook-event"),
+                vec!["custom"]
+            );
+            let keys: [&[u8]; 1] = [b"whsec_c2VjcmV0"];
+            let verdict = signature::verify(
+                scheme,
+                Keys::new(&keys).with_hex_header("X-Sig"),
+                &request.headers,
+                &request.body,
+                1_700_000_000,
+                300,
+            );
+            assert!(verdict.is_valid(), "{scheme}: {verdict}");
+        }
+    }
+
+    #[test]
+    fn bad_secrets_fail_when_the_signer_is_made() {
+        assert!(Signer::new(Scheme::Stripe, vec![], "X").is_err());
+        assert!(Signer::new(Scheme::Standard, vec![Secret::new("not base64!")], "X").is_err());
+        assert!(Signer::new(Scheme::None, vec![], "X").is_ok());
+    }
+
+    #[test]
+    fn paths_join() {
+        assert_eq!(join_path("http://h/a/", Some("/b")), "http://h/a/b");
+        assert_eq!(join_path("http://h/a?x=1", Some("/b")), "http://h/a/b?x=1");
+        assert_eq!(join_path("http://h", None), "http://h");
+        assert_eq!(event_type_header(Scheme::Github), "X-GitHub-Event");
+    }
+}
