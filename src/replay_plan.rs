@@ -21,11 +21,6 @@ const ID_HEADERS: [&str; 4] = [
     "x-shopify-webhook-id",
 ];
 
-/// The header whose value is the secret itself: never printed or exported.
-const TOKEN_HEADERS: [&str; 1] = ["x-gitlab-token"];
-
-pub const REDACTED: &str = "(redacted)";
-
 /// A change to a JSON body.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
@@ -332,100 +327,6 @@ pub fn signature_timestamp(headers: &[Header], scheme: Scheme) -> Option<i64> {
         _ => return None,
     };
     text.trim().parse().ok()
-}
-
-/// Headers safe to show or export: token headers and any value holding one of `secrets` redacted.
-pub fn redact(headers: &[Header], secrets: &[&[u8]]) -> Vec<Header> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let holds_secret = TOKEN_HEADERS.iter().any(|t| name.eq_ignore_ascii_case(t))
-                || secrets
-                    .iter()
-                    .any(|s| !s.is_empty() && value.as_bytes().windows(s.len()).any(|w| w == *s));
-            let value = if holds_secret {
-                REDACTED.to_string()
-            } else {
-                value.clone()
-            };
-            (name.clone(), value)
-        })
-        .collect()
-}
-
-/// A POSIX shell command that sends `request` with curl, byte for byte. Text bodies go inline;
-/// bodies with control bytes or that are not UTF-8 are piped in from `printf` with octal escapes.
-/// `Content-Length` is left to curl.
-pub fn to_curl(request: &Outgoing) -> String {
-    let mut parts = vec![
-        "curl".to_string(),
-        "-X".into(),
-        shell_quote(&request.method),
-        shell_quote(&request.url),
-    ];
-    for (name, value) in &request.headers {
-        if name.eq_ignore_ascii_case("content-length") {
-            continue;
-        }
-        parts.push("-H".into());
-        parts.push(shell_quote(&format!("{name}: {value}")));
-    }
-    let text = std::str::from_utf8(&request.body)
-        .ok()
-        .filter(|t| !t.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
-    match text {
-        _ if request.body.is_empty() => parts.join(" "),
-        Some(text) => {
-            parts.push("--data-binary".into());
-            parts.push(shell_quote(text));
-            parts.join(" ")
-        }
-        None => {
-            parts.push("--data-binary".into());
-            parts.push("@-".into());
-            format!(
-                "printf '{}' | {}",
-                printf_escape(&request.body),
-                parts.join(" ")
-            )
-        }
-    }
-}
-
-/// Single-quotes a word for a POSIX shell; control characters (which a header could smuggle in)
-/// are written with bash's `$'…'` escapes so the command stays readable and safe to print.
-fn shell_quote(text: &str) -> String {
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        let mut quoted = String::from("$'");
-        for c in text.chars() {
-            match c {
-                '\'' => quoted.push_str("\\'"),
-                '\\' => quoted.push_str("\\\\"),
-                c if c.is_control() => quoted.push_str(&format!("\\x{:02x}", c as u32 & 0xff)),
-                c => quoted.push(c),
-            }
-        }
-        quoted.push('\'');
-        return quoted;
-    }
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-/// Bytes as a printf format that prints exactly them: printable ASCII as is, the rest octal.
-fn printf_escape(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        match b {
-            b'%' => out.push_str("%%"),
-            b'\\' | b'\'' => out.push_str(&format!("\\{b:03o}")),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\{b:03o}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -794,38 +695,16 @@ mod tests {
     }
 
     #[test]
-    fn redaction_and_curl() {
+    fn redaction() {
+        use crate::secret::REDACTED;
         let headers = vec![
             ("X-Gitlab-Token".to_string(), "tok".to_string()),
-            ("Authorization".to_string(), "Bearer s3cret!".to_string()),
+            ("Authorization".to_string(), "Bearer s3cret".to_string()),
             ("X-Ok".to_string(), "it's".to_string()),
         ];
-        let shown = redact(&headers, &[b"s3cret"]);
+        let shown = crate::secret::redact_headers(&headers, &[b"s3cret"]);
         assert_eq!(shown[0].1, REDACTED);
         assert_eq!(shown[1].1, REDACTED);
         assert_eq!(shown[2].1, "it's");
-        let request = Outgoing {
-            method: "POST".into(),
-            url: "http://127.0.0.1:1/a?b=1".into(),
-            headers: vec![
-                ("X-Ok".into(), "it's".into()),
-                ("Content-Length".into(), "3".into()),
-            ],
-            body: b"{\"a\":\"it's\"}".to_vec(),
-        };
-        assert_eq!(
-            to_curl(&request),
-            r#"curl -X 'POST' 'http://127.0.0.1:1/a?b=1' -H 'X-Ok: it'\''s' --data-binary '{"a":"it'\''s"}'"#
-        );
-        let binary = Outgoing {
-            body: vec![0, b'%', b'\\', b'a', 255],
-            headers: vec![],
-            ..request
-        };
-        assert_eq!(
-            to_curl(&binary),
-            r"printf '\000%%\134a\377' | curl -X 'POST' 'http://127.0.0.1:1/a?b=1' --data-binary @-"
-        );
-        assert_eq!(shell_quote("a\x1bb"), r"$'a\x1bb'");
     }
 }

@@ -1,22 +1,23 @@
-//! Renderings of an outgoing request for people: the exact HTTP/1.1 request (`send --dry-run`) and a
-//! copy-pasteable curl command (`send --curl`). Pure.
+//! Renderings of an outgoing request for people: the exact HTTP/1.1 request (`send --dry-run`,
+//! `replay --dry-run`) and a copy-pasteable curl command (`send --curl`, `replay --export curl`).
+//! Pure.
 //!
-//! Headers that would reveal a secret (the GitLab token, which is the secret itself) are redacted:
-//! `<redacted>` in the request, and `$HOOKY_SECRET` in the curl command so it still works when the
-//! variable is set.
+//! Headers that would reveal a secret ([`crate::secret::reveals_secret`]: GitLab's token, a value
+//! that is one of the secrets) are redacted: `(redacted)` in the request text, and `$HOOKY_SECRET`
+//! in the curl command, so the command still works when that variable is set.
 
 use crate::delivery::Outgoing;
-use crate::signature::Header;
-
-/// What a redacted header's value becomes in `--dry-run` output.
-pub const REDACTED: &str = "<redacted>";
+use crate::secret::{REDACTED, reveals_secret};
 
 /// The request as it goes on the wire (HTTP/1.1 form), `Host` and `Content-Length` included.
-pub fn http_text(request: &Outgoing, secret_headers: &[String]) -> String {
+pub fn http_text(request: &Outgoing, secrets: &[&[u8]]) -> String {
     let (host, target) = host_and_target(&request.url);
     let mut text = format!("{} {} HTTP/1.1\nHost: {}\n", request.method, target, host);
     for (name, value) in &request.headers {
-        let value = if is_secret(name, secret_headers) {
+        if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("host") {
+            continue;
+        }
+        let value = if reveals_secret(name, value, secrets) {
             REDACTED
         } else {
             value.as_str()
@@ -28,43 +29,106 @@ pub fn http_text(request: &Outgoing, secret_headers: &[String]) -> String {
     text
 }
 
-/// A curl command that sends the same request; one option per line.
-pub fn curl_command(request: &Outgoing, secret_headers: &[String]) -> String {
+/// A POSIX shell command that sends `request` with curl, byte for byte; one option per line.
+/// Text bodies go inline; bodies that are not UTF-8 or hold control bytes are piped in from
+/// `printf` with octal escapes. `Content-Length` is left to curl.
+pub fn curl_command(request: &Outgoing, secrets: &[&[u8]]) -> String {
     let mut parts = vec![format!(
         "curl -sS -X {} {}",
-        request.method,
+        shell_quote(&request.method),
         shell_quote(&request.url)
     )];
     for (name, value) in &request.headers {
-        if is_secret(name, secret_headers) {
-            // Double quotes so the shell expands the variable; the name is a token, safe unquoted.
-            parts.push(format!("-H \"{name}: $HOOKY_SECRET\""));
+        if name.eq_ignore_ascii_case("content-length") {
+            continue;
+        }
+        if reveals_secret(name, value, secrets) {
+            // The secret is its last word (or the whole value): let the shell supply it.
+            let prefix = value.trim().rsplit_once(' ').map_or("", |(p, _)| p);
+            let prefix = if prefix.is_empty() {
+                String::new()
+            } else {
+                format!("{} ", double_quote_escape(prefix))
+            };
+            parts.push(format!("-H \"{name}: {prefix}$HOOKY_SECRET\""));
         } else {
             parts.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
         }
     }
-    parts.push(format!(
-        "--data-binary {}",
-        shell_quote(&String::from_utf8_lossy(&request.body))
-    ));
-    parts.join(" \\\n  ")
+    let text = std::str::from_utf8(&request.body)
+        .ok()
+        .filter(|t| !t.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+    match text {
+        _ if request.body.is_empty() => parts.join(" \\\n  "),
+        Some(text) => {
+            parts.push(format!("--data-binary {}", shell_quote(text)));
+            parts.join(" \\\n  ")
+        }
+        None => {
+            parts.push("--data-binary @-".into());
+            format!(
+                "printf '{}' | {}",
+                printf_escape(&request.body),
+                parts.join(" \\\n  ")
+            )
+        }
+    }
 }
 
-fn is_secret(name: &str, secret_headers: &[String]) -> bool {
-    secret_headers.iter().any(|s| s.eq_ignore_ascii_case(name))
-}
-
-/// Single-quotes text for a POSIX shell (`'` becomes `'\''`).
+/// Quotes a word for a POSIX shell: plain words as they are, others in single quotes; control
+/// characters (which a header could smuggle in) as bash `$'…'` escapes, so the command stays
+/// readable and safe to print.
 pub fn shell_quote(text: &str) -> String {
-    let safe = !text.is_empty()
+    let plain = !text.is_empty()
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@,+%".contains(&b));
-    if safe {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
+    if plain {
+        return text.to_string();
     }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        let mut quoted = String::from("$'");
+        for c in text.chars() {
+            match c {
+                '\'' => quoted.push_str("\\'"),
+                '\\' => quoted.push_str("\\\\"),
+                c if c.is_control() => quoted.push_str(&format!("\\x{:02x}", c as u32 & 0xff)),
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('\'');
+        return quoted;
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Escapes text for use inside double quotes, where the shell still expands `$`, `` ` `` and `\`.
+fn double_quote_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bytes as a printf format that prints exactly them: printable ASCII as is, the rest octal.
+fn printf_escape(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        match b {
+            b'%' => out.push_str("%%"),
+            b'\\' | b'\'' => out.push_str(&format!("\\{b:03o}")),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out
 }
 
 /// `http://host:port/path?q` → (`host:port`, `/path?q`).
@@ -79,29 +143,6 @@ fn host_and_target(url: &str) -> (String, String) {
     (host.to_string(), target)
 }
 
-/// The headers of `headers` that carry a secret for `scheme` (only GitLab sends its secret).
-pub fn secret_headers(scheme: crate::signature::Scheme) -> Vec<String> {
-    match scheme {
-        crate::signature::Scheme::Gitlab => vec!["x-gitlab-token".into()],
-        _ => Vec::new(),
-    }
-}
-
-/// The header list with secret values redacted, for `--json` records.
-pub fn redacted(headers: &[Header], secret_headers: &[String]) -> Vec<Header> {
-    headers
-        .iter()
-        .map(|(n, v)| {
-            let v = if is_secret(n, secret_headers) {
-                REDACTED
-            } else {
-                v
-            };
-            (n.clone(), v.to_string())
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +154,8 @@ mod tests {
             headers: vec![
                 ("Content-Type".into(), "application/json".into()),
                 ("X-Gitlab-Token".into(), "tok".into()),
+                ("Authorization".into(), "Bearer s3cret".into()),
+                ("Content-Length".into(), "99".into()),
             ],
             body: br#"{"note":"it's"}"#.to_vec(),
         }
@@ -120,24 +163,38 @@ mod tests {
 
     #[test]
     fn dry_run_is_the_wire_format_without_the_secret() {
-        let text = http_text(&request(), &["x-gitlab-token".into()]);
+        let text = http_text(&request(), &[b"s3cret"]);
         assert_eq!(
             text,
-            "POST /hooks?x=1 HTTP/1.1\nHost: 127.0.0.1:8080\nContent-Type: application/json\nX-Gitlab-Token: <redacted>\nContent-Length: 15\n\n{\"note\":\"it's\"}"
+            "POST /hooks?x=1 HTTP/1.1\nHost: 127.0.0.1:8080\nContent-Type: application/json\nX-Gitlab-Token: (redacted)\nAuthorization: (redacted)\nContent-Length: 15\n\n{\"note\":\"it's\"}"
         );
-        assert!(!text.contains("tok\n"));
     }
 
     #[test]
-    fn curl_quotes_for_the_shell() {
-        let curl = curl_command(&request(), &["x-gitlab-token".into()]);
+    fn curl_quotes_for_the_shell_and_lets_it_supply_secrets() {
+        let curl = curl_command(&request(), &[b"s3cret"]);
         assert_eq!(
             curl,
-            "curl -sS -X POST 'http://127.0.0.1:8080/hooks?x=1' \\\n  -H 'Content-Type: application/json' \\\n  -H \"X-Gitlab-Token: $HOOKY_SECRET\" \\\n  --data-binary '{\"note\":\"it'\\''s\"}'"
+            "curl -sS -X POST 'http://127.0.0.1:8080/hooks?x=1' \\\n  -H 'Content-Type: application/json' \\\n  -H \"X-Gitlab-Token: $HOOKY_SECRET\" \\\n  -H \"Authorization: Bearer $HOOKY_SECRET\" \\\n  --data-binary '{\"note\":\"it'\\''s\"}'"
         );
+        assert!(!curl.contains("s3cret") && !curl.contains("tok"));
         assert_eq!(shell_quote("plain"), "plain");
         assert_eq!(shell_quote(""), "''");
         assert_eq!(shell_quote("$(rm)"), "'$(rm)'");
+        assert_eq!(shell_quote("a\x1bb"), r"$'a\x1bb'");
+    }
+
+    #[test]
+    fn binary_bodies_are_piped_from_printf() {
+        let binary = Outgoing {
+            body: vec![0, b'%', b'\\', b'a', 255],
+            headers: vec![],
+            ..request()
+        };
+        assert_eq!(
+            curl_command(&binary, &[]),
+            "printf '\\000%%\\134a\\377' | curl -sS -X POST 'http://127.0.0.1:8080/hooks?x=1' \\\n  --data-binary @-"
+        );
     }
 
     #[test]

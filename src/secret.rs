@@ -6,8 +6,17 @@ use std::path::Path;
 use std::str::FromStr;
 
 use anyhow::Context;
+use subtle::ConstantTimeEq;
 
 use crate::exit::CliError;
+use crate::signature::Header;
+
+/// What a header value that would reveal a secret is shown, captured and exported as.
+pub const REDACTED: &str = "(redacted)";
+
+/// Headers whose value is a shared secret by definition (GitLab's token is the secret itself), so
+/// they are redacted even when the value is not one of ours: it may be someone else's secret.
+const TOKEN_HEADERS: [&str; 1] = ["x-gitlab-token"];
 
 /// A secret key or token. Its value is only reachable through [`Secret::expose`].
 #[derive(Clone, PartialEq, Eq)]
@@ -71,6 +80,36 @@ pub fn as_keys(secrets: &[Secret]) -> Vec<&[u8]> {
     secrets.iter().map(Secret::expose).collect()
 }
 
+/// Whether a header would reveal a secret: a token header, or a value that is one of `secrets`,
+/// alone or as its last word (`Authorization: Bearer <secret>`). Compared in constant time.
+pub fn reveals_secret(name: &str, value: &str, secrets: &[&[u8]]) -> bool {
+    if TOKEN_HEADERS.iter().any(|t| name.eq_ignore_ascii_case(t)) {
+        return true;
+    }
+    let value = value.trim();
+    let last_word = value.rsplit(' ').next().unwrap_or(value);
+    secrets.iter().any(|secret| {
+        let equal = |candidate: &str| {
+            candidate.len() == secret.len() && bool::from(candidate.as_bytes().ct_eq(secret))
+        };
+        equal(value) | equal(last_word)
+    })
+}
+
+/// The headers with every value that would reveal a secret replaced by [`REDACTED`].
+pub fn redact_headers(headers: &[Header], secrets: &[&[u8]]) -> Vec<Header> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            if reveals_secret(name, value, secrets) {
+                (name.clone(), REDACTED.to_string())
+            } else {
+                (name.clone(), value.clone())
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +123,25 @@ mod tests {
         );
         assert_eq!(secret.expose(), b"hunter2");
         assert!("".parse::<Secret>().is_err());
+    }
+
+    #[test]
+    fn headers_that_reveal_a_secret_are_redacted() {
+        let h = |n: &str, v: &str| (n.to_string(), v.to_string());
+        let headers = vec![
+            h("X-Gitlab-Token", "someone-elses-token"),
+            h("Authorization", "Bearer s3cret"),
+            h("X-Api-Key", " s3cret "),
+            h("X-Signature", "s3cret-not-quite"),
+            h("X-Ok", "it's"),
+        ];
+        let shown = redact_headers(&headers, &[b"other", b"s3cret"]);
+        let values: Vec<&str> = shown.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(
+            values,
+            [REDACTED, REDACTED, REDACTED, "s3cret-not-quite", "it's"]
+        );
+        assert_eq!(redact_headers(&headers[4..], &[]), headers[4..].to_vec());
     }
 
     #[test]

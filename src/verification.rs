@@ -3,17 +3,9 @@
 //! altered by a proxy" hint, and the redaction of secrets that travel in headers (GitLab's token)
 //! before a request is printed or captured. Pure: the time is a parameter.
 
-use subtle::ConstantTimeEq;
-
 use crate::cli::SchemeSelection;
 use crate::secret::Secret;
 use crate::signature::{self, Failure, Header, Keys, Scheme, Verdict};
-
-/// What replaces a header value that equals a configured secret.
-pub const REDACTED: &str = "[redacted: equals a configured secret]";
-
-/// Header values that carry the secret itself (not a signature), lower case.
-const SECRET_HEADERS: [&str; 1] = ["x-gitlab-token"];
 
 /// The verification settings of a receiver.
 pub struct Verifier {
@@ -95,23 +87,9 @@ impl Verifier {
         None
     }
 
-    /// The headers with every value that equals a configured secret replaced by [`REDACTED`].
+    /// The headers as they may be printed or captured: see [`crate::secret::redact_headers`].
     pub fn redact(&self, headers: &[Header]) -> Vec<Header> {
-        headers
-            .iter()
-            .map(|(name, value)| {
-                let carries_secret = SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
-                    && self
-                        .secrets
-                        .iter()
-                        .any(|s| bool::from(s.expose().ct_eq(value.trim().as_bytes())));
-                if carries_secret {
-                    (name.clone(), REDACTED.to_string())
-                } else {
-                    (name.clone(), value.clone())
-                }
-            })
-            .collect()
+        crate::secret::redact_headers(headers, &crate::secret::as_keys(&self.secrets))
     }
 
     /// Checks every secret against a fixed scheme at start-up, so a bad secret fails once, clearly.
@@ -186,6 +164,7 @@ mod tests {
 
     #[test]
     fn secrets_in_headers_are_redacted() {
+        use crate::secret::REDACTED;
         let v = verifier(SchemeSelection::Auto);
         let headers = vec![
             ("X-Gitlab-Token".to_string(), "s3cret".to_string()),
@@ -193,10 +172,10 @@ mod tests {
         ];
         let redacted = v.redact(&headers);
         assert_eq!(redacted[0].1, REDACTED);
-        // Only headers that carry a token are touched; a wrong token stays visible for debugging.
-        assert_eq!(redacted[1].1, "s3cret");
+        assert_eq!(redacted[1].1, REDACTED);
+        // A token that is not ours may still be someone's secret.
         let wrong = vec![("x-gitlab-token".to_string(), "guess".to_string())];
-        assert_eq!(v.redact(&wrong)[0].1, "guess");
+        assert_eq!(v.redact(&wrong)[0].1, REDACTED);
     }
 
     #[test]

@@ -402,7 +402,7 @@ fn list(records: &[CaptureRecord], selection: &Selection, out: &Output) -> anyho
 /// A record as it may be shown or exported: token headers and secret-bearing values redacted.
 fn redacted(record: &CaptureRecord, keys: &[&[u8]]) -> CaptureRecord {
     let mut copy = record.clone();
-    copy.headers = replay_plan::redact(&record.headers, keys);
+    copy.headers = crate::secret::redact_headers(&record.headers, keys);
     copy
 }
 
@@ -509,10 +509,9 @@ fn export(
                                 .map_err(|e| format!("capture #{}: {e}", record.seq))
                         });
                 match request {
-                    Ok(mut request) => {
-                        request.headers = replay_plan::redact(&request.headers, keys);
+                    Ok(request) => {
                         out.data(&format!("# capture #{}", record.seq))?;
-                        out.data(&replay_plan::to_curl(&request))?;
+                        out.data(&crate::request_format::curl_command(&request, keys))?;
                     }
                     Err(error) => {
                         out.warn(&error);
@@ -547,7 +546,7 @@ fn dry_run(
         let mut request = prepared
             .outgoing(Keys::new(keys).with_hex_header(&options.hex_header), now)
             .map_err(|e| CliError::failed(e.to_string()))?;
-        request.headers = replay_plan::redact(&request.headers, keys);
+        request.headers = crate::secret::redact_headers(&request.headers, keys);
         if out.json {
             let (body, encoding) = crate::capture::encode_body(&request.body);
             out.json(&serde_json::json!({

@@ -223,8 +223,8 @@ impl Plan {
         })
     }
 
-    fn secret_headers(&self) -> Vec<String> {
-        crate::request_format::secret_headers(self.signer.scheme)
+    fn secret_keys(&self) -> Vec<&[u8]> {
+        crate::secret::as_keys(self.signer.secrets())
     }
 }
 
@@ -340,26 +340,22 @@ fn pick(catalog: &Catalog) -> anyhow::Result<String> {
 fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
     let webhook = plan.build(1)?;
     let request = webhook.signed(&plan.signer, plan.now());
-    let secret_headers = plan.secret_headers();
+    let secrets = plan.secret_keys();
     if out.json {
-        let headers = crate::request_format::redacted(&request.headers, &secret_headers);
+        let headers = crate::secret::redact_headers(&request.headers, &secrets);
         let mut value = json!({
             "type": "request", "method": request.method, "url": request.url,
             "headers": headers, "body": String::from_utf8_lossy(&request.body),
         });
         if args.curl {
-            value["curl"] = crate::request_format::curl_command(&request, &secret_headers).into();
+            value["curl"] = crate::request_format::curl_command(&request, &secrets).into();
         }
         out.json(&value)?;
     } else if args.curl {
-        out.data(&crate::request_format::curl_command(
-            &request,
-            &secret_headers,
-        ))?;
+        out.data(&crate::request_format::curl_command(&request, &secrets))?;
     } else {
         out.data(&output::sanitize(&crate::request_format::http_text(
-            &request,
-            &secret_headers,
+            &request, &secrets,
         )))?;
     }
     Ok(exit::OK)
