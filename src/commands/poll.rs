@@ -409,42 +409,34 @@ impl<'a> Poller<'a> {
     }
 
     async fn request(&mut self, url: &str, extra: &[Header]) -> Result<Response, Outcome> {
-        let mut builder = self.client.get(url).timeout(self.request_timeout);
+        let mut headers: Vec<Header> = Vec::new();
         if !self
             .args
             .headers
             .iter()
             .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
         {
-            builder = builder.header("Accept", "application/json, */*;q=0.5");
+            headers.push(("Accept".into(), "application/json, */*;q=0.5".into()));
         }
-        for (name, value) in self.args.headers.iter().chain(extra) {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
+        headers.extend(self.args.headers.iter().chain(extra).cloned());
         if let Some(hold) = self.args.wait {
-            builder = builder.header("Prefer", format!("wait={hold}"));
+            headers.push(("Prefer".into(), format!("wait={hold}")));
         }
+        let request = delivery::Outgoing {
+            method: "GET".into(),
+            url: url.to_string(),
+            headers,
+            body: Vec::new(),
+        };
         let started = Instant::now();
         self.counters.requests += 1;
-        let response = builder.send().await.map_err(|e| Outcome::Retryable {
-            message: format!("GET {url}: {}", delivery::describe_error(e)),
-            hints: Hints::default(),
-        })?;
-        let status = response.status().as_u16();
-        let headers: Vec<Header> = response
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let body = response.bytes().await.map_err(|e| Outcome::Retryable {
-            message: format!("GET {url}: {}", delivery::describe_error(e)),
-            hints: Hints::default(),
-        })?;
+        let (status, headers, body) =
+            delivery::send_once(&self.client, &request, self.request_timeout)
+                .await
+                .map_err(|error| Outcome::Retryable {
+                    message: format!("GET {url}: {error}"),
+                    hints: Hints::default(),
+                })?;
         let elapsed = started.elapsed();
         self.counters.bytes += body.len() as u64;
         let hints = Hints::read(&headers, SystemTime::now());
