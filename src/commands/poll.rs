@@ -14,14 +14,14 @@ use crate::backoff::{BackoffPolicy, RetryBudget, StatusClass, classify_status};
 use crate::cli::PollArgs;
 use crate::conditional::{self, NotModified, Use, Validators};
 use crate::cursor::{self, Cursor, Fields, Window};
-use crate::delivery::{self, Outgoing, RetryOptions, USER_AGENT};
+use crate::delivery::{self, RetryOptions, USER_AGENT};
 use crate::exit::{self, CliError};
 use crate::output::{Output, sanitize, sanitize_line};
 use crate::pacing::{Hints, Pacing, Reason, Wait};
 use crate::poll_state::PollState;
-use crate::secret::{Secret, as_keys};
-use crate::signature::{self, Header, Keys, Scheme, get_all};
+use crate::signature::{Header, get_all};
 use crate::units::format_duration;
+use crate::webhook::{Signer, Webhook};
 
 /// The deadline when stdout is not a terminal and neither --timeout nor --count is given.
 const DEFAULT_CI_DEADLINE: Duration = Duration::from_secs(600);
@@ -86,9 +86,7 @@ struct Counters {
 
 struct Emitter {
     url: String,
-    scheme: Scheme,
-    secrets: Vec<Secret>,
-    hex_header: String,
+    signer: Signer,
 }
 
 struct Poller<'a> {
@@ -157,22 +155,12 @@ impl<'a> Poller<'a> {
         }
         let emitter = match &args.emit_webhook {
             Some(url) => {
-                let secrets = args.secrets.load()?;
-                let keys = as_keys(&secrets);
-                // Check the secrets now, not at the first item.
-                signature::sign(
-                    args.scheme,
-                    Keys::new(&keys).with_hex_header(&args.signature_header),
-                    b"{}",
-                    0,
-                    "msg_check",
-                )
-                .map_err(|e| CliError::usage(e.to_string()))?;
+                // The signer checks the secrets now, not at the first item.
+                let signer = Signer::new(args.scheme, args.secrets.load()?, &args.signature_header)
+                    .map_err(|e| CliError::usage(e.to_string()))?;
                 Some(Emitter {
                     url: url.clone(),
-                    scheme: args.scheme,
-                    secrets,
-                    hex_header: args.signature_header.clone(),
+                    signer,
                 })
             }
             None => None,
@@ -781,32 +769,22 @@ impl<'a> Poller<'a> {
             .map(str::to_string)
             .or_else(|| crate::event::event_id(&[], json))
             .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rand::thread_rng()));
-        let keys = as_keys(&emitter.secrets);
         let content_type = if json.is_some() {
             "application/json"
         } else {
             "application/octet-stream"
         };
-        let build = |_attempt: u32| {
-            let mut headers: Vec<Header> = vec![("Content-Type".into(), content_type.into())];
-            // Checked in Poller::new: signing cannot fail here, but an error is kept out of panics.
-            headers.extend(
-                signature::sign(
-                    emitter.scheme,
-                    Keys::new(&keys).with_hex_header(&emitter.hex_header),
-                    body,
-                    super::now_unix(),
-                    &id,
-                )
-                .unwrap_or_default(),
-            );
-            Outgoing {
-                method: "POST".into(),
-                url: emitter.url.clone(),
-                headers,
-                body: body.to_vec(),
-            }
+        let webhook = Webhook {
+            method: "POST".into(),
+            url: emitter.url.clone(),
+            headers: vec![("Content-Type".into(), content_type.into())],
+            user_headers: Vec::new(),
+            body: body.to_vec(),
+            event_id: id.clone(),
+            event_type: crate::event::event_type(&[], json).unwrap_or_default(),
         };
+        // Every attempt is signed afresh: timestamped schemes get the time of that attempt.
+        let build = |_attempt: u32| webhook.signed(&emitter.signer, super::now_unix());
         let policy = BackoffPolicy {
             jitter: self.args.jitter,
             ..BackoffPolicy::default()
