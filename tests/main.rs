@@ -7,3 +7,4 @@ mod completions;
 mod listen;
 mod replay;
 mod sign_verify;
+mod web;

@@ -172,3 +172,46 @@ impl Listening {
         (output, self.dir)
     }
 }
+
+/// Signature headers for `body`, signed with one secret the way a provider would.
+pub fn sign_headers(
+    scheme: hooky::signature::Scheme,
+    secret: &str,
+    body: &[u8],
+    timestamp: i64,
+) -> Vec<(String, String)> {
+    let keys: [&[u8]; 1] = [secret.as_bytes()];
+    hooky::signature::sign(
+        scheme,
+        hooky::signature::Keys::new(&keys),
+        body,
+        timestamp,
+        "msg_test",
+    )
+    .unwrap()
+}
+
+/// An HTTP client for tests: every request bounded in time.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+/// POSTs `body` with `headers` and returns the answer.
+pub async fn post_with(url: &str, headers: &[(String, String)], body: &[u8]) -> reqwest::Response {
+    let mut request = http_client().post(url).body(body.to_vec());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.send().await.unwrap()
+}
+
+/// The per-process token the web view's page carries in `<meta name="hooky-token">`.
+pub fn page_token(page: &str) -> String {
+    let marker = "name=\"hooky-token\" content=\"";
+    let start = page.find(marker).expect("the page carries a token") + marker.len();
+    let end = start + page[start..].find('"').unwrap();
+    page[start..end].to_string()
+}
