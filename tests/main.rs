@@ -8,3 +8,4 @@ mod listen;
 mod replay;
 mod sign_verify;
 mod web;
+mod web_browser;

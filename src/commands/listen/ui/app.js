@@ -39,11 +39,17 @@
       else if (key in node && typeof value !== 'string') node[key] = value;
       else node.setAttribute(key, value === true ? '' : value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
     return node;
+  }
+
+  // Replaces a node's children; nested arrays are flattened and empty entries dropped.
+  function fill(node, ...children) {
+    node.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false)
+      .map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
   }
 
   function setConnection(state, text) {
@@ -68,7 +74,7 @@
     if (record.event_type && !knownTypes.has(record.event_type)) {
       knownTypes.add(record.event_type);
       const options = [...knownTypes].sort();
-      filterType.replaceChildren(el('option', { value: '' }, 'All event types'),
+      fill(filterType, el('option', { value: '' }, 'All event types'),
         ...options.map((t) => el('option', { value: t }, t)));
       filterType.value = currentTypeFilter;
     }
@@ -189,7 +195,7 @@
     records.clear();
     rows.replaceChildren();
     selected = null;
-    detail.replaceChildren(el('p', { class: 'empty' }, 'View cleared. New requests appear here; the capture file still has every request.'));
+    fill(detail, el('p', { class: 'empty' }, 'View cleared. New requests appear here; the capture file still has every request.'));
     updateCount();
   });
 
@@ -250,7 +256,7 @@
     let record = records.get(seq);
     if (!record) return;
     if ((record.partial || record.body_deferred) && CAPTURING) {
-      detail.replaceChildren(el('p', { class: 'empty' }, 'Loading #' + seq + '…'));
+      fill(detail, el('p', { class: 'empty' }, 'Loading #' + seq + '…'));
       try {
         const response = await fetch('/_hooky/requests/' + seq, { headers: { accept: 'application/json' } });
         if (response.ok) {
@@ -277,7 +283,7 @@
   function renderDetail(record) {
     const verdict = record.verdict || {};
     const forward = record.forward;
-    detail.replaceChildren(
+    fill(detail, 
       el('h2', {}, '#' + record.seq + ' ' + record.method + ' ' + pathOf(record)),
       facts([
         ['Received', record.received_at ? new Date(record.received_at).toLocaleString() + ' (' + record.received_at + ')' : ''],
@@ -289,7 +295,7 @@
       ]),
       section('Verification',
         el('p', {}, verdictBadge(record), verdict.scheme ? ' ' + verdict.scheme : '',
-          verdict.secret_index !== undefined ? ' (secret #' + (verdict.secret_index + 1) + ')' : ''),
+          verdict.secret_index !== undefined ? ' (secret #' + verdict.secret_index + ')' : ''),
         verdict.reason ? el('p', {}, (verdict.code ? verdict.code + ': ' : '') + verdict.reason) : null,
         verdictOf(record) === 'unsigned' ? el('p', { class: 'note' }, 'No signature hooky recognises (or no secret to check it with).') : null),
       section('Answer',
@@ -392,7 +398,7 @@
     const copy = el('button', {
       type: 'button',
       onclick: async () => {
-        output.replaceChildren(el('p', { class: 'note' }, 'Building the curl command…'));
+        fill(output, el('p', { class: 'note' }, 'Building the curl command…'));
         try {
           const response = await fetch('/_hooky/requests/' + record.seq + '/curl');
           const text = await response.text();
@@ -402,10 +408,10 @@
             await navigator.clipboard.writeText(text);
             copied = true;
           } catch (e) { /* no clipboard permission: the command is shown to copy by hand */ }
-          output.replaceChildren(el('p', { class: 'note' }, copied ? 'Copied to the clipboard:' : 'Copy it from here:'),
+          fill(output, el('p', { class: 'note' }, copied ? 'Copied to the clipboard:' : 'Copy it from here:'),
             el('pre', { class: 'curl' }, text));
         } catch (e) {
-          output.replaceChildren(el('p', { class: 'error' }, 'Cannot build the curl command: ' + e.message));
+          fill(output, el('p', { class: 'error' }, 'Cannot build the curl command: ' + e.message));
         }
       },
     }, 'Copy as curl');
@@ -424,7 +430,7 @@
       onsubmit: async (event) => {
         event.preventDefault();
         send.disabled = true;
-        output.replaceChildren(el('p', { class: 'note' }, 'Replaying #' + record.seq + '…'));
+        fill(output, el('p', { class: 'note' }, 'Replaying #' + record.seq + '…'));
         try {
           const response = await fetch('/_hooky/replay', {
             method: 'POST',
@@ -433,9 +439,9 @@
           });
           const text = await response.text();
           if (!response.ok) throw new Error(errorMessage(text));
-          output.replaceChildren(...replayResult(JSON.parse(text)));
+          fill(output, ...replayResult(JSON.parse(text)));
         } catch (e) {
-          output.replaceChildren(el('p', { class: 'error' }, 'Replay failed: ' + e.message));
+          fill(output, el('p', { class: 'error' }, 'Replay failed: ' + e.message));
         } finally {
           send.disabled = false;
         }
