@@ -159,7 +159,10 @@ pub fn parse_replay_request(body: &[u8]) -> Result<ReplayRequest, String> {
     })?;
     let url = request.url.trim();
     let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() <= 8 {
+    let host = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"));
+    if host.is_none_or(|host| host.is_empty() || host.starts_with('/')) {
         return Err(format!(
             "the replay URL must start with http:// or https://, not {:?}",
             request.url
