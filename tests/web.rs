@@ -7,7 +7,9 @@ use std::time::Duration;
 use hooky::signature::{self, Keys, Scheme};
 use serde_json::{Value, json};
 
-use crate::util::{http_client, json_lines, listen, page_token, post_with, sign_headers};
+use crate::util::{
+    http_client, json_lines, listen, listen_discarding_stdout, page_token, post_with, sign_headers,
+};
 
 const SECRET: &str = "whsec_d2ViLXZpZXctc2VjcmV0";
 
@@ -209,6 +211,8 @@ async fn the_event_stream_is_live_and_resumes_from_last_event_id() {
     let _open = Events::open(&l.url, None).await;
     let (output, _dir) = l.interrupt();
     assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("gave up waiting"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -491,5 +495,24 @@ async fn get_endpoints_change_nothing_and_downloads_hide_secrets() {
     post_with(&l.url, &[], b"next").await;
     let captures = l.captures();
     assert_eq!(captures.last().unwrap().seq, 2);
+    l.interrupt();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_that_falls_behind_catches_up_from_the_capture_file() {
+    let l = listen_discarding_stdout(&[]);
+    let mut events = Events::open(&l.url, None).await;
+    // Far more than the live channel and the socket buffers hold, while the stream is not read.
+    let body = vec![b'x'; 100 * 1024];
+    let total = 150;
+    for _ in 0..total {
+        assert_eq!(post_with(&l.url, &[], &body).await.status(), 200);
+    }
+    for expected in 1..=total {
+        let (id, data) = events.next().await;
+        assert_eq!(id, expected, "every request, once, in order");
+        assert_eq!(data["body_size"], body.len());
+    }
+    drop(events);
     l.interrupt();
 }

@@ -90,6 +90,15 @@ pub fn listen(args: &[&str]) -> Listening {
 }
 
 pub fn listen_in(dir: tempfile::TempDir, args: &[&str]) -> Listening {
+    listen_with_stdout(dir, args, Stdio::piped())
+}
+
+/// Like [`listen`], with stdout thrown away: for tests that send more than a pipe holds.
+pub fn listen_discarding_stdout(args: &[&str]) -> Listening {
+    listen_with_stdout(tempfile::tempdir().unwrap(), args, Stdio::null())
+}
+
+fn listen_with_stdout(dir: tempfile::TempDir, args: &[&str], stdout: Stdio) -> Listening {
     let ready = dir.path().join("ready.json");
     let _ = std::fs::remove_file(&ready);
     let mut child = hooky()
@@ -98,7 +107,7 @@ pub fn listen_in(dir: tempfile::TempDir, args: &[&str]) -> Listening {
         .arg(&ready)
         .args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .expect("the hooky binary starts");
@@ -153,10 +162,12 @@ impl Listening {
     pub fn wait(mut self) -> (Output, tempfile::TempDir) {
         use std::io::Read;
         // Drain stdout while waiting so a full pipe can never block the listener.
-        let mut out = self.child.stdout.take().unwrap();
+        let out = self.child.stdout.take();
         let reader = std::thread::spawn(move || {
             let mut bytes = Vec::new();
-            let _ = out.read_to_end(&mut bytes);
+            if let Some(mut out) = out {
+                let _ = out.read_to_end(&mut bytes);
+            }
             bytes
         });
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
