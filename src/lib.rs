@@ -15,7 +15,8 @@
 //! - `listen`'s pure pieces: [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer
 //!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
 //!   request is shown), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
-//!   file on disk (create private, append, tail, read after a sequence number).
+//!   file on disk (create private, append, tail, read after a sequence number); [`web_view`] is
+//!   the web view's routes, page, token check and event stream frames.
 //! - Pure cores of `replay`: [`selection`] (which captures), [`replay_plan`] (what goes out),
 //!   [`har`] (the HAR format); [`http_headers`] (hop-by-hop rules, shared with `--forward-to`).
 //! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
@@ -60,6 +61,7 @@ pub mod template;
 pub mod units;
 pub mod until;
 pub mod verification;
+pub mod web_view;
 pub mod webhook;
 
 pub use cli::Cli;

@@ -41,6 +41,11 @@ impl Verifier {
         !self.secrets.is_empty()
     }
 
+    /// The secrets' bytes, for re-signing a replay (never for showing).
+    pub fn keys(&self) -> Vec<&[u8]> {
+        crate::secret::as_keys(&self.secrets)
+    }
+
     fn verdict(&self, headers: &[Header], body: &[u8], now: i64) -> Verdict {
         let secrets = crate::secret::as_keys(&self.secrets);
         let keys = Keys::new(&secrets).with_hex_header(&self.hex_header);

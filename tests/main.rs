@@ -10,3 +10,5 @@ mod poll;
 mod replay;
 mod send;
 mod sign_verify;
+mod web;
+mod web_browser;

@@ -16,6 +16,7 @@ use crate::signature::DEFAULT_HEX_HEADER;
       --count 1 --timeout 30s --json
   hooky listen --respond-seq 500,500,429:retry-after=2,200 --respond-seq-per-event
   hooky listen --secret S --forward-to http://localhost:3000
+  hooky listen --secret whsec_x --open      # and watch requests arrive in the browser
 
 Exit status: 0 after --count matching requests or Ctrl-C, 124 when --timeout passes first,
 2 bad usage, 1 when the port cannot be bound.")]
@@ -103,9 +104,17 @@ pub struct ListenArgs {
     #[arg(long, value_name = "FILE", default_value = crate::capture::DEFAULT_CAPTURE_PATH)]
     pub capture: PathBuf,
 
-    /// Do not capture requests to disk (the /_hooky/ feed is then off)
+    /// Do not capture requests to disk (the /_hooky/ feed is then off, the web view live only)
     #[arg(long, conflicts_with = "capture")]
     pub no_capture: bool,
+
+    /// Do not serve the web view at /_hooky/
+    #[arg(long)]
+    pub no_ui: bool,
+
+    /// Open the web view in the browser once listening
+    #[arg(long, conflicts_with = "no_ui")]
+    pub open: bool,
 
     /// Exit 0 once this many matching requests were answered
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]

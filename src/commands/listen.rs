@@ -7,6 +7,7 @@
 
 mod feed_endpoint;
 mod forward;
+mod web;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -31,6 +32,7 @@ use crate::cli::{ListenArgs, VerifyMode};
 use crate::dedup::DuplicateWindow;
 use crate::exit::{self, CliError};
 use crate::expect::{self, Expectation, Facts};
+use crate::feed;
 use crate::output::{Output, sanitize_line};
 use crate::respond::{self, Plan, Responder};
 use crate::signature::{Header, Verdict};
@@ -38,6 +40,8 @@ use crate::verification::{Checked, Verifier};
 use forward::{Forwarder, Relayed};
 
 type Answer = Response<Full<Bytes>>;
+/// A response body: whole, or the web view's event stream.
+type Body = http_body_util::Either<Full<Bytes>, web::EventStream>;
 
 /// How long the drain after Ctrl-C, `--count` or `--timeout` may take before hooky gives up on the
 /// requests still in flight.
@@ -61,7 +65,13 @@ struct Listener {
     expectations: Vec<Expectation>,
     count: Option<u64>,
     matched: AtomicU64,
+    /// Set when `--count` is reached, and by the shutdown: ends the web view's event streams.
     stop: tokio::sync::watch::Sender<bool>,
+    /// The web view, unless `--no-ui`.
+    ui: Option<web::Ui>,
+    /// Each request as it is captured, for the web view's event streams. Bounded: a stream that
+    /// falls behind catches up from the capture file.
+    live: tokio::sync::broadcast::Sender<Arc<web::LiveEvent>>,
     shared: Mutex<Shared>,
 }
 
@@ -135,6 +145,13 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     };
 
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let ui = (!args.no_ui).then(|| {
+        web::Ui::new(
+            args.forward_to.as_deref(),
+            !args.no_capture,
+            &mut rand::rngs::OsRng,
+        )
+    });
     let enforce = args.verify_mode == VerifyMode::Enforce && verifier.has_secrets();
     let state = Arc::new(Listener {
         out: out.clone(),
@@ -152,6 +169,8 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         count: args.count,
         matched: AtomicU64::new(0),
         stop,
+        ui,
+        live: tokio::sync::broadcast::channel(web::LIVE_CAPACITY).0,
         shared: Mutex::new(Shared {
             next_seq: last_seq + 1,
             appender,
@@ -165,6 +184,9 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     announce(&state, &args, &url)?;
     if let Some(path) = &args.ready_file {
         write_ready_file(path, &url)?;
+    }
+    if args.open {
+        web::open_browser(&format!("{url}{}", feed::PREFIX), out);
     }
 
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -184,7 +206,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
                     let state = state.clone();
                     let service = hyper::service::service_fn(move |request| {
                         let state = state.clone();
-                        async move { Ok::<_, Infallible>(handle(&state, remote, request).await) }
+                        async move { Ok::<_, Infallible>(route(&state, remote, request).await) }
                     });
                     let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                     tokio::spawn(async move {
@@ -204,6 +226,8 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         }
     };
     drop(listener);
+    // Ends the web view's event streams, which would otherwise hold the drain open.
+    state.stop.send_replace(true);
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(DRAIN_LIMIT) => out.warn("gave up waiting for the requests still in flight"),
@@ -263,9 +287,13 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             "url": url,
             "pid": std::process::id(),
             "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
+            "ui": state.ui.as_ref().map(|_| format!("{url}{}", feed::PREFIX)),
         }))?;
     } else {
         out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
+        if state.ui.is_some() {
+            out.data(&format!("web view: {url}{}", feed::PREFIX))?;
+        }
     }
     if !args.host.is_loopback() {
         out.warn(&format!(
@@ -347,10 +375,18 @@ async fn read_body(state: &Listener, request: Request<Incoming>) -> BodyRead {
     }
 }
 
-async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
-    if request.uri().path().starts_with("/_hooky/") || request.uri().path() == "/_hooky" {
-        return feed_endpoint::serve(state, &request).await;
+/// hooky's own endpoints under `/_hooky/`, or a request to receive.
+async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Response<Body> {
+    let path = request.uri().path();
+    if path.starts_with(feed::PREFIX) || path == "/_hooky" {
+        return web::serve(state, request).await;
     }
+    handle(state, remote, request)
+        .await
+        .map(http_body_util::Either::Left)
+}
+
+async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
     let received = chrono::Utc::now();
     let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
@@ -508,8 +544,14 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         }
         record.status = answer.status().as_u16();
         let mut error = None;
+        let wants_line = shared.appender.is_some() || state.live.receiver_count() > 0;
+        let line = if wants_line {
+            record.to_line()
+        } else {
+            String::new()
+        };
         if let Some(appender) = shared.appender.as_mut() {
-            match appender.append(&record.to_line()) {
+            match appender.append(&line) {
                 Ok(()) => {
                     if shared.capture_failing {
                         shared.capture_failing = false;
@@ -532,6 +574,12 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
                     record.status = 503;
                 }
             }
+        }
+        // Under the lock, so the web view's streams see the requests in sequence order.
+        if state.live.receiver_count() > 0 && record.status != 503 {
+            let _ = state
+                .live
+                .send(Arc::new(web::LiveEvent::new(&record, &line)));
         }
         error
     };

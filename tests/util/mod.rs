@@ -93,6 +93,15 @@ pub fn listen(args: &[&str]) -> Listening {
 }
 
 pub fn listen_in(dir: tempfile::TempDir, args: &[&str]) -> Listening {
+    listen_with_stdout(dir, args, Stdio::piped())
+}
+
+/// Like [`listen`], with stdout thrown away: for tests that send more than a pipe holds.
+pub fn listen_discarding_stdout(args: &[&str]) -> Listening {
+    listen_with_stdout(tempfile::tempdir().unwrap(), args, Stdio::null())
+}
+
+fn listen_with_stdout(dir: tempfile::TempDir, args: &[&str], stdout: Stdio) -> Listening {
     let ready = dir.path().join("ready.json");
     let _ = std::fs::remove_file(&ready);
     let mut child = hooky()
@@ -101,7 +110,7 @@ pub fn listen_in(dir: tempfile::TempDir, args: &[&str]) -> Listening {
         .arg(&ready)
         .args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .expect("the hooky binary starts");
@@ -156,10 +165,12 @@ impl Listening {
     pub fn wait(mut self) -> (Output, tempfile::TempDir) {
         use std::io::Read;
         // Drain stdout while waiting so a full pipe can never block the listener.
-        let mut out = self.child.stdout.take().unwrap();
+        let out = self.child.stdout.take();
         let reader = std::thread::spawn(move || {
             let mut bytes = Vec::new();
-            let _ = out.read_to_end(&mut bytes);
+            if let Some(mut out) = out {
+                let _ = out.read_to_end(&mut bytes);
+            }
             bytes
         });
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -174,4 +185,47 @@ impl Listening {
         output.stdout = reader.join().unwrap();
         (output, self.dir)
     }
+}
+
+/// Signature headers for `body`, signed with one secret the way a provider would.
+pub fn sign_headers(
+    scheme: hooky::signature::Scheme,
+    secret: &str,
+    body: &[u8],
+    timestamp: i64,
+) -> Vec<(String, String)> {
+    let keys: [&[u8]; 1] = [secret.as_bytes()];
+    hooky::signature::sign(
+        scheme,
+        hooky::signature::Keys::new(&keys),
+        body,
+        timestamp,
+        "msg_test",
+    )
+    .unwrap()
+}
+
+/// An HTTP client for tests: every request bounded in time.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+/// POSTs `body` with `headers` and returns the answer.
+pub async fn post_with(url: &str, headers: &[(String, String)], body: &[u8]) -> reqwest::Response {
+    let mut request = http_client().post(url).body(body.to_vec());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.send().await.unwrap()
+}
+
+/// The per-process token the web view's page carries in `<meta name="hooky-token">`.
+pub fn page_token(page: &str) -> String {
+    let marker = "name=\"hooky-token\" content=\"";
+    let start = page.find(marker).expect("the page carries a token") + marker.len();
+    let end = start + page[start..].find('"').unwrap();
+    page[start..end].to_string()
 }

@@ -1,6 +1,6 @@
-//! `listen`'s own endpoints under `/_hooky/`: the demo feed of captured requests, served from the
-//! capture file (never from memory), with a strong ETag, `Last-Modified` and 304s, behind a Host
-//! check against DNS rebinding.
+//! The demo feed of captured requests at `/_hooky/requests`, served from the capture file (never
+//! from memory), with a strong ETag, `Last-Modified` and 304s. It sits behind `web`'s Host check
+//! against DNS rebinding, like every `/_hooky/` endpoint.
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -11,19 +11,6 @@ use super::{Answer, Listener, json_answer};
 use crate::feed;
 
 pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok());
-    if !feed::host_allowed(host, &state.local.ip().to_string(), state.local.port()) {
-        return json_answer(
-            403,
-            &feed::error(
-                "forbidden_host",
-                "hooky's own endpoints answer only to localhost or the listening address",
-            ),
-        );
-    }
     if request.method() != Method::GET && request.method() != Method::HEAD {
         let mut answer = json_answer(
             405,

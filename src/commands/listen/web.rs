@@ -1,0 +1,566 @@
+//! `listen`'s own endpoints under `/_hooky/`: the Host gate in front of all of them (against DNS
+//! rebinding), then the web view — the page and its script and style (embedded in the binary), the
+//! live event stream, the HAR and curl downloads, and the replay action (POST with the page's
+//! token only). The demo feed itself is `feed_endpoint`. The pure pieces are in `web_view`.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Either, Full, Limited};
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response};
+use rand::RngCore;
+use tokio::sync::{broadcast, mpsc, watch};
+
+use super::{Answer, Body, Listener, feed_endpoint, json_answer};
+use crate::capture::CaptureRecord;
+use crate::cli::SchemeSelection;
+use crate::delivery::{self, RetryOptions};
+use crate::feed;
+use crate::output::{Output, sanitize_line};
+use crate::replay_plan::{self, PlanOptions};
+use crate::signature::Keys;
+use crate::web_view::{self, Route};
+
+const PAGE: &str = include_str!("ui/index.html");
+const APP_JS: &str = include_str!("ui/app.js");
+const STYLE_CSS: &str = include_str!("ui/style.css");
+
+/// Requests kept for event streams that have not read them yet; a stream further behind re-reads
+/// the capture file. With [`web_view::INLINE_LIMIT`] this bounds the channel to a few MiB.
+pub const LIVE_CAPACITY: usize = 64;
+
+/// A comment line sent this often keeps proxies and browsers from closing an idle stream.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// How long a replay from the page may take.
+const REPLAY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The web view's fixed parts: the token replay actions must carry, and the page that holds it.
+pub struct Ui {
+    token: String,
+    page: Bytes,
+}
+
+impl Ui {
+    pub fn new(forward_to: Option<&str>, capturing: bool, rng: &mut impl RngCore) -> Ui {
+        let mut bytes = [0u8; 32];
+        rng.fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        let page = web_view::render_page(
+            PAGE,
+            &web_view::PageSettings {
+                token: &token,
+                replay_base: forward_to.unwrap_or("http://127.0.0.1:3000"),
+                capturing,
+                version: env!("CARGO_PKG_VERSION"),
+            },
+        );
+        Ui {
+            token,
+            page: Bytes::from(page),
+        }
+    }
+}
+
+/// One captured request, ready to go out on every event stream.
+pub struct LiveEvent {
+    seq: u64,
+    frame: Bytes,
+}
+
+impl LiveEvent {
+    pub fn new(record: &CaptureRecord, line: &str) -> LiveEvent {
+        LiveEvent {
+            seq: record.seq,
+            frame: Bytes::from(web_view::sse_frame(
+                record.seq,
+                &web_view::event_data(record, line),
+            )),
+        }
+    }
+}
+
+/// The body of an event stream: frames from the task that follows the captures.
+pub struct EventStream {
+    frames: mpsc::Receiver<Bytes>,
+}
+
+impl hyper::body::Body for EventStream {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.frames
+            .poll_recv(cx)
+            .map(|frame| frame.map(|bytes| Ok(Frame::data(bytes))))
+    }
+}
+
+/// Everything under `/_hooky/`.
+pub async fn serve(state: &Listener, request: Request<Incoming>) -> Response<Body> {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    if !feed::host_allowed(host, &state.local.ip().to_string(), state.local.port()) {
+        return whole(json_answer(
+            403,
+            &feed::error(
+                "forbidden_host",
+                "hooky's own endpoints answer only to localhost or the listening address",
+            ),
+        ));
+    }
+    let route = web_view::route(request.uri().path());
+    if route == Route::Feed {
+        return whole(feed_endpoint::serve(state, &request).await);
+    }
+    let Some(ui) = &state.ui else {
+        return whole(json_answer(
+            404,
+            &feed::error("no_ui", "the web view is off (--no-ui)"),
+        ));
+    };
+    if route == Route::Replay {
+        if request.method() != Method::POST {
+            return whole(not_allowed("the replay action takes a POST", "POST"));
+        }
+        return whole(secured(replay(state, ui, request).await));
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return whole(not_allowed("this is read-only: use GET", "GET, HEAD"));
+    }
+    let answer = match route {
+        Route::Page => content(ui.page.clone(), "text/html; charset=utf-8"),
+        Route::Asset(name, kind) => {
+            let text = match name {
+                "app.js" => APP_JS,
+                _ => STYLE_CSS,
+            };
+            content(Bytes::from_static(text.as_bytes()), kind)
+        }
+        Route::Events => return events(state, &request),
+        Route::Har(seq) => har(state, seq).await,
+        Route::Curl(seq) => curl(state, seq, request.uri().query()).await,
+        Route::Feed | Route::Replay => unreachable!("handled above"),
+    };
+    let mut answer = secured(answer);
+    if request.method() == Method::HEAD {
+        *answer.body_mut() = Full::new(Bytes::new());
+    }
+    whole(answer)
+}
+
+fn whole(answer: Answer) -> Response<Body> {
+    answer.map(Either::Left)
+}
+
+fn content(bytes: Bytes, kind: &'static str) -> Answer {
+    let mut answer = Response::new(Full::new(bytes));
+    answer
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    answer
+}
+
+fn not_allowed(message: &str, allow: &'static str) -> Answer {
+    let mut answer = json_answer(405, &feed::error("method_not_allowed", message));
+    answer
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    answer
+}
+
+/// The headers every web view answer carries: no caching (the page holds the token), no sniffing,
+/// no framing, no referrer, and the page's Content-Security-Policy. No CORS headers, on purpose.
+fn secured<B>(mut answer: Response<B>) -> Response<B> {
+    let headers = answer.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(web_view::CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    answer
+}
+
+/// `GET /_hooky/events`: the captured requests as Server-Sent Events, from after `Last-Event-ID`
+/// (or `?since=`, or the recent history), then live as they arrive.
+fn events(state: &Listener, request: &Request<Incoming>) -> Response<Body> {
+    let last_event_id = request
+        .headers()
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok());
+    let resume = web_view::resume_after(last_event_id, request.uri().query());
+    // Subscribe before reading the history, so nothing falls between the two.
+    let live = state.live.subscribe();
+    let last_seq = state
+        .shared
+        .lock()
+        .expect("no panics while locked")
+        .next_seq
+        .saturating_sub(1);
+    let after = resume.unwrap_or_else(|| web_view::history_start(last_seq));
+    let (frames, receiver) = mpsc::channel(16);
+    tokio::spawn(follow(
+        frames,
+        live,
+        state.stop.subscribe(),
+        state.capture_path.clone(),
+        after,
+    ));
+    let mut answer = Response::new(Either::Right(EventStream { frames: receiver }));
+    let headers = answer.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    secured(answer)
+}
+
+/// Feeds one event stream until its client leaves or the listener stops: the captures after `sent`
+/// from the file, then the live ones; a stream that falls behind the live channel re-reads the file.
+async fn follow(
+    frames: mpsc::Sender<Bytes>,
+    mut live: broadcast::Receiver<Arc<LiveEvent>>,
+    mut stop: watch::Receiver<bool>,
+    capture: Option<PathBuf>,
+    mut sent: u64,
+) {
+    if frames
+        .send(Bytes::from_static(b"retry: 2000\n\n"))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    if let Some(path) = &capture {
+        if catch_up(&frames, path, &mut sent).await.is_err() {
+            return;
+        }
+    }
+    let mut keepalive = tokio::time::interval(KEEPALIVE);
+    keepalive.tick().await;
+    loop {
+        tokio::select! {
+            received = live.recv() => match received {
+                Ok(event) => {
+                    if event.seq <= sent {
+                        continue;
+                    }
+                    if frames.send(event.frame.clone()).await.is_err() {
+                        return;
+                    }
+                    sent = event.seq;
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    if let Some(path) = &capture {
+                        if catch_up(&frames, path, &mut sent).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = stopped(&mut stop) => return,
+            _ = keepalive.tick() => {
+                if frames.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err() {
+                    return;
+                }
+            }
+            _ = frames.closed() => return,
+        }
+    }
+}
+
+/// Resolves once the listener stops.
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    // The guard is dropped here, before the caller's next await.
+    let _ = stop.wait_for(|stopped| *stopped).await.is_ok();
+}
+
+/// Sends the captures after `sent` from the file, a page at a time. `Err` when the client left.
+async fn catch_up(frames: &mpsc::Sender<Bytes>, path: &Path, sent: &mut u64) -> Result<(), ()> {
+    loop {
+        let (path, after) = (path.to_path_buf(), *sent);
+        let read = tokio::task::spawn_blocking(move || {
+            crate::capture_file::records_after(&path, after, feed::DEFAULT_LIMIT)
+        })
+        .await;
+        // A missing or unreadable file has nothing to catch up on; the live requests still come.
+        let Ok(Ok((records, more))) = read else {
+            return Ok(());
+        };
+        for record in &records {
+            let data = web_view::event_data(record, &record.to_line());
+            let frame = web_view::sse_frame(record.seq, &data);
+            frames.send(Bytes::from(frame)).await.map_err(|_| ())?;
+            *sent = record.seq;
+        }
+        if !more || records.is_empty() {
+            return Ok(());
+        }
+    }
+}
+
+/// The capture `seq` from the file, or the answer that says why not.
+async fn record(state: &Listener, seq: u64) -> Result<CaptureRecord, Answer> {
+    let Some(path) = state.capture_path.clone() else {
+        return Err(json_answer(
+            404,
+            &feed::error(
+                "no_capture",
+                "this listener runs with --no-capture: past requests are not kept",
+            ),
+        ));
+    };
+    match tokio::task::spawn_blocking(move || crate::capture_file::record_at(&path, seq)).await {
+        Ok(Ok(Some(record))) => Ok(record),
+        Ok(Ok(None)) | Ok(Err(_)) => Err(json_answer(
+            404,
+            &feed::error("not_found", &format!("no capture #{seq}")),
+        )),
+        Err(_) => Err(json_answer(
+            500,
+            &feed::error("capture_unreadable", "cannot read the capture file"),
+        )),
+    }
+}
+
+/// `GET /_hooky/requests/<seq>.har`: the capture as a HAR 1.2 file, secrets redacted.
+async fn har(state: &Listener, seq: u64) -> Answer {
+    let mut record = match record(state, seq).await {
+        Ok(record) => record,
+        Err(answer) => return answer,
+    };
+    record.headers = crate::secret::redact_headers(&record.headers, &state.verifier.keys());
+    let har = crate::har::write(&[&record], None, env!("CARGO_PKG_VERSION"));
+    let body = serde_json::to_string_pretty(&har).expect("a HAR value serialises");
+    let mut answer = content(Bytes::from(body), "application/json");
+    let disposition = format!("attachment; filename=\"{}\"", web_view::har_filename(seq));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        answer
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    answer
+}
+
+/// How the page's captures are replayed: to exactly the URL given, re-signed on request with the
+/// listener's own scheme and secrets.
+fn plan_options(state: &Listener, url: Option<String>, resign: bool) -> PlanOptions {
+    PlanOptions {
+        exact_url: url.is_some(),
+        to: url,
+        resign,
+        scheme: match state.verifier.selection {
+            SchemeSelection::Fixed(scheme) => Some(scheme),
+            SchemeSelection::Auto => None,
+        },
+        hex_header: state.verifier.hex_header.clone(),
+        has_secret: state.verifier.has_secrets(),
+        tolerance_secs: state.verifier.tolerance_secs,
+        ..PlanOptions::default()
+    }
+}
+
+/// `GET /_hooky/requests/<seq>/curl[?to=URL&resign=1]`: a curl command that sends the capture again
+/// (to its own URL unless `to` says otherwise). Signatures may appear; secrets never.
+async fn curl(state: &Listener, seq: u64, query: Option<&str>) -> Answer {
+    let mut to = None;
+    let mut resign = false;
+    for pair in query.unwrap_or_default().split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "to" if !value.is_empty() => to = Some(web_view::percent_decode(value)),
+            "resign" => resign = matches!(value, "1" | "true"),
+            _ => {}
+        }
+    }
+    let record = match record(state, seq).await {
+        Ok(record) => record,
+        Err(answer) => return answer,
+    };
+    let keys = state.verifier.keys();
+    let now = crate::commands::now_unix();
+    let options = plan_options(state, to, resign);
+    let request = replay_plan::prepare(&record, &options, now, &mut rand::thread_rng()).and_then(
+        |prepared| {
+            prepared
+                .outgoing(Keys::new(&keys).with_hex_header(&options.hex_header), now)
+                .map_err(|e| format!("capture #{seq}: {e}"))
+        },
+    );
+    match request {
+        Ok(request) => {
+            let mut text = crate::request_format::curl_command(&request, &keys);
+            text.push('\n');
+            content(Bytes::from(text), "text/plain; charset=utf-8")
+        }
+        Err(message) => json_answer(400, &feed::error("cannot_replay", &message)),
+    }
+}
+
+/// `POST /_hooky/replay` with the page's token: sends a capture to a URL, re-signed if asked, and
+/// reports the answer. The secrets stay in this process.
+async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer {
+    let token = request
+        .headers()
+        .get(web_view::TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok());
+    if !web_view::token_matches(token, &ui.token) {
+        return json_answer(
+            403,
+            &feed::error(
+                "bad_token",
+                "replay needs the token of the page hooky serves; reload the page",
+            ),
+        );
+    }
+    let body = match Limited::new(request.into_body(), web_view::MAX_ACTION_BODY)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return json_answer(
+                400,
+                &feed::error("bad_request", "the replay request could not be read"),
+            );
+        }
+    };
+    let action = match web_view::parse_replay_request(&body) {
+        Ok(action) => action,
+        Err(message) => return json_answer(400, &feed::error("bad_request", &message)),
+    };
+    let record = match record(state, action.seq).await {
+        Ok(record) => record,
+        Err(answer) => return answer,
+    };
+    let options = plan_options(state, Some(action.url.clone()), action.resign);
+    let prepared = match replay_plan::prepare(
+        &record,
+        &options,
+        crate::commands::now_unix(),
+        &mut rand::thread_rng(),
+    ) {
+        Ok(prepared) => prepared,
+        Err(message) => return json_answer(400, &feed::error("cannot_replay", &message)),
+    };
+    let keys = state.verifier.keys();
+    let signing_keys = Keys::new(&keys).with_hex_header(&options.hex_header);
+    // Sign once up front, so a signing error is the page's answer rather than a panic later.
+    if let Err(error) = prepared.outgoing(signing_keys, crate::commands::now_unix()) {
+        return json_answer(
+            400,
+            &feed::error(
+                "cannot_replay",
+                &format!("capture #{}: {error}", action.seq),
+            ),
+        );
+    }
+    let client = match delivery::client(1) {
+        Ok(client) => client,
+        Err(error) => return json_answer(500, &feed::error("client", &error.to_string())),
+    };
+    let retry = RetryOptions {
+        retries: 0,
+        timeout: REPLAY_TIMEOUT,
+        ..RetryOptions::default()
+    };
+    let delivered = delivery::deliver(
+        &client,
+        retry,
+        |_| {
+            prepared
+                .outgoing(signing_keys, crate::commands::now_unix())
+                .expect("signing was checked above")
+        },
+        || 0.0,
+        |_| {},
+    )
+    .await;
+    let last = delivered.last();
+    let outcome = match (last.status, &last.error) {
+        (Some(status), _) => status.to_string(),
+        (None, Some(error)) => error.clone(),
+        (None, None) => "no answer".into(),
+    };
+    state.out.info(&format!(
+        "web view: replayed #{} to {}{}: {}",
+        action.seq,
+        sanitize_line(&action.url),
+        if prepared.signing.is_some() {
+            " (re-signed)"
+        } else {
+            ""
+        },
+        sanitize_line(&outcome)
+    ));
+    let preview_len = delivered.response_body.len().min(4096);
+    json_answer(
+        200,
+        &serde_json::json!({
+            "type": "replay",
+            "seq": action.seq,
+            "url": prepared.url,
+            "resigned": prepared.signing.is_some(),
+            "status": last.status,
+            "error": last.error,
+            "latency_ms": u64::try_from(last.latency.as_millis()).unwrap_or(u64::MAX),
+            "response_headers": delivered.response_headers,
+            "response_body": String::from_utf8_lossy(&delivered.response_body[..preview_len]),
+            "response_truncated": delivered.response_body.len() > preview_len,
+            "notes": prepared.notes,
+        }),
+    )
+}
+
+/// `--open`: the system's browser on the page. Failing to open it is a warning, not an error.
+pub fn open_browser(url: &str, out: &Output) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let spawned = tokio::process::Command::new(program)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let out = out.clone();
+    match spawned {
+        Ok(mut child) => {
+            tokio::spawn(async move {
+                match child.wait().await {
+                    Ok(status) if status.success() => {}
+                    _ => out.warn(&format!(
+                        "--open: {program} could not open the browser; open the web view yourself"
+                    )),
+                }
+            });
+        }
+        Err(error) => out.warn(&format!(
+            "--open: cannot run {program} ({error}); open the web view yourself"
+        )),
+    }
+}

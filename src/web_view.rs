@@ -1,0 +1,317 @@
+//! The web view's pure pieces: which `/_hooky/` route a path is, the page with its token filled in,
+//! the security headers, the replay token check (constant time), the Server-Sent Events frames and
+//! their resume point, and the replay action's request. `listen` does the IO.
+
+use serde::Deserialize;
+use serde_json::Value;
+use subtle::ConstantTimeEq;
+
+use crate::capture::CaptureRecord;
+
+/// The page's Content-Security-Policy: everything from hooky itself, no inline script, no framing.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// The header the page sends its token in with a replay.
+pub const TOKEN_HEADER: &str = "x-hooky-token";
+
+/// Records whose capture line is longer than this travel in the event stream without their body;
+/// the page fetches it from the feed when shown. Keeps the live channel's memory small.
+pub const INLINE_LIMIT: usize = 256 * 1024;
+
+/// How many past requests a new page is shown before the live ones.
+pub const HISTORY: u64 = 200;
+
+/// The largest replay request body the listener reads.
+pub const MAX_ACTION_BODY: usize = 64 * 1024;
+
+/// Where a request under `/_hooky/` goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Page,
+    /// A static file of the page: its name and content type.
+    Asset(&'static str, &'static str),
+    Events,
+    Har(u64),
+    Curl(u64),
+    Replay,
+    /// Anything else: the demo feed (`/_hooky/requests…`) or its 404.
+    Feed,
+}
+
+/// The route of a path under `/_hooky/` (the caller checked the prefix).
+pub fn route(path: &str) -> Route {
+    match path {
+        "/_hooky" | "/_hooky/" | "/_hooky/index.html" => return Route::Page,
+        "/_hooky/app.js" => return Route::Asset("app.js", "text/javascript; charset=utf-8"),
+        "/_hooky/style.css" => return Route::Asset("style.css", "text/css; charset=utf-8"),
+        "/_hooky/events" => return Route::Events,
+        "/_hooky/replay" => return Route::Replay,
+        _ => {}
+    }
+    if let Some(rest) = path.strip_prefix("/_hooky/requests/") {
+        if let Some(seq) = rest.strip_suffix(".har").and_then(|s| s.parse().ok()) {
+            return Route::Har(seq);
+        }
+        if let Some(seq) = rest.strip_suffix("/curl").and_then(|s| s.parse().ok()) {
+            return Route::Curl(seq);
+        }
+    }
+    Route::Feed
+}
+
+/// Whether the token a request carries is this process's token. Constant time in the token.
+pub fn token_matches(given: Option<&str>, token: &str) -> bool {
+    match given {
+        Some(given) => !token.is_empty() && bool::from(given.as_bytes().ct_eq(token.as_bytes())),
+        None => false,
+    }
+}
+
+/// Escapes text for an HTML attribute value in double quotes.
+pub fn escape_attr(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '"' => escaped.push_str("&quot;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// What the page needs to know about its listener, written into `<meta>` tags.
+pub struct PageSettings<'a> {
+    pub token: &'a str,
+    /// The URL the replay form starts with (the `--forward-to` app, else a local guess).
+    pub replay_base: &'a str,
+    pub capturing: bool,
+    pub version: &'a str,
+}
+
+/// The page: the template with its `{{name}}` placeholders filled, every value attribute-escaped.
+pub fn render_page(template: &str, settings: &PageSettings<'_>) -> String {
+    template
+        .replace("{{token}}", &escape_attr(settings.token))
+        .replace("{{replay_base}}", &escape_attr(settings.replay_base))
+        .replace(
+            "{{capturing}}",
+            if settings.capturing { "true" } else { "false" },
+        )
+        .replace("{{version}}", &escape_attr(settings.version))
+}
+
+/// The event data for a record: its capture line, or, when that is over [`INLINE_LIMIT`], the
+/// record without its body and `"body_deferred": true`.
+pub fn event_data(record: &CaptureRecord, line: &str) -> String {
+    let line = line.trim_end_matches('\n');
+    if line.len() <= INLINE_LIMIT {
+        return line.to_string();
+    }
+    let mut value = serde_json::to_value(record).expect("a record serialises");
+    value["body"] = Value::Null;
+    value["body_deferred"] = Value::Bool(true);
+    value.to_string()
+}
+
+/// One Server-Sent Events frame: the sequence number as its id, so a reconnecting browser says
+/// where it stopped. `data` must be one line (compact JSON is).
+pub fn sse_frame(seq: u64, data: &str) -> String {
+    format!("id: {seq}\nevent: request\ndata: {data}\n\n")
+}
+
+/// Where an event stream resumes: after `Last-Event-ID` when the browser reconnects, else after
+/// `?since=`, else `None` (start with the recent history).
+pub fn resume_after(last_event_id: Option<&str>, query: Option<&str>) -> Option<u64> {
+    if let Some(seq) = last_event_id.and_then(|id| id.trim().parse().ok()) {
+        return Some(seq);
+    }
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == "since")
+        .and_then(|(_, value)| value.parse().ok())
+}
+
+/// Where the history of a fresh page starts: the last [`HISTORY`] requests.
+pub fn history_start(last_seq: u64) -> u64 {
+    last_seq.saturating_sub(HISTORY)
+}
+
+/// The replay action, as the page posts it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ReplayRequest {
+    pub seq: u64,
+    /// The whole URL to send to (not a base: the page shows the full URL).
+    pub url: String,
+    #[serde(default)]
+    pub resign: bool,
+}
+
+/// Parses and checks the replay action's JSON body.
+pub fn parse_replay_request(body: &[u8]) -> Result<ReplayRequest, String> {
+    let request: ReplayRequest = serde_json::from_slice(body).map_err(|e| {
+        format!("expected {{\"seq\": N, \"url\": \"http://…\", \"resign\": bool}}: {e}")
+    })?;
+    let url = request.url.trim();
+    let lower = url.to_ascii_lowercase();
+    let host = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"));
+    if host.is_none_or(|host| host.is_empty() || host.starts_with('/')) {
+        return Err(format!(
+            "the replay URL must start with http:// or https://, not {:?}",
+            request.url
+        ));
+    }
+    Ok(ReplayRequest {
+        url: url.to_string(),
+        ..request
+    })
+}
+
+/// Decodes `%XX` escapes and `+` in a query value; a `%` not followed by two hex digits stays.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[i], escaped) {
+            (_, Some(byte)) => {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+            (b'+', None) => out.push(b' '),
+            (byte, None) => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The file name a HAR download is saved under.
+pub fn har_filename(seq: u64) -> String {
+    format!("hooky-{seq}.har")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes() {
+        assert_eq!(route("/_hooky/"), Route::Page);
+        assert_eq!(route("/_hooky"), Route::Page);
+        assert!(matches!(route("/_hooky/app.js"), Route::Asset("app.js", _)));
+        assert_eq!(route("/_hooky/events"), Route::Events);
+        assert_eq!(route("/_hooky/requests/12.har"), Route::Har(12));
+        assert_eq!(route("/_hooky/requests/12/curl"), Route::Curl(12));
+        assert_eq!(route("/_hooky/replay"), Route::Replay);
+        assert_eq!(route("/_hooky/requests/12"), Route::Feed);
+        assert_eq!(route("/_hooky/requests/x.har"), Route::Feed);
+        assert_eq!(route("/_hooky/requests"), Route::Feed);
+        assert_eq!(route("/_hooky/nothing"), Route::Feed);
+    }
+
+    #[test]
+    fn tokens() {
+        assert!(token_matches(Some("abc123"), "abc123"));
+        assert!(!token_matches(Some("abc124"), "abc123"));
+        assert!(!token_matches(Some("abc"), "abc123"));
+        assert!(!token_matches(Some(""), ""));
+        assert!(!token_matches(None, "abc123"));
+    }
+
+    #[test]
+    fn pages_escape_what_they_fill_in() {
+        let page = render_page(
+            r#"<meta content="{{token}}"><meta content="{{replay_base}}" data-c="{{capturing}}">{{version}}"#,
+            &PageSettings {
+                token: "t0k",
+                replay_base: "http://x/?a=1&b=\"<script>",
+                capturing: true,
+                version: "0.1.0",
+            },
+        );
+        assert_eq!(
+            page,
+            r#"<meta content="t0k"><meta content="http://x/?a=1&amp;b=&quot;&lt;script&gt;" data-c="true">0.1.0"#
+        );
+    }
+
+    fn record(body: &[u8]) -> CaptureRecord {
+        let mut record = crate::capture::parse_line(
+            r#"{"seq":7,"id":"r","received_at":"t","remote_addr":"a","method":"POST","path":"/","headers":[],"body":null,"body_encoding":"utf8","body_size":0,"body_sha256":"","verdict":{"verdict":"unsigned"},"status":200}"#,
+        )
+        .unwrap();
+        record.set_body(body);
+        record
+    }
+
+    #[test]
+    fn event_data_inlines_small_records_and_defers_big_bodies() {
+        let small = record(b"{\"a\":1}");
+        let line = small.to_line();
+        assert_eq!(event_data(&small, &line), line.trim_end());
+        let big = record(&vec![b'x'; INLINE_LIMIT + 1]);
+        let data: Value = serde_json::from_str(&event_data(&big, &big.to_line())).unwrap();
+        assert_eq!(data["seq"], 7);
+        assert_eq!(data["body"], Value::Null);
+        assert_eq!(data["body_deferred"], true);
+        assert_eq!(data["body_size"], INLINE_LIMIT as u64 + 1);
+    }
+
+    #[test]
+    fn frames_and_resume_points() {
+        assert_eq!(sse_frame(3, "{}"), "id: 3\nevent: request\ndata: {}\n\n");
+        assert_eq!(resume_after(Some("41"), Some("since=2")), Some(41));
+        assert_eq!(resume_after(Some("junk"), Some("x=1&since=2")), Some(2));
+        assert_eq!(resume_after(None, None), None);
+        assert_eq!(resume_after(None, Some("since=abc")), None);
+        assert_eq!(history_start(500), 300);
+        assert_eq!(history_start(5), 0);
+    }
+
+    #[test]
+    fn replay_requests() {
+        let ok = parse_replay_request(br#"{"seq":3,"url":" http://127.0.0.1:9/x ","resign":true}"#)
+            .unwrap();
+        assert_eq!(
+            ok,
+            ReplayRequest {
+                seq: 3,
+                url: "http://127.0.0.1:9/x".into(),
+                resign: true
+            }
+        );
+        assert!(
+            !parse_replay_request(br#"{"seq":3,"url":"http://a"}"#)
+                .unwrap()
+                .resign
+        );
+        assert!(parse_replay_request(br#"{"seq":3,"url":"file:///etc/passwd"}"#).is_err());
+        assert!(parse_replay_request(br#"{"seq":3,"url":"http://"}"#).is_err());
+        assert!(parse_replay_request(b"seq=3").is_err());
+        assert_eq!(har_filename(4), "hooky-4.har");
+    }
+
+    #[test]
+    fn query_values_decode() {
+        assert_eq!(
+            percent_decode("http%3A%2F%2F127.0.0.1%3A9%2Fx%20y+z"),
+            "http://127.0.0.1:9/x y z"
+        );
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+    }
+}
