@@ -246,3 +246,101 @@ async fn poll_follows_the_listen_feed_printing_each_request_once() {
     assert_eq!(items, vec![1, 2, 3], "{records:?}");
     assert!(records.iter().any(|r| r["type"] == "done"));
 }
+
+#[test]
+fn send_signs_every_scheme_so_that_listen_verifies_it() {
+    let listening = listen(&["--secret", SECRET]);
+    let schemes = [
+        "hex", "github", "stripe", "standard", "shopify", "slack", "gitlab",
+    ];
+    for scheme in schemes {
+        let out = run(
+            &[
+                "send",
+                "order.completed",
+                "--to",
+                &listening.url,
+                "--scheme",
+                scheme,
+                "--secret",
+                SECRET,
+            ],
+            b"",
+        );
+        assert_code(&out, 0);
+    }
+    let records = stop(listening);
+    assert_eq!(records.len(), schemes.len());
+    for (record, scheme) in records.iter().zip(schemes) {
+        assert_eq!(
+            record.verdict.verdict, "valid",
+            "{scheme}: {:?}",
+            record.verdict
+        );
+        assert_eq!(record.verdict.scheme.as_deref(), Some(scheme));
+        assert_eq!(record.event_type.as_deref(), Some("order.completed"));
+    }
+}
+
+#[test]
+fn listen_passes_sends_conformance_attack_for_every_timestamped_scheme() {
+    for scheme in ["stripe", "standard", "slack"] {
+        // Told its scheme, listen rejects a request without the signature header; with `auto` such a
+        // request is only "unsigned" (shown, and answered normally).
+        let listening = listen(&["--secret", SECRET, "--scheme", scheme]);
+        let out = run(
+            &[
+                "send",
+                "--attack",
+                "--to",
+                &listening.url,
+                "--scheme",
+                scheme,
+                "--secret",
+                SECRET,
+            ],
+            b"",
+        );
+        assert_code(&out, 0);
+        stop(listening);
+    }
+}
+
+#[test]
+fn a_load_from_send_is_captured_in_full() {
+    let listening = listen(&["--secret", SECRET]);
+    let out = run(
+        &[
+            "--json",
+            "send",
+            "order.completed",
+            "--to",
+            &listening.url,
+            "--secret",
+            SECRET,
+            "--count",
+            "300",
+            "--concurrency",
+            "16",
+        ],
+        b"",
+    );
+    assert_code(&out, 0);
+    let summary = crate::util::json_lines(&out).pop().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["succeeded"], 300);
+    let records = stop(listening);
+    assert_eq!(records.len(), 300);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.verdict.verdict == "valid" && r.status == 200)
+    );
+    let mut ids: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r.event_id.as_deref())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 300, "each event of a load has its own id");
+}

@@ -7,9 +7,7 @@ use std::time::Duration;
 use hooky::signature::{self, Keys, Scheme};
 use serde_json::{Value, json};
 
-use crate::util::{
-    http_client, json_lines, listen, listen_discarding_stdout, page_token, post_with, sign_headers,
-};
+use crate::util::{http_client, json_lines, listen, page_token, post_with, sign_headers};
 
 const SECRET: &str = "whsec_d2ViLXZpZXctc2VjcmV0";
 
@@ -500,7 +498,7 @@ async fn get_endpoints_change_nothing_and_downloads_hide_secrets() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_that_falls_behind_catches_up_from_the_capture_file() {
-    let l = listen_discarding_stdout(&[]);
+    let l = listen(&[]);
     let mut events = Events::open(&l.url, None).await;
     // Far more than the live channel and the socket buffers hold, while the stream is not read.
     let body = vec![b'x'; 100 * 1024];

@@ -79,10 +79,14 @@ pub fn repo_path(relative: &str) -> std::path::PathBuf {
 }
 
 /// A `hooky listen` running in its own temporary folder, on a free port, ready to receive.
+/// Its stdout and stderr are drained as it runs (a full pipe would block the listener), and it is
+/// killed if a test ends without stopping it.
 pub struct Listening {
     pub child: std::process::Child,
     pub url: String,
     pub dir: tempfile::TempDir,
+    stdout: Option<std::thread::JoinHandle<Vec<u8>>>,
+    stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
 }
 
 /// Starts `hooky listen --port 0 --ready-file …` with `args` in a fresh folder and waits (bounded)
@@ -92,16 +96,15 @@ pub fn listen(args: &[&str]) -> Listening {
     listen_in(dir, args)
 }
 
+fn drain(mut from: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = from.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
 pub fn listen_in(dir: tempfile::TempDir, args: &[&str]) -> Listening {
-    listen_with_stdout(dir, args, Stdio::piped())
-}
-
-/// Like [`listen`], with stdout thrown away: for tests that send more than a pipe holds.
-pub fn listen_discarding_stdout(args: &[&str]) -> Listening {
-    listen_with_stdout(tempfile::tempdir().unwrap(), args, Stdio::null())
-}
-
-fn listen_with_stdout(dir: tempfile::TempDir, args: &[&str], stdout: Stdio) -> Listening {
     let ready = dir.path().join("ready.json");
     let _ = std::fs::remove_file(&ready);
     let mut child = hooky()
@@ -110,21 +113,31 @@ fn listen_with_stdout(dir: tempfile::TempDir, args: &[&str], stdout: Stdio) -> L
         .arg(&ready)
         .args(args)
         .stdin(Stdio::null())
-        .stdout(stdout)
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the hooky binary starts");
+    let mut listening = Listening {
+        stdout: Some(drain(child.stdout.take().unwrap())),
+        stderr: Some(drain(child.stderr.take().unwrap())),
+        child,
+        url: String::new(),
+        dir,
+    };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         if let Ok(text) = std::fs::read_to_string(&ready) {
             let value: serde_json::Value = serde_json::from_str(&text).expect("ready file is JSON");
-            assert_eq!(value["pid"], child.id());
-            let url = value["url"].as_str().unwrap().to_string();
-            return Listening { child, url, dir };
+            assert_eq!(value["pid"], listening.child.id());
+            listening.url = value["url"].as_str().unwrap().to_string();
+            return listening;
         }
-        if let Some(status) = child.try_wait().unwrap() {
-            let output = child.wait_with_output().unwrap();
-            panic!("hooky listen exited early ({status}): {}", stderr(&output));
+        if let Some(status) = listening.child.try_wait().unwrap() {
+            let errors = listening.stderr.take().unwrap().join().unwrap();
+            panic!(
+                "hooky listen exited early ({status}): {}",
+                String::from_utf8_lossy(&errors)
+            );
         }
         assert!(
             std::time::Instant::now() < deadline,
@@ -161,29 +174,33 @@ impl Listening {
         self.wait()
     }
 
-    /// Waits (bounded) for the listener to exit on its own.
+    /// Waits (bounded) for the listener to exit on its own; its output is everything it printed.
     pub fn wait(mut self) -> (Output, tempfile::TempDir) {
-        use std::io::Read;
-        // Drain stdout while waiting so a full pipe can never block the listener.
-        let out = self.child.stdout.take();
-        let reader = std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut out) = out {
-                let _ = out.read_to_end(&mut bytes);
-            }
-            bytes
-        });
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while self.child.try_wait().unwrap().is_none() {
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
             if std::time::Instant::now() > deadline {
-                let _ = self.child.kill();
                 panic!("hooky listen did not exit in time");
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        let mut output = self.child.wait_with_output().unwrap();
-        output.stdout = reader.join().unwrap();
-        (output, self.dir)
+        };
+        let output = Output {
+            status,
+            stdout: self.stdout.take().unwrap().join().unwrap(),
+            stderr: self.stderr.take().unwrap().join().unwrap(),
+        };
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap());
+        (output, dir)
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        // A test that panicked (or never stopped it) must not leave a listener behind.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
