@@ -29,7 +29,7 @@ pub struct CaptureRecord {
     pub method: String,
     pub path: String,
     /// The raw query string, without `?`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub query: Option<String>,
     /// Headers in arrival order, duplicates kept, as `[name, value]` pairs.
     pub headers: Vec<Header>,
@@ -42,15 +42,15 @@ pub struct CaptureRecord {
     /// Why the body is missing, when it is (e.g. `"too large"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_omitted: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub event_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub event_id: Option<String>,
     pub verdict: VerdictRecord,
     /// The HTTP status hooky answered with.
     pub status: u16,
     /// Sequence number of the first request with the same event id, when this one repeats it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub duplicate_of: Option<u64>,
     /// What the app behind `--forward-to` answered, when forwarding was on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +78,12 @@ pub struct VerdictRecord {
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// A likely everyday cause of the failure (e.g. a proxy re-serialised the JSON body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// What the verdict does not cover (GitLab's token does not sign the body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl From<&Verdict> for VerdictRecord {
@@ -90,6 +96,7 @@ impl From<&Verdict> for VerdictRecord {
                 verdict: "valid".into(),
                 scheme: Some(scheme.name().into()),
                 secret_index: Some(*secret_index),
+                note: verdict.note().map(str::to_string),
                 ..Default::default()
             },
             Verdict::Unsigned => VerdictRecord {

@@ -51,6 +51,110 @@ pub fn event_id(headers: &[Header], body: Option<&serde_json::Value>) -> Option<
         .map(str::to_string)
 }
 
+/// The event type and id of a request, as [`event_type`] and [`event_id`] give them, without
+/// building the whole JSON document: `listen` needs only these four fields of every body.
+pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<String>) {
+    let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    match object.then(|| serde_json::from_slice::<Envelope>(body)) {
+        Some(Ok(envelope)) => {
+            let kind = [envelope.kind, envelope.event, envelope.event_type]
+                .into_iter()
+                .find_map(|field| match field {
+                    Some(Field::Text(text)) => Some(text),
+                    _ => None,
+                });
+            let id = match envelope.id {
+                Some(Field::Text(text)) => Some(text),
+                Some(Field::Number(number)) => Some(number.to_string()),
+                _ => None,
+            };
+            (
+                kind.or_else(|| event_type(headers, None)),
+                id.or_else(|| event_id(headers, None)),
+            )
+        }
+        // Not an object, not JSON, or JSON this shortcut cannot read (a repeated key): the full way.
+        _ => {
+            let json = parse_json_body(body);
+            (
+                event_type(headers, json.as_ref()),
+                event_id(headers, json.as_ref()),
+            )
+        }
+    }
+}
+
+/// The top-level fields [`event_fields`] reads; everything else is skipped unparsed.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    #[serde(rename = "type", default)]
+    kind: Option<Field>,
+    #[serde(default)]
+    event: Option<Field>,
+    #[serde(default)]
+    event_type: Option<Field>,
+    #[serde(default)]
+    id: Option<Field>,
+}
+
+/// A field's value when it is a string or a number; anything else is skipped.
+enum Field {
+    Text(String),
+    Number(serde_json::Number),
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Field {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Field;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Field, E> {
+                Ok(Field::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Field, E> {
+                Ok(Field::Text(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Field, E> {
+                Ok(Field::Number(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Field, E> {
+                Ok(Field::Number(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Field, E> {
+                Ok(serde_json::Number::from_f64(v).map_or(Field::Other, Field::Number))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Field, E> {
+                Ok(Field::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Field, E> {
+                Ok(Field::Other)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Field, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Field::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Field, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Field::Other)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// Parses a body as JSON when it is JSON; anything else is `None`.
 pub fn parse_json_body(body: &[u8]) -> Option<serde_json::Value> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
@@ -105,6 +209,38 @@ mod tests {
             event_type(&[h("X-Shopify-Topic", "orders/create")], None).as_deref(),
             Some("orders/create")
         );
+    }
+
+    #[test]
+    fn the_shortcut_agrees_with_the_full_parse() {
+        let headers = [h("X-GitHub-Event", "push"), h("X-GitHub-Delivery", "d-1")];
+        let bodies: [&[u8]; 12] = [
+            br#"{"id":"evt_1","type":"order.completed","data":{"a":[1,{"b":null}]}}"#,
+            br#"{"type":5,"event":"x","id":42}"#,
+            br#"{"event_type":"y","id":-7.5}"#,
+            br#"{"type":{"nested":"no"},"id":[1]}"#,
+            br#"{"id":"a","id":"b","type":"dup"}"#,
+            br#"{"type":"t","id":true}"#,
+            br#" {"id":18446744073709551615}"#,
+            br#"{}"#,
+            br#"[{"type":"in an array"}]"#,
+            b"a=1&type=form",
+            b"{broken",
+            b"",
+        ];
+        for body in bodies {
+            let json = parse_json_body(body);
+            let full = (
+                event_type(&headers, json.as_ref()),
+                event_id(&headers, json.as_ref()),
+            );
+            assert_eq!(
+                event_fields(&headers, body),
+                full,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 
     #[test]

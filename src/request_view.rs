@@ -216,22 +216,13 @@ fn json_string(text: &str) -> String {
     sanitize_line(&serde_json::to_string(text).expect("a string always serialises"))
 }
 
-/// The `--json` line for one request: the captured facts plus the verdict as the core reports it.
-pub fn request_json(record: &CaptureRecord, checked: &Checked) -> Value {
-    let mut value = serde_json::to_value(record).expect("a capture record always serialises");
-    value["type"] = "request".into();
-    let mut verdict = checked.verdict.to_json();
-    if let Some(hint) = &checked.hint {
-        verdict["hint"] = hint.clone().into();
-    }
-    value["verdict"] = verdict;
-    value["content_type"] = content_type(&record.headers).map(str::to_string).into();
-    for key in ["query", "event_type", "event_id", "duplicate_of"] {
-        if value.get(key).is_none() {
-            value[key] = Value::Null;
-        }
-    }
-    value
+/// The `--json` line for one request: its capture line with `"type":"request"` and its content type
+/// in front, so the record is serialised once and the two can never disagree.
+pub fn request_line(capture_line: &str, headers: &[Header]) -> String {
+    let content_type =
+        serde_json::to_string(&content_type(headers)).expect("a string always serialises");
+    let fields = capture_line.strip_prefix('{').unwrap_or(capture_line);
+    format!("{{\"type\":\"request\",\"content_type\":{content_type},{fields}")
 }
 
 #[cfg(test)]
@@ -332,7 +323,11 @@ mod tests {
 
     #[test]
     fn json_line_has_the_documented_fields() {
-        let value = request_json(&record(b"\xff\x00"), &invalid());
+        let mut record = record(b"\xff\x00");
+        record.verdict = VerdictRecord::from(&invalid().verdict);
+        let line = request_line(&record.to_line(), &record.headers);
+        assert!(line.ends_with('\n') && line.matches('\n').count() == 1);
+        let value: Value = serde_json::from_str(&line).unwrap();
         assert_eq!(value["type"], "request");
         assert_eq!(value["seq"], 7);
         assert_eq!(value["body_encoding"], "base64");

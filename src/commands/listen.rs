@@ -63,6 +63,8 @@ struct Listener {
     /// The address as bound, for the Host check of `/_hooky/`.
     local: SocketAddr,
     expectations: Vec<Expectation>,
+    /// Whether some `--expect json:…` needs each body parsed.
+    expectations_read_json: bool,
     count: Option<u64>,
     matched: AtomicU64,
     /// Set when `--count` is reached, and by the shutdown: ends the web view's event streams.
@@ -166,6 +168,10 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         capture_path,
         local,
         expectations: args.expectations.clone(),
+        expectations_read_json: args
+            .expectations
+            .iter()
+            .any(|e| matches!(e, Expectation::Json(..))),
         count: args.count,
         matched: AtomicU64::new(0),
         stop,
@@ -423,9 +429,13 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         },
         None => state.verifier.check(&headers, &body, received.timestamp()),
     };
-    let json = crate::event::parse_json_body(&body);
-    let event_type = crate::event::event_type(&headers, json.as_ref());
-    let event_id = crate::event::event_id(&headers, json.as_ref());
+    let (event_type, event_id) = crate::event::event_fields(&headers, &body);
+    // The whole document only when an --expect looks into it: most bodies are never parsed.
+    let json = if state.expectations_read_json {
+        crate::event::parse_json_body(&body)
+    } else {
+        None
+    };
     let rejected = state.enforce && matches!(checked.verdict, Verdict::Invalid { .. });
 
     let path_and_query = match &query {
@@ -464,7 +474,10 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         body_omitted: None,
         event_type,
         event_id,
-        verdict: VerdictRecord::from(&checked.verdict),
+        verdict: VerdictRecord {
+            hint: checked.hint.clone(),
+            ..VerdictRecord::from(&checked.verdict)
+        },
         status: 200,
         duplicate_of: None,
         forward: None,
@@ -527,7 +540,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
     };
     let planned = too_large.is_none() && !rejected && record.forward.is_none();
 
-    let capture_error = {
+    let (capture_error, line) = {
         let mut shared = state.shared.lock().expect("no panics while locked");
         let shared = &mut *shared;
         record.seq = shared.next_seq;
@@ -544,7 +557,8 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         }
         record.status = answer.status().as_u16();
         let mut error = None;
-        let wants_line = shared.appender.is_some() || state.live.receiver_count() > 0;
+        let wants_line =
+            shared.appender.is_some() || state.live.receiver_count() > 0 || state.out.json;
         let line = if wants_line {
             record.to_line()
         } else {
@@ -581,7 +595,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
                 .live
                 .send(Arc::new(web::LiveEvent::new(&record, &line)));
         }
-        error
+        (error, line)
     };
     if let Some(error) = capture_error {
         state.out.warn(&format!(
@@ -589,7 +603,14 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         ));
     }
 
-    print_request(state, &record, &checked, &body, forward_preview.as_deref());
+    print_request(
+        state,
+        &record,
+        &line,
+        &checked,
+        &body,
+        forward_preview.as_deref(),
+    );
 
     if record.status != 503 {
         let facts = Facts {
@@ -667,6 +688,7 @@ fn preview(body: &[u8]) -> String {
 fn print_request(
     state: &Listener,
     record: &CaptureRecord,
+    capture_line: &str,
     checked: &Checked,
     body: &[u8],
     forward_preview: Option<&str>,
@@ -674,7 +696,15 @@ fn print_request(
     let out = &state.out;
     // Output errors (a closed pipe) must not stop the listener: the capture has the request.
     let _ = if out.json {
-        out.json(&crate::request_view::request_json(record, checked))
+        // The capture line was made before a failed write turned the answer into a 503.
+        let fresh;
+        let line = if record.status == 503 || capture_line.is_empty() {
+            fresh = record.to_line();
+            &fresh
+        } else {
+            capture_line
+        };
+        out.json_line(&crate::request_view::request_line(line, &record.headers))
     } else {
         let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
         let text = crate::request_view::render_human(

@@ -1,5 +1,6 @@
 //! `hooky verify`: check a request's signature headers against its body, exit 0 only when valid.
 
+use crate::capture::VerdictRecord;
 use crate::cli::{SchemeSelection, VerifyArgs};
 use crate::exit::{self, CliError};
 use crate::output::{Output, sanitize_line};
@@ -26,7 +27,7 @@ pub fn run(args: VerifyArgs, out: &Output) -> anyhow::Result<u8> {
     };
 
     if out.json {
-        let mut record = verdict.to_json();
+        let mut record = serde_json::to_value(VerdictRecord::from(&verdict))?;
         record["type"] = "verdict".into();
         out.json(&record)?;
     } else {

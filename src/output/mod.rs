@@ -52,6 +52,14 @@ impl Output {
         stdout.flush()
     }
 
+    /// Writes a line that is already one JSON object (newline included) to stdout, flushed.
+    pub fn json_line(&self, line: &str) -> std::io::Result<()> {
+        debug_assert!(line.ends_with('\n'));
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(line.as_bytes())?;
+        stdout.flush()
+    }
+
     /// Writes human-readable data to stdout (a newline is added), flushed.
     pub fn data(&self, text: &str) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();

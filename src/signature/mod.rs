@@ -231,32 +231,21 @@ impl Verdict {
         matches!(self, Verdict::Valid { .. })
     }
 
+    /// What a valid verdict does not cover, when there is something (GitLab's token).
+    pub fn note(&self) -> Option<&'static str> {
+        match self {
+            Verdict::Valid {
+                scheme: Scheme::Gitlab,
+                ..
+            } => Some(gitlab::BODY_NOT_COVERED),
+            _ => None,
+        }
+    }
+
     pub fn scheme(&self) -> Option<Scheme> {
         match self {
             Verdict::Valid { scheme, .. } | Verdict::Invalid { scheme, .. } => Some(*scheme),
             Verdict::Unsigned => None,
-        }
-    }
-
-    /// A machine-readable record of the verdict, as `--json` output and captures carry it.
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            Verdict::Valid {
-                scheme,
-                secret_index,
-            } => {
-                let mut value = serde_json::json!({
-                    "verdict": "valid", "scheme": scheme, "secret_index": secret_index,
-                });
-                if *scheme == Scheme::Gitlab {
-                    value["note"] = gitlab::BODY_NOT_COVERED.into();
-                }
-                value
-            }
-            Verdict::Unsigned => serde_json::json!({ "verdict": "unsigned" }),
-            Verdict::Invalid { scheme, failure } => serde_json::json!({
-                "verdict": "invalid", "scheme": scheme, "code": failure.code(), "reason": failure.to_string(),
-            }),
         }
     }
 }
