@@ -23,7 +23,7 @@ build_all() {
   if command -v npm >/dev/null && [ ! -d "$BENCH_DIR/express-receiver/node_modules" ]; then
     (cd "$BENCH_DIR/express-receiver" && npm install --silent --no-audit --no-fund >/dev/null)
   fi
-  HOOKY=$ROOT/target/release/hooky
+  HOOKY=${CARGO_TARGET_DIR:-$ROOT/target}/release/hooky
   REFERENCE=$BENCH_DIR/reference-receiver/target/release/reference-receiver
 }
 
@@ -83,3 +83,14 @@ parse_wrk() {
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# verdict VALUE TARGET [min|max]: "pass" when VALUE meets TARGET (at least, or at most), else "FAIL".
+verdict() {
+  awk -v v="$1" -v t="$2" -v how="${3:-min}" 'BEGIN {
+    if (v == "" || v == "n/a") { print "n/a"; exit }
+    ok = (how == "max") ? (v + 0 <= t + 0) : (v + 0 >= t + 0)
+    print ok ? "pass" : "FAIL" }'
+}
+
+# json_field FIELD: reads JSON lines on stdin, prints FIELD of the last one.
+json_field() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }

@@ -48,6 +48,7 @@ pub mod json_path;
 pub mod load;
 pub mod output;
 pub mod pacing;
+pub mod payload_template;
 pub mod poll_state;
 pub mod replay_plan;
 pub mod request_format;

@@ -11,7 +11,8 @@ const SUB_BUCKETS: u64 = 64;
 /// A latency histogram.
 #[derive(Clone, Debug, Default)]
 pub struct Histogram {
-    counts: BTreeMap<u32, u64>,
+    /// Samples per bucket, indexed by bucket (grown to the highest bucket seen: at most ~4,500).
+    counts: Vec<u64>,
     total: u64,
     max_micros: u64,
 }
@@ -40,7 +41,11 @@ fn bucket_ceiling(bucket: u32) -> u64 {
 impl Histogram {
     pub fn record(&mut self, latency: Duration) {
         let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
-        *self.counts.entry(bucket_of(micros)).or_default() += 1;
+        let bucket = bucket_of(micros) as usize;
+        if bucket >= self.counts.len() {
+            self.counts.resize(bucket + 1, 0);
+        }
+        self.counts[bucket] += 1;
         self.total += 1;
         self.max_micros = self.max_micros.max(micros);
     }
@@ -56,10 +61,10 @@ impl Histogram {
         }
         let rank = ((p.clamp(0.0, 1.0) * self.total as f64).ceil() as u64).max(1);
         let mut seen = 0;
-        for (bucket, count) in &self.counts {
+        for (bucket, count) in self.counts.iter().enumerate() {
             seen += count;
             if seen >= rank {
-                return Duration::from_micros(bucket_ceiling(*bucket).min(self.max_micros));
+                return Duration::from_micros(bucket_ceiling(bucket as u32).min(self.max_micros));
             }
         }
         self.max()

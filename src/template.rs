@@ -138,27 +138,76 @@ impl Template {
 
     /// Renders the template with fresh values from `context`.
     pub fn render(&self, context: &mut RenderContext<'_>) -> Result<String, TemplateError> {
+        Ok(self.fill(&self.render_values(context)?))
+    }
+
+    /// How many placeholders the template has.
+    pub fn placeholder_count(&self) -> usize {
+        self.placeholders().count()
+    }
+
+    /// Whether placeholder `index` renders as a bare integer (`{{now}}`, `{{seq}}`).
+    pub fn placeholder_is_integer(&self, index: usize) -> bool {
+        matches!(
+            self.placeholders().nth(index),
+            Some(Placeholder::Now(_) | Placeholder::Seq)
+        )
+    }
+
+    /// Whether placeholder `index` is `{{env …}}` (its text is escaped for a JSON string).
+    pub fn placeholder_is_env(&self, index: usize) -> bool {
+        matches!(
+            self.placeholders().nth(index),
+            Some(Placeholder::Env { .. })
+        )
+    }
+
+    fn placeholders(&self) -> impl Iterator<Item = &Placeholder> {
+        self.pieces.iter().filter_map(|piece| match piece {
+            Piece::Text(_) => None,
+            Piece::Placeholder { placeholder, .. } => Some(placeholder),
+        })
+    }
+
+    /// Fresh values for every placeholder, in template order (the order [`Template::render`]
+    /// draws them from the random source).
+    pub fn render_values(
+        &self,
+        context: &mut RenderContext<'_>,
+    ) -> Result<Vec<String>, TemplateError> {
+        let mut values = Vec::new();
+        for piece in &self.pieces {
+            if let Piece::Placeholder {
+                placeholder,
+                line,
+                column,
+            } = piece
+            {
+                let value = render_one(placeholder, context).map_err(|message| TemplateError {
+                    source: self.source.clone(),
+                    line: *line,
+                    column: *column,
+                    message,
+                })?;
+                values.push(value);
+            }
+        }
+        Ok(values)
+    }
+
+    /// The text with `values[i]` in place of placeholder `i`.
+    pub fn fill(&self, values: &[impl AsRef<str>]) -> String {
         let mut out = String::new();
+        let mut values = values.iter();
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Placeholder {
-                    placeholder,
-                    line,
-                    column,
-                } => {
-                    let value =
-                        render_one(placeholder, context).map_err(|message| TemplateError {
-                            source: self.source.clone(),
-                            line: *line,
-                            column: *column,
-                            message,
-                        })?;
-                    out.push_str(&value);
+                Piece::Placeholder { .. } => {
+                    out.push_str(values.next().map_or("", |value| value.as_ref()))
                 }
             }
         }
-        Ok(out)
+        out
     }
 }
 
@@ -395,6 +444,27 @@ mod tests {
         ] {
             assert!(Template::parse("t", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn values_fill_back_into_the_text() {
+        let text = r#"{"a":{{now}},"b":"{{seq}}-{{env "X" "a\b"}}"}"#;
+        let template = Template::parse("t", text).unwrap();
+        assert_eq!(template.placeholder_count(), 3);
+        assert!(template.placeholder_is_integer(0) && template.placeholder_is_integer(1));
+        assert!(!template.placeholder_is_integer(2) && template.placeholder_is_env(2));
+        assert!(!template.placeholder_is_env(3));
+        let mut rng = StdRng::seed_from_u64(1);
+        let mut context = RenderContext {
+            now: NOW,
+            seq: 7,
+            rng: &mut rng,
+            env: &|_| None,
+        };
+        let values = template.render_values(&mut context).unwrap();
+        assert_eq!(values, ["1704067200", "7", r"a\\b"]);
+        assert_eq!(template.fill(&values), render(text));
+        assert_eq!(template.fill(&["1", "2", "3"]), r#"{"a":1,"b":"2-3"}"#);
     }
 
     #[test]

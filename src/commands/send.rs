@@ -21,6 +21,7 @@ use crate::exit::{self, CliError};
 use crate::fixtures::{self, Catalog, Edit, Meta, Overrides, Source};
 use crate::load::{LoadOptions, spawn_load};
 use crate::output::{self, Output, sanitize_line};
+use crate::payload_template::CompiledPayload;
 use crate::signature::{Header, Scheme};
 use crate::stats::Summary;
 use crate::template::{RenderContext, Template};
@@ -68,6 +69,8 @@ struct Plan {
     /// The fixture's file, when it has one (for `--watch`).
     fixture_path: Option<PathBuf>,
     fixture: Option<Template>,
+    /// The fixture compiled for fast repeated sends, when nothing (`--data`, `--set`…) changes it.
+    compiled: Option<CompiledPayload>,
     data: Option<Template>,
     overrides: Overrides,
     signer: Signer,
@@ -117,10 +120,18 @@ impl Plan {
             reqwest::Method::from_bytes(method.as_bytes())
                 .map_err(|_| usage(format!("invalid HTTP method {method:?}")))?;
         }
+        let env = |name: &str| std::env::var(name).ok();
+        let compiled = match (&fixture, &data) {
+            (Some(template), None) if edits.is_empty() => {
+                CompiledPayload::compile(&name, template, &env)
+            }
+            _ => None,
+        };
         let mut plan = Plan {
             name,
             fixture_path,
             fixture,
+            compiled,
             data,
             overrides: Overrides { edits },
             // Replaced below, once the fixture's default scheme is known.
@@ -190,14 +201,34 @@ impl Plan {
     /// The webhook for send number `seq`: rendered, with its headers, ready to be signed.
     fn build(&self, seq: u64) -> anyhow::Result<Webhook> {
         let mut rng = self.rng(seq);
-        let (payload, meta) = self.render(seq, &mut rng, self.now())?;
-        let body = serde_json::to_vec(&payload).expect("a JSON value always serialises");
-        let event_id = crate::event::event_id(&[], Some(&payload))
-            .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
+        let (body, event_id, body_event_type, meta) = match &self.compiled {
+            Some(compiled) => {
+                let env = |name: &str| std::env::var(name).ok();
+                let rendered = compiled
+                    .render(&mut RenderContext {
+                        now: self.now(),
+                        seq,
+                        rng: &mut rng,
+                        env: &env,
+                    })
+                    .map_err(|e| CliError::usage(e.to_string()))?;
+                let (body, id, event_type) =
+                    (rendered.body, rendered.event_id, rendered.event_type);
+                (body, id, event_type, compiled.meta().clone())
+            }
+            None => {
+                let (payload, meta) = self.render(seq, &mut rng, self.now())?;
+                let body = serde_json::to_vec(&payload).expect("a JSON value always serialises");
+                let id = crate::event::event_id(&[], Some(&payload));
+                let event_type = crate::event::event_type(&[], Some(&payload));
+                (body, id, event_type, meta)
+            }
+        };
+        let event_id = event_id.unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
         let event_type = meta
             .event
             .clone()
-            .or_else(|| crate::event::event_type(&[], Some(&payload)))
+            .or(body_event_type)
             .unwrap_or_else(|| self.name.clone());
         let mut headers: Vec<Header> = vec![
             ("Content-Type".into(), "application/json".into()),
