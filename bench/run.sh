@@ -6,3 +6,5 @@ cd "$(dirname "$0")"
 echo "== listen"; ./listen.sh
 echo; echo "== send"; ./send.sh
 echo; echo "== replay"; ./replay.sh
+echo; echo "== memory"; ./memory.sh
+echo; echo "== start-up"; ./startup.sh
