@@ -112,9 +112,10 @@ fn run_async(command: Command, out: &Output) -> anyhow::Result<u8> {
                         _ => unreachable!("synchronous commands are dispatched in run"),
                     }
                 };
+                let interrupted = commands::interrupt_signal()?;
                 tokio::select! {
                     result = work => result,
-                    _ = tokio::signal::ctrl_c() => Ok(exit::INTERRUPTED),
+                    () = interrupted => Ok(exit::INTERRUPTED),
                 }
             }
         }

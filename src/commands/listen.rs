@@ -96,6 +96,8 @@ enum Stop {
 }
 
 pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
+    // Before the socket is bound and the ready file written: a script may press Ctrl-C right away.
+    let ctrl_c = super::interrupt_signal()?;
     let secrets = args.secrets.load()?;
     let verifier = Verifier::new(
         args.scheme,
@@ -201,7 +203,6 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
-    let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
 
     let reason = loop {

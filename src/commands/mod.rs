@@ -40,6 +40,25 @@ pub fn read_input(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     }
 }
 
+/// Ctrl-C, listened for from the moment this is called: tokio's `ctrl_c()` starts listening only
+/// when first polled, and a signal that comes before that kills the process instead.
+pub fn interrupt_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
+        Ok(async move {
+            interrupt.recv().await;
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+}
+
 /// The current time in unix seconds: the only clock the signature core ever sees.
 pub fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()

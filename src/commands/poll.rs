@@ -31,10 +31,11 @@ const MAX_PAGES: usize = 1000;
 const LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
 
 pub async fn run(args: PollArgs, out: &Output) -> anyhow::Result<u8> {
+    let interrupted = super::interrupt_signal()?;
     let mut poller = Poller::new(args, out)?;
     let end = tokio::select! {
         end = poller.run() => end,
-        _ = tokio::signal::ctrl_c() => Ok(End::Interrupted),
+        () = interrupted => Ok(End::Interrupted),
     };
     poller.finish(end)
 }
