@@ -17,7 +17,7 @@ use crate::signature::{Header, Verdict};
 pub const DEFAULT_CAPTURE_PATH: &str = ".hooky/captures.jsonl";
 
 /// One captured request and how hooky answered it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CaptureRecord {
     /// 1-based, continuing across sessions that append to the same file.
     pub seq: u64,
@@ -57,10 +57,11 @@ pub struct CaptureRecord {
     pub forward: Option<ForwardRecord>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BodyEncoding {
     /// The body is valid UTF-8 and stored as text.
+    #[default]
     Utf8,
     /// The body is stored as standard base64.
     Base64,
@@ -277,11 +278,6 @@ mod tests {
                 ("x-dup".into(), "1".into()),
                 ("x-dup".into(), "2".into()),
             ],
-            body: None,
-            body_encoding: BodyEncoding::Utf8,
-            body_size: 0,
-            body_sha256: String::new(),
-            body_omitted: None,
             event_type: Some("order.completed".into()),
             event_id: Some("evt_1".into()),
             verdict: VerdictRecord {
@@ -289,8 +285,7 @@ mod tests {
                 ..Default::default()
             },
             status: 200,
-            duplicate_of: None,
-            forward: None,
+            ..Default::default()
         };
         record.set_body(body);
         record

@@ -136,19 +136,13 @@ fn read_entry(entry: &Value, next_seq: u64) -> Result<CaptureRecord, String> {
             None => crate::event::event_id(&headers, parsed_body.as_ref()),
         },
         headers,
-        body: None,
-        body_encoding: BodyEncoding::Utf8,
-        body_size: 0,
-        body_sha256: String::new(),
-        body_omitted: None,
         verdict,
         status: entry
             .pointer("/response/status")
             .and_then(Value::as_u64)
             .and_then(|s| u16::try_from(s).ok())
             .unwrap_or(0),
-        duplicate_of: None,
-        forward: None,
+        ..Default::default()
     };
     match body {
         Some(bytes) => record.set_body(&bytes),
@@ -354,11 +348,6 @@ mod tests {
                 ("x-dup".into(), "1".into()),
                 ("x-dup".into(), "2".into()),
             ],
-            body: None,
-            body_encoding: BodyEncoding::Utf8,
-            body_size: 0,
-            body_sha256: String::new(),
-            body_omitted: None,
             event_type: Some("order.created".into()),
             event_id: Some("evt_1".into()),
             verdict: VerdictRecord {
@@ -368,8 +357,7 @@ mod tests {
                 ..Default::default()
             },
             status: 202,
-            duplicate_of: None,
-            forward: None,
+            ..Default::default()
         };
         record.set_body(body);
         record

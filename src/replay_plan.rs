@@ -332,7 +332,7 @@ pub fn signature_timestamp(headers: &[Header], scheme: Scheme) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{BodyEncoding, VerdictRecord};
+    use crate::capture::VerdictRecord;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
@@ -352,12 +352,6 @@ mod tests {
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
-            body: None,
-            body_encoding: BodyEncoding::Utf8,
-            body_size: 0,
-            body_sha256: String::new(),
-            body_omitted: None,
-            event_type: None,
             event_id: Some("evt_1".into()),
             verdict: VerdictRecord {
                 verdict: if scheme.is_some() {
@@ -370,8 +364,7 @@ mod tests {
                 ..Default::default()
             },
             status: 200,
-            duplicate_of: None,
-            forward: None,
+            ..Default::default()
         };
         record.set_body(body);
         record

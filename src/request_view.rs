@@ -228,7 +228,7 @@ pub fn request_line(capture_line: &str, headers: &[Header]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{BodyEncoding, VerdictRecord};
+    use crate::capture::VerdictRecord;
     use crate::signature::{Failure, Scheme, Verdict};
 
     fn record(body: &[u8]) -> CaptureRecord {
@@ -244,17 +244,12 @@ mod tests {
                 ("content-type".into(), "application/json".into()),
                 ("x-evil".into(), "a\x1b[2Jb".into()),
             ],
-            body: None,
-            body_encoding: BodyEncoding::Utf8,
-            body_size: 0,
-            body_sha256: String::new(),
-            body_omitted: None,
             event_type: Some("order.completed".into()),
             event_id: Some("evt_1".into()),
             verdict: VerdictRecord::default(),
             status: 401,
             duplicate_of: Some(3),
-            forward: None,
+            ..Default::default()
         };
         record.set_body(body);
         record

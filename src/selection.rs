@@ -182,7 +182,7 @@ pub fn received_unix(record: &CaptureRecord) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{BodyEncoding, VerdictRecord};
+    use crate::capture::VerdictRecord;
 
     fn record(seq: u64, event: Option<&str>, path: &str, verdict: &str, at: &str) -> CaptureRecord {
         let mut record = CaptureRecord {
@@ -192,22 +192,14 @@ mod tests {
             remote_addr: "127.0.0.1:1".into(),
             method: "POST".into(),
             path: path.into(),
-            query: None,
             headers: vec![],
-            body: None,
-            body_encoding: BodyEncoding::Utf8,
-            body_size: 0,
-            body_sha256: String::new(),
-            body_omitted: None,
             event_type: event.map(str::to_string),
-            event_id: None,
             verdict: VerdictRecord {
                 verdict: verdict.into(),
                 ..Default::default()
             },
             status: 200,
-            duplicate_of: None,
-            forward: None,
+            ..Default::default()
         };
         record.set_body(b"{}");
         record

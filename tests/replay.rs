@@ -113,25 +113,16 @@ fn capture(seq: u64, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Captu
         remote_addr: "127.0.0.1:50000".into(),
         method: "POST".into(),
         path: path.into(),
-        query: None,
         headers: headers
             .iter()
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect(),
-        body: None,
-        body_encoding: BodyEncoding::Utf8,
-        body_size: 0,
-        body_sha256: String::new(),
-        body_omitted: None,
-        event_type: None,
-        event_id: None,
         verdict: VerdictRecord {
             verdict: "unsigned".into(),
             ..Default::default()
         },
         status: 200,
-        duplicate_of: None,
-        forward: None,
+        ..Default::default()
     };
     record.set_body(body);
     record

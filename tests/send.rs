@@ -687,7 +687,6 @@ fn fixture_new_from_a_capture() {
         remote_addr: "127.0.0.1:5000".into(),
         method: "POST".into(),
         path: "/hook".into(),
-        query: None,
         headers: vec![
             ("Stripe-Signature".into(), "t=1700000000,v1=abcd".into()),
             ("Authorization".into(), "Bearer sk_live_secret".into()),
@@ -697,13 +696,9 @@ fn fixture_new_from_a_capture() {
         body_encoding: encoding,
         body_size: body.len() as u64,
         body_sha256: hooky::capture::sha256_hex(body),
-        body_omitted: None,
-        event_type: None,
-        event_id: None,
         verdict: Default::default(),
         status: 200,
-        duplicate_of: None,
-        forward: None,
+        ..Default::default()
     };
     let captures = dir.path().join("captures.jsonl");
     std::fs::write(&captures, record.to_line() + "\n").unwrap();

@@ -26,7 +26,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::net::TcpListener;
 
-use crate::capture::{BodyEncoding, CaptureRecord, VerdictRecord};
+use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::capture_file::Appender;
 use crate::cli::{ListenArgs, VerifyMode};
 use crate::dedup::DuplicateWindow;
@@ -468,11 +468,6 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         path,
         query,
         headers: state.verifier.redact(&headers),
-        body: None,
-        body_encoding: BodyEncoding::Utf8,
-        body_size: 0,
-        body_sha256: String::new(),
-        body_omitted: None,
         event_type,
         event_id,
         verdict: VerdictRecord {
@@ -480,8 +475,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
             ..VerdictRecord::from(&checked.verdict)
         },
         status: 200,
-        duplicate_of: None,
-        forward: None,
+        ..Default::default()
     };
     match too_large {
         Some(size) => {
