@@ -199,6 +199,19 @@ pub fn parse_line(line: &str) -> Result<CaptureRecord, String> {
     serde_json::from_str(line).map_err(|e| e.to_string())
 }
 
+/// Longest reason kept for a skipped line or entry: serde quotes the offending value, which may be
+/// megabytes long in a damaged file, and one warning per line must stay one readable line.
+const MAX_REASON_CHARS: usize = 200;
+
+/// Cuts an error message about untrusted input to [`MAX_REASON_CHARS`] characters.
+pub fn brief_reason(reason: &str) -> String {
+    let mut chars = reason.char_indices();
+    match chars.nth(MAX_REASON_CHARS) {
+        Some((cut, _)) => format!("{}…", &reason[..cut]),
+        None => reason.to_string(),
+    }
+}
+
 /// A line the reader could not use, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkippedLine {
@@ -242,9 +255,9 @@ pub fn read_captures(mut reader: impl BufRead) -> std::io::Result<CaptureFile> {
             Err(reason) => file.skipped.push(SkippedLine {
                 line: line_no,
                 reason: if buffer.ends_with(b"\n") {
-                    reason
+                    brief_reason(&reason)
                 } else {
-                    format!("truncated last line ({reason})")
+                    format!("truncated last line ({})", brief_reason(&reason))
                 },
             }),
         }
@@ -328,6 +341,17 @@ mod tests {
                 .to_string()
                 .contains("too large")
         );
+    }
+
+    #[test]
+    fn a_huge_bad_line_gets_a_short_reason() {
+        // Regression: serde quotes the offending value, and replay printed 2 MB in one warning.
+        let line = format!("{{\"seq\":\"{}\"}}\n", "x".repeat(1 << 20));
+        let file = read_captures(line.as_bytes()).unwrap();
+        assert_eq!(file.skipped.len(), 1);
+        assert!(file.skipped[0].reason.chars().count() <= 201);
+        assert!(file.skipped[0].reason.ends_with('…'));
+        assert_eq!(brief_reason("short"), "short");
     }
 
     #[test]

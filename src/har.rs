@@ -44,7 +44,9 @@ pub fn read(text: &str) -> Result<HarImport, String> {
     for (index, entry) in entries.iter().enumerate() {
         match read_entry(entry, import.records.len() as u64 + 1) {
             Ok(record) => import.records.push(record),
-            Err(reason) => import.skipped.push((index + 1, reason)),
+            Err(reason) => import
+                .skipped
+                .push((index + 1, crate::capture::brief_reason(&reason))),
         }
     }
     Ok(import)
