@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod completions;
 mod listen;
+mod nothing_lost;
 mod pipeline;
 mod poll;
 mod replay;

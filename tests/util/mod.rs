@@ -102,9 +102,24 @@ pub fn listen_discarding_stdout(args: &[&str]) -> Listening {
 }
 
 fn listen_with_stdout(dir: tempfile::TempDir, args: &[&str], stdout: Stdio) -> Listening {
+    listen_by(hooky(), dir, args, stdout)
+}
+
+/// Starts `command` (hooky itself, or a wrapper that execs it) with `listen` and `args`, stdout
+/// thrown away, and waits (bounded) for its ready file.
+pub fn listen_via(command: Command, args: &[&str]) -> Listening {
+    listen_by(command, tempfile::tempdir().unwrap(), args, Stdio::null())
+}
+
+fn listen_by(
+    mut command: Command,
+    dir: tempfile::TempDir,
+    args: &[&str],
+    stdout: Stdio,
+) -> Listening {
     let ready = dir.path().join("ready.json");
     let _ = std::fs::remove_file(&ready);
-    let mut child = hooky()
+    let mut child = command
         .current_dir(dir.path())
         .args(["listen", "--port", "0", "--ready-file"])
         .arg(&ready)
