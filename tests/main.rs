@@ -10,6 +10,7 @@ mod nothing_lost;
 mod pipeline;
 mod poll;
 mod replay;
+mod security;
 mod send;
 mod sign_verify;
 mod web;
