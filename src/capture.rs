@@ -386,4 +386,27 @@ mod tests {
         assert_eq!(record.code.as_deref(), Some("timestamp_too_old"));
         assert_eq!(record.scheme.as_deref(), Some("stripe"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1024)) {
+            let _ = read_captures(bytes.as_slice());
+        }
+
+        #[test]
+        fn any_record_round_trips(
+            seq in 1u64..u64::MAX,
+            path in "\\PC{0,32}",
+            headers in proptest::collection::vec(("\\PC{0,12}", "\\PC{0,24}"), 0..4),
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256),
+        ) {
+            let mut record = sample(seq, &body);
+            record.path = path;
+            record.headers = headers;
+            let line = record.to_line();
+            let file = read_captures(line.as_bytes()).unwrap();
+            proptest::prop_assert_eq!(&file.records, &vec![record.clone()]);
+            proptest::prop_assert_eq!(file.records[0].body_bytes().unwrap(), body);
+        }
+    }
 }

@@ -475,4 +475,21 @@ mod tests {
         assert!(read("{}").unwrap_err().contains("log.entries"));
         assert!(read("nope").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_never_panics(text in "\\PC{0,256}") {
+            let _ = looks_like_har(&text);
+            let _ = read(&text);
+        }
+
+        #[test]
+        fn any_entry_shape_never_panics(method in "\\PC{0,8}", url in "\\PC{0,32}", text in "\\PC{0,32}", encoding in "\\PC{0,8}") {
+            let har = serde_json::json!({"log": {"entries": [{"request": {
+                "method": method, "url": url, "headers": [{"name": "X", "value": text}],
+                "postData": {"text": text, "encoding": encoding},
+            }}]}});
+            let _ = read(&har.to_string());
+        }
+    }
 }
