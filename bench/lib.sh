@@ -8,7 +8,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 SECRET=${SECRET:-bench-secret-not-for-production}
 mkdir -p "$RESULTS"
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done' EXIT
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
 need() {
   # Installs what the benchmarks need from Debian's packages, once.

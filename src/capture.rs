@@ -207,6 +207,19 @@ pub fn parse_line(line: &str) -> Result<CaptureRecord, String> {
     serde_json::from_str(line).map_err(|e| e.to_string())
 }
 
+/// Longest reason kept for a skipped line or entry: serde quotes the offending value, which may be
+/// megabytes long in a damaged file, and one warning per line must stay one readable line.
+const MAX_REASON_CHARS: usize = 200;
+
+/// Cuts an error message about untrusted input to [`MAX_REASON_CHARS`] characters.
+pub fn brief_reason(reason: &str) -> String {
+    let mut chars = reason.char_indices();
+    match chars.nth(MAX_REASON_CHARS) {
+        Some((cut, _)) => format!("{}…", &reason[..cut]),
+        None => reason.to_string(),
+    }
+}
+
 /// A line the reader could not use, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkippedLine {
@@ -250,9 +263,9 @@ pub fn read_captures(mut reader: impl BufRead) -> std::io::Result<CaptureFile> {
             Err(reason) => file.skipped.push(SkippedLine {
                 line: line_no,
                 reason: if buffer.ends_with(b"\n") {
-                    reason
+                    brief_reason(&reason)
                 } else {
-                    format!("truncated last line ({reason})")
+                    format!("truncated last line ({})", brief_reason(&reason))
                 },
             }),
         }
@@ -333,6 +346,17 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_bad_line_gets_a_short_reason() {
+        // Regression: serde quotes the offending value, and replay printed 2 MB in one warning.
+        let line = format!("{{\"seq\":\"{}\"}}\n", "x".repeat(1 << 20));
+        let file = read_captures(line.as_bytes()).unwrap();
+        assert_eq!(file.skipped.len(), 1);
+        assert!(file.skipped[0].reason.chars().count() <= 201);
+        assert!(file.skipped[0].reason.ends_with('…'));
+        assert_eq!(brief_reason("short"), "short");
+    }
+
+    #[test]
     fn reader_skips_bad_lines_with_their_numbers() {
         let good1 = sample(1, b"a").to_line();
         let good2 = sample(2, b"b").to_line();
@@ -363,5 +387,28 @@ mod tests {
         assert_eq!(record.verdict, "invalid");
         assert_eq!(record.code.as_deref(), Some("timestamp_too_old"));
         assert_eq!(record.scheme.as_deref(), Some("stripe"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1024)) {
+            let _ = read_captures(bytes.as_slice());
+        }
+
+        #[test]
+        fn any_record_round_trips(
+            seq in 1u64..u64::MAX,
+            path in "\\PC{0,32}",
+            headers in proptest::collection::vec(("\\PC{0,12}", "\\PC{0,24}"), 0..4),
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256),
+        ) {
+            let mut record = sample(seq, &body);
+            record.path = path;
+            record.headers = headers;
+            let line = record.to_line();
+            let file = read_captures(line.as_bytes()).unwrap();
+            proptest::prop_assert_eq!(&file.records, &vec![record.clone()]);
+            proptest::prop_assert_eq!(file.records[0].body_bytes().unwrap(), body);
+        }
     }
 }

@@ -51,17 +51,43 @@ impl Appender {
 
     /// Appends one line (the record's `to_line()`); the data is in the file (the OS's cache) when it
     /// returns, so a reader or a crash of hooky after the answer cannot lose it.
+    ///
+    /// A write that fails part-way (disk full, file size limit) is cut off again, so the file never
+    /// keeps half a record; when even that fails, the next record starts on a new line.
     pub fn append(&mut self, line: &str) -> std::io::Result<()> {
-        let result = if self.needs_newline {
-            let mut bytes = Vec::with_capacity(line.len() + 1);
-            bytes.push(b'\n');
-            bytes.extend_from_slice(line.as_bytes());
-            self.file.write_all(&bytes)
+        let owned;
+        let bytes = if self.needs_newline {
+            let mut with_newline = Vec::with_capacity(line.len() + 1);
+            with_newline.push(b'\n');
+            with_newline.extend_from_slice(line.as_bytes());
+            owned = with_newline;
+            owned.as_slice()
         } else {
-            self.file.write_all(line.as_bytes())
+            line.as_bytes()
         };
-        self.needs_newline = result.is_err();
-        result
+        let mut written = 0;
+        while written < bytes.len() {
+            match self.file.write(&bytes[written..]) {
+                Ok(0) => return Err(self.undo(written, std::io::ErrorKind::WriteZero.into())),
+                Ok(n) => written += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.undo(written, e)),
+            }
+        }
+        self.needs_newline = false;
+        Ok(())
+    }
+
+    /// Removes the `written` bytes of a failed append (hooky is the file's only writer).
+    fn undo(&mut self, written: usize, error: std::io::Error) -> std::io::Error {
+        let removed = written == 0
+            || self
+                .file
+                .metadata()
+                .and_then(|m| self.file.set_len(m.len().saturating_sub(written as u64)))
+                .is_ok();
+        self.needs_newline = self.needs_newline || !removed;
+        error
     }
 
     pub fn flush(&mut self) -> std::io::Result<()> {

@@ -163,4 +163,24 @@ mod tests {
         assert!(!Expectation::Verified.matches(&unverified));
         assert!(!parse("json:data.amount=500").unwrap().matches(&unverified));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_or_says_why(text in "\\PC{0,64}") {
+            match parse(&text) {
+                Ok(expectation) => {
+                    let facts = Facts {
+                        event_type: None,
+                        verified: true,
+                        method: "POST",
+                        path: "/",
+                        headers: &[],
+                        json: Some(&json!({"a": [1]})),
+                    };
+                    let _ = expectation.matches(&facts);
+                }
+                Err(message) => proptest::prop_assert!(message.starts_with("invalid --expect")),
+            }
+        }
+    }
 }

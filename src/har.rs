@@ -44,7 +44,9 @@ pub fn read(text: &str) -> Result<HarImport, String> {
     for (index, entry) in entries.iter().enumerate() {
         match read_entry(entry, import.records.len() as u64 + 1) {
             Ok(record) => import.records.push(record),
-            Err(reason) => import.skipped.push((index + 1, reason)),
+            Err(reason) => import
+                .skipped
+                .push((index + 1, crate::capture::brief_reason(&reason))),
         }
     }
     Ok(import)
@@ -460,5 +462,22 @@ mod tests {
         assert!(!looks_like_har("{\"seq\":1}"));
         assert!(read("{}").unwrap_err().contains("log.entries"));
         assert!(read("nope").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_never_panics(text in "\\PC{0,256}") {
+            let _ = looks_like_har(&text);
+            let _ = read(&text);
+        }
+
+        #[test]
+        fn any_entry_shape_never_panics(method in "\\PC{0,8}", url in "\\PC{0,32}", text in "\\PC{0,32}", encoding in "\\PC{0,8}") {
+            let har = serde_json::json!({"log": {"entries": [{"request": {
+                "method": method, "url": url, "headers": [{"name": "X", "value": text}],
+                "postData": {"text": text, "encoding": encoding},
+            }}]}});
+            let _ = read(&har.to_string());
+        }
     }
 }

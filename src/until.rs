@@ -185,4 +185,13 @@ mod tests {
         assert!(all_hold(&both, 304, Some(&body)));
         assert!(!all_hold(&both, 200, Some(&body)));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_or_says_why(text in "\\PC{0,64}", status in 100u16..600) {
+            if let Ok(condition) = parse(&text) {
+                let _ = condition.holds(status, Some(&json!({"status": "x"})));
+            }
+        }
+    }
 }

@@ -2,12 +2,15 @@
 
 mod util;
 
+mod bad_input;
 mod cli;
 mod completions;
 mod listen;
+mod nothing_lost;
 mod pipeline;
 mod poll;
 mod replay;
+mod security;
 mod send;
 mod sign_verify;
 mod web;

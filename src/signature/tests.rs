@@ -590,3 +590,28 @@ proptest! {
         prop_assert!(!verdict.is_valid() || scheme == Scheme::Gitlab || scheme == Scheme::None);
     }
 }
+
+proptest! {
+    /// Arbitrary values in every scheme's headers never panic and never verify as valid.
+    #[test]
+    fn random_headers_never_verify(
+        values in proptest::collection::vec(("[0-9]{1,2}", "\\PC{0,80}"), 0..6),
+        body in proptest::collection::vec(any::<u8>(), 0..128),
+        now in any::<i64>(),
+    ) {
+        const NAMES: [&str; 10] = [
+            "stripe-signature", "webhook-id", "webhook-timestamp", "webhook-signature",
+            "x-hub-signature-256", "x-shopify-hmac-sha256", "x-slack-signature",
+            "x-slack-request-timestamp", "x-gitlab-token", "x-webhook-signature",
+        ];
+        let headers: Vec<Header> = values
+            .iter()
+            .map(|(i, v)| (NAMES[i.parse::<usize>().unwrap() % NAMES.len()].to_string(), v.clone()))
+            .collect();
+        let secrets: [&[u8]; 1] = [b"prop-secret"];
+        for scheme in Scheme::ALL {
+            let verdict = verify(scheme, Keys::new(&secrets), &headers, &body, now, 300);
+            prop_assert!(!verdict.is_valid(), "{scheme}: {headers:?}");
+        }
+    }
+}

@@ -105,9 +105,19 @@ fn drain(mut from: impl std::io::Read + Send + 'static) -> std::thread::JoinHand
 }
 
 pub fn listen_in(dir: tempfile::TempDir, args: &[&str]) -> Listening {
+    listen_by(hooky(), dir, args)
+}
+
+/// Starts `command` (hooky itself, or a wrapper that execs it) with `listen` and `args`, and waits
+/// (bounded) for its ready file.
+pub fn listen_via(command: Command, args: &[&str]) -> Listening {
+    listen_by(command, tempfile::tempdir().unwrap(), args)
+}
+
+fn listen_by(mut command: Command, dir: tempfile::TempDir, args: &[&str]) -> Listening {
     let ready = dir.path().join("ready.json");
     let _ = std::fs::remove_file(&ready);
-    let mut child = hooky()
+    let mut child = command
         .current_dir(dir.path())
         .args(["listen", "--port", "0", "--ready-file"])
         .arg(&ready)
@@ -245,4 +255,66 @@ pub fn page_token(page: &str) -> String {
     let start = page.find(marker).expect("the page carries a token") + marker.len();
     let end = start + page[start..].find('"').unwrap();
     page[start..end].to_string()
+}
+
+/// Asserts a failed command explains itself the way hooky promises: the exit code, and an error
+/// line (`hooky: error:`, or clap's `error:` for bad flags) with no panic and no Debug dump.
+#[track_caller]
+pub fn assert_clean_error(output: &Output, code: i32) {
+    assert_code(output, code);
+    let err = stderr(output);
+    let errors = err
+        .lines()
+        .filter(|line| line.starts_with("hooky: error: ") || line.starts_with("error: "))
+        .count();
+    assert_eq!(errors, 1, "not one error line: {err}");
+    for bad in ["panicked", "RUST_BACKTRACE", "Os {", "kind: ", "Error {"] {
+        assert!(!err.contains(bad), "{bad:?} in stderr: {err}");
+    }
+}
+
+/// Sends raw bytes on a fresh connection and returns what the server said before closing (or
+/// before `wait` passed). `half_close` shuts our sending side after the bytes.
+pub fn raw_exchange(
+    addr: &str,
+    bytes: &[u8],
+    half_close: bool,
+    wait: std::time::Duration,
+) -> String {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    // The server may answer and close before it read everything: a reset is an answer too.
+    let _ = stream.write_all(bytes);
+    if half_close {
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+    }
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply);
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+impl Listening {
+    pub fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+
+    /// Asserts the process is alive and still answers an ordinary request with 200.
+    #[track_caller]
+    pub fn assert_serving(&mut self, after: &str) {
+        assert!(
+            self.child.try_wait().unwrap().is_none(),
+            "hooky listen died after {after}"
+        );
+        let reply = raw_exchange(
+            &self.addr(),
+            b"POST /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+            false,
+            std::time::Duration::from_secs(20),
+        );
+        assert!(
+            reply.starts_with("HTTP/1.1 200"),
+            "no 200 after {after}: {reply}"
+        );
+    }
 }

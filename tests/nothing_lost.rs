@@ -1,0 +1,192 @@
+//! Nothing lost, CI-sized: under concurrent signed load, on Ctrl-C, on `kill -9` and when the
+//! capture cannot be written, every request answered 2xx is in the capture file, exactly.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use hooky::signature::Scheme;
+
+use crate::util::{Listening, assert_code, listen, listen_via, run, sign_headers, stderr, stdout};
+
+const SECRET: &str = "nothing-lost-secret";
+
+fn capture_lines(l: &Listening) -> usize {
+    std::fs::read_to_string(l.capture_path())
+        .unwrap_or_default()
+        .lines()
+        .count()
+}
+
+/// `connections` tasks POST signed requests, `per_connection` each or until `stop` is set (or the
+/// listener is gone); returns how many were answered 2xx.
+async fn load(
+    url: String,
+    connections: usize,
+    per_connection: usize,
+    stop: Arc<AtomicBool>,
+) -> u64 {
+    let answered = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for c in 0..connections {
+        let (url, answered, stop) = (url.clone(), answered.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .timeout(Duration::from_secs(20))
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap();
+            for i in 0..per_connection {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let body = format!(r#"{{"id":"evt_{c}_{i}","type":"order.completed"}}"#);
+                let mut request = client.post(&url).body(body.clone());
+                for (name, value) in sign_headers(Scheme::Github, SECRET, body.as_bytes(), 0) {
+                    request = request.header(name, value);
+                }
+                match request.send().await {
+                    Ok(answer) if answer.status().is_success() => {
+                        answered.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(answer) => panic!("answered {}", answer.status()),
+                    // The listener went away (SIGINT, kill -9): this request was not answered.
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    answered.load(Ordering::Relaxed)
+}
+
+/// Waits (bounded) until the capture file holds at least `lines` lines.
+async fn until_captured(l: &Listening, lines: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while capture_lines(l) < lines {
+        assert!(Instant::now() < deadline, "requests never arrived");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_signed_load_every_2xx_is_captured() {
+    let l = listen(&["--secret", SECRET]);
+    let answered = load(l.url.clone(), 32, 63, Arc::new(AtomicBool::new(false))).await;
+    assert_eq!(answered, 32 * 63);
+    let captures = l.captures();
+    assert_eq!(captures.len() as u64, answered);
+    assert!(captures.iter().all(|r| r.verdict.verdict == "valid"));
+    let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    assert_code(&output, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_in_the_middle_of_the_load_loses_nothing() {
+    let l = listen(&["--secret", SECRET]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let sending = tokio::spawn(load(l.url.clone(), 32, 1000, stop.clone()));
+    until_captured(&l, 300).await;
+    let (output, dir) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let answered = sending.await.unwrap();
+    assert_code(&output, 0);
+    let text = std::fs::read(dir.path().join(".hooky/captures.jsonl")).unwrap();
+    let file = hooky::capture::read_captures(text.as_slice()).unwrap();
+    assert!(file.skipped.is_empty(), "{:?}", file.skipped);
+    assert_eq!(file.records.len() as u64, answered, "{}", stderr(&output));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_in_the_middle_leaves_a_readable_file() {
+    let mut l = listen(&["--secret", SECRET]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let sending = tokio::spawn(load(l.url.clone(), 32, 1000, stop.clone()));
+    until_captured(&l, 300).await;
+    l.child.kill().unwrap();
+    l.child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let answered = sending.await.unwrap();
+    let path = l.capture_path();
+    let text = std::fs::read(&path).unwrap();
+    let file = hooky::capture::read_captures(text.as_slice()).unwrap();
+    // Only the line being written when the process died may be damaged.
+    assert!(file.skipped.len() <= 1, "{:?}", file.skipped);
+    if let Some(skipped) = file.skipped.first() {
+        assert!(
+            skipped.reason.starts_with("truncated last line"),
+            "{skipped:?}"
+        );
+    }
+    assert!(file.records.len() as u64 >= answered);
+    let output = run(&["replay", "--list", "--from", path.to_str().unwrap()], b"");
+    assert_code(&output, 0);
+    assert_eq!(stdout(&output).lines().count(), file.records.len() + 1);
+    assert!(stderr(&output).lines().count() <= 1, "{}", stderr(&output));
+}
+
+/// Recovery needs a failure even root meets that can be taken away again: a file size limit
+/// (RLIMIT_FSIZE, with SIGXFSZ ignored so the write fails with EFBIG), lifted with `prlimit`.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_capture_that_cannot_be_written_recovers_when_it_can() {
+    let mut command = std::process::Command::new("sh");
+    command
+        .args([
+            "-c",
+            r#"trap '' XFSZ; exec prlimit --fsize=3000:unlimited "$0" "$@""#,
+        ])
+        .arg(env!("CARGO_BIN_EXE_hooky"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("NO_COLOR", "1");
+    let l = listen_via(command, &[]);
+    let mut statuses = Vec::new();
+    for i in 0..20 {
+        let body = format!(r#"{{"id":"evt_{i}","pad":"{}"}}"#, "p".repeat(200));
+        statuses.push(crate::util::post_with(&l.url, &[], body.as_bytes()).await);
+    }
+    let codes: Vec<u16> = statuses.iter().map(|a| a.status().as_u16()).collect();
+    let first_503 = codes
+        .iter()
+        .position(|&c| c == 503)
+        .expect("the limit was reached");
+    assert!(
+        first_503 > 0 && codes[first_503..].iter().all(|&c| c == 503),
+        "{codes:?}"
+    );
+    assert_eq!(statuses[first_503].headers()["retry-after"], "1");
+    let lifted = std::process::Command::new("prlimit")
+        .args([
+            "--pid",
+            &l.child.id().to_string(),
+            "--fsize=unlimited:unlimited",
+        ])
+        .status()
+        .unwrap();
+    assert!(lifted.success());
+    let again = crate::util::post_with(&l.url, &[], br#"{"id":"evt_after"}"#).await;
+    assert_eq!(again.status(), 200);
+    // Every 2xx is captured whole; the failed writes left no half line behind.
+    let captures = l.captures();
+    assert_eq!(captures.len(), first_503 + 1);
+    assert!(captures.iter().all(|r| r.status == 200));
+    let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    assert_code(&output, 0);
+    let err = stderr(&output);
+    assert_eq!(
+        err.matches("cannot write the capture file").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(err.matches("writable again").count(), 1, "{err}");
+}
