@@ -100,6 +100,28 @@ pub struct RetryNotice<'a> {
     pub retry_after: Option<Duration>,
 }
 
+/// Checks that `url` is an http or https URL; the error names the flag (`what`) and says how to
+/// fix it (`127.0.0.1:3000/hooks` gets the hint `http://127.0.0.1:3000/hooks`).
+pub fn http_url(url: &str, what: &str) -> Result<reqwest::Url, crate::exit::CliError> {
+    let hint = if url.contains("://") {
+        "write a full URL, such as http://127.0.0.1:3000/webhooks".to_string()
+    } else {
+        format!("add the scheme: http://{url}")
+    };
+    match reqwest::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(parsed),
+        Ok(parsed) if url.contains("://") => Err(crate::exit::CliError::usage(format!(
+            "{what} {url:?}: the scheme {} is not http or https",
+            parsed.scheme()
+        ))
+        .with_hint(hint)),
+        _ => Err(crate::exit::CliError::usage(format!(
+            "{what} {url:?} is not an http or https URL"
+        ))
+        .with_hint(hint)),
+    }
+}
+
 /// A client for many deliveries: one connection pool, hooky's user agent, no redirects followed
 /// (a webhook sender reports a 3xx rather than following it).
 pub fn client(pool_per_host: usize) -> anyhow::Result<reqwest::Client> {
@@ -277,6 +299,22 @@ pub fn describe_error(error: reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_http_or_https_with_a_fix_in_the_hint() {
+        assert!(http_url("http://127.0.0.1:9/hooks", "--to").is_ok());
+        assert!(http_url("https://example.test/", "--to").is_ok());
+        let bare = http_url("127.0.0.1:9/hooks", "--to").unwrap_err();
+        assert_eq!(
+            bare.hint.as_deref(),
+            Some("add the scheme: http://127.0.0.1:9/hooks")
+        );
+        let ftp = http_url("ftp://h/x", "--to").unwrap_err();
+        assert!(ftp.message.contains("the scheme ftp is not http or https"));
+        assert!(http_url("", "--to").is_err());
+        let forward = http_url("localhost:9", "--forward-to").unwrap_err();
+        assert!(forward.message.starts_with("--forward-to"));
+    }
 
     #[test]
     fn urls_parse_once_per_text() {

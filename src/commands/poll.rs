@@ -118,9 +118,9 @@ struct Poller<'a> {
 
 impl<'a> Poller<'a> {
     fn new(args: PollArgs, out: &'a Output) -> anyhow::Result<Self> {
-        check_url(&args.url, "URL")?;
+        delivery::http_url(&args.url, "URL")?;
         if let Some(url) = &args.emit_webhook {
-            check_url(url, "--emit-webhook")?;
+            delivery::http_url(url, "--emit-webhook")?;
         }
         if !(0.0..=1.0).contains(&args.jitter) {
             return Err(CliError::usage(format!(
@@ -940,20 +940,6 @@ impl<'a> Poller<'a> {
                 .into()),
             End::Failed(error) => Err(error.into()),
         }
-    }
-}
-
-fn check_url(url: &str, what: &str) -> anyhow::Result<()> {
-    match reqwest::Url::parse(url) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(()),
-        Ok(parsed) => Err(CliError::usage(format!(
-            "{what} {url}: the scheme {} is not http or https",
-            parsed.scheme()
-        ))
-        .into()),
-        Err(e) => Err(CliError::usage(format!("{what} {url} is not a URL: {e}"))
-            .with_hint("write it in full, such as http://127.0.0.1:8080/events")
-            .into()),
     }
 }
 

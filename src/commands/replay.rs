@@ -166,12 +166,7 @@ fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptio
         edits.push(Edit::Unset(path.clone()));
     }
     if let Some(to) = &args.to {
-        if !(to.starts_with("http://") || to.starts_with("https://")) {
-            return Err(CliError::usage(format!(
-                "invalid --to {to:?}: give an http:// or https:// URL"
-            ))
-            .into());
-        }
+        crate::delivery::http_url(to, "--to")?;
     }
     Ok(PlanOptions {
         to: args.to.clone(),

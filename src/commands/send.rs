@@ -276,17 +276,7 @@ fn read_data(spec: &str) -> anyhow::Result<(String, String)> {
 }
 
 fn check_url(url: &str) -> anyhow::Result<String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| {
-        CliError::usage(format!("invalid URL {url:?}: {e}"))
-            .with_hint("write a full URL such as http://127.0.0.1:3000/webhooks")
-    })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(CliError::usage(format!(
-            "unsupported URL scheme {:?}: hooky sends over http and https",
-            parsed.scheme()
-        ))
-        .into());
-    }
+    crate::delivery::http_url(url, "--to")?;
     Ok(url.to_string())
 }
 

@@ -36,16 +36,7 @@ pub struct Forwarder {
 
 impl Forwarder {
     pub fn new(url: &str, timeout: Duration) -> anyhow::Result<Forwarder> {
-        let parsed = reqwest::Url::parse(url).map_err(|e| {
-            crate::exit::CliError::usage(format!("invalid --forward-to URL {url:?}: {e}"))
-                .with_hint("use a full URL such as http://localhost:3000")
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(crate::exit::CliError::usage(format!(
-                "invalid --forward-to URL {url:?}: only http and https are supported"
-            ))
-            .into());
-        }
+        delivery::http_url(url, "--forward-to")?;
         Ok(Forwarder {
             client: delivery::client(64)?,
             base: url.trim_end_matches('/').to_string(),
