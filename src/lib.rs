@@ -102,12 +102,12 @@ fn run_async(command: Command, out: &Output) -> anyhow::Result<u8> {
         match command {
             // listen drains in-flight requests on Ctrl-C itself, so nothing it answered is lost.
             Command::Listen(args) => commands::listen::run(args, out).await,
-            // poll prints its summary and saves its --state on Ctrl-C before exiting 130.
+            // poll and send print their summary so far on Ctrl-C before exiting 130.
             Command::Poll(args) => commands::poll::run(*args, out).await,
+            Command::Send(args) => commands::send::run(args, out).await,
             command => {
                 let work = async {
                     match command {
-                        Command::Send(args) => commands::send::run(args, out).await,
                         Command::Replay(args) => commands::replay::run(args, out).await,
                         _ => unreachable!("synchronous commands are dispatched in run"),
                     }

@@ -344,3 +344,40 @@ fn a_load_from_send_is_captured_in_full() {
     ids.dedup();
     assert_eq!(ids.len(), 300, "each event of a load has its own id");
 }
+
+#[test]
+fn ctrl_c_during_a_send_load_prints_the_summary_so_far_and_exits_130() {
+    let listening = listen(&["--delay", "50ms"]);
+    let mut sender = crate::util::hooky()
+        .args(["--json", "send", "order.completed", "--to", &listening.url])
+        .args(["--secret", SECRET, "--count", "1000", "--concurrency", "2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the listener has seen a few requests of the load.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_to_string(listening.capture_path()).map_or(0, |text| text.lines().count())
+        < 3
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the load never arrived"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &sender.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = sender.wait_with_output().unwrap();
+    assert_code(&output, 130);
+    let summary = crate::util::json_lines(&output)
+        .pop()
+        .expect("a summary line");
+    assert_eq!(summary["type"], "summary");
+    let sent = summary["sent"].as_u64().unwrap();
+    assert!((1..1000).contains(&sent), "{summary}");
+    stop(listening);
+}

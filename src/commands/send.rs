@@ -35,6 +35,7 @@ const JSON_PREVIEW_CHARS: usize = 4096;
 
 /// Boxed because the arguments are many (the `Command` enum stays small).
 pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
+    let interrupted = super::interrupt_signal()?;
     let catalog = load_catalog(args.fixtures.as_deref())?;
     if args.list {
         return list(&catalog, out);
@@ -50,16 +51,23 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
     if args.dry_run || args.curl {
         return print_request(&plan, &args, out);
     }
-    if args.attack {
-        return run_attack(&plan, &args, out).await;
+    if args.count > 1 && !args.attack && !args.watch {
+        // A load prints its summary so far when interrupted.
+        return run_load(plan, &args, out, interrupted).await;
     }
-    if args.watch {
-        return watch(plan, &args, event.as_deref(), out).await;
+    let work = async {
+        if args.attack {
+            run_attack(&plan, &args, out).await
+        } else if args.watch {
+            watch(plan, &args, event.as_deref(), out).await
+        } else {
+            run_single(&plan, &args, out).await
+        }
+    };
+    tokio::select! {
+        result = work => result,
+        () = interrupted => Ok(exit::INTERRUPTED),
     }
-    if args.count > 1 {
-        return run_load(plan, &args, out).await;
-    }
-    run_single(&plan, &args, out).await
 }
 
 /// Everything needed to make a request, resolved once from the flags and the fixture.
@@ -608,7 +616,12 @@ struct LoadResult {
     line: Option<Value>,
 }
 
-async fn run_load(plan: Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
+async fn run_load(
+    plan: Plan,
+    args: &SendArgs,
+    out: &Output,
+    interrupted: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<u8> {
     let concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
     let client = delivery::client(concurrency)?;
     let options = retry_options(args);
@@ -667,7 +680,17 @@ async fn run_load(plan: Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u
     });
     let mut summary = Summary::default();
     let mut unmet = 0u64;
-    while let Some((_, result)) = results.recv().await {
+    tokio::pin!(interrupted);
+    let mut was_interrupted = false;
+    loop {
+        let next = tokio::select! {
+            next = results.recv() => next,
+            () = &mut interrupted => {
+                was_interrupted = true;
+                None
+            }
+        };
+        let Some((_, result)) = next else { break };
         summary.record(&result.class, result.elapsed);
         if !result.met {
             unmet += 1;
@@ -702,6 +725,9 @@ async fn run_load(plan: Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u
         out.json(&summary.to_json(elapsed))?;
     } else {
         out.data(&summary.to_text(elapsed))?;
+    }
+    if was_interrupted {
+        return Ok(exit::INTERRUPTED);
     }
     if unmet == 0 {
         return Ok(exit::OK);
