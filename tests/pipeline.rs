@@ -364,6 +364,10 @@ fn ctrl_c_during_a_send_load_prints_the_summary_so_far_and_exits_130() {
             std::time::Instant::now() < deadline,
             "the load never arrived"
         );
+        assert!(
+            sender.try_wait().unwrap().is_none(),
+            "hooky send ended early"
+        );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     let killed = std::process::Command::new("kill")
