@@ -2,89 +2,33 @@
 //! `CaptureRecord`, replayed by the real binary into small axum receivers on 127.0.0.1.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use hooky::capture::{BodyEncoding, CaptureRecord, VerdictRecord, sha256_hex};
 use hooky::signature::{self, Failure, Keys, Scheme, Verdict};
 
+use crate::util::receiver::{Received, Receiver};
 use crate::util::{assert_code, json_lines, run, stderr, stdout};
 
 const STRIPE_SECRET: &str = "whsec_test_secret_for_replay";
 const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
-/// One request as the receiver saw it.
-#[derive(Clone, Debug)]
-struct Received {
-    method: String,
-    path: String,
-    query: Option<String>,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+/// A receiver that records every request and answers `status`.
+fn receiver(status: u16) -> Receiver {
+    Receiver::start(move |_, _| (status, Vec::new(), "answered".into()))
 }
 
-/// A receiver on 127.0.0.1:0 that records every request and answers `status`, or 401 when it
-/// checks signatures and one fails.
-struct Receiver {
-    url: String,
-    seen: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Receiver {
-    fn start(status: u16) -> Receiver {
-        Receiver::start_checking(status, None)
-    }
-
-    fn start_checking(status: u16, check: Option<(Scheme, &'static str)>) -> Receiver {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let record = seen.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let app = axum::Router::new().fallback(
-                    move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                        let record = record.clone();
-                        async move {
-                            let headers: Vec<(String, String)> = headers
-                                .iter()
-                                .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_string()))
-                                .collect();
-                            let answer = match check {
-                                Some((scheme, secret)) => {
-                                    let verdict = verify(scheme, secret, &headers, &body);
-                                    if verdict.is_valid() { status } else { 401 }
-                                }
-                                None => status,
-                            };
-                            record.lock().unwrap().push(Received {
-                                method: method.to_string(),
-                                path: uri.path().to_string(),
-                                query: uri.query().map(str::to_string),
-                                headers,
-                                body: body.to_vec(),
-                            });
-                            (StatusCode::from_u16(answer).unwrap(), "answered")
-                        }
-                    },
-                );
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        Receiver { url, seen }
-    }
-
-    fn requests(&self) -> Vec<Received> {
-        self.seen.lock().unwrap().clone()
-    }
+/// A receiver that answers `status`, or 401 when a request's `scheme` signature made with `secret`
+/// does not verify.
+fn checking_receiver(status: u16, scheme: Scheme, secret: &'static str) -> Receiver {
+    Receiver::start(move |request, _| {
+        let valid = verify(scheme, secret, &request.headers, &request.body).is_valid();
+        (
+            if valid { status } else { 401 },
+            Vec::new(),
+            "answered".into(),
+        )
+    })
 }
 
 fn now() -> i64 {
@@ -228,7 +172,7 @@ fn replays_json_form_and_binary_bodies_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let records = three_kinds();
     let file = write_file(dir.path(), &lines(&records));
-    let receiver = Receiver::start(200);
+    let receiver = receiver(200);
     let out = run(
         &[
             "replay",
@@ -236,7 +180,7 @@ fn replays_json_form_and_binary_bodies_byte_for_byte() {
             file.to_str().unwrap(),
             "--all",
             "--to",
-            &receiver.url,
+            &receiver.base,
         ],
         b"",
     );
@@ -263,7 +207,7 @@ fn replays_json_form_and_binary_bodies_byte_for_byte() {
             "--preserve-host",
             "--exact-url",
             "--to",
-            &format!("{}/exact", receiver.url),
+            &format!("{}/exact", receiver.base),
         ],
         b"",
     );
@@ -316,9 +260,12 @@ fn resign_verifies_for_every_timestamped_scheme_and_a_plain_replay_does_not() {
     ] {
         let file = write_file(dir.path(), &lines(&[old_signed_capture(scheme, secret)]));
         let from = file.to_str().unwrap();
-        let receiver = Receiver::start_checking(200, Some((scheme, secret)));
+        let receiver = checking_receiver(200, scheme, secret);
 
-        let plain = run(&["replay", "--from", from, "1", "--to", &receiver.url], b"");
+        let plain = run(
+            &["replay", "--from", from, "1", "--to", &receiver.base],
+            b"",
+        );
         assert_code(&plain, 1);
         assert!(
             stderr(&plain).contains("will likely reject"),
@@ -347,7 +294,7 @@ fn resign_verifies_for_every_timestamped_scheme_and_a_plain_replay_does_not() {
                 from,
                 "1",
                 "--to",
-                &receiver.url,
+                &receiver.base,
                 "--resign",
             ],
             b"",
@@ -382,7 +329,7 @@ fn resign_verifies_for_every_timestamped_scheme_and_a_plain_replay_does_not() {
                     from,
                     "1",
                     "--to",
-                    &receiver.url,
+                    &receiver.base,
                     "--resign",
                     "--secret",
                     secret,
@@ -414,7 +361,7 @@ fn set_and_unset_edit_the_body_and_resign_or_say_why_not() {
         &lines(&[old_signed_capture(Scheme::Stripe, STRIPE_SECRET)]),
     );
     let from = file.to_str().unwrap();
-    let receiver = Receiver::start_checking(200, Some((Scheme::Stripe, STRIPE_SECRET)));
+    let receiver = checking_receiver(200, Scheme::Stripe, STRIPE_SECRET);
     let out = run(
         &[
             "replay",
@@ -422,7 +369,7 @@ fn set_and_unset_edit_the_body_and_resign_or_say_why_not() {
             from,
             "1",
             "--to",
-            &receiver.url,
+            &receiver.base,
             "--set",
             "data.amount=500",
             "--unset",
@@ -448,7 +395,7 @@ fn set_and_unset_edit_the_body_and_resign_or_say_why_not() {
             from,
             "1",
             "--to",
-            &receiver.url,
+            &receiver.base,
             "--set",
             "a=1",
         ],
@@ -530,14 +477,14 @@ fn selection_filters() {
         "{text}"
     );
 
-    let receiver = Receiver::start(204);
+    let receiver = receiver(204);
     let out = run(
         &[
             "replay",
             "--from",
             file.to_str().unwrap(),
             "--to",
-            &receiver.url,
+            &receiver.base,
             "--event",
             "order.*",
             "--last",
@@ -557,7 +504,7 @@ fn selection_filters() {
             "--from",
             file.to_str().unwrap(),
             "--to",
-            &receiver.url,
+            &receiver.base,
         ],
         b"",
     );
@@ -573,7 +520,7 @@ fn selection_filters() {
             "--from",
             file.to_str().unwrap(),
             "--to",
-            &receiver.url,
+            &receiver.base,
             "9",
         ],
         b"",
@@ -586,7 +533,7 @@ fn selection_filters() {
             "--from",
             file.to_str().unwrap(),
             "--to",
-            &receiver.url,
+            &receiver.base,
             "--event",
             "nope",
         ],
@@ -680,7 +627,7 @@ fn har_export_is_har_1_2_and_imports_back_losslessly() {
     assert!(reread.skipped.is_empty());
     assert_eq!(reread.records, records);
 
-    let receiver = Receiver::start(200);
+    let receiver = receiver(200);
     let sent = run(
         &[
             "replay",
@@ -688,7 +635,7 @@ fn har_export_is_har_1_2_and_imports_back_losslessly() {
             har_file.to_str().unwrap(),
             "--all",
             "--to",
-            &receiver.url,
+            &receiver.base,
         ],
         b"",
     );
@@ -716,7 +663,7 @@ fn malformed_lines_are_skipped_by_number_and_the_rest_replays() {
             truncated,
         ],
     );
-    let receiver = Receiver::start(200);
+    let receiver = receiver(200);
     let out = run(
         &[
             "replay",
@@ -724,7 +671,7 @@ fn malformed_lines_are_skipped_by_number_and_the_rest_replays() {
             file.to_str().unwrap(),
             "--all",
             "--to",
-            &receiver.url,
+            &receiver.base,
         ],
         b"",
     );
@@ -758,7 +705,7 @@ fn dry_run_sends_nothing_and_shows_no_secret() {
         dir.path(),
         &lines(&[old_signed_capture(Scheme::Stripe, STRIPE_SECRET), gitlab]),
     );
-    let receiver = Receiver::start(200);
+    let receiver = receiver(200);
     let out = run(
         &[
             "replay",
@@ -766,7 +713,7 @@ fn dry_run_sends_nothing_and_shows_no_secret() {
             file.to_str().unwrap(),
             "--all",
             "--to",
-            &receiver.url,
+            &receiver.base,
             "--dry-run",
             "--resign",
             "--secret",
@@ -780,7 +727,7 @@ fn dry_run_sends_nothing_and_shows_no_secret() {
     assert!(receiver.requests().is_empty());
     let text = stdout(&out);
     assert!(
-        text.contains(&format!("POST {}/hooks", receiver.url)),
+        text.contains(&format!("POST {}/hooks", receiver.base)),
         "{text}"
     );
     assert!(
@@ -799,14 +746,14 @@ fn dry_run_sends_nothing_and_shows_no_secret() {
             "1",
             "--dry-run",
             "--to",
-            &receiver.url,
+            &receiver.base,
         ],
         b"",
     );
     assert_code(&json, 0);
     let lines = json_lines(&json);
     assert_eq!(lines[0]["type"], "request");
-    assert_eq!(lines[0]["url"], format!("{}/hooks", receiver.url));
+    assert_eq!(lines[0]["url"], format!("{}/hooks", receiver.base));
     assert_eq!(lines[0]["resigned"], false);
     assert_eq!(
         lines[0]["body"],
@@ -821,7 +768,7 @@ fn exit_codes_and_answers() {
     let file = write_file(dir.path(), &lines(&three_kinds()));
     let from = file.to_str().unwrap();
 
-    let failing = Receiver::start(500);
+    let failing = receiver(500);
     let out = run(
         &[
             "replay",
@@ -844,7 +791,7 @@ fn exit_codes_and_answers() {
     assert_eq!(lines[1]["type"], "summary");
     assert_eq!(lines[1]["failed"], 1);
 
-    let ok = Receiver::start(200);
+    let ok = receiver(200);
     let out = run(
         &[
             "replay",

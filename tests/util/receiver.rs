@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, Method, Uri};
 pub struct Received {
     pub method: String,
     pub path: String,
+    pub query: Option<String>,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub at: Instant,
@@ -36,7 +37,10 @@ pub type Respond = dyn Fn(&Received, usize) -> (u16, Vec<(String, String)>, Stri
 type Log = Arc<(Mutex<Vec<Received>>, Condvar)>;
 
 pub struct Receiver {
+    /// Where senders post: `base` plus `/hook`.
     pub url: String,
+    /// `http://127.0.0.1:PORT`, for tools that append their own path (replay).
+    pub base: String,
     log: Log,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -52,7 +56,8 @@ impl Receiver {
         let log: Log = Arc::new((Mutex::new(Vec::new()), Condvar::new()));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let url = format!("{base}/hook");
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let server_log = log.clone();
         std::thread::spawn(move || {
@@ -68,7 +73,8 @@ impl Receiver {
                         async move {
                             let received = Received {
                                 method: method.to_string(),
-                                path: uri.to_string(),
+                                path: uri.path().to_string(),
+                                query: uri.query().map(str::to_string),
                                 headers: headers
                                     .iter()
                                     .map(|(n, v)| {
@@ -104,6 +110,7 @@ impl Receiver {
         });
         Receiver {
             url,
+            base,
             log,
             shutdown: Some(shutdown),
         }
