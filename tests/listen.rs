@@ -3,37 +3,20 @@
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use hooky::signature::{self, Keys, Scheme};
+use hooky::signature::Scheme;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::util::{assert_code, json_lines, listen, listen_in, stderr, stdout};
+use crate::util::{
+    assert_code, http_client, json_lines, listen, listen_in, post_with, sign_headers, stderr,
+    stdout,
+};
 
 const OLD: &str = "whsec_b2xkLXNlY3JldA==";
 const NEW: &str = "whsec_bmV3LXNlY3JldA==";
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-fn sign(scheme: Scheme, secret: &str, body: &[u8], timestamp: i64) -> Vec<(String, String)> {
-    let keys: [&[u8]; 1] = [secret.as_bytes()];
-    signature::sign(scheme, Keys::new(&keys), body, timestamp, "msg_test").unwrap()
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
-}
-
-async fn post(url: &str, headers: &[(String, String)], body: &[u8]) -> reqwest::Response {
-    let mut request = client().post(url).body(body.to_vec());
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    request.send().await.unwrap()
 }
 
 trait JsonBody {
@@ -66,20 +49,20 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
         Scheme::Gitlab,
     ] {
         let url = format!("{}/{}", l.url, scheme.name());
-        let valid = post(&url, &sign(scheme, OLD, body, now()), body).await;
+        let valid = post_with(&url, &sign_headers(scheme, OLD, body, now()), body).await;
         assert_eq!(valid.status(), 200, "{scheme} valid");
         expected.push((scheme, "valid", Some(1)));
 
-        let rotated = post(&url, &sign(scheme, NEW, body, now()), body).await;
+        let rotated = post_with(&url, &sign_headers(scheme, NEW, body, now()), body).await;
         assert_eq!(rotated.status(), 200, "{scheme} rotated");
         expected.push((scheme, "valid", Some(2)));
 
         let tampered_headers = if scheme == Scheme::Gitlab {
-            sign(scheme, "wrong-token", body, now())
+            sign_headers(scheme, "wrong-token", body, now())
         } else {
-            sign(scheme, OLD, body, now())
+            sign_headers(scheme, OLD, body, now())
         };
-        let tampered = post(
+        let tampered = post_with(
             &url,
             &tampered_headers,
             br#"{"type":"order.completed","id":"evt_2"}"#,
@@ -97,14 +80,14 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
         expected.push((scheme, "invalid", None));
 
         if scheme.is_timestamped() {
-            let stale = post(&url, &sign(scheme, OLD, body, now() - 3600), body).await;
+            let stale = post_with(&url, &sign_headers(scheme, OLD, body, now() - 3600), body).await;
             assert_eq!(stale.status(), 401, "{scheme} stale");
             let answer: Value = stale.json_value().await;
             assert_eq!(answer["code"], "timestamp_too_old", "{scheme}");
             expected.push((scheme, "invalid", None));
         }
     }
-    let unsigned = post(&format!("{}/plain", l.url), &[], b"hello").await;
+    let unsigned = post_with(&format!("{}/plain", l.url), &[], b"hello").await;
     assert_eq!(unsigned.status(), 200);
 
     let captures = l.captures();
@@ -141,7 +124,12 @@ async fn a_reformatted_body_gets_the_proxy_hint() {
     let l = listen(&["--secret", OLD, "--count", "1"]);
     let signed = br#"{"type":"a","data":{"x":1}}"#;
     let pretty = serde_json::to_vec_pretty(&json!({"type":"a","data":{"x":1}})).unwrap();
-    let answer = post(&l.url, &sign(Scheme::Github, OLD, signed, 0), &pretty).await;
+    let answer = post_with(
+        &l.url,
+        &sign_headers(Scheme::Github, OLD, signed, 0),
+        &pretty,
+    )
+    .await;
     assert_eq!(answer.status(), 401);
     let (output, _dir) = l.wait();
     assert_code(&output, 0);
@@ -157,7 +145,7 @@ async fn a_reformatted_body_gets_the_proxy_hint() {
 async fn json_lines_and_a_byte_exact_capture() {
     let l = listen(&["--json", "--count", "2", "-v"]);
     let binary: Vec<u8> = (0..=255u8).rev().chain(0..=255u8).collect();
-    let answer = client()
+    let answer = http_client()
         .put(format!("{}/upload?a=1&a=2", l.url))
         .header("X-Dup", "first")
         .header("X-Dup", "second")
@@ -169,7 +157,7 @@ async fn json_lines_and_a_byte_exact_capture() {
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.text().await.unwrap(), r#"{"received":true}"#);
     let text = br#"{"type":"order.completed","id":"evt_9","data":{"amount":500}}"#;
-    post(&format!("{}/hooks", l.url), &[], text).await;
+    post_with(&format!("{}/hooks", l.url), &[], text).await;
 
     let (output, dir) = l.wait();
     assert_code(&output, 0);
@@ -241,7 +229,7 @@ async fn json_lines_and_a_byte_exact_capture() {
 
     // A later session continues the sequence.
     let l = listen_in(dir, &["--json", "--count", "1"]);
-    post(&l.url, &[], b"again").await;
+    post_with(&l.url, &[], b"again").await;
     let (output, _dir) = l.wait();
     assert_eq!(requests(&json_lines(&output))[0]["seq"], 3);
 }
@@ -260,7 +248,7 @@ async fn answer_modes() {
         "--delay",
         "10ms",
     ]);
-    let answer = post(&l.url, &[], b"{}").await;
+    let answer = post_with(&l.url, &[], b"{}").await;
     assert_eq!(answer.status(), 202);
     assert_eq!(answer.headers()["x-handled-by"], "hooky");
     assert_eq!(answer.headers()["content-type"], "text/x-custom");
@@ -271,7 +259,7 @@ async fn answer_modes() {
     let l = listen(&["--respond-seq", "500,429:retry-after=2,200"]);
     let mut got = Vec::new();
     for _ in 0..4 {
-        let answer = post(&l.url, &[], b"{}").await;
+        let answer = post_with(&l.url, &[], b"{}").await;
         got.push((
             answer.status().as_u16(),
             answer
@@ -297,7 +285,12 @@ async fn answer_modes() {
     let mut got = Vec::new();
     for id in ["a", "b", "a", "b"] {
         let body = json!({ "id": id }).to_string();
-        got.push(post(&l.url, &[], body.as_bytes()).await.status().as_u16());
+        got.push(
+            post_with(&l.url, &[], body.as_bytes())
+                .await
+                .status()
+                .as_u16(),
+        );
     }
     assert_eq!(got, vec![500, 500, 200, 200]);
     l.interrupt();
@@ -308,7 +301,7 @@ async fn answer_modes() {
         let l = listen(&["--fail-rate", "0.5", "--seed", "7"]);
         let mut statuses = Vec::new();
         for _ in 0..16 {
-            statuses.push(post(&l.url, &[], b"x").await.status().as_u16());
+            statuses.push(post_with(&l.url, &[], b"x").await.status().as_u16());
         }
         l.interrupt();
         runs.push(statuses);
@@ -320,13 +313,13 @@ async fn answer_modes() {
         runs[0]
     );
     let l = listen(&["--fail-rate", "1"]);
-    assert_eq!(post(&l.url, &[], b"x").await.status(), 500);
+    assert_eq!(post_with(&l.url, &[], b"x").await.status(), 500);
     l.interrupt();
 
     // Report mode answers an invalid signature normally.
     let l = listen(&["--secret", OLD, "--verify-mode", "report", "--json"]);
-    let headers = sign(Scheme::Github, OLD, b"signed", 0);
-    assert_eq!(post(&l.url, &headers, b"tampered").await.status(), 200);
+    let headers = sign_headers(Scheme::Github, OLD, b"signed", 0);
+    assert_eq!(post_with(&l.url, &headers, b"tampered").await.status(), 200);
     let (output, _) = l.interrupt();
     assert_eq!(
         requests(&json_lines(&output))[0]["verdict"]["code"],
@@ -338,12 +331,12 @@ async fn answer_modes() {
 async fn retries_are_marked_as_duplicates() {
     let l = listen(&["--json"]);
     let body = br#"{"id":"evt_same","type":"x"}"#;
-    post(&l.url, &[], body).await;
-    post(&l.url, &[], br#"{"id":"evt_other"}"#).await;
-    post(&l.url, &[], body).await;
+    post_with(&l.url, &[], body).await;
+    post_with(&l.url, &[], br#"{"id":"evt_other"}"#).await;
+    post_with(&l.url, &[], body).await;
     let header = vec![("X-GitHub-Delivery".to_string(), "d-1".to_string())];
-    post(&l.url, &header, b"a").await;
-    post(&l.url, &header, b"b").await;
+    post_with(&l.url, &header, b"a").await;
+    post_with(&l.url, &header, b"b").await;
     let (output, _) = l.interrupt();
     let dups: Vec<Value> = requests(&json_lines(&output))
         .iter()
@@ -390,10 +383,10 @@ async fn forward_to_relays_exact_bytes_and_survives_a_dead_app() {
     let (app_url, task) = app().await;
     let l = listen(&["--secret", OLD, "--forward-to", &app_url, "--json"]);
     let body: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
-    let mut headers = sign(Scheme::Github, OLD, &body, 0);
+    let mut headers = sign_headers(Scheme::Github, OLD, &body, 0);
     headers.push(("Connection".into(), "x-hop".into()));
     headers.push(("X-Hop".into(), "1".into()));
-    let answer = post(&format!("{}/hooks/in?x=1", l.url), &headers, &body).await;
+    let answer = post_with(&format!("{}/hooks/in?x=1", l.url), &headers, &body).await;
     assert_eq!(answer.status(), 201);
     assert_eq!(answer.headers()["x-app"], "yes");
     let seen: Value = answer.json_value().await;
@@ -404,18 +397,18 @@ async fn forward_to_relays_exact_bytes_and_survives_a_dead_app() {
     assert_eq!(seen["connection_headers"], false);
 
     // An invalid signature is not forwarded.
-    let rejected = post(&l.url, &headers, b"tampered").await;
+    let rejected = post_with(&l.url, &headers, b"tampered").await;
     assert_eq!(rejected.status(), 401);
 
     task.abort();
     let _ = task.await;
-    let dead = post(&l.url, &sign(Scheme::Github, OLD, b"x", 0), b"x").await;
+    let dead = post_with(&l.url, &sign_headers(Scheme::Github, OLD, b"x", 0), b"x").await;
     assert_eq!(dead.status(), 502);
     let error: Value = dead.json_value().await;
     assert_eq!(error["error"], "forward_failed");
     // The listener keeps going.
     assert_eq!(
-        post(&l.url, &sign(Scheme::Github, OLD, b"x", 0), b"x")
+        post_with(&l.url, &sign_headers(Scheme::Github, OLD, b"x", 0), b"x")
             .await
             .status(),
         502
@@ -454,7 +447,7 @@ async fn a_hanging_app_gives_504() {
         }
     });
     let l = listen(&["--forward-to", &url, "--forward-timeout", "200ms"]);
-    let answer = post(&l.url, &[], b"x").await;
+    let answer = post_with(&l.url, &[], b"x").await;
     assert_eq!(answer.status(), 504);
     l.interrupt();
     task.abort();
@@ -486,19 +479,19 @@ fn count_timeout_and_expect_exit_codes() {
         "--json",
     ]);
     runtime.block_on(async {
-        post(
+        post_with(
             &format!("{}/hooks/x", l.url),
             &[],
             br#"{"type":"order.completed","data":{"amount":1}}"#,
         )
         .await;
-        post(
+        post_with(
             &format!("{}/hooks/y", l.url),
             &[],
             br#"{"type":"order.completed","data":{"amount":500}}"#,
         )
         .await;
-        post(
+        post_with(
             &format!("{}/hooks/x", l.url),
             &[],
             br#"{"type":"order.completed","data":{"amount":500}}"#,
@@ -523,7 +516,7 @@ async fn sigint_with_requests_in_flight_loses_nothing() {
         let url = url.clone();
         tasks.push(tokio::spawn(async move {
             let body = json!({ "id": format!("evt_{i}") }).to_string();
-            let answer = post(&url, &[], body.as_bytes()).await;
+            let answer = post_with(&url, &[], body.as_bytes()).await;
             (format!("evt_{i}"), answer.status().as_u16())
         }));
     }
@@ -573,10 +566,10 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
     let l = listen(&[]);
     for i in 1..=3 {
         let body = json!({ "id": format!("evt_{i}"), "type": "order.completed" }).to_string();
-        post(&format!("{}/hooks", l.url), &[], body.as_bytes()).await;
+        post_with(&format!("{}/hooks", l.url), &[], body.as_bytes()).await;
     }
     let feed = format!("{}/_hooky/requests?since=1", l.url);
-    let first = client().get(&feed).send().await.unwrap();
+    let first = http_client().get(&feed).send().await.unwrap();
     assert_eq!(first.status(), 200);
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
     assert!(etag.starts_with('"') && !etag.starts_with("W/"));
@@ -604,15 +597,15 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
     }
     assert_eq!(item["type"], "order.completed");
 
-    let again = client()
+    let again = http_client()
         .get(&feed)
         .header("If-None-Match", &etag)
         .send()
         .await
         .unwrap();
     assert_eq!(again.status(), 304);
-    post(&l.url, &[], b"{}").await;
-    let changed = client()
+    post_with(&l.url, &[], b"{}").await;
+    let changed = http_client()
         .get(&feed)
         .header("If-None-Match", &etag)
         .send()
@@ -621,7 +614,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
     assert_eq!(changed.status(), 200);
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
 
-    let one: Value = client()
+    let one: Value = http_client()
         .get(format!("{}/_hooky/requests/2", l.url))
         .send()
         .await
@@ -630,14 +623,14 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
         .await;
     assert_eq!(one["seq"], 2);
     assert_eq!(one["event_id"], "evt_2");
-    let missing = client()
+    let missing = http_client()
         .get(format!("{}/_hooky/requests/99", l.url))
         .send()
         .await
         .unwrap();
     assert_eq!(missing.status(), 404);
 
-    let rebinding = client()
+    let rebinding = http_client()
         .get(&feed)
         .header("Host", "evil.example:80")
         .send()
@@ -645,7 +638,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
         .unwrap();
     assert_eq!(rebinding.status(), 403);
     let port = l.url.rsplit(':').next().unwrap().to_string();
-    let localhost = client()
+    let localhost = http_client()
         .get(&feed)
         .header("Host", format!("localhost:{port}"))
         .send()
@@ -657,7 +650,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
     l.interrupt();
 
     let l = listen(&["--no-capture"]);
-    let off = client()
+    let off = http_client()
         .get(format!("{}/_hooky/requests", l.url))
         .send()
         .await
@@ -672,7 +665,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_bodies_and_broken_clients() {
     let l = listen(&["--max-body", "64", "--client-timeout", "1s", "--json"]);
-    let answer = post(&l.url, &[], &[b'a'; 200]).await;
+    let answer = post_with(&l.url, &[], &[b'a'; 200]).await;
     assert_eq!(answer.status(), 413);
     let captures = l.captures();
     assert_eq!(captures[0].status, 413);
@@ -709,7 +702,7 @@ async fn oversized_bodies_and_broken_clients() {
         "the stalled connection was not closed: {closed:?}"
     );
 
-    assert_eq!(post(&l.url, &[], b"still here").await.status(), 200);
+    assert_eq!(post_with(&l.url, &[], b"still here").await.status(), 200);
     let (output, _) = l.interrupt();
     assert_code(&output, 0);
 }
@@ -720,7 +713,7 @@ async fn a_capture_that_cannot_be_written_gives_503_and_one_error() {
     // /dev/full accepts the open and fails every write with "no space left on device".
     let l = listen(&["--capture", "/dev/full"]);
     for _ in 0..3 {
-        let answer = post(&l.url, &[], b"x").await;
+        let answer = post_with(&l.url, &[], b"x").await;
         assert_eq!(answer.status(), 503);
         assert!(answer.headers().contains_key("retry-after"));
     }
