@@ -9,18 +9,10 @@ use crate::util::{Listening, assert_code, listen, run, stderr};
 
 const SECRET: &str = "whsec_cGlwZWxpbmUtc2VjcmV0";
 
-/// Posts with reqwest (headers in the given order) and returns the status.
+/// Posts to `url` + `path` (headers in the given order) and returns the status.
 async fn post(url: &str, path: &str, headers: &[(String, String)], body: &[u8]) -> u16 {
-    let mut request = reqwest::Client::new()
-        .post(format!("{url}{path}"))
-        .body(body.to_vec());
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    request
-        .send()
+    crate::util::post_with(&format!("{url}{path}"), headers, body)
         .await
-        .expect("listen answers")
         .status()
         .as_u16()
 }
