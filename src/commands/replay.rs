@@ -25,7 +25,7 @@ use crate::output::{self, Output, sanitize, sanitize_line};
 use crate::replay_plan::{self, Edit, PlanOptions, Prepared};
 use crate::secret::{Secret, as_keys};
 use crate::selection::Selection;
-use crate::signature::Keys;
+use crate::signature::{Header, Keys};
 use crate::stats::Summary;
 
 /// `hooky captures`: the `--list` of `hooky replay`.
@@ -438,19 +438,12 @@ fn show(record: &CaptureRecord, keys: &[&[u8]], out: &Output) -> anyhow::Result<
             .map(|t| format!(", event {}", sanitize_line(t)))
             .unwrap_or_default()
     ))?;
-    out.data(&format!(
-        "{} {} HTTP/1.1",
-        p.method(&sanitize_line(&record.method)),
-        sanitize_line(&record.path_and_query())
-    ))?;
-    for (name, value) in &record.headers {
-        out.data(&format!(
-            "{}: {}",
-            p.key(&sanitize_line(name)),
-            sanitize_line(value)
-        ))?;
-    }
-    out.data("")?;
+    print_head(
+        out,
+        &record.method,
+        &format!("{} HTTP/1.1", record.path_and_query()),
+        &record.headers,
+    )?;
     match body {
         Ok(bytes) => out.data(&body_text(&bytes))?,
         Err(error) => out.warn(&error.to_string()),
@@ -524,6 +517,25 @@ fn export(
     Ok(exit::OK)
 }
 
+/// A request's first line and headers for people, escaped, then a blank line.
+fn print_head(out: &Output, method: &str, target: &str, headers: &[Header]) -> anyhow::Result<()> {
+    let p = &out.paint;
+    out.data(&format!(
+        "{} {}",
+        p.method(&sanitize_line(method)),
+        sanitize_line(target)
+    ))?;
+    for (name, value) in headers {
+        out.data(&format!(
+            "{}: {}",
+            p.key(&sanitize_line(name)),
+            sanitize_line(value)
+        ))?;
+    }
+    out.data("")?;
+    Ok(())
+}
+
 fn dry_run(
     records: &[CaptureRecord],
     jobs: &[(usize, u64)],
@@ -562,19 +574,7 @@ fn dry_run(
                 ""
             }
         )))?;
-        out.data(&format!(
-            "{} {}",
-            p.method(&sanitize_line(&request.method)),
-            sanitize_line(&request.url)
-        ))?;
-        for (name, value) in &request.headers {
-            out.data(&format!(
-                "{}: {}",
-                p.key(&sanitize_line(name)),
-                sanitize_line(value)
-            ))?;
-        }
-        out.data("")?;
+        print_head(out, &request.method, &request.url, &request.headers)?;
         if !request.body.is_empty() {
             out.data(&body_text(&request.body))?;
         }
