@@ -102,22 +102,11 @@ fn run_async(command: Command, out: &Output) -> anyhow::Result<u8> {
         match command {
             // listen drains in-flight requests on Ctrl-C itself, so nothing it answered is lost.
             Command::Listen(args) => commands::listen::run(args, out).await,
-            // poll and send print their summary so far on Ctrl-C before exiting 130.
+            // The others print their summary so far on Ctrl-C before exiting 130.
             Command::Poll(args) => commands::poll::run(*args, out).await,
             Command::Send(args) => commands::send::run(args, out).await,
-            command => {
-                let work = async {
-                    match command {
-                        Command::Replay(args) => commands::replay::run(args, out).await,
-                        _ => unreachable!("synchronous commands are dispatched in run"),
-                    }
-                };
-                let interrupted = commands::interrupt_signal()?;
-                tokio::select! {
-                    result = work => result,
-                    () = interrupted => Ok(exit::INTERRUPTED),
-                }
-            }
+            Command::Replay(args) => commands::replay::run(args, out).await,
+            _ => unreachable!("synchronous commands are dispatched in run"),
         }
     })
 }

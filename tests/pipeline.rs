@@ -377,3 +377,67 @@ fn ctrl_c_during_a_send_load_prints_the_summary_so_far_and_exits_130() {
     assert!((1..1000).contains(&sent), "{summary}");
     stop(listening);
 }
+
+#[test]
+fn ctrl_c_during_a_replay_prints_the_summary_so_far_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let captures = dir.path().join("captures.jsonl");
+    let lines: String = (1..=200)
+        .map(|seq| {
+            let mut record = CaptureRecord {
+                seq,
+                method: "POST".into(),
+                path: "/hooks".into(),
+                status: 200,
+                ..Default::default()
+            };
+            record.set_body(format!(r#"{{"id":"evt_{seq}"}}"#).as_bytes());
+            record.to_line()
+        })
+        .collect();
+    std::fs::write(&captures, lines).unwrap();
+    let listening = listen(&["--delay", "50ms"]);
+    let mut replayer = crate::util::hooky()
+        .args([
+            "--json",
+            "replay",
+            "--all",
+            "--from",
+            captures.to_str().unwrap(),
+        ])
+        .args(["--to", &listening.url, "--concurrency", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_to_string(listening.capture_path()).map_or(0, |text| text.lines().count())
+        < 3
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the replays never arrived"
+        );
+        assert!(
+            replayer.try_wait().unwrap().is_none(),
+            "hooky replay ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &replayer.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = replayer.wait_with_output().unwrap();
+    assert_code(&output, 130);
+    let summary = crate::util::json_lines(&output)
+        .pop()
+        .expect("a summary line");
+    assert_eq!(summary["type"], "summary");
+    assert!(
+        (1..200).contains(&summary["sent"].as_u64().unwrap()),
+        "{summary}"
+    );
+    stop(listening);
+}

@@ -35,6 +35,7 @@ pub fn run_captures(args: CapturesArgs, out: &Output) -> anyhow::Result<u8> {
 }
 
 pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
+    let interrupted = super::interrupt_signal()?;
     let records = load(&args.from, out)?;
     let selection = selection(&args.select);
     if args.list {
@@ -124,7 +125,20 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
         dry_run(&sendable, &jobs, &options, &keys, seed, out)?;
         false
     } else {
-        send(&args, sendable, jobs, options, secrets, seed, out).await?
+        let sent = send(
+            &args,
+            sendable,
+            jobs,
+            options,
+            secrets,
+            seed,
+            out,
+            interrupted,
+        );
+        match sent.await? {
+            Sent::Done { any_failed } => any_failed,
+            Sent::Interrupted => return Ok(exit::INTERRUPTED),
+        }
     };
     Ok(if failed || broken > 0 {
         exit::FAILURE
@@ -601,6 +615,16 @@ struct Outcome {
 }
 
 /// Sends the jobs and prints each answer and the summary; returns whether any replay failed.
+/// How a run of replays ended.
+enum Sent {
+    Done {
+        any_failed: bool,
+    },
+    /// Ctrl-C: the summary so far was printed.
+    Interrupted,
+}
+
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the same eight
 async fn send(
     args: &ReplayArgs,
     records: Vec<CaptureRecord>,
@@ -609,7 +633,8 @@ async fn send(
     secrets: Vec<Secret>,
     seed: u64,
     out: &Output,
-) -> anyhow::Result<bool> {
+    interrupted: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<Sent> {
     let total = jobs.len() as u64;
     let client = delivery::client(args.concurrency as usize)?;
     let retry = RetryOptions {
@@ -686,7 +711,17 @@ async fn send(
     let mut first_bodies: HashMap<u64, String> = HashMap::new();
     let mut summary = Summary::default();
     let mut any_failed = false;
-    while let Some((_, outcome)) = results.recv().await {
+    tokio::pin!(interrupted);
+    let mut was_interrupted = false;
+    loop {
+        let next = tokio::select! {
+            next = results.recv() => next,
+            () = &mut interrupted => {
+                was_interrupted = true;
+                None
+            }
+        };
+        let Some((_, outcome)) = next else { break };
         let delivery = &outcome.delivery;
         let last = delivery.last();
         summary.record(&last.class(), delivery.elapsed);
@@ -710,10 +745,14 @@ async fn send(
     let elapsed = started.elapsed();
     if out.json {
         out.json(&summary.to_json(elapsed))?;
-    } else if total > 1 || out.verbose > 0 {
+    } else if total > 1 || out.verbose > 0 || was_interrupted {
         out.info(&summary.to_text(elapsed));
     }
-    Ok(any_failed)
+    Ok(if was_interrupted {
+        Sent::Interrupted
+    } else {
+        Sent::Done { any_failed }
+    })
 }
 
 async fn deliver(
