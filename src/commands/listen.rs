@@ -53,7 +53,8 @@ struct Listener {
     verifier: Verifier,
     /// Whether an invalid signature is answered 401 (`--verify-mode enforce` with a secret).
     enforce: bool,
-    response_body: Option<Bytes>,
+    /// `--response-body` and its content type, both decided once at start-up.
+    response_body: Option<(Bytes, &'static str)>,
     response_headers: Vec<Header>,
     delay: Option<Duration>,
     forwarder: Option<Forwarder>,
@@ -109,7 +110,15 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .check_secrets()
         .map_err(|e| CliError::usage(e).with_hint("check --scheme and the secret's format"))?;
     let response_body = match &args.response_body {
-        Some(text) => Some(Bytes::from(read_text_or_file(text)?)),
+        Some(text) => {
+            let body = Bytes::from(read_text_or_file(text)?);
+            let content_type = if crate::event::parse_json_body(&body).is_some() {
+                "application/json"
+            } else {
+                "text/plain; charset=utf-8"
+            };
+            Some((body, content_type))
+        }
         None => None,
     };
     let forwarder = match &args.forward_to {
@@ -632,14 +641,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
 /// The answer the plan chose, with `--response-body` and `--response-header` applied.
 fn planned_answer(state: &Listener, plan: &respond::Answer) -> Answer {
     let (body, content_type) = match &state.response_body {
-        Some(body) => {
-            let kind = if crate::event::parse_json_body(body).is_some() {
-                "application/json"
-            } else {
-                "text/plain; charset=utf-8"
-            };
-            (body.clone(), kind)
-        }
+        Some((body, content_type)) => (body.clone(), *content_type),
         None => (
             Bytes::from(respond::default_body(plan.status, plan.source)),
             "application/json",
