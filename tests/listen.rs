@@ -521,22 +521,7 @@ async fn sigint_with_requests_in_flight_loses_nothing() {
         }));
     }
     // Wait until every request is captured (they are then all in their 300ms delay), then interrupt.
-    let path = l.capture_path();
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let lines = std::fs::read_to_string(&path)
-            .unwrap_or_default()
-            .lines()
-            .count();
-        if lines >= 16 {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "requests never arrived"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    l.captured(16).await;
     let (output, dir) = tokio::task::spawn_blocking(move || l.interrupt())
         .await
         .unwrap();

@@ -3,20 +3,13 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hooky::signature::Scheme;
 
-use crate::util::{Listening, assert_code, listen, listen_via, run, sign_headers, stderr, stdout};
+use crate::util::{assert_code, listen, listen_via, run, sign_headers, stderr, stdout};
 
 const SECRET: &str = "nothing-lost-secret";
-
-fn capture_lines(l: &Listening) -> usize {
-    std::fs::read_to_string(l.capture_path())
-        .unwrap_or_default()
-        .lines()
-        .count()
-}
 
 /// `connections` tasks POST signed requests, `per_connection` each or until `stop` is set (or the
 /// listener is gone); returns how many were answered 2xx.
@@ -62,15 +55,6 @@ async fn load(
     answered.load(Ordering::Relaxed)
 }
 
-/// Waits (bounded) until the capture file holds at least `lines` lines.
-async fn until_captured(l: &Listening, lines: usize) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while capture_lines(l) < lines {
-        assert!(Instant::now() < deadline, "requests never arrived");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_signed_load_every_2xx_is_captured() {
     let l = listen(&["--secret", SECRET]);
@@ -90,7 +74,7 @@ async fn sigint_in_the_middle_of_the_load_loses_nothing() {
     let l = listen(&["--secret", SECRET]);
     let stop = Arc::new(AtomicBool::new(false));
     let sending = tokio::spawn(load(l.url.clone(), 32, 1000, stop.clone()));
-    until_captured(&l, 300).await;
+    l.captured(300).await;
     let (output, dir) = tokio::task::spawn_blocking(move || l.interrupt())
         .await
         .unwrap();
@@ -108,7 +92,7 @@ async fn kill_9_in_the_middle_leaves_a_readable_file() {
     let mut l = listen(&["--secret", SECRET]);
     let stop = Arc::new(AtomicBool::new(false));
     let sending = tokio::spawn(load(l.url.clone(), 32, 1000, stop.clone()));
-    until_captured(&l, 300).await;
+    l.captured(300).await;
     l.child.kill().unwrap();
     l.child.wait().unwrap();
     stop.store(true, Ordering::Relaxed);

@@ -349,9 +349,7 @@ fn ctrl_c_during_a_send_load_prints_the_summary_so_far_and_exits_130() {
         .unwrap();
     // Interrupt once the listener has seen a few requests of the load.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::fs::read_to_string(listening.capture_path()).map_or(0, |text| text.lines().count())
-        < 3
-    {
+    while listening.capture_lines() < 3 {
         assert!(
             std::time::Instant::now() < deadline,
             "the load never arrived"
@@ -411,9 +409,7 @@ fn ctrl_c_during_a_replay_prints_the_summary_so_far_and_exits_130() {
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::fs::read_to_string(listening.capture_path()).map_or(0, |text| text.lines().count())
-        < 3
-    {
+    while listening.capture_lines() < 3 {
         assert!(
             std::time::Instant::now() < deadline,
             "the replays never arrived"

@@ -162,6 +162,24 @@ impl Listening {
         self.dir.path().join(".hooky/captures.jsonl")
     }
 
+    /// How many lines the capture file holds now.
+    pub fn capture_lines(&self) -> usize {
+        std::fs::read_to_string(self.capture_path()).map_or(0, |text| text.lines().count())
+    }
+
+    /// Waits (at most 30 s) until the capture file holds at least `lines` lines.
+    pub async fn captured(&self, lines: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.capture_lines() < lines {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "only {} of {lines} requests were captured in time",
+                self.capture_lines()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     /// The capture file's records (every line must parse).
     pub fn captures(&self) -> Vec<hooky::capture::CaptureRecord> {
         let text = std::fs::read(self.capture_path()).unwrap_or_default();
