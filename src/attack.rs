@@ -234,7 +234,7 @@ mod tests {
     fn webhook() -> Webhook {
         Webhook {
             method: "POST".into(),
-            url: "http://127.0.0.1:9/".into(),
+            url: reqwest::Url::parse("http://127.0.0.1:9/").unwrap(),
             headers: vec![("Content-Type".into(), "application/json".into())],
             user_headers: vec![],
             body: br#"{"id":"evt_1","amount":5}"#.to_vec(),

@@ -66,7 +66,7 @@ pub struct Signing {
 pub struct Prepared {
     pub seq: u64,
     pub method: String,
-    pub url: String,
+    pub url: reqwest::Url,
     pub headers: Vec<Header>,
     pub body: Vec<u8>,
     pub signing: Option<Signing>,
@@ -234,7 +234,7 @@ pub fn prepare(
     Ok(Prepared {
         seq,
         method: record.method.clone(),
-        url: target_url(record, options)?,
+        url: crate::delivery::parse_url(&target_url(record, options)?)?,
         headers,
         body,
         signing,
@@ -400,7 +400,7 @@ mod tests {
             None,
         );
         let p = prepare(&r, &options(), NOW, &mut rng()).unwrap();
-        assert_eq!(p.url, "http://127.0.0.1:9/base/hooks?x=1");
+        assert_eq!(p.url.as_str(), "http://127.0.0.1:9/base/hooks?x=1");
         let names: Vec<(&str, &str)> = p
             .headers
             .iter()
@@ -421,7 +421,7 @@ mod tests {
             ..options()
         };
         let p = prepare(&r, &kept, NOW, &mut rng()).unwrap();
-        assert_eq!(p.url, "http://127.0.0.1:9/base/");
+        assert_eq!(p.url.as_str(), "http://127.0.0.1:9/base/");
         assert_eq!(get_one(&p.headers, "host"), Some("example.test"));
         let to_host = PlanOptions {
             to: None,

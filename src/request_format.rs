@@ -11,7 +11,7 @@ use crate::secret::{REDACTED, reveals_secret};
 
 /// The request as it goes on the wire (HTTP/1.1 form), `Host` and `Content-Length` included.
 pub fn http_text(request: &Outgoing, secrets: &[&[u8]]) -> String {
-    let (host, target) = host_and_target(&request.url);
+    let (host, target) = host_and_target(request.url.as_str());
     let mut text = format!("{} {} HTTP/1.1\nHost: {}\n", request.method, target, host);
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("host") {
@@ -36,7 +36,7 @@ pub fn curl_command(request: &Outgoing, secrets: &[&[u8]]) -> String {
     let mut parts = vec![format!(
         "curl -sS -X {} {}",
         shell_quote(&request.method),
-        shell_quote(&request.url)
+        shell_quote(request.url.as_str())
     )];
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("content-length") {
@@ -150,7 +150,7 @@ mod tests {
     fn request() -> Outgoing {
         Outgoing {
             method: "POST".into(),
-            url: "http://127.0.0.1:8080/hooks?x=1".into(),
+            url: reqwest::Url::parse("http://127.0.0.1:8080/hooks?x=1").unwrap(),
             headers: vec![
                 ("Content-Type".into(), "application/json".into()),
                 ("X-Gitlab-Token".into(), "tok".into()),

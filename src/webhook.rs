@@ -78,7 +78,7 @@ impl Signer {
 #[derive(Clone, Debug)]
 pub struct Webhook {
     pub method: String,
-    pub url: String,
+    pub url: reqwest::Url,
     /// Content type, event type and the fixture's headers, in that order.
     pub headers: Vec<Header>,
     /// The user's `-H` headers: they replace any header of the same name, signatures included.
@@ -141,7 +141,7 @@ mod tests {
     fn webhook() -> Webhook {
         Webhook {
             method: "POST".into(),
-            url: "http://127.0.0.1:9/hook".into(),
+            url: reqwest::Url::parse("http://127.0.0.1:9/hook").unwrap(),
             headers: vec![
                 ("Content-Type".into(), "application/json".into()),
                 ("X-Webhook-Event".into(), "order.completed".into()),

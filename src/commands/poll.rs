@@ -86,7 +86,7 @@ struct Counters {
 }
 
 struct Emitter {
-    url: String,
+    url: reqwest::Url,
     signer: Signer,
 }
 
@@ -160,7 +160,7 @@ impl<'a> Poller<'a> {
                 let signer = Signer::new(args.scheme, args.secrets.load()?, &args.signature_header)
                     .map_err(|e| CliError::usage(e.to_string()))?;
                 Some(Emitter {
-                    url: url.clone(),
+                    url: delivery::http_url(url, "--emit-webhook")?,
                     signer,
                 })
             }
@@ -413,7 +413,10 @@ impl<'a> Poller<'a> {
         }
         let request = delivery::Outgoing {
             method: "GET".into(),
-            url: url.to_string(),
+            url: delivery::parse_url(url).map_err(|error| Outcome::Retryable {
+                message: format!("GET {url}: {error}"),
+                hints: Hints::default(),
+            })?,
             headers,
             body: Vec::new(),
         };
@@ -818,7 +821,7 @@ impl<'a> Poller<'a> {
         let status = delivered.status();
         if self.out.json {
             self.out.json(&json!({
-                "type": "delivery", "url": emitter.url, "id": id, "status": status,
+                "type": "delivery", "url": emitter.url.as_str(), "id": id, "status": status,
                 "attempts": delivered.attempts.len(), "ok": delivered.is_success(),
                 "error": delivered.last().error,
             }))?;

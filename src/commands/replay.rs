@@ -572,7 +572,7 @@ fn dry_run(
             let (body, encoding) = crate::capture::encode_body(&request.body);
             out.json(&serde_json::json!({
                 "type": "request", "seq": record.seq, "round": round, "method": request.method,
-                "url": request.url, "headers": request.headers, "body": body,
+                "url": request.url.as_str(), "headers": request.headers, "body": body,
                 "body_encoding": encoding, "body_size": request.body.len(),
                 "body_sha256": sha256_hex(&request.body), "resigned": prepared.signing.is_some(),
             }))?;
@@ -588,7 +588,7 @@ fn dry_run(
                 ""
             }
         )))?;
-        print_head(out, &request.method, &request.url, &request.headers)?;
+        print_head(out, &request.method, request.url.as_str(), &request.headers)?;
         if !request.body.is_empty() {
             out.data(&body_text(&request.body))?;
         }
@@ -685,7 +685,7 @@ async fn send(
                     seq: record.seq,
                     round,
                     method: prepared.method.clone(),
-                    url: prepared.url.clone(),
+                    url: prepared.url.to_string(),
                     resigned: prepared.signing.is_some(),
                     captured_status,
                     captured_from,

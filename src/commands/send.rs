@@ -82,7 +82,7 @@ struct Plan {
     data: Option<Template>,
     overrides: Overrides,
     signer: Signer,
-    url: String,
+    url: reqwest::Url,
     method: Option<String>,
     user_headers: Vec<Header>,
     clock: Option<i64>,
@@ -253,7 +253,12 @@ impl Plan {
                 .clone()
                 .or(meta.method)
                 .unwrap_or_else(|| "POST".into()),
-            url: webhook::join_path(&self.url, meta.path.as_deref()),
+            // Parsed once in the plan; only a fixture's path suffix makes a new one.
+            url: match meta.path.as_deref() {
+                None => self.url.clone(),
+                suffix => delivery::parse_url(&webhook::join_path(self.url.as_str(), suffix))
+                    .map_err(|e| anyhow::Error::new(CliError::usage(e)))?,
+            },
             headers,
             user_headers: self.user_headers.clone(),
             body,
@@ -283,9 +288,8 @@ fn read_data(spec: &str) -> anyhow::Result<(String, String)> {
     Ok((label, text))
 }
 
-fn check_url(url: &str) -> anyhow::Result<String> {
-    crate::delivery::http_url(url, "--to")?;
-    Ok(url.to_string())
+fn check_url(url: &str) -> anyhow::Result<reqwest::Url> {
+    Ok(crate::delivery::http_url(url, "--to")?)
 }
 
 fn list(catalog: &Catalog, out: &Output) -> anyhow::Result<u8> {
@@ -373,7 +377,7 @@ fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u
     if out.json {
         let headers = crate::secret::redact_headers(&request.headers, &secrets);
         let mut value = json!({
-            "type": "request", "method": request.method, "url": request.url,
+            "type": "request", "method": request.method, "url": request.url.as_str(),
             "headers": headers, "body": String::from_utf8_lossy(&request.body),
         });
         if args.curl {
@@ -501,7 +505,7 @@ fn response_json(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> Value {
         "fixture": plan.name,
         "scheme": plan.signer.scheme,
         "method": webhook.method,
-        "url": webhook.url,
+        "url": webhook.url.as_str(),
         "status": last.status,
         "ok": delivery.is_success(),
         "error": last.error,

@@ -61,14 +61,20 @@ impl Forwarder {
         let mut headers = strip_hop_by_hop(headers);
         headers.retain(|(n, _)| !n.eq_ignore_ascii_case("x-hooky-verified"));
         headers.push(("X-Hooky-Verified".into(), verified.into()));
-        let outgoing = Outgoing {
-            method: method.to_string(),
-            url: format!("{}{}", self.base, path_and_query),
-            headers,
-            body: body.to_vec(),
-        };
+        let target = format!("{}{}", self.base, path_and_query);
         let started = Instant::now();
-        let result = delivery::send_once(&self.client, &outgoing, self.timeout).await;
+        let result = match delivery::parse_url(&target) {
+            Ok(url) => {
+                let outgoing = Outgoing {
+                    method: method.to_string(),
+                    url,
+                    headers,
+                    body: body.to_vec(),
+                };
+                delivery::send_once(&self.client, &outgoing, self.timeout).await
+            }
+            Err(error) => Err(error),
+        };
         let latency_ms = started.elapsed().as_millis() as u64;
         match result {
             Ok((status, headers, body)) => (
@@ -78,7 +84,7 @@ impl Forwarder {
                     body,
                 },
                 ForwardRecord {
-                    url: outgoing.url,
+                    url: target,
                     status: Some(status),
                     latency_ms,
                     error: None,
@@ -96,7 +102,7 @@ impl Forwarder {
                         error: error.clone(),
                     },
                     ForwardRecord {
-                        url: outgoing.url,
+                        url: target,
                         status: None,
                         latency_ms,
                         error: Some(error),

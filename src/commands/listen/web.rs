@@ -521,7 +521,7 @@ async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer
         &serde_json::json!({
             "type": "replay",
             "seq": action.seq,
-            "url": prepared.url,
+            "url": prepared.url.as_str(),
             "resigned": prepared.signing.is_some(),
             "status": last.status,
             "error": last.error,
