@@ -474,8 +474,9 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         received_at: received.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         remote_addr: remote.to_string(),
         method,
-        path,
-        query,
+        // A secret in the URL (`?token=…`) is redacted like one in a header.
+        path: state.verifier.redact_text(&path),
+        query: query.as_deref().map(|q| state.verifier.redact_text(q)),
         headers: state.verifier.redact(&headers),
         event_type,
         event_id,
