@@ -59,6 +59,8 @@ struct Listener {
     delay: Option<Duration>,
     forwarder: Option<Forwarder>,
     max_body: u64,
+    /// `--max-response`: the largest answer read from the app or a web view replay's target.
+    max_response: u64,
     client_timeout: Duration,
     capture_path: Option<PathBuf>,
     /// The address as bound, for the Host check of `/_hooky/`.
@@ -122,7 +124,11 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         None => None,
     };
     let forwarder = match &args.forward_to {
-        Some(url) => Some(Forwarder::new(url, args.forward_timeout)?),
+        Some(url) => Some(Forwarder::new(
+            url,
+            args.forward_timeout,
+            args.max_response,
+        )?),
         None => None,
     };
     let plan = Plan {
@@ -175,6 +181,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         delay: args.delay,
         forwarder,
         max_body: args.max_body,
+        max_response: args.max_response,
         client_timeout: args.client_timeout,
         capture_path,
         local,

@@ -647,6 +647,7 @@ async fn send(
     let retry = RetryOptions {
         retries: args.retries,
         timeout: args.timeout,
+        max_response: args.max_response,
         ..RetryOptions::default()
     };
     let rate = args.rate.or_else(|| {

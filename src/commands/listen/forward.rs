@@ -32,15 +32,17 @@ pub struct Forwarder {
     client: reqwest::Client,
     base: String,
     timeout: Duration,
+    max_response: u64,
 }
 
 impl Forwarder {
-    pub fn new(url: &str, timeout: Duration) -> anyhow::Result<Forwarder> {
+    pub fn new(url: &str, timeout: Duration, max_response: u64) -> anyhow::Result<Forwarder> {
         delivery::http_url(url, "--forward-to")?;
         Ok(Forwarder {
             client: delivery::client(64)?,
             base: url.trim_end_matches('/').to_string(),
             timeout,
+            max_response,
         })
     }
 
@@ -71,7 +73,7 @@ impl Forwarder {
                     headers,
                     body: body.to_vec(),
                 };
-                delivery::send_once(&self.client, &outgoing, self.timeout).await
+                delivery::send_once(&self.client, &outgoing, self.timeout, self.max_response).await
             }
             Err(error) => Err(error),
         };

@@ -499,6 +499,7 @@ async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer
     let retry = RetryOptions {
         retries: 0,
         timeout: REPLAY_TIMEOUT,
+        max_response: state.max_response,
         ..RetryOptions::default()
     };
     let delivered = delivery::deliver(
