@@ -311,3 +311,39 @@ async fn answers_outside_the_web_view_are_sandboxed() {
     }
     l.interrupt();
 }
+
+/// `--forward-to http://app/webhooks/stripe`: a sender's dot-segments (plain or percent-encoded)
+/// cannot reach the app outside that path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarding_stays_under_the_base_path() {
+    let app = crate::util::receiver::Receiver::start(|_, _| (200, Vec::new(), "app".into()));
+    let l = listen(&["--forward-to", &format!("{}/webhooks/stripe", app.base)]);
+    let raw = |target: &str| {
+        crate::util::raw_exchange(
+            &l.addr(),
+            format!("POST {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}").as_bytes(),
+            false,
+            std::time::Duration::from_secs(10),
+        )
+    };
+    for escape in [
+        "/../../admin.txt",
+        "/%2e%2e/%2e%2e/admin.txt",
+        "/%2E%2E/admin.txt",
+        "/a/../../../admin.txt",
+    ] {
+        let reply = raw(escape);
+        assert!(reply.starts_with("HTTP/1.1 400"), "{escape}: {reply}");
+        assert!(reply.contains("leaves the --forward-to base"), "{reply}");
+    }
+    let reply = raw("/ok?x=1");
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let seen = app.wait_for(1, std::time::Duration::from_secs(10));
+    assert_eq!(
+        seen.len(),
+        1,
+        "only the request inside the base reached the app"
+    );
+    assert_eq!(seen[0].path, "/webhooks/stripe/ok");
+    l.interrupt();
+}
