@@ -72,6 +72,7 @@ use output::Output;
 
 /// Runs a parsed command line to completion and returns the process exit code.
 pub fn run(cli: Cli) -> u8 {
+    ignore_file_size_signal();
     let out = Output::new(&cli.global);
     let result = match cli.command {
         Command::Sign(args) => commands::sign::run(args, &out),
@@ -90,6 +91,15 @@ pub fn run(cli: Cli) -> u8 {
             }
             code
         }
+    }
+}
+
+/// Over a file size limit (`ulimit -f`) the kernel sends SIGXFSZ, whose default kills the process;
+/// ignored, the write fails with EFBIG instead, and listen answers 503 until it can write again.
+fn ignore_file_size_signal() {
+    // SAFETY: setting a signal to SIG_IGN installs no handler code and has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

@@ -116,7 +116,8 @@ async fn kill_9_in_the_middle_leaves_a_readable_file() {
 }
 
 /// Recovery needs a failure even root meets that can be taken away again: a file size limit
-/// (RLIMIT_FSIZE, with SIGXFSZ ignored so the write fails with EFBIG), lifted with `prlimit`.
+/// (RLIMIT_FSIZE), lifted with `prlimit`. SIGXFSZ keeps its default action here (the shell may
+/// not have it ignored): hooky itself must ignore it so the write fails with EFBIG (issue 13.14).
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_capture_that_cannot_be_written_recovers_when_it_can() {
@@ -124,7 +125,7 @@ async fn a_capture_that_cannot_be_written_recovers_when_it_can() {
     command
         .args([
             "-c",
-            r#"trap '' XFSZ; exec prlimit --fsize=3000:unlimited "$0" "$@""#,
+            r#"trap - XFSZ; exec prlimit --fsize=3000:unlimited "$0" "$@""#,
         ])
         .arg(env!("CARGO_BIN_EXE_hooky"));
     command
@@ -174,3 +175,4 @@ async fn a_capture_that_cannot_be_written_recovers_when_it_can() {
     );
     assert_eq!(err.matches("writable again").count(), 1, "{err}");
 }
+
