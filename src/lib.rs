@@ -11,7 +11,8 @@
 //! - The pure core of `poll`: [`conditional`] (ETag/Last-Modified), [`cursor`] (feed cursor),
 //!   [`pacing`] (server hints and the wait decision), [`until`] (stop conditions), [`diff`] (JSON
 //!   changes), [`poll_state`] (the `--state` file format).
-//! - [`secret`]: the redacting `Secret` type and secret files.
+//! - [`secret`]: the redacting `Secret` type and secret files. [`private_fs`]: opening and writing
+//!   hooky's own files without following links (captures, `.hooky/`, `--state`, ready files).
 //! - `listen`'s pure pieces: [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer
 //!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
 //!   request is shown), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
@@ -50,6 +51,7 @@ pub mod output;
 pub mod pacing;
 pub mod payload_template;
 pub mod poll_state;
+pub mod private_fs;
 pub mod replay_plan;
 pub mod request_format;
 pub mod request_view;

@@ -335,14 +335,11 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
     Ok(())
 }
 
-/// Writes `{"url":…,"pid":…}` next to its final name, then renames it, so a reader never sees half.
+/// Writes `{"url":…,"pid":…}` to a fresh file next to its final name, then renames it, so a reader
+/// never sees half and a link planted at the name is replaced, not followed.
 fn write_ready_file(path: &Path, url: &str) -> anyhow::Result<()> {
     let body = serde_json::json!({ "url": url, "pid": std::process::id() }).to_string();
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".{}.tmp", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, body)
-        .and_then(|_| std::fs::rename(&tmp, path))
+    crate::private_fs::write_atomic(path, body.as_bytes())
         .with_context(|| format!("cannot write the ready file {}", path.display()))
 }
 
