@@ -516,3 +516,41 @@ fn hostile_arguments_get_one_error_line_and_a_documented_code() {
         assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     }
 }
+
+/// Issue 13.20: a crafted last line with a huge sequence number would make listen's numbers wrap
+/// (or lose precision in the web view); such a capture is refused with a clear error.
+#[test]
+fn a_capture_ending_with_a_huge_sequence_number_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for seq in [u64::MAX.to_string(), (1u64 << 60).to_string()] {
+        std::fs::write(
+            dir.path().join("c.jsonl"),
+            format!("{{\"seq\":1,\"id\":\"a\"}}\n{{\"seq\":{seq},\"id\":\"b\"}}\n"),
+        )
+        .unwrap();
+        let mut command = hooky();
+        command.current_dir(dir.path());
+        let output = run_in(
+            command,
+            &[
+                "listen",
+                "--port",
+                "0",
+                "--capture",
+                "c.jsonl",
+                "--timeout",
+                "5s",
+            ],
+            b"",
+        );
+        assert_clean_error(&output, 1);
+        let err = stderr(&output);
+        assert!(
+            err.contains(&format!(
+                "the capture file c.jsonl ends with sequence number {seq}"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("hint: capture to another file"), "{err}");
+    }
+}

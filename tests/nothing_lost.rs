@@ -176,3 +176,45 @@ async fn a_capture_that_cannot_be_written_recovers_when_it_can() {
     assert_eq!(err.matches("writable again").count(), 1, "{err}");
 }
 
+/// Issues 12 and 13.11: two listeners on one capture file would hand out the same sequence
+/// numbers; the second one is refused at start, naming the first one's pid.
+#[test]
+fn a_second_listener_on_the_same_capture_file_is_refused() {
+    let first = listen(&[]);
+    let mut command = crate::util::hooky();
+    command.current_dir(first.dir.path());
+    let output = crate::util::run_in(command, &["listen", "--port", "0", "--timeout", "5s"], b"");
+    crate::util::assert_clean_error(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "hooky: error: the capture file is in use by hooky listen (pid {})",
+            first.child.id()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: .hooky/captures.jsonl is taken")
+            && err.contains("--capture other.jsonl"),
+        "{err}"
+    );
+    // Another file is fine.
+    let mut command = crate::util::hooky();
+    command.current_dir(first.dir.path());
+    let output = crate::util::run_in(
+        command,
+        &[
+            "listen",
+            "--port",
+            "0",
+            "--timeout",
+            "1s",
+            "--capture",
+            "other.jsonl",
+        ],
+        b"",
+    );
+    assert_code(&output, 124);
+    let (output, _) = first.interrupt();
+    assert_code(&output, 0);
+}
