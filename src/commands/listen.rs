@@ -29,7 +29,7 @@ use tokio::net::TcpListener;
 use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::capture_file::Appender;
 use crate::cli::{ListenArgs, VerifyMode};
-use crate::dedup::DuplicateWindow;
+use crate::dedup::{DuplicateWindow, Seen};
 use crate::exit::{self, CliError};
 use crate::expect::{self, Expectation, Facts};
 use crate::feed;
@@ -552,10 +552,19 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         record.seq = shared.next_seq;
         shared.next_seq += 1;
         record.id = crate::ids::prefixed_id("req", &mut shared.rng);
-        record.duplicate_of = record
-            .event_id
-            .as_deref()
-            .and_then(|id| shared.duplicates.check(id, record.seq));
+        if let Some(id) = record.event_id.as_deref() {
+            match shared.duplicates.check(id, record.seq) {
+                Seen::First => {}
+                Seen::Repeat(first) => record.duplicate_of = Some(first),
+                Seen::TooLong => {
+                    let note = crate::dedup::too_long_note(id.len());
+                    record.verdict.note = Some(match record.verdict.note.take() {
+                        Some(existing) => format!("{existing}; {note}"),
+                        None => note,
+                    });
+                }
+            }
+        }
         if planned {
             let roll: f64 = shared.rng.r#gen();
             let plan = shared.responder.next(record.event_id.as_deref(), roll);
