@@ -64,10 +64,10 @@ impl DuplicateWindow {
         if let Some(first) = self.first_seen.get(&key) {
             return Seen::Repeat(*first);
         }
-        if self.order.len() >= self.capacity {
-            if let Some(oldest) = self.order.pop_front() {
-                self.first_seen.remove(&oldest);
-            }
+        if self.order.len() >= self.capacity
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.first_seen.remove(&oldest);
         }
         self.first_seen.insert(key, seq);
         self.order.push_back(key);
