@@ -72,7 +72,7 @@ fn header_argument(name: &str, value: &str, secrets: &[&[u8]]) -> String {
         .iter()
         .any(|t| name.eq_ignore_ascii_case(t))
     {
-        vec![0..value.len()]
+        std::iter::once(0..value.len()).collect()
     } else {
         crate::secret::secret_spans(value, secrets)
     };
