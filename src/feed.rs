@@ -102,6 +102,23 @@ pub fn host_allowed(host: Option<&str>, listen_host: &str, port: u16) -> bool {
     ["localhost", "127.0.0.1", "::1"].contains(&name) || name == listen.to_ascii_lowercase()
 }
 
+/// The access key in a URL of `hooky listen`'s own endpoints (`/_hooky/…?key=…`), which `poll`
+/// then sends along with every request to that listener.
+pub fn access_key(url: &reqwest::Url) -> Option<String> {
+    if !url.path().starts_with(PREFIX) {
+        return None;
+    }
+    url.query_pairs()
+        .find(|(name, value)| name == crate::web_view::KEY_PARAM && !value.is_empty())
+        .map(|(_, value)| value.into_owned())
+}
+
+/// The `Link` to the next page of the feed, after `next_since`, without the access key (a client
+/// sends it again the way it did for the first page).
+pub fn next_link(next_since: u64, limit: usize) -> String {
+    format!("<{PREFIX}requests?since={next_since}&limit={limit}>; rel=\"next\"")
+}
+
 /// The error body of a feed request.
 pub fn error(code: &str, message: &str) -> Value {
     json!({ "error": code, "message": message })
@@ -133,6 +150,25 @@ mod tests {
             assert!(!host_allowed(Some(bad), "127.0.0.1", 8080), "{bad}");
         }
         assert!(!host_allowed(None, "127.0.0.1", 8080));
+    }
+
+    #[test]
+    fn access_keys_come_from_hookys_own_urls_only() {
+        let url = |text: &str| reqwest::Url::parse(text).unwrap();
+        assert_eq!(
+            access_key(&url("http://127.0.0.1:1/_hooky/requests?since=0&key=ab12")).as_deref(),
+            Some("ab12")
+        );
+        assert_eq!(access_key(&url("http://127.0.0.1:1/_hooky/requests")), None);
+        assert_eq!(
+            access_key(&url("http://127.0.0.1:1/_hooky/requests?key=")),
+            None
+        );
+        assert_eq!(access_key(&url("http://api.example/items?key=ab12")), None);
+        assert_eq!(
+            next_link(7, 50),
+            "</_hooky/requests?since=7&limit=50>; rel=\"next\""
+        );
     }
 
     #[test]

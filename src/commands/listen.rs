@@ -72,6 +72,10 @@ struct Listener {
     stop: tokio::sync::watch::Sender<bool>,
     /// The web view, unless `--no-ui`.
     ui: Option<web::Ui>,
+    /// The per-process access key every `/_hooky/` endpoint asks for (the web view and the feed).
+    key: String,
+    /// `--ui-public`: `/_hooky/` answers any peer and any Host that has the key.
+    ui_public: bool,
     /// Each request as it is captured, for the web view's event streams. Bounded: a stream that
     /// falls behind catches up from the capture file.
     live: tokio::sync::broadcast::Sender<Arc<web::LiveEvent>>,
@@ -187,6 +191,8 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         matched: AtomicU64::new(0),
         stop,
         ui,
+        key: web::random_key(&mut rand::rngs::OsRng),
+        ui_public: args.ui_public,
         live: tokio::sync::broadcast::channel(web::LIVE_CAPACITY).0,
         shared: Mutex::new(Shared {
             next_seq: last_seq + 1,
@@ -200,10 +206,10 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
 
     announce(&state, &args, &url)?;
     if let Some(path) = &args.ready_file {
-        write_ready_file(path, &url)?;
+        write_ready_file(path, &url, &state.key)?;
     }
     if args.open {
-        web::open_browser(&format!("{url}{}", feed::PREFIX), out);
+        web::open_browser(&ui_url(&url, &state.key), out);
     }
 
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -294,6 +300,11 @@ fn read_text_or_file(text: &str) -> anyhow::Result<Vec<u8>> {
     }
 }
 
+/// The web view's address with the access key, as printed and opened.
+fn ui_url(url: &str, key: &str) -> String {
+    format!("{url}{}?{}={key}", feed::PREFIX, crate::web_view::KEY_PARAM)
+}
+
 /// The first lines: the URL (stdout), then how the listener is set up (stderr).
 fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()> {
     let out = &state.out;
@@ -303,12 +314,20 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             "url": url,
             "pid": std::process::id(),
             "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
-            "ui": state.ui.as_ref().map(|_| format!("{url}{}", feed::PREFIX)),
+            "ui": state.ui.as_ref().map(|_| ui_url(url, &state.key)),
+            "key": state.key,
         }))?;
     } else {
         out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
         if state.ui.is_some() {
-            out.data(&format!("web view: {url}{}", feed::PREFIX))?;
+            out.data(&format!("web view: {}", ui_url(url, &state.key)))?;
+        } else if state.capture_path.is_some() {
+            out.info(&format!(
+                "feed: {url}{}requests?{}={}",
+                feed::PREFIX,
+                crate::web_view::KEY_PARAM,
+                state.key
+            ));
         }
     }
     if !args.host.is_loopback() {
@@ -316,6 +335,11 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             "listening on {}: the receiver is reachable from the network, not only from this machine",
             args.host
         ));
+    }
+    if args.ui_public {
+        out.warn(
+            "--ui-public: /_hooky/ answers any peer that has the access key, whatever its Host",
+        );
     }
     match &state.capture_path {
         Some(path) => out.info(&format!("capturing to {}", path.display())),
@@ -335,15 +359,23 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
     Ok(())
 }
 
-/// Writes `{"url":…,"pid":…}` next to its final name, then renames it, so a reader never sees half.
-fn write_ready_file(path: &Path, url: &str) -> anyhow::Result<()> {
-    let body = serde_json::json!({ "url": url, "pid": std::process::id() }).to_string();
+/// Writes `{"url":…,"pid":…,"key":…}` next to its final name, then renames it, so a reader never
+/// sees half. Private (0600): it holds the access key of `/_hooky/`.
+fn write_ready_file(path: &Path, url: &str, key: &str) -> anyhow::Result<()> {
+    let body = serde_json::json!({ "url": url, "pid": std::process::id(), "key": key }).to_string();
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!(".{}.tmp", std::process::id()));
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, body)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .with_context(|| format!("cannot write the ready file {}", path.display()))
+    let write = || -> std::io::Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let _ = std::fs::remove_file(&tmp);
+        std::io::Write::write_all(&mut options.open(&tmp)?, body.as_bytes())?;
+        std::fs::rename(&tmp, path)
+    };
+    write().with_context(|| format!("cannot write the ready file {}", path.display()))
 }
 
 fn json_answer(status: u16, value: &serde_json::Value) -> Answer {
@@ -395,7 +427,7 @@ async fn read_body(state: &Listener, request: Request<Incoming>) -> BodyRead {
 async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Response<Body> {
     let path = request.uri().path();
     if path.starts_with(feed::PREFIX) || path == "/_hooky" {
-        return web::serve(state, request).await;
+        return web::serve(state, remote, request).await;
     }
     let mut answer = handle(state, remote, request).await;
     // Whatever answers here (hooky or the `--forward-to` app) runs in an opaque origin in a

@@ -38,6 +38,7 @@ pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
 
+    let mut next = None;
     let body = if route == "/_hooky/requests" {
         let (since, limit) = match feed::parse_query(query.as_deref()) {
             Ok(parsed) => parsed,
@@ -50,7 +51,13 @@ pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
         match read {
             Ok(Ok((records, more))) => {
                 let items = records.iter().map(feed::item).collect();
-                feed::page(items, since, more)
+                let page = feed::page(items, since, more);
+                if more {
+                    next = page["next_since"]
+                        .as_u64()
+                        .map(|after| feed::next_link(after, limit));
+                }
+                page
             }
             Ok(Err(error)) if error.kind() == std::io::ErrorKind::NotFound => {
                 feed::page(Vec::new(), since, false)
@@ -123,6 +130,9 @@ pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
         headers.insert(header::LAST_MODIFIED, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Some(value) = next.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        headers.insert(header::LINK, value);
+    }
     answer
 }
 
