@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::capture::CaptureRecord;
+use crate::capture::{BodyEncoding, CaptureRecord};
 
 /// The reserved path prefix of hooky's own endpoints.
 pub const PREFIX: &str = "/_hooky/";
@@ -12,9 +12,40 @@ pub const PREFIX: &str = "/_hooky/";
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1000;
 
-/// One feed item: what a poller needs to see a request, with the body decoded when it is text.
+/// The most of a body a feed item carries (in its stored form): a longer one is cut there and the
+/// item says `"body_truncated": true`; `/_hooky/requests/<seq>` has the whole record.
+pub const ITEM_BODY_LIMIT: usize = 64 * 1024;
+
+/// A page stops growing once its items hold about this much; it then says `has_more`.
+pub const PAGE_BUDGET: usize = 4 * 1024 * 1024;
+
+/// A body in its stored form cut to at most `limit` bytes (on a character boundary for text, on a
+/// 4-character group for base64, so it still decodes), and whether it was cut.
+pub fn cut_body(body: &str, encoding: BodyEncoding, limit: usize) -> (&str, bool) {
+    if body.len() <= limit {
+        return (body, false);
+    }
+    let mut end = match encoding {
+        BodyEncoding::Base64 => limit - limit % 4,
+        BodyEncoding::Utf8 => limit,
+    };
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&body[..end], true)
+}
+
+/// One feed item: what a poller needs to see a request, with the body decoded when it is text,
+/// cut to [`ITEM_BODY_LIMIT`].
 pub fn item(record: &CaptureRecord) -> Value {
-    json!({
+    let (body, truncated) = match record.body.as_deref() {
+        Some(body) => {
+            let (cut, truncated) = cut_body(body, record.body_encoding, ITEM_BODY_LIMIT);
+            (Some(cut), truncated)
+        }
+        None => (None, false),
+    };
+    let mut item = json!({
         "seq": record.seq,
         "id": record.id,
         "received_at": record.received_at,
@@ -25,10 +56,14 @@ pub fn item(record: &CaptureRecord) -> Value {
         "query": record.query,
         "verdict": record.verdict,
         "status": record.status,
-        "body": record.body,
+        "body": body,
         "body_encoding": record.body_encoding,
         "body_size": record.body_size,
-    })
+    });
+    if truncated {
+        item["body_truncated"] = Value::Bool(true);
+    }
+    item
 }
 
 /// The page body for `?since=`: the items and the cursor to ask from next.
@@ -169,6 +204,26 @@ mod tests {
             next_link(7, 50),
             "</_hooky/requests?since=7&limit=50>; rel=\"next\""
         );
+    }
+
+    #[test]
+    fn long_bodies_are_cut_where_they_still_decode() {
+        assert_eq!(cut_body("short", BodyEncoding::Utf8, 10), ("short", false));
+        // "é" is two bytes: a cut inside it moves back.
+        assert_eq!(cut_body("aéé", BodyEncoding::Utf8, 2), ("a", true));
+        assert_eq!(cut_body("aéé", BodyEncoding::Utf8, 3), ("aé", true));
+        assert_eq!(
+            cut_body("QUJDREVG", BodyEncoding::Base64, 7),
+            ("QUJD", true)
+        );
+        let mut record = CaptureRecord::default();
+        record.set_body(&vec![b'x'; ITEM_BODY_LIMIT + 1]);
+        let long = item(&record);
+        assert_eq!(long["body"].as_str().unwrap().len(), ITEM_BODY_LIMIT);
+        assert_eq!(long["body_truncated"], true);
+        assert_eq!(long["body_size"], ITEM_BODY_LIMIT as u64 + 1);
+        record.set_body(b"{}");
+        assert_eq!(item(&record).get("body_truncated"), None);
     }
 
     #[test]

@@ -74,6 +74,11 @@ impl Events {
     }
 }
 
+/// A JSON answer's body.
+async fn json_of(answer: reqwest::Response) -> Value {
+    serde_json::from_str(&answer.text().await.unwrap()).unwrap()
+}
+
 /// GETs one of the listener's own endpoints, with the key in `X-Hooky-Key`.
 async fn get(l: &Listening, path: &str) -> reqwest::Response {
     http_client()
@@ -591,5 +596,114 @@ async fn the_key_moves_from_the_url_into_a_strict_cookie() {
         .unwrap();
     assert_eq!(wrong.status(), 403);
     assert!(!wrong.headers().contains_key("set-cookie"));
+    l.interrupt();
+}
+
+/// The feed reads records where the capture index says they start, and bounds what one answer
+/// holds: a long body is cut with a marker (the whole record is one request away), and a page of
+/// big records stops early with `has_more`, the rest following on the next pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feed_pages_are_bounded_and_whole_records_come_on_demand() {
+    let l = listen(&["--max-body", "1MiB"]);
+    // Enough 100 KiB bodies that their cut items are over the page budget together.
+    let big = vec![b'b'; 100 * 1024];
+    let total = hooky::feed::PAGE_BUDGET / hooky::feed::ITEM_BODY_LIMIT + 10;
+    for _ in 0..total {
+        assert_eq!(post_with(&l.url, &[], &big).await.status(), 200);
+    }
+    let page: Value = json_of(get(&l, "/_hooky/requests?since=0&limit=1000").await).await;
+    let items = page["items"].as_array().unwrap();
+    assert!(
+        !items.is_empty() && items.len() < total,
+        "{} items",
+        items.len()
+    );
+    assert_eq!(page["has_more"], true);
+    let item = &items[0];
+    assert_eq!(item["body_truncated"], true);
+    assert_eq!(item["body_size"], big.len());
+    assert_eq!(
+        item["body"].as_str().unwrap().len(),
+        hooky::feed::ITEM_BODY_LIMIT
+    );
+    let whole: Value = json_of(get(&l, "/_hooky/requests/1").await).await;
+    assert_eq!(whole["body"].as_str().unwrap().len(), big.len());
+    assert_eq!(whole.get("body_truncated"), None);
+
+    // Following next_since (or the Link) yields every record once, in order.
+    let mut seen = Vec::new();
+    let mut since = 0;
+    for _ in 0..total {
+        let answer = get(&l, &format!("/_hooky/requests?since={since}")).await;
+        let link = answer.headers().get("link").cloned();
+        let page: Value = json_of(answer).await;
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["seq"].as_u64().unwrap()),
+        );
+        since = page["next_since"].as_u64().unwrap();
+        assert_eq!(link.is_some(), page["has_more"] == true);
+        if page["has_more"] == false {
+            break;
+        }
+    }
+    assert_eq!(seen, (1..=total as u64).collect::<Vec<_>>());
+    l.interrupt();
+}
+
+/// A capture file with damage in it (garbage, a line cut by a crash, a line that goes back in
+/// sequence): the records after it are found, and an offset whose line changed since it was
+/// indexed gives nothing rather than another record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_past_damage_are_found_by_their_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = |seq: u64, body: &str| {
+        let mut record = hooky::capture::parse_line(&format!(
+            r#"{{"seq":{seq},"id":"req_{seq}","received_at":"2026-01-01T00:00:00.000Z","remote_addr":"127.0.0.1:1","method":"POST","path":"/p{seq}","headers":[],"body":null,"body_encoding":"utf8","body_size":0,"body_sha256":"","verdict":{{"verdict":"unsigned"}},"status":200}}"#
+        ))
+        .unwrap();
+        record.set_body(body.as_bytes());
+        record.to_line()
+    };
+    let text = [
+        record(1, "one"),
+        "garbage that is no record\n".into(),
+        record(2, &"two".repeat(100_000)),
+        record(1, "pasted again"),
+        record(3, "three"),
+        "{\"seq\":4,\"cut by a cr".into(),
+    ]
+    .concat();
+    std::fs::create_dir(dir.path().join(".hooky")).unwrap();
+    let capture = dir.path().join(".hooky/captures.jsonl");
+    std::fs::write(&capture, &text).unwrap();
+    let l = crate::util::listen_in(dir, &[]);
+    post_with(&format!("{}/p5", l.url), &[], b"five").await;
+
+    let page: Value = json_of(get(&l, "/_hooky/requests?since=0").await).await;
+    let paths: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["/p1", "/p2", "/p3", "/p5"]);
+    for (seq, path) in [(1, "/p1"), (2, "/p2"), (3, "/p3"), (5, "/p5")] {
+        let one: Value = json_of(get(&l, &format!("/_hooky/requests/{seq}")).await).await;
+        assert_eq!(one["path"], path, "#{seq}");
+    }
+    assert_eq!(get(&l, "/_hooky/requests/4").await.status(), 404);
+
+    // Record 3's line is overwritten in place (same length, another number): its offset now holds
+    // no record 3, and hooky says so instead of serving what is there.
+    let mut bytes = std::fs::read(&capture).unwrap();
+    let at = text.find("{\"seq\":3,").unwrap();
+    bytes[at + 7] = b'9';
+    std::fs::write(&capture, &bytes).unwrap();
+    assert_eq!(get(&l, "/_hooky/requests/3").await.status(), 404);
+    assert_eq!(get(&l, "/_hooky/requests/5").await.status(), 200);
     l.interrupt();
 }

@@ -28,6 +28,7 @@ use tokio::net::TcpListener;
 
 use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::capture_file::Appender;
+use crate::capture_index::CaptureIndex;
 use crate::cli::{ListenArgs, VerifyMode};
 use crate::dedup::DuplicateWindow;
 use crate::exit::{self, CliError};
@@ -61,6 +62,8 @@ struct Listener {
     max_body: u64,
     client_timeout: Duration,
     capture_path: Option<PathBuf>,
+    /// Where each record of the capture file starts, for the feed and the web view (with a capture).
+    index: Option<Arc<std::sync::RwLock<CaptureIndex>>>,
     /// The address as bound, for the Host check of `/_hooky/`.
     local: SocketAddr,
     expectations: Vec<Expectation>,
@@ -161,6 +164,20 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         (Some(args.capture.clone()), Some(appender), last)
     };
 
+    // One pass over the file, before any request is appended to it.
+    let index = match &capture_path {
+        Some(path) => {
+            let path = path.clone();
+            let built = tokio::task::spawn_blocking(move || CaptureIndex::build(&path))
+                .await
+                .context("cannot index the capture file")?;
+            Some(Arc::new(std::sync::RwLock::new(built.with_context(
+                || format!("cannot read the capture file {}", args.capture.display()),
+            )?)))
+        }
+        None => None,
+    };
+
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let ui = (!args.no_ui).then(|| {
         web::Ui::new(
@@ -181,6 +198,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         max_body: args.max_body,
         client_timeout: args.client_timeout,
         capture_path,
+        index,
         local,
         expectations: args.expectations.clone(),
         expectations_read_json: args
@@ -608,6 +626,12 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         if let Some(appender) = shared.appender.as_mut() {
             match appender.append(&line) {
                 Ok(()) => {
+                    if let (Some(index), Ok(end)) = (&state.index, appender.end_offset()) {
+                        index
+                            .write()
+                            .expect("no panics while locked")
+                            .push(record.seq, end.saturating_sub(line.len() as u64));
+                    }
                     if shared.capture_failing {
                         shared.capture_failing = false;
                         state.out.info("the capture file is writable again");

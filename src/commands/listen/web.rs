@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -21,6 +21,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use super::{Answer, Body, Listener, feed_endpoint, json_answer};
 use crate::capture::CaptureRecord;
+use crate::capture_index::{CaptureIndex, Reader};
 use crate::cli::SchemeSelection;
 use crate::delivery::{self, RetryOptions};
 use crate::feed;
@@ -36,6 +37,10 @@ const STYLE_CSS: &str = include_str!("ui/style.css");
 /// Requests kept for event streams that have not read them yet; a stream further behind re-reads
 /// the capture file. With [`web_view::INLINE_LIMIT`] this bounds the channel to a few MiB.
 pub const LIVE_CAPACITY: usize = 64;
+
+/// Records read from the capture file per step when a stream catches up: with
+/// [`web_view::INLINE_LIMIT`] a step holds at most a few MiB.
+const CATCH_UP_BATCH: usize = 16;
 
 /// A comment line sent this often keeps proxies and browsers from closing an idle stream.
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -316,13 +321,8 @@ fn events(state: &Listener, request: &Request<Incoming>) -> Response<Body> {
         .saturating_sub(1);
     let after = resume.unwrap_or_else(|| web_view::history_start(last_seq));
     let (frames, receiver) = mpsc::channel(16);
-    tokio::spawn(follow(
-        frames,
-        live,
-        state.stop.subscribe(),
-        state.capture_path.clone(),
-        after,
-    ));
+    let capture = state.capture_path.clone().zip(state.index.clone());
+    tokio::spawn(follow(frames, live, state.stop.subscribe(), capture, after));
     let mut answer = Response::new(Either::Right(EventStream { frames: receiver }));
     let headers = answer.headers_mut();
     headers.insert(
@@ -339,7 +339,7 @@ async fn follow(
     frames: mpsc::Sender<Bytes>,
     mut live: broadcast::Receiver<Arc<LiveEvent>>,
     mut stop: watch::Receiver<bool>,
-    capture: Option<PathBuf>,
+    capture: Option<(PathBuf, Arc<RwLock<CaptureIndex>>)>,
     mut sent: u64,
 ) {
     if frames
@@ -349,8 +349,8 @@ async fn follow(
     {
         return;
     }
-    if let Some(path) = &capture {
-        if catch_up(&frames, path, &mut sent).await.is_err() {
+    if let Some((path, index)) = &capture {
+        if catch_up(&frames, path, index, &mut sent).await.is_err() {
             return;
         }
     }
@@ -369,8 +369,8 @@ async fn follow(
                     sent = event.seq;
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    if let Some(path) = &capture {
-                        if catch_up(&frames, path, &mut sent).await.is_err() {
+                    if let Some((path, index)) = &capture {
+                        if catch_up(&frames, path, index, &mut sent).await.is_err() {
                             return;
                         }
                     }
@@ -394,25 +394,41 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stopped| *stopped).await.is_ok();
 }
 
-/// Sends the captures after `sent` from the file, a page at a time. `Err` when the client left.
-async fn catch_up(frames: &mpsc::Sender<Bytes>, path: &Path, sent: &mut u64) -> Result<(), ()> {
+/// Sends the captures after `sent` from the file, a few at a time, each read where the index says
+/// it starts (a frame holds at most [`web_view::INLINE_LIMIT`] of body). `Err` when the client left.
+async fn catch_up(
+    frames: &mpsc::Sender<Bytes>,
+    path: &Path,
+    index: &RwLock<CaptureIndex>,
+    sent: &mut u64,
+) -> Result<(), ()> {
     loop {
-        let (path, after) = (path.to_path_buf(), *sent);
-        let read = tokio::task::spawn_blocking(move || {
-            crate::capture_file::records_after(&path, after, feed::DEFAULT_LIMIT)
+        let (entries, more) = feed_endpoint::entries_after(Some(index), *sent, CATCH_UP_BATCH);
+        let Some(&(last, _)) = entries.last() else {
+            return Ok(());
+        };
+        let path = path.to_path_buf();
+        let read = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<Bytes>> {
+            let mut reader = Reader::open(&path)?;
+            let mut batch = Vec::new();
+            for (seq, offset) in entries {
+                if let Some(record) = reader.record_at(offset, seq)? {
+                    let data = web_view::event_data(&record, &record.to_line());
+                    batch.push(Bytes::from(web_view::sse_frame(seq, &data)));
+                }
+            }
+            Ok(batch)
         })
         .await;
         // A missing or unreadable file has nothing to catch up on; the live requests still come.
-        let Ok(Ok((records, more))) = read else {
+        let Ok(Ok(batch)) = read else {
             return Ok(());
         };
-        for record in &records {
-            let data = web_view::event_data(record, &record.to_line());
-            let frame = web_view::sse_frame(record.seq, &data);
-            frames.send(Bytes::from(frame)).await.map_err(|_| ())?;
-            *sent = record.seq;
+        for frame in batch {
+            frames.send(frame).await.map_err(|_| ())?;
         }
-        if !more || records.is_empty() {
+        *sent = last;
+        if !more {
             return Ok(());
         }
     }
@@ -420,7 +436,7 @@ async fn catch_up(frames: &mpsc::Sender<Bytes>, path: &Path, sent: &mut u64) -> 
 
 /// The capture `seq` from the file, or the answer that says why not.
 async fn record(state: &Listener, seq: u64) -> Result<CaptureRecord, Answer> {
-    let Some(path) = state.capture_path.clone() else {
+    if state.capture_path.is_none() {
         return Err(json_answer(
             404,
             &feed::error(
@@ -429,9 +445,9 @@ async fn record(state: &Listener, seq: u64) -> Result<CaptureRecord, Answer> {
             ),
         ));
     };
-    match tokio::task::spawn_blocking(move || crate::capture_file::record_at(&path, seq)).await {
-        Ok(Ok(Some(record))) => Ok(record),
-        Ok(Ok(None)) | Ok(Err(_)) => Err(json_answer(
+    match feed_endpoint::record(state, seq).await {
+        Ok(Some(record)) => Ok(record),
+        Ok(None) => Err(json_answer(
             404,
             &feed::error("not_found", &format!("no capture #{seq}")),
         )),
