@@ -30,7 +30,7 @@ use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::capture_file::Appender;
 use crate::capture_index::CaptureIndex;
 use crate::cli::{ListenArgs, VerifyMode};
-use crate::dedup::DuplicateWindow;
+use crate::dedup::{DuplicateWindow, Seen};
 use crate::exit::{self, CliError};
 use crate::expect::{self, Expectation, Facts};
 use crate::feed;
@@ -278,10 +278,9 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .expect("no panics while locked")
         .appender
         .as_mut()
+        && let Err(error) = appender.flush()
     {
-        if let Err(error) = appender.flush() {
-            out.warn(&format!("cannot flush the capture file: {error}"));
-        }
+        out.warn(&format!("cannot flush the capture file: {error}"));
     }
     let matched = state.matched.load(Ordering::SeqCst);
     match reason {
@@ -377,23 +376,13 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
     Ok(())
 }
 
-/// Writes `{"url":…,"pid":…,"key":…}` next to its final name, then renames it, so a reader never
-/// sees half. Private (0600): it holds the access key of `/_hooky/`.
+/// Writes `{"url":…,"pid":…,"key":…}` to a fresh private (0600) file next to its final name, then
+/// renames it, so a reader never sees half and a link planted at the name is replaced, not
+/// followed. Private because it holds the access key of `/_hooky/`.
 fn write_ready_file(path: &Path, url: &str, key: &str) -> anyhow::Result<()> {
     let body = serde_json::json!({ "url": url, "pid": std::process::id(), "key": key }).to_string();
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".{}.tmp", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    let write = || -> std::io::Result<()> {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let _ = std::fs::remove_file(&tmp);
-        std::io::Write::write_all(&mut options.open(&tmp)?, body.as_bytes())?;
-        std::fs::rename(&tmp, path)
-    };
-    write().with_context(|| format!("cannot write the ready file {}", path.display()))
+    crate::private_fs::write_atomic(path, body.as_bytes())
+        .with_context(|| format!("cannot write the ready file {}", path.display()))
 }
 
 fn json_answer(status: u16, value: &serde_json::Value) -> Answer {
@@ -605,10 +594,19 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         record.seq = shared.next_seq;
         shared.next_seq += 1;
         record.id = crate::ids::prefixed_id("req", &mut shared.rng);
-        record.duplicate_of = record
-            .event_id
-            .as_deref()
-            .and_then(|id| shared.duplicates.check(id, record.seq));
+        if let Some(id) = record.event_id.as_deref() {
+            match shared.duplicates.check(id, record.seq) {
+                Seen::First => {}
+                Seen::Repeat(first) => record.duplicate_of = Some(first),
+                Seen::TooLong => {
+                    let note = crate::dedup::too_long_note(id.len());
+                    record.verdict.note = Some(match record.verdict.note.take() {
+                        Some(existing) => format!("{existing}; {note}"),
+                        None => note,
+                    });
+                }
+            }
+        }
         if planned {
             let roll: f64 = shared.rng.r#gen();
             let plan = shared.responder.next(record.event_id.as_deref(), roll);

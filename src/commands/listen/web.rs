@@ -349,10 +349,10 @@ async fn follow(
     {
         return;
     }
-    if let Some((path, index)) = &capture {
-        if catch_up(&frames, path, index, &mut sent).await.is_err() {
-            return;
-        }
+    if let Some((path, index)) = &capture
+        && catch_up(&frames, path, index, &mut sent).await.is_err()
+    {
+        return;
     }
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     keepalive.tick().await;
@@ -369,11 +369,10 @@ async fn follow(
                     sent = event.seq;
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    if let Some((path, index)) = &capture {
-                        if catch_up(&frames, path, index, &mut sent).await.is_err() {
+                    if let Some((path, index)) = &capture
+                        && catch_up(&frames, path, index, &mut sent).await.is_err() {
                             return;
                         }
-                    }
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
             },
