@@ -8,7 +8,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::backoff::{BackoffPolicy, hint_with_jitter, parse_retry_after};
+use crate::backoff::{
+    BackoffPolicy, hint_with_jitter, parse_retry_after, server_delay, server_seconds,
+};
 use crate::signature::{Header, get_one};
 
 /// Values of `X-RateLimit-Reset` above this are unix times, below it delta seconds (R22).
@@ -44,10 +46,10 @@ impl Hints {
     }
 }
 
-/// A non-negative number of seconds (decimals accepted, so local test servers can hint fast).
+/// A non-negative number of seconds (decimals accepted, so local test servers can hint fast),
+/// clamped to a day ([`crate::backoff::MAX_SERVER_DELAY`]).
 fn seconds(text: &str) -> Option<Duration> {
-    let value: f64 = text.trim().parse().ok()?;
-    (value.is_finite() && (0.0..1e10).contains(&value)).then(|| Duration::from_secs_f64(value))
+    server_seconds(text.trim().parse().ok()?)
 }
 
 /// The wait the rate-limit headers ask for: only when the quota is spent (remaining 0).
@@ -79,9 +81,9 @@ fn reset_wait(reset: f64, now: SystemTime) -> Duration {
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
             .as_secs_f64();
-        Duration::from_secs_f64((reset - now).clamp(0.0, 1e10))
+        server_seconds((reset - now).max(0.0)).unwrap_or_default()
     } else {
-        Duration::from_secs_f64(reset.min(1e10))
+        server_seconds(reset).unwrap_or_default()
     }
 }
 
@@ -103,7 +105,7 @@ fn structured_ratelimit(field: &str) -> Option<Duration> {
                 }
             }
             match (remaining?, window?) {
-                (0, t) => Some(Duration::from_secs(t)),
+                (0, t) => Some(server_delay(Duration::from_secs(t))),
                 _ => None,
             }
         })
@@ -167,7 +169,7 @@ impl Pacing {
         if !secs.is_finite() || secs >= self.max_interval.as_secs_f64() {
             self.max_interval.max(self.interval)
         } else {
-            Duration::from_secs_f64(secs)
+            Duration::try_from_secs_f64(secs).unwrap_or(self.max_interval)
         }
     }
 
@@ -353,6 +355,35 @@ mod tests {
         assert_eq!(Hints::read(&quota_left, now).rate_limit, None);
         let old_draft = [h("RateLimit-Remaining", "0"), h("RateLimit-Reset", "7")];
         assert_eq!(Hints::read(&old_draft, now).rate_limit, Some(secs(7.0)));
+    }
+
+    #[test]
+    fn absurd_hints_are_clamped_to_a_day_and_never_panic() {
+        let day = crate::backoff::MAX_SERVER_DELAY;
+        let now = at(1_700_000_000);
+        let hints = Hints::read(
+            &[
+                h("Retry-After", "99999999999999999999"),
+                h("X-Poll-Interval", "1e300"),
+                h("RateLimit", "\"default\";r=0;t=18446744073709551615"),
+                h("X-RateLimit-Remaining", "0"),
+                h("X-RateLimit-Reset", "99999999999999999999"),
+            ],
+            now,
+        );
+        assert_eq!(hints.retry_after, Some(day));
+        assert_eq!(hints.poll_interval, Some(day));
+        assert_eq!(hints.rate_limit, Some(day));
+        let p = Pacing {
+            backoff: BackoffPolicy::default(),
+            ..pacing()
+        };
+        for unit in [0.0, 0.999] {
+            let wait = p.after_success(&hints, 0, Duration::ZERO, unit);
+            assert!(wait.duration >= day && wait.duration <= day.mul_f64(1.1));
+            let wait = p.after_failure(&hints, u32::MAX, unit);
+            assert!(wait.duration >= day && wait.duration <= day.mul_f64(1.1));
+        }
     }
 
     #[test]

@@ -169,7 +169,7 @@ impl<'a> Poller<'a> {
         let request_timeout = match args.wait {
             Some(hold) => args
                 .request_timeout
-                .max(Duration::from_secs(hold) + LONG_POLL_MARGIN),
+                .max(Duration::from_secs(hold).saturating_add(LONG_POLL_MARGIN)),
             None => args.request_timeout,
         };
         let deadline_after = args.timeout.or_else(|| {
@@ -208,7 +208,8 @@ impl<'a> Poller<'a> {
             },
             cursor: Cursor::new(args.since.clone()),
             budget: RetryBudget::new(args.retries),
-            deadline: deadline_after.map(|d| Instant::now() + d),
+            // A deadline past the clock's range is no deadline.
+            deadline: deadline_after.and_then(|d| Instant::now().checked_add(d)),
             client,
             emit_client: delivery::client(4)?,
             emitter,
@@ -827,10 +828,17 @@ impl<'a> Poller<'a> {
             }))?;
         }
         if !delivered.is_success() {
-            let what = status
+            let mut what = status
                 .map(|s| format!("answered {s}"))
                 .or(delivered.last().error.clone())
                 .unwrap_or_default();
+            if let Some(wait) = delivered.declined_retry_after {
+                what.push_str(&format!(
+                    " (it asked to retry in {}; hooky waits at most {})",
+                    format_duration(wait),
+                    format_duration(delivery::MAX_RETRY_WAIT)
+                ));
+            }
             self.out.warn(&format!(
                 "webhook {id} to {} failed after {} attempt(s): {what}",
                 emitter.url,
