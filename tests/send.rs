@@ -592,16 +592,51 @@ fn attack_passes_a_verifying_receiver_and_fails_a_lazy_one() {
     // Stripe: wrong signature, missing header, wrong secret, body changed, stale timestamp
     let lazy = Receiver::ok();
     let out = send(&lazy, &["stripe/payment_intent.succeeded", "--attack"]);
-    assert_code(&out, 5);
+    // 4 (an expectation failed), not the count: 1 and 2 mean "could not connect" and "usage".
+    assert_code(&out, 4);
     let table = stdout(&out);
     assert!(
         table.contains("wrong_signature") && table.contains("FAIL"),
         "{table}"
     );
-    assert!(table.contains("5 failed"), "{table}");
+    assert!(
+        table.lines().last().unwrap().contains("5 failed"),
+        "the count is on the last line: {table}"
+    );
     // Standard also rejects a timestamp from the future; no event named: any will do
-    let out = send(&lazy, &["--attack", "--scheme", "standard"]);
-    assert_code(&out, 6);
+    let out = send(&lazy, &["--attack", "--scheme", "standard", "--json"]);
+    assert_code(&out, 4);
+    let lines = json_lines(&out);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "attack_summary");
+    assert_eq!(summary["failed"], 6);
+    // A single failed check is 4 too, never 1 (which means the receiver could not be reached).
+    let closed = {
+        // A port that was free a moment ago: connections to it are refused.
+        let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", socket.local_addr().unwrap())
+    };
+    let unreachable = run(
+        &[
+            "send",
+            "--to",
+            &closed,
+            "--secret",
+            SECRET,
+            "--attack",
+            "--scheme",
+            "hex",
+            "--timeout",
+            "2s",
+        ],
+        b"",
+    );
+    assert_code(&unreachable, 1);
+    assert!(
+        stderr(&unreachable).contains("the receiver never answered"),
+        "{}",
+        stderr(&unreachable)
+    );
 }
 
 #[test]

@@ -66,7 +66,7 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
     };
     tokio::select! {
         result = work => result,
-        () = interrupted => Ok(exit::INTERRUPTED),
+        signal = interrupted => Ok(signal.exit_code()),
     }
 }
 
@@ -624,7 +624,7 @@ async fn run_load(
     plan: Plan,
     args: &SendArgs,
     out: &Output,
-    interrupted: impl std::future::Future<Output = ()>,
+    interrupted: impl std::future::Future<Output = super::Signal>,
 ) -> anyhow::Result<u8> {
     let concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
     let client = delivery::client(concurrency)?;
@@ -685,12 +685,12 @@ async fn run_load(
     let mut summary = Summary::default();
     let mut unmet = 0u64;
     tokio::pin!(interrupted);
-    let mut was_interrupted = false;
+    let mut stopped_by = None;
     loop {
         let next = tokio::select! {
             next = results.recv() => next,
-            () = &mut interrupted => {
-                was_interrupted = true;
+            signal = &mut interrupted => {
+                stopped_by = Some(signal);
                 None
             }
         };
@@ -730,8 +730,8 @@ async fn run_load(
     } else {
         out.data(&summary.to_text(elapsed))?;
     }
-    if was_interrupted {
-        return Ok(exit::INTERRUPTED);
+    if let Some(signal) = stopped_by {
+        return Ok(signal.exit_code());
     }
     if unmet == 0 {
         return Ok(exit::OK);
@@ -767,14 +767,20 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
     }
     let (mut passed, mut failed, mut informational) = (0u64, 0u64, 0u64);
     let mut valid_rejected = false;
+    let mut answered_any = false;
+    let mut first_error: Option<String> = None;
     for (index, check) in Check::for_scheme(scheme).into_iter().enumerate() {
         let webhook = plan.build(index as u64 + 1)?;
         let mut statuses = Vec::new();
         let mut errors = Vec::new();
         for request in check.requests(&webhook, &plan.signer, plan.now()) {
             match delivery::send_once(&client, &request, args.timeout).await {
-                Ok((status, _, _)) => statuses.push(Some(status)),
+                Ok((status, _, _)) => {
+                    answered_any = true;
+                    statuses.push(Some(status));
+                }
                 Err(error) => {
+                    first_error.get_or_insert_with(|| error.clone());
                     statuses.push(None);
                     errors.push(error);
                 }
@@ -834,7 +840,23 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
     if valid_rejected {
         out.warn("the receiver rejected a correctly signed event: check that it uses the same scheme and secret");
     }
-    Ok(u8::try_from(failed.min(100)).unwrap_or(100))
+    if !answered_any {
+        // Nothing was tested: a runtime failure (1), not failed checks (4).
+        let error = first_error.unwrap_or_else(|| "no answer".into());
+        return Err(CliError::failed(format!(
+            "the receiver never answered: {}",
+            sanitize_line(&error)
+        ))
+        .with_hint(format!("is it running at {}?", plan.url))
+        .into());
+    }
+    // 4, as for any unmet expectation: a count as the exit code would collide with 1 (could not
+    // connect) and 2 (usage). The count is in the summary line and in `attack_summary`.
+    Ok(if failed > 0 {
+        exit::EXPECTATION_FAILED
+    } else {
+        exit::OK
+    })
 }
 
 fn info_text(statuses: &[Option<u16>]) -> String {
