@@ -6,11 +6,15 @@
 //! | 1    | failure: a runtime error, a receiver that did not answer 2xx, retries exhausted |
 //! | 2    | usage: bad flags or input (clap's own errors use it too) |
 //! | 3    | verification failed (`hooky verify`: invalid or unsigned) |
-//! | 4    | an expectation was not met (`send --expect-status`/`--expect-body`) |
+//! | 4    | an expectation was not met (`send --expect-status`/`--expect-body`), or a `send --attack` check failed |
 //! | 124  | deadline reached (`--timeout`), as coreutils' `timeout` |
-//! | 130  | interrupted (Ctrl-C) |
+//! | 130  | interrupted (Ctrl-C) before the command's goal was met |
+//! | 143  | terminated (SIGTERM) before the command's goal was met |
 //!
-//! `hooky send --attack` exits with the number of failed checks (at most 100).
+//! SIGTERM stops a command as gracefully as Ctrl-C does (requests in flight finish, the capture is
+//! flushed, the summary printed). A command with a goal (`listen --count`, `poll --until/--count`,
+//! `send --count`, `replay`) exits 0 only when the goal was met; `listen` without a goal exits 0.
+//! `hooky send --attack` exits 4 when any check fails.
 
 use std::fmt;
 
@@ -21,6 +25,7 @@ pub const VERIFY_FAILED: u8 = 3;
 pub const EXPECTATION_FAILED: u8 = 4;
 pub const DEADLINE: u8 = 124;
 pub const INTERRUPTED: u8 = 130;
+pub const TERMINATED: u8 = 143;
 
 /// An error that knows its exit code and may carry a hint on how to fix it.
 #[derive(Debug)]

@@ -13,5 +13,6 @@ mod replay;
 mod security;
 mod send;
 mod sign_verify;
+mod signals;
 mod web;
 mod web_browser;

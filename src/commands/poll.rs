@@ -35,7 +35,7 @@ pub async fn run(args: PollArgs, out: &Output) -> anyhow::Result<u8> {
     let mut poller = Poller::new(args, out)?;
     let end = tokio::select! {
         end = poller.run() => end,
-        () = interrupted => Ok(End::Interrupted),
+        signal = interrupted => Ok(End::Stopped(signal)),
     };
     poller.finish(end)
 }
@@ -46,7 +46,8 @@ enum End {
     Count,
     Deadline(String),
     Failed(CliError),
-    Interrupted,
+    /// Ctrl-C or SIGTERM.
+    Stopped(super::Signal),
 }
 
 /// One HTTP answer.
@@ -910,7 +911,7 @@ impl<'a> Poller<'a> {
             End::Count => ("count", exit::OK),
             End::Deadline(_) => ("deadline", exit::DEADLINE),
             End::Failed(_) => ("failed", exit::FAILURE),
-            End::Interrupted => ("interrupted", exit::INTERRUPTED),
+            End::Stopped(signal) => (signal.reason(), signal.exit_code()),
         };
         let c = &self.counters;
         if self.out.json {
@@ -937,7 +938,7 @@ impl<'a> Poller<'a> {
             ));
         }
         match end {
-            End::Until | End::Count | End::Interrupted => Ok(code),
+            End::Until | End::Count | End::Stopped(_) => Ok(code),
             End::Deadline(message) => Err(CliError::deadline(message)
                 .with_hint("raise --timeout to wait longer")
                 .into()),

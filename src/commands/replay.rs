@@ -137,7 +137,7 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
         );
         match sent.await? {
             Sent::Done { any_failed } => any_failed,
-            Sent::Interrupted => return Ok(exit::INTERRUPTED),
+            Sent::Stopped(signal) => return Ok(signal.exit_code()),
         }
     };
     Ok(if failed || broken > 0 {
@@ -620,8 +620,8 @@ enum Sent {
     Done {
         any_failed: bool,
     },
-    /// Ctrl-C: the summary so far was printed.
-    Interrupted,
+    /// Ctrl-C or SIGTERM: the summary so far was printed.
+    Stopped(super::Signal),
 }
 
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the same eight
@@ -633,7 +633,7 @@ async fn send(
     secrets: Vec<Secret>,
     seed: u64,
     out: &Output,
-    interrupted: impl std::future::Future<Output = ()>,
+    interrupted: impl std::future::Future<Output = super::Signal>,
 ) -> anyhow::Result<Sent> {
     let total = jobs.len() as u64;
     let client = delivery::client(args.concurrency as usize)?;
@@ -712,12 +712,12 @@ async fn send(
     let mut summary = Summary::default();
     let mut any_failed = false;
     tokio::pin!(interrupted);
-    let mut was_interrupted = false;
+    let mut stopped_by = None;
     loop {
         let next = tokio::select! {
             next = results.recv() => next,
-            () = &mut interrupted => {
-                was_interrupted = true;
+            signal = &mut interrupted => {
+                stopped_by = Some(signal);
                 None
             }
         };
@@ -745,13 +745,12 @@ async fn send(
     let elapsed = started.elapsed();
     if out.json {
         out.json(&summary.to_json(elapsed))?;
-    } else if total > 1 || out.verbose > 0 || was_interrupted {
+    } else if total > 1 || out.verbose > 0 || stopped_by.is_some() {
         out.info(&summary.to_text(elapsed));
     }
-    Ok(if was_interrupted {
-        Sent::Interrupted
-    } else {
-        Sent::Done { any_failed }
+    Ok(match stopped_by {
+        Some(signal) => Sent::Stopped(signal),
+        None => Sent::Done { any_failed },
     })
 }
 
