@@ -433,9 +433,14 @@ async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>)
     state.in_flight.fetch_add(1, Ordering::SeqCst);
     // Counted down however the request ends, even when its client goes away mid-way.
     let _in_flight = InFlight(&state.in_flight);
-    handle(state, remote, request)
-        .await
-        .map(http_body_util::Either::Left)
+    let mut answer = handle(state, remote, request).await;
+    // Whatever answers here (hooky or the `--forward-to` app) runs in an opaque origin in a
+    // browser, so a page served on this port can never read the web view or its token.
+    answer.headers_mut().append(
+        hyper::header::CONTENT_SECURITY_POLICY,
+        hyper::header::HeaderValue::from_static("sandbox"),
+    );
+    answer.map(http_body_util::Either::Left)
 }
 
 /// Counts a request out of `Listener::in_flight` when dropped.
