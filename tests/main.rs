@@ -7,6 +7,7 @@ mod cli;
 mod completions;
 mod listen;
 mod nothing_lost;
+mod pickers;
 mod pipeline;
 mod poll;
 mod replay;

@@ -61,7 +61,10 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
             .with_hint("hooky replay 3 --to http://localhost:3000, or --dry-run to see what would go out")
             .into());
     }
-    let chosen = choose(&records, &selection, &args.from)?;
+    let Some(chosen) = choose(&records, &selection, &args.from)? else {
+        // Esc or Ctrl-C in the picker: the list is gone, nothing more to say.
+        return Ok(exit::INTERRUPTED);
+    };
     if let Some(format) = args.export {
         return export(format, &chosen, &options, &args, &keys, out);
     }
@@ -259,7 +262,7 @@ fn choose<'a>(
     records: &'a [CaptureRecord],
     selection: &Selection,
     from: &Path,
-) -> anyhow::Result<Vec<&'a CaptureRecord>> {
+) -> anyhow::Result<Option<Vec<&'a CaptureRecord>>> {
     if records.is_empty() {
         return Err(CliError::failed(format!("{} holds no captures", from.display())).into());
     }
@@ -286,10 +289,11 @@ fn choose<'a>(
         .with_hint("hooky replay --list with the same filters shows what matches")
         .into());
     }
-    Ok(chosen)
+    Ok(Some(chosen))
 }
 
-fn pick(records: &[CaptureRecord]) -> anyhow::Result<Vec<&CaptureRecord>> {
+/// The picker: newest first, columns aligned. `None` when cancelled (Esc, Ctrl-C).
+fn pick(records: &[CaptureRecord]) -> anyhow::Result<Option<Vec<&CaptureRecord>>> {
     if !output::can_prompt() {
         return Err(CliError::usage("no captures selected")
             .with_hint(
@@ -297,19 +301,50 @@ fn pick(records: &[CaptureRecord]) -> anyhow::Result<Vec<&CaptureRecord>> {
             )
             .into());
     }
-    let rows: Vec<String> = records.iter().map(|r| table_row(r).join("  ")).collect();
-    let picked = dialoguer::MultiSelect::new()
-        .with_prompt("Which captures? (space to select, enter to confirm)")
-        .items(&rows)
-        .max_length(15)
-        .interact_opt()
-        .map_err(|e| anyhow::anyhow!("the picker failed: {e}"))?;
-    match picked {
-        Some(indices) if !indices.is_empty() => {
-            Ok(indices.into_iter().map(|i| &records[i]).collect())
-        }
-        _ => Err(CliError::usage("nothing selected").into()),
+    let newest_first: Vec<&CaptureRecord> = records.iter().rev().collect();
+    let rows: Vec<[String; 8]> = newest_first.iter().map(|r| table_row(r)).collect();
+    let widths = column_widths(&rows);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    let Some(indices) = output::picker::multi_select(
+        "Which captures, newest first? (space to select, enter to confirm)",
+        &labels,
+    )?
+    else {
+        return Ok(None);
+    };
+    if indices.is_empty() {
+        return Err(CliError::usage("nothing selected")
+            .with_hint("space selects a capture, enter confirms")
+            .into());
     }
+    // Replayed in the order they were captured, whatever the order they were picked in.
+    let mut chosen: Vec<&CaptureRecord> = indices.into_iter().map(|i| newest_first[i]).collect();
+    chosen.sort_by_key(|r| r.seq);
+    Ok(Some(chosen))
+}
+
+/// Each column's width: its widest cell or its heading.
+fn column_widths(rows: &[[String; 8]]) -> Vec<usize> {
+    (0..8)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([COLUMNS[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
 }
 
 const COLUMNS: [&str; 8] = [
@@ -372,15 +407,7 @@ fn list(records: &[CaptureRecord], selection: &Selection, out: &Output) -> anyho
         return Ok(exit::OK);
     }
     let rows: Vec<[String; 8]> = chosen.iter().map(|r| table_row(r)).collect();
-    let widths: Vec<usize> = (0..8)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].chars().count())
-                .chain([COLUMNS[c].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths = column_widths(&rows);
     // Pad first, then paint, so colors do not upset the column widths.
     let line = |cells: &[String], paint_verdict: bool| {
         cells

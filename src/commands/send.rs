@@ -45,7 +45,11 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
         (None, Some(_)) => None,
         // The attack is about signatures, not payloads: any event does.
         (None, None) if args.attack => Some("order.completed".to_string()),
-        (None, None) => Some(pick(&catalog)?),
+        (None, None) => match pick(&catalog)? {
+            Some(name) => Some(name),
+            // Esc or Ctrl-C in the picker: the list is gone, nothing more to say.
+            None => return Ok(exit::INTERRUPTED),
+        },
     };
     let plan = Plan::new(&args, &catalog, event.as_deref())?;
     if args.dry_run || args.curl {
@@ -300,13 +304,7 @@ fn list(catalog: &Catalog, out: &Output) -> anyhow::Result<u8> {
                 Some(previous) => format!("{} (overrides {})", fixture.source, previous),
                 None => fixture.source.to_string(),
             };
-            let (scheme, description) = match fixture.meta_for_listing() {
-                Ok(meta) => (
-                    meta.scheme.map_or("-".to_string(), |s| s.to_string()),
-                    meta.description.unwrap_or_default(),
-                ),
-                Err(error) => ("?".into(), format!("(broken: {error})")),
-            };
+            let (scheme, description) = listing(fixture);
             (fixture.name.clone(), source, scheme, description)
         })
         .collect();
@@ -334,8 +332,9 @@ fn list(catalog: &Catalog, out: &Output) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
-/// No event named: a picker in a terminal, else an error listing the events.
-fn pick(catalog: &Catalog) -> anyhow::Result<String> {
+/// No event named: a picker in a terminal (`None` when cancelled), else an error listing the
+/// events.
+fn pick(catalog: &Catalog) -> anyhow::Result<Option<String>> {
     let names = catalog.names();
     if !output::can_prompt() {
         return Err(CliError::usage("no event to send")
@@ -345,29 +344,49 @@ fn pick(catalog: &Catalog) -> anyhow::Result<String> {
             ))
             .into());
     }
-    let labels: Vec<String> = catalog
+    let rows: Vec<[String; 3]> = catalog
         .iter()
         .map(|f| {
-            let description = f
-                .meta_for_listing()
-                .ok()
-                .and_then(|m| m.description)
-                .unwrap_or_default();
-            format!("{:36} {}", f.name, description)
+            let (scheme, description) = listing(f);
+            [f.name.clone(), scheme, sanitize_line(&description)]
         })
         .collect();
+    let labels = align(&rows);
     let choice = tokio::task::block_in_place(|| {
-        dialoguer::Select::new()
-            .with_prompt("Event to send")
-            .items(&labels)
-            .default(0)
-            .interact_opt()
-    })
-    .context("the picker failed")?;
-    match choice {
-        Some(index) => Ok(names[index].to_string()),
-        None => Err(CliError::new(exit::INTERRUPTED, "no event chosen").into()),
+        output::picker::fuzzy_select("Event to send (type to filter)", &labels)
+    })?;
+    Ok(choice.map(|index| names[index].to_string()))
+}
+
+/// A fixture's scheme as sends really use it (hex when it names none) and its description.
+fn listing(fixture: &fixtures::Fixture) -> (String, String) {
+    match fixture.meta_for_listing() {
+        Ok(meta) => (
+            meta.scheme.unwrap_or(Scheme::Hex).to_string(),
+            meta.description.unwrap_or_default(),
+        ),
+        Err(error) => ("?".into(), format!("(broken: {error})")),
     }
+}
+
+/// Rows as lines with every column but the last padded to its widest cell.
+fn align<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
+    let widths: Vec<usize> = (0..N)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (column, cell) in row.iter().enumerate() {
+                if column + 1 == N {
+                    line.push_str(cell);
+                } else {
+                    line.push_str(&format!("{cell:<width$}  ", width = widths[column]));
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
 }
 
 fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {

@@ -2,6 +2,7 @@
 //! diagnostics to stderr, colors only on a terminal and never with `NO_COLOR` or `--color never`,
 //! and text from the network escaped before it reaches a terminal.
 
+pub mod picker;
 mod sanitize;
 mod style;
 
