@@ -244,6 +244,9 @@ fn project_and_dir_fixtures_override_built_ins() {
     assert_eq!(find("order.completed")["description"], "ours");
     assert_eq!(find("acme/order.shipped")["scheme"], "github");
     assert_eq!(find("github/push")["source"], "built-in");
+    // A fixture that names no scheme is sent with hex: the list says so, not "-".
+    assert_eq!(find("order.completed")["scheme"], "hex");
+    assert_eq!(find("payment.failed")["scheme"], "hex");
 
     let receiver = Receiver::ok();
     let out = in_project(&[
@@ -261,6 +264,12 @@ fn project_and_dir_fixtures_override_built_ins() {
 
     let human = in_project(&["send", "--list"]);
     assert!(stdout(&human).contains("acme/order.shipped"));
+    let row = stdout(&human)
+        .lines()
+        .find(|l| l.starts_with("payment.failed "))
+        .unwrap()
+        .to_string();
+    assert!(row.contains(" hex "), "{row}");
 
     for bad in ["../etc/passwd", "/etc/passwd", "a/../../b"] {
         let out = in_project(&["send", bad, "--dry-run"]);
@@ -355,6 +364,36 @@ fn curl_and_dry_run_never_show_the_secret() {
 }
 
 #[test]
+fn a_401_hints_that_the_secret_or_scheme_differs() {
+    let receiver = verifying(Scheme::Stripe);
+    let out = run(
+        &[
+            "send",
+            "order.completed",
+            "--to",
+            &receiver.url,
+            "--secret",
+            "another-secret",
+            "--scheme",
+            "hex",
+        ],
+        b"",
+    );
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("the receiver answered 401"), "{err}");
+    let hint = err.lines().find(|l| l.starts_with("hint: ")).unwrap_or("");
+    assert!(
+        hint.contains("secret or scheme probably differs") && hint.contains("(hex)"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("another-secret"),
+        "the secret was echoed: {err}"
+    );
+}
+
+#[test]
 fn retries_honour_retry_after_and_re_sign() {
     let receiver = Receiver::start(|_, index| {
         if index == 0 {
@@ -365,7 +404,15 @@ fn retries_honour_retry_after_and_re_sign() {
     });
     let out = send(&receiver, &["stripe/checkout.session.completed"]);
     assert_code(&out, 0);
-    assert!(stdout(&out).contains("2 attempts"), "{}", stdout(&out));
+    // The time reported is the whole delivery's (over a second, with the wait), not the last try's.
+    let line = stdout(&out).lines().next().unwrap().to_string();
+    assert!(line.starts_with("200 OK after 2 attempts, "), "{line}");
+    let took = line
+        .trim_start_matches("200 OK after 2 attempts, ")
+        .split(' ')
+        .next()
+        .unwrap();
+    assert!(took.ends_with('s') && !took.ends_with("ms"), "{line}");
     assert!(stderr(&out).contains("Retry-After"), "{}", stderr(&out));
     let got = receiver.requests();
     assert_eq!(got.len(), 2);
@@ -557,7 +604,7 @@ fn load_summary_counts_what_the_server_saw() {
     );
     assert_code(&out, 0);
     assert!(
-        stdout(&out).starts_with("sent 20, 2xx 20, failed 0"),
+        stdout(&out).starts_with("sent 20, 2xx 20 in "),
         "{}",
         stdout(&out)
     );

@@ -724,12 +724,9 @@ async fn send(
 
     let progress = out.show_progress().then(|| {
         let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} replays, {per_sec}, eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
+        bar.set_style(output::progress_style(
+            "{bar:30} {pos}/{len} replays, {rate}, eta {eta}",
+        ));
         bar
     });
     if args.diff && !out.json {

@@ -551,8 +551,17 @@ fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> 
                 .and_then(|s| s.canonical_reason())
                 .map(|reason| format!(" {reason}"))
                 .unwrap_or_default();
+            // After retries, the time that matters is the whole delivery's, not the last try's.
+            let timing = if delivery.attempts.len() > 1 {
+                format!(
+                    "after {attempts}, {}",
+                    crate::units::format_duration(delivery.elapsed)
+                )
+            } else {
+                format!("in {latency}, {attempts}")
+            };
             format!(
-                "{}{reason} in {latency}, {attempts} · {} {}",
+                "{}{reason} {timing} · {} {}",
                 out.paint.status(status),
                 webhook.event_type,
                 webhook.event_id
@@ -581,7 +590,11 @@ fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> 
 }
 
 /// The exit code and message for one delivery.
-fn verdict(delivery: &Delivery, expectations: &Expectations<'_>) -> Option<CliError> {
+fn verdict(
+    delivery: &Delivery,
+    expectations: &Expectations<'_>,
+    scheme: Scheme,
+) -> Option<CliError> {
     if expectations.given() {
         return expectations
             .check(delivery)
@@ -600,7 +613,14 @@ fn verdict(delivery: &Delivery, expectations: &Expectations<'_>) -> Option<CliEr
             error.as_deref().unwrap_or("failed")
         ),
     };
-    Some(CliError::failed(message))
+    let error = CliError::failed(message);
+    Some(match delivery.status() {
+        // A receiver that checks signatures answers 401 to one it cannot verify.
+        Some(401) => error.with_hint(format!(
+            "the receiver did not accept the signature: its secret or scheme probably differs from this one ({scheme}); pass the receiver's --secret and --scheme",
+        )),
+        _ => error,
+    })
 }
 
 async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
@@ -621,7 +641,7 @@ async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
         })
         .await;
         report(plan, &webhook, &delivery, out)?;
-        if let Some(error) = verdict(&delivery, &expectations) {
+        if let Some(error) = verdict(&delivery, &expectations, plan.signer.scheme) {
             first_error.get_or_insert(error);
         }
     }
@@ -683,7 +703,7 @@ async fn run_load(
                 LoadResult {
                     class: delivery.last().class(),
                     elapsed: delivery.elapsed,
-                    met: verdict(&delivery, &expectations).is_none(),
+                    met: verdict(&delivery, &expectations, plan.signer.scheme).is_none(),
                     line: keep_lines.then(|| response_json(&plan, &webhook, &delivery)),
                 }
             }
@@ -694,11 +714,9 @@ async fn run_load(
             Some(args.count),
             indicatif::ProgressDrawTarget::stderr(),
         );
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} · {per_sec} · eta {eta}")
-        {
-            bar.set_style(style);
-        }
+        bar.set_style(output::progress_style(
+            "{bar:40} {pos}/{len} · {rate} · eta {eta}",
+        ));
         bar
     });
     let mut summary = Summary::default();
@@ -978,7 +996,7 @@ async fn watch_send(
         status: args.expect_status,
         body: &args.expect_body,
     };
-    if let Some(error) = verdict(&delivery, &expectations) {
+    if let Some(error) = verdict(&delivery, &expectations, plan.signer.scheme) {
         return Err(error.into());
     }
     Ok(())

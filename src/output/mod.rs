@@ -91,6 +91,18 @@ impl Output {
     }
 }
 
+/// A progress bar style whose `{rate}` reads `2,909/s`, not indicatif's `2909.2606/s`.
+pub fn progress_style(template: &str) -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", crate::units::format_rate(state.per_sec()));
+            },
+        )
+}
+
 /// Whether hooky may ask the user a question: only when stdin and stderr are terminals.
 pub fn can_prompt() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()

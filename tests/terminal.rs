@@ -1,6 +1,7 @@
-//! The `send` and `replay` pickers in a real terminal: each test runs hooky inside a private tmux
-//! server (its own socket), types keys into it and reads the screen back. Every wait is bounded.
-//! Without tmux on the machine the tests say so and pass without running.
+//! What only shows in a real terminal (the `send` and `replay` pickers, progress bars): each test
+//! runs hooky inside a private tmux server (its own socket), types keys into it and reads the
+//! screen back. Every wait is bounded. Without tmux on the machine the tests say so and pass
+//! without running.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,8 +33,9 @@ impl Tmux {
         let code = dir.path().join("code");
         let quoted: Vec<String> = args.iter().map(|a| shell_quote(a)).collect();
         // The exit code goes to a file; the pane then stays as it was, for the screen to be read.
+        // The shell traps Ctrl-C (hooky, as a child, gets the default back) so it lives on.
         let script = format!(
-            "unset HOOKY_SECRET HOOKY_SECRET_FILE; cd {}; {} {} 2>&1; echo $? > {}.tmp; mv {}.tmp {}; sleep 120",
+            "trap : INT; unset HOOKY_SECRET HOOKY_SECRET_FILE; cd {}; {} {} 2>&1; echo $? > {}.tmp; mv {}.tmp {}; sleep 120",
             shell_quote(&dir.path().to_string_lossy()),
             shell_quote(env!("CARGO_BIN_EXE_hooky")),
             quoted.join(" "),
@@ -252,4 +254,41 @@ fn ctrl_c_in_the_replay_picker_clears_it_and_exits_130() {
     );
     assert!(!screen.contains("error"), "not quiet:\n{screen}");
     assert!(receiver.requests().is_empty());
+}
+
+#[test]
+fn the_progress_bar_rate_is_a_readable_number() {
+    let receiver = Receiver::ok();
+    let Some(tmux) = Tmux::start(&[
+        "send",
+        "order.completed",
+        "--to",
+        &receiver.url,
+        "--secret",
+        "s3cret",
+        "--count",
+        "100000",
+        "--rate",
+        "300/s",
+    ]) else {
+        return;
+    };
+    // Once a second of sends went by, the rate has settled; then read it off the bar.
+    receiver.wait_for(300, Duration::from_secs(20));
+    let screen = tmux.wait_for("/s ·");
+    let line = screen.lines().find(|l| l.contains("/s ·")).unwrap();
+    let rate = line.split(" · ").nth(1).unwrap().trim_end_matches("/s");
+    assert!(
+        !rate.is_empty() && rate.chars().all(|c| c.is_ascii_digit() || c == ','),
+        "not a whole number: {line}"
+    );
+    tmux.keys(&["C-c"]);
+    assert_eq!(tmux.exit_code(), 130);
+    let screen = tmux.screen();
+    let summary = screen.lines().find(|l| l.starts_with("sent ")).unwrap();
+    // No "failed 0 (none)", and the rate as a whole number.
+    assert!(!summary.contains("failed"), "{summary}");
+    assert!(summary.ends_with(" requests/s"), "{summary}");
+    let rate = summary.rsplit(" — ").next().unwrap();
+    assert!(!rate.contains('.'), "{summary}");
 }
