@@ -24,12 +24,11 @@ impl Appender {
     /// Opens (or creates) a capture file for appending, creating its folder. New folders are 0700
     /// and new files 0600. Returns the appender and the last sequence number already in the file.
     pub fn open(path: &Path) -> anyhow::Result<(Appender, u64)> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.exists() {
-                create_private_dir(dir).with_context(|| {
-                    format!("cannot create the capture folder {}", dir.display())
-                })?;
-            }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.exists()
+        {
+            create_private_dir(dir)
+                .with_context(|| format!("cannot create the capture folder {}", dir.display()))?;
         }
         let mut options = OpenOptions::new();
         options.append(true).create(true).read(true);

@@ -29,10 +29,10 @@ impl DuplicateWindow {
         if let Some(first) = self.first_seen.get(event_id) {
             return Some(*first);
         }
-        if self.order.len() >= self.capacity {
-            if let Some(oldest) = self.order.pop_front() {
-                self.first_seen.remove(&oldest);
-            }
+        if self.order.len() >= self.capacity
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.first_seen.remove(&oldest);
         }
         self.first_seen.insert(event_id.to_string(), seq);
         self.order.push_back(event_id.to_string());

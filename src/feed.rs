@@ -92,10 +92,10 @@ pub fn host_allowed(host: Option<&str>, listen_host: &str, port: u16) -> bool {
         }
         _ => (host.clone(), None),
     };
-    if let Some(p) = host_port {
-        if p != Some(port) {
-            return false;
-        }
+    if let Some(p) = host_port
+        && p != Some(port)
+    {
+        return false;
     }
     let name = name.trim_start_matches('[').trim_end_matches(']');
     let listen = listen_host.trim_start_matches('[').trim_end_matches(']');

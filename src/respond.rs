@@ -164,10 +164,10 @@ impl Responder {
             *index = index.saturating_add(1);
             return current;
         }
-        if self.per_event_order.len() >= PER_EVENT_CAPACITY {
-            if let Some(oldest) = self.per_event_order.pop_front() {
-                self.per_event.remove(&oldest);
-            }
+        if self.per_event_order.len() >= PER_EVENT_CAPACITY
+            && let Some(oldest) = self.per_event_order.pop_front()
+        {
+            self.per_event.remove(&oldest);
         }
         self.per_event.insert(id.to_string(), 1);
         self.per_event_order.push_back(id.to_string());

@@ -269,10 +269,9 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .expect("no panics while locked")
         .appender
         .as_mut()
+        && let Err(error) = appender.flush()
     {
-        if let Err(error) = appender.flush() {
-            out.warn(&format!("cannot flush the capture file: {error}"));
-        }
+        out.warn(&format!("cannot flush the capture file: {error}"));
     }
     let matched = state.matched.load(Ordering::SeqCst);
     let received = match args.count {

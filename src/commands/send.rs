@@ -471,13 +471,13 @@ impl Expectations<'_> {
     /// The first unmet expectation, if any.
     fn check(&self, delivery: &Delivery) -> Option<String> {
         let status = delivery.status();
-        if let Some(expected) = self.status {
-            if !status.is_some_and(|s| expected.matches(s)) {
-                return Some(format!(
-                    "expected status {expected}, got {}",
-                    status.map_or("no answer".to_string(), |s| s.to_string())
-                ));
-            }
+        if let Some(expected) = self.status
+            && !status.is_some_and(|s| expected.matches(s))
+        {
+            return Some(format!(
+                "expected status {expected}, got {}",
+                status.map_or("no answer".to_string(), |s| s.to_string())
+            ));
         }
         if self.body.is_empty() {
             return None;

@@ -252,10 +252,10 @@ async fn follow(
     {
         return;
     }
-    if let Some(path) = &capture {
-        if catch_up(&frames, path, &mut sent).await.is_err() {
-            return;
-        }
+    if let Some(path) = &capture
+        && catch_up(&frames, path, &mut sent).await.is_err()
+    {
+        return;
     }
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     keepalive.tick().await;
@@ -272,11 +272,10 @@ async fn follow(
                     sent = event.seq;
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    if let Some(path) = &capture {
-                        if catch_up(&frames, path, &mut sent).await.is_err() {
+                    if let Some(path) = &capture
+                        && catch_up(&frames, path, &mut sent).await.is_err() {
                             return;
                         }
-                    }
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
             },
