@@ -516,3 +516,77 @@ fn hostile_arguments_get_one_error_line_and_a_documented_code() {
         assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     }
 }
+
+/// Issue 13.20: a crafted last line with a huge sequence number would make listen's numbers wrap
+/// (or lose precision in the web view); such a capture is refused with a clear error.
+#[test]
+fn a_capture_ending_with_a_huge_sequence_number_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for seq in [u64::MAX.to_string(), (1u64 << 60).to_string()] {
+        std::fs::write(
+            dir.path().join("c.jsonl"),
+            format!("{{\"seq\":1,\"id\":\"a\"}}\n{{\"seq\":{seq},\"id\":\"b\"}}\n"),
+        )
+        .unwrap();
+        let mut command = hooky();
+        command.current_dir(dir.path());
+        let output = run_in(
+            command,
+            &[
+                "listen",
+                "--port",
+                "0",
+                "--capture",
+                "c.jsonl",
+                "--timeout",
+                "5s",
+            ],
+            b"",
+        );
+        assert_clean_error(&output, 1);
+        let err = stderr(&output);
+        assert!(
+            err.contains(&format!(
+                "the capture file c.jsonl ends with sequence number {seq}"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("hint: capture to another file"), "{err}");
+    }
+}
+
+/// Issue 13.4: huge event ids are not kept for the duplicate check (the window holds digests, and
+/// only of ids up to 256 bytes); the capture says why such a request was not checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_ids_over_256_bytes_are_not_checked_for_duplicates() {
+    let l = listen(&[]);
+    let huge = format!("evt_{}", "x".repeat(64 * 1024));
+    let limit = format!("evt_{}", "y".repeat(252));
+    for id in [&huge, &huge, &limit, &limit] {
+        let body = format!(r#"{{"type":"t","id":"{id}"}}"#);
+        let answer = crate::util::post_with(&l.url, &[], body.as_bytes()).await;
+        assert_eq!(answer.status(), 200);
+    }
+    let captures = l.captures();
+    let shape: Vec<(Option<u64>, Option<String>)> = captures
+        .iter()
+        .map(|r| (r.duplicate_of, r.verdict.note.clone()))
+        .collect();
+    let note = Some(format!(
+        "event id of {} bytes not checked for duplicates (over 256 bytes)",
+        huge.len()
+    ));
+    assert_eq!(
+        shape,
+        vec![
+            (None, note.clone()),
+            (None, note),
+            (None, None),
+            (Some(3), None)
+        ]
+    );
+    let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    assert_code(&output, 0);
+}

@@ -695,8 +695,22 @@ async fn oversized_bodies_and_broken_clients() {
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_capture_that_cannot_be_written_gives_503_and_one_error() {
-    // /dev/full accepts the open and fails every write with "no space left on device".
-    let l = listen(&["--capture", "/dev/full"]);
+    // A capture file already at the file size limit: every append fails with EFBIG. (/dev/full
+    // would be simpler, but a capture must be a regular file.)
+    let files = tempfile::tempdir().unwrap();
+    let capture = files.path().join("full.jsonl");
+    let mut line = r#"{"seq":1,"pad":""#.to_string();
+    line.push_str(&"p".repeat(3000 - line.len() - 3));
+    line.push_str("\"}\n");
+    std::fs::write(&capture, &line).unwrap();
+    let mut command = std::process::Command::new("prlimit");
+    command
+        .arg("--fsize=3000:3000")
+        .arg(env!("CARGO_BIN_EXE_hooky"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("NO_COLOR", "1");
+    let l = crate::util::listen_via(command, &["--capture", capture.to_str().unwrap()]);
     for _ in 0..3 {
         let answer = post_with(&l.url, &[], b"x").await;
         assert_eq!(answer.status(), 503);

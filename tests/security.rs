@@ -166,6 +166,146 @@ async fn the_secret_appears_nowhere() {
     assert_code(&with_secret(&["sign", "--scheme", "github"], b"x"), 0);
 }
 
+/// `hooky listen` in `dir`, bounded: a listener that starts when it should have refused ends
+/// with exit 124 after 5 s instead of hanging the test.
+fn listen_in_dir(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut command = hooky();
+    command.current_dir(dir);
+    let mut all = vec!["listen", "--port", "0", "--timeout", "5s"];
+    all.extend_from_slice(args);
+    run_in(command, &all, b"")
+}
+
+/// Issue 13.1: a cloned repository can ship `.hooky/captures.jsonl -> ~/.bashrc`.
+#[test]
+fn a_capture_file_that_is_a_link_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let bashrc = dir.path().join("bashrc");
+    std::fs::write(&bashrc, "# mine\n").unwrap();
+    std::fs::create_dir(dir.path().join(".hooky")).unwrap();
+    std::os::unix::fs::symlink(&bashrc, dir.path().join(".hooky/captures.jsonl")).unwrap();
+    let output = listen_in_dir(dir.path(), &[]);
+    crate::util::assert_clean_error(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains(".hooky/captures.jsonl") && err.contains("symbolic link"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&bashrc).unwrap(), "# mine\n");
+    // Readers refuse it too.
+    let mut command = hooky();
+    command.current_dir(dir.path());
+    let output = run_in(command, &["captures"], b"");
+    assert!(
+        stderr(&output).contains("symbolic link"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Issue 13.1: `.hooky` itself may be the link (to a folder the user cares about).
+#[test]
+fn a_hooky_folder_that_is_a_link_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("dotfiles");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.path().join(".hooky")).unwrap();
+    let output = listen_in_dir(dir.path(), &[]);
+    crate::util::assert_clean_error(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains(".hooky is a symbolic link"), "{err}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+/// Issue 13.1: a capture path must be a regular file (a FIFO would block or feed a reader).
+#[test]
+fn a_capture_path_that_is_not_a_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = listen_in_dir(dir.path(), &["--capture", "pipe"]);
+    crate::util::assert_clean_error(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("capture file pipe") && err.contains("not a regular file"),
+        "{err}"
+    );
+}
+
+/// Issue 13.1: a ready file planted as a link is replaced, never written through.
+#[test]
+fn a_ready_file_that_is_a_link_is_replaced_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("profile");
+    std::fs::write(&target, "# mine\n").unwrap();
+    let ready = dir.path().join("ready.json");
+    std::os::unix::fs::symlink(&target, &ready).unwrap();
+    let mut command = hooky();
+    command.current_dir(dir.path());
+    // --count 1 with no request: the 1 s timeout ends it once the ready file is written.
+    let output = run_in(
+        command,
+        &[
+            "listen",
+            "--port",
+            "0",
+            "--no-capture",
+            "--ready-file",
+            "ready.json",
+            "--timeout",
+            "1s",
+        ],
+        b"",
+    );
+    assert_code(&output, 124);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "# mine\n");
+    let meta = std::fs::symlink_metadata(&ready).unwrap();
+    assert!(meta.file_type().is_file());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    let ready: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&ready).unwrap()).unwrap();
+    assert!(
+        ready["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+}
+
+/// Issue 13.1: `poll --state` neither reads nor writes through a link.
+#[test]
+fn a_poll_state_file_that_is_a_link_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("profile");
+    std::fs::write(&target, "# mine\n").unwrap();
+    let state = dir.path().join("state.json");
+    std::os::unix::fs::symlink(&target, &state).unwrap();
+    // The state is read before the first request: nothing listens on the URL.
+    let output = crate::util::run(
+        &[
+            "poll",
+            "http://127.0.0.1:9/feed",
+            "--state",
+            state.to_str().unwrap(),
+            "--count",
+            "1",
+            "--timeout",
+            "5s",
+        ],
+        b"",
+    );
+    crate::util::assert_clean_error(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("state.json") && err.contains("symbolic link"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "# mine\n");
+}
+
 /// `--forward-to` relays the app's pages on hooky's origin: every answer outside `/_hooky/` is
 /// sandboxed (an opaque origin), so a script in it can never read the web view or its token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

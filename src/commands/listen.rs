@@ -29,7 +29,7 @@ use tokio::net::TcpListener;
 use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::capture_file::Appender;
 use crate::cli::{ListenArgs, VerifyMode};
-use crate::dedup::DuplicateWindow;
+use crate::dedup::{DuplicateWindow, Seen};
 use crate::exit::{self, CliError};
 use crate::expect::{self, Expectation, Facts};
 use crate::feed;
@@ -367,14 +367,11 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
     Ok(())
 }
 
-/// Writes `{"url":…,"pid":…}` next to its final name, then renames it, so a reader never sees half.
+/// Writes `{"url":…,"pid":…}` to a fresh file next to its final name, then renames it, so a reader
+/// never sees half and a link planted at the name is replaced, not followed.
 fn write_ready_file(path: &Path, url: &str) -> anyhow::Result<()> {
     let body = serde_json::json!({ "url": url, "pid": std::process::id() }).to_string();
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".{}.tmp", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, body)
-        .and_then(|_| std::fs::rename(&tmp, path))
+    crate::private_fs::write_atomic(path, body.as_bytes())
         .with_context(|| format!("cannot write the ready file {}", path.display()))
 }
 
@@ -599,10 +596,19 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         record.seq = shared.next_seq;
         shared.next_seq += 1;
         record.id = crate::ids::prefixed_id("req", &mut shared.rng);
-        record.duplicate_of = record
-            .event_id
-            .as_deref()
-            .and_then(|id| shared.duplicates.check(id, record.seq));
+        if let Some(id) = record.event_id.as_deref() {
+            match shared.duplicates.check(id, record.seq) {
+                Seen::First => {}
+                Seen::Repeat(first) => record.duplicate_of = Some(first),
+                Seen::TooLong => {
+                    let note = crate::dedup::too_long_note(id.len());
+                    record.verdict.note = Some(match record.verdict.note.take() {
+                        Some(existing) => format!("{existing}; {note}"),
+                        None => note,
+                    });
+                }
+            }
+        }
         if planned {
             let roll: f64 = shared.rng.r#gen();
             let plan = shared.responder.next(record.event_id.as_deref(), roll);

@@ -27,6 +27,9 @@ use crate::webhook::{Signer, Webhook};
 const DEFAULT_CI_DEADLINE: Duration = Duration::from_secs(600);
 /// Pages followed through `Link: rel="next"` in one poll, at most.
 const MAX_PAGES: usize = 1000;
+/// The largest `--state` file read: hooky writes a few kilobytes (validators, a cursor, recent ids).
+const MAX_STATE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Extra read time beyond a `--wait` hold, so the server, not hooky, ends the hold (R41).
 const LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
 
@@ -236,8 +239,8 @@ impl<'a> Poller<'a> {
         let Some(path) = self.args.state.clone() else {
             return Ok(());
         };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        let text = match crate::private_fs::read_limited(&path, MAX_STATE_BYTES) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
@@ -957,12 +960,10 @@ fn resolve(base: &str, target: &str) -> Option<String> {
         .map(|u| u.to_string())
 }
 
+/// A fresh temporary file renamed over the state file, never following a link (see `private_fs`).
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp{}", std::process::id()));
-    let tmp = std::path::PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    crate::private_fs::write_atomic(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn clip(text: &str, max: usize) -> String {

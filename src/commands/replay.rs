@@ -203,9 +203,16 @@ fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptio
     })
 }
 
+/// A whole capture or HAR file, opened without following a link (see `private_fs`).
+fn read_capture_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut crate::private_fs::open_read(path)?, &mut bytes)?;
+    Ok(bytes)
+}
+
 /// Reads a capture file or a HAR file, warning about each line or entry it had to skip.
 fn load(path: &Path, out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_capture_file(path).map_err(|e| {
         let error = CliError::usage(format!("cannot read {}: {e}", path.display()));
         if e.kind() == std::io::ErrorKind::NotFound {
             error.with_hint("capture some requests with hooky listen first, or pass --from FILE (captures or HAR)")
