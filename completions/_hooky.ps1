@@ -73,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--respond-seq-per-event', '--respond-seq-per-event', [CompletionResultType]::ParameterName, 'Give each event id its own --respond-seq sequence (requests without an id share one)')
             [CompletionResult]::new('--no-capture', '--no-capture', [CompletionResultType]::ParameterName, 'Do not capture requests to disk (the /_hooky/ feed is then off, the web view live only)')
             [CompletionResult]::new('--no-ui', '--no-ui', [CompletionResultType]::ParameterName, 'Do not serve the web view at /_hooky/')
+            [CompletionResult]::new('--ui-public', '--ui-public', [CompletionResultType]::ParameterName, 'Let /_hooky/ (web view and feed) answer peers on the network and any Host header; the access key is then its only guard')
             [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the web view in the browser once listening')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with a "type" field')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')

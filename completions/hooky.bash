@@ -438,7 +438,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-body --client-timeout --capture --no-capture --no-ui --open --count --timeout --expect --color --json --quiet --verbose --help --version"
+            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-body --client-timeout --capture --no-capture --no-ui --ui-public --open --count --timeout --expect --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

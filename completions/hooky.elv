@@ -69,6 +69,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --respond-seq-per-event 'Give each event id its own --respond-seq sequence (requests without an id share one)'
             cand --no-capture 'Do not capture requests to disk (the /_hooky/ feed is then off, the web view live only)'
             cand --no-ui 'Do not serve the web view at /_hooky/'
+            cand --ui-public 'Let /_hooky/ (web view and feed) answer peers on the network and any Host header; the access key is then its only guard'
             cand --open 'Open the web view in the browser once listening'
             cand --json 'Machine output: one JSON object per line on stdout, each with a "type" field'
             cand -q 'Print only results and errors, no progress or notes'

@@ -81,6 +81,7 @@ never\t''"
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l respond-seq-per-event -d 'Give each event id its own --respond-seq sequence (requests without an id share one)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l no-capture -d 'Do not capture requests to disk (the /_hooky/ feed is then off, the web view live only)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l no-ui -d 'Do not serve the web view at /_hooky/'
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l ui-public -d 'Let /_hooky/ (web view and feed) answer peers on the network and any Host header; the access key is then its only guard'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l open -d 'Open the web view in the browser once listening'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s q -l quiet -d 'Print only results and errors, no progress or notes'

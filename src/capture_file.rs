@@ -95,6 +95,11 @@ impl Appender {
         error
     }
 
+    /// Where the file ends now: after an append, the line just written ends here.
+    pub fn end_offset(&self) -> std::io::Result<u64> {
+        self.file.metadata().map(|m| m.len())
+    }
+
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.file.sync_data()
     }

@@ -553,7 +553,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
         let body = json!({ "id": format!("evt_{i}"), "type": "order.completed" }).to_string();
         post_with(&format!("{}/hooks", l.url), &[], body.as_bytes()).await;
     }
-    let feed = format!("{}/_hooky/requests?since=1", l.url);
+    let feed = l.own("/_hooky/requests?since=1");
     let first = http_client().get(&feed).send().await.unwrap();
     assert_eq!(first.status(), 200);
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
@@ -600,7 +600,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
 
     let one: Value = http_client()
-        .get(format!("{}/_hooky/requests/2", l.url))
+        .get(l.own("/_hooky/requests/2"))
         .send()
         .await
         .unwrap()
@@ -609,7 +609,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
     assert_eq!(one["seq"], 2);
     assert_eq!(one["event_id"], "evt_2");
     let missing = http_client()
-        .get(format!("{}/_hooky/requests/99", l.url))
+        .get(l.own("/_hooky/requests/99"))
         .send()
         .await
         .unwrap();
@@ -636,7 +636,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
 
     let l = listen(&["--no-capture"]);
     let off = http_client()
-        .get(format!("{}/_hooky/requests", l.url))
+        .get(l.own("/_hooky/requests"))
         .send()
         .await
         .unwrap();

@@ -55,7 +55,12 @@ async fn the_secret_appears_nowhere() {
         "/_hooky/requests?since=0",
         "/_hooky/",
     ] {
-        let answer = client.get(format!("{}{path}", l.url)).send().await.unwrap();
+        let answer = client
+            .get(format!("{}{path}", l.url))
+            .header("x-hooky-key", &l.key)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(answer.status(), 200, "{path}");
         assert_no_secret(path, &answer.bytes().await.unwrap());
     }
@@ -343,5 +348,187 @@ async fn answers_outside_the_web_view_are_sandboxed() {
         assert_eq!(own.status(), status);
         assert_eq!(own.headers()["content-security-policy"], "sandbox");
     }
+    l.interrupt();
+}
+
+/// Every `/_hooky/` endpoint a listener serves, as (method, path).
+const OWN_ENDPOINTS: [(&str, &str); 9] = [
+    ("GET", "/_hooky/"),
+    ("GET", "/_hooky/app.js"),
+    ("GET", "/_hooky/events"),
+    ("GET", "/_hooky/requests"),
+    ("GET", "/_hooky/requests/1"),
+    ("GET", "/_hooky/requests/1.har"),
+    ("GET", "/_hooky/requests/1/curl"),
+    ("GET", "/_hooky/requests/1/curl?resign=1"),
+    ("POST", "/_hooky/replay"),
+];
+
+/// Anyone who reaches the port (another local user, a tunnel, a rebinding page) once got a signing
+/// oracle from `curl?resign=1` and the replay token from the page, with a Host header alone.
+/// Now every `/_hooky/` endpoint wants the per-process access key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_signing_oracle_and_no_token_without_the_access_key() {
+    let l = listen(&["--secret", SECRET]);
+    let body = br#"{"id":"evt_o","type":"order.completed"}"#;
+    let signed = sign_headers(Scheme::Stripe, SECRET, body, chrono::Utc::now().timestamp());
+    assert_eq!(
+        crate::util::post_with(&l.url, &signed, body).await.status(),
+        200
+    );
+    let port: u16 = l.url.rsplit(':').next().unwrap().parse().unwrap();
+    let client = crate::util::http_client();
+    let wrong_key = "0".repeat(64);
+    let refusals: [(&str, &str); 5] = [
+        ("nothing", ""),
+        ("x-hooky-key", &wrong_key),
+        ("x-hooky-key", ""),
+        ("cookie", &format!("hooky_key_{port}={wrong_key}")),
+        // The right key under another listener's cookie name.
+        ("cookie", &format!("hooky_key_{}={}", port ^ 1, l.key)),
+    ];
+    for (method, path) in OWN_ENDPOINTS {
+        for (header, value) in refusals {
+            let mut request = client
+                .request(method.parse().unwrap(), format!("{}{path}", l.url))
+                .header("content-type", "application/json")
+                .body(r#"{"seq":1,"url":"http://127.0.0.1:9/"}"#);
+            if header != "nothing" {
+                request = request.header(header, value);
+            }
+            let answer = request.send().await.unwrap();
+            assert_eq!(answer.status(), 403, "{method} {path} with {header}");
+            let text = answer.text().await.unwrap();
+            assert!(text.contains("bad_key"), "{method} {path}: {text}");
+            assert!(!text.contains("hooky-token"), "{method} {path}: {text}");
+            assert!(!text.to_ascii_lowercase().contains("signature"), "{text}");
+        }
+        let wrong_query = if path.contains('?') {
+            "&key=00"
+        } else {
+            "?key=00"
+        };
+        let answer = client
+            .request(
+                method.parse().unwrap(),
+                format!("{}{path}{wrong_query}", l.url),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 403, "{method} {path}{wrong_query}");
+    }
+    // With the key, the oracle answers its owner.
+    let answer = client
+        .get(l.own("/_hooky/requests/1/curl?resign=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(answer.text().await.unwrap().contains("Stripe-Signature"));
+    l.interrupt();
+}
+
+/// The key is handed over privately: in the ready file (0600) and the `listening` record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ready_file_with_the_key_is_private() {
+    let l = listen(&[]);
+    let ready = l.dir.path().join("ready.json");
+    let mode = std::fs::metadata(&ready).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let text = std::fs::read_to_string(&ready).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["key"].as_str().unwrap().len(), 64);
+    l.interrupt();
+}
+
+/// `--ui-public` drops the loopback-peer and Host checks (the key is then the only guard); without
+/// it, a Host that does not name this machine is refused even with the key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ui_public_relies_on_the_key_alone() {
+    for (flag, with_key, without_key) in [(None, 403, 403), (Some("--ui-public"), 200, 403)] {
+        let l = listen(&flag.into_iter().collect::<Vec<_>>());
+        let client = crate::util::http_client();
+        let get = |key: Option<String>| {
+            let mut request = client
+                .get(format!("{}/_hooky/requests", l.url))
+                .header("Host", "devbox.example:8080");
+            if let Some(key) = key {
+                request = request.header("x-hooky-key", key);
+            }
+            request.send()
+        };
+        assert_eq!(
+            get(Some(l.key.clone())).await.unwrap().status(),
+            with_key,
+            "{flag:?}"
+        );
+        assert_eq!(get(None).await.unwrap().status(), without_key, "{flag:?}");
+        l.interrupt();
+    }
+}
+
+/// The page's replay once read any URL back (an internal service, a metadata address). Now only
+/// the `--forward-to` app's or a loopback address's answer is shown; others give status and timing.
+/// The listener reaches "internal.example" through a proxy on 127.0.0.1 (its HTTP client honours
+/// `http_proxy`), which plays the internal service.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_does_not_read_internal_urls_back() {
+    let internal = crate::util::receiver::Receiver::start(|_, _| {
+        (
+            200,
+            vec![("x-internal".into(), "yes".into())],
+            "internal-only-content".into(),
+        )
+    });
+    let mut command = hooky();
+    command
+        .env("http_proxy", &internal.base)
+        .env("HTTP_PROXY", &internal.base)
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env("NO_PROXY", "127.0.0.1,localhost");
+    let l = crate::util::listen_via(command, &[]);
+    crate::util::post_with(&l.url, &[], b"{}").await;
+    let client = crate::util::http_client();
+    let page = client
+        .get(format!("{}/_hooky/", l.url))
+        .header("x-hooky-key", &l.key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::util::page_token(&page);
+    let replay = |url: String| {
+        client
+            .post(format!("{}/_hooky/replay", l.url))
+            .header("x-hooky-key", &l.key)
+            .header("x-hooky-token", &token)
+            .body(serde_json::json!({"seq": 1, "url": url}).to_string())
+            .send()
+    };
+    let answer = replay("http://internal.example/admin".into())
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let result: serde_json::Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    // It went out and was answered (the status says so), but nothing of the answer comes back.
+    assert_eq!(
+        internal.requests().len(),
+        1,
+        "the replay reached the service"
+    );
+    assert_eq!(result["status"], 200);
+    assert!(result["latency_ms"].is_u64());
+    let text = result.to_string();
+    assert!(!text.contains("internal-only-content"), "{text}");
+    assert!(!text.contains("x-internal"), "{text}");
+    assert!(result["response_withheld"].is_string(), "{text}");
+
+    // A loopback target is this machine: its answer is shown.
+    let answer = replay(format!("{}/local", internal.base)).await.unwrap();
+    let result: serde_json::Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    assert_eq!(result["response_body"], "internal-only-content");
     l.interrupt();
 }

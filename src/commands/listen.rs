@@ -28,6 +28,7 @@ use tokio::net::TcpListener;
 
 use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::capture_file::Appender;
+use crate::capture_index::CaptureIndex;
 use crate::cli::{ListenArgs, VerifyMode};
 use crate::dedup::{DuplicateWindow, Seen};
 use crate::exit::{self, CliError};
@@ -61,6 +62,8 @@ struct Listener {
     max_body: u64,
     client_timeout: Duration,
     capture_path: Option<PathBuf>,
+    /// Where each record of the capture file starts, for the feed and the web view (with a capture).
+    index: Option<Arc<std::sync::RwLock<CaptureIndex>>>,
     /// The address as bound, for the Host check of `/_hooky/`.
     local: SocketAddr,
     expectations: Vec<Expectation>,
@@ -74,6 +77,10 @@ struct Listener {
     stop: tokio::sync::watch::Sender<bool>,
     /// The web view, unless `--no-ui`.
     ui: Option<web::Ui>,
+    /// The per-process access key every `/_hooky/` endpoint asks for (the web view and the feed).
+    key: String,
+    /// `--ui-public`: `/_hooky/` answers any peer and any Host that has the key.
+    ui_public: bool,
     /// Each request as it is captured, for the web view's event streams. Bounded: a stream that
     /// falls behind catches up from the capture file.
     live: tokio::sync::broadcast::Sender<Arc<web::LiveEvent>>,
@@ -160,6 +167,20 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         (Some(args.capture.clone()), Some(appender), last)
     };
 
+    // One pass over the file, before any request is appended to it.
+    let index = match &capture_path {
+        Some(path) => {
+            let path = path.clone();
+            let built = tokio::task::spawn_blocking(move || CaptureIndex::build(&path))
+                .await
+                .context("cannot index the capture file")?;
+            Some(Arc::new(std::sync::RwLock::new(built.with_context(
+                || format!("cannot read the capture file {}", args.capture.display()),
+            )?)))
+        }
+        None => None,
+    };
+
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let ui = (!args.no_ui).then(|| {
         web::Ui::new(
@@ -180,6 +201,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         max_body: args.max_body,
         client_timeout: args.client_timeout,
         capture_path,
+        index,
         local,
         expectations: args.expectations.clone(),
         expectations_read_json: args
@@ -191,6 +213,8 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         in_flight: AtomicU64::new(0),
         stop,
         ui,
+        key: web::random_key(&mut rand::rngs::OsRng),
+        ui_public: args.ui_public,
         live: tokio::sync::broadcast::channel(web::LIVE_CAPACITY).0,
         shared: Mutex::new(Shared {
             next_seq: last_seq + 1,
@@ -204,10 +228,10 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
 
     announce(&state, &args, &url)?;
     if let Some(path) = &args.ready_file {
-        write_ready_file(path, &url)?;
+        write_ready_file(path, &url, &state.key)?;
     }
     if args.open {
-        web::open_browser(&format!("{url}{}", feed::PREFIX), out);
+        web::open_browser(&ui_url(&url, &state.key), out);
     }
 
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -326,6 +350,11 @@ fn read_text_or_file(text: &str) -> anyhow::Result<Vec<u8>> {
     }
 }
 
+/// The web view's address with the access key, as printed and opened.
+fn ui_url(url: &str, key: &str) -> String {
+    format!("{url}{}?{}={key}", feed::PREFIX, crate::web_view::KEY_PARAM)
+}
+
 /// The first lines: the URL (stdout), then how the listener is set up (stderr).
 fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()> {
     let out = &state.out;
@@ -335,12 +364,20 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             "url": url,
             "pid": std::process::id(),
             "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
-            "ui": state.ui.as_ref().map(|_| format!("{url}{}", feed::PREFIX)),
+            "ui": state.ui.as_ref().map(|_| ui_url(url, &state.key)),
+            "key": state.key,
         }))?;
     } else {
         out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
         if state.ui.is_some() {
-            out.data(&format!("web view: {url}{}", feed::PREFIX))?;
+            out.data(&format!("web view: {}", ui_url(url, &state.key)))?;
+        } else if state.capture_path.is_some() {
+            out.info(&format!(
+                "feed: {url}{}requests?{}={}",
+                feed::PREFIX,
+                crate::web_view::KEY_PARAM,
+                state.key
+            ));
         }
     }
     if !args.host.is_loopback() {
@@ -348,6 +385,11 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             "listening on {}: the receiver is reachable from the network, not only from this machine",
             args.host
         ));
+    }
+    if args.ui_public {
+        out.warn(
+            "--ui-public: /_hooky/ answers any peer that has the access key, whatever its Host",
+        );
     }
     match &state.capture_path {
         Some(path) => out.info(&format!("capturing to {}", path.display())),
@@ -367,10 +409,11 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
     Ok(())
 }
 
-/// Writes `{"url":…,"pid":…}` to a fresh file next to its final name, then renames it, so a reader
-/// never sees half and a link planted at the name is replaced, not followed.
-fn write_ready_file(path: &Path, url: &str) -> anyhow::Result<()> {
-    let body = serde_json::json!({ "url": url, "pid": std::process::id() }).to_string();
+/// Writes `{"url":…,"pid":…,"key":…}` to a fresh private (0600) file next to its final name, then
+/// renames it, so a reader never sees half and a link planted at the name is replaced, not
+/// followed. Private because it holds the access key of `/_hooky/`.
+fn write_ready_file(path: &Path, url: &str, key: &str) -> anyhow::Result<()> {
+    let body = serde_json::json!({ "url": url, "pid": std::process::id(), "key": key }).to_string();
     crate::private_fs::write_atomic(path, body.as_bytes())
         .with_context(|| format!("cannot write the ready file {}", path.display()))
 }
@@ -424,7 +467,7 @@ async fn read_body(state: &Listener, request: Request<Incoming>) -> BodyRead {
 async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Response<Body> {
     let path = request.uri().path();
     if path.starts_with(feed::PREFIX) || path == "/_hooky" {
-        return web::serve(state, request).await;
+        return web::serve(state, remote, request).await;
     }
     state.in_flight.fetch_add(1, Ordering::SeqCst);
     // Counted down however the request ends, even when its client goes away mid-way.
@@ -626,6 +669,12 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         if let Some(appender) = shared.appender.as_mut() {
             match appender.append(&line) {
                 Ok(()) => {
+                    if let (Some(index), Ok(end)) = (&state.index, appender.end_offset()) {
+                        index
+                            .write()
+                            .expect("no panics while locked")
+                            .push(record.seq, end.saturating_sub(line.len() as u64));
+                    }
                     if shared.capture_failing {
                         shared.capture_failing = false;
                         state.out.info("the capture file is writable again");

@@ -118,6 +118,9 @@ struct Poller<'a> {
     budget: RetryBudget,
     idle_streak: u32,
     counters: Counters,
+    /// A `hooky listen` feed's access key (`?key=` in the URL), sent as `X-Hooky-Key` on every
+    /// request to that listener, including next pages whose links do not carry it.
+    hooky_key: Option<(reqwest::Url, String)>,
 }
 
 impl<'a> Poller<'a> {
@@ -228,6 +231,9 @@ impl<'a> Poller<'a> {
             last_status: None,
             idle_streak: 0,
             counters: Counters::default(),
+            hooky_key: reqwest::Url::parse(&args.url)
+                .ok()
+                .and_then(|url| crate::feed::access_key(&url).map(|key| (url, key))),
             out,
             args,
         };
@@ -412,6 +418,12 @@ impl<'a> Poller<'a> {
             headers.push(("Accept".into(), "application/json, */*;q=0.5".into()));
         }
         headers.extend(self.args.headers.iter().chain(extra).cloned());
+        if let Some((listener, key)) = &self.hooky_key {
+            let same = reqwest::Url::parse(url).is_ok_and(|u| u.origin() == listener.origin());
+            if same {
+                headers.push((crate::web_view::KEY_HEADER.into(), key.clone()));
+            }
+        }
         if let Some(hold) = self.args.wait {
             headers.push(("Prefer".into(), format!("wait={hold}")));
         }

@@ -84,6 +84,8 @@ pub fn repo_path(relative: &str) -> std::path::PathBuf {
 pub struct Listening {
     pub child: std::process::Child,
     pub url: String,
+    /// The access key of its `/_hooky/` endpoints, from the ready file.
+    pub key: String,
     pub dir: tempfile::TempDir,
     stdout: Option<std::thread::JoinHandle<Vec<u8>>>,
     stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
@@ -156,6 +158,7 @@ fn listen_by(mut command: Command, dir: tempfile::TempDir, args: &[&str]) -> Lis
         stderr_so_far,
         child,
         url: String::new(),
+        key: String::new(),
         dir,
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -164,6 +167,7 @@ fn listen_by(mut command: Command, dir: tempfile::TempDir, args: &[&str]) -> Lis
             let value: serde_json::Value = serde_json::from_str(&text).expect("ready file is JSON");
             assert_eq!(value["pid"], listening.child.id());
             listening.url = value["url"].as_str().unwrap().to_string();
+            listening.key = value["key"].as_str().unwrap().to_string();
             return listening;
         }
         if let Some(status) = listening.child.try_wait().unwrap() {
@@ -359,6 +363,12 @@ pub fn raw_exchange(
 }
 
 impl Listening {
+    /// The URL of one of its own endpoints (`/_hooky/…`), with the access key in the query.
+    pub fn own(&self, path: &str) -> String {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        format!("{}{path}{separator}key={}", self.url, self.key)
+    }
+
     pub fn addr(&self) -> String {
         self.url.trim_start_matches("http://").to_string()
     }
