@@ -135,7 +135,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --id-field 'Dot path to an item''s id, used to print each item once'
             cand --cursor-from 'Opaque cursors: take the next cursor from this dot path of the response, verbatim'
             cand --state 'Keep validators, cursor and printed ids in FILE across runs (a CI job resumes where it stopped)'
-            cand --until 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path (present), !path (absent), status=NNN (the HTTP status). In feed mode paths are read in each new item'
+            cand --until 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the HTTP status; any operator). In feed mode paths are read in each new item'
             cand --count 'Stop with exit 0 after N successful polls'
             cand --timeout 'Overall deadline: exit 124 rather than wait past it [default: none on a terminal; 10m when stdout is not a terminal and --count is not given]'
             cand --interval 'Time between polls (sub-second allowed: 250ms)'

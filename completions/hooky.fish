@@ -139,7 +139,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-field -d 'Do
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l id-field -d 'Dot path to an item\'s id, used to print each item once' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-from -d 'Opaque cursors: take the next cursor from this dot path of the response, verbatim' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l state -d 'Keep validators, cursor and printed ids in FILE across runs (a CI job resumes where it stopped)' -r -F
-complete -c hooky -n "__fish_hooky_using_subcommand poll" -l until -d 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path (present), !path (absent), status=NNN (the HTTP status). In feed mode paths are read in each new item' -r
+complete -c hooky -n "__fish_hooky_using_subcommand poll" -l until -d 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the HTTP status; any operator). In feed mode paths are read in each new item' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l count -d 'Stop with exit 0 after N successful polls' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l timeout -d 'Overall deadline: exit 124 rather than wait past it [default: none on a terminal; 10m when stdout is not a terminal and --count is not given]' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l interval -d 'Time between polls (sub-second allowed: 250ms)' -r

@@ -753,6 +753,22 @@ async fn send(
             }
         };
         let Some((_, outcome)) = next else { break };
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(panicked) => {
+                // A replay that panicked is a counted failure, never one that silently vanished.
+                summary.record("internal error", Duration::ZERO);
+                any_failed = true;
+                match &progress {
+                    Some(bar) => {
+                        bar.suspend(|| out.warn(&panicked.to_string()));
+                        bar.inc(1);
+                    }
+                    None => out.warn(&panicked.to_string()),
+                }
+                continue;
+            }
+        };
         let delivery = &outcome.delivery;
         let last = delivery.last();
         summary.record(&last.class(), delivery.elapsed);

@@ -614,9 +614,15 @@ fn verdict(
         ),
     };
     let error = CliError::failed(message);
-    Some(match delivery.status() {
+    Some(match (delivery.status(), delivery.declined_retry_after) {
+        (_, Some(wait)) => error.with_hint(format!(
+            "the receiver asked to retry in {} (Retry-After), longer than the {} hooky waits \
+             between attempts",
+            crate::units::format_duration(wait),
+            crate::units::format_duration(delivery::MAX_RETRY_WAIT)
+        )),
         // A receiver that checks signatures answers 401 to one it cannot verify.
-        Some(401) => error.with_hint(format!(
+        (Some(401), None) => error.with_hint(format!(
             "the receiver did not accept the signature: its secret or scheme probably differs from this one ({scheme}); pass the receiver's --secret and --scheme",
         )),
         _ => error,
@@ -721,6 +727,7 @@ async fn run_load(
     });
     let mut summary = Summary::default();
     let mut unmet = 0u64;
+    let mut panics = 0u64;
     tokio::pin!(interrupted);
     let mut stopped_by = None;
     loop {
@@ -732,6 +739,16 @@ async fn run_load(
             }
         };
         let Some((_, result)) = next else { break };
+        // A job that panicked is a counted failure, never a request that silently vanished.
+        let result = result.unwrap_or_else(|_| {
+            panics += 1;
+            LoadResult {
+                class: "internal error".into(),
+                elapsed: Duration::ZERO,
+                met: false,
+                line: None,
+            }
+        });
         summary.record(&result.class, result.elapsed);
         if !result.met {
             unmet += 1;
@@ -769,6 +786,13 @@ async fn run_load(
     }
     if let Some(signal) = stopped_by {
         return Ok(signal.exit_code());
+    }
+    if panics > 0 {
+        return Err(CliError::failed(format!(
+            "{panics} of {} requests failed with an internal error (a bug in hooky)",
+            summary.sent
+        ))
+        .into());
     }
     if unmet == 0 {
         return Ok(exit::OK);
