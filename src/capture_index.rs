@@ -31,7 +31,8 @@ impl CaptureIndex {
     /// missing file is an empty index). A number not above the previous one is left out: the
     /// index stays sorted, and such a line is a damaged or pasted one.
     pub fn build(path: &Path) -> std::io::Result<CaptureIndex> {
-        let file = match File::open(path) {
+        // Never through a link, only a regular file (see private_fs).
+        let file = match crate::private_fs::open_read(path) {
             Ok(file) => file,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(CaptureIndex::default());
@@ -149,7 +150,7 @@ pub struct Reader {
 impl Reader {
     pub fn open(path: &Path) -> std::io::Result<Reader> {
         Ok(Reader {
-            reader: BufReader::with_capacity(256 * 1024, File::open(path)?),
+            reader: BufReader::with_capacity(256 * 1024, crate::private_fs::open_read(path)?),
             position: 0,
             line: Vec::new(),
         })
