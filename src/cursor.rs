@@ -293,7 +293,12 @@ pub enum NextPage {
 /// target; `items` the page's item count; `limit` the page size the request asked for. The feed
 /// says there is more with a next link, `has_more: true`, a non-empty `next_cursor`, or a full page
 /// of `limit` items; an explicit `has_more: false` ends the pages.
-pub fn next_page(link: Option<String>, body: &Value, items: usize, limit: Option<usize>) -> NextPage {
+pub fn next_page(
+    link: Option<String>,
+    body: &Value,
+    items: usize,
+    limit: Option<usize>,
+) -> NextPage {
     if let Some(link) = link {
         return NextPage::Link(link);
     }
@@ -303,10 +308,12 @@ pub fn next_page(link: Option<String>, body: &Value, items: usize, limit: Option
     if has_more == Some(false) {
         return NextPage::Done;
     }
-    let next_link = NEXT_LINK_KEYS.iter().find_map(|key| match json_path::get(body, key) {
-        Some(Value::String(link)) if looks_like_link(link) => Some(link.clone()),
-        _ => None,
-    });
+    let next_link = NEXT_LINK_KEYS
+        .iter()
+        .find_map(|key| match json_path::get(body, key) {
+            Some(Value::String(link)) if looks_like_link(link) => Some(link.clone()),
+            _ => None,
+        });
     if let Some(link) = next_link {
         return NextPage::Link(link);
     }
@@ -429,7 +436,12 @@ mod tests {
             NextPage::More(Some("42".into()))
         );
         assert_eq!(
-            next_page(None, &json!({"next_since": 42, "has_more": false}), 100, Some(100)),
+            next_page(
+                None,
+                &json!({"next_since": 42, "has_more": false}),
+                100,
+                Some(100)
+            ),
             NextPage::Done,
             "has_more: false wins over a full page"
         );
@@ -463,7 +475,12 @@ mod tests {
             NextPage::More(None)
         );
         assert_eq!(
-            next_page(None, &json!({"links": {"next": "https://x.test/e?p=2"}}), 1, None),
+            next_page(
+                None,
+                &json!({"links": {"next": "https://x.test/e?p=2"}}),
+                1,
+                None
+            ),
             NextPage::Link("https://x.test/e?p=2".into())
         );
         assert_eq!(

@@ -882,11 +882,8 @@ impl<'a> Poller<'a> {
             let line = cursor::item_line(item, &self.fields, ITEM_LINE_WIDTH);
             let line = sanitize_line(&line);
             let (head, rest) = line.split_at(line.find(' ').unwrap_or(line.len()));
-            self.out.data(&format!(
-                "{} {}{rest}",
-                clock(),
-                self.out.paint.bold(head),
-            ))?;
+            self.out
+                .data(&format!("{} {}{rest}", clock(), self.out.paint.bold(head),))?;
             if self.out.verbose > 0 {
                 self.out
                     .data(&format!("  {}", sanitize_line(&item.to_string())))?;
