@@ -102,6 +102,7 @@ pub struct Lines {
 }
 
 impl Lines {
+    /// Opens the file never through a link, and only a regular file (see `private_fs`).
     pub fn open(path: &Path) -> std::io::Result<Lines> {
         Ok(Lines {
             reader: BufReader::with_capacity(256 * 1024, crate::private_fs::open_read(path)?),

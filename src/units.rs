@@ -96,9 +96,12 @@ pub fn format_duration(duration: Duration) -> String {
         } else {
             format!("{secs:.1}s")
         }
-    } else {
+    } else if ms < 3_600_000 {
         let secs = duration.as_secs();
         format!("{}m{:02}s", secs / 60, secs % 60)
+    } else {
+        let secs = duration.as_secs();
+        format!("{}h{:02}m", secs / 3600, secs % 3600 / 60)
     }
 }
 
@@ -146,5 +149,7 @@ mod tests {
         assert_eq!(format_duration(Duration::from_millis(1500)), "1.5s");
         assert_eq!(format_duration(Duration::from_secs(2)), "2s");
         assert_eq!(format_duration(Duration::from_secs(125)), "2m05s");
+        assert_eq!(format_duration(Duration::from_secs(86_400)), "24h00m");
+        assert_eq!(format_duration(Duration::MAX), "5124095576030431h00m");
     }
 }

@@ -596,3 +596,75 @@ async fn event_ids_over_256_bytes_are_not_checked_for_duplicates() {
         .unwrap();
     assert_code(&output, 0);
 }
+
+/// Issue 13.16: a body of control bytes is captured as base64 (4/3 of its size, not 6x through
+/// `\u00XX` escapes), and every reader still gets it byte for byte: replay, and the HAR export.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_of_control_bytes_is_captured_as_base64_and_replays_exactly() {
+    let l = listen(&[]);
+    let body = vec![0x01u8; 1024 * 1024];
+    let answer = crate::util::post_with(&l.url, &[], &body).await;
+    assert_eq!(answer.status(), 200);
+    let line = std::fs::read_to_string(l.capture_path()).unwrap();
+    assert!(line.len() < 1536 * 1024, "a {} byte line", line.len());
+    let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(record["body_encoding"], "base64");
+    let (output, dir) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    assert_code(&output, 0);
+    let capture = dir.path().join(".hooky/captures.jsonl");
+    let from = capture.to_str().unwrap().to_string();
+
+    let receiver = crate::util::receiver::Receiver::start(|_, _| (200, Vec::new(), "ok".into()));
+    let base = receiver.base.clone();
+    let replay_from = from.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        run(&["replay", "--from", &replay_from, "1", "--to", &base], b"")
+    })
+    .await
+    .unwrap();
+    assert_code(&output, 0);
+    assert_eq!(receiver.requests()[0].body, body);
+
+    let output = run(&["replay", "--from", &from, "1", "--export", "har"], b"");
+    assert_code(&output, 0);
+    let har: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let post = &har["log"]["entries"][0]["request"]["postData"];
+    assert_eq!(post["encoding"], "base64");
+    use base64::Engine;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(post["text"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(decoded, body);
+}
+
+/// Issue 13.16: human mode prints at most --max-print (64 KiB by default) of a body; the capture
+/// keeps it whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn human_output_prints_at_most_max_print_of_a_body() {
+    for (args, limit) in [(&[][..], 64 * 1024), (&["--max-print", "1KiB"][..], 1024)] {
+        let l = listen(args);
+        let body = format!(r#"{{"data":"{}"}}"#, "a".repeat(1024 * 1024));
+        let answer = crate::util::post_with(&l.url, &[], body.as_bytes()).await;
+        assert_eq!(answer.status(), 200);
+        assert_eq!(l.captures()[0].body.as_deref(), Some(body.as_str()));
+        let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
+            .await
+            .unwrap();
+        assert_code(&output, 0);
+        let out = stdout(&output);
+        // The body is one run of "a"s: the longest run in the output is what was printed of it.
+        let printed = out.split(|c| c != 'a').map(str::len).max().unwrap_or(0);
+        assert!(
+            printed > 0 && printed <= limit,
+            "{printed} bytes of the body printed"
+        );
+        let left_out = body.len() - limit;
+        assert!(
+            out.contains(&format!("{left_out} more bytes not shown (--max-print")),
+            "{}",
+            &out[out.len().saturating_sub(400)..]
+        );
+    }
+}

@@ -171,6 +171,186 @@ async fn the_secret_appears_nowhere() {
     assert_code(&with_secret(&["sign", "--scheme", "github"], b"x"), 0);
 }
 
+// Absurd delays from hostile servers: `Retry-After: 99999999999999999999` and friends are clamped
+// (a day at most, never slept past poll's deadline), never a panic; a delivery whose receiver asks
+// for more than hooky waits ends its retries with the answer it got.
+
+const ABSURD: &str = "99999999999999999999";
+
+#[track_caller]
+fn assert_no_panic(what: &str, output: &std::process::Output) {
+    let err = stderr(output);
+    assert!(
+        !err.contains("panicked") && output.status.code() != Some(101),
+        "{what} panicked: {err}"
+    );
+}
+
+#[test]
+fn poll_clamps_absurd_server_delays_to_a_day_and_stops_at_its_deadline() {
+    use crate::util::script_server::{Reply, ScriptServer};
+    let day = 86_400.0;
+    let cases: [(&str, Reply); 5] = [
+        ("retry-after", Reply::new(503).header("Retry-After", ABSURD)),
+        (
+            "x-poll-interval",
+            Reply::new(200).body("{}").header("X-Poll-Interval", ABSURD),
+        ),
+        (
+            "rate-limit",
+            Reply::new(200)
+                .body("{}")
+                .header("RateLimit", "\"default\";r=0;t=18446744073709551615"),
+        ),
+        (
+            "rate-limit",
+            Reply::new(200)
+                .body("{}")
+                .header("X-RateLimit-Remaining", "0")
+                .header("X-RateLimit-Reset", ABSURD),
+        ),
+        (
+            "retry-after",
+            Reply::new(429).header("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"),
+        ),
+    ];
+    for (reason, reply) in cases {
+        let server = ScriptServer::start(move |_| reply.clone());
+        let started = std::time::Instant::now();
+        let output = crate::util::run(&["--json", "poll", &server.url, "--timeout", "3s"], b"");
+        assert_no_panic(reason, &output);
+        assert_code(&output, 124);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{reason}: it does not sleep to the deadline when the wait is past it"
+        );
+        let waits: Vec<serde_json::Value> = crate::util::json_lines(&output)
+            .into_iter()
+            .filter(|r| r["type"] == "wait")
+            .collect();
+        assert_eq!(waits.len(), 1, "{reason}: {waits:?}");
+        assert_eq!(waits[0]["reason"], reason);
+        let seconds = waits[0]["seconds"].as_f64().unwrap();
+        assert!(
+            (day..=day * 1.1).contains(&seconds),
+            "{reason}: clamped to a day (+ jitter): {seconds}"
+        );
+        assert_eq!(server.seen().len(), 1, "{reason}");
+    }
+}
+
+#[test]
+fn send_and_replay_end_their_retries_on_an_absurd_retry_after_and_fail() {
+    use crate::util::script_server::{Reply, ScriptServer};
+    let server = ScriptServer::start(|_| Reply::new(503).header("Retry-After", ABSURD));
+    let to = format!("{}/hooks", server.url);
+
+    let single = crate::util::run(
+        &["send", "order.created", "--to", &to, "--scheme", "none"],
+        b"",
+    );
+    assert_no_panic("send", &single);
+    assert_code(&single, 1);
+    let err = stderr(&single);
+    assert!(
+        err.contains("asked to retry in 24h00m (Retry-After), longer than the 10m00s hooky waits"),
+        "{err}"
+    );
+    assert_eq!(
+        server.seen().len(),
+        1,
+        "no retry after a day-long Retry-After"
+    );
+
+    // Under --count the workers' answers are counted, not lost: before, every worker panicked and
+    // the run printed `sent 0` and exited 0.
+    let load = crate::util::run(
+        &[
+            "--json",
+            "send",
+            "order.created",
+            "--to",
+            &to,
+            "--scheme",
+            "none",
+            "--count",
+            "3",
+            "--concurrency",
+            "2",
+        ],
+        b"",
+    );
+    assert_no_panic("send --count", &load);
+    assert_code(&load, 1);
+    let summary = crate::util::json_lines(&load)
+        .into_iter()
+        .find(|r| r["type"] == "summary")
+        .expect("a summary");
+    assert_eq!(summary["sent"], 3, "{summary}");
+    assert_eq!(summary["failed"], 3, "{summary}");
+    assert_eq!(server.seen().len(), 4);
+
+    let l = listen(&[]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for _ in 0..2 {
+        rt.block_on(crate::util::post_with(&l.url, &[], b"{}"));
+    }
+    let capture = l.capture_path();
+    let (_, dir) = l.interrupt();
+    let from = dir.path().join("copy.jsonl");
+    std::fs::copy(capture, &from).unwrap();
+    let replay = crate::util::run(
+        &[
+            "--json",
+            "replay",
+            "--from",
+            from.to_str().unwrap(),
+            "--all",
+            "--to",
+            &to,
+        ],
+        b"",
+    );
+    assert_no_panic("replay", &replay);
+    assert_code(&replay, 1);
+    let summary = crate::util::json_lines(&replay)
+        .into_iter()
+        .find(|r| r["type"] == "summary")
+        .expect("a summary");
+    assert_eq!(summary["sent"], 2, "{summary}");
+    assert_eq!(summary["failed"], 2, "{summary}");
+}
+
+#[test]
+fn poll_emit_webhook_survives_a_receiver_with_an_absurd_retry_after() {
+    use crate::util::script_server::{Reply, ScriptServer};
+    let source = ScriptServer::start(|_| Reply::json(serde_json::json!({"state": "done"})));
+    let receiver = ScriptServer::start(|_| {
+        Reply::new(503)
+            .header("Retry-After", ABSURD)
+            .header("X-Poll-Interval", ABSURD)
+    });
+    let output = crate::util::run(
+        &[
+            "poll",
+            &source.url,
+            "--count",
+            "1",
+            "--emit-webhook",
+            &receiver.url,
+        ],
+        b"",
+    );
+    assert_no_panic("poll --emit-webhook", &output);
+    assert_code(&output, 0);
+    let err = stderr(&output);
+    assert!(
+        err.contains("answered 503 (it asked to retry in 24h00m; hooky waits at most 10m00s)"),
+        "{err}"
+    );
+    assert_eq!(receiver.seen().len(), 1);
+}
+
 /// `hooky listen` in `dir`, bounded: a listener that starts when it should have refused ends
 /// with exit 124 after 5 s instead of hanging the test.
 fn listen_in_dir(dir: &std::path::Path, args: &[&str]) -> std::process::Output {

@@ -92,11 +92,12 @@ pub struct PollArgs {
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
-    /// Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path
-    /// (present), !path (absent), status=NNN (the HTTP status). In feed mode paths are read in each
-    /// new item
-    #[arg(long, value_name = "EXPR", value_parser = crate::until::parse, help_heading = "Stopping")]
-    pub until: Vec<crate::until::Condition>,
+    /// Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value,
+    /// path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the
+    /// HTTP status; any operator). In feed mode paths are read in each new item
+    // Parsed when poll starts, so a bad one is a usage error with the grammar as its hint.
+    #[arg(long, value_name = "EXPR", help_heading = "Stopping")]
+    pub until: Vec<String>,
 
     /// Stop with exit 0 after N successful polls
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]

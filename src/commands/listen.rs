@@ -759,15 +759,20 @@ fn print_request(
         out.json_line(&crate::request_view::request_line(line, &record.headers))
     } else {
         let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
-        let text = crate::request_view::render_human(
+        let (shown, left_out) = crate::request_view::clip_body(body, out.max_print);
+        let mut text = crate::request_view::render_human(
             record,
             checked,
-            body,
+            shown,
             &local,
             &out.paint,
             out.verbose,
             forward_preview,
         );
+        if left_out > 0 && record.body_omitted.is_none() {
+            text.push('\n');
+            text.push_str(&crate::request_view::clipped_note(left_out, &out.paint));
+        }
         out.data(&text)
     };
 }

@@ -466,22 +466,30 @@ fn show(record: &CaptureRecord, keys: &[&[u8]], out: &Output) -> anyhow::Result<
         &record.headers,
     )?;
     match body {
-        Ok(bytes) => out.data(&body_text(&bytes))?,
+        Ok(bytes) => out.data(&body_text(&bytes, out))?,
         Err(error) => out.warn(&error.to_string()),
     }
     Ok(())
 }
 
 /// A body for people: the text (escaped), or a note and base64 for binary data.
-fn body_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
+/// A body for people: text escaped, binary as base64, at most `--max-print` bytes of it.
+fn body_text(bytes: &[u8], out: &Output) -> String {
+    let (shown, left_out) = crate::request_view::clip_body(bytes, out.max_print);
+    // Text or binary by the whole body; a text body is cut on a character boundary.
+    let mut text = match std::str::from_utf8(bytes).and_then(|_| std::str::from_utf8(shown)) {
         Ok(text) => sanitize(text),
         Err(_) => format!(
             "(binary, {} bytes; base64:)\n{}",
             bytes.len(),
-            BASE64.encode(bytes)
+            BASE64.encode(shown)
         ),
+    };
+    if left_out > 0 {
+        text.push('\n');
+        text.push_str(&crate::request_view::clipped_note(left_out, &out.paint));
     }
+    text
 }
 
 fn export(
@@ -597,7 +605,7 @@ fn dry_run(
         )))?;
         print_head(out, &request.method, request.url.as_str(), &request.headers)?;
         if !request.body.is_empty() {
-            out.data(&body_text(&request.body))?;
+            out.data(&body_text(&request.body, out))?;
         }
         out.data("")?;
     }
@@ -729,6 +737,22 @@ async fn send(
             }
         };
         let Some((_, outcome)) = next else { break };
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(panicked) => {
+                // A replay that panicked is a counted failure, never one that silently vanished.
+                summary.record("internal error", Duration::ZERO);
+                any_failed = true;
+                match &progress {
+                    Some(bar) => {
+                        bar.suspend(|| out.warn(&panicked.to_string()));
+                        bar.inc(1);
+                    }
+                    None => out.warn(&panicked.to_string()),
+                }
+                continue;
+            }
+        };
         let delivery = &outcome.delivery;
         let last = delivery.last();
         summary.record(&last.class(), delivery.elapsed);
@@ -891,7 +915,7 @@ fn result_line(outcome: &Outcome, body_sha: &str, diff: Option<&Diff>, out: &Out
     }
     if out.verbose > 0 && !delivery.response_body.is_empty() {
         text.push('\n');
-        text.push_str(&body_text(&delivery.response_body));
+        text.push_str(&body_text(&delivery.response_body, out));
     }
     ResultLine { json, text }
 }

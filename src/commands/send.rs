@@ -581,7 +581,16 @@ fn verdict(delivery: &Delivery, expectations: &Expectations<'_>) -> Option<CliEr
             error.as_deref().unwrap_or("failed")
         ),
     };
-    Some(CliError::failed(message))
+    let error = CliError::failed(message);
+    Some(match delivery.declined_retry_after {
+        Some(wait) => error.with_hint(format!(
+            "the receiver asked to retry in {} (Retry-After), longer than the {} hooky waits \
+             between attempts",
+            crate::units::format_duration(wait),
+            crate::units::format_duration(delivery::MAX_RETRY_WAIT)
+        )),
+        None => error,
+    })
 }
 
 async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
@@ -684,6 +693,7 @@ async fn run_load(
     });
     let mut summary = Summary::default();
     let mut unmet = 0u64;
+    let mut panics = 0u64;
     tokio::pin!(interrupted);
     let mut was_interrupted = false;
     loop {
@@ -695,6 +705,16 @@ async fn run_load(
             }
         };
         let Some((_, result)) = next else { break };
+        // A job that panicked is a counted failure, never a request that silently vanished.
+        let result = result.unwrap_or_else(|_| {
+            panics += 1;
+            LoadResult {
+                class: "internal error".into(),
+                elapsed: Duration::ZERO,
+                met: false,
+                line: None,
+            }
+        });
         summary.record(&result.class, result.elapsed);
         if !result.met {
             unmet += 1;
@@ -732,6 +752,13 @@ async fn run_load(
     }
     if was_interrupted {
         return Ok(exit::INTERRUPTED);
+    }
+    if panics > 0 {
+        return Err(CliError::failed(format!(
+            "{panics} of {} requests failed with an internal error (a bug in hooky)",
+            summary.sent
+        ))
+        .into());
     }
     if unmet == 0 {
         return Ok(exit::OK);

@@ -18,6 +18,8 @@ pub struct Output {
     pub json: bool,
     pub quiet: bool,
     pub verbose: u8,
+    /// `--max-print`: the most of one body human mode prints.
+    pub max_print: usize,
     /// Styles for stdout and for stderr: each stream gets colors only when it is a terminal.
     pub paint: Paint,
     pub paint_err: Paint,
@@ -37,6 +39,7 @@ impl Output {
             json: global.json,
             quiet: global.quiet,
             verbose: global.verbose,
+            max_print: usize::try_from(global.max_print).unwrap_or(usize::MAX),
             paint: Paint::new(decide(std::io::stdout().is_terminal())),
             paint_err: Paint::new(decide(stderr_is_terminal)),
             stderr_is_terminal,
