@@ -90,6 +90,8 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
         }
         'hooky;send' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The URL to send to')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The URL to send to')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The URL to send to')
             [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of extra fixtures (overrides ./.hooky/fixtures and the built-ins by name)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The payload instead of the fixture''s: inline JSON, @FILE, or - for stdin (templated too)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set a value at a dot path, read as JSON when it is JSON, else a string (repeatable)')
@@ -186,6 +188,8 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--show', '--show', [CompletionResultType]::ParameterName, 'Print one captured request fully instead of sending')
             [CompletionResult]::new('--export', '--export', [CompletionResultType]::ParameterName, 'Write the selection to stdout as HAR, curl commands or capture lines instead of sending')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Base URL to send to; the captured path and query are appended')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL to send to; the captured path and query are appended')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Base URL to send to; the captured path and query are appended')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Scheme to re-sign with; auto means the scheme detected at capture')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); also read from HOOKY_SECRET')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')

@@ -85,6 +85,8 @@ set edit:completion:arg-completer[hooky] = {|@words|
         }
         &'hooky;send'= {
             cand --to 'The URL to send to'
+            cand --url 'The URL to send to'
+            cand --target 'The URL to send to'
             cand --fixtures 'A folder of extra fixtures (overrides ./.hooky/fixtures and the built-ins by name)'
             cand --data 'The payload instead of the fixture''s: inline JSON, @FILE, or - for stdin (templated too)'
             cand --set 'Set a value at a dot path, read as JSON when it is JSON, else a string (repeatable)'
@@ -179,6 +181,8 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --show 'Print one captured request fully instead of sending'
             cand --export 'Write the selection to stdout as HAR, curl commands or capture lines instead of sending'
             cand --to 'Base URL to send to; the captured path and query are appended'
+            cand --url 'Base URL to send to; the captured path and query are appended'
+            cand --target 'Base URL to send to; the captured path and query are appended'
             cand --scheme 'Scheme to re-sign with; auto means the scheme detected at capture'
             cand --secret 'Signing secret (repeat for rotation); also read from HOOKY_SECRET'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'

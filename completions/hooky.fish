@@ -90,7 +90,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand listen" -s q -l quiet -d 'Pr
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s V -l version -d 'Print version'
-complete -c hooky -n "__fish_hooky_using_subcommand send" -l to -d 'The URL to send to' -r
+complete -c hooky -n "__fish_hooky_using_subcommand send" -l to -l url -l target -d 'The URL to send to' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l fixtures -d 'A folder of extra fixtures (overrides ./.hooky/fixtures and the built-ins by name)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l data -d 'The payload instead of the fixture\'s: inline JSON, @FILE, or - for stdin (templated too)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l set -d 'Set a value at a dot path, read as JSON when it is JSON, else a string (repeatable)' -r
@@ -191,7 +191,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand replay" -l show -d 'Print on
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l export -d 'Write the selection to stdout as HAR, curl commands or capture lines instead of sending' -r -f -a "har\t'HAR 1.2, for browser devtools and HTTP tools'
 curl\t'One curl command per request'
 jsonl\t'Capture lines, as `hooky listen` writes them'"
-complete -c hooky -n "__fish_hooky_using_subcommand replay" -l to -d 'Base URL to send to; the captured path and query are appended' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l to -l url -l target -d 'Base URL to send to; the captured path and query are appended' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l scheme -d 'Scheme to re-sign with; auto means the scheme detected at capture' -r -f -a "auto\t''
 none\t''
 hex\t''

@@ -39,7 +39,7 @@ pub async fn run(args: PollArgs, out: &Output) -> anyhow::Result<u8> {
     let mut poller = Poller::new(args, out)?;
     let end = tokio::select! {
         end = poller.run() => end,
-        () = interrupted => Ok(End::Interrupted),
+        signal = interrupted => Ok(End::Stopped(signal)),
     };
     poller.finish(end)
 }
@@ -53,7 +53,8 @@ enum End {
         detail: String,
     },
     Failed(CliError),
-    Interrupted,
+    /// Ctrl-C or SIGTERM.
+    Stopped(super::Signal),
 }
 
 /// One HTTP answer.
@@ -1035,7 +1036,7 @@ impl<'a> Poller<'a> {
             End::Count => ("count", exit::OK),
             End::Deadline { .. } => ("deadline", exit::DEADLINE),
             End::Failed(_) => ("failed", exit::FAILURE),
-            End::Interrupted => ("interrupted", exit::INTERRUPTED),
+            End::Stopped(signal) => (signal.reason(), signal.exit_code()),
         };
         let c = &self.counters;
         if self.out.json {
@@ -1062,7 +1063,7 @@ impl<'a> Poller<'a> {
             ));
         }
         match end {
-            End::Until | End::Count | End::Interrupted => Ok(code),
+            End::Until | End::Count | End::Stopped(_) => Ok(code),
             End::Deadline { detail } => Err(CliError::deadline(self.gave_up())
                 .with_hint(format!("{detail}; raise --timeout to wait longer"))
                 .into()),
