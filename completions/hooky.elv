@@ -136,6 +136,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --items 'Dot path to the array of items [default: the top-level array, or the first of data, events, items, results]'
             cand --cursor-field 'Dot path to an item''s timestamp, which becomes the next cursor [default: created, created_at, timestamp]'
             cand --id-field 'Dot path to an item''s id, used to print each item once'
+            cand --max-pages 'Pages one poll follows at most when the feed says there is more (a next link, has_more, next_cursor, or a full page of ?limit= items); the rest waits for the next poll'
             cand --cursor-from 'Opaque cursors: take the next cursor from this dot path of the response, verbatim'
             cand --state 'Keep validators, cursor and printed ids in FILE across runs (a CI job resumes where it stopped)'
             cand --until 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the HTTP status; any operator). In feed mode paths are read in each new item'

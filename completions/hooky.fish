@@ -140,6 +140,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand poll" -l since-param -d 'Nam
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l items -d 'Dot path to the array of items [default: the top-level array, or the first of data, events, items, results]' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-field -d 'Dot path to an item\'s timestamp, which becomes the next cursor [default: created, created_at, timestamp]' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l id-field -d 'Dot path to an item\'s id, used to print each item once' -r
+complete -c hooky -n "__fish_hooky_using_subcommand poll" -l max-pages -d 'Pages one poll follows at most when the feed says there is more (a next link, has_more, next_cursor, or a full page of ?limit= items); the rest waits for the next poll' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-from -d 'Opaque cursors: take the next cursor from this dot path of the response, verbatim' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l state -d 'Keep validators, cursor and printed ids in FILE across runs (a CI job resumes where it stopped)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l until -d 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the HTTP status; any operator). In feed mode paths are read in each new item' -r
