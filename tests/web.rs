@@ -181,6 +181,16 @@ async fn the_ui_url_is_announced_and_no_ui_turns_it_off() {
     let (output, _dir) = l.interrupt();
     assert_eq!(json_lines(&output)[0]["ui"], Value::Null);
     assert_eq!(json_lines(&output)[0]["key"], key);
+
+    // Without the page, people are told the feed's URL with its key.
+    let l = listen(&["--no-ui"]);
+    let (url, key) = (l.url.clone(), l.key.clone());
+    let (output, _dir) = l.interrupt();
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains(&format!("feed: {url}/_hooky/requests?key={key}")),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -681,8 +691,8 @@ async fn feed_pages_are_bounded_and_whole_records_come_on_demand() {
 }
 
 /// A capture file with damage in it (garbage, a line cut by a crash, a line that goes back in
-/// sequence): the records after it are found, and an offset whose line changed since it was
-/// indexed gives nothing rather than another record.
+/// sequence): the records after it are found through the index, and a record whose line changed
+/// since it was indexed is not found rather than another record served in its place.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn records_past_damage_are_found_by_their_offset() {
     let dir = tempfile::tempdir().unwrap();
@@ -723,8 +733,8 @@ async fn records_past_damage_are_found_by_their_offset() {
     }
     assert_eq!(get(&l, "/_hooky/requests/4").await.status(), 404);
 
-    // Record 3's line is overwritten in place (same length, another number): its offset now holds
-    // no record 3, and hooky says so instead of serving what is there.
+    // Record 3's line is overwritten in place (same length, another number): there is no record 3
+    // any more, and hooky says so instead of serving what is there.
     let mut bytes = std::fs::read(&capture).unwrap();
     let at = text.find("{\"seq\":3,").unwrap();
     bytes[at + 7] = b'9';
