@@ -90,6 +90,8 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
         }
         'hooky;send' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The URL to send to')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The URL to send to')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The URL to send to')
             [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of extra fixtures (overrides ./.hooky/fixtures and the built-ins by name)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The payload instead of the fixture''s: inline JSON, @FILE, or - for stdin (templated too)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set a value at a dot path, read as JSON when it is JSON, else a string (repeatable)')
@@ -140,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--items', '--items', [CompletionResultType]::ParameterName, 'Dot path to the array of items [default: the top-level array, or the first of data, events, items, results]')
             [CompletionResult]::new('--cursor-field', '--cursor-field', [CompletionResultType]::ParameterName, 'Dot path to an item''s timestamp, which becomes the next cursor [default: created, created_at, timestamp]')
             [CompletionResult]::new('--id-field', '--id-field', [CompletionResultType]::ParameterName, 'Dot path to an item''s id, used to print each item once')
+            [CompletionResult]::new('--max-pages', '--max-pages', [CompletionResultType]::ParameterName, 'Pages one poll follows at most when the feed says there is more (a next link, has_more, next_cursor, or a full page of ?limit= items); the rest waits for the next poll')
             [CompletionResult]::new('--cursor-from', '--cursor-from', [CompletionResultType]::ParameterName, 'Opaque cursors: take the next cursor from this dot path of the response, verbatim')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Keep validators, cursor and printed ids in FILE across runs (a CI job resumes where it stopped)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the HTTP status; any operator). In feed mode paths are read in each new item')
@@ -186,6 +189,8 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--show', '--show', [CompletionResultType]::ParameterName, 'Print one captured request fully instead of sending')
             [CompletionResult]::new('--export', '--export', [CompletionResultType]::ParameterName, 'Write the selection to stdout as HAR, curl commands or capture lines instead of sending')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Base URL to send to; the captured path and query are appended')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL to send to; the captured path and query are appended')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Base URL to send to; the captured path and query are appended')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Scheme to re-sign with; auto means the scheme detected at capture')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); also read from HOOKY_SECRET')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')

@@ -580,7 +580,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__poll)
-            opts="-H -q -v -h -V --etag --last-modified --header --since --since-param --items --cursor-field --id-field --cursor-from --state --until --count --timeout --interval --idle-backoff --multiplier --max-interval --retries --retry-on --jitter --backoff-base --backoff-cap --request-timeout --wait --emit-webhook --scheme --secret --secret-file --signature-header --color --json --quiet --verbose --max-print --help --version"
+            opts="-H -q -v -h -V --etag --last-modified --header --since --since-param --items --cursor-field --id-field --max-pages --cursor-from --state --until --count --timeout --interval --idle-backoff --multiplier --max-interval --retries --retry-on --jitter --backoff-base --backoff-cap --request-timeout --wait --emit-webhook --scheme --secret --secret-file --signature-header --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,6 +611,10 @@ _hooky() {
                     return 0
                     ;;
                 --id-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pages)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -710,7 +714,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__replay)
-            opts="-c -q -v -h -V --from --last --event --since --path --verdict --all --list --show --export --to --exact-url --preserve-host --resign --scheme --secret --secret-file --signature-header --tolerance --keep-id --new-id --rewrite-body-id --set --unset --repeat --shuffle --seed --interval --concurrency --rate --retries --timeout --dry-run --diff --color --json --quiet --verbose --max-print --help --version"
+            opts="-c -q -v -h -V --from --last --event --since --path --verdict --all --list --show --export --url --target --to --exact-url --preserve-host --resign --scheme --secret --secret-file --signature-header --tolerance --keep-id --new-id --rewrite-body-id --set --unset --repeat --shuffle --seed --interval --concurrency --rate --retries --timeout --dry-run --diff --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +753,14 @@ _hooky() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -828,13 +840,21 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__send)
-            opts="-H -X -q -v -h -V --to --list --fixtures --data --set --set-str --unset --scheme --secret --secret-file --signature-header --header --method --clock --seed --dry-run --curl --retries --no-retry --timeout --expect-status --expect-body --count --concurrency --rate --repeat --attack --watch --color --json --quiet --verbose --max-print --help --version"
+            opts="-H -X -q -v -h -V --url --target --to --list --fixtures --data --set --set-str --unset --scheme --secret --secret-file --signature-header --header --method --clock --seed --dry-run --curl --retries --no-retry --timeout --expect-status --expect-body --count --concurrency --rate --repeat --attack --watch --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

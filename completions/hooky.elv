@@ -85,6 +85,8 @@ set edit:completion:arg-completer[hooky] = {|@words|
         }
         &'hooky;send'= {
             cand --to 'The URL to send to'
+            cand --url 'The URL to send to'
+            cand --target 'The URL to send to'
             cand --fixtures 'A folder of extra fixtures (overrides ./.hooky/fixtures and the built-ins by name)'
             cand --data 'The payload instead of the fixture''s: inline JSON, @FILE, or - for stdin (templated too)'
             cand --set 'Set a value at a dot path, read as JSON when it is JSON, else a string (repeatable)'
@@ -134,6 +136,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --items 'Dot path to the array of items [default: the top-level array, or the first of data, events, items, results]'
             cand --cursor-field 'Dot path to an item''s timestamp, which becomes the next cursor [default: created, created_at, timestamp]'
             cand --id-field 'Dot path to an item''s id, used to print each item once'
+            cand --max-pages 'Pages one poll follows at most when the feed says there is more (a next link, has_more, next_cursor, or a full page of ?limit= items); the rest waits for the next poll'
             cand --cursor-from 'Opaque cursors: take the next cursor from this dot path of the response, verbatim'
             cand --state 'Keep validators, cursor and printed ids in FILE across runs (a CI job resumes where it stopped)'
             cand --until 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the HTTP status; any operator). In feed mode paths are read in each new item'
@@ -179,6 +182,8 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --show 'Print one captured request fully instead of sending'
             cand --export 'Write the selection to stdout as HAR, curl commands or capture lines instead of sending'
             cand --to 'Base URL to send to; the captured path and query are appended'
+            cand --url 'Base URL to send to; the captured path and query are appended'
+            cand --target 'Base URL to send to; the captured path and query are appended'
             cand --scheme 'Scheme to re-sign with; auto means the scheme detected at capture'
             cand --secret 'Signing secret (repeat for rotation); also read from HOOKY_SECRET'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'

@@ -90,7 +90,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand listen" -s q -l quiet -d 'Pr
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s V -l version -d 'Print version'
-complete -c hooky -n "__fish_hooky_using_subcommand send" -l to -d 'The URL to send to' -r
+complete -c hooky -n "__fish_hooky_using_subcommand send" -l to -l url -l target -d 'The URL to send to' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l fixtures -d 'A folder of extra fixtures (overrides ./.hooky/fixtures and the built-ins by name)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l data -d 'The payload instead of the fixture\'s: inline JSON, @FILE, or - for stdin (templated too)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l set -d 'Set a value at a dot path, read as JSON when it is JSON, else a string (repeatable)' -r
@@ -140,6 +140,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand poll" -l since-param -d 'Nam
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l items -d 'Dot path to the array of items [default: the top-level array, or the first of data, events, items, results]' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-field -d 'Dot path to an item\'s timestamp, which becomes the next cursor [default: created, created_at, timestamp]' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l id-field -d 'Dot path to an item\'s id, used to print each item once' -r
+complete -c hooky -n "__fish_hooky_using_subcommand poll" -l max-pages -d 'Pages one poll follows at most when the feed says there is more (a next link, has_more, next_cursor, or a full page of ?limit= items); the rest waits for the next poll' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-from -d 'Opaque cursors: take the next cursor from this dot path of the response, verbatim' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l state -d 'Keep validators, cursor and printed ids in FILE across runs (a CI job resumes where it stopped)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l until -d 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the HTTP status; any operator). In feed mode paths are read in each new item' -r
@@ -191,7 +192,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand replay" -l show -d 'Print on
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l export -d 'Write the selection to stdout as HAR, curl commands or capture lines instead of sending' -r -f -a "har\t'HAR 1.2, for browser devtools and HTTP tools'
 curl\t'One curl command per request'
 jsonl\t'Capture lines, as `hooky listen` writes them'"
-complete -c hooky -n "__fish_hooky_using_subcommand replay" -l to -d 'Base URL to send to; the captured path and query are appended' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l to -l url -l target -d 'Base URL to send to; the captured path and query are appended' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l scheme -d 'Scheme to re-sign with; auto means the scheme detected at capture' -r -f -a "auto\t''
 none\t''
 hex\t''

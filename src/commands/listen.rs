@@ -71,6 +71,8 @@ struct Listener {
     expectations_read_json: bool,
     count: Option<u64>,
     matched: AtomicU64,
+    /// Requests being handled right now (not the web view's), for the message after Ctrl-C.
+    in_flight: AtomicU64,
     /// Set when `--count` is reached, and by the shutdown: ends the web view's event streams.
     stop: tokio::sync::watch::Sender<bool>,
     /// The web view, unless `--no-ui`.
@@ -99,13 +101,14 @@ struct Shared {
 /// Why the accept loop ended.
 enum Stop {
     Count,
-    Interrupted,
+    /// Ctrl-C or SIGTERM.
+    Signal(super::Signal),
     Deadline,
 }
 
 pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     // Before the socket is bound and the ready file written: a script may press Ctrl-C right away.
-    let ctrl_c = super::interrupt_signal()?;
+    let mut signals = super::Signals::new()?;
     let secrets = args.secrets.load()?;
     let verifier = Verifier::new(
         args.scheme,
@@ -207,6 +210,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
             .any(|e| matches!(e, Expectation::Json(..))),
         count: args.count,
         matched: AtomicU64::new(0),
+        in_flight: AtomicU64::new(0),
         stop,
         ui,
         key: web::random_key(&mut rand::rngs::OsRng),
@@ -236,7 +240,6 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
-    tokio::pin!(ctrl_c);
 
     let reason = loop {
         tokio::select! {
@@ -261,17 +264,29 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
                 }
             },
             _ = stopped.changed() => break Stop::Count,
-            _ = &mut ctrl_c => break Stop::Interrupted,
+            signal = signals.recv() => break Stop::Signal(signal),
             _ = sleep_until(deadline) => break Stop::Deadline,
         }
     };
     drop(listener);
     // Ends the web view's event streams, which would otherwise hold the drain open.
     state.stop.send_replace(true);
-    tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(DRAIN_LIMIT) => out.warn("gave up waiting for the requests still in flight"),
+    let in_flight = state.in_flight.load(Ordering::SeqCst);
+    if matches!(reason, Stop::Signal(_)) && in_flight > 0 {
+        out.info(&format!(
+            "finishing {in_flight} request{} in flight (Ctrl-C again to stop now)",
+            if in_flight == 1 { "" } else { "s" }
+        ));
     }
+    // A second Ctrl-C (or SIGTERM) ends the wait: the capture is flushed all the same.
+    let forced = tokio::select! {
+        _ = graceful.shutdown() => None,
+        _ = tokio::time::sleep(DRAIN_LIMIT) => {
+            out.warn("gave up waiting for the requests still in flight");
+            None
+        }
+        signal = signals.recv() => Some(signal),
+    };
     if let Some(appender) = state
         .shared
         .lock()
@@ -283,11 +298,29 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         out.warn(&format!("cannot flush the capture file: {error}"));
     }
     let matched = state.matched.load(Ordering::SeqCst);
+    let received = match args.count {
+        Some(count) => format!("{matched} of {count} matching request(s) received"),
+        None => format!("{matched} request(s) received"),
+    };
+    if let Some(signal) = forced {
+        let left = state.in_flight.load(Ordering::SeqCst);
+        out.info(&format!(
+            "stopped without waiting for {left} request(s) in flight; {received}"
+        ));
+        return Ok(signal.exit_code());
+    }
+    let goal_met = args.count.is_some_and(|count| matched >= count);
     match reason {
         Stop::Count => Ok(exit::OK),
-        Stop::Interrupted => {
-            out.info(&format!("stopped; {matched} request(s) received"));
-            Ok(exit::OK)
+        Stop::Signal(signal) => {
+            out.info(&format!("stopped; {received}"));
+            // Without --count there is nothing to fall short of; with it, a stop before the count
+            // was reached must not look like success to a script.
+            Ok(if args.count.is_none() || goal_met {
+                exit::OK
+            } else {
+                signal.exit_code()
+            })
         }
         Stop::Deadline => {
             let timeout = crate::units::format_duration(args.timeout.unwrap_or_default());
@@ -436,6 +469,9 @@ async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>)
     if path.starts_with(feed::PREFIX) || path == "/_hooky" {
         return web::serve(state, remote, request).await;
     }
+    state.in_flight.fetch_add(1, Ordering::SeqCst);
+    // Counted down however the request ends, even when its client goes away mid-way.
+    let _in_flight = InFlight(&state.in_flight);
     let mut answer = handle(state, remote, request).await;
     // Whatever answers here (hooky or the `--forward-to` app) runs in an opaque origin in a
     // browser, so a page served on this port can never read the web view or its token.
@@ -444,6 +480,15 @@ async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>)
         hyper::header::HeaderValue::from_static("sandbox"),
     );
     answer.map(http_body_util::Either::Left)
+}
+
+/// Counts a request out of `Listener::in_flight` when dropped.
+struct InFlight<'a>(&'a AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {

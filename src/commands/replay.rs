@@ -61,7 +61,10 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
             .with_hint("hooky replay 3 --to http://localhost:3000, or --dry-run to see what would go out")
             .into());
     }
-    let chosen = choose(&records, &selection, &args.from)?;
+    let Some(chosen) = choose(&records, &selection, &args.from)? else {
+        // Esc or Ctrl-C in the picker: the list is gone, nothing more to say.
+        return Ok(exit::INTERRUPTED);
+    };
     if let Some(format) = args.export {
         return export(format, &chosen, &options, &args, &keys, out);
     }
@@ -137,7 +140,7 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
         );
         match sent.await? {
             Sent::Done { any_failed } => any_failed,
-            Sent::Interrupted => return Ok(exit::INTERRUPTED),
+            Sent::Stopped(signal) => return Ok(signal.exit_code()),
         }
     };
     Ok(if failed || broken > 0 {
@@ -266,7 +269,7 @@ fn choose<'a>(
     records: &'a [CaptureRecord],
     selection: &Selection,
     from: &Path,
-) -> anyhow::Result<Vec<&'a CaptureRecord>> {
+) -> anyhow::Result<Option<Vec<&'a CaptureRecord>>> {
     if records.is_empty() {
         return Err(CliError::failed(format!("{} holds no captures", from.display())).into());
     }
@@ -293,10 +296,11 @@ fn choose<'a>(
         .with_hint("hooky replay --list with the same filters shows what matches")
         .into());
     }
-    Ok(chosen)
+    Ok(Some(chosen))
 }
 
-fn pick(records: &[CaptureRecord]) -> anyhow::Result<Vec<&CaptureRecord>> {
+/// The picker: newest first, columns aligned. `None` when cancelled (Esc, Ctrl-C).
+fn pick(records: &[CaptureRecord]) -> anyhow::Result<Option<Vec<&CaptureRecord>>> {
     if !output::can_prompt() {
         return Err(CliError::usage("no captures selected")
             .with_hint(
@@ -304,19 +308,50 @@ fn pick(records: &[CaptureRecord]) -> anyhow::Result<Vec<&CaptureRecord>> {
             )
             .into());
     }
-    let rows: Vec<String> = records.iter().map(|r| table_row(r).join("  ")).collect();
-    let picked = dialoguer::MultiSelect::new()
-        .with_prompt("Which captures? (space to select, enter to confirm)")
-        .items(&rows)
-        .max_length(15)
-        .interact_opt()
-        .map_err(|e| anyhow::anyhow!("the picker failed: {e}"))?;
-    match picked {
-        Some(indices) if !indices.is_empty() => {
-            Ok(indices.into_iter().map(|i| &records[i]).collect())
-        }
-        _ => Err(CliError::usage("nothing selected").into()),
+    let newest_first: Vec<&CaptureRecord> = records.iter().rev().collect();
+    let rows: Vec<[String; 8]> = newest_first.iter().map(|r| table_row(r)).collect();
+    let widths = column_widths(&rows);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    let Some(indices) = output::picker::multi_select(
+        "Which captures, newest first? (space to select, enter to confirm)",
+        &labels,
+    )?
+    else {
+        return Ok(None);
+    };
+    if indices.is_empty() {
+        return Err(CliError::usage("nothing selected")
+            .with_hint("space selects a capture, enter confirms")
+            .into());
     }
+    // Replayed in the order they were captured, whatever the order they were picked in.
+    let mut chosen: Vec<&CaptureRecord> = indices.into_iter().map(|i| newest_first[i]).collect();
+    chosen.sort_by_key(|r| r.seq);
+    Ok(Some(chosen))
+}
+
+/// Each column's width: its widest cell or its heading.
+fn column_widths(rows: &[[String; 8]]) -> Vec<usize> {
+    (0..8)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([COLUMNS[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
 }
 
 const COLUMNS: [&str; 8] = [
@@ -379,15 +414,7 @@ fn list(records: &[CaptureRecord], selection: &Selection, out: &Output) -> anyho
         return Ok(exit::OK);
     }
     let rows: Vec<[String; 8]> = chosen.iter().map(|r| table_row(r)).collect();
-    let widths: Vec<usize> = (0..8)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].chars().count())
-                .chain([COLUMNS[c].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths = column_widths(&rows);
     // Pad first, then paint, so colors do not upset the column widths.
     let line = |cells: &[String], paint_verdict: bool| {
         cells
@@ -635,8 +662,8 @@ enum Sent {
     Done {
         any_failed: bool,
     },
-    /// Ctrl-C: the summary so far was printed.
-    Interrupted,
+    /// Ctrl-C or SIGTERM: the summary so far was printed.
+    Stopped(super::Signal),
 }
 
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the same eight
@@ -648,7 +675,7 @@ async fn send(
     secrets: Vec<Secret>,
     seed: u64,
     out: &Output,
-    interrupted: impl std::future::Future<Output = ()>,
+    interrupted: impl std::future::Future<Output = super::Signal>,
 ) -> anyhow::Result<Sent> {
     let total = jobs.len() as u64;
     let client = delivery::client(args.concurrency as usize)?;
@@ -712,12 +739,9 @@ async fn send(
 
     let progress = out.show_progress().then(|| {
         let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} replays, {per_sec}, eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
+        bar.set_style(output::progress_style(
+            "{bar:30} {pos}/{len} replays, {rate}, eta {eta}",
+        ));
         bar
     });
     if args.diff && !out.json {
@@ -727,12 +751,12 @@ async fn send(
     let mut summary = Summary::default();
     let mut any_failed = false;
     tokio::pin!(interrupted);
-    let mut was_interrupted = false;
+    let mut stopped_by = None;
     loop {
         let next = tokio::select! {
             next = results.recv() => next,
-            () = &mut interrupted => {
-                was_interrupted = true;
+            signal = &mut interrupted => {
+                stopped_by = Some(signal);
                 None
             }
         };
@@ -776,13 +800,12 @@ async fn send(
     let elapsed = started.elapsed();
     if out.json {
         out.json(&summary.to_json(elapsed))?;
-    } else if total > 1 || out.verbose > 0 || was_interrupted {
+    } else if total > 1 || out.verbose > 0 || stopped_by.is_some() {
         out.info(&summary.to_text(elapsed));
     }
-    Ok(if was_interrupted {
-        Sent::Interrupted
-    } else {
-        Sent::Done { any_failed }
+    Ok(match stopped_by {
+        Some(signal) => Sent::Stopped(signal),
+        None => Sent::Done { any_failed },
     })
 }
 

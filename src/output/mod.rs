@@ -2,6 +2,7 @@
 //! diagnostics to stderr, colors only on a terminal and never with `NO_COLOR` or `--color never`,
 //! and text from the network escaped before it reaches a terminal.
 
+pub mod picker;
 mod sanitize;
 mod style;
 
@@ -91,6 +92,18 @@ impl Output {
     pub fn show_progress(&self) -> bool {
         self.stderr_is_terminal && !self.quiet && !self.json
     }
+}
+
+/// A progress bar style whose `{rate}` reads `2,909/s`, not indicatif's `2909.2606/s`.
+pub fn progress_style(template: &str) -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", crate::units::format_rate(state.per_sec()));
+            },
+        )
 }
 
 /// Whether hooky may ask the user a question: only when stdin and stderr are terminals.
