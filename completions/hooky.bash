@@ -458,7 +458,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-body --client-timeout --capture --no-capture --no-ui --ui-public --open --count --timeout --expect --color --json --quiet --verbose --max-print --help --version"
+            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-response --max-body --client-timeout --capture --no-capture --no-ui --ui-public --open --count --timeout --expect --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +540,10 @@ _hooky() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-response)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -580,7 +584,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__poll)
-            opts="-H -q -v -h -V --etag --last-modified --header --since --since-param --items --cursor-field --id-field --max-pages --cursor-from --state --until --count --timeout --interval --idle-backoff --multiplier --max-interval --retries --retry-on --jitter --backoff-base --backoff-cap --request-timeout --wait --emit-webhook --scheme --secret --secret-file --signature-header --color --json --quiet --verbose --max-print --help --version"
+            opts="-H -q -v -h -V --etag --last-modified --header --since --since-param --items --cursor-field --id-field --max-pages --cursor-from --state --until --count --timeout --interval --idle-backoff --multiplier --max-interval --retries --retry-on --jitter --backoff-base --backoff-cap --request-timeout --max-response --wait --emit-webhook --scheme --secret --secret-file --signature-header --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,6 +678,10 @@ _hooky() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-response)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -714,7 +722,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__replay)
-            opts="-c -q -v -h -V --from --last --event --since --path --verdict --all --list --show --export --url --target --to --exact-url --preserve-host --resign --scheme --secret --secret-file --signature-header --tolerance --keep-id --new-id --rewrite-body-id --set --unset --repeat --shuffle --seed --interval --concurrency --rate --retries --timeout --dry-run --diff --color --json --quiet --verbose --max-print --help --version"
+            opts="-c -q -v -h -V --from --last --event --since --path --verdict --all --list --show --export --url --target --to --exact-url --preserve-host --resign --scheme --secret --secret-file --signature-header --tolerance --keep-id --new-id --rewrite-body-id --set --unset --repeat --shuffle --seed --interval --concurrency --rate --retries --timeout --max-response --dry-run --diff --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -824,6 +832,10 @@ _hooky() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-response)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -840,7 +852,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__send)
-            opts="-H -X -q -v -h -V --url --target --to --list --fixtures --data --set --set-str --unset --scheme --secret --secret-file --signature-header --header --method --clock --seed --dry-run --curl --retries --no-retry --timeout --expect-status --expect-body --count --concurrency --rate --repeat --attack --watch --color --json --quiet --verbose --max-print --help --version"
+            opts="-H -X -q -v -h -V --url --target --to --list --fixtures --data --set --set-str --unset --scheme --secret --secret-file --signature-header --header --method --clock --seed --dry-run --curl --retries --no-retry --timeout --max-response --expect-status --expect-body --count --concurrency --rate --repeat --attack --watch --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -923,6 +935,10 @@ _hooky() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

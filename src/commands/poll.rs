@@ -472,13 +472,17 @@ impl<'a> Poller<'a> {
         };
         let started = Instant::now();
         self.counters.requests += 1;
-        let (status, headers, body) =
-            delivery::send_once(&self.client, &request, self.request_timeout)
-                .await
-                .map_err(|error| Outcome::Retryable {
-                    message: format!("GET {url}: {error}"),
-                    hints: Hints::default(),
-                })?;
+        let (status, headers, body) = delivery::send_once(
+            &self.client,
+            &request,
+            self.request_timeout,
+            self.args.max_response,
+        )
+        .await
+        .map_err(|error| Outcome::Retryable {
+            message: format!("GET {url}: {error}"),
+            hints: Hints::default(),
+        })?;
         let elapsed = started.elapsed();
         self.counters.bytes += body.len() as u64;
         let hints = Hints::read(&headers, SystemTime::now());
@@ -933,6 +937,7 @@ impl<'a> Poller<'a> {
         };
         let options = RetryOptions {
             policy,
+            max_response: self.args.max_response,
             ..RetryOptions::default()
         };
         let out = self.out;
