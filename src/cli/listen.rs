@@ -48,9 +48,18 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::units::parse_duration)]
     pub tolerance: Duration,
 
-    /// enforce: answer 401 to an invalid signature; report: answer normally, only report it
-    #[arg(long, value_enum, default_value_t = VerifyMode::Enforce, value_name = "MODE")]
-    pub verify_mode: VerifyMode,
+    /// enforce: answer 401 to an unsigned or invalid request; report: answer normally, only
+    /// report it. Default: enforce with your secret, report with the development secret
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub verify_mode: Option<VerifyMode>,
+
+    /// Do not verify signatures at all (same as --scheme none)
+    #[arg(long, conflicts_with_all = ["verify_mode", "secrets", "secret_files"])]
+    pub no_verify: bool,
+
+    /// Print each request's body under its line (without the headers -v adds)
+    #[arg(long)]
+    pub body: bool,
 
     /// Status to answer with
     #[arg(long, value_name = "CODE", default_value_t = 200, value_parser = crate::respond::parse_status)]

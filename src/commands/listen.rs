@@ -35,7 +35,9 @@ use crate::expect::{self, Expectation, Facts};
 use crate::feed;
 use crate::output::{Output, sanitize_line};
 use crate::respond::{self, Plan, Responder};
-use crate::signature::{Header, Verdict};
+use crate::cli::SchemeSelection;
+use crate::secret::Origin;
+use crate::signature::{Header, Scheme, Verdict};
 use crate::verification::{Checked, Verifier};
 use forward::{Forwarder, Relayed};
 
@@ -51,8 +53,11 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(30);
 struct Listener {
     out: Output,
     verifier: Verifier,
-    /// Whether an invalid signature is answered 401 (`--verify-mode enforce` with a secret).
+    /// Whether an unsigned or invalid request is answered 401: a secret the user gave, or
+    /// `--verify-mode enforce` with the development secret.
     enforce: bool,
+    /// Where the secrets came from; `None` when nothing is verified.
+    origin: Option<Origin>,
     /// `--response-body` and its content type, both decided once at start-up.
     response_body: Option<(Bytes, &'static str)>,
     response_headers: Vec<Header>,
@@ -99,10 +104,30 @@ enum Stop {
 pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     // Before the socket is bound and the ready file written: a script may press Ctrl-C right away.
     let ctrl_c = super::interrupt_signal()?;
-    let secrets = args.secrets.load()?;
+    // Verification off: nothing to verify with, and the development secret is not even created.
+    let verifying = !args.no_verify && args.scheme != SchemeSelection::Fixed(Scheme::None);
+    if let Some(reason) = expect::never_matches(&args.expectations, verifying) {
+        return Err(CliError::usage(reason)
+            .with_hint("drop that --expect, or turn verification on")
+            .into());
+    }
+    let secrets = if verifying {
+        Some(super::resolve_secrets(
+            &args.secrets,
+            out,
+            super::DevUse::Verify,
+        )?)
+    } else {
+        None
+    };
+    let origin = secrets.as_ref().map(|s| s.origin.clone());
     let verifier = Verifier::new(
-        args.scheme,
-        secrets,
+        if verifying {
+            args.scheme
+        } else {
+            SchemeSelection::Fixed(Scheme::None)
+        },
+        secrets.map(|s| s.list).unwrap_or_default(),
         args.signature_header.clone(),
         args.tolerance.as_secs(),
     );
@@ -165,10 +190,17 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
             &mut rand::rngs::OsRng,
         )
     });
-    let enforce = args.verify_mode == VerifyMode::Enforce && verifier.has_secrets();
+    // A secret the user gave is enforced; the development secret only inspects, since a sender
+    // that never saw it (a provider, a curl) must not be refused, unless --verify-mode enforce.
+    let enforce = verifier.has_secrets()
+        && match args.verify_mode {
+            Some(mode) => mode == VerifyMode::Enforce,
+            None => matches!(origin, Some(Origin::Given(_))),
+        };
     let state = Arc::new(Listener {
         out: out.clone(),
         enforce,
+        origin,
         verifier,
         response_body,
         response_headers: args.response_headers.clone(),
@@ -297,6 +329,15 @@ fn read_text_or_file(text: &str) -> anyhow::Result<Vec<u8>> {
 /// The first lines: the URL (stdout), then how the listener is set up (stderr).
 fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()> {
     let out = &state.out;
+    // The development secret is not the user's: it is printed. A secret the user gave never is.
+    let development_secret = match &state.origin {
+        Some(Origin::Development(_)) => state
+            .verifier
+            .keys()
+            .first()
+            .map(|key| String::from_utf8_lossy(key).into_owned()),
+        _ => None,
+    };
     if out.json {
         out.json(&serde_json::json!({
             "type": "listening",
@@ -304,11 +345,27 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             "pid": std::process::id(),
             "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
             "ui": state.ui.as_ref().map(|_| format!("{url}{}", feed::PREFIX)),
+            "secret_source": match &state.origin {
+                None => "none",
+                Some(Origin::Given(_)) => "given",
+                Some(Origin::Development(_)) => "development",
+            },
+            "development_secret": development_secret,
+            "enforcing": state.enforce,
         }))?;
     } else {
         out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
         if state.ui.is_some() {
             out.data(&format!("web view: {url}{}", feed::PREFIX))?;
+        }
+        // Shown in full, as `stripe listen` does: the app under test needs it pasted in.
+        if let (Some(secret), Some(Origin::Development(path))) =
+            (&development_secret, &state.origin)
+        {
+            out.data(&format!(
+                "signing secret: {} (development secret in {path}; --secret to use your own)",
+                out.paint.bold(secret)
+            ))?;
         }
     }
     if !args.host.is_loopback() {
@@ -321,12 +378,28 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
         Some(path) => out.info(&format!("capturing to {}", path.display())),
         None => out.info("not capturing (--no-capture)"),
     }
-    if !state.verifier.has_secrets() {
-        out.info(
-            "no secret given: signatures are shown but not enforced (pass --secret to verify)",
-        );
-    } else if !state.enforce {
-        out.info("--verify-mode report: invalid signatures are reported, and answered normally");
+    let enforcing = if state.enforce {
+        "enforcing: unsigned and invalid requests get 401"
+    } else {
+        "not enforcing: every request is answered as configured"
+    };
+    match &state.origin {
+        None => out.info("not verifying signatures (--no-verify or --scheme none)"),
+        Some(Origin::Given(source)) => out.info(&format!(
+            "verifying with the secret from {source}, {enforcing}{}",
+            if state.enforce {
+                " (--verify-mode report to only report them)"
+            } else {
+                ""
+            }
+        )),
+        Some(Origin::Development(_)) if state.enforce => out.info(&format!(
+            "verifying with the development secret, {enforcing}"
+        )),
+        Some(Origin::Development(_)) => out.info(
+            "verifying with the development secret, not enforcing: \
+             --secret to enforce yours, --verify-mode enforce to enforce this one",
+        ),
     }
     if let Some(forwarder) = &state.forwarder {
         out.info(&format!("forwarding to {}", forwarder.base()));
@@ -446,7 +519,22 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
     } else {
         None
     };
-    let rejected = state.enforce && matches!(checked.verdict, Verdict::Invalid { .. });
+    // Under enforcement an unsigned request is a failure too: a receiver with a secret must not
+    // take requests anyone could have sent.
+    let mut checked = checked;
+    let rejected = state.enforce
+        && too_large.is_none()
+        && match checked.verdict {
+            Verdict::Invalid { .. } => true,
+            Verdict::Unsigned => {
+                checked.hint = Some(format!(
+                    "missing_signature: {}",
+                    state.verifier.looked_for()
+                ));
+                true
+            }
+            Verdict::Valid { .. } => false,
+        };
 
     let path_and_query = match &query {
         Some(q) => format!("{path}?{q}"),
@@ -504,13 +592,16 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
             &serde_json::json!({"error": "payload_too_large", "message": format!("the body ({size} bytes) is over the limit of {} bytes", state.max_body)}),
         )
     } else if rejected {
-        let Verdict::Invalid { failure, scheme } = &checked.verdict else {
-            unreachable!("rejected means invalid")
-        };
-        json_answer(
-            401,
-            &serde_json::json!({"error": "invalid_signature", "scheme": scheme, "code": failure.code(), "reason": failure.to_string()}),
-        )
+        match &checked.verdict {
+            Verdict::Invalid { failure, scheme } => json_answer(
+                401,
+                &serde_json::json!({"error": "invalid_signature", "scheme": scheme, "code": failure.code(), "reason": failure.to_string()}),
+            ),
+            _ => json_answer(
+                401,
+                &serde_json::json!({"error": "invalid_signature", "code": "missing_signature", "reason": "the request carries no signature", "hint": state.verifier.looked_for()}),
+            ),
+        }
     } else if let Some((relayed, forward_record)) = relayed {
         record.forward = Some(forward_record);
         match relayed {

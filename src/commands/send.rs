@@ -47,7 +47,7 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
         (None, None) if args.attack => Some("order.completed".to_string()),
         (None, None) => Some(pick(&catalog)?),
     };
-    let plan = Plan::new(&args, &catalog, event.as_deref())?;
+    let plan = Plan::new(&args, &catalog, event.as_deref(), out)?;
     if args.dry_run || args.curl {
         return print_request(&plan, &args, out);
     }
@@ -90,7 +90,12 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(args: &SendArgs, catalog: &Catalog, event: Option<&str>) -> anyhow::Result<Plan> {
+    fn new(
+        args: &SendArgs,
+        catalog: &Catalog,
+        event: Option<&str>,
+        out: &Output,
+    ) -> anyhow::Result<Plan> {
         let usage = |e: String| anyhow::Error::new(CliError::usage(e));
         let (fixture, fixture_path, name) = match event {
             Some(event) => {
@@ -154,7 +159,11 @@ impl Plan {
         // and tells the fixture's default scheme.
         let (_, meta) = plan.render(1, &mut StdRng::seed_from_u64(0), plan.now())?;
         let scheme = args.scheme.or(meta.scheme).unwrap_or(Scheme::Hex);
-        let secrets = args.secrets.load()?;
+        let secrets = if scheme == Scheme::None {
+            Vec::new()
+        } else {
+            super::resolve_secrets(&args.secrets, out, super::DevUse::Sign)?.list
+        };
         plan.signer = Signer::new(scheme, secrets, &args.signature_header).map_err(|e| {
             CliError::usage(e.to_string())
                 .with_hint("give the receiver's secret with --secret, HOOKY_SECRET or --secret-file, or --scheme none")
@@ -232,7 +241,6 @@ impl Plan {
                 (body, id, event_type, meta)
             }
         };
-        let event_id = event_id.unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
         let event_type = meta
             .event
             .clone()
@@ -247,6 +255,11 @@ impl Plan {
             ),
         ];
         webhook::merge_headers(&mut headers, meta.headers);
+        // The id `listen` will show for this request: the body's, else a delivery header's
+        // (GitHub's X-GitHub-Delivery), else a fresh one (Standard Webhooks sends it as webhook-id).
+        let event_id = event_id
+            .or_else(|| crate::event::event_id(&headers, None))
+            .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
         Ok(Webhook {
             method: self
                 .method
@@ -898,6 +911,9 @@ async fn watch(
     let client = delivery::client(1)?;
     let mut seq = 1;
     let mut plan = Some(first);
+    // Notes about the secret were printed for the first plan; a reload does not repeat them.
+    let mut reload_out = out.clone();
+    reload_out.quiet = true;
     loop {
         if let Some(plan) = &plan {
             if let Err(error) = watch_send(&client, plan, args, seq, out).await {
@@ -909,7 +925,7 @@ async fn watch(
             return Ok(exit::OK);
         }
         plan = match load_catalog(args.fixtures.as_deref())
-            .and_then(|catalog| Plan::new(args, &catalog, event))
+            .and_then(|catalog| Plan::new(args, &catalog, event, &reload_out))
         {
             Ok(plan) => Some(plan),
             Err(error) => {
