@@ -87,8 +87,15 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
             expected.push((scheme, "invalid", None));
         }
     }
+    // The user gave a secret: an unsigned request is refused too.
     let unsigned = post_with(&format!("{}/plain", l.url), &[], b"hello").await;
-    assert_eq!(unsigned.status(), 200);
+    assert_eq!(unsigned.status(), 401);
+    let answer: Value = unsigned.json_value().await;
+    assert_eq!(answer["code"], "missing_signature");
+    assert!(
+        answer["hint"].as_str().unwrap().contains("X-Hub-Signature-256"),
+        "{answer}"
+    );
 
     let captures = l.captures();
     let (output, _dir) = l.interrupt();
