@@ -136,7 +136,10 @@ mod tests {
         assert!(never_matches(&list(&["type=a", "type=b"]), true).is_some());
         assert!(never_matches(&list(&["path=/a", "method=GET", "method=post"]), true).is_some());
         assert_eq!(
-            never_matches(&list(&["type=a", "type=a", "method=POST", "method=post"]), false),
+            never_matches(
+                &list(&["type=a", "type=a", "method=POST", "method=post"]),
+                false
+            ),
             None
         );
     }

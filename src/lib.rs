@@ -46,6 +46,7 @@ pub mod har;
 pub mod http_headers;
 pub mod ids;
 pub mod json_path;
+pub mod line_rate;
 pub mod load;
 pub mod output;
 pub mod pacing;

@@ -93,7 +93,10 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
     let answer: Value = unsigned.json_value().await;
     assert_eq!(answer["code"], "missing_signature");
     assert!(
-        answer["hint"].as_str().unwrap().contains("X-Hub-Signature-256"),
+        answer["hint"]
+            .as_str()
+            .unwrap()
+            .contains("X-Hub-Signature-256"),
         "{answer}"
     );
 

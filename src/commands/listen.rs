@@ -28,14 +28,16 @@ use tokio::net::TcpListener;
 
 use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::capture_file::Appender;
+use crate::cli::SchemeSelection;
 use crate::cli::{ListenArgs, VerifyMode};
 use crate::dedup::DuplicateWindow;
 use crate::exit::{self, CliError};
 use crate::expect::{self, Expectation, Facts};
 use crate::feed;
+use crate::line_rate::LineRate;
 use crate::output::{Output, sanitize_line};
+use crate::request_view::Detail;
 use crate::respond::{self, Plan, Responder};
-use crate::cli::SchemeSelection;
 use crate::secret::Origin;
 use crate::signature::{Header, Scheme, Verdict};
 use crate::verification::{Checked, Verifier};
@@ -58,6 +60,10 @@ struct Listener {
     enforce: bool,
     /// Where the secrets came from; `None` when nothing is verified.
     origin: Option<Origin>,
+    /// What human mode shows under each request's line.
+    detail: Detail,
+    /// One line per request, or a summary per second when they come too fast.
+    lines: Mutex<LineRate>,
     /// `--response-body` and its content type, both decided once at start-up.
     response_body: Option<(Bytes, &'static str)>,
     response_headers: Vec<Header>,
@@ -201,6 +207,11 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         out: out.clone(),
         enforce,
         origin,
+        detail: Detail {
+            verbose: out.verbose,
+            body: args.body,
+        },
+        lines: Mutex::new(LineRate::default()),
         verifier,
         response_body,
         response_headers: args.response_headers.clone(),
@@ -245,6 +256,18 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     let graceful = GracefulShutdown::new();
     let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
     tokio::pin!(ctrl_c);
+    // Once a second, the summary of the requests that came too fast for a line each.
+    let summaries = (!out.json).then(|| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut second = tokio::time::interval(Duration::from_secs(1));
+            second.tick().await;
+            loop {
+                second.tick().await;
+                print_summary(&state);
+            }
+        })
+    });
 
     let reason = loop {
         tokio::select! {
@@ -279,6 +302,10 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(DRAIN_LIMIT) => out.warn("gave up waiting for the requests still in flight"),
+    }
+    if let Some(summaries) = summaries {
+        summaries.abort();
+        print_summary(&state);
     }
     if let Some(appender) = state
         .shared
@@ -476,6 +503,7 @@ async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>)
 }
 
 async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
+    let started = std::time::Instant::now();
     let received = chrono::Utc::now();
     let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
@@ -705,6 +733,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         &checked,
         &body,
         forward_preview.as_deref(),
+        started.elapsed(),
     );
 
     if record.status != 503 {
@@ -780,6 +809,7 @@ fn print_request(
     checked: &Checked,
     body: &[u8],
     forward_preview: Option<&str>,
+    latency: Duration,
 ) {
     let out = &state.out;
     // Output errors (a closed pipe) must not stop the listener: the capture has the request.
@@ -794,16 +824,35 @@ fn print_request(
         };
         out.json_line(&crate::request_view::request_line(line, &record.headers))
     } else {
+        let own_line = state
+            .lines
+            .lock()
+            .expect("no panics while locked")
+            .admit(checked.verdict.kind(), record.status);
+        if !own_line {
+            return;
+        }
         let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
+        let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        let line =
+            crate::request_view::render_line(record, checked, &local, latency_ms, &out.paint);
         let text = crate::request_view::render_human(
             record,
             checked,
             body,
-            &local,
+            line,
             &out.paint,
-            out.verbose,
+            state.detail,
             forward_preview,
         );
         out.data(&text)
     };
+}
+
+/// The summary line of the requests that got no line of their own, if there were any.
+fn print_summary(state: &Listener) {
+    let tally = state.lines.lock().expect("no panics while locked").tick();
+    if let Some(tally) = tally {
+        let _ = state.out.data(&state.out.paint.dim(&tally.line()));
+    }
 }

@@ -32,7 +32,11 @@ pub enum DevUse {
 
 /// The secrets the user gave, else the project's development secret (created if there is none).
 /// A secret on the command line gets a note: other users see it in `ps`.
-pub fn resolve_secrets(args: &SecretArgs, out: &Output, dev_use: DevUse) -> anyhow::Result<Secrets> {
+pub fn resolve_secrets(
+    args: &SecretArgs,
+    out: &Output,
+    dev_use: DevUse,
+) -> anyhow::Result<Secrets> {
     if let Some(given) = args.given()? {
         if given.on_command_line {
             out.info(
