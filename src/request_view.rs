@@ -40,8 +40,8 @@ const VERDICT_WIDTH: usize = 14;
 
 /// The verdict in a few words: `valid stripe`, `unsigned`, `invalid hex: signed with another
 /// secret`. The full sentence is in the capture and under `-v`.
-pub fn short_verdict(verdict: &Verdict) -> String {
-    match verdict {
+pub fn short_verdict(checked: &Checked) -> String {
+    match &checked.verdict {
         Verdict::Valid { scheme, .. } => format!("valid {scheme}"),
         Verdict::Unsigned => "unsigned".to_string(),
         Verdict::Invalid { scheme, failure } => {
@@ -49,6 +49,10 @@ pub fn short_verdict(verdict: &Verdict) -> String {
                 Failure::MissingHeader { header } => format!("missing {header}"),
                 Failure::MalformedHeader { header, .. } => format!("malformed {header}"),
                 Failure::DuplicateHeader { header, .. } => format!("{header} repeated"),
+                // The only hint of a mismatch: the body verifies once re-serialised.
+                Failure::Mismatch { .. } if checked.hint.is_some() => {
+                    "body re-serialised on the way (-v)".to_string()
+                }
                 Failure::Mismatch { .. } => "signed with another secret".to_string(),
                 Failure::TimestampTooOld { .. } => "timestamp too old".to_string(),
                 Failure::TimestampTooNew { .. } => "timestamp too new".to_string(),
@@ -81,10 +85,7 @@ pub fn render_line(
     latency_ms: u64,
     paint: &Paint,
 ) -> String {
-    let verdict = format!(
-        "{:VERDICT_WIDTH$}",
-        sanitize_line(&short_verdict(&checked.verdict))
-    );
+    let verdict = format!("{:VERDICT_WIDTH$}", sanitize_line(&short_verdict(checked)));
     let kind = checked.verdict.kind();
     let painted_verdict = match kind {
         "valid" => paint.ok(&verdict),
@@ -453,20 +454,31 @@ mod tests {
 
     #[test]
     fn short_verdicts() {
-        let invalid = |failure| Verdict::Invalid {
+        let checked = |verdict, hint: Option<&str>| Checked {
+            verdict,
+            hint: hint.map(str::to_string),
+        };
+        let mismatch = Verdict::Invalid {
             scheme: Scheme::Hex,
-            failure,
+            failure: Failure::Mismatch { secrets: 1 },
         };
         assert_eq!(
-            short_verdict(&invalid(Failure::Mismatch { secrets: 1 })),
+            short_verdict(&checked(mismatch.clone(), None)),
             "invalid hex: signed with another secret"
         );
-        assert_eq!(short_verdict(&Verdict::Unsigned), "unsigned");
         assert_eq!(
-            short_verdict(&Verdict::Valid {
-                scheme: Scheme::Github,
-                secret_index: 2
-            }),
+            short_verdict(&checked(mismatch, Some("the body verifies once minified"))),
+            "invalid hex: body re-serialised on the way (-v)"
+        );
+        assert_eq!(short_verdict(&checked(Verdict::Unsigned, None)), "unsigned");
+        assert_eq!(
+            short_verdict(&checked(
+                Verdict::Valid {
+                    scheme: Scheme::Github,
+                    secret_index: 2
+                },
+                None
+            )),
             "valid github"
         );
     }

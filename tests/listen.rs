@@ -131,7 +131,7 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reformatted_body_gets_the_proxy_hint() {
-    let l = listen(&["--secret", OLD, "--count", "1"]);
+    let l = listen(&["--secret", OLD, "--count", "1", "-v"]);
     let signed = br#"{"type":"a","data":{"x":1}}"#;
     let pretty = serde_json::to_vec_pretty(&json!({"type":"a","data":{"x":1}})).unwrap();
     let answer = post_with(
@@ -144,6 +144,10 @@ async fn a_reformatted_body_gets_the_proxy_hint() {
     let (output, _dir) = l.wait();
     assert_code(&output, 0);
     let text = stdout(&output);
+    assert!(
+        text.contains("body re-serialised on the way (-v)"),
+        "{text}"
+    );
     assert!(text.contains("signature mismatch"), "{text}");
     assert!(
         text.contains("probably re-serialised by a proxy or framework"),
