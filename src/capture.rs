@@ -211,7 +211,7 @@ pub fn parse_line(line: &str) -> Result<CaptureRecord, String> {
 /// megabytes long in a damaged file, and one warning per line must stay one readable line.
 const MAX_REASON_CHARS: usize = 200;
 
-/// Cuts an error message about untrusted input to [`MAX_REASON_CHARS`] characters.
+/// Cuts an error message about untrusted input to 200 characters (`MAX_REASON_CHARS`).
 pub fn brief_reason(reason: &str) -> String {
     let mut chars = reason.char_indices();
     match chars.nth(MAX_REASON_CHARS) {

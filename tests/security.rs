@@ -165,3 +165,43 @@ async fn the_secret_appears_nowhere() {
     assert_no_secret("poll stderr", &output.stderr);
     assert_code(&with_secret(&["sign", "--scheme", "github"], b"x"), 0);
 }
+
+/// `--forward-to` relays the app's pages on hooky's origin: every answer outside `/_hooky/` is
+/// sandboxed (an opaque origin), so a script in it can never read the web view or its token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_outside_the_web_view_are_sandboxed() {
+    let app = crate::util::receiver::Receiver::start(|_, _| {
+        (
+            200,
+            vec![
+                ("content-type".into(), "text/html".into()),
+                (
+                    "content-security-policy".into(),
+                    "default-src 'self'".into(),
+                ),
+            ],
+            "<script>fetch('/_hooky/')</script>".into(),
+        )
+    });
+    let l = listen(&["--forward-to", &app.base]);
+    let relayed = crate::util::post_with(&format!("{}/page", l.url), &[], b"{}").await;
+    assert_eq!(relayed.status(), 200);
+    let policies: Vec<&str> = relayed
+        .headers()
+        .get_all("content-security-policy")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    // The app's own policy stays, and hooky's sandbox is added to it.
+    assert!(policies.contains(&"sandbox"), "{policies:?}");
+    assert!(policies.contains(&"default-src 'self'"), "{policies:?}");
+    l.interrupt();
+
+    let l = listen(&["--max-body", "10"]);
+    for (body, status) in [(&b"{}"[..], 200), (&[b'x'; 20][..], 413)] {
+        let own = crate::util::post_with(&l.url, &[], body).await;
+        assert_eq!(own.status(), status);
+        assert_eq!(own.headers()["content-security-policy"], "sandbox");
+    }
+    l.interrupt();
+}

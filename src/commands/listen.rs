@@ -497,9 +497,14 @@ async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>)
     if path.starts_with(feed::PREFIX) || path == "/_hooky" {
         return web::serve(state, request).await;
     }
-    handle(state, remote, request)
-        .await
-        .map(http_body_util::Either::Left)
+    let mut answer = handle(state, remote, request).await;
+    // Whatever answers here (hooky or the `--forward-to` app) runs in an opaque origin in a
+    // browser, so a page served on this port can never read the web view or its token.
+    answer.headers_mut().append(
+        hyper::header::CONTENT_SECURITY_POLICY,
+        hyper::header::HeaderValue::from_static("sandbox"),
+    );
+    answer.map(http_body_util::Either::Left)
 }
 
 async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
