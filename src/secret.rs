@@ -194,6 +194,19 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_file_says_why() {
+        let path = Path::new("/etc/s");
+        let denied = unreadable(path, &std::io::ErrorKind::PermissionDenied.into());
+        assert_eq!(
+            denied.to_string(),
+            "cannot read the secret file /etc/s: permission denied"
+        );
+        assert!(denied.hint.unwrap().contains("ls -l /etc/s"));
+        let missing = unreadable(path, &std::io::ErrorKind::NotFound.into());
+        assert!(missing.to_string().ends_with("it does not exist"));
+    }
+
+    #[test]
     fn files_hold_one_secret_per_line() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s");

@@ -94,7 +94,7 @@ fn every_scheme_verifies_at_the_other_end() {
         };
         assert_code(&out, 0);
         assert!(
-            stdout(&out).starts_with("200 OK"),
+            stdout(&out).starts_with("<-- 200 OK "),
             "{scheme_name}: {}",
             stdout(&out)
         );
@@ -365,7 +365,11 @@ fn retries_honour_retry_after_and_re_sign() {
     });
     let out = send(&receiver, &["stripe/checkout.session.completed"]);
     assert_code(&out, 0);
-    assert!(stdout(&out).contains("2 attempts"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("<-- 200 OK after 2 attempts, "),
+        "{}",
+        stdout(&out)
+    );
     assert!(stderr(&out).contains("Retry-After"), "{}", stderr(&out));
     let got = receiver.requests();
     assert_eq!(got.len(), 2);

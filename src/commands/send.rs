@@ -534,35 +534,8 @@ fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> 
         out.json(&response_json(plan, webhook, delivery))?;
         return Ok(());
     }
-    let last = delivery.last();
-    let attempts = delivery.attempts.len();
-    let attempts = format!("{attempts} attempt{}", if attempts == 1 { "" } else { "s" });
-    let latency = crate::units::format_duration(last.latency);
-    let line = match (last.status, &last.error) {
-        (Some(status), _) => {
-            let reason = reqwest::StatusCode::from_u16(status)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .map(|reason| format!(" {reason}"))
-                .unwrap_or_default();
-            format!(
-                "{}{reason} in {latency}, {attempts} · {} {}",
-                out.paint.status(status),
-                webhook.event_type,
-                webhook.event_id
-            )
-        }
-        (None, error) => format!(
-            "{} {} after {attempts} ({}) · {} {}",
-            out.paint.error("no answer:"),
-            sanitize_line(error.as_deref().unwrap_or("failed")),
-            crate::units::format_duration(delivery.elapsed),
-            webhook.event_type,
-            webhook.event_id
-        ),
-    };
-    out.data(&line)?;
-    if !delivery.response_body.is_empty() && !out.quiet {
+    out.data(&answer_line(webhook, delivery, &out.paint))?;
+    if !delivery.response_body.is_empty() && out.verbose > 0 {
         out.data(&format!(
             "  {}",
             out.paint.dim(&sanitize_line(&preview(
@@ -572,6 +545,57 @@ fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> 
         ))?;
     }
     Ok(())
+}
+
+/// `--> order.completed evt_… hex`: what goes out, as `stripe trigger` shows it. The id is the one
+/// `hooky listen` shows for the same request.
+fn sending_line(plan: &Plan, webhook: &Webhook) -> String {
+    format!(
+        "--> {} {} {} · {} {}",
+        sanitize_line(&webhook.event_type),
+        sanitize_line(&webhook.event_id),
+        plan.signer.scheme,
+        webhook.method,
+        webhook.url
+    )
+}
+
+/// `<-- 200 OK 3ms (1 attempt)`, with retries `<-- 200 OK after 3 attempts, 3.2s`: the answer, in
+/// one line with the event it answers.
+fn answer_line(webhook: &Webhook, delivery: &Delivery, paint: &crate::output::Paint) -> String {
+    let last = delivery.last();
+    let attempts = delivery.attempts.len();
+    let timing = if attempts == 1 {
+        format!(
+            "{} (1 attempt)",
+            crate::units::format_duration(last.latency)
+        )
+    } else {
+        format!(
+            "after {attempts} attempts, {}",
+            crate::units::format_duration(delivery.elapsed)
+        )
+    };
+    let answer = match (last.status, &last.error) {
+        (Some(status), _) => {
+            let reason = reqwest::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .map(|reason| format!(" {reason}"))
+                .unwrap_or_default();
+            format!("{}{reason}", paint.status(status))
+        }
+        (None, error) => format!(
+            "{} {}",
+            paint.error("no answer:"),
+            sanitize_line(error.as_deref().unwrap_or("failed"))
+        ),
+    };
+    format!(
+        "<-- {answer} {timing} · {} {}",
+        sanitize_line(&webhook.event_type),
+        sanitize_line(&webhook.event_id)
+    )
 }
 
 /// The exit code and message for one delivery.
@@ -606,10 +630,7 @@ async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
     };
     let mut first_error: Option<CliError> = None;
     for _ in 0..args.repeat {
-        out.info(&format!(
-            "→ {} {} · {} {} · {}",
-            webhook.method, webhook.url, webhook.event_type, webhook.event_id, plan.signer.scheme
-        ));
+        out.info(&sending_line(plan, &webhook));
         let delivery = deliver(&client, plan, &webhook, retry_options(args), |notice| {
             out.info(&retry_note(&notice))
         })
