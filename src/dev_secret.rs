@@ -2,11 +2,11 @@
 //! and `replay --resign` use when no secret is given, so `hooky listen` and `hooky send` agree with
 //! no flags at all (as `stripe listen` and `stripe trigger` do).
 //!
-//! Where it lives: the first `.hooky` folder found walking up from the current folder (like git
-//! finds `.git`), so a second terminal in a subfolder finds it. The walk never looks at the home
-//! folder or above it (unless the current folder is the home folder itself): a `.hooky` left in
-//! `~` or in a shared parent such as `/tmp`'s owner's home must not become every project's
-//! secret. When no `.hooky` is found, the secret is created in `./.hooky/secret`.
+//! Where it lives: the first `.hooky/secret` found walking up from the current folder (like git
+//! finds `.git`), so a second terminal in a subfolder finds it. The walk never looks in the home
+//! folder or above it (unless the current folder is the home folder itself): a secret left in `~`
+//! must not become every project's. When none is found, it is created in `./.hooky/secret`. A
+//! `.hooky` on the way that is a link stops the walk and is refused.
 //!
 //! The file holds one secret per line: the current one first (the one `send` signs with), then
 //! the old ones `listen` still accepts during a rotation. New folders are 0700, the file 0600;
@@ -63,8 +63,8 @@ pub fn generate(rng: &mut dyn RngCore) -> String {
     )
 }
 
-/// The `.hooky` folder a command in `cwd` uses: the first one found walking up, stopping below
-/// `home`; else `cwd/.hooky`. Pure but for the existence checks.
+/// The `.hooky` folder a command in `cwd` uses: the first one holding a secret walking up,
+/// stopping below `home`; else `cwd/.hooky`. Pure but for the existence checks.
 pub fn project_dir(cwd: &Path, home: Option<&Path>) -> PathBuf {
     let mut folder = Some(cwd);
     while let Some(dir) = folder {
@@ -72,8 +72,10 @@ pub fn project_dir(cwd: &Path, home: Option<&Path>) -> PathBuf {
             break;
         }
         let candidate = dir.join(HOOKY_DIR);
-        // A link counts as found, so that it is refused rather than skipped.
-        if std::fs::symlink_metadata(&candidate).is_ok() {
+        let is_link = std::fs::symlink_metadata(&candidate)
+            .is_ok_and(|metadata| metadata.file_type().is_symlink());
+        // A link is returned so that it is refused rather than followed or skipped.
+        if is_link || std::fs::symlink_metadata(candidate.join(SECRET_FILE)).is_ok() {
             return candidate;
         }
         folder = dir.parent();
@@ -299,19 +301,28 @@ mod tests {
         let project = home.join("project");
         let deep = project.join("src/deep");
         std::fs::create_dir_all(&deep).unwrap();
-        // A `.hooky` in the home folder is not a project's.
-        std::fs::create_dir(home.join(HOOKY_DIR)).unwrap();
+        let with_secret = |dir: &Path| {
+            std::fs::create_dir_all(dir.join(HOOKY_DIR)).unwrap();
+            std::fs::write(dir.join(HOOKY_DIR).join(SECRET_FILE), "s\n").unwrap();
+        };
+        // A secret in the home folder is not a project's.
+        with_secret(&home);
         assert_eq!(
             project_dir(&deep, Some(&home)),
             deep.join(HOOKY_DIR),
             "nothing up to home: the current folder"
         );
         assert_eq!(project_dir(&home, Some(&home)), home.join(HOOKY_DIR));
-        std::fs::create_dir(project.join(HOOKY_DIR)).unwrap();
+        with_secret(&project);
+        // A `.hooky` without a secret (captures only) does not stop the walk.
+        std::fs::create_dir(project.join("src").join(HOOKY_DIR)).unwrap();
         assert_eq!(project_dir(&deep, Some(&home)), project.join(HOOKY_DIR));
         // Without a home folder the walk goes up to the root.
         assert_eq!(project_dir(&deep, None), project.join(HOOKY_DIR));
-        std::fs::remove_dir(project.join(HOOKY_DIR)).unwrap();
+        std::fs::remove_dir_all(project.join(HOOKY_DIR)).unwrap();
         assert_eq!(project_dir(&deep, None), home.join(HOOKY_DIR));
+        // A link is where the walk stops, to be refused.
+        std::os::unix::fs::symlink(&home, project.join(HOOKY_DIR)).unwrap();
+        assert_eq!(project_dir(&deep, None), project.join(HOOKY_DIR));
     }
 }

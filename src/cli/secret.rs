@@ -6,9 +6,9 @@ use clap::Args;
 #[derive(Debug, Args)]
 #[command(
     after_help = "The development secret is what listen, send, sign, verify and replay --resign use when
-no --secret, HOOKY_SECRET or --secret-file is given. It lives in the first .hooky/ folder found
-walking up from the current folder (never the home folder's unless you are in it), else in
-./.hooky/secret, created 0600 by the first command that needs it.
+no --secret, HOOKY_SECRET or --secret-file is given. It is the first .hooky/secret found walking
+up from the current folder (never the home folder's unless you are in it), else ./.hooky/secret,
+created 0600 by the first command that needs it.
 
 Examples:
   hooky secret
