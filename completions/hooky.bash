@@ -104,7 +104,7 @@ _hooky() {
 
     case "${cmd}" in
         hooky)
-            opts="-q -v -h -V --color --json --quiet --verbose --help --version listen send poll replay captures sign verify secret completions fixture help"
+            opts="-q -v -h -V --color --json --quiet --verbose --max-print --help --version listen send poll replay captures sign verify secret completions fixture help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -112,6 +112,10 @@ _hooky() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -122,7 +126,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__captures)
-            opts="-q -v -h -V --from --last --event --since --path --verdict --all --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --from --last --event --since --path --verdict --all --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -156,6 +160,10 @@ _hooky() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -164,7 +172,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__completions)
-            opts="-q -v -h -V --dir --color --json --quiet --verbose --help --version bash zsh fish powershell elvish man"
+            opts="-q -v -h -V --dir --color --json --quiet --verbose --max-print --help --version bash zsh fish powershell elvish man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,6 +186,10 @@ _hooky() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -186,7 +198,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__fixture)
-            opts="-q -v -h -V --color --json --quiet --verbose --help --version new help"
+            opts="-q -v -h -V --color --json --quiet --verbose --max-print --help --version new help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +206,10 @@ _hooky() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -246,7 +262,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__fixture__subcmd__new)
-            opts="-q -v -h -V --from-capture --from --dir --force --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --from-capture --from --dir --force --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,6 +282,10 @@ _hooky() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -458,7 +478,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --no-verify --body --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-body --client-timeout --capture --no-capture --no-ui --open --count --timeout --expect --color --json --quiet --verbose --help --version"
+            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --no-verify --body --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-body --client-timeout --capture --no-capture --no-ui --ui-public --open --count --timeout --expect --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -568,6 +588,10 @@ _hooky() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -576,7 +600,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__poll)
-            opts="-H -q -v -h -V --etag --last-modified --header --since --since-param --items --cursor-field --id-field --cursor-from --state --until --count --timeout --interval --idle-backoff --multiplier --max-interval --retries --retry-on --jitter --backoff-base --backoff-cap --request-timeout --wait --emit-webhook --scheme --secret --secret-file --signature-header --color --json --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --etag --last-modified --header --since --since-param --items --cursor-field --id-field --cursor-from --state --until --count --timeout --interval --idle-backoff --multiplier --max-interval --retries --retry-on --jitter --backoff-base --backoff-cap --request-timeout --wait --emit-webhook --scheme --secret --secret-file --signature-header --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -694,6 +718,10 @@ _hooky() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -702,7 +730,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__replay)
-            opts="-c -q -v -h -V --from --last --event --since --path --verdict --all --list --show --export --to --exact-url --preserve-host --resign --scheme --secret --secret-file --signature-header --tolerance --keep-id --new-id --rewrite-body-id --set --unset --repeat --shuffle --seed --interval --concurrency --rate --retries --timeout --dry-run --diff --color --json --quiet --verbose --help --version"
+            opts="-c -q -v -h -V --from --last --event --since --path --verdict --all --list --show --export --url --target --to --exact-url --preserve-host --resign --scheme --secret --secret-file --signature-header --tolerance --keep-id --new-id --rewrite-body-id --set --unset --repeat --shuffle --seed --interval --concurrency --rate --retries --timeout --dry-run --diff --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -741,6 +769,14 @@ _hooky() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -808,6 +844,10 @@ _hooky() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -816,7 +856,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__secret)
-            opts="-q -v -h -V --rotate --drop-old --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --rotate --drop-old --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -824,6 +864,10 @@ _hooky() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -834,13 +878,21 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__send)
-            opts="-H -X -q -v -h -V --to --list --fixtures --data --set --set-str --unset --scheme --secret --secret-file --signature-header --header --method --clock --seed --dry-run --curl --retries --no-retry --timeout --expect-status --expect-body --count --concurrency --rate --repeat --attack --watch --color --json --quiet --verbose --help --version"
+            opts="-H -X -q -v -h -V --url --target --to --list --fixtures --data --set --set-str --unset --scheme --secret --secret-file --signature-header --header --method --clock --seed --dry-run --curl --retries --no-retry --timeout --expect-status --expect-body --count --concurrency --rate --repeat --attack --watch --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -940,6 +992,10 @@ _hooky() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -948,7 +1004,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__sign)
-            opts="-q -v -h -V --scheme --secret --secret-file --timestamp --id --signature-header --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --scheme --secret --secret-file --timestamp --id --signature-header --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -982,6 +1038,10 @@ _hooky() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -990,7 +1050,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__verify)
-            opts="-H -q -v -h -V --scheme --secret --secret-file --header --tolerance --now --signature-header --color --json --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --scheme --secret --secret-file --header --tolerance --now --signature-header --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,6 +1090,10 @@ _hooky() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_hooky_global_optspecs
-    string join \n color= json q/quiet v/verbose h/help V/version
+    string join \n color= json q/quiet v/verbose max-print= h/help V/version
 end
 
 function __fish_hooky_needs_command
@@ -27,6 +27,7 @@ end
 complete -c hooky -n "__fish_hooky_needs_command" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_needs_command" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_needs_command" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_needs_command" -s q -l quiet -d 'Print only results and errors, no progress or notes'
 complete -c hooky -n "__fish_hooky_needs_command" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
@@ -79,18 +80,20 @@ complete -c hooky -n "__fish_hooky_using_subcommand listen" -l expect -d 'Only c
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l no-verify -d 'Do not verify signatures at all (same as --scheme none)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l body -d 'Print each request\'s body under its line (without the headers -v adds)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l respond-seq-per-event -d 'Give each event id its own --respond-seq sequence (requests without an id share one)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l no-capture -d 'Do not capture requests to disk (the /_hooky/ feed is then off, the web view live only)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l no-ui -d 'Do not serve the web view at /_hooky/'
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l ui-public -d 'Let /_hooky/ (web view and feed) answer peers on the network and any Host header; the access key is then its only guard'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l open -d 'Open the web view in the browser once listening'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s q -l quiet -d 'Print only results and errors, no progress or notes'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s V -l version -d 'Print version'
-complete -c hooky -n "__fish_hooky_using_subcommand send" -l to -d 'The URL to send to' -r
+complete -c hooky -n "__fish_hooky_using_subcommand send" -l to -l url -l target -d 'The URL to send to' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l fixtures -d 'A folder of extra fixtures (overrides ./.hooky/fixtures and the built-ins by name)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l data -d 'The payload instead of the fixture\'s: inline JSON, @FILE, or - for stdin (templated too)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l set -d 'Set a value at a dot path, read as JSON when it is JSON, else a string (repeatable)' -r
@@ -122,6 +125,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand send" -l repeat -d 'Send the
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand send" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l list -d 'List the fixtures (name, source, scheme, description) and exit'
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l dry-run -d 'Print the exact request instead of sending it'
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l curl -d 'Print the request as a curl command instead of sending it'
@@ -141,7 +145,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-field -d 'Do
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l id-field -d 'Dot path to an item\'s id, used to print each item once' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-from -d 'Opaque cursors: take the next cursor from this dot path of the response, verbatim' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l state -d 'Keep validators, cursor and printed ids in FILE across runs (a CI job resumes where it stopped)' -r -F
-complete -c hooky -n "__fish_hooky_using_subcommand poll" -l until -d 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path (present), !path (absent), status=NNN (the HTTP status). In feed mode paths are read in each new item' -r
+complete -c hooky -n "__fish_hooky_using_subcommand poll" -l until -d 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the HTTP status; any operator). In feed mode paths are read in each new item' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l count -d 'Stop with exit 0 after N successful polls' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l timeout -d 'Overall deadline: exit 124 rather than wait past it [default: none on a terminal; 10m when stdout is not a terminal and --count is not given]' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l interval -d 'Time between polls (sub-second allowed: 250ms)' -r
@@ -169,6 +173,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand poll" -l signature-header -d
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand poll" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l etag -d 'Send If-None-Match with the last ETag, exactly as received (weak tags included)'
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l last-modified -d 'Send If-Modified-Since with the last Last-Modified, exactly as received, when no ETag is known'
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l idle-backoff -d 'Stretch the interval by --multiplier after each unchanged poll, up to --max-interval; a change resets it'
@@ -189,7 +194,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand replay" -l show -d 'Print on
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l export -d 'Write the selection to stdout as HAR, curl commands or capture lines instead of sending' -r -f -a "har\t'HAR 1.2, for browser devtools and HTTP tools'
 curl\t'One curl command per request'
 jsonl\t'Capture lines, as `hooky listen` writes them'"
-complete -c hooky -n "__fish_hooky_using_subcommand replay" -l to -d 'Base URL to send to; the captured path and query are appended' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l to -l url -l target -d 'Base URL to send to; the captured path and query are appended' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l scheme -d 'Scheme to re-sign with; auto means the scheme detected at capture' -r -f -a "auto\t''
 none\t''
 hex\t''
@@ -215,6 +220,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand replay" -l timeout -d 'Time 
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l all -d 'Every capture (the filters still apply)'
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l list -d 'List the captures (seq, time, method, path, event, size, verdict, status) instead of sending'
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l exact-url -d 'Send to --to exactly, without appending the captured path and query'
@@ -242,6 +248,7 @@ unsigned\t''"
 complete -c hooky -n "__fish_hooky_using_subcommand captures" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand captures" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand captures" -l all -d 'Every capture (the filters still apply)'
 complete -c hooky -n "__fish_hooky_using_subcommand captures" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand captures" -s q -l quiet -d 'Print only results and errors, no progress or notes'
@@ -264,6 +271,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand sign" -l signature-header -d
 complete -c hooky -n "__fish_hooky_using_subcommand sign" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand sign" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand sign" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand sign" -s q -l quiet -d 'Print only results and errors, no progress or notes'
 complete -c hooky -n "__fish_hooky_using_subcommand sign" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
@@ -287,6 +295,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand verify" -l signature-header 
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand verify" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -s q -l quiet -d 'Print only results and errors, no progress or notes'
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
@@ -295,6 +304,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand verify" -s V -l version -d '
 complete -c hooky -n "__fish_hooky_using_subcommand secret" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand secret" -l rotate -d 'Make a new development secret; hooky listen still accepts the old one until --drop-old'
 complete -c hooky -n "__fish_hooky_using_subcommand secret" -l drop-old -d 'Stop accepting the old secrets (with --rotate: replace the secret outright)'
 complete -c hooky -n "__fish_hooky_using_subcommand secret" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
@@ -306,6 +316,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand completions" -l dir -d 'Writ
 complete -c hooky -n "__fish_hooky_using_subcommand completions" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand completions" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand completions" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand completions" -s q -l quiet -d 'Print only results and errors, no progress or notes'
 complete -c hooky -n "__fish_hooky_using_subcommand completions" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
@@ -314,6 +325,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand completions" -s V -l version
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and not __fish_seen_subcommand_from new help" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand fixture; and not __fish_seen_subcommand_from new help" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and not __fish_seen_subcommand_from new help" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and not __fish_seen_subcommand_from new help" -s q -l quiet -d 'Print only results and errors, no progress or notes'
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and not __fish_seen_subcommand_from new help" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
@@ -327,6 +339,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_sub
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_subcommand_from new" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_subcommand_from new" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_subcommand_from new" -l force -d 'Replace an existing fixture file of that name'
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_subcommand_from new" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Print only results and errors, no progress or notes'

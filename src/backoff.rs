@@ -31,6 +31,32 @@ impl Default for BackoffPolicy {
 /// Upward-only jitter applied to server hints: they may be exceeded by up to 10 %, never undercut.
 pub const HINT_JITTER: f64 = 0.1;
 
+/// The longest wait hooky takes on a server's word (`Retry-After`, `X-Poll-Interval`, rate-limit
+/// resets): one day. A larger value, however absurd (`Retry-After: 99999999999999999999`), is read
+/// as this; `poll`'s deadline cuts it shorter still.
+pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(86_400);
+
+/// A delay a server asked for, clamped to [`MAX_SERVER_DELAY`].
+pub fn server_delay(delay: Duration) -> Duration {
+    delay.min(MAX_SERVER_DELAY)
+}
+
+/// A number of seconds a server gave (decimals accepted), clamped to [`MAX_SERVER_DELAY`];
+/// `None` when it is negative or not a number.
+pub fn server_seconds(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs >= 0.0)
+        .then(|| Duration::from_secs_f64(secs.min(MAX_SERVER_DELAY.as_secs_f64())))
+}
+
+/// `duration × factor`, saturating at `Duration::MAX` instead of panicking (a negative or NaN
+/// factor gives zero).
+pub fn scale(duration: Duration, factor: f64) -> Duration {
+    if factor.is_nan() || factor <= 0.0 {
+        return Duration::ZERO;
+    }
+    Duration::try_from_secs_f64(duration.as_secs_f64() * factor).unwrap_or(Duration::MAX)
+}
+
 impl BackoffPolicy {
     /// The nominal delay after `failures` consecutive failures (1 = first failure), before jitter.
     pub fn nominal(&self, failures: u32) -> Duration {
@@ -42,14 +68,14 @@ impl BackoffPolicy {
         if !secs.is_finite() || secs >= self.cap.as_secs_f64() {
             self.cap
         } else {
-            Duration::from_secs_f64(secs)
+            Duration::try_from_secs_f64(secs).unwrap_or(self.cap)
         }
     }
 
     /// The delay after `failures` consecutive failures, with jitter drawn from `unit` in `[0, 1)`.
     pub fn delay(&self, failures: u32, unit: f64) -> Duration {
         let factor = 1.0 - self.jitter + 2.0 * self.jitter * unit.clamp(0.0, 1.0);
-        self.nominal(failures).mul_f64(factor.max(0.0))
+        scale(self.nominal(failures), factor)
     }
 
     /// The wait before retry number `failures`: the server's `Retry-After` when it gave one (with
@@ -65,7 +91,7 @@ impl BackoffPolicy {
 /// A server hint stretched by up to [`HINT_JITTER`] (or exactly the hint when jitter is off).
 pub fn hint_with_jitter(hint: Duration, unit: f64, jitter: bool) -> Duration {
     if jitter {
-        hint.mul_f64(1.0 + HINT_JITTER * unit.clamp(0.0, 1.0))
+        scale(hint, 1.0 + HINT_JITTER * unit.clamp(0.0, 1.0))
     } else {
         hint
     }
@@ -90,16 +116,19 @@ pub fn classify_status(status: u16) -> StatusClass {
 }
 
 /// Parses `Retry-After`: delay-seconds, or an HTTP-date (any of the three formats) measured from
-/// `now`. A date in the past means "now"; anything unparseable is ignored (`None`).
+/// `now`. A date in the past means "now"; anything unparseable is ignored (`None`); anything
+/// longer than [`MAX_SERVER_DELAY`] is clamped to it.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Duration::from_secs(
+        return Some(server_delay(Duration::from_secs(
             value.parse::<u64>().unwrap_or(u64::MAX),
-        ));
+        )));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(server_delay(
+        when.duration_since(now).unwrap_or(Duration::ZERO),
+    ))
 }
 
 /// Tracks consecutive failures against a retry budget.
@@ -213,10 +242,51 @@ mod tests {
         for garbage in ["", "-5", "1.5", "soon", "99999999999999999999999x"] {
             assert_eq!(parse_retry_after(garbage, now), None, "{garbage}");
         }
+    }
+
+    #[test]
+    fn absurd_server_delays_are_clamped_to_a_day_and_never_panic() {
+        let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        for absurd in [
+            "99999999999999999999",
+            "99999999999999999999999",
+            "18446744073709551615",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
+            let hint = parse_retry_after(absurd, now);
+            assert_eq!(hint, Some(MAX_SERVER_DELAY), "{absurd}");
+            let policy = BackoffPolicy::default();
+            for unit in [0.0, 0.5, 0.999] {
+                let wait = policy.retry_delay(1, hint, unit);
+                assert!(wait >= MAX_SERVER_DELAY && wait <= MAX_SERVER_DELAY.mul_f64(1.1));
+            }
+        }
         assert_eq!(
-            parse_retry_after("99999999999999999999999", now),
-            Some(Duration::from_secs(u64::MAX))
+            parse_retry_after("86401", now),
+            Some(MAX_SERVER_DELAY),
+            "one second over a day"
         );
+        assert_eq!(
+            parse_retry_after("86399", now),
+            Some(Duration::from_secs(86_399))
+        );
+        assert_eq!(server_seconds(1e300), Some(MAX_SERVER_DELAY));
+        assert_eq!(server_seconds(f64::INFINITY), None);
+        assert_eq!(server_seconds(-1.0), None);
+        assert_eq!(server_seconds(0.25), Some(Duration::from_millis(250)));
+        assert_eq!(scale(Duration::MAX, 2.0), Duration::MAX);
+        assert_eq!(scale(Duration::from_secs(2), f64::NAN), Duration::ZERO);
+        assert_eq!(
+            hint_with_jitter(Duration::MAX, 0.99, true),
+            Duration::MAX,
+            "saturates"
+        );
+        let huge_base = BackoffPolicy {
+            base: Duration::MAX,
+            cap: Duration::MAX,
+            ..BackoffPolicy::default()
+        };
+        assert_eq!(huge_base.delay(u32::MAX, 0.999), Duration::MAX);
     }
 
     #[test]

@@ -130,12 +130,29 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Encodes a body for the record: text when it is UTF-8, base64 otherwise.
+/// Encodes a body for the record: text when it is UTF-8 and its control characters do not make
+/// the JSON string longer than base64 would be, base64 otherwise (a body of control bytes would
+/// take 6 bytes per byte as `\u00XX`).
 pub fn encode_body(bytes: &[u8]) -> (String, BodyEncoding) {
     match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), BodyEncoding::Utf8),
-        Err(_) => (BASE64.encode(bytes), BodyEncoding::Base64),
+        Ok(text) if !escaping_beats_base64(bytes) => (text.to_string(), BodyEncoding::Utf8),
+        _ => (BASE64.encode(bytes), BodyEncoding::Base64),
     }
+}
+
+/// Whether JSON-escaping the control characters of `bytes` makes them longer than base64. Quotes
+/// and backslashes (one more byte each) are left out: they are what JSON text is made of, and a
+/// JSON body should stay readable in the capture.
+fn escaping_beats_base64(bytes: &[u8]) -> bool {
+    let extra: usize = bytes
+        .iter()
+        .map(|&b| match b {
+            b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+            0..=0x1f => 5,
+            _ => 0,
+        })
+        .sum();
+    bytes.len() + extra > bytes.len().div_ceil(3) * 4
 }
 
 /// Why a record's body cannot be used as captured.
@@ -318,6 +335,35 @@ mod tests {
         }
         assert_eq!(sample(1, &[0xff]).body_encoding, BodyEncoding::Base64);
         assert_eq!(sample(1, b"ok").body_encoding, BodyEncoding::Utf8);
+    }
+
+    #[test]
+    fn control_bytes_are_stored_as_base64_when_that_is_shorter() {
+        let controls = vec![1u8; 3 * 1024];
+        let record = sample(1, &controls);
+        assert_eq!(record.body_encoding, BodyEncoding::Base64);
+        // Base64's 4/3, not the 6x of "\u0001" escapes.
+        assert!(
+            record.to_line().len() < 5 * 1024,
+            "{}",
+            record.to_line().len()
+        );
+        assert_eq!(record.body_bytes().unwrap(), controls);
+        // Readable text stays text: quotes, backslashes and a few newlines or controls.
+        for text in [
+            &br#"{"a":"b","c":""\"}"#[..],
+            b"{\n  \"a\": 1\n}\n",
+            b"line\tone\x01 and a long enough tail to carry one control byte",
+        ] {
+            assert_eq!(
+                sample(1, text).body_encoding,
+                BodyEncoding::Utf8,
+                "{text:?}"
+            );
+        }
+        // Past the point where escaping costs more than base64's third.
+        assert_eq!(sample(1, b"ab\x01\x02").body_encoding, BodyEncoding::Base64);
+        assert_eq!(sample(1, b"\n\n\n").body_encoding, BodyEncoding::Base64);
     }
 
     #[test]

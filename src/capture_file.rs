@@ -1,14 +1,19 @@
 //! Capture files on disk (the IO half of [`crate::capture`]): creating them private (folder 0700,
-//! file 0600), appending one record per line, finding the last sequence number from the file's tail
+//! file 0600, no links followed), locked to one listener, appending one record per line, finding the last sequence number from the file's tail
 //! only, and reading records after a sequence number without holding the whole file in memory.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use anyhow::Context;
 
 use crate::capture::{CaptureRecord, parse_line};
+use crate::exit::CliError;
+
+/// The highest sequence number hooky hands out: past it, numbers would lose precision in the web
+/// view's JavaScript (2^53 - 1) and, at u64::MAX, wrap. A file ending above it is refused.
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
 /// Every line `listen` writes starts with this, so a sequence number can be read without parsing.
 const SEQ_PREFIX: &[u8] = b"{\"seq\":";
@@ -21,25 +26,25 @@ pub struct Appender {
 }
 
 impl Appender {
-    /// Opens (or creates) a capture file for appending, creating its folder. New folders are 0700
-    /// and new files 0600. Returns the appender and the last sequence number already in the file.
+    /// Opens (or creates) a capture file for appending, creating its folder (see
+    /// [`crate::private_fs`]: no links followed, regular files only, 0700/0600), and takes an
+    /// exclusive lock on it so a second listener cannot hand out the same sequence numbers.
+    /// Returns the appender and the last sequence number already in the file.
     pub fn open(path: &Path) -> anyhow::Result<(Appender, u64)> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.exists() {
-                create_private_dir(dir).with_context(|| {
-                    format!("cannot create the capture folder {}", dir.display())
-                })?;
-            }
-        }
-        let mut options = OpenOptions::new();
-        options.append(true).create(true).read(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(path)
+        let mut file = crate::private_fs::open_append(path)
             .with_context(|| format!("cannot open the capture file {}", path.display()))?;
+        lock(&file, path)?;
         let (last_seq, ends_with_newline) = last_seq(&mut file)
             .with_context(|| format!("cannot read the capture file {}", path.display()))?;
+        if last_seq >= MAX_SEQ {
+            return Err(CliError::failed(format!(
+                "the capture file {} ends with sequence number {last_seq}, beyond the highest hooky \
+                 assigns ({MAX_SEQ}); the file was not written by hooky listen, or was edited",
+                path.display()
+            ))
+            .with_hint("capture to another file with --capture other.jsonl, or move this one away")
+            .into());
+        }
         Ok((
             Appender {
                 file,
@@ -90,17 +95,75 @@ impl Appender {
         error
     }
 
+    /// Where the file ends now: after an append, the line just written ends here.
+    pub fn end_offset(&self) -> std::io::Result<u64> {
+        self.file.metadata().map(|m| m.len())
+    }
+
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.file.sync_data()
     }
 }
 
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+/// Takes the capture file's exclusive advisory lock (`flock`), held until the file is closed; a
+/// taken lock is an error naming the listener that holds it.
+fn lock(file: &File, path: &Path) -> anyhow::Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock on a descriptor `file` owns for the duration of the call.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(());
+    }
+    let error = std::io::Error::last_os_error();
+    if error.kind() != std::io::ErrorKind::WouldBlock {
+        return Err(error)
+            .with_context(|| format!("cannot lock the capture file {}", path.display()));
+    }
+    let holder = match lock_holder(file) {
+        Some(pid) => format!("hooky listen (pid {pid})"),
+        None => "another hooky listen".to_string(),
+    };
+    Err(
+        CliError::failed(format!("the capture file is in use by {holder}"))
+            .with_hint(format!(
+                "{} is taken; give this listener its own file with --capture other.jsonl",
+                path.display()
+            ))
+            .into(),
+    )
+}
+
+/// The pid holding a `flock` on `file`, from Linux's /proc/locks (absent elsewhere).
+fn lock_holder(file: &File) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = file.metadata().ok()?;
+    let locks = std::fs::read_to_string("/proc/locks").ok()?;
+    lock_holder_in(&locks, metadata.dev(), metadata.ino())
+}
+
+/// The pid of the `FLOCK` line for device `dev` and inode `ino` in /proc/locks' text; when no line
+/// matches the device too (overlay file systems report another one), the inode alone decides.
+fn lock_holder_in(locks: &str, dev: u64, ino: u64) -> Option<u32> {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let exact = format!("{major:02x}:{minor:02x}:{ino}");
+    let mut by_inode = None;
+    for line in locks.lines() {
+        // "1: FLOCK  ADVISORY  WRITE 4242 08:01:1234 0 EOF"; waiters' lines have "->" first.
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [_, "FLOCK", _, _, pid, file, ..] = fields.as_slice() else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if *file == exact {
+            return Some(pid);
+        }
+        if file.rsplit(':').next() == Some(ino.to_string().as_str()) {
+            by_inode.get_or_insert(pid);
+        }
+    }
+    by_inode
 }
 
 /// The highest sequence number in the file's last lines, read from its tail (a window that grows
@@ -164,7 +227,8 @@ pub fn records_after(
     since: u64,
     limit: usize,
 ) -> std::io::Result<(Vec<CaptureRecord>, bool)> {
-    let mut reader = BufReader::with_capacity(256 * 1024, File::open(path)?);
+    let file = crate::private_fs::open_read(path)?;
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
     let mut records = Vec::new();
     let mut line = Vec::new();
     loop {
@@ -251,6 +315,57 @@ mod tests {
             let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode(&path), 0o600);
             assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+    }
+
+    #[test]
+    fn one_listener_per_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        let (first, _) = Appender::open(&path).unwrap();
+        let error = Appender::open(&path).err().unwrap();
+        let (_, lines) = crate::exit::describe(&error);
+        // This process holds the lock, so /proc/locks names it.
+        assert_eq!(
+            lines[0],
+            format!(
+                "hooky: error: the capture file is in use by hooky listen (pid {})",
+                std::process::id()
+            )
+        );
+        assert!(lines[1].contains("--capture other.jsonl"), "{lines:?}");
+        drop(first);
+        Appender::open(&path).unwrap();
+    }
+
+    #[test]
+    fn lock_holder_from_proc_locks() {
+        let dev = (8 << 8) | 1; // 08:01
+        let locks = "1: POSIX  ADVISORY  WRITE 11 08:01:77 0 EOF\n\
+                     2: FLOCK  ADVISORY  WRITE 22 00:2f:77 0 EOF\n\
+                     3: FLOCK  ADVISORY  WRITE 33 08:01:77 0 EOF\n\
+                     3: -> FLOCK  ADVISORY  WRITE 44 08:01:77 0 EOF\n";
+        assert_eq!(lock_holder_in(locks, dev, 77), Some(33));
+        // Another device number (overlay file systems): the inode decides.
+        assert_eq!(lock_holder_in(locks, 5, 77), Some(22));
+        assert_eq!(lock_holder_in(locks, dev, 78), None);
+    }
+
+    #[test]
+    fn a_sequence_number_near_the_limit_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.jsonl");
+        std::fs::write(&path, line(MAX_SEQ - 1, "x")).unwrap();
+        assert_eq!(Appender::open(&path).unwrap().1, MAX_SEQ - 1);
+        for seq in [MAX_SEQ, u64::MAX] {
+            std::fs::write(&path, line(seq, "x")).unwrap();
+            let error = Appender::open(&path).err().unwrap();
+            assert!(
+                error
+                    .to_string()
+                    .contains(&format!("ends with sequence number {seq}")),
+                "{error}"
+            );
         }
     }
 

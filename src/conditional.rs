@@ -58,6 +58,42 @@ impl Validators {
     }
 }
 
+/// A validator the user asked for that a 200 did not carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    ETag,
+    LastModified,
+}
+
+impl Missing {
+    /// The one-line notice for it, given the validators the answer did carry.
+    pub fn notice(self, wanted: Use, got: &Validators) -> String {
+        let (missing, other) = match self {
+            Missing::ETag => ("ETag", got.last_modified.is_some() && wanted.last_modified),
+            Missing::LastModified => ("Last-Modified", got.etag.is_some() && wanted.etag),
+        };
+        let then = match (self, other) {
+            (Missing::ETag, true) => "polling with Last-Modified only",
+            (Missing::LastModified, true) => "polling with the ETag only",
+            _ => "polling without validators",
+        };
+        format!("the server sent no {missing}; {then}")
+    }
+}
+
+/// The validators asked for (`wanted`) that a 200 answer (`got`, after [`Validators::update`])
+/// did not carry: hooky says so once, since every poll then costs a full body.
+pub fn missing(wanted: Use, got: &Validators) -> Vec<Missing> {
+    let mut missing = Vec::new();
+    if wanted.etag && got.etag.is_none() {
+        missing.push(Missing::ETag);
+    }
+    if wanted.last_modified && got.last_modified.is_none() {
+        missing.push(Missing::LastModified);
+    }
+    missing
+}
+
 /// What to make of a 304.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NotModified {
@@ -84,6 +120,56 @@ pub fn not_modified(conditional: bool, have_body: bool, repeated: bool) -> NotMo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validators_asked_for_but_not_sent_are_named() {
+        let both = Use {
+            etag: true,
+            last_modified: true,
+        };
+        let none = Validators::default();
+        assert_eq!(missing(both, &none), [Missing::ETag, Missing::LastModified]);
+        assert_eq!(
+            Missing::ETag.notice(both, &none),
+            "the server sent no ETag; polling without validators"
+        );
+        let dated = Validators {
+            last_modified: Some("Sun, 06 Nov 1994 08:49:37 GMT".into()),
+            ..Validators::default()
+        };
+        assert_eq!(missing(both, &dated), [Missing::ETag]);
+        assert_eq!(
+            Missing::ETag.notice(both, &dated),
+            "the server sent no ETag; polling with Last-Modified only"
+        );
+        let tagged = Validators {
+            etag: Some("\"a\"".into()),
+            ..Validators::default()
+        };
+        assert_eq!(
+            Missing::LastModified.notice(both, &tagged),
+            "the server sent no Last-Modified; polling with the ETag only"
+        );
+        let only_dates = Use {
+            etag: false,
+            last_modified: true,
+        };
+        assert_eq!(
+            Missing::LastModified.notice(only_dates, &tagged),
+            "the server sent no Last-Modified; polling without validators"
+        );
+        assert!(missing(Use::default(), &none).is_empty());
+        assert!(
+            missing(
+                both,
+                &Validators {
+                    etag: Some("x".into()),
+                    ..dated
+                }
+            )
+            .is_empty()
+        );
+    }
 
     fn h(name: &str, value: &str) -> Header {
         (name.into(), value.into())

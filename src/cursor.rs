@@ -215,10 +215,10 @@ impl Cursor {
         if self.recent_set.contains(&id) {
             return;
         }
-        if self.recent.len() >= RECENT_IDS {
-            if let Some(old) = self.recent.pop_front() {
-                self.recent_set.remove(&old);
-            }
+        if self.recent.len() >= RECENT_IDS
+            && let Some(old) = self.recent.pop_front()
+        {
+            self.recent_set.remove(&old);
         }
         self.recent_set.insert(id.clone());
         self.recent.push_back(id);

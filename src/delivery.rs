@@ -13,6 +13,11 @@ use crate::signature::Header;
 /// The `User-Agent` hooky sends.
 pub const USER_AGENT: &str = concat!("hooky/", env!("CARGO_PKG_VERSION"));
 
+/// The longest `Retry-After` one delivery waits before its next attempt. A receiver asking for
+/// more gets no further attempt and its answer stands, so `send`, `replay` and `poll
+/// --emit-webhook` never sleep for hours on a server's word.
+pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(600);
+
 /// One request to send.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
@@ -74,6 +79,8 @@ pub struct Delivery {
     pub response_body: Vec<u8>,
     /// Total time, first attempt to last answer, waits included.
     pub elapsed: Duration,
+    /// A `Retry-After` longer than [`MAX_RETRY_WAIT`] that ended the retries early.
+    pub declined_retry_after: Option<Duration>,
 }
 
 impl Delivery {
@@ -234,17 +241,19 @@ pub async fn deliver(
             Some(status) => classify_status(status) == StatusClass::Retryable,
             None => true,
         };
-        if !retryable || number > options.retries {
+        let retry_after = crate::signature::get_one(&headers, "retry-after")
+            .and_then(|value| parse_retry_after(value, SystemTime::now()));
+        let declined_retry_after = retry_after.filter(|wait| *wait > MAX_RETRY_WAIT);
+        if !retryable || number > options.retries || declined_retry_after.is_some() {
             attempts.push(attempt);
             return Delivery {
                 attempts,
                 response_headers: headers,
                 response_body: body,
                 elapsed: started.elapsed(),
+                declined_retry_after: declined_retry_after.filter(|_| retryable),
             };
         }
-        let retry_after = crate::signature::get_one(&headers, "retry-after")
-            .and_then(|value| parse_retry_after(value, SystemTime::now()));
         let wait = options.policy.retry_delay(number, retry_after, jitter());
         on_retry(RetryNotice {
             attempt: &attempt,

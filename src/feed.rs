@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::capture::CaptureRecord;
+use crate::capture::{BodyEncoding, CaptureRecord};
 
 /// The reserved path prefix of hooky's own endpoints.
 pub const PREFIX: &str = "/_hooky/";
@@ -12,9 +12,40 @@ pub const PREFIX: &str = "/_hooky/";
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1000;
 
-/// One feed item: what a poller needs to see a request, with the body decoded when it is text.
+/// The most of a body a feed item carries (in its stored form): a longer one is cut there and the
+/// item says `"body_truncated": true`; `/_hooky/requests/<seq>` has the whole record.
+pub const ITEM_BODY_LIMIT: usize = 64 * 1024;
+
+/// A page stops growing once its items hold about this much; it then says `has_more`.
+pub const PAGE_BUDGET: usize = 4 * 1024 * 1024;
+
+/// A body in its stored form cut to at most `limit` bytes (on a character boundary for text, on a
+/// 4-character group for base64, so it still decodes), and whether it was cut.
+pub fn cut_body(body: &str, encoding: BodyEncoding, limit: usize) -> (&str, bool) {
+    if body.len() <= limit {
+        return (body, false);
+    }
+    let mut end = match encoding {
+        BodyEncoding::Base64 => limit - limit % 4,
+        BodyEncoding::Utf8 => limit,
+    };
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&body[..end], true)
+}
+
+/// One feed item: what a poller needs to see a request, with the body decoded when it is text,
+/// cut to [`ITEM_BODY_LIMIT`].
 pub fn item(record: &CaptureRecord) -> Value {
-    json!({
+    let (body, truncated) = match record.body.as_deref() {
+        Some(body) => {
+            let (cut, truncated) = cut_body(body, record.body_encoding, ITEM_BODY_LIMIT);
+            (Some(cut), truncated)
+        }
+        None => (None, false),
+    };
+    let mut item = json!({
         "seq": record.seq,
         "id": record.id,
         "received_at": record.received_at,
@@ -25,10 +56,14 @@ pub fn item(record: &CaptureRecord) -> Value {
         "query": record.query,
         "verdict": record.verdict,
         "status": record.status,
-        "body": record.body,
+        "body": body,
         "body_encoding": record.body_encoding,
         "body_size": record.body_size,
-    })
+    });
+    if truncated {
+        item["body_truncated"] = Value::Bool(true);
+    }
+    item
 }
 
 /// The page body for `?since=`: the items and the cursor to ask from next.
@@ -92,14 +127,31 @@ pub fn host_allowed(host: Option<&str>, listen_host: &str, port: u16) -> bool {
         }
         _ => (host.clone(), None),
     };
-    if let Some(p) = host_port {
-        if p != Some(port) {
-            return false;
-        }
+    if let Some(p) = host_port
+        && p != Some(port)
+    {
+        return false;
     }
     let name = name.trim_start_matches('[').trim_end_matches(']');
     let listen = listen_host.trim_start_matches('[').trim_end_matches(']');
     ["localhost", "127.0.0.1", "::1"].contains(&name) || name == listen.to_ascii_lowercase()
+}
+
+/// The access key in a URL of `hooky listen`'s own endpoints (`/_hooky/…?key=…`), which `poll`
+/// then sends along with every request to that listener.
+pub fn access_key(url: &reqwest::Url) -> Option<String> {
+    if !url.path().starts_with(PREFIX) {
+        return None;
+    }
+    url.query_pairs()
+        .find(|(name, value)| name == crate::web_view::KEY_PARAM && !value.is_empty())
+        .map(|(_, value)| value.into_owned())
+}
+
+/// The `Link` to the next page of the feed, after `next_since`, without the access key (a client
+/// sends it again the way it did for the first page).
+pub fn next_link(next_since: u64, limit: usize) -> String {
+    format!("<{PREFIX}requests?since={next_since}&limit={limit}>; rel=\"next\"")
 }
 
 /// The error body of a feed request.
@@ -133,6 +185,45 @@ mod tests {
             assert!(!host_allowed(Some(bad), "127.0.0.1", 8080), "{bad}");
         }
         assert!(!host_allowed(None, "127.0.0.1", 8080));
+    }
+
+    #[test]
+    fn access_keys_come_from_hookys_own_urls_only() {
+        let url = |text: &str| reqwest::Url::parse(text).unwrap();
+        assert_eq!(
+            access_key(&url("http://127.0.0.1:1/_hooky/requests?since=0&key=ab12")).as_deref(),
+            Some("ab12")
+        );
+        assert_eq!(access_key(&url("http://127.0.0.1:1/_hooky/requests")), None);
+        assert_eq!(
+            access_key(&url("http://127.0.0.1:1/_hooky/requests?key=")),
+            None
+        );
+        assert_eq!(access_key(&url("http://api.example/items?key=ab12")), None);
+        assert_eq!(
+            next_link(7, 50),
+            "</_hooky/requests?since=7&limit=50>; rel=\"next\""
+        );
+    }
+
+    #[test]
+    fn long_bodies_are_cut_where_they_still_decode() {
+        assert_eq!(cut_body("short", BodyEncoding::Utf8, 10), ("short", false));
+        // "é" is two bytes: a cut inside it moves back.
+        assert_eq!(cut_body("aéé", BodyEncoding::Utf8, 2), ("a", true));
+        assert_eq!(cut_body("aéé", BodyEncoding::Utf8, 3), ("aé", true));
+        assert_eq!(
+            cut_body("QUJDREVG", BodyEncoding::Base64, 7),
+            ("QUJD", true)
+        );
+        let mut record = CaptureRecord::default();
+        record.set_body(&vec![b'x'; ITEM_BODY_LIMIT + 1]);
+        let long = item(&record);
+        assert_eq!(long["body"].as_str().unwrap().len(), ITEM_BODY_LIMIT);
+        assert_eq!(long["body_truncated"], true);
+        assert_eq!(long["body_size"], ITEM_BODY_LIMIT as u64 + 1);
+        record.set_body(b"{}");
+        assert_eq!(item(&record).get("body_truncated"), None);
     }
 
     #[test]

@@ -11,11 +11,13 @@
 //! - The pure core of `poll`: [`conditional`] (ETag/Last-Modified), [`cursor`] (feed cursor),
 //!   [`pacing`] (server hints and the wait decision), [`until`] (stop conditions), [`diff`] (JSON
 //!   changes), [`poll_state`] (the `--state` file format).
-//! - [`secret`]: the redacting `Secret` type and secret files.
+//! - [`secret`]: the redacting `Secret` type and secret files. [`private_fs`]: opening and writing
+//!   hooky's own files without following links (captures, `.hooky/`, `--state`, ready files).
 //! - `listen`'s pure pieces: [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer
 //!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
 //!   request is shown), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
-//!   file on disk (create private, append, tail, read after a sequence number); [`web_view`] is
+//!   file on disk (create private, append, tail, read after a sequence number), [`capture_index`]
+//!   where each of its records starts, by sequence number; [`web_view`] is
 //!   the web view's routes, page, token check and event stream frames.
 //! - Pure cores of `replay`: [`selection`] (which captures), [`replay_plan`] (what goes out),
 //!   [`har`] (the HAR format); [`http_headers`] (hop-by-hop rules, shared with `--forward-to`).
@@ -29,6 +31,7 @@ pub mod attack;
 pub mod backoff;
 pub mod capture;
 pub mod capture_file;
+pub mod capture_index;
 pub mod cli;
 pub mod commands;
 pub mod conditional;
@@ -52,6 +55,7 @@ pub mod output;
 pub mod pacing;
 pub mod payload_template;
 pub mod poll_state;
+pub mod private_fs;
 pub mod replay_plan;
 pub mod request_format;
 pub mod request_view;
@@ -74,6 +78,7 @@ use output::Output;
 
 /// Runs a parsed command line to completion and returns the process exit code.
 pub fn run(cli: Cli) -> u8 {
+    ignore_file_size_signal();
     let out = Output::new(&cli.global);
     let result = match cli.command {
         Command::Sign(args) => commands::sign::run(args, &out),
@@ -93,6 +98,15 @@ pub fn run(cli: Cli) -> u8 {
             }
             code
         }
+    }
+}
+
+/// Over a file size limit (`ulimit -f`) the kernel sends SIGXFSZ, whose default kills the process;
+/// ignored, the write fails with EFBIG instead, and listen answers 503 until it can write again.
+fn ignore_file_size_signal() {
+    // SAFETY: setting a signal to SIG_IGN installs no handler code and has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

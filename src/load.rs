@@ -18,10 +18,25 @@ pub struct LoadOptions {
     pub rate: Option<f64>,
 }
 
+/// A job that panicked (a bug in hooky): reported to the caller as a failed job, never lost, so a
+/// load whose workers all panic cannot end as "sent 0, failed 0" with exit 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Panicked(pub String);
+
+impl std::fmt::Display for Panicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "internal error (a bug in hooky): {}", self.0)
+    }
+}
+
 /// Starts `options.count` jobs (`job(i)` for i in 0..count) on `options.concurrency` workers and
-/// returns a channel that yields `(i, output)` as each finishes. Job `i` starts no earlier than
-/// `i / rate` seconds after the start, so a rate is kept without bursts.
-pub fn spawn_load<F, Fut, T>(options: LoadOptions, job: F) -> mpsc::Receiver<(u64, T)>
+/// returns a channel that yields `(i, output)` as each finishes, `Err` for a job that panicked.
+/// Job `i` starts no earlier than `i / rate` seconds after the start, so a rate is kept without
+/// bursts.
+pub fn spawn_load<F, Fut, T>(
+    options: LoadOptions,
+    job: F,
+) -> mpsc::Receiver<(u64, Result<T, Panicked>)>
 where
     F: Fn(u64) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
@@ -44,10 +59,23 @@ where
                     break;
                 }
                 if let Some(rate) = options.rate.filter(|r| *r > 0.0) {
-                    tokio::time::sleep_until(start + Duration::from_secs_f64(i as f64 / rate))
-                        .await;
+                    // A tiny rate (1e-300/s) puts a job past any clock: it never starts.
+                    let due = Duration::try_from_secs_f64(i as f64 / rate)
+                        .ok()
+                        .and_then(|offset| start.checked_add(offset));
+                    match due {
+                        Some(due) => tokio::time::sleep_until(due).await,
+                        None => std::future::pending().await,
+                    }
                 }
-                let output = job(i).await;
+                // Each job is its own task, so a panic ends that job, not the worker: the
+                // JoinHandle tells it, and the job is reported as failed.
+                let output = tokio::spawn(job(i)).await.map_err(|error| {
+                    Panicked(match error.try_into_panic() {
+                        Ok(payload) => panic_message(payload.as_ref()),
+                        Err(error) => error.to_string(),
+                    })
+                });
                 if sender.send((i, output)).await.is_err() {
                     break; // the reader is gone (interrupted): stop starting work
                 }
@@ -55,6 +83,14 @@ where
         });
     }
     receiver
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a job panicked".to_string())
 }
 
 /// Parses a rate such as `50`, `50/s`, `3000/m` into jobs per second.
@@ -109,7 +145,7 @@ mod tests {
         );
         let mut seen = Vec::new();
         while let Some((i, out)) = results.recv().await {
-            assert_eq!(out, i * 2);
+            assert_eq!(out, Ok(i * 2));
             seen.push(i);
         }
         seen.sort();
@@ -130,7 +166,7 @@ mod tests {
         );
         let mut times = Vec::new();
         while let Some((i, at)) = results.recv().await {
-            times.push((i, at - start));
+            times.push((i, at.unwrap() - start));
         }
         for (i, offset) in times {
             assert!(
@@ -138,6 +174,61 @@ mod tests {
                 "job {i} started at {offset:?}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_is_reported_and_the_others_still_run() {
+        let mut results = spawn_load(
+            LoadOptions {
+                count: 6,
+                concurrency: 2,
+                rate: None,
+            },
+            |i| async move {
+                if i % 2 == 1 {
+                    panic!("job {i} broke");
+                }
+                i
+            },
+        );
+        let mut ok = Vec::new();
+        let mut panicked = Vec::new();
+        while let Some((i, out)) = results.recv().await {
+            match out {
+                Ok(value) => ok.push(value),
+                Err(Panicked(message)) => panicked.push((i, message)),
+            }
+        }
+        ok.sort();
+        panicked.sort();
+        assert_eq!(ok, [0, 2, 4]);
+        assert_eq!(
+            panicked,
+            [
+                (1, "job 1 broke".to_string()),
+                (3, "job 3 broke".to_string()),
+                (5, "job 5 broke".to_string())
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_absurdly_slow_rate_never_panics() {
+        let mut results = spawn_load(
+            LoadOptions {
+                count: 2,
+                concurrency: 2,
+                rate: Some(1e-300),
+            },
+            |i| async move { i },
+        );
+        assert_eq!(
+            results.recv().await,
+            Some((0, Ok(0))),
+            "job 0 is due at once"
+        );
+        let second = tokio::time::timeout(Duration::from_secs(3600), results.recv()).await;
+        assert!(second.is_err(), "job 1 is due past any clock: {second:?}");
     }
 
     #[test]

@@ -8,6 +8,9 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    let cli = hooky::Cli::parse();
-    std::process::ExitCode::from(hooky::run(cli))
+    let code = match hooky::Cli::try_parse() {
+        Ok(cli) => hooky::run(cli),
+        Err(error) => hooky::exit::report_clap_error(&error),
+    };
+    std::process::ExitCode::from(code)
 }

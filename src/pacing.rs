@@ -8,11 +8,17 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::backoff::{BackoffPolicy, hint_with_jitter, parse_retry_after};
+use crate::backoff::{
+    BackoffPolicy, hint_with_jitter, parse_retry_after, server_delay, server_seconds,
+};
 use crate::signature::{Header, get_one};
 
 /// Values of `X-RateLimit-Reset` above this are unix times, below it delta seconds (R22).
 const EPOCH_THRESHOLD: f64 = 1e9;
+
+/// The wait after a rate-limit answer that does not say when the quota comes back: GitHub's
+/// "wait at least one minute" (R18).
+pub const RATE_LIMIT_FLOOR: Duration = Duration::from_secs(60);
 
 /// What the server said about pacing in one response.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -21,6 +27,9 @@ pub struct Hints {
     pub poll_interval: Option<Duration>,
     /// How long until the rate-limit quota is back, when it is exhausted.
     pub rate_limit: Option<Duration>,
+    /// The quota is spent (`X-RateLimit-Remaining: 0`, `RateLimit-Remaining: 0`, or a `RateLimit`
+    /// policy with `r=0`), whether or not the server says when it comes back.
+    pub quota_spent: bool,
 }
 
 impl Hints {
@@ -36,6 +45,7 @@ impl Hints {
                 .and_then(|v| parse_retry_after(v, server_now)),
             poll_interval: get_one(headers, "x-poll-interval").and_then(seconds),
             rate_limit: rate_limit_wait(headers, now),
+            quota_spent: quota_spent(headers),
         }
     }
 
@@ -44,10 +54,36 @@ impl Hints {
     }
 }
 
-/// A non-negative number of seconds (decimals accepted, so local test servers can hint fast).
+/// A non-negative number of seconds (decimals accepted, so local test servers can hint fast),
+/// clamped to a day ([`crate::backoff::MAX_SERVER_DELAY`]).
 fn seconds(text: &str) -> Option<Duration> {
-    let value: f64 = text.trim().parse().ok()?;
-    (value.is_finite() && (0.0..1e10).contains(&value)).then(|| Duration::from_secs_f64(value))
+    server_seconds(text.trim().parse().ok()?)
+}
+
+/// Whether a status with these hints is a rate limit rather than a refusal: a 403 or 429 whose
+/// quota is spent, or a 403 with `Retry-After` (GitHub's secondary limits). A plain 403 is final.
+pub fn is_rate_limit(status: u16, hints: &Hints) -> bool {
+    match status {
+        403 => hints.quota_spent || hints.retry_after.is_some(),
+        429 => hints.quota_spent,
+        _ => false,
+    }
+}
+
+fn quota_spent(headers: &[Header]) -> bool {
+    let structured = get_one(headers, "ratelimit").is_some_and(|field| {
+        field.split(',').any(|member| {
+            member.split(';').skip(1).any(|param| {
+                param
+                    .split_once('=')
+                    .is_some_and(|(key, value)| key.trim() == "r" && value.trim() == "0")
+            })
+        })
+    });
+    structured
+        || ["ratelimit-remaining", "x-ratelimit-remaining"]
+            .iter()
+            .any(|name| get_one(headers, name).is_some_and(|v| v.trim().parse() == Ok(0u64)))
 }
 
 /// The wait the rate-limit headers ask for: only when the quota is spent (remaining 0).
@@ -79,9 +115,9 @@ fn reset_wait(reset: f64, now: SystemTime) -> Duration {
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
             .as_secs_f64();
-        Duration::from_secs_f64((reset - now).clamp(0.0, 1e10))
+        server_seconds((reset - now).max(0.0)).unwrap_or_default()
     } else {
-        Duration::from_secs_f64(reset.min(1e10))
+        server_seconds(reset).unwrap_or_default()
     }
 }
 
@@ -103,7 +139,7 @@ fn structured_ratelimit(field: &str) -> Option<Duration> {
                 }
             }
             match (remaining?, window?) {
-                (0, t) => Some(Duration::from_secs(t)),
+                (0, t) => Some(server_delay(Duration::from_secs(t))),
                 _ => None,
             }
         })
@@ -167,7 +203,7 @@ impl Pacing {
         if !secs.is_finite() || secs >= self.max_interval.as_secs_f64() {
             self.max_interval.max(self.interval)
         } else {
-            Duration::from_secs_f64(secs)
+            Duration::try_from_secs_f64(secs).unwrap_or(self.max_interval)
         }
     }
 
@@ -254,6 +290,23 @@ impl Pacing {
             };
         }
         wait
+    }
+
+    /// The wait after a rate-limit answer ([`is_rate_limit`]): until the quota comes back —
+    /// `Retry-After` first (R21), else the reset — or [`RATE_LIMIT_FLOOR`] when the server does
+    /// not say; never less than the interval.
+    pub fn after_rate_limit(&self, hints: &Hints, unit: f64) -> Wait {
+        let until_reset = hints
+            .retry_after
+            .or(hints.rate_limit)
+            .unwrap_or(RATE_LIMIT_FLOOR);
+        self.jittered(
+            Wait {
+                duration: until_reset.max(self.interval),
+                reason: Reason::RateLimit,
+            },
+            unit,
+        )
     }
 
     fn jittered(&self, wait: Wait, unit: f64) -> Wait {
@@ -353,6 +406,95 @@ mod tests {
         assert_eq!(Hints::read(&quota_left, now).rate_limit, None);
         let old_draft = [h("RateLimit-Remaining", "0"), h("RateLimit-Reset", "7")];
         assert_eq!(Hints::read(&old_draft, now).rate_limit, Some(secs(7.0)));
+    }
+
+    #[test]
+    fn absurd_hints_are_clamped_to_a_day_and_never_panic() {
+        let day = crate::backoff::MAX_SERVER_DELAY;
+        let now = at(1_700_000_000);
+        let hints = Hints::read(
+            &[
+                h("Retry-After", "99999999999999999999"),
+                h("X-Poll-Interval", "1e300"),
+                h("RateLimit", "\"default\";r=0;t=18446744073709551615"),
+                h("X-RateLimit-Remaining", "0"),
+                h("X-RateLimit-Reset", "99999999999999999999"),
+            ],
+            now,
+        );
+        assert_eq!(hints.retry_after, Some(day));
+        assert_eq!(hints.poll_interval, Some(day));
+        assert_eq!(hints.rate_limit, Some(day));
+        let p = Pacing {
+            backoff: BackoffPolicy::default(),
+            ..pacing()
+        };
+        for unit in [0.0, 0.999] {
+            let wait = p.after_success(&hints, 0, Duration::ZERO, unit);
+            assert!(wait.duration >= day && wait.duration <= day.mul_f64(1.1));
+            let wait = p.after_failure(&hints, u32::MAX, unit);
+            assert!(wait.duration >= day && wait.duration <= day.mul_f64(1.1));
+        }
+    }
+
+    #[test]
+    fn rate_limit_answers_are_told_from_refusals() {
+        let now = at(1_700_000_000);
+        let read = |headers: &[Header]| Hints::read(headers, now);
+        let github = read(&[
+            h("x-ratelimit-remaining", "0"),
+            h("x-ratelimit-reset", "1700000042"),
+        ]);
+        assert!(github.quota_spent);
+        assert!(is_rate_limit(403, &github) && is_rate_limit(429, &github));
+        assert!(!is_rate_limit(200, &github) && !is_rate_limit(404, &github));
+        let plain = read(&[h("x-ratelimit-remaining", "12")]);
+        assert!(!is_rate_limit(403, &plain) && !is_rate_limit(429, &plain));
+        assert!(!is_rate_limit(403, &read(&[])), "a plain 403 stays final");
+        let secondary = read(&[h("retry-after", "30")]);
+        assert!(is_rate_limit(403, &secondary));
+        assert!(
+            !is_rate_limit(429, &secondary),
+            "a 429 is retried as before"
+        );
+        let structured = read(&[h("RateLimit", "\"default\";r=0;t=30")]);
+        assert!(is_rate_limit(429, &structured));
+        let no_window = read(&[h("RateLimit", "\"default\";r=0")]);
+        assert!(no_window.quota_spent && no_window.rate_limit.is_none());
+        assert!(!read(&[h("RateLimit", "\"default\";r=10;t=0")]).quota_spent);
+
+        let p = pacing();
+        assert_eq!(
+            p.after_rate_limit(&github, 0.5),
+            Wait {
+                duration: secs(42.0),
+                reason: Reason::RateLimit
+            }
+        );
+        assert_eq!(
+            p.after_rate_limit(&no_window, 0.5).duration,
+            RATE_LIMIT_FLOOR,
+            "at least a minute when the server does not say"
+        );
+        let both = read(&[
+            h("retry-after", "7"),
+            h("x-ratelimit-remaining", "0"),
+            h("x-ratelimit-reset", "1700000042"),
+        ]);
+        assert_eq!(
+            p.after_rate_limit(&both, 0.5).duration,
+            secs(7.0),
+            "Retry-After wins"
+        );
+        let past = read(&[
+            h("x-ratelimit-remaining", "0"),
+            h("x-ratelimit-reset", "1600000000"),
+        ]);
+        assert_eq!(
+            p.after_rate_limit(&past, 0.5).duration,
+            secs(5.0),
+            "the interval is a floor"
+        );
     }
 
     #[test]

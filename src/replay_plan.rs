@@ -199,18 +199,16 @@ pub fn prepare(
         }
     }
 
-    if signing.is_none() {
-        if let Some(scheme) = captured.filter(|s| s.is_timestamped()) {
-            if let Some(age) = signature_timestamp(&record.headers, scheme).map(|ts| now - ts) {
-                if age > i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX) {
-                    notes.push(format!(
+    if signing.is_none()
+        && let Some(scheme) = captured.filter(|s| s.is_timestamped())
+        && let Some(age) = signature_timestamp(&record.headers, scheme).map(|ts| now - ts)
+        && age > i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX)
+    {
+        notes.push(format!(
                         "capture #{seq}: its {scheme} signature was made {} ago, past the {} receivers tolerate; the receiver will likely reject it (re-sign with --resign --secret …)",
                         format_age(age),
                         format_age(i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX)),
                     ));
-                }
-            }
-        }
     }
 
     let strip: Vec<String> = match &signing {

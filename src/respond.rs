@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::dedup::{IdDigest, digest};
 use crate::signature::Header;
 
 /// How many event ids `--respond-seq-per-event` remembers; older ones start their sequence again.
@@ -112,8 +113,9 @@ pub struct Plan {
 pub struct Responder {
     plan: Plan,
     next_global: usize,
-    per_event: HashMap<String, usize>,
-    per_event_order: VecDeque<String>,
+    /// Keyed by the id's digest, so a huge id costs no more than a short one.
+    per_event: HashMap<IdDigest, usize>,
+    per_event_order: VecDeque<IdDigest>,
 }
 
 impl Responder {
@@ -159,18 +161,19 @@ impl Responder {
     }
 
     fn advance_event(&mut self, id: &str) -> usize {
-        if let Some(index) = self.per_event.get_mut(id) {
+        let id = digest(id);
+        if let Some(index) = self.per_event.get_mut(&id) {
             let current = *index;
             *index = index.saturating_add(1);
             return current;
         }
-        if self.per_event_order.len() >= PER_EVENT_CAPACITY {
-            if let Some(oldest) = self.per_event_order.pop_front() {
-                self.per_event.remove(&oldest);
-            }
+        if self.per_event_order.len() >= PER_EVENT_CAPACITY
+            && let Some(oldest) = self.per_event_order.pop_front()
+        {
+            self.per_event.remove(&oldest);
         }
-        self.per_event.insert(id.to_string(), 1);
-        self.per_event_order.push_back(id.to_string());
+        self.per_event.insert(id, 1);
+        self.per_event_order.push_back(id);
         0
     }
 }

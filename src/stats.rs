@@ -129,25 +129,27 @@ impl Summary {
         })
     }
 
-    /// The summary as a few human lines.
+    /// The summary as a few human lines; failures only when there were some.
     pub fn to_text(&self, elapsed: Duration) -> String {
         let fmt = crate::units::format_duration;
-        let mut failures: Vec<String> = self
-            .failures
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect();
-        if failures.is_empty() {
-            failures.push("none".into());
+        let count = crate::units::format_count;
+        let mut outcome = format!("sent {}, 2xx {}", count(self.sent), count(self.succeeded));
+        if self.failed() > 0 {
+            let failures: Vec<String> = self
+                .failures
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", count(*v)))
+                .collect();
+            outcome.push_str(&format!(
+                ", failed {} ({})",
+                count(self.failed()),
+                failures.join(", ")
+            ));
         }
         format!(
-            "sent {}, 2xx {}, failed {} ({}) in {} — {:.1} requests/s\nlatency p50 {} p90 {} p99 {} max {}",
-            self.sent,
-            self.succeeded,
-            self.failed(),
-            failures.join(", "),
+            "{outcome} in {} — {} requests/s\nlatency p50 {} p90 {} p99 {} max {}",
             fmt(elapsed),
-            self.rate(elapsed),
+            crate::units::format_rate(self.rate(elapsed)),
             fmt(self.latency.percentile(0.5)),
             fmt(self.latency.percentile(0.9)),
             fmt(self.latency.percentile(0.99)),
@@ -207,5 +209,19 @@ mod tests {
             s.to_text(Duration::from_secs(2))
                 .contains("failed 3 (5xx: 2, timeout: 1)")
         );
+    }
+
+    #[test]
+    fn a_clean_run_says_no_failures_and_a_readable_rate() {
+        let mut s = Summary::default();
+        for _ in 0..5818 {
+            s.record("2xx", Duration::from_millis(1));
+        }
+        let text = s.to_text(Duration::from_secs(2));
+        assert!(
+            text.starts_with("sent 5,818, 2xx 5,818 in 2s — 2,909 requests/s"),
+            "{text}"
+        );
+        assert!(!text.contains("failed"), "{text}");
     }
 }

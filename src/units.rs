@@ -96,10 +96,40 @@ pub fn format_duration(duration: Duration) -> String {
         } else {
             format!("{secs:.1}s")
         }
-    } else {
+    } else if ms < 3_600_000 {
         let secs = duration.as_secs();
         format!("{}m{:02}s", secs / 60, secs % 60)
+    } else {
+        let secs = duration.as_secs();
+        format!("{}h{:02}m", secs / 3600, secs % 3600 / 60)
     }
+}
+
+/// A count with thousands separators: `2,909`.
+pub fn format_count(count: u64) -> String {
+    let digits = count.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+/// A rate per second for people: whole and grouped from 10 up (`2,909`), one decimal below
+/// (`2.5`), so a progress bar never shows `2909.2606`.
+pub fn format_rate(per_second: f64) -> String {
+    if !per_second.is_finite() || per_second <= 0.0 {
+        return "0".into();
+    }
+    if per_second < 10.0 {
+        let text = format!("{per_second:.1}");
+        return text.strip_suffix(".0").map_or(text.clone(), str::to_string);
+    }
+    // Saturating: a rate over u64::MAX per second is not a real one.
+    format_count(per_second.round() as u64)
 }
 
 #[cfg(test)]
@@ -146,5 +176,17 @@ mod tests {
         assert_eq!(format_duration(Duration::from_millis(1500)), "1.5s");
         assert_eq!(format_duration(Duration::from_secs(2)), "2s");
         assert_eq!(format_duration(Duration::from_secs(125)), "2m05s");
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(2909), "2,909");
+        assert_eq!(format_count(1_234_567), "1,234,567");
+        assert_eq!(format_rate(2909.2606), "2,909");
+        assert_eq!(format_rate(12.4), "12");
+        assert_eq!(format_rate(2.54), "2.5");
+        assert_eq!(format_rate(3.0), "3");
+        assert_eq!(format_rate(0.0), "0");
+        assert_eq!(format_rate(f64::NAN), "0");
+        assert_eq!(format_duration(Duration::from_secs(86_400)), "24h00m");
+        assert_eq!(format_duration(Duration::MAX), "5124095576030431h00m");
     }
 }

@@ -1,6 +1,7 @@
 //! The web view's pure pieces: which `/_hooky/` route a path is, the page with its token filled in,
-//! the security headers, the replay token check (constant time), the Server-Sent Events frames and
-//! their resume point, and the replay action's request. `listen` does the IO.
+//! the security headers, where the access key travels (query, header, cookie), the key and replay
+//! token checks (constant time), the Server-Sent Events frames and their resume point, and the
+//! replay action's request, with whether its answer may be shown. `listen` does the IO.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -14,6 +15,12 @@ connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 /// The header the page sends its token in with a replay.
 pub const TOKEN_HEADER: &str = "x-hooky-token";
+
+/// The header scripts send the access key in (or `?key=` in the URL; the page uses its cookie).
+pub const KEY_HEADER: &str = "x-hooky-key";
+
+/// The query parameter that carries the access key.
+pub const KEY_PARAM: &str = "key";
 
 /// Records whose capture line is longer than this travel in the event stream without their body;
 /// the page fetches it from the feed when shown. Keeps the live channel's memory small.
@@ -66,6 +73,54 @@ pub fn token_matches(given: Option<&str>, token: &str) -> bool {
         Some(given) => !token.is_empty() && bool::from(given.as_bytes().ct_eq(token.as_bytes())),
         None => false,
     }
+}
+
+/// Whether a peer may reach `/_hooky/`: one on this machine (loopback, also IPv4-mapped), or any
+/// with `--ui-public`.
+pub fn peer_allowed(peer: std::net::IpAddr, ui_public: bool) -> bool {
+    ui_public || peer.to_canonical().is_loopback()
+}
+
+/// The value of the query parameter `name` (percent-decoded), if present and not empty.
+pub fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    query?
+        .split('&')
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .find(|(key, value)| *key == name && !value.is_empty())
+        .map(|(_, value)| percent_decode(value))
+}
+
+/// The query without its `key` parameter (`None` when nothing else is left).
+pub fn query_without_key(query: Option<&str>) -> Option<String> {
+    let kept: Vec<&str> = query?
+        .split('&')
+        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some(KEY_PARAM))
+        .collect();
+    (!kept.is_empty()).then(|| kept.join("&"))
+}
+
+/// The name of the cookie that holds the access key in the browser. Cookies are shared by every
+/// port of a host, so the port is part of the name: two listeners do not overwrite each other's.
+pub fn cookie_name(port: u16) -> String {
+    format!("hooky_key_{port}")
+}
+
+/// The `Set-Cookie` value that moves the access key from the URL into the browser: only sent back
+/// to `/_hooky`, never readable by scripts, never sent along with a request another site starts.
+pub fn key_cookie(port: u16, key: &str) -> String {
+    format!(
+        "{}={key}; Path=/_hooky; HttpOnly; SameSite=Strict",
+        cookie_name(port)
+    )
+}
+
+/// The value of cookie `name` in one `Cookie` header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim())
 }
 
 /// Escapes text for an HTML attribute value in double quotes.
@@ -174,6 +229,22 @@ pub fn parse_replay_request(body: &[u8]) -> Result<ReplayRequest, String> {
     })
 }
 
+/// Whether a replay's answer (headers and body) may be shown to the page: only when the target is
+/// the `--forward-to` app (same origin) or a loopback address. Anything else gets its status and
+/// timing only, so the page cannot be used to read internal URLs back.
+pub fn answer_shown(target: &reqwest::Url, forward_to: Option<&str>) -> bool {
+    let host = target.host_str().unwrap_or_default();
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || ip
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback());
+    let forwarded = forward_to
+        .and_then(|base| reqwest::Url::parse(base).ok())
+        .is_some_and(|base| base.origin() == target.origin());
+    loopback || forwarded
+}
+
 /// Decodes `%XX` escapes and `+` in a query value; a `%` not followed by two hex digits stays.
 pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
@@ -230,6 +301,49 @@ mod tests {
         assert!(!token_matches(Some("abc"), "abc123"));
         assert!(!token_matches(Some(""), ""));
         assert!(!token_matches(None, "abc123"));
+    }
+
+    #[test]
+    fn peers() {
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
+        for local in ["127.0.0.1", "127.3.2.1", "::1", "::ffff:127.0.0.1"] {
+            assert!(peer_allowed(ip(local), false), "{local}");
+        }
+        for remote in [
+            "192.168.1.5",
+            "10.0.0.1",
+            "::ffff:10.0.0.1",
+            "fe80::1",
+            "0.0.0.0",
+        ] {
+            assert!(!peer_allowed(ip(remote), false), "{remote}");
+            assert!(peer_allowed(ip(remote), true), "{remote}");
+        }
+    }
+
+    #[test]
+    fn keys_in_queries_and_cookies() {
+        assert_eq!(
+            query_value(Some("since=3&key=ab%2Fc"), "key").as_deref(),
+            Some("ab/c")
+        );
+        assert_eq!(query_value(Some("key="), "key"), None);
+        assert_eq!(query_value(Some("keys=1"), "key"), None);
+        assert_eq!(query_value(None, "key"), None);
+        assert_eq!(query_without_key(Some("key=x")), None);
+        assert_eq!(
+            query_without_key(Some("a=1&key=x&b")).as_deref(),
+            Some("a=1&b")
+        );
+        assert_eq!(query_without_key(None), None);
+        assert_eq!(cookie_name(8080), "hooky_key_8080");
+        let cookie = key_cookie(8080, "k1");
+        assert!(cookie.starts_with("hooky_key_8080=k1;"), "{cookie}");
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+        assert!(cookie.contains("Path=/_hooky"));
+        let header = "a=1; hooky_key_8081=other; hooky_key_8080=k1";
+        assert_eq!(cookie_value(header, "hooky_key_8080"), Some("k1"));
+        assert_eq!(cookie_value(header, "hooky_key_9"), None);
     }
 
     #[test]
@@ -303,6 +417,30 @@ mod tests {
         assert!(parse_replay_request(br#"{"seq":3,"url":"http://"}"#).is_err());
         assert!(parse_replay_request(b"seq=3").is_err());
         assert_eq!(har_filename(4), "hooky-4.har");
+    }
+
+    #[test]
+    fn replay_answers_are_shown_for_loopback_and_the_app_only() {
+        let url = |text: &str| reqwest::Url::parse(text).unwrap();
+        for shown in [
+            "http://127.0.0.1:9/x",
+            "http://127.8.0.1/",
+            "http://localhost:3000/",
+            "http://[::1]:3000/",
+        ] {
+            assert!(answer_shown(&url(shown), None), "{shown}");
+        }
+        let app = Some("https://app.internal:8443/hooks");
+        assert!(answer_shown(&url("https://app.internal:8443/other?x"), app));
+        for hidden in [
+            "http://169.254.169.254/latest/meta-data/",
+            "http://10.0.0.1/",
+            "http://app.internal:8443/",
+            "https://app.internal/",
+            "http://localhost.evil.example/",
+        ] {
+            assert!(!answer_shown(&url(hidden), app), "{hidden}");
+        }
     }
 
     #[test]

@@ -118,9 +118,15 @@ fn hostile_http_gets_an_answer_and_the_listener_goes_on() {
         format!("/_hooky/requests/{seq}/curl"),
         format!("/_hooky/requests/{seq}.har"),
     ] {
-        let get = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        let get = format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Hooky-Key: {}\r\nConnection: close\r\n\r\n",
+            l.key
+        );
         let reply = exchange(get.as_bytes());
-        assert!(status_of(&reply).is_some(), "{path} → {reply:.200}");
+        assert!(
+            matches!(status_of(&reply), Some(200 | 404)),
+            "{path} → {reply:.200}"
+        );
     }
     l.assert_serving("the web view read deep JSON");
     let (output, _) = l.interrupt();
@@ -514,5 +520,151 @@ fn hostile_arguments_get_one_error_line_and_a_documented_code() {
         let output = run(&["verify", "--secret", SECRET, "-H", &header], b"{}");
         assert_code(&output, 3);
         assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    }
+}
+
+/// Issue 13.20: a crafted last line with a huge sequence number would make listen's numbers wrap
+/// (or lose precision in the web view); such a capture is refused with a clear error.
+#[test]
+fn a_capture_ending_with_a_huge_sequence_number_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for seq in [u64::MAX.to_string(), (1u64 << 60).to_string()] {
+        std::fs::write(
+            dir.path().join("c.jsonl"),
+            format!("{{\"seq\":1,\"id\":\"a\"}}\n{{\"seq\":{seq},\"id\":\"b\"}}\n"),
+        )
+        .unwrap();
+        let mut command = hooky();
+        command.current_dir(dir.path());
+        let output = run_in(
+            command,
+            &[
+                "listen",
+                "--port",
+                "0",
+                "--capture",
+                "c.jsonl",
+                "--timeout",
+                "5s",
+            ],
+            b"",
+        );
+        assert_clean_error(&output, 1);
+        let err = stderr(&output);
+        assert!(
+            err.contains(&format!(
+                "the capture file c.jsonl ends with sequence number {seq}"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("hint: capture to another file"), "{err}");
+    }
+}
+
+/// Issue 13.4: huge event ids are not kept for the duplicate check (the window holds digests, and
+/// only of ids up to 256 bytes); the capture says why such a request was not checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_ids_over_256_bytes_are_not_checked_for_duplicates() {
+    let l = listen(&[]);
+    let huge = format!("evt_{}", "x".repeat(64 * 1024));
+    let limit = format!("evt_{}", "y".repeat(252));
+    for id in [&huge, &huge, &limit, &limit] {
+        let body = format!(r#"{{"type":"t","id":"{id}"}}"#);
+        let answer = crate::util::post_with(&l.url, &[], body.as_bytes()).await;
+        assert_eq!(answer.status(), 200);
+    }
+    let captures = l.captures();
+    let shape: Vec<(Option<u64>, Option<String>)> = captures
+        .iter()
+        .map(|r| (r.duplicate_of, r.verdict.note.clone()))
+        .collect();
+    let note = Some(format!(
+        "event id of {} bytes not checked for duplicates (over 256 bytes)",
+        huge.len()
+    ));
+    assert_eq!(
+        shape,
+        vec![
+            (None, note.clone()),
+            (None, note),
+            (None, None),
+            (Some(3), None)
+        ]
+    );
+    let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    assert_code(&output, 0);
+}
+
+/// Issue 13.16: a body of control bytes is captured as base64 (4/3 of its size, not 6x through
+/// `\u00XX` escapes), and every reader still gets it byte for byte: replay, and the HAR export.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_of_control_bytes_is_captured_as_base64_and_replays_exactly() {
+    let l = listen(&[]);
+    let body = vec![0x01u8; 1024 * 1024];
+    let answer = crate::util::post_with(&l.url, &[], &body).await;
+    assert_eq!(answer.status(), 200);
+    let line = std::fs::read_to_string(l.capture_path()).unwrap();
+    assert!(line.len() < 1536 * 1024, "a {} byte line", line.len());
+    let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(record["body_encoding"], "base64");
+    let (output, dir) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    assert_code(&output, 0);
+    let capture = dir.path().join(".hooky/captures.jsonl");
+    let from = capture.to_str().unwrap().to_string();
+
+    let receiver = crate::util::receiver::Receiver::start(|_, _| (200, Vec::new(), "ok".into()));
+    let base = receiver.base.clone();
+    let replay_from = from.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        run(&["replay", "--from", &replay_from, "1", "--to", &base], b"")
+    })
+    .await
+    .unwrap();
+    assert_code(&output, 0);
+    assert_eq!(receiver.requests()[0].body, body);
+
+    let output = run(&["replay", "--from", &from, "1", "--export", "har"], b"");
+    assert_code(&output, 0);
+    let har: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let post = &har["log"]["entries"][0]["request"]["postData"];
+    assert_eq!(post["encoding"], "base64");
+    use base64::Engine;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(post["text"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(decoded, body);
+}
+
+/// Issue 13.16: human mode prints at most --max-print (64 KiB by default) of a body; the capture
+/// keeps it whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn human_output_prints_at_most_max_print_of_a_body() {
+    for (args, limit) in [(&[][..], 64 * 1024), (&["--max-print", "1KiB"][..], 1024)] {
+        let l = listen(args);
+        let body = format!(r#"{{"data":"{}"}}"#, "a".repeat(1024 * 1024));
+        let answer = crate::util::post_with(&l.url, &[], body.as_bytes()).await;
+        assert_eq!(answer.status(), 200);
+        assert_eq!(l.captures()[0].body.as_deref(), Some(body.as_str()));
+        let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
+            .await
+            .unwrap();
+        assert_code(&output, 0);
+        let out = stdout(&output);
+        // The body is one run of "a"s: the longest run in the output is what was printed of it.
+        let printed = out.split(|c| c != 'a').map(str::len).max().unwrap_or(0);
+        assert!(
+            printed > 0 && printed <= limit,
+            "{printed} bytes of the body printed"
+        );
+        let left_out = body.len() - limit;
+        assert!(
+            out.contains(&format!("{left_out} more bytes not shown (--max-print")),
+            "{}",
+            &out[out.len().saturating_sub(400)..]
+        );
     }
 }

@@ -58,6 +58,79 @@ fn bad_input_gets_one_line_and_a_usage_code() {
 }
 
 #[test]
+fn clap_errors_use_hookys_format_and_point_to_the_right_flag() {
+    let cases: [(&[&str], &str, &str); 5] = [
+        (
+            &["send", "--too", "http://127.0.0.1:1/"],
+            "hooky: error: unexpected argument '--too' found",
+            "hint: a similar argument exists: '--to'; hooky send --help shows every flag",
+        ),
+        (
+            &["send", "--timeout"],
+            "hooky: error: a value is required for '--timeout <DURATION>' but none was supplied",
+            "hint: hooky send --help shows every flag",
+        ),
+        (
+            &["listen", "--port", "abc"],
+            "hooky: error: invalid value 'abc' for '--port <PORT>': invalid digit found in string",
+            "hint: hooky listen --help shows every flag",
+        ),
+        (
+            &["--color", "sometimes", "send"],
+            "hooky: error: invalid value 'sometimes' for '--color <WHEN>'",
+            "hint: possible values: auto, always, never; hooky send --help shows every flag",
+        ),
+        (
+            &["sned"],
+            "hooky: error: unrecognized subcommand 'sned'",
+            "hint: a similar subcommand exists: 'send'; hooky --help shows every flag",
+        ),
+    ];
+    for (args, error, hint) in cases {
+        let out = run(args, b"");
+        assert_code(&out, 2);
+        assert_eq!(stderr(&out), format!("{error}\n{hint}\n"), "{args:?}");
+    }
+    // Help and version are not errors.
+    assert_code(&run(&["send", "--help"], b""), 0);
+}
+
+#[test]
+fn url_and_target_are_aliases_of_to() {
+    for flag in ["--url", "--target", "--to"] {
+        let out = run(
+            &[
+                "send",
+                "order.completed",
+                flag,
+                "http://127.0.0.1:4321/hooks",
+                "--secret",
+                "s",
+                "--dry-run",
+            ],
+            b"",
+        );
+        assert_code(&out, 0);
+        assert!(
+            stdout(&out).contains("127.0.0.1:4321"),
+            "{flag}: {}",
+            stdout(&out)
+        );
+    }
+    let out = run(
+        &["replay", "1", "--from", "/nonexistent.jsonl", "--url", "x"],
+        b"",
+    );
+    assert!(
+        !stderr(&out).contains("unexpected argument"),
+        "{}",
+        stderr(&out)
+    );
+    let help = stdout(&run(&["send", "--help"], b""));
+    assert!(help.contains("[aliases: --url, --target]"), "{help}");
+}
+
+#[test]
 fn missing_file_is_a_failure_with_its_name() {
     let out = run(
         &[

@@ -567,7 +567,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
         let body = json!({ "id": format!("evt_{i}"), "type": "order.completed" }).to_string();
         post_with(&format!("{}/hooks", l.url), &[], body.as_bytes()).await;
     }
-    let feed = format!("{}/_hooky/requests?since=1", l.url);
+    let feed = l.own("/_hooky/requests?since=1");
     let first = http_client().get(&feed).send().await.unwrap();
     assert_eq!(first.status(), 200);
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
@@ -614,7 +614,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
 
     let one: Value = http_client()
-        .get(format!("{}/_hooky/requests/2", l.url))
+        .get(l.own("/_hooky/requests/2"))
         .send()
         .await
         .unwrap()
@@ -623,7 +623,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
     assert_eq!(one["seq"], 2);
     assert_eq!(one["event_id"], "evt_2");
     let missing = http_client()
-        .get(format!("{}/_hooky/requests/99", l.url))
+        .get(l.own("/_hooky/requests/99"))
         .send()
         .await
         .unwrap();
@@ -650,7 +650,7 @@ async fn the_feed_serves_the_capture_with_etags_and_checks_the_host() {
 
     let l = listen(&["--no-capture"]);
     let off = http_client()
-        .get(format!("{}/_hooky/requests", l.url))
+        .get(l.own("/_hooky/requests"))
         .send()
         .await
         .unwrap();
@@ -709,8 +709,22 @@ async fn oversized_bodies_and_broken_clients() {
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_capture_that_cannot_be_written_gives_503_and_one_error() {
-    // /dev/full accepts the open and fails every write with "no space left on device".
-    let l = listen(&["--capture", "/dev/full"]);
+    // A capture file already at the file size limit: every append fails with EFBIG. (/dev/full
+    // would be simpler, but a capture must be a regular file.)
+    let files = tempfile::tempdir().unwrap();
+    let capture = files.path().join("full.jsonl");
+    let mut line = r#"{"seq":1,"pad":""#.to_string();
+    line.push_str(&"p".repeat(3000 - line.len() - 3));
+    line.push_str("\"}\n");
+    std::fs::write(&capture, &line).unwrap();
+    let mut command = std::process::Command::new("prlimit");
+    command
+        .arg("--fsize=3000:3000")
+        .arg(env!("CARGO_BIN_EXE_hooky"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("NO_COLOR", "1");
+    let l = crate::util::listen_via(command, &["--capture", capture.to_str().unwrap()]);
     for _ in 0..3 {
         let answer = post_with(&l.url, &[], b"x").await;
         assert_eq!(answer.status(), 503);

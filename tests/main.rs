@@ -15,5 +15,7 @@ mod replay;
 mod security;
 mod send;
 mod sign_verify;
+mod signals;
+mod terminal;
 mod web;
 mod web_browser;

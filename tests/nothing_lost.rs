@@ -116,7 +116,8 @@ async fn kill_9_in_the_middle_leaves_a_readable_file() {
 }
 
 /// Recovery needs a failure even root meets that can be taken away again: a file size limit
-/// (RLIMIT_FSIZE, with SIGXFSZ ignored so the write fails with EFBIG), lifted with `prlimit`.
+/// (RLIMIT_FSIZE), lifted with `prlimit`. SIGXFSZ keeps its default action here (the shell may
+/// not have it ignored): hooky itself must ignore it so the write fails with EFBIG (issue 13.14).
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_capture_that_cannot_be_written_recovers_when_it_can() {
@@ -124,7 +125,7 @@ async fn a_capture_that_cannot_be_written_recovers_when_it_can() {
     command
         .args([
             "-c",
-            r#"trap '' XFSZ; exec prlimit --fsize=3000:unlimited "$0" "$@""#,
+            r#"trap - XFSZ; exec prlimit --fsize=3000:unlimited "$0" "$@""#,
         ])
         .arg(env!("CARGO_BIN_EXE_hooky"));
     command
@@ -173,4 +174,47 @@ async fn a_capture_that_cannot_be_written_recovers_when_it_can() {
         "{err}"
     );
     assert_eq!(err.matches("writable again").count(), 1, "{err}");
+}
+
+/// Issues 12 and 13.11: two listeners on one capture file would hand out the same sequence
+/// numbers; the second one is refused at start, naming the first one's pid.
+#[test]
+fn a_second_listener_on_the_same_capture_file_is_refused() {
+    let first = listen(&[]);
+    let mut command = crate::util::hooky();
+    command.current_dir(first.dir.path());
+    let output = crate::util::run_in(command, &["listen", "--port", "0", "--timeout", "5s"], b"");
+    crate::util::assert_clean_error(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "hooky: error: the capture file is in use by hooky listen (pid {})",
+            first.child.id()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: .hooky/captures.jsonl is taken")
+            && err.contains("--capture other.jsonl"),
+        "{err}"
+    );
+    // Another file is fine.
+    let mut command = crate::util::hooky();
+    command.current_dir(first.dir.path());
+    let output = crate::util::run_in(
+        command,
+        &[
+            "listen",
+            "--port",
+            "0",
+            "--timeout",
+            "1s",
+            "--capture",
+            "other.jsonl",
+        ],
+        b"",
+    );
+    assert_code(&output, 124);
+    let (output, _) = first.interrupt();
+    assert_code(&output, 0);
 }

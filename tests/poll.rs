@@ -600,7 +600,7 @@ fn until_count_and_timeout_exit_codes() {
     assert_code(&out, 124);
     let err = stderr(&out);
     assert!(
-        err.contains("last observed: status 200, state=\"done\""),
+        err.contains("hooky: error: gave up after 500ms: state is \"done\", waiting for !state\n"),
         "{err}"
     );
 
@@ -618,8 +618,17 @@ fn until_count_and_timeout_exit_codes() {
     );
     assert_code(&out, 124);
     let err = stderr(&out);
-    assert!(err.contains("after the deadline"), "{err}");
-    assert!(err.contains("state=\"running\""), "{err}");
+    assert!(
+        err.contains(
+            "hooky: error: gave up after 500ms: state is \"running\", waiting for state=done\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: the next poll was due in 2")
+            && err.contains("(interval), after the deadline"),
+        "{err}"
+    );
     assert_eq!(slow.seen().len(), 1, "it never sleeps past the deadline");
     let records = json_lines(&out);
     assert_eq!(of_type(&records, "done")[0]["reason"], "deadline");
@@ -936,4 +945,225 @@ fn until_status_matches_the_http_status() {
         2,
         "the JSON field status=200 is not it"
     );
+}
+
+#[test]
+fn until_is_parsed_strictly_with_the_grammar_in_the_hint() {
+    let server = ScriptServer::start(|_| Reply::json(json!({"status": "pending", "n": 1})));
+    for (expr, why) in [
+        ("status==completed", "\"==\" is not an operator"),
+        ("n=>5", "\"=>\" is not an operator"),
+        (
+            "status>completed",
+            "> compares numbers, and \"completed\" is not one",
+        ),
+        ("a..b", "\"a..b\" has an empty segment"),
+        ("=done", "the path is empty"),
+    ] {
+        let out = run(
+            &["poll", &server.url, "--until", expr, "--timeout", "2s"],
+            b"",
+        );
+        assert_code(&out, 2);
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("hooky: error: invalid --until {expr:?}: {why}\n")),
+            "{expr}: {err}"
+        );
+        assert!(
+            err.contains("hint: --until takes path=value, path!=value, path>N, path>=N"),
+            "{expr}: {err}"
+        );
+    }
+    assert!(server.seen().is_empty(), "refused before any request");
+}
+
+#[test]
+fn until_compares_numbers() {
+    let server = ScriptServer::start(|req| {
+        Reply::json(json!({"progress": req.index * 40, "amount": format!("{}.50", req.index)}))
+    });
+    let out = poll(
+        &server.url,
+        &[
+            "--interval",
+            "10ms",
+            "--until",
+            "progress>=100",
+            "--timeout",
+            "20s",
+        ],
+    );
+    assert_code(&out, 0);
+    assert_eq!(server.seen().len(), 4, "0, 40, 80, then 120");
+
+    let server =
+        ScriptServer::start(|req| Reply::json(json!({"amount": format!("{}.50", req.index)})));
+    let out = poll(
+        &server.url,
+        &[
+            "--interval",
+            "10ms",
+            "--until",
+            "amount>1.9",
+            "--until",
+            "amount<3",
+            "--timeout",
+            "20s",
+        ],
+    );
+    assert_code(&out, 0);
+    assert_eq!(server.seen().len(), 3, "\"2.50\" is the first over 1.9");
+}
+
+#[test]
+fn a_rate_limit_answer_waits_for_the_reset_and_a_plain_403_stays_final() {
+    let server = ScriptServer::start(|req| match req.index {
+        0 => Reply::new(403)
+            .header("X-RateLimit-Remaining", "0")
+            .header("X-RateLimit-Reset", "0.3")
+            .body("{\"message\": \"API rate limit exceeded\"}"),
+        1 => Reply::new(429)
+            .header("RateLimit-Remaining", "0")
+            .header("RateLimit-Reset", "0.2"),
+        _ => Reply::json(json!({"ok": true})),
+    });
+    // --retries 0: waiting out a rate limit is not a failure, so it spends no retry.
+    let out = poll(
+        &server.url,
+        &[
+            "--interval",
+            "10ms",
+            "--jitter",
+            "0",
+            "--retries",
+            "0",
+            "--count",
+            "1",
+        ],
+    );
+    assert_code(&out, 0);
+    let records = json_lines(&out);
+    assert_eq!(
+        waits(&records)[..2],
+        [
+            ("rate-limit".to_string(), 0.3),
+            ("rate-limit".to_string(), 0.2)
+        ]
+    );
+    let errors = of_type(&records, "error");
+    assert_eq!(errors.len(), 2);
+    assert!(
+        errors.iter().all(|e| e["rate_limited"] == true),
+        "{errors:?}"
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3);
+    assert_gap_at_least(&seen, 1, 0.3);
+    assert_gap_at_least(&seen, 2, 0.2);
+
+    for reply in [
+        Reply::new(403),
+        Reply::new(403).header("X-RateLimit-Remaining", "4999"),
+    ] {
+        let server = ScriptServer::start(move |_| reply.clone());
+        let out = run(&["poll", &server.url, "--interval", "10ms"], b"");
+        assert_code(&out, 1);
+        assert_eq!(server.seen().len(), 1);
+        let err = stderr(&out);
+        assert!(err.contains("answered 403 Forbidden"), "{err}");
+        assert!(err.contains("--retry-on 403"), "{err}");
+    }
+}
+
+#[test]
+fn ctrl_c_before_the_until_goal_exits_130() {
+    let server = ScriptServer::start(|_| Reply::json(json!({"state": "running"})));
+    let mut child = hooky()
+        .args([
+            "--json",
+            "poll",
+            &server.url,
+            "--interval",
+            "50ms",
+            "--until",
+            "state=done",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["type"], "change");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<Value> = lines
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    assert_eq!(
+        child.wait().unwrap().code(),
+        Some(130),
+        "not 0: the goal was not met"
+    );
+    assert_eq!(of_type(&rest, "done")[0]["exit_code"], 130);
+}
+
+#[test]
+fn validators_the_server_never_sends_are_named_once() {
+    let bare = ScriptServer::start(|req| Reply::json(json!({"n": req.index})));
+    let dated = ScriptServer::start(|req| {
+        Reply::json(json!({"n": req.index}))
+            .header("Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT")
+    });
+    for (server, flags, expected) in [
+        (
+            &bare,
+            &["--etag"][..],
+            &["the server sent no ETag; polling without validators"][..],
+        ),
+        (
+            &bare,
+            &["--last-modified"],
+            &["the server sent no Last-Modified; polling without validators"],
+        ),
+        (
+            &dated,
+            &["--etag", "--last-modified"],
+            &["the server sent no ETag; polling with Last-Modified only"],
+        ),
+    ] {
+        let mut args = vec!["poll", &server.url, "--interval", "10ms", "--count", "3"];
+        args.extend_from_slice(flags);
+        let out = run(&args, b"");
+        assert_code(&out, 0);
+        let err = stderr(&out);
+        let warnings: Vec<&str> = err
+            .lines()
+            .filter(|l| l.contains("the server sent no"))
+            .collect();
+        let wanted: Vec<String> = expected
+            .iter()
+            .map(|e| format!("hooky: warning: {e}"))
+            .collect();
+        assert_eq!(warnings, wanted, "{flags:?}: {err}");
+    }
+    let tagged = ScriptServer::start(|_| Reply::json(json!({})).header("ETag", "\"1\""));
+    let out = run(
+        &[
+            "poll",
+            &tagged.url,
+            "--etag",
+            "--interval",
+            "10ms",
+            "--count",
+            "2",
+        ],
+        b"",
+    );
+    assert_code(&out, 0);
+    assert!(!stderr(&out).contains("sent no"), "{}", stderr(&out));
 }

@@ -244,6 +244,9 @@ fn project_and_dir_fixtures_override_built_ins() {
     assert_eq!(find("order.completed")["description"], "ours");
     assert_eq!(find("acme/order.shipped")["scheme"], "github");
     assert_eq!(find("github/push")["source"], "built-in");
+    // A fixture that names no scheme is sent with hex: the list says so, not "-".
+    assert_eq!(find("order.completed")["scheme"], "hex");
+    assert_eq!(find("payment.failed")["scheme"], "hex");
 
     let receiver = Receiver::ok();
     let out = in_project(&[
@@ -261,6 +264,12 @@ fn project_and_dir_fixtures_override_built_ins() {
 
     let human = in_project(&["send", "--list"]);
     assert!(stdout(&human).contains("acme/order.shipped"));
+    let row = stdout(&human)
+        .lines()
+        .find(|l| l.starts_with("payment.failed "))
+        .unwrap()
+        .to_string();
+    assert!(row.contains(" hex "), "{row}");
 
     for bad in ["../etc/passwd", "/etc/passwd", "a/../../b"] {
         let out = in_project(&["send", bad, "--dry-run"]);
@@ -355,6 +364,36 @@ fn curl_and_dry_run_never_show_the_secret() {
 }
 
 #[test]
+fn a_401_hints_that_the_secret_or_scheme_differs() {
+    let receiver = verifying(Scheme::Stripe);
+    let out = run(
+        &[
+            "send",
+            "order.completed",
+            "--to",
+            &receiver.url,
+            "--secret",
+            "another-secret",
+            "--scheme",
+            "hex",
+        ],
+        b"",
+    );
+    assert_code(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("the receiver answered 401"), "{err}");
+    let hint = err.lines().find(|l| l.starts_with("hint: ")).unwrap_or("");
+    assert!(
+        hint.contains("secret or scheme probably differs") && hint.contains("(hex)"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("another-secret"),
+        "the secret was echoed: {err}"
+    );
+}
+
+#[test]
 fn retries_honour_retry_after_and_re_sign() {
     let receiver = Receiver::start(|_, index| {
         if index == 0 {
@@ -365,11 +404,15 @@ fn retries_honour_retry_after_and_re_sign() {
     });
     let out = send(&receiver, &["stripe/checkout.session.completed"]);
     assert_code(&out, 0);
-    assert!(
-        stdout(&out).starts_with("<-- 200 OK after 2 attempts, "),
-        "{}",
-        stdout(&out)
-    );
+    // The time reported is the whole delivery's (over a second, with the wait), not the last try's.
+    let line = stdout(&out).lines().next().unwrap().to_string();
+    assert!(line.starts_with("<-- 200 OK after 2 attempts, "), "{line}");
+    let took = line
+        .trim_start_matches("<-- 200 OK after 2 attempts, ")
+        .split(' ')
+        .next()
+        .unwrap();
+    assert!(took.ends_with('s') && !took.ends_with("ms"), "{line}");
     assert!(stderr(&out).contains("Retry-After"), "{}", stderr(&out));
     let got = receiver.requests();
     assert_eq!(got.len(), 2);
@@ -561,7 +604,7 @@ fn load_summary_counts_what_the_server_saw() {
     );
     assert_code(&out, 0);
     assert!(
-        stdout(&out).starts_with("sent 20, 2xx 20, failed 0"),
+        stdout(&out).starts_with("sent 20, 2xx 20 in "),
         "{}",
         stdout(&out)
     );
@@ -596,16 +639,51 @@ fn attack_passes_a_verifying_receiver_and_fails_a_lazy_one() {
     // Stripe: wrong signature, missing header, wrong secret, body changed, stale timestamp
     let lazy = Receiver::ok();
     let out = send(&lazy, &["stripe/payment_intent.succeeded", "--attack"]);
-    assert_code(&out, 5);
+    // 4 (an expectation failed), not the count: 1 and 2 mean "could not connect" and "usage".
+    assert_code(&out, 4);
     let table = stdout(&out);
     assert!(
         table.contains("wrong_signature") && table.contains("FAIL"),
         "{table}"
     );
-    assert!(table.contains("5 failed"), "{table}");
+    assert!(
+        table.lines().last().unwrap().contains("5 failed"),
+        "the count is on the last line: {table}"
+    );
     // Standard also rejects a timestamp from the future; no event named: any will do
-    let out = send(&lazy, &["--attack", "--scheme", "standard"]);
-    assert_code(&out, 6);
+    let out = send(&lazy, &["--attack", "--scheme", "standard", "--json"]);
+    assert_code(&out, 4);
+    let lines = json_lines(&out);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "attack_summary");
+    assert_eq!(summary["failed"], 6);
+    // A single failed check is 4 too, never 1 (which means the receiver could not be reached).
+    let closed = {
+        // A port that was free a moment ago: connections to it are refused.
+        let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", socket.local_addr().unwrap())
+    };
+    let unreachable = run(
+        &[
+            "send",
+            "--to",
+            &closed,
+            "--secret",
+            SECRET,
+            "--attack",
+            "--scheme",
+            "hex",
+            "--timeout",
+            "2s",
+        ],
+        b"",
+    );
+    assert_code(&unreachable, 1);
+    assert!(
+        stderr(&unreachable).contains("the receiver never answered"),
+        "{}",
+        stderr(&unreachable)
+    );
 }
 
 #[test]

@@ -237,7 +237,7 @@ async fn the_page_shows_requests_live_and_bodies_as_text() {
     let profile = tempfile::tempdir().unwrap();
     let session = driver.new_session(profile.path(), &browser).await;
     // In its own task, so that a failed check still leaves a screenshot and no browser behind.
-    let checks = tokio::spawn(drive(session.clone(), l.url.clone())).await;
+    let checks = tokio::spawn(drive(session.clone(), l.url.clone(), l.own("/_hooky/"))).await;
     // Screenshot and quit whatever happened, then report.
     let shot = session.get("/screenshot").await;
     let png = base64::Engine::decode(
@@ -255,10 +255,10 @@ async fn the_page_shows_requests_live_and_bodies_as_text() {
     }
 }
 
-/// The checks, on a page of the listener at `url`.
-async fn drive(session: Session, url: String) {
-    let page = format!("{url}/_hooky/");
-    session.post("/url", json!({"url": page})).await;
+/// The checks, on a page of the listener at `url`, opened at `printed` (the web view URL listen
+/// prints, with its access key).
+async fn drive(session: Session, url: String, printed: String) {
+    session.post("/url", json!({"url": printed})).await;
     session
         .wait_for(
             "the event stream connects",
@@ -266,6 +266,12 @@ async fn drive(session: Session, url: String) {
             |v| v == "live",
         )
         .await;
+    // The key moved into an HttpOnly cookie: out of the address bar, out of the page's reach.
+    assert_eq!(
+        session.eval("return location.href").await,
+        format!("{url}/_hooky/")
+    );
+    assert_eq!(session.eval("return document.cookie").await, "");
     // A marker a reload would wipe.
     session
         .eval("window.hookyTestMarker = 42; return null")
@@ -355,6 +361,22 @@ async fn drive(session: Session, url: String) {
             .eval("return document.querySelectorAll('#detail .json details').length")
             .await;
         assert!(folds.as_u64().unwrap() >= 2, "JSON folds: {folds}");
+
+        // Actions the page fetches with its cookie: the curl command of #1.
+        session
+            .eval("[...document.querySelectorAll('#detail button')].find(b => b.textContent === 'Copy as curl').click(); return null")
+            .await;
+        let curl = session
+            .wait_for(
+                "the curl command of #1",
+                "return document.querySelector('#detail pre.curl')?.textContent ?? ''",
+                |v| v.as_str().is_some_and(|t| !t.is_empty()),
+            )
+            .await;
+        assert!(
+            curl.as_str().unwrap().starts_with("curl -sS -X POST"),
+            "{curl}"
+        );
 
         // The keyboard: from #1, Arrow Up reaches #2 (the list is newest first), Enter opens it.
         session

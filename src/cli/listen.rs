@@ -126,6 +126,11 @@ pub struct ListenArgs {
     #[arg(long)]
     pub no_ui: bool,
 
+    /// Let /_hooky/ (web view and feed) answer peers on the network and any Host header; the
+    /// access key is then its only guard
+    #[arg(long)]
+    pub ui_public: bool,
+
     /// Open the web view in the browser once listening
     #[arg(long, conflicts_with = "no_ui")]
     pub open: bool,

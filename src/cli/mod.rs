@@ -62,6 +62,10 @@ pub struct GlobalArgs {
     /// Print more detail (all headers, timings); repeat for more
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+
+    /// Most of one body printed in human mode (the capture and --json keep it whole)
+    #[arg(long, value_name = "SIZE", default_value = "64KiB", global = true, value_parser = crate::units::parse_size)]
+    pub max_print: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -30,7 +30,7 @@ deadline is 10 minutes, so a CI job cannot hang.",
     after_help = "Examples:\n  \
 hooky poll https://api.example.com/orders/123 --etag --until status=completed\n  \
 hooky poll https://api.example.com/events --since 1710331200 --state events.json\n  \
-hooky poll http://127.0.0.1:8080/_hooky/requests --since 0 --cursor-field seq --etag\n  \
+hooky poll 'http://127.0.0.1:8080/_hooky/requests?key=KEY' --since 0 --cursor-field seq --etag\n  \
 hooky poll https://api.example.com/events --since 0 --emit-webhook http://127.0.0.1:3000/hook \\\n    \
 --scheme stripe --secret whsec_x"
 )]
@@ -92,11 +92,12 @@ pub struct PollArgs {
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
-    /// Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path
-    /// (present), !path (absent), status=NNN (the HTTP status). In feed mode paths are read in each
-    /// new item
-    #[arg(long, value_name = "EXPR", value_parser = crate::until::parse, help_heading = "Stopping")]
-    pub until: Vec<crate::until::Condition>,
+    /// Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value,
+    /// path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the
+    /// HTTP status; any operator). In feed mode paths are read in each new item
+    // Parsed when poll starts, so a bad one is a usage error with the grammar as its hint.
+    #[arg(long, value_name = "EXPR", help_heading = "Stopping")]
+    pub until: Vec<String>,
 
     /// Stop with exit 0 after N successful polls
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Stopping")]

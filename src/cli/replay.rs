@@ -107,7 +107,7 @@ pub struct ReplayArgs {
     pub export: Option<ExportFormat>,
 
     /// Base URL to send to; the captured path and query are appended
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", visible_aliases = ["url", "target"])]
     pub to: Option<String>,
 
     /// Send to --to exactly, without appending the captured path and query

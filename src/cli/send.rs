@@ -26,7 +26,13 @@ pub struct SendArgs {
     pub event: Option<String>,
 
     /// The URL to send to
-    #[arg(long, value_name = "URL", env = "HOOKY_SEND_TO", default_value = DEFAULT_URL)]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "HOOKY_SEND_TO",
+        default_value = DEFAULT_URL,
+        visible_aliases = ["url", "target"]
+    )]
     pub to: String,
 
     /// List the fixtures (name, source, scheme, description) and exit

@@ -79,7 +79,7 @@ pub fn run(args: FixtureArgs, out: &Output) -> anyhow::Result<u8> {
 
 fn new(args: FixtureNewArgs, out: &Output) -> anyhow::Result<u8> {
     fixtures::validate_name(&args.name).map_err(CliError::usage)?;
-    let file = std::fs::File::open(&args.from).map_err(|e| {
+    let file = crate::private_fs::open_read(&args.from).map_err(|e| {
         CliError::usage(format!(
             "cannot read the capture file {}: {e}",
             args.from.display()
@@ -122,10 +122,11 @@ fn new(args: FixtureNewArgs, out: &Output) -> anyhow::Result<u8> {
         );
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
+        crate::private_fs::private_dir(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::private_fs::write_atomic(&path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     if out.json {
         out.json(&serde_json::json!({
             "type": "fixture", "name": args.name, "path": path.display().to_string(),

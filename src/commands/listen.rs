@@ -28,9 +28,10 @@ use tokio::net::TcpListener;
 
 use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::capture_file::Appender;
+use crate::capture_index::CaptureIndex;
 use crate::cli::SchemeSelection;
 use crate::cli::{ListenArgs, VerifyMode};
-use crate::dedup::DuplicateWindow;
+use crate::dedup::{DuplicateWindow, Seen};
 use crate::exit::{self, CliError};
 use crate::expect::{self, Expectation, Facts};
 use crate::feed;
@@ -72,6 +73,8 @@ struct Listener {
     max_body: u64,
     client_timeout: Duration,
     capture_path: Option<PathBuf>,
+    /// Where each record of the capture file starts, for the feed and the web view (with a capture).
+    index: Option<Arc<std::sync::RwLock<CaptureIndex>>>,
     /// The address as bound, for the Host check of `/_hooky/`.
     local: SocketAddr,
     expectations: Vec<Expectation>,
@@ -79,10 +82,16 @@ struct Listener {
     expectations_read_json: bool,
     count: Option<u64>,
     matched: AtomicU64,
+    /// Requests being handled right now (not the web view's), for the message after Ctrl-C.
+    in_flight: AtomicU64,
     /// Set when `--count` is reached, and by the shutdown: ends the web view's event streams.
     stop: tokio::sync::watch::Sender<bool>,
     /// The web view, unless `--no-ui`.
     ui: Option<web::Ui>,
+    /// The per-process access key every `/_hooky/` endpoint asks for (the web view and the feed).
+    key: String,
+    /// `--ui-public`: `/_hooky/` answers any peer and any Host that has the key.
+    ui_public: bool,
     /// Each request as it is captured, for the web view's event streams. Bounded: a stream that
     /// falls behind catches up from the capture file.
     live: tokio::sync::broadcast::Sender<Arc<web::LiveEvent>>,
@@ -103,13 +112,14 @@ struct Shared {
 /// Why the accept loop ended.
 enum Stop {
     Count,
-    Interrupted,
+    /// Ctrl-C or SIGTERM.
+    Signal(super::Signal),
     Deadline,
 }
 
 pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     // Before the socket is bound and the ready file written: a script may press Ctrl-C right away.
-    let ctrl_c = super::interrupt_signal()?;
+    let mut signals = super::Signals::new()?;
     // Verification off: nothing to verify with, and the development secret is not even created.
     let verifying = !args.no_verify && args.scheme != SchemeSelection::Fixed(Scheme::None);
     if let Some(reason) = expect::never_matches(&args.expectations, verifying) {
@@ -188,6 +198,20 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         (Some(args.capture.clone()), Some(appender), last)
     };
 
+    // One pass over the file, before any request is appended to it.
+    let index = match &capture_path {
+        Some(path) => {
+            let path = path.clone();
+            let built = tokio::task::spawn_blocking(move || CaptureIndex::build(&path))
+                .await
+                .context("cannot index the capture file")?;
+            Some(Arc::new(std::sync::RwLock::new(built.with_context(
+                || format!("cannot read the capture file {}", args.capture.display()),
+            )?)))
+        }
+        None => None,
+    };
+
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let ui = (!args.no_ui).then(|| {
         web::Ui::new(
@@ -220,6 +244,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         max_body: args.max_body,
         client_timeout: args.client_timeout,
         capture_path,
+        index,
         local,
         expectations: args.expectations.clone(),
         expectations_read_json: args
@@ -228,8 +253,11 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
             .any(|e| matches!(e, Expectation::Json(..))),
         count: args.count,
         matched: AtomicU64::new(0),
+        in_flight: AtomicU64::new(0),
         stop,
         ui,
+        key: web::random_key(&mut rand::rngs::OsRng),
+        ui_public: args.ui_public,
         live: tokio::sync::broadcast::channel(web::LIVE_CAPACITY).0,
         shared: Mutex::new(Shared {
             next_seq: last_seq + 1,
@@ -243,10 +271,10 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
 
     announce(&state, &args, &url)?;
     if let Some(path) = &args.ready_file {
-        write_ready_file(path, &url)?;
+        write_ready_file(path, &url, &state.key)?;
     }
     if args.open {
-        web::open_browser(&format!("{url}{}", feed::PREFIX), out);
+        web::open_browser(&ui_url(&url, &state.key), out);
     }
 
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -255,7 +283,6 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
-    tokio::pin!(ctrl_c);
     // Once a second, the summary of the requests that came too fast for a line each.
     let summaries = (!out.json).then(|| {
         let state = state.clone();
@@ -292,17 +319,29 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
                 }
             },
             _ = stopped.changed() => break Stop::Count,
-            _ = &mut ctrl_c => break Stop::Interrupted,
+            signal = signals.recv() => break Stop::Signal(signal),
             _ = sleep_until(deadline) => break Stop::Deadline,
         }
     };
     drop(listener);
     // Ends the web view's event streams, which would otherwise hold the drain open.
     state.stop.send_replace(true);
-    tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(DRAIN_LIMIT) => out.warn("gave up waiting for the requests still in flight"),
+    let in_flight = state.in_flight.load(Ordering::SeqCst);
+    if matches!(reason, Stop::Signal(_)) && in_flight > 0 {
+        out.info(&format!(
+            "finishing {in_flight} request{} in flight (Ctrl-C again to stop now)",
+            if in_flight == 1 { "" } else { "s" }
+        ));
     }
+    // A second Ctrl-C (or SIGTERM) ends the wait: the capture is flushed all the same.
+    let forced = tokio::select! {
+        _ = graceful.shutdown() => None,
+        _ = tokio::time::sleep(DRAIN_LIMIT) => {
+            out.warn("gave up waiting for the requests still in flight");
+            None
+        }
+        signal = signals.recv() => Some(signal),
+    };
     if let Some(summaries) = summaries {
         summaries.abort();
         print_summary(&state);
@@ -313,17 +352,34 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .expect("no panics while locked")
         .appender
         .as_mut()
+        && let Err(error) = appender.flush()
     {
-        if let Err(error) = appender.flush() {
-            out.warn(&format!("cannot flush the capture file: {error}"));
-        }
+        out.warn(&format!("cannot flush the capture file: {error}"));
     }
     let matched = state.matched.load(Ordering::SeqCst);
+    let received = match args.count {
+        Some(count) => format!("{matched} of {count} matching request(s) received"),
+        None => format!("{matched} request(s) received"),
+    };
+    if let Some(signal) = forced {
+        let left = state.in_flight.load(Ordering::SeqCst);
+        out.info(&format!(
+            "stopped without waiting for {left} request(s) in flight; {received}"
+        ));
+        return Ok(signal.exit_code());
+    }
+    let goal_met = args.count.is_some_and(|count| matched >= count);
     match reason {
         Stop::Count => Ok(exit::OK),
-        Stop::Interrupted => {
-            out.info(&format!("stopped; {matched} request(s) received"));
-            Ok(exit::OK)
+        Stop::Signal(signal) => {
+            out.info(&format!("stopped; {received}"));
+            // Without --count there is nothing to fall short of; with it, a stop before the count
+            // was reached must not look like success to a script.
+            Ok(if args.count.is_none() || goal_met {
+                exit::OK
+            } else {
+                signal.exit_code()
+            })
         }
         Stop::Deadline => {
             let timeout = crate::units::format_duration(args.timeout.unwrap_or_default());
@@ -353,6 +409,11 @@ fn read_text_or_file(text: &str) -> anyhow::Result<Vec<u8>> {
     }
 }
 
+/// The web view's address with the access key, as printed and opened.
+fn ui_url(url: &str, key: &str) -> String {
+    format!("{url}{}?{}={key}", feed::PREFIX, crate::web_view::KEY_PARAM)
+}
+
 /// The first lines: the URL (stdout), then how the listener is set up (stderr).
 fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()> {
     let out = &state.out;
@@ -371,7 +432,8 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             "url": url,
             "pid": std::process::id(),
             "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
-            "ui": state.ui.as_ref().map(|_| format!("{url}{}", feed::PREFIX)),
+            "ui": state.ui.as_ref().map(|_| ui_url(url, &state.key)),
+            "key": state.key,
             "secret_source": match &state.origin {
                 None => "none",
                 Some(Origin::Given(_)) => "given",
@@ -383,7 +445,14 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
     } else {
         out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
         if state.ui.is_some() {
-            out.data(&format!("web view: {url}{}", feed::PREFIX))?;
+            out.data(&format!("web view: {}", ui_url(url, &state.key)))?;
+        } else if state.capture_path.is_some() {
+            out.info(&format!(
+                "feed: {url}{}requests?{}={}",
+                feed::PREFIX,
+                crate::web_view::KEY_PARAM,
+                state.key
+            ));
         }
         // Shown in full, as `stripe listen` does: the app under test needs it pasted in.
         if let (Some(secret), Some(Origin::Development(path))) =
@@ -400,6 +469,11 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             "listening on {}: the receiver is reachable from the network, not only from this machine",
             args.host
         ));
+    }
+    if args.ui_public {
+        out.warn(
+            "--ui-public: /_hooky/ answers any peer that has the access key, whatever its Host",
+        );
     }
     match &state.capture_path {
         Some(path) => out.info(&format!("capturing to {}", path.display())),
@@ -435,14 +509,12 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
     Ok(())
 }
 
-/// Writes `{"url":…,"pid":…}` next to its final name, then renames it, so a reader never sees half.
-fn write_ready_file(path: &Path, url: &str) -> anyhow::Result<()> {
-    let body = serde_json::json!({ "url": url, "pid": std::process::id() }).to_string();
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".{}.tmp", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, body)
-        .and_then(|_| std::fs::rename(&tmp, path))
+/// Writes `{"url":…,"pid":…,"key":…}` to a fresh private (0600) file next to its final name, then
+/// renames it, so a reader never sees half and a link planted at the name is replaced, not
+/// followed. Private because it holds the access key of `/_hooky/`.
+fn write_ready_file(path: &Path, url: &str, key: &str) -> anyhow::Result<()> {
+    let body = serde_json::json!({ "url": url, "pid": std::process::id(), "key": key }).to_string();
+    crate::private_fs::write_atomic(path, body.as_bytes())
         .with_context(|| format!("cannot write the ready file {}", path.display()))
 }
 
@@ -495,8 +567,11 @@ async fn read_body(state: &Listener, request: Request<Incoming>) -> BodyRead {
 async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Response<Body> {
     let path = request.uri().path();
     if path.starts_with(feed::PREFIX) || path == "/_hooky" {
-        return web::serve(state, request).await;
+        return web::serve(state, remote, request).await;
     }
+    state.in_flight.fetch_add(1, Ordering::SeqCst);
+    // Counted down however the request ends, even when its client goes away mid-way.
+    let _in_flight = InFlight(&state.in_flight);
     let mut answer = handle(state, remote, request).await;
     // Whatever answers here (hooky or the `--forward-to` app) runs in an opaque origin in a
     // browser, so a page served on this port can never read the web view or its token.
@@ -505,6 +580,15 @@ async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>)
         hyper::header::HeaderValue::from_static("sandbox"),
     );
     answer.map(http_body_util::Either::Left)
+}
+
+/// Counts a request out of `Listener::in_flight` when dropped.
+struct InFlight<'a>(&'a AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
@@ -674,10 +758,19 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         record.seq = shared.next_seq;
         shared.next_seq += 1;
         record.id = crate::ids::prefixed_id("req", &mut shared.rng);
-        record.duplicate_of = record
-            .event_id
-            .as_deref()
-            .and_then(|id| shared.duplicates.check(id, record.seq));
+        if let Some(id) = record.event_id.as_deref() {
+            match shared.duplicates.check(id, record.seq) {
+                Seen::First => {}
+                Seen::Repeat(first) => record.duplicate_of = Some(first),
+                Seen::TooLong => {
+                    let note = crate::dedup::too_long_note(id.len());
+                    record.verdict.note = Some(match record.verdict.note.take() {
+                        Some(existing) => format!("{existing}; {note}"),
+                        None => note,
+                    });
+                }
+            }
+        }
         if planned {
             let roll: f64 = shared.rng.r#gen();
             let plan = shared.responder.next(record.event_id.as_deref(), roll);
@@ -695,6 +788,12 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         if let Some(appender) = shared.appender.as_mut() {
             match appender.append(&line) {
                 Ok(()) => {
+                    if let (Some(index), Ok(end)) = (&state.index, appender.end_offset()) {
+                        index
+                            .write()
+                            .expect("no panics while locked")
+                            .push(record.seq, end.saturating_sub(line.len() as u64));
+                    }
                     if shared.capture_failing {
                         shared.capture_failing = false;
                         state.out.info("the capture file is writable again");
@@ -841,15 +940,21 @@ fn print_request(
         let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
         let line =
             crate::request_view::render_line(record, checked, &local, latency_ms, &out.paint);
-        let text = crate::request_view::render_human(
+        let (shown, left_out) = crate::request_view::clip_body(body, out.max_print);
+        let mut text = crate::request_view::render_human(
             record,
             checked,
-            body,
+            shown,
             line,
             &out.paint,
             state.detail,
             forward_preview,
         );
+        let body_shown = state.detail.verbose > 0 || state.detail.body;
+        if body_shown && left_out > 0 && record.body_omitted.is_none() {
+            text.push('\n');
+            text.push_str(&crate::request_view::clipped_note(left_out, &out.paint));
+        }
         out.data(&text)
     };
 }

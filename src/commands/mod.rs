@@ -90,23 +90,78 @@ pub fn read_input(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Ctrl-C, listened for from the moment this is called: tokio's `ctrl_c()` starts listening only
-/// when first polled, and a signal that comes before that kills the process instead.
-pub fn interrupt_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+/// What asked hooky to stop: Ctrl-C (SIGINT), or SIGTERM, which CI runners, `timeout`, Docker
+/// and systemd send. Both stop a command the same graceful way; only the exit code differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Interrupt,
+    Terminate,
+}
+
+impl Signal {
+    /// 130 for Ctrl-C, 143 for SIGTERM (128 + the signal's number, as shells report them).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Signal::Interrupt => crate::exit::INTERRUPTED,
+            Signal::Terminate => crate::exit::TERMINATED,
+        }
+    }
+
+    /// The `reason` of a `--json` done record.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "interrupted",
+            Signal::Terminate => "terminated",
+        }
+    }
+}
+
+/// SIGINT and SIGTERM, listened for from the moment this is made: tokio's `ctrl_c()` starts
+/// listening only when first polled, and a signal that comes before that kills the process.
+pub struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
-        Ok(async move {
-            interrupt.recv().await;
-        })
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    pub fn new() -> anyhow::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                interrupt: signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?,
+                terminate: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
+        }
     }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
+
+    /// The next signal; each call waits for a new one (a second Ctrl-C, say).
+    pub async fn recv(&mut self) -> Signal {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Signal::Interrupt,
+                _ = self.terminate.recv() => Signal::Terminate,
+            }
+        }
+        #[cfg(not(unix))]
+        {
             let _ = tokio::signal::ctrl_c().await;
-        })
+            Signal::Interrupt
+        }
     }
+}
+
+/// The first SIGINT or SIGTERM, listened for from the moment this is called.
+pub fn interrupt_signal() -> anyhow::Result<impl std::future::Future<Output = Signal>> {
+    let mut signals = Signals::new()?;
+    Ok(async move { signals.recv().await })
 }
 
 /// The current time in unix seconds: the only clock the signature core ever sees.

@@ -21,12 +21,16 @@ use crate::pacing::{Hints, Pacing, Reason, Wait};
 use crate::poll_state::PollState;
 use crate::signature::{Header, get_all};
 use crate::units::format_duration;
+use crate::until::Condition;
 use crate::webhook::{Signer, Webhook};
 
 /// The deadline when stdout is not a terminal and neither --timeout nor --count is given.
 const DEFAULT_CI_DEADLINE: Duration = Duration::from_secs(600);
 /// Pages followed through `Link: rel="next"` in one poll, at most.
 const MAX_PAGES: usize = 1000;
+/// The largest `--state` file read: hooky writes a few kilobytes (validators, a cursor, recent ids).
+const MAX_STATE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Extra read time beyond a `--wait` hold, so the server, not hooky, ends the hold (R41).
 const LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
 
@@ -35,7 +39,7 @@ pub async fn run(args: PollArgs, out: &Output) -> anyhow::Result<u8> {
     let mut poller = Poller::new(args, out)?;
     let end = tokio::select! {
         end = poller.run() => end,
-        () = interrupted => Ok(End::Interrupted),
+        signal = interrupted => Ok(End::Stopped(signal)),
     };
     poller.finish(end)
 }
@@ -44,9 +48,13 @@ pub async fn run(args: PollArgs, out: &Output) -> anyhow::Result<u8> {
 enum End {
     Until,
     Count,
-    Deadline(String),
+    /// The deadline passed: what was seen and waited for, and what was about to happen.
+    Deadline {
+        detail: String,
+    },
     Failed(CliError),
-    Interrupted,
+    /// Ctrl-C or SIGTERM.
+    Stopped(super::Signal),
 }
 
 /// One HTTP answer.
@@ -69,6 +77,9 @@ enum Outcome {
     },
     /// Worth another try after a backoff.
     Retryable { message: String, hints: Hints },
+    /// A 403 or 429 that says the quota is spent (R18): wait for the reset, then go on; not a
+    /// failure, so it does not use up --retries.
+    RateLimited { message: String, hints: Hints },
     /// Stop with exit 1.
     Final(CliError),
 }
@@ -92,6 +103,14 @@ struct Emitter {
 
 struct Poller<'a> {
     args: PollArgs,
+    /// The parsed --until conditions.
+    until: Vec<Condition>,
+    /// How long the whole run may take (--timeout, or the CI default).
+    deadline_after: Option<Duration>,
+    /// The error of the last request, when it failed (cleared by a success).
+    last_error: Option<String>,
+    /// Validators asked for that the server was found not to send (each said once).
+    missing_told: Vec<conditional::Missing>,
     out: &'a Output,
     client: reqwest::Client,
     emit_client: reqwest::Client,
@@ -114,6 +133,9 @@ struct Poller<'a> {
     budget: RetryBudget,
     idle_streak: u32,
     counters: Counters,
+    /// A `hooky listen` feed's access key (`?key=` in the URL), sent as `X-Hooky-Key` on every
+    /// request to that listener, including next pages whose links do not carry it.
+    hooky_key: Option<(reqwest::Url, String)>,
 }
 
 impl<'a> Poller<'a> {
@@ -143,6 +165,12 @@ impl<'a> Poller<'a> {
         if args.backoff_cap < args.backoff_base {
             return Err(CliError::usage("--backoff-cap is shorter than --backoff-base").into());
         }
+        let until = args
+            .until
+            .iter()
+            .map(|text| crate::until::parse(text))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| CliError::usage(error).with_hint(crate::until::GRAMMAR))?;
         let feed = args.since.is_some() || args.cursor_from.is_some() || args.items.is_some();
         let feed_only = [
             (args.cursor_field.is_some(), "--cursor-field"),
@@ -169,7 +197,7 @@ impl<'a> Poller<'a> {
         let request_timeout = match args.wait {
             Some(hold) => args
                 .request_timeout
-                .max(Duration::from_secs(hold) + LONG_POLL_MARGIN),
+                .max(Duration::from_secs(hold).saturating_add(LONG_POLL_MARGIN)),
             None => args.request_timeout,
         };
         let deadline_after = args.timeout.or_else(|| {
@@ -208,7 +236,12 @@ impl<'a> Poller<'a> {
             },
             cursor: Cursor::new(args.since.clone()),
             budget: RetryBudget::new(args.retries),
-            deadline: deadline_after.map(|d| Instant::now() + d),
+            // A deadline past the clock's range is no deadline.
+            deadline: deadline_after.and_then(|d| Instant::now().checked_add(d)),
+            deadline_after,
+            until,
+            last_error: None,
+            missing_told: Vec::new(),
             client,
             emit_client: delivery::client(4)?,
             emitter,
@@ -224,6 +257,9 @@ impl<'a> Poller<'a> {
             last_status: None,
             idle_streak: 0,
             counters: Counters::default(),
+            hooky_key: reqwest::Url::parse(&args.url)
+                .ok()
+                .and_then(|url| crate::feed::access_key(&url).map(|key| (url, key))),
             out,
             args,
         };
@@ -235,8 +271,8 @@ impl<'a> Poller<'a> {
         let Some(path) = self.args.state.clone() else {
             return Ok(());
         };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        let text = match crate::private_fs::read_limited(&path, MAX_STATE_BYTES) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
@@ -273,10 +309,9 @@ impl<'a> Poller<'a> {
                     match tokio::time::timeout_at(deadline.into(), self.poll()).await {
                         Ok(outcome) => outcome?,
                         Err(_) => {
-                            return Ok(End::Deadline(format!(
-                                "deadline reached during a request; {}",
-                                self.last_observed()
-                            )));
+                            return Ok(End::Deadline {
+                                detail: "the deadline came during a request".into(),
+                            });
                         }
                     }
                 }
@@ -292,6 +327,7 @@ impl<'a> Poller<'a> {
                     done,
                 } => {
                     self.budget.record_success();
+                    self.last_error = None;
                     self.counters.polls += 1;
                     self.last_status = Some(status);
                     self.save_state()?;
@@ -310,7 +346,14 @@ impl<'a> Poller<'a> {
                     self.pacing
                         .after_success(&hints, self.idle_streak, elapsed, unit)
                 }
+                Outcome::RateLimited { message, hints } => {
+                    self.report_rate_limit(&message)?;
+                    self.last_error = Some(message);
+                    self.report_hints(&hints);
+                    self.pacing.after_rate_limit(&hints, unit)
+                }
                 Outcome::Retryable { message, hints } => {
+                    self.last_error = Some(message.clone());
                     let retry = self.budget.record_failure();
                     self.report_error(&message, retry)?;
                     if !retry {
@@ -336,13 +379,14 @@ impl<'a> Poller<'a> {
             if let Some(deadline) = self.deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if wait.duration > left {
-                    return Ok(End::Deadline(format!(
-                        "the next poll is due in {} ({}), after the deadline (in {}); {}",
-                        format_duration(wait.duration),
-                        wait.reason.name(),
-                        format_duration(left),
-                        self.last_observed()
-                    )));
+                    return Ok(End::Deadline {
+                        detail: format!(
+                            "the next poll was due in {} ({}), after the deadline (in {})",
+                            format_duration(wait.duration),
+                            wait.reason.name(),
+                            format_duration(left),
+                        ),
+                    });
                 }
             }
             tokio::time::sleep(wait.duration).await;
@@ -408,6 +452,12 @@ impl<'a> Poller<'a> {
             headers.push(("Accept".into(), "application/json, */*;q=0.5".into()));
         }
         headers.extend(self.args.headers.iter().chain(extra).cloned());
+        if let Some((listener, key)) = &self.hooky_key {
+            let same = reqwest::Url::parse(url).is_ok_and(|u| u.origin() == listener.origin());
+            if same {
+                headers.push((crate::web_view::KEY_HEADER.into(), key.clone()));
+            }
+        }
         if let Some(hold) = self.args.wait {
             headers.push(("Prefer".into(), format!("wait={hold}")));
         }
@@ -449,6 +499,7 @@ impl<'a> Poller<'a> {
         } else {
             classify_status(status)
         };
+        let rate_limited = crate::pacing::is_rate_limit(status, &hints);
         let reason = reqwest::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -456,6 +507,12 @@ impl<'a> Poller<'a> {
         let described = format!("GET {url} answered {status} {reason}")
             .trim_end()
             .to_string();
+        if rate_limited {
+            return Err(Outcome::RateLimited {
+                message: format!("{described}: rate limited"),
+                hints,
+            });
+        }
         match (status, class) {
             (304, _) | (_, StatusClass::Success) => Ok(Response {
                 status,
@@ -488,6 +545,7 @@ impl<'a> Poller<'a> {
         };
         self.validators.update(response.status, &response.headers);
         self.validators_url = Some(url.clone());
+        self.tell_missing_validators(response.status);
         let hints = Hints::read(&response.headers, SystemTime::now());
         let changed = response.status != 304 && self.last_body.as_ref() != Some(&response.body);
         let json = crate::event::parse_json_body(&response.body);
@@ -531,6 +589,7 @@ impl<'a> Poller<'a> {
                 first_status = Some(response.status);
                 self.validators.update(response.status, &response.headers);
                 self.validators_url = Some(first_url.clone());
+                self.tell_missing_validators(response.status);
             }
             if response.status == 304 {
                 break;
@@ -585,6 +644,21 @@ impl<'a> Poller<'a> {
         })
     }
 
+    /// Says once per validator that the server does not send one asked for (--etag,
+    /// --last-modified): every poll then costs a full body.
+    fn tell_missing_validators(&mut self, status: u16) {
+        if status == 304 {
+            return;
+        }
+        for missing in conditional::missing(self.use_validators, &self.validators) {
+            if !self.missing_told.contains(&missing) {
+                self.missing_told.push(missing);
+                self.out
+                    .warn(&missing.notice(self.use_validators, &self.validators));
+            }
+        }
+    }
+
     /// The URL of the first page: the given URL with the cursor parameter set.
     fn feed_url(&self) -> anyhow::Result<String> {
         let mut url = reqwest::Url::parse(&self.args.url)
@@ -607,7 +681,7 @@ impl<'a> Poller<'a> {
     /// Whether --until is met by a response with no new item to test (resource mode, or feed mode
     /// with status-only conditions).
     fn until_met_on_response(&self, status: u16) -> anyhow::Result<bool> {
-        let conditions = &self.args.until;
+        let conditions = &self.until;
         if conditions.is_empty() {
             return Ok(false);
         }
@@ -629,45 +703,73 @@ impl<'a> Poller<'a> {
         ))
     }
 
-    /// What the deadline message shows: the values the --until paths had, else the last status
-    /// and body.
-    fn last_observed(&self) -> String {
-        let Some(status) = self.last_status else {
-            return "no answer yet".to_string();
-        };
-        let paths: Vec<String> = self
-            .args
-            .until
-            .iter()
-            .filter_map(|c| match c {
-                crate::until::Condition::Equals { path, .. }
-                | crate::until::Condition::NotEquals { path, .. }
-                | crate::until::Condition::Present { path }
-                | crate::until::Condition::Absent { path } => Some(path.clone()),
-                crate::until::Condition::Status { .. } => None,
-            })
-            .collect();
-        let body = self.last_json.as_ref();
-        if !paths.is_empty() && body.is_some() && !self.feed {
-            let shown: Vec<String> = paths
-                .iter()
-                .map(|p| match body.and_then(|b| crate::json_path::get(b, p)) {
-                    Some(v) => format!("{p}={v}"),
-                    None => format!("{p} absent"),
-                })
-                .collect();
-            return format!("last observed: status {status}, {}", shown.join(", "));
+    /// The deadline message: how long hooky waited, what it last saw, and what it waited for
+    /// (`gave up after 10m: status is "pending", waiting for status=completed`).
+    fn gave_up(&self) -> String {
+        let after = self
+            .deadline_after
+            .map_or_else(|| "the deadline".to_string(), short_duration);
+        let mut message = format!("gave up after {after}: {}", self.last_seen());
+        if !self.until.is_empty() {
+            let goals: Vec<String> = self.until.iter().map(Condition::to_string).collect();
+            message.push_str(&format!(", waiting for {}", goals.join(" and ")));
+        } else if let Some(count) = self.args.count {
+            message.push_str(&format!(
+                ", waiting for {count} polls ({} done)",
+                self.counters.polls
+            ));
         }
+        message
+    }
+
+    /// What the last answer showed: the values the --until paths had, else the status and body;
+    /// and the last request's error when it failed.
+    fn last_seen(&self) -> String {
+        let failed = self
+            .last_error
+            .as_deref()
+            .map(|error| format!("the last request failed ({})", clip(error, 200)));
+        let Some(status) = self.last_status else {
+            return failed.unwrap_or_else(|| "no answer yet".to_string());
+        };
+        let mut seen = Vec::new();
+        let paths: Vec<&str> = self.until.iter().filter_map(Condition::path).collect();
         if self.feed {
             let cursor = self.cursor.value.as_deref().unwrap_or("(none)");
-            return format!("last observed: status {status}, cursor {cursor}");
+            if !paths.is_empty() {
+                seen.push(format!(
+                    "no item matched yet ({} item{} seen, cursor {cursor})",
+                    self.counters.items,
+                    if self.counters.items == 1 { "" } else { "s" }
+                ));
+            } else {
+                seen.push(format!("status {status}, cursor {cursor}"));
+            }
+        } else if let (false, Some(body)) = (paths.is_empty(), self.last_json.as_ref()) {
+            let mut shown: Vec<&str> = Vec::new();
+            for path in paths {
+                if shown.contains(&path) {
+                    continue;
+                }
+                shown.push(path);
+                seen.push(match crate::json_path::get(body, path) {
+                    Some(value) => format!("{path} is {}", clip(&value.to_string(), 200)),
+                    None => format!("{path} is absent"),
+                });
+            }
+            if self.until.iter().any(|c| !c.reads_body()) {
+                seen.push(format!("the HTTP status is {status}"));
+            }
+        } else {
+            let text = self
+                .last_body
+                .as_ref()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            seen.push(format!("status {status}, body {}", clip(&text, 200)));
         }
-        let text = self
-            .last_body
-            .as_ref()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default();
-        format!("last observed: status {status}, body {}", clip(&text, 200))
+        seen.extend(failed);
+        seen.join(", ")
     }
 
     fn report_unchanged(&self, status: u16) -> anyhow::Result<()> {
@@ -754,7 +856,7 @@ impl<'a> Poller<'a> {
         }
         let body = serde_json::to_vec(item).expect("a JSON value always serialises");
         self.emit(&body, Some(item), Some(&id)).await?;
-        let conditions = &self.args.until;
+        let conditions = &self.until;
         Ok(conditions.iter().any(|c| c.reads_body())
             && crate::until::all_hold(conditions, status, Some(item)))
     }
@@ -827,10 +929,17 @@ impl<'a> Poller<'a> {
             }))?;
         }
         if !delivered.is_success() {
-            let what = status
+            let mut what = status
                 .map(|s| format!("answered {s}"))
                 .or(delivered.last().error.clone())
                 .unwrap_or_default();
+            if let Some(wait) = delivered.declined_retry_after {
+                what.push_str(&format!(
+                    " (it asked to retry in {}; hooky waits at most {})",
+                    format_duration(wait),
+                    format_duration(delivery::MAX_RETRY_WAIT)
+                ));
+            }
             self.out.warn(&format!(
                 "webhook {id} to {} failed after {} attempt(s): {what}",
                 emitter.url,
@@ -857,6 +966,9 @@ impl<'a> Poller<'a> {
         if let Some(d) = hints.rate_limit {
             parts.push(format!("rate limit resets in {}", format_duration(d)));
         }
+        if parts.is_empty() {
+            return;
+        }
         self.out
             .info(&format!("server hints: {}", parts.join(", ")));
     }
@@ -874,6 +986,20 @@ impl<'a> Poller<'a> {
                 format_duration(wait.duration),
                 wait.reason.name()
             )));
+        }
+        Ok(())
+    }
+
+    /// Reports a rate-limit answer; the wait record that follows says how long and why.
+    fn report_rate_limit(&self, message: &str) -> anyhow::Result<()> {
+        if self.out.json {
+            self.out.json(&json!({
+                "type": "error", "time": now_rfc3339(), "error": message, "retrying": true,
+                "rate_limited": true, "failures": self.budget.failures,
+            }))?;
+        } else {
+            self.out
+                .warn(&format!("{message}; waiting for the quota to come back"));
         }
         Ok(())
     }
@@ -908,9 +1034,9 @@ impl<'a> Poller<'a> {
         let (reason, code) = match &end {
             End::Until => ("until", exit::OK),
             End::Count => ("count", exit::OK),
-            End::Deadline(_) => ("deadline", exit::DEADLINE),
+            End::Deadline { .. } => ("deadline", exit::DEADLINE),
             End::Failed(_) => ("failed", exit::FAILURE),
-            End::Interrupted => ("interrupted", exit::INTERRUPTED),
+            End::Stopped(signal) => (signal.reason(), signal.exit_code()),
         };
         let c = &self.counters;
         if self.out.json {
@@ -937,9 +1063,9 @@ impl<'a> Poller<'a> {
             ));
         }
         match end {
-            End::Until | End::Count | End::Interrupted => Ok(code),
-            End::Deadline(message) => Err(CliError::deadline(message)
-                .with_hint("raise --timeout to wait longer")
+            End::Until | End::Count | End::Stopped(_) => Ok(code),
+            End::Deadline { detail } => Err(CliError::deadline(self.gave_up())
+                .with_hint(format!("{detail}; raise --timeout to wait longer"))
                 .into()),
             End::Failed(error) => Err(error.into()),
         }
@@ -956,12 +1082,23 @@ fn resolve(base: &str, target: &str) -> Option<String> {
         .map(|u| u.to_string())
 }
 
+/// A fresh temporary file renamed over the state file, never following a link (see `private_fs`).
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp{}", std::process::id()));
-    let tmp = std::path::PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    crate::private_fs::write_atomic(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `10m` rather than `10m00s`, `2h` rather than `2h00m`.
+fn short_duration(duration: Duration) -> String {
+    let text = format_duration(duration);
+    match text
+        .strip_suffix("m00s")
+        .or_else(|| text.strip_suffix("h00m"))
+    {
+        Some(whole) if text.ends_with("m00s") => format!("{whole}m"),
+        Some(whole) => format!("{whole}h"),
+        None => text,
+    }
 }
 
 fn clip(text: &str, max: usize) -> String {

@@ -66,7 +66,10 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
             .with_hint("hooky replay 3 --to http://localhost:3000, or --dry-run to see what would go out")
             .into());
     }
-    let chosen = choose(&records, &selection, &args.from)?;
+    let Some(chosen) = choose(&records, &selection, &args.from)? else {
+        // Esc or Ctrl-C in the picker: the list is gone, nothing more to say.
+        return Ok(exit::INTERRUPTED);
+    };
     if let Some(format) = args.export {
         return export(format, &chosen, &options, &args, &keys, out);
     }
@@ -142,7 +145,7 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
         );
         match sent.await? {
             Sent::Done { any_failed } => any_failed,
-            Sent::Interrupted => return Ok(exit::INTERRUPTED),
+            Sent::Stopped(signal) => return Ok(signal.exit_code()),
         }
     };
     Ok(if failed || broken > 0 {
@@ -205,9 +208,16 @@ fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptio
     })
 }
 
+/// A whole capture or HAR file, opened without following a link (see `private_fs`).
+fn read_capture_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut crate::private_fs::open_read(path)?, &mut bytes)?;
+    Ok(bytes)
+}
+
 /// Reads a capture file or a HAR file, warning about each line or entry it had to skip.
 fn load(path: &Path, out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_capture_file(path).map_err(|e| {
         let error = CliError::usage(format!("cannot read {}: {e}", path.display()));
         if e.kind() == std::io::ErrorKind::NotFound {
             error.with_hint("capture some requests with hooky listen first, or pass --from FILE (captures or HAR)")
@@ -264,7 +274,7 @@ fn choose<'a>(
     records: &'a [CaptureRecord],
     selection: &Selection,
     from: &Path,
-) -> anyhow::Result<Vec<&'a CaptureRecord>> {
+) -> anyhow::Result<Option<Vec<&'a CaptureRecord>>> {
     if records.is_empty() {
         return Err(CliError::failed(format!("{} holds no captures", from.display())).into());
     }
@@ -291,10 +301,11 @@ fn choose<'a>(
         .with_hint("hooky replay --list with the same filters shows what matches")
         .into());
     }
-    Ok(chosen)
+    Ok(Some(chosen))
 }
 
-fn pick(records: &[CaptureRecord]) -> anyhow::Result<Vec<&CaptureRecord>> {
+/// The picker: newest first, columns aligned. `None` when cancelled (Esc, Ctrl-C).
+fn pick(records: &[CaptureRecord]) -> anyhow::Result<Option<Vec<&CaptureRecord>>> {
     if !output::can_prompt() {
         return Err(CliError::usage("no captures selected")
             .with_hint(
@@ -302,19 +313,50 @@ fn pick(records: &[CaptureRecord]) -> anyhow::Result<Vec<&CaptureRecord>> {
             )
             .into());
     }
-    let rows: Vec<String> = records.iter().map(|r| table_row(r).join("  ")).collect();
-    let picked = dialoguer::MultiSelect::new()
-        .with_prompt("Which captures? (space to select, enter to confirm)")
-        .items(&rows)
-        .max_length(15)
-        .interact_opt()
-        .map_err(|e| anyhow::anyhow!("the picker failed: {e}"))?;
-    match picked {
-        Some(indices) if !indices.is_empty() => {
-            Ok(indices.into_iter().map(|i| &records[i]).collect())
-        }
-        _ => Err(CliError::usage("nothing selected").into()),
+    let newest_first: Vec<&CaptureRecord> = records.iter().rev().collect();
+    let rows: Vec<[String; 8]> = newest_first.iter().map(|r| table_row(r)).collect();
+    let widths = column_widths(&rows);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    let Some(indices) = output::picker::multi_select(
+        "Which captures, newest first? (space to select, enter to confirm)",
+        &labels,
+    )?
+    else {
+        return Ok(None);
+    };
+    if indices.is_empty() {
+        return Err(CliError::usage("nothing selected")
+            .with_hint("space selects a capture, enter confirms")
+            .into());
     }
+    // Replayed in the order they were captured, whatever the order they were picked in.
+    let mut chosen: Vec<&CaptureRecord> = indices.into_iter().map(|i| newest_first[i]).collect();
+    chosen.sort_by_key(|r| r.seq);
+    Ok(Some(chosen))
+}
+
+/// Each column's width: its widest cell or its heading.
+fn column_widths(rows: &[[String; 8]]) -> Vec<usize> {
+    (0..8)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([COLUMNS[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
 }
 
 const COLUMNS: [&str; 8] = [
@@ -377,15 +419,7 @@ fn list(records: &[CaptureRecord], selection: &Selection, out: &Output) -> anyho
         return Ok(exit::OK);
     }
     let rows: Vec<[String; 8]> = chosen.iter().map(|r| table_row(r)).collect();
-    let widths: Vec<usize> = (0..8)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].chars().count())
-                .chain([COLUMNS[c].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths = column_widths(&rows);
     // Pad first, then paint, so colors do not upset the column widths.
     let line = |cells: &[String], paint_verdict: bool| {
         cells
@@ -464,22 +498,30 @@ fn show(record: &CaptureRecord, keys: &[&[u8]], out: &Output) -> anyhow::Result<
         &record.headers,
     )?;
     match body {
-        Ok(bytes) => out.data(&body_text(&bytes))?,
+        Ok(bytes) => out.data(&body_text(&bytes, out))?,
         Err(error) => out.warn(&error.to_string()),
     }
     Ok(())
 }
 
 /// A body for people: the text (escaped), or a note and base64 for binary data.
-fn body_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
+/// A body for people: text escaped, binary as base64, at most `--max-print` bytes of it.
+fn body_text(bytes: &[u8], out: &Output) -> String {
+    let (shown, left_out) = crate::request_view::clip_body(bytes, out.max_print);
+    // Text or binary by the whole body; a text body is cut on a character boundary.
+    let mut text = match std::str::from_utf8(bytes).and_then(|_| std::str::from_utf8(shown)) {
         Ok(text) => sanitize(text),
         Err(_) => format!(
             "(binary, {} bytes; base64:)\n{}",
             bytes.len(),
-            BASE64.encode(bytes)
+            BASE64.encode(shown)
         ),
+    };
+    if left_out > 0 {
+        text.push('\n');
+        text.push_str(&crate::request_view::clipped_note(left_out, &out.paint));
     }
+    text
 }
 
 fn export(
@@ -595,7 +637,7 @@ fn dry_run(
         )))?;
         print_head(out, &request.method, request.url.as_str(), &request.headers)?;
         if !request.body.is_empty() {
-            out.data(&body_text(&request.body))?;
+            out.data(&body_text(&request.body, out))?;
         }
         out.data("")?;
     }
@@ -625,8 +667,8 @@ enum Sent {
     Done {
         any_failed: bool,
     },
-    /// Ctrl-C: the summary so far was printed.
-    Interrupted,
+    /// Ctrl-C or SIGTERM: the summary so far was printed.
+    Stopped(super::Signal),
 }
 
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the same eight
@@ -638,7 +680,7 @@ async fn send(
     secrets: Vec<Secret>,
     seed: u64,
     out: &Output,
-    interrupted: impl std::future::Future<Output = ()>,
+    interrupted: impl std::future::Future<Output = super::Signal>,
 ) -> anyhow::Result<Sent> {
     let total = jobs.len() as u64;
     let client = delivery::client(args.concurrency as usize)?;
@@ -702,12 +744,9 @@ async fn send(
 
     let progress = out.show_progress().then(|| {
         let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} replays, {per_sec}, eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
+        bar.set_style(output::progress_style(
+            "{bar:30} {pos}/{len} replays, {rate}, eta {eta}",
+        ));
         bar
     });
     if args.diff && !out.json {
@@ -717,16 +756,32 @@ async fn send(
     let mut summary = Summary::default();
     let mut any_failed = false;
     tokio::pin!(interrupted);
-    let mut was_interrupted = false;
+    let mut stopped_by = None;
     loop {
         let next = tokio::select! {
             next = results.recv() => next,
-            () = &mut interrupted => {
-                was_interrupted = true;
+            signal = &mut interrupted => {
+                stopped_by = Some(signal);
                 None
             }
         };
         let Some((_, outcome)) = next else { break };
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(panicked) => {
+                // A replay that panicked is a counted failure, never one that silently vanished.
+                summary.record("internal error", Duration::ZERO);
+                any_failed = true;
+                match &progress {
+                    Some(bar) => {
+                        bar.suspend(|| out.warn(&panicked.to_string()));
+                        bar.inc(1);
+                    }
+                    None => out.warn(&panicked.to_string()),
+                }
+                continue;
+            }
+        };
         let delivery = &outcome.delivery;
         let last = delivery.last();
         summary.record(&last.class(), delivery.elapsed);
@@ -750,13 +805,12 @@ async fn send(
     let elapsed = started.elapsed();
     if out.json {
         out.json(&summary.to_json(elapsed))?;
-    } else if total > 1 || out.verbose > 0 || was_interrupted {
+    } else if total > 1 || out.verbose > 0 || stopped_by.is_some() {
         out.info(&summary.to_text(elapsed));
     }
-    Ok(if was_interrupted {
-        Sent::Interrupted
-    } else {
-        Sent::Done { any_failed }
+    Ok(match stopped_by {
+        Some(signal) => Sent::Stopped(signal),
+        None => Sent::Done { any_failed },
     })
 }
 
@@ -889,7 +943,7 @@ fn result_line(outcome: &Outcome, body_sha: &str, diff: Option<&Diff>, out: &Out
     }
     if out.verbose > 0 && !delivery.response_body.is_empty() {
         text.push('\n');
-        text.push_str(&body_text(&delivery.response_body));
+        text.push_str(&body_text(&delivery.response_body, out));
     }
     ResultLine { json, text }
 }

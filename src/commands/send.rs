@@ -45,7 +45,11 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
         (None, Some(_)) => None,
         // The attack is about signatures, not payloads: any event does.
         (None, None) if args.attack => Some("order.completed".to_string()),
-        (None, None) => Some(pick(&catalog)?),
+        (None, None) => match pick(&catalog)? {
+            Some(name) => Some(name),
+            // Esc or Ctrl-C in the picker: the list is gone, nothing more to say.
+            None => return Ok(exit::INTERRUPTED),
+        },
     };
     let plan = Plan::new(&args, &catalog, event.as_deref(), out)?;
     if args.dry_run || args.curl {
@@ -66,7 +70,7 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
     };
     tokio::select! {
         result = work => result,
-        () = interrupted => Ok(exit::INTERRUPTED),
+        signal = interrupted => Ok(signal.exit_code()),
     }
 }
 
@@ -313,13 +317,7 @@ fn list(catalog: &Catalog, out: &Output) -> anyhow::Result<u8> {
                 Some(previous) => format!("{} (overrides {})", fixture.source, previous),
                 None => fixture.source.to_string(),
             };
-            let (scheme, description) = match fixture.meta_for_listing() {
-                Ok(meta) => (
-                    meta.scheme.map_or("-".to_string(), |s| s.to_string()),
-                    meta.description.unwrap_or_default(),
-                ),
-                Err(error) => ("?".into(), format!("(broken: {error})")),
-            };
+            let (scheme, description) = listing(fixture);
             (fixture.name.clone(), source, scheme, description)
         })
         .collect();
@@ -347,8 +345,9 @@ fn list(catalog: &Catalog, out: &Output) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
-/// No event named: a picker in a terminal, else an error listing the events.
-fn pick(catalog: &Catalog) -> anyhow::Result<String> {
+/// No event named: a picker in a terminal (`None` when cancelled), else an error listing the
+/// events.
+fn pick(catalog: &Catalog) -> anyhow::Result<Option<String>> {
     let names = catalog.names();
     if !output::can_prompt() {
         return Err(CliError::usage("no event to send")
@@ -358,29 +357,49 @@ fn pick(catalog: &Catalog) -> anyhow::Result<String> {
             ))
             .into());
     }
-    let labels: Vec<String> = catalog
+    let rows: Vec<[String; 3]> = catalog
         .iter()
         .map(|f| {
-            let description = f
-                .meta_for_listing()
-                .ok()
-                .and_then(|m| m.description)
-                .unwrap_or_default();
-            format!("{:36} {}", f.name, description)
+            let (scheme, description) = listing(f);
+            [f.name.clone(), scheme, sanitize_line(&description)]
         })
         .collect();
+    let labels = align(&rows);
     let choice = tokio::task::block_in_place(|| {
-        dialoguer::Select::new()
-            .with_prompt("Event to send")
-            .items(&labels)
-            .default(0)
-            .interact_opt()
-    })
-    .context("the picker failed")?;
-    match choice {
-        Some(index) => Ok(names[index].to_string()),
-        None => Err(CliError::new(exit::INTERRUPTED, "no event chosen").into()),
+        output::picker::fuzzy_select("Event to send (type to filter)", &labels)
+    })?;
+    Ok(choice.map(|index| names[index].to_string()))
+}
+
+/// A fixture's scheme as sends really use it (hex when it names none) and its description.
+fn listing(fixture: &fixtures::Fixture) -> (String, String) {
+    match fixture.meta_for_listing() {
+        Ok(meta) => (
+            meta.scheme.unwrap_or(Scheme::Hex).to_string(),
+            meta.description.unwrap_or_default(),
+        ),
+        Err(error) => ("?".into(), format!("(broken: {error})")),
     }
+}
+
+/// Rows as lines with every column but the last padded to its widest cell.
+fn align<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
+    let widths: Vec<usize> = (0..N)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (column, cell) in row.iter().enumerate() {
+                if column + 1 == N {
+                    line.push_str(cell);
+                } else {
+                    line.push_str(&format!("{cell:<width$}  ", width = widths[column]));
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
 }
 
 fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
@@ -465,13 +484,13 @@ impl Expectations<'_> {
     /// The first unmet expectation, if any.
     fn check(&self, delivery: &Delivery) -> Option<String> {
         let status = delivery.status();
-        if let Some(expected) = self.status {
-            if !status.is_some_and(|s| expected.matches(s)) {
-                return Some(format!(
-                    "expected status {expected}, got {}",
-                    status.map_or("no answer".to_string(), |s| s.to_string())
-                ));
-            }
+        if let Some(expected) = self.status
+            && !status.is_some_and(|s| expected.matches(s))
+        {
+            return Some(format!(
+                "expected status {expected}, got {}",
+                status.map_or("no answer".to_string(), |s| s.to_string())
+            ));
         }
         if self.body.is_empty() {
             return None;
@@ -599,7 +618,11 @@ fn answer_line(webhook: &Webhook, delivery: &Delivery, paint: &crate::output::Pa
 }
 
 /// The exit code and message for one delivery.
-fn verdict(delivery: &Delivery, expectations: &Expectations<'_>) -> Option<CliError> {
+fn verdict(
+    delivery: &Delivery,
+    expectations: &Expectations<'_>,
+    scheme: Scheme,
+) -> Option<CliError> {
     if expectations.given() {
         return expectations
             .check(delivery)
@@ -618,7 +641,20 @@ fn verdict(delivery: &Delivery, expectations: &Expectations<'_>) -> Option<CliEr
             error.as_deref().unwrap_or("failed")
         ),
     };
-    Some(CliError::failed(message))
+    let error = CliError::failed(message);
+    Some(match (delivery.status(), delivery.declined_retry_after) {
+        (_, Some(wait)) => error.with_hint(format!(
+            "the receiver asked to retry in {} (Retry-After), longer than the {} hooky waits \
+             between attempts",
+            crate::units::format_duration(wait),
+            crate::units::format_duration(delivery::MAX_RETRY_WAIT)
+        )),
+        // A receiver that checks signatures answers 401 to one it cannot verify.
+        (Some(401), None) => error.with_hint(format!(
+            "the receiver did not accept the signature: its secret or scheme probably differs from this one ({scheme}); pass the receiver's --secret and --scheme",
+        )),
+        _ => error,
+    })
 }
 
 async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
@@ -636,7 +672,7 @@ async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
         })
         .await;
         report(plan, &webhook, &delivery, out)?;
-        if let Some(error) = verdict(&delivery, &expectations) {
+        if let Some(error) = verdict(&delivery, &expectations, plan.signer.scheme) {
             first_error.get_or_insert(error);
         }
     }
@@ -658,7 +694,7 @@ async fn run_load(
     plan: Plan,
     args: &SendArgs,
     out: &Output,
-    interrupted: impl std::future::Future<Output = ()>,
+    interrupted: impl std::future::Future<Output = super::Signal>,
 ) -> anyhow::Result<u8> {
     let concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
     let client = delivery::client(concurrency)?;
@@ -698,7 +734,7 @@ async fn run_load(
                 LoadResult {
                     class: delivery.last().class(),
                     elapsed: delivery.elapsed,
-                    met: verdict(&delivery, &expectations).is_none(),
+                    met: verdict(&delivery, &expectations, plan.signer.scheme).is_none(),
                     line: keep_lines.then(|| response_json(&plan, &webhook, &delivery)),
                 }
             }
@@ -709,26 +745,35 @@ async fn run_load(
             Some(args.count),
             indicatif::ProgressDrawTarget::stderr(),
         );
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} · {per_sec} · eta {eta}")
-        {
-            bar.set_style(style);
-        }
+        bar.set_style(output::progress_style(
+            "{bar:40} {pos}/{len} · {rate} · eta {eta}",
+        ));
         bar
     });
     let mut summary = Summary::default();
     let mut unmet = 0u64;
+    let mut panics = 0u64;
     tokio::pin!(interrupted);
-    let mut was_interrupted = false;
+    let mut stopped_by = None;
     loop {
         let next = tokio::select! {
             next = results.recv() => next,
-            () = &mut interrupted => {
-                was_interrupted = true;
+            signal = &mut interrupted => {
+                stopped_by = Some(signal);
                 None
             }
         };
         let Some((_, result)) = next else { break };
+        // A job that panicked is a counted failure, never a request that silently vanished.
+        let result = result.unwrap_or_else(|_| {
+            panics += 1;
+            LoadResult {
+                class: "internal error".into(),
+                elapsed: Duration::ZERO,
+                met: false,
+                line: None,
+            }
+        });
         summary.record(&result.class, result.elapsed);
         if !result.met {
             unmet += 1;
@@ -764,8 +809,15 @@ async fn run_load(
     } else {
         out.data(&summary.to_text(elapsed))?;
     }
-    if was_interrupted {
-        return Ok(exit::INTERRUPTED);
+    if let Some(signal) = stopped_by {
+        return Ok(signal.exit_code());
+    }
+    if panics > 0 {
+        return Err(CliError::failed(format!(
+            "{panics} of {} requests failed with an internal error (a bug in hooky)",
+            summary.sent
+        ))
+        .into());
     }
     if unmet == 0 {
         return Ok(exit::OK);
@@ -801,14 +853,20 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
     }
     let (mut passed, mut failed, mut informational) = (0u64, 0u64, 0u64);
     let mut valid_rejected = false;
+    let mut answered_any = false;
+    let mut first_error: Option<String> = None;
     for (index, check) in Check::for_scheme(scheme).into_iter().enumerate() {
         let webhook = plan.build(index as u64 + 1)?;
         let mut statuses = Vec::new();
         let mut errors = Vec::new();
         for request in check.requests(&webhook, &plan.signer, plan.now()) {
             match delivery::send_once(&client, &request, args.timeout).await {
-                Ok((status, _, _)) => statuses.push(Some(status)),
+                Ok((status, _, _)) => {
+                    answered_any = true;
+                    statuses.push(Some(status));
+                }
                 Err(error) => {
+                    first_error.get_or_insert_with(|| error.clone());
                     statuses.push(None);
                     errors.push(error);
                 }
@@ -868,7 +926,23 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
     if valid_rejected {
         out.warn("the receiver rejected a correctly signed event: check that it uses the same scheme and secret");
     }
-    Ok(u8::try_from(failed.min(100)).unwrap_or(100))
+    if !answered_any {
+        // Nothing was tested: a runtime failure (1), not failed checks (4).
+        let error = first_error.unwrap_or_else(|| "no answer".into());
+        return Err(CliError::failed(format!(
+            "the receiver never answered: {}",
+            sanitize_line(&error)
+        ))
+        .with_hint(format!("is it running at {}?", plan.url))
+        .into());
+    }
+    // 4, as for any unmet expectation: a count as the exit code would collide with 1 (could not
+    // connect) and 2 (usage). The count is in the summary line and in `attack_summary`.
+    Ok(if failed > 0 {
+        exit::EXPECTATION_FAILED
+    } else {
+        exit::OK
+    })
 }
 
 fn info_text(statuses: &[Option<u16>]) -> String {
@@ -974,7 +1048,7 @@ async fn watch_send(
         status: args.expect_status,
         body: &args.expect_body,
     };
-    if let Some(error) = verdict(&delivery, &expectations) {
+    if let Some(error) = verdict(&delivery, &expectations, plan.signer.scheme) {
         return Err(error.into());
     }
     Ok(())

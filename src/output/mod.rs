@@ -2,6 +2,7 @@
 //! diagnostics to stderr, colors only on a terminal and never with `NO_COLOR` or `--color never`,
 //! and text from the network escaped before it reaches a terminal.
 
+pub mod picker;
 mod sanitize;
 mod style;
 
@@ -18,6 +19,8 @@ pub struct Output {
     pub json: bool,
     pub quiet: bool,
     pub verbose: u8,
+    /// `--max-print`: the most of one body human mode prints.
+    pub max_print: usize,
     /// Styles for stdout and for stderr: each stream gets colors only when it is a terminal.
     pub paint: Paint,
     pub paint_err: Paint,
@@ -37,6 +40,7 @@ impl Output {
             json: global.json,
             quiet: global.quiet,
             verbose: global.verbose,
+            max_print: usize::try_from(global.max_print).unwrap_or(usize::MAX),
             paint: Paint::new(decide(std::io::stdout().is_terminal())),
             paint_err: Paint::new(decide(stderr_is_terminal)),
             stderr_is_terminal,
@@ -88,6 +92,18 @@ impl Output {
     pub fn show_progress(&self) -> bool {
         self.stderr_is_terminal && !self.quiet && !self.json
     }
+}
+
+/// A progress bar style whose `{rate}` reads `2,909/s`, not indicatif's `2909.2606/s`.
+pub fn progress_style(template: &str) -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", crate::units::format_rate(state.per_sec()));
+            },
+        )
 }
 
 /// Whether hooky may ask the user a question: only when stdin and stderr are terminals.

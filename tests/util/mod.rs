@@ -105,9 +105,13 @@ pub fn repo_path(relative: &str) -> std::path::PathBuf {
 pub struct Listening {
     pub child: std::process::Child,
     pub url: String,
+    /// The access key of its `/_hooky/` endpoints, from the ready file.
+    pub key: String,
     pub dir: tempfile::TempDir,
     stdout: Option<std::thread::JoinHandle<Vec<u8>>>,
     stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
+    /// What the listener printed on stderr so far, for tests that wait on a message.
+    stderr_so_far: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 /// Starts `hooky listen --port 0 --ready-file …` with `args` in a fresh folder and waits (bounded)
@@ -121,6 +125,23 @@ fn drain(mut from: impl std::io::Read + Send + 'static) -> std::thread::JoinHand
         let mut bytes = Vec::new();
         let _ = from.read_to_end(&mut bytes);
         bytes
+    })
+}
+
+/// Like `drain`, and also keeps what arrived so far in `so_far`.
+fn drain_shared(
+    mut from: impl std::io::Read + Send + 'static,
+    so_far: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        loop {
+            match from.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => so_far.lock().unwrap().extend_from_slice(&chunk[..n]),
+            }
+        }
+        so_far.lock().unwrap().clone()
     })
 }
 
@@ -147,11 +168,17 @@ fn listen_by(mut command: Command, dir: tempfile::TempDir, args: &[&str]) -> Lis
         .stderr(Stdio::piped())
         .spawn()
         .expect("the hooky binary starts");
+    let stderr_so_far = std::sync::Arc::default();
     let mut listening = Listening {
         stdout: Some(drain(child.stdout.take().unwrap())),
-        stderr: Some(drain(child.stderr.take().unwrap())),
+        stderr: Some(drain_shared(
+            child.stderr.take().unwrap(),
+            std::sync::Arc::clone(&stderr_so_far),
+        )),
+        stderr_so_far,
         child,
         url: String::new(),
+        key: String::new(),
         dir,
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -160,6 +187,7 @@ fn listen_by(mut command: Command, dir: tempfile::TempDir, args: &[&str]) -> Lis
             let value: serde_json::Value = serde_json::from_str(&text).expect("ready file is JSON");
             assert_eq!(value["pid"], listening.child.id());
             listening.url = value["url"].as_str().unwrap().to_string();
+            listening.key = value["key"].as_str().unwrap().to_string();
             return listening;
         }
         if let Some(status) = listening.child.try_wait().unwrap() {
@@ -214,12 +242,34 @@ impl Listening {
 
     /// Sends SIGINT and waits for the exit.
     pub fn interrupt(self) -> (Output, tempfile::TempDir) {
+        self.signal("INT");
+        self.wait()
+    }
+
+    /// Sends the signal named `name` (`INT`, `TERM`), without waiting.
+    pub fn signal(&self, name: &str) {
         let status = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([&format!("-{name}"), &self.child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
-        self.wait()
+    }
+
+    /// Waits (at most 30 s) until the listener's stderr contains `text`.
+    #[track_caller]
+    pub fn wait_for_stderr(&self, text: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let so_far = String::from_utf8_lossy(&self.stderr_so_far.lock().unwrap()).into_owned();
+            if so_far.contains(text) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{text:?} never appeared on stderr: {so_far}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 
     /// Waits (bounded) for the listener to exit on its own; its output is everything it printed.
@@ -333,6 +383,12 @@ pub fn raw_exchange(
 }
 
 impl Listening {
+    /// The URL of one of its own endpoints (`/_hooky/…`), with the access key in the query.
+    pub fn own(&self, path: &str) -> String {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        format!("{}{path}{separator}key={}", self.url, self.key)
+    }
+
     pub fn addr(&self) -> String {
         self.url.trim_start_matches("http://").to_string()
     }

@@ -1,6 +1,11 @@
 //! The demo feed of captured requests at `/_hooky/requests`, served from the capture file (never
-//! from memory), with a strong ETag, `Last-Modified` and 304s. It sits behind `web`'s Host check
-//! against DNS rebinding, like every `/_hooky/` endpoint.
+//! from memory), with a strong ETag, `Last-Modified` and 304s. The capture index says where each
+//! record starts, so a page reads only its own records, and a page is bounded: bodies cut to
+//! [`feed::ITEM_BODY_LIMIT`], items to about [`feed::PAGE_BUDGET`]. It sits behind `web`'s gate
+//! (peer, Host, access key), like every `/_hooky/` endpoint.
+
+use std::path::Path;
+use std::sync::RwLock;
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -8,7 +13,69 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response};
 
 use super::{Answer, Listener, json_answer};
+use crate::capture::CaptureRecord;
+use crate::capture_index::{CaptureIndex, Reader};
 use crate::feed;
+
+/// Up to `count` `(seq, offset)` of the records after `since`, and whether more follow.
+pub fn entries_after(
+    index: Option<&RwLock<CaptureIndex>>,
+    since: u64,
+    count: usize,
+) -> (Vec<(u64, u64)>, bool) {
+    match index {
+        Some(index) => index
+            .read()
+            .expect("no panics while locked")
+            .after(since, count),
+        None => (Vec::new(), false),
+    }
+}
+
+/// The record `seq`, read where the index says it starts.
+pub async fn record(state: &Listener, seq: u64) -> std::io::Result<Option<CaptureRecord>> {
+    let (Some(path), Some(index)) = (state.capture_path.clone(), &state.index) else {
+        return Ok(None);
+    };
+    let Some(offset) = index.read().expect("no panics while locked").offset_of(seq) else {
+        return Ok(None);
+    };
+    let read = tokio::task::spawn_blocking(move || Reader::open(&path)?.record_at(offset, seq))
+        .await
+        .map_err(std::io::Error::other)?;
+    match read {
+        // The file went away: it has no records.
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        read => read,
+    }
+}
+
+/// The feed items of `entries` (bounded), stopping once they hold [`feed::PAGE_BUDGET`]; the
+/// second value is whether entries were left for the next page.
+fn read_items(
+    path: &Path,
+    entries: &[(u64, u64)],
+) -> std::io::Result<(Vec<serde_json::Value>, bool)> {
+    if entries.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    let mut reader = Reader::open(path)?;
+    let mut items = Vec::new();
+    let mut size = 0;
+    for (i, &(seq, offset)) in entries.iter().enumerate() {
+        let Some(record) = reader.record_at(offset, seq)? else {
+            continue;
+        };
+        let item = feed::item(&record);
+        // The body dominates an item; the rest is counted generously.
+        size += item["body"].as_str().map_or(0, str::len) + 1024;
+        items.push(item);
+        if size >= feed::PAGE_BUDGET {
+            return Ok((items, i + 1 < entries.len()));
+        }
+    }
+    Ok((items, false))
+}
 
 pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
     if request.method() != Method::GET && request.method() != Method::HEAD {
@@ -38,19 +105,24 @@ pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
 
+    let mut next = None;
     let body = if route == "/_hooky/requests" {
         let (since, limit) = match feed::parse_query(query.as_deref()) {
             Ok(parsed) => parsed,
             Err(message) => return json_answer(400, &feed::error("bad_query", &message)),
         };
-        let read = tokio::task::spawn_blocking(move || {
-            crate::capture_file::records_after(&path, since, limit)
-        })
-        .await;
+        let (entries, more_after) = entries_after(state.index.as_deref(), since, limit);
+        let read = tokio::task::spawn_blocking(move || read_items(&path, &entries)).await;
         match read {
-            Ok(Ok((records, more))) => {
-                let items = records.iter().map(feed::item).collect();
-                feed::page(items, since, more)
+            Ok(Ok((items, cut_short))) => {
+                let more = more_after || cut_short;
+                let page = feed::page(items, since, more);
+                if more {
+                    next = page["next_since"]
+                        .as_u64()
+                        .map(|after| feed::next_link(after, limit));
+                }
+                page
             }
             Ok(Err(error)) if error.kind() == std::io::ErrorKind::NotFound => {
                 feed::page(Vec::new(), since, false)
@@ -69,11 +141,9 @@ pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
                 &feed::error("bad_seq", "use /_hooky/requests/<sequence number>"),
             );
         };
-        let read =
-            tokio::task::spawn_blocking(move || crate::capture_file::record_at(&path, seq)).await;
-        match read {
-            Ok(Ok(Some(record))) => serde_json::to_value(&record).expect("a record serialises"),
-            Ok(Ok(None)) | Ok(Err(_)) => {
+        match record(state, seq).await {
+            Ok(Some(record)) => serde_json::to_value(&record).expect("a record serialises"),
+            Ok(None) => {
                 return json_answer(
                     404,
                     &feed::error("not_found", &format!("no capture #{seq}")),
@@ -123,6 +193,9 @@ pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
         headers.insert(header::LAST_MODIFIED, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Some(value) = next.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        headers.insert(header::LINK, value);
+    }
     answer
 }
 

@@ -1,12 +1,14 @@
-//! `listen`'s own endpoints under `/_hooky/`: the Host gate in front of all of them (against DNS
-//! rebinding), then the web view — the page and its script and style (embedded in the binary), the
+//! `listen`'s own endpoints under `/_hooky/`: the gate in front of all of them (loopback peers only
+//! unless `--ui-public`, the Host check against DNS rebinding, and the per-process access key from
+//! `?key=`, `X-Hooky-Key` or the page's cookie), then the web view — the page and its script and style (embedded in the binary), the
 //! live event stream, the HAR and curl downloads, and the replay action (POST with the page's
 //! token only). The demo feed itself is `feed_endpoint`. The pure pieces are in `web_view`.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -19,6 +21,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use super::{Answer, Body, Listener, feed_endpoint, json_answer};
 use crate::capture::CaptureRecord;
+use crate::capture_index::{CaptureIndex, Reader};
 use crate::cli::SchemeSelection;
 use crate::delivery::{self, RetryOptions};
 use crate::feed;
@@ -35,6 +38,10 @@ const STYLE_CSS: &str = include_str!("ui/style.css");
 /// the capture file. With [`web_view::INLINE_LIMIT`] this bounds the channel to a few MiB.
 pub const LIVE_CAPACITY: usize = 64;
 
+/// Records read from the capture file per step when a stream catches up: with
+/// [`web_view::INLINE_LIMIT`] a step holds at most a few MiB.
+const CATCH_UP_BATCH: usize = 16;
+
 /// A comment line sent this often keeps proxies and browsers from closing an idle stream.
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
@@ -49,9 +56,7 @@ pub struct Ui {
 
 impl Ui {
     pub fn new(forward_to: Option<&str>, capturing: bool, rng: &mut impl RngCore) -> Ui {
-        let mut bytes = [0u8; 32];
-        rng.fill_bytes(&mut bytes);
-        let token = hex::encode(bytes);
+        let token = random_key(rng);
         let page = web_view::render_page(
             PAGE,
             &web_view::PageSettings {
@@ -105,21 +110,95 @@ impl hyper::body::Body for EventStream {
     }
 }
 
-/// Everything under `/_hooky/`.
-pub async fn serve(state: &Listener, request: Request<Incoming>) -> Response<Body> {
-    let host = request
-        .headers()
-        .get(header::HOST)
+/// A fresh random access key (or token): 32 bytes, hex.
+pub fn random_key(rng: &mut impl RngCore) -> String {
+    let mut bytes = [0u8; 32];
+    rng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// How a request under `/_hooky/` presented the access key, when it did.
+#[derive(PartialEq, Eq)]
+enum KeyGiven {
+    /// In the `X-Hooky-Key` header or the browser's cookie.
+    HeaderOrCookie,
+    /// In `?key=`: the page moves it into a cookie.
+    Query,
+}
+
+/// Which of the request's keys (header, `?key=`, cookie) is this process's access key. Each is
+/// compared in constant time.
+fn key_given(state: &Listener, request: &Request<Incoming>) -> Option<KeyGiven> {
+    let headers = request.headers();
+    let header = headers
+        .get(web_view::KEY_HEADER)
         .and_then(|v| v.to_str().ok());
-    if !feed::host_allowed(host, &state.local.ip().to_string(), state.local.port()) {
-        return whole(json_answer(
+    let cookie_name = web_view::cookie_name(state.local.port());
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| web_view::cookie_value(v, &cookie_name));
+    if web_view::token_matches(header, &state.key) || web_view::token_matches(cookie, &state.key) {
+        return Some(KeyGiven::HeaderOrCookie);
+    }
+    let query = web_view::query_value(request.uri().query(), web_view::KEY_PARAM);
+    web_view::token_matches(query.as_deref(), &state.key).then_some(KeyGiven::Query)
+}
+
+/// The gate in front of every `/_hooky/` endpoint: the peer (loopback unless `--ui-public`), the
+/// Host (against DNS rebinding, unless `--ui-public`, where the key alone decides), then the access
+/// key. `Err` is the refusal.
+fn admit(
+    state: &Listener,
+    remote: SocketAddr,
+    request: &Request<Incoming>,
+) -> Result<KeyGiven, Box<Answer>> {
+    if !web_view::peer_allowed(remote.ip(), state.ui_public) {
+        return Err(Box::new(json_answer(
             403,
             &feed::error(
-                "forbidden_host",
-                "hooky's own endpoints answer only to localhost or the listening address",
+                "ui_not_public",
+                "hooky's own endpoints answer only on this machine; start listen with --ui-public to open them to the network",
             ),
-        ));
+        )));
     }
+    if !state.ui_public {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok());
+        if !feed::host_allowed(host, &state.local.ip().to_string(), state.local.port()) {
+            return Err(Box::new(json_answer(
+                403,
+                &feed::error(
+                    "forbidden_host",
+                    "hooky's own endpoints answer only to localhost or the listening address",
+                ),
+            )));
+        }
+    }
+    key_given(state, request).ok_or_else(|| {
+        Box::new(json_answer(
+            403,
+            &feed::error(
+                "bad_key",
+                "hooky's own endpoints need the access key listen printed: open the web view URL with its ?key=, or send the key in ?key= or the X-Hooky-Key header",
+            ),
+        ))
+    })
+}
+
+/// Everything under `/_hooky/`.
+pub async fn serve(
+    state: &Listener,
+    remote: SocketAddr,
+    request: Request<Incoming>,
+) -> Response<Body> {
+    let given = match admit(state, remote, &request) {
+        Ok(given) => given,
+        Err(refusal) => return whole(secured(*refusal)),
+    };
     let route = web_view::route(request.uri().path());
     if route == Route::Feed {
         return whole(feed_endpoint::serve(state, &request).await);
@@ -140,6 +219,8 @@ pub async fn serve(state: &Listener, request: Request<Incoming>) -> Response<Bod
         return whole(not_allowed("this is read-only: use GET", "GET, HEAD"));
     }
     let answer = match route {
+        // The key leaves the address bar (and the history) for a cookie only this origin sends.
+        Route::Page if given == KeyGiven::Query => key_to_cookie(state, &request),
         Route::Page => content(ui.page.clone(), "text/html; charset=utf-8"),
         Route::Asset(name, kind) => {
             let text = match name {
@@ -158,6 +239,27 @@ pub async fn serve(state: &Listener, request: Request<Incoming>) -> Response<Bod
         *answer.body_mut() = Full::new(Bytes::new());
     }
     whole(answer)
+}
+
+/// `GET /_hooky/?key=…`: sets the key's cookie and redirects to the same page without the key.
+fn key_to_cookie(state: &Listener, request: &Request<Incoming>) -> Answer {
+    let mut location = request.uri().path().to_string();
+    if let Some(query) = web_view::query_without_key(request.uri().query()) {
+        location.push('?');
+        location.push_str(&query);
+    }
+    let mut answer = Response::new(Full::new(Bytes::new()));
+    *answer.status_mut() = hyper::StatusCode::SEE_OTHER;
+    let cookie = web_view::key_cookie(state.local.port(), &state.key);
+    let headers = answer.headers_mut();
+    if let (Ok(location), Ok(cookie)) = (
+        HeaderValue::from_str(&location),
+        HeaderValue::from_str(&cookie),
+    ) {
+        headers.insert(header::LOCATION, location);
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    answer
 }
 
 fn whole(answer: Answer) -> Response<Body> {
@@ -219,13 +321,8 @@ fn events(state: &Listener, request: &Request<Incoming>) -> Response<Body> {
         .saturating_sub(1);
     let after = resume.unwrap_or_else(|| web_view::history_start(last_seq));
     let (frames, receiver) = mpsc::channel(16);
-    tokio::spawn(follow(
-        frames,
-        live,
-        state.stop.subscribe(),
-        state.capture_path.clone(),
-        after,
-    ));
+    let capture = state.capture_path.clone().zip(state.index.clone());
+    tokio::spawn(follow(frames, live, state.stop.subscribe(), capture, after));
     let mut answer = Response::new(Either::Right(EventStream { frames: receiver }));
     let headers = answer.headers_mut();
     headers.insert(
@@ -242,7 +339,7 @@ async fn follow(
     frames: mpsc::Sender<Bytes>,
     mut live: broadcast::Receiver<Arc<LiveEvent>>,
     mut stop: watch::Receiver<bool>,
-    capture: Option<PathBuf>,
+    capture: Option<(PathBuf, Arc<RwLock<CaptureIndex>>)>,
     mut sent: u64,
 ) {
     if frames
@@ -252,10 +349,10 @@ async fn follow(
     {
         return;
     }
-    if let Some(path) = &capture {
-        if catch_up(&frames, path, &mut sent).await.is_err() {
-            return;
-        }
+    if let Some((path, index)) = &capture
+        && catch_up(&frames, path, index, &mut sent).await.is_err()
+    {
+        return;
     }
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     keepalive.tick().await;
@@ -272,11 +369,10 @@ async fn follow(
                     sent = event.seq;
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    if let Some(path) = &capture {
-                        if catch_up(&frames, path, &mut sent).await.is_err() {
+                    if let Some((path, index)) = &capture
+                        && catch_up(&frames, path, index, &mut sent).await.is_err() {
                             return;
                         }
-                    }
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
             },
@@ -297,25 +393,41 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stopped| *stopped).await.is_ok();
 }
 
-/// Sends the captures after `sent` from the file, a page at a time. `Err` when the client left.
-async fn catch_up(frames: &mpsc::Sender<Bytes>, path: &Path, sent: &mut u64) -> Result<(), ()> {
+/// Sends the captures after `sent` from the file, a few at a time, each read where the index says
+/// it starts (a frame holds at most [`web_view::INLINE_LIMIT`] of body). `Err` when the client left.
+async fn catch_up(
+    frames: &mpsc::Sender<Bytes>,
+    path: &Path,
+    index: &RwLock<CaptureIndex>,
+    sent: &mut u64,
+) -> Result<(), ()> {
     loop {
-        let (path, after) = (path.to_path_buf(), *sent);
-        let read = tokio::task::spawn_blocking(move || {
-            crate::capture_file::records_after(&path, after, feed::DEFAULT_LIMIT)
+        let (entries, more) = feed_endpoint::entries_after(Some(index), *sent, CATCH_UP_BATCH);
+        let Some(&(last, _)) = entries.last() else {
+            return Ok(());
+        };
+        let path = path.to_path_buf();
+        let read = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<Bytes>> {
+            let mut reader = Reader::open(&path)?;
+            let mut batch = Vec::new();
+            for (seq, offset) in entries {
+                if let Some(record) = reader.record_at(offset, seq)? {
+                    let data = web_view::event_data(&record, &record.to_line());
+                    batch.push(Bytes::from(web_view::sse_frame(seq, &data)));
+                }
+            }
+            Ok(batch)
         })
         .await;
         // A missing or unreadable file has nothing to catch up on; the live requests still come.
-        let Ok(Ok((records, more))) = read else {
+        let Ok(Ok(batch)) = read else {
             return Ok(());
         };
-        for record in &records {
-            let data = web_view::event_data(record, &record.to_line());
-            let frame = web_view::sse_frame(record.seq, &data);
-            frames.send(Bytes::from(frame)).await.map_err(|_| ())?;
-            *sent = record.seq;
+        for frame in batch {
+            frames.send(frame).await.map_err(|_| ())?;
         }
-        if !more || records.is_empty() {
+        *sent = last;
+        if !more {
             return Ok(());
         }
     }
@@ -323,7 +435,7 @@ async fn catch_up(frames: &mpsc::Sender<Bytes>, path: &Path, sent: &mut u64) -> 
 
 /// The capture `seq` from the file, or the answer that says why not.
 async fn record(state: &Listener, seq: u64) -> Result<CaptureRecord, Answer> {
-    let Some(path) = state.capture_path.clone() else {
+    if state.capture_path.is_none() {
         return Err(json_answer(
             404,
             &feed::error(
@@ -332,9 +444,9 @@ async fn record(state: &Listener, seq: u64) -> Result<CaptureRecord, Answer> {
             ),
         ));
     };
-    match tokio::task::spawn_blocking(move || crate::capture_file::record_at(&path, seq)).await {
-        Ok(Ok(Some(record))) => Ok(record),
-        Ok(Ok(None)) | Ok(Err(_)) => Err(json_answer(
+    match feed_endpoint::record(state, seq).await {
+        Ok(Some(record)) => Ok(record),
+        Ok(None) => Err(json_answer(
             404,
             &feed::error("not_found", &format!("no capture #{seq}")),
         )),
@@ -515,23 +627,29 @@ async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer
         },
         sanitize_line(&outcome)
     ));
-    let preview_len = delivered.response_body.len().min(4096);
-    json_answer(
-        200,
-        &serde_json::json!({
-            "type": "replay",
-            "seq": action.seq,
-            "url": prepared.url.as_str(),
-            "resigned": prepared.signing.is_some(),
-            "status": last.status,
-            "error": last.error,
-            "latency_ms": u64::try_from(last.latency.as_millis()).unwrap_or(u64::MAX),
-            "response_headers": delivered.response_headers,
-            "response_body": String::from_utf8_lossy(&delivered.response_body[..preview_len]),
-            "response_truncated": delivered.response_body.len() > preview_len,
-            "notes": prepared.notes,
-        }),
-    )
+    let mut result = serde_json::json!({
+        "type": "replay",
+        "seq": action.seq,
+        "url": prepared.url.as_str(),
+        "resigned": prepared.signing.is_some(),
+        "status": last.status,
+        "error": last.error,
+        "latency_ms": u64::try_from(last.latency.as_millis()).unwrap_or(u64::MAX),
+        "notes": prepared.notes,
+    });
+    // The page reads back only what the app under test or this machine answered: anything else
+    // (an internal service, a metadata address) gives its status and timing, never its content.
+    let forward_to = state.forwarder.as_ref().map(|f| f.base());
+    if web_view::answer_shown(&prepared.url, forward_to) {
+        let preview_len = delivered.response_body.len().min(4096);
+        result["response_headers"] = serde_json::json!(delivered.response_headers);
+        result["response_body"] =
+            String::from_utf8_lossy(&delivered.response_body[..preview_len]).into();
+        result["response_truncated"] = (delivered.response_body.len() > preview_len).into();
+    } else {
+        result["response_withheld"] = "the answer's headers and body are shown only for the --forward-to app or a loopback address".into();
+    }
+    json_answer(200, &result)
 }
 
 /// `--open`: the system's browser on the page. Failing to open it is a warning, not an error.

@@ -467,6 +467,7 @@
       el('p', {}, 'Sent to ', el('span', { class: 'mono' }, result.url), result.resigned ? ' (re-signed)' : '', ': ',
         answered, ' in ' + result.latency_ms + ' ms'),
       ...(result.notes || []).map((note) => el('p', { class: 'note' }, note)),
+      result.response_withheld ? el('p', { class: 'note' }, 'Answer not shown: ' + result.response_withheld) : null,
       result.response_body ? el('pre', { class: 'replay-answer' }, result.response_body + (result.response_truncated ? '\n…' : '')) : null,
     ];
   }
