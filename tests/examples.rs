@@ -75,8 +75,7 @@ fn is_hooky_command(command: &str) -> bool {
     command.starts_with("cargo run --release -- ")
         || words
             .iter()
-            .skip_while(|w| w.contains('=') && !w.starts_with('-'))
-            .next()
+            .find(|w| !w.contains('=') || w.starts_with('-'))
             .is_some_and(|w| *w == "hooky")
         || command.contains("| hooky ")
         || command.contains("| HOOKY_")
@@ -223,12 +222,10 @@ impl Playground {
         // Drained as it runs: a full pipe would block the example.
         let (first_line, stdout) = drain_lines(child.stdout.take().unwrap());
         let stderr = drain(child.stderr.take().unwrap());
-        if until_stopped {
-            if first_line.recv_timeout(Duration::from_secs(30)).is_ok() {
-                let _ = Command::new("kill")
-                    .args(["-INT", &child.id().to_string()])
-                    .status();
-            }
+        if until_stopped && first_line.recv_timeout(Duration::from_secs(30)).is_ok() {
+            let _ = Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status();
         }
         let status = wait_bounded(&mut child, Duration::from_secs(60));
         if status.is_none() {
@@ -287,10 +284,10 @@ impl Playground {
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         let url = loop {
-            if let Ok(text) = std::fs::read_to_string(&ready) {
-                if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
-                    break value["url"].as_str().unwrap().to_string();
-                }
+            if let Ok(text) = std::fs::read_to_string(&ready)
+                && let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+            {
+                break value["url"].as_str().unwrap().to_string();
             }
             if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
                 let _ = child.kill();
