@@ -1,6 +1,6 @@
 //! Every example in the README's `sh` blocks and in each subcommand's `--help` runs as typed
 //! against `hooky listen` on the default port: the test starts a listener on a free port and puts
-//! that port where the examples say 8080, then runs each example with `sh` in a project folder
+//! that port where the examples say 8080 (and its access key where they say `key=KEY`), then runs each example with `sh` in a project folder
 //! (with `hooky` on the PATH) and expects exit 0, or the code its `# exit N` comment documents.
 //!
 //! The shared listener enforces the development secret (`--verify-mode enforce`), so that
@@ -128,6 +128,8 @@ struct Playground {
     /// Runs in the project folder, so its capture file is the one the examples replay.
     listener: Listening,
     port: String,
+    /// The listener's access key to `/_hooky/`, for the examples' `key=KEY`.
+    key: String,
 }
 
 impl Playground {
@@ -158,10 +160,16 @@ impl Playground {
         assert!(first.status.success());
         let listener = listen_in(project, &["--verify-mode", "enforce", "-q"]);
         let port = listener.url.rsplit(':').next().unwrap().to_string();
+        let ready: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(listener.dir.path().join("ready.json")).unwrap(),
+        )
+        .unwrap();
+        let key = ready["key"].as_str().unwrap_or_default().to_string();
         let playground = Playground {
             bin,
             listener,
             port,
+            key,
         };
         // Captures for the replay and fixture examples to select from.
         let seeded = playground.sh(
@@ -244,12 +252,13 @@ impl Playground {
         }
     }
 
-    /// The example as it runs here: `cargo run --release --` is the binary under test, and the
-    /// default port is the shared listener's.
+    /// The example as it runs here: `cargo run --release --` is the binary under test, the
+    /// default port is the shared listener's, and `key=KEY` its access key.
     fn localise(&self, example: &str) -> String {
         example
             .replace("cargo run --release -- ", "hooky ")
             .replace(":8080", &format!(":{}", self.port))
+            .replace("key=KEY", &format!("key={}", self.key))
     }
 
     /// Starts a `hooky listen` example in its own folder, sends it one event, stops it with Ctrl-C
