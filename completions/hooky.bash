@@ -478,7 +478,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --no-verify --body --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-body --client-timeout --capture --no-capture --no-ui --ui-public --open --count --timeout --expect --color --json --quiet --verbose --max-print --help --version"
+            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --no-verify --body --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-response --max-body --client-timeout --capture --no-capture --no-ui --ui-public --open --count --timeout --expect --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,6 +560,10 @@ _hooky() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-response)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -600,7 +604,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__poll)
-            opts="-H -q -v -h -V --etag --last-modified --header --since --since-param --items --cursor-field --id-field --cursor-from --state --until --count --timeout --interval --idle-backoff --multiplier --max-interval --retries --retry-on --jitter --backoff-base --backoff-cap --request-timeout --wait --emit-webhook --scheme --secret --secret-file --signature-header --color --json --quiet --verbose --max-print --help --version"
+            opts="-H -q -v -h -V --etag --last-modified --header --since --since-param --items --cursor-field --id-field --max-pages --cursor-from --state --until --count --timeout --interval --idle-backoff --multiplier --max-interval --retries --retry-on --jitter --backoff-base --backoff-cap --request-timeout --max-response --wait --emit-webhook --scheme --secret --secret-file --signature-header --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,6 +635,10 @@ _hooky() {
                     return 0
                     ;;
                 --id-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pages)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -690,6 +698,10 @@ _hooky() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-response)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -730,7 +742,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__replay)
-            opts="-c -q -v -h -V --from --last --event --since --path --verdict --all --list --show --export --url --target --to --exact-url --preserve-host --resign --scheme --secret --secret-file --signature-header --tolerance --keep-id --new-id --rewrite-body-id --set --unset --repeat --shuffle --seed --interval --concurrency --rate --retries --timeout --dry-run --diff --color --json --quiet --verbose --max-print --help --version"
+            opts="-c -q -v -h -V --from --last --event --since --path --verdict --all --list --show --export --url --target --to --exact-url --preserve-host --resign --scheme --secret --secret-file --signature-header --tolerance --keep-id --new-id --rewrite-body-id --set --unset --repeat --shuffle --seed --interval --concurrency --rate --retries --timeout --max-response --dry-run --diff --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,6 +852,10 @@ _hooky() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-response)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -878,7 +894,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__send)
-            opts="-H -X -q -v -h -V --url --target --to --list --fixtures --data --set --set-str --unset --scheme --secret --secret-file --signature-header --header --method --clock --seed --dry-run --curl --retries --no-retry --timeout --expect-status --expect-body --count --concurrency --rate --repeat --attack --watch --color --json --quiet --verbose --max-print --help --version"
+            opts="-H -X -q -v -h -V --url --target --to --list --fixtures --data --set --set-str --unset --scheme --secret --secret-file --signature-header --header --method --clock --seed --dry-run --curl --retries --no-retry --timeout --max-response --expect-status --expect-body --count --concurrency --rate --repeat --attack --watch --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -961,6 +977,10 @@ _hooky() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -71,6 +71,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand listen" -l fail-rate -d 'Ans
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l seed -d 'Seed for --fail-rate, for reproducible runs' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l forward-to -d 'Relay each request to this local app and return its answer to the sender' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l forward-timeout -d 'How long the app behind --forward-to may take to answer (then the sender gets 504)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l max-response -d 'Largest answer body read from the --forward-to app or a web view replay (then 502 / an error)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413 and are captured without their body' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l client-timeout -d 'How long a client may take to send its headers, and then its body' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l capture -d 'Capture file to append every request to' -r -F
@@ -116,6 +117,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand send" -l clock -d 'Fix the c
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l seed -d 'Seed the random ids, for reproducible runs (with --clock: byte-for-byte)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l retries -d 'Retries after the first attempt, on connection errors, timeouts, 408, 429 and 5xx' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l timeout -d 'Time allowed for each attempt' -r
+complete -c hooky -n "__fish_hooky_using_subcommand send" -l max-response -d 'Largest answer body read; a larger one fails the attempt with an error naming the limit' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l expect-status -d 'Expected status: 2xx (any success), 4xx, 5xx, or an exact code such as 201; exit 4 otherwise' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l expect-body -d 'Expected response body: json:PATH=VALUE (repeatable); exit 4 otherwise' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l count -d 'Send N events, each with fresh ids, and print a summary' -r
@@ -143,6 +145,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand poll" -l since-param -d 'Nam
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l items -d 'Dot path to the array of items [default: the top-level array, or the first of data, events, items, results]' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-field -d 'Dot path to an item\'s timestamp, which becomes the next cursor [default: created, created_at, timestamp]' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l id-field -d 'Dot path to an item\'s id, used to print each item once' -r
+complete -c hooky -n "__fish_hooky_using_subcommand poll" -l max-pages -d 'Pages one poll follows at most when the feed says there is more (a next link, has_more, next_cursor, or a full page of ?limit= items); the rest waits for the next poll' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l cursor-from -d 'Opaque cursors: take the next cursor from this dot path of the response, verbatim' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l state -d 'Keep validators, cursor and printed ids in FILE across runs (a CI job resumes where it stopped)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l until -d 'Stop with exit 0 when EXPR holds (repeatable: all must hold): path=value, path!=value, path>N, path>=N, path<N, path<=N (numbers), path (present), !path (absent), status=NNN (the HTTP status; any operator). In feed mode paths are read in each new item' -r
@@ -157,6 +160,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand poll" -l jitter -d 'Relative
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l backoff-base -d 'First error backoff; it doubles on each failure in a row' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l backoff-cap -d 'Longest error backoff' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l request-timeout -d 'Time allowed for one request, connect to last byte' -r
+complete -c hooky -n "__fish_hooky_using_subcommand poll" -l max-response -d 'Largest answer body read; a larger one fails the attempt with an error naming the limit' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l wait -d 'Long polling: send \'Prefer: wait=N\', allow N+10s per request, and ask again at once after a hold' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l emit-webhook -d 'Deliver each new item (each change in resource mode) to URL as a signed webhook, with send\'s delivery and retries' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l scheme -d 'Signature scheme for --emit-webhook' -r -f -a "none\t'No signature at all'
@@ -217,6 +221,7 @@ complete -c hooky -n "__fish_hooky_using_subcommand replay" -s c -l concurrency 
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l rate -d 'Replays started per second at most, such as 20 or 600/m' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l retries -d 'Retries after a failed attempt (connection error, 408, 429, 5xx), honouring Retry-After' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l timeout -d 'Time allowed for each attempt' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l max-response -d 'Largest answer body read; a larger one fails the attempt with an error naming the limit' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
