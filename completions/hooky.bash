@@ -37,6 +37,9 @@ _hooky() {
             hooky,replay)
                 cmd="hooky__subcmd__replay"
                 ;;
+            hooky,secret)
+                cmd="hooky__subcmd__secret"
+                ;;
             hooky,send)
                 cmd="hooky__subcmd__send"
                 ;;
@@ -79,6 +82,9 @@ _hooky() {
             hooky__subcmd__help,replay)
                 cmd="hooky__subcmd__help__subcmd__replay"
                 ;;
+            hooky__subcmd__help,secret)
+                cmd="hooky__subcmd__help__subcmd__secret"
+                ;;
             hooky__subcmd__help,send)
                 cmd="hooky__subcmd__help__subcmd__send"
                 ;;
@@ -98,7 +104,7 @@ _hooky() {
 
     case "${cmd}" in
         hooky)
-            opts="-q -v -h -V --color --json --quiet --verbose --max-print --help --version listen send poll replay captures sign verify completions fixture help"
+            opts="-q -v -h -V --color --json --quiet --verbose --max-print --help --version listen send poll replay captures sign verify secret completions fixture help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,7 +296,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__help)
-            opts="listen send poll replay captures sign verify completions fixture help"
+            opts="listen send poll replay captures sign verify secret completions fixture help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +421,20 @@ _hooky() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hooky__subcmd__help__subcmd__secret)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hooky__subcmd__help__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -458,7 +478,7 @@ _hooky() {
             return 0
             ;;
         hooky__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-response --max-body --client-timeout --capture --no-capture --no-ui --ui-public --open --count --timeout --expect --color --json --quiet --verbose --max-print --help --version"
+            opts="-p -q -v -h -V --port --host --ready-file --secret --secret-file --scheme --signature-header --tolerance --verify-mode --no-verify --body --status --response-body --response-header --delay --respond-seq --respond-seq-per-event --fail-rate --seed --forward-to --forward-timeout --max-response --max-body --client-timeout --capture --no-capture --no-ui --ui-public --open --count --timeout --expect --color --json --quiet --verbose --max-print --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +856,28 @@ _hooky() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-print)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooky__subcmd__secret)
+            opts="-q -v -h -V --rotate --drop-old --color --json --quiet --verbose --max-print --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -40,13 +40,14 @@ complete -c hooky -n "__fish_hooky_needs_command" -f -a "replay" -d 'Resend capt
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "captures" -d 'List captured requests (same as `hooky replay --list`)'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "sign" -d 'Print the signature headers for a body (for scripts and CI)'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "verify" -d 'Verify a request\'s signature headers against a body; exit 0 only when valid'
+complete -c hooky -n "__fish_hooky_needs_command" -f -a "secret" -d 'Print the project\'s development secret (.hooky/secret), creating it; --rotate for a new one'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "completions" -d 'Print a shell completion script or the man page'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "fixture" -d 'Manage fixtures: turn a captured request into one'
 complete -c hooky -n "__fish_hooky_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -s p -l port -d 'Port to listen on; 0 picks a free one' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l host -d 'Address to bind; anything but loopback makes the receiver reachable from the network' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l ready-file -d 'Write {"url":…,"pid":…} to this file (atomically) once the socket is bound' -r -F
-complete -c hooky -n "__fish_hooky_using_subcommand listen" -l secret -d 'Signing secret (repeat for rotation); also read from HOOKY_SECRET' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l secret -d 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project\'s development secret in .hooky/secret (see `hooky secret`)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l secret-file -d 'Read secrets from a file, one per line (repeatable)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l scheme -d 'Signature scheme, or auto to recognise it from each request\'s headers' -r -f -a "auto\t''
 none\t''
@@ -59,7 +60,7 @@ slack\t''
 gitlab\t''"
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l signature-header -d 'Header name for the hex scheme' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l tolerance -d 'How far a signed timestamp may be from now' -r
-complete -c hooky -n "__fish_hooky_using_subcommand listen" -l verify-mode -d 'enforce: answer 401 to an invalid signature; report: answer normally, only report it' -r -f -a "enforce\t''
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l verify-mode -d 'enforce: answer 401 to an unsigned or invalid request; report: answer normally, only report it. Default: enforce with your secret, report with the development secret' -r -f -a "enforce\t''
 report\t''"
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l status -d 'Status to answer with' -r
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l response-body -d 'Body to answer with: TEXT, or @FILE to read it from a file' -r
@@ -81,6 +82,8 @@ complete -c hooky -n "__fish_hooky_using_subcommand listen" -l color -d 'When to
 always\t''
 never\t''"
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l no-verify -d 'Do not verify signatures at all (same as --scheme none)'
+complete -c hooky -n "__fish_hooky_using_subcommand listen" -l body -d 'Print each request\'s body under its line (without the headers -v adds)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l respond-seq-per-event -d 'Give each event id its own --respond-seq sequence (requests without an id share one)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l no-capture -d 'Do not capture requests to disk (the /_hooky/ feed is then off, the web view live only)'
 complete -c hooky -n "__fish_hooky_using_subcommand listen" -l no-ui -d 'Do not serve the web view at /_hooky/'
@@ -105,7 +108,7 @@ standard\t'Standard Webhooks (Svix and others): `webhook-id`, `webhook-timestamp
 shopify\t'Shopify: `X-Shopify-Hmac-Sha256: <base64>`'
 slack\t'Slack: `X-Slack-Signature: v0=<hex>` with `X-Slack-Request-Timestamp`'
 gitlab\t'GitLab: `X-Gitlab-Token: <secret>` (a shared token, not a signature)'"
-complete -c hooky -n "__fish_hooky_using_subcommand send" -l secret -d 'Signing secret (repeat for rotation); also read from HOOKY_SECRET' -r
+complete -c hooky -n "__fish_hooky_using_subcommand send" -l secret -d 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project\'s development secret in .hooky/secret (see `hooky secret`)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l secret-file -d 'Read secrets from a file, one per line (repeatable)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand send" -l signature-header -d 'Header name for the hex scheme' -r
 complete -c hooky -n "__fish_hooky_using_subcommand send" -s H -l header -d 'Extra header, \'Name: value\' (repeatable); replaces a header of the same name' -r
@@ -168,7 +171,7 @@ standard\t'Standard Webhooks (Svix and others): `webhook-id`, `webhook-timestamp
 shopify\t'Shopify: `X-Shopify-Hmac-Sha256: <base64>`'
 slack\t'Slack: `X-Slack-Signature: v0=<hex>` with `X-Slack-Request-Timestamp`'
 gitlab\t'GitLab: `X-Gitlab-Token: <secret>` (a shared token, not a signature)'"
-complete -c hooky -n "__fish_hooky_using_subcommand poll" -l secret -d 'Signing secret (repeat for rotation); also read from HOOKY_SECRET' -r
+complete -c hooky -n "__fish_hooky_using_subcommand poll" -l secret -d 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project\'s development secret in .hooky/secret (see `hooky secret`)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l secret-file -d 'Read secrets from a file, one per line (repeatable)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l signature-header -d 'Header name for the hex scheme' -r
 complete -c hooky -n "__fish_hooky_using_subcommand poll" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
@@ -205,7 +208,7 @@ standard\t''
 shopify\t''
 slack\t''
 gitlab\t''"
-complete -c hooky -n "__fish_hooky_using_subcommand replay" -l secret -d 'Signing secret (repeat for rotation); also read from HOOKY_SECRET' -r
+complete -c hooky -n "__fish_hooky_using_subcommand replay" -l secret -d 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project\'s development secret in .hooky/secret (see `hooky secret`)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l secret-file -d 'Read secrets from a file, one per line (repeatable)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l signature-header -d 'Header name for the hex scheme' -r
 complete -c hooky -n "__fish_hooky_using_subcommand replay" -l tolerance -d 'Receivers\' timestamp tolerance, for the stale-signature warning' -r
@@ -265,7 +268,7 @@ standard\t'Standard Webhooks (Svix and others): `webhook-id`, `webhook-timestamp
 shopify\t'Shopify: `X-Shopify-Hmac-Sha256: <base64>`'
 slack\t'Slack: `X-Slack-Signature: v0=<hex>` with `X-Slack-Request-Timestamp`'
 gitlab\t'GitLab: `X-Gitlab-Token: <secret>` (a shared token, not a signature)'"
-complete -c hooky -n "__fish_hooky_using_subcommand sign" -l secret -d 'Signing secret (repeat for rotation); also read from HOOKY_SECRET' -r
+complete -c hooky -n "__fish_hooky_using_subcommand sign" -l secret -d 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project\'s development secret in .hooky/secret (see `hooky secret`)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand sign" -l secret-file -d 'Read secrets from a file, one per line (repeatable)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand sign" -l timestamp -d 'Timestamp to sign (unix seconds or RFC 3339); default now' -r
 complete -c hooky -n "__fish_hooky_using_subcommand sign" -l id -d 'Message id (Standard Webhooks `webhook-id`); default a fresh msg_… id' -r
@@ -288,7 +291,7 @@ standard\t''
 shopify\t''
 slack\t''
 gitlab\t''"
-complete -c hooky -n "__fish_hooky_using_subcommand verify" -l secret -d 'Signing secret (repeat for rotation); also read from HOOKY_SECRET' -r
+complete -c hooky -n "__fish_hooky_using_subcommand verify" -l secret -d 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project\'s development secret in .hooky/secret (see `hooky secret`)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -l secret-file -d 'Read secrets from a file, one per line (repeatable)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -s H -l header -d 'Request header as \'Name: value\' (repeatable)' -r
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -l tolerance -d 'How far a signed timestamp may be from now' -r
@@ -303,6 +306,17 @@ complete -c hooky -n "__fish_hooky_using_subcommand verify" -s q -l quiet -d 'Pr
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c hooky -n "__fish_hooky_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -l max-print -d 'Most of one body printed in human mode (the capture and --json keep it whole)' -r
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -l rotate -d 'Make a new development secret; hooky listen still accepts the old one until --drop-old'
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -l drop-old -d 'Stop accepting the old secrets (with --rotate: replace the secret outright)'
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -l json -d 'Machine output: one JSON object per line on stdout, each with a "type" field'
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -s v -l verbose -d 'Print more detail (all headers, timings); repeat for more'
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -s h -l help -d 'Print help'
+complete -c hooky -n "__fish_hooky_using_subcommand secret" -s V -l version -d 'Print version'
 complete -c hooky -n "__fish_hooky_using_subcommand completions" -l dir -d 'Write every script and the man page into this folder instead (as committed in completions/)' -r -F
 complete -c hooky -n "__fish_hooky_using_subcommand completions" -l color -d 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
@@ -339,14 +353,15 @@ complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_sub
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_subcommand_from new" -s V -l version -d 'Print version'
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "new" -d 'Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated, signature headers dropped, credentials redacted)'
 complete -c hooky -n "__fish_hooky_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "listen" -d 'Receive webhooks: print each request, verify its signature, answer, and capture it to disk'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "send" -d 'Send a signed fixture event to a URL, with retries; one event or a load of them'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "poll" -d 'Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "replay" -d 'Resend captured requests, byte for byte or re-signed'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "captures" -d 'List captured requests (same as `hooky replay --list`)'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "sign" -d 'Print the signature headers for a body (for scripts and CI)'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "verify" -d 'Verify a request\'s signature headers against a body; exit 0 only when valid'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "completions" -d 'Print a shell completion script or the man page'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "fixture" -d 'Manage fixtures: turn a captured request into one'
-complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify completions fixture help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "listen" -d 'Receive webhooks: print each request, verify its signature, answer, and capture it to disk'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "send" -d 'Send a signed fixture event to a URL, with retries; one event or a load of them'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "poll" -d 'Poll a URL politely (ETag, Last-Modified, since-cursors) and print only what changed'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "replay" -d 'Resend captured requests, byte for byte or re-signed'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "captures" -d 'List captured requests (same as `hooky replay --list`)'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "sign" -d 'Print the signature headers for a body (for scripts and CI)'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "verify" -d 'Verify a request\'s signature headers against a body; exit 0 only when valid'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "secret" -d 'Print the project\'s development secret (.hooky/secret), creating it; --rotate for a new one'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "completions" -d 'Print a shell completion script or the man page'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "fixture" -d 'Manage fixtures: turn a captured request into one'
+complete -c hooky -n "__fish_hooky_using_subcommand help; and not __fish_seen_subcommand_from listen send poll replay captures sign verify secret completions fixture help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hooky -n "__fish_hooky_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "new" -d 'Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated, signature headers dropped, credentials redacted)'
