@@ -9,9 +9,9 @@
 //! `.hooky` on the way that is a link stops the walk and is refused.
 //!
 //! The file holds one secret per line: the current one first (the one `send` signs with), then
-//! the old ones `listen` still accepts during a rotation. The file is opened and written through
-//! [`crate::private_fs`]: new folders are 0700, the file 0600; a `.hooky` or a secret file that
-//! is a link is refused, never followed, and so is a `.hooky` of another user.
+//! the old ones `listen` still accepts during a rotation. The file is read and written through
+//! `private_fs`: new folders 0700, the file 0600, a `.hooky` or a secret file that is a link (or a
+//! `.hooky` of another user) refused, never followed.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -20,10 +20,9 @@ use base64::Engine;
 use rand::RngCore;
 
 use crate::exit::CliError;
+use crate::private_fs::{self, HOOKY_DIR};
 use crate::secret::Secret;
 
-/// The folder hooky keeps a project's files in.
-pub const HOOKY_DIR: &str = crate::private_fs::HOOKY_DIR;
 /// The development secret's file name inside [`HOOKY_DIR`].
 pub const SECRET_FILE: &str = "secret";
 /// Every development secret starts with this, as Standard Webhooks and Stripe secrets do.
@@ -131,11 +130,11 @@ pub fn drop_old() -> anyhow::Result<DevSecret> {
 
 fn create(path: &Path) -> anyhow::Result<DevSecret> {
     let dir = path.parent().expect("the secret file is inside .hooky");
-    crate::private_fs::private_dir(dir).map_err(|e| refused(dir, &e))?;
+    private_fs::private_dir(dir).map_err(|e| refused(dir, &e))?;
     let secret = Secret::new(generate(&mut rand::rngs::OsRng));
-    // Never replaces an existing name: when two commands start at once, one secret wins and both
+    // Never replaces an existing file: when two commands start at once, one secret wins and both
     // use it.
-    match crate::private_fs::write_new(path, file_text(std::slice::from_ref(&secret)).as_bytes()) {
+    match private_fs::write_new(path, file_text(std::slice::from_ref(&secret)).as_bytes()) {
         Ok(()) => Ok(DevSecret {
             path: path.to_path_buf(),
             secrets: vec![secret],
@@ -152,11 +151,9 @@ fn create(path: &Path) -> anyhow::Result<DevSecret> {
 
 /// Replaces the file at once (a link there is replaced, never written through).
 fn replace(path: &Path, secrets: &[Secret]) -> anyhow::Result<()> {
-    crate::private_fs::write_atomic(path, file_text(secrets).as_bytes())
-        .map_err(|e| refused(path, &e))
+    private_fs::write_atomic(path, file_text(secrets).as_bytes()).map_err(|e| refused(path, &e))
 }
 
-/// One secret per line, current first.
 fn file_text(secrets: &[Secret]) -> String {
     let mut text = String::new();
     for secret in secrets {
@@ -166,10 +163,10 @@ fn file_text(secrets: &[Secret]) -> String {
     text
 }
 
-/// Reads the secrets, one per non-empty line. Through `private_fs`: a link (the file or its
-/// `.hooky`), a `.hooky` of another user, a non-file or a huge file is refused.
+/// Reads the secrets, one per non-empty line (no link, a regular file of bounded size, in a
+/// `.hooky` folder of the user's own).
 fn read(path: &Path) -> io::Result<Vec<Secret>> {
-    let bytes = crate::private_fs::read_limited(path, MAX_FILE_BYTES)?;
+    let bytes = private_fs::read_limited(path, MAX_FILE_BYTES)?;
     let text = String::from_utf8(bytes).map_err(|_| io::Error::other("it is not text"))?;
     let secrets: Vec<Secret> = text
         .lines()
