@@ -13,8 +13,8 @@ pub struct FixtureArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum FixtureCommand {
-    /// Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated,
-    /// signature headers dropped, credentials redacted)
+    /// Turn a captured request into a fixture in ./.hooky/fixtures (method, path and query kept,
+    /// ids and times templated, signature and credential headers left out, captured `{{` escaped)
     #[command(after_help = "Example:\n  hooky fixture new checkout/paid --from-capture 3")]
     New(FixtureNewArgs),
 }
