@@ -26,7 +26,11 @@ pub struct FixtureNewArgs {
     pub name: String,
 
     /// The sequence number of the captured request (as `hooky listen` printed it)
-    #[arg(long, value_name = "SEQ")]
+    #[arg(
+        long,
+        value_name = "SEQ",
+        add = clap_complete::ArgValueCandidates::new(crate::commands::completions::capture_candidates)
+    )]
     pub from_capture: u64,
 
     /// The capture file to read
