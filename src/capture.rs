@@ -221,7 +221,9 @@ impl CaptureRecord {
 
 /// Parses one line of a capture file.
 pub fn parse_line(line: &str) -> Result<CaptureRecord, String> {
-    serde_json::from_str(line).map_err(|e| e.to_string())
+    let record: CaptureRecord = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    crate::http_headers::check_names(&record.headers)?;
+    Ok(record)
 }
 
 /// Longest reason kept for a skipped line or entry: serde quotes the offending value, which may be
@@ -338,6 +340,19 @@ mod tests {
     }
 
     #[test]
+    fn a_header_name_that_is_not_a_token_refuses_the_line() {
+        let mut record = sample(1, b"");
+        record
+            .headers
+            .push(("X-A\"; touch x; \"".into(), "v".into()));
+        assert!(
+            parse_line(record.to_line().trim_end())
+                .unwrap_err()
+                .contains("not an HTTP token")
+        );
+    }
+
+    #[test]
     fn control_bytes_are_stored_as_base64_when_that_is_shorter() {
         let controls = vec![1u8; 3 * 1024];
         let record = sample(1, &controls);
@@ -445,7 +460,7 @@ mod tests {
         fn any_record_round_trips(
             seq in 1u64..u64::MAX,
             path in "\\PC{0,32}",
-            headers in proptest::collection::vec(("\\PC{0,12}", "\\PC{0,24}"), 0..4),
+            headers in proptest::collection::vec(("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,12}", "\\PC{0,24}"), 0..4),
             body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256),
         ) {
             let mut record = sample(seq, &body);

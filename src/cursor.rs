@@ -198,6 +198,18 @@ impl Cursor {
         }
     }
 
+    /// Moves the cursor to a value the feed named (`next_since`), never back.
+    pub fn advance_to(&mut self, value: String) {
+        let moves = match &self.value {
+            None => true,
+            Some(current) => compare(&value, current) == Ordering::Greater,
+        };
+        if moves {
+            self.value = Some(value);
+            self.boundary.clear();
+        }
+    }
+
     /// A cursor restored from a state file.
     pub fn restore(value: Option<String>, boundary: Vec<String>, recent: Vec<String>) -> Self {
         let mut cursor = Cursor {
@@ -256,10 +268,264 @@ pub fn next_link<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<String
     })
 }
 
+/// Pages one poll follows at most unless `--max-pages` says otherwise.
+pub const DEFAULT_MAX_PAGES: usize = 1000;
+
+/// Body keys that hold a link to the next page.
+const NEXT_LINK_KEYS: [&str; 4] = ["next", "next_url", "next_page_url", "links.next"];
+/// Query parameters that say how many items a full page holds.
+const LIMIT_PARAMS: [&str; 3] = ["limit", "per_page", "page_size"];
+
+/// What a feed page says about the next one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NextPage {
+    /// Fetch this link at once (`Link: rel="next"`, or a `next` link in the body), as given.
+    Link(String),
+    /// More items wait: ask again at once with the cursor moved — to this value when the body
+    /// names it (`next_since`), else as the items moved it (an opaque `next_cursor` is read with
+    /// `--cursor-from`).
+    More(Option<String>),
+    /// This page was the last one for now.
+    Done,
+}
+
+/// Decides whether a feed page has a next page and how to get it. `link` is the `Link: rel=next`
+/// target; `items` the page's item count; `limit` the page size the request asked for. The feed
+/// says there is more with a next link, `has_more: true`, a non-empty `next_cursor`, or a full page
+/// of `limit` items; an explicit `has_more: false` ends the pages.
+pub fn next_page(
+    link: Option<String>,
+    body: &Value,
+    items: usize,
+    limit: Option<usize>,
+) -> NextPage {
+    if let Some(link) = link {
+        return NextPage::Link(link);
+    }
+    let has_more = ["has_more", "hasMore"]
+        .iter()
+        .find_map(|key| body.get(key).and_then(Value::as_bool));
+    if has_more == Some(false) {
+        return NextPage::Done;
+    }
+    let next_link = NEXT_LINK_KEYS
+        .iter()
+        .find_map(|key| match json_path::get(body, key) {
+            Some(Value::String(link)) if looks_like_link(link) => Some(link.clone()),
+            _ => None,
+        });
+    if let Some(link) = next_link {
+        return NextPage::Link(link);
+    }
+    let next_cursor = |key: &str| match json_path::get(body, key) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let opaque = ["next_cursor", "response_metadata.next_cursor"]
+        .iter()
+        .find_map(|key| next_cursor(key));
+    let full = limit.is_some_and(|limit| limit > 0 && items >= limit);
+    if has_more == Some(true) || full || opaque.is_some() {
+        return NextPage::More(next_cursor("next_since"));
+    }
+    NextPage::Done
+}
+
+/// A URL or a path, not a bare token (some feeds put an opaque cursor in `next`).
+fn looks_like_link(text: &str) -> bool {
+    text.starts_with("http://")
+        || text.starts_with("https://")
+        || text.starts_with('/')
+        || text.starts_with('?')
+}
+
+/// The page size a request URL asks for (`limit`, `per_page` or `page_size`), if any.
+pub fn page_limit(url: &reqwest::Url) -> Option<usize> {
+    url.query_pairs()
+        .find(|(key, _)| LIMIT_PARAMS.contains(&key.as_ref()))
+        .and_then(|(_, value)| value.parse().ok())
+}
+
+/// Keys tried, in order, for the time a feed item shows.
+const TIME_KEYS: [&str; 8] = [
+    "received_at",
+    "created_at",
+    "created",
+    "timestamp",
+    "time",
+    "occurred_at",
+    "updated_at",
+    "date",
+];
+
+/// The one line a feed item prints as in human mode: id, type, time and a short summary of its
+/// other plain fields (method and path first), cut to `width` characters.
+pub fn item_line(item: &Value, fields: &Fields, width: usize) -> String {
+    let id = fields.id_of(item);
+    let kind = crate::event::event_type(&[], Some(item));
+    let time = TIME_KEYS
+        .iter()
+        .find_map(|key| match item.get(key) {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        })
+        .or_else(|| fields.timestamp_of(item));
+    let mut parts = vec![id];
+    parts.extend(kind);
+    parts.extend(time.clone());
+    let mut summary = Vec::new();
+    if let Value::Object(map) = item {
+        let lead = ["method", "path"];
+        for key in lead {
+            if let Some(Value::String(s)) = map.get(key) {
+                summary.push(s.clone());
+            }
+        }
+        let shown_time = time.as_deref();
+        for (key, value) in map {
+            if lead.contains(&key.as_str())
+                || key == &fields.id
+                || ["type", "event", "event_type"].contains(&key.as_str())
+            {
+                continue;
+            }
+            let text = match value {
+                Value::String(s) if !s.is_empty() => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => continue,
+            };
+            if Some(text.as_str()) == shown_time {
+                continue;
+            }
+            summary.push(format!("{key}={text}"));
+        }
+    }
+    let mut line = parts.join(" ");
+    if !summary.is_empty() {
+        line.push_str("  ");
+        line.push_str(&summary.join(" "));
+    }
+    match line.char_indices().nth(width) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_page_says_whether_there_is_more() {
+        let link = Some("/events?page=2".to_string());
+        assert_eq!(
+            next_page(link.clone(), &json!({"has_more": false}), 1, None),
+            NextPage::Link("/events?page=2".into()),
+            "a Link header is followed"
+        );
+        assert_eq!(
+            next_page(None, &json!({"data": [], "has_more": true}), 10, None),
+            NextPage::More(None)
+        );
+        assert_eq!(
+            next_page(None, &json!({"has_more": true, "next_since": 42}), 10, None),
+            NextPage::More(Some("42".into()))
+        );
+        assert_eq!(
+            next_page(
+                None,
+                &json!({"next_since": 42, "has_more": false}),
+                100,
+                Some(100)
+            ),
+            NextPage::Done,
+            "has_more: false wins over a full page"
+        );
+        assert_eq!(
+            next_page(None, &json!({"next_since": 42}), 3, Some(100)),
+            NextPage::Done,
+            "next_since alone is where to resume, not a sign of more"
+        );
+        assert_eq!(
+            next_page(None, &json!([]), 100, Some(100)),
+            NextPage::More(None),
+            "a full page of limit items"
+        );
+        assert_eq!(next_page(None, &json!([]), 99, Some(100)), NextPage::Done);
+        assert_eq!(next_page(None, &json!([]), 5, Some(0)), NextPage::Done);
+        assert_eq!(
+            next_page(None, &json!({"next_cursor": "c/1=="}), 1, None),
+            NextPage::More(None)
+        );
+        assert_eq!(
+            next_page(None, &json!({"next_cursor": ""}), 1, None),
+            NextPage::Done
+        );
+        assert_eq!(
+            next_page(
+                None,
+                &json!({"response_metadata": {"next_cursor": "dXNlcjpVMEc5V0ZYTlo="}}),
+                1,
+                None
+            ),
+            NextPage::More(None)
+        );
+        assert_eq!(
+            next_page(
+                None,
+                &json!({"links": {"next": "https://x.test/e?p=2"}}),
+                1,
+                None
+            ),
+            NextPage::Link("https://x.test/e?p=2".into())
+        );
+        assert_eq!(
+            next_page(None, &json!({"next": "abc"}), 1, None),
+            NextPage::Done,
+            "a bare token in next is not a link"
+        );
+        assert_eq!(
+            next_page(None, &json!({"next": null, "has_more": false}), 1, None),
+            NextPage::Done
+        );
+    }
+
+    #[test]
+    fn page_limits_come_from_the_request() {
+        let url = |u: &str| reqwest::Url::parse(u).unwrap();
+        assert_eq!(page_limit(&url("http://h/e?since=0&limit=50")), Some(50));
+        assert_eq!(page_limit(&url("http://h/e?per_page=30")), Some(30));
+        assert_eq!(page_limit(&url("http://h/e?since=0")), None);
+        assert_eq!(page_limit(&url("http://h/e?limit=lots")), None);
+    }
+
+    #[test]
+    fn an_item_is_one_short_line() {
+        let fields = Fields {
+            cursor: vec!["seq".into()],
+            ..Fields::default()
+        };
+        let captured = json!({
+            "seq": 7, "id": "req_7", "received_at": "2024-01-01T00:00:00Z",
+            "type": "order.paid", "method": "POST", "path": "/hooks", "status": 200,
+            "verdict": {"valid": true}, "body": "{\"a\":1}", "query": null,
+        });
+        assert_eq!(
+            item_line(&captured, &fields, 200),
+            "req_7 order.paid 2024-01-01T00:00:00Z  POST /hooks seq=7 status=200 body={\"a\":1}"
+        );
+        let cut = item_line(&captured, &fields, 20);
+        assert_eq!(cut.chars().count(), 21);
+        assert!(cut.ends_with('…'));
+        assert_eq!(
+            item_line(&json!({"id": "e1", "created": 100}), &Fields::default(), 80),
+            "e1 100"
+        );
+    }
 
     fn ev(id: &str, created: i64) -> Value {
         json!({"id": id, "created": created})

@@ -28,6 +28,12 @@ pub struct Outgoing {
     pub body: Vec<u8>,
 }
 
+/// The largest answer body hooky reads by default (`--max-response`): a server that streams without
+/// end must not fill the memory.
+pub const DEFAULT_MAX_RESPONSE: u64 = 16 * 1024 * 1024;
+/// [`DEFAULT_MAX_RESPONSE`] as the flags write it.
+pub const DEFAULT_MAX_RESPONSE_TEXT: &str = "16MiB";
+
 /// How hard to try.
 #[derive(Clone, Copy, Debug)]
 pub struct RetryOptions {
@@ -36,6 +42,8 @@ pub struct RetryOptions {
     /// Time allowed for each attempt, connect to last byte.
     pub timeout: Duration,
     pub policy: BackoffPolicy,
+    /// Largest answer body read, in bytes; a larger answer is a failed attempt, not retried.
+    pub max_response: u64,
 }
 
 impl Default for RetryOptions {
@@ -44,6 +52,7 @@ impl Default for RetryOptions {
             retries: 3,
             timeout: Duration::from_secs(15),
             policy: BackoffPolicy::default(),
+            max_response: DEFAULT_MAX_RESPONSE,
         }
     }
 }
@@ -146,24 +155,38 @@ pub fn client(pool_per_host: usize) -> anyhow::Result<reqwest::Client> {
         .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))
 }
 
-/// Sends one attempt and reads the whole answer.
+/// Sends one attempt and reads the whole answer, up to `max_response` bytes of body.
 pub async fn send_once(
     client: &reqwest::Client,
     request: &Outgoing,
     timeout: Duration,
+    max_response: u64,
 ) -> Result<(u16, Vec<Header>, Vec<u8>), String> {
-    send_request(client, request, request.body.clone(), timeout).await
+    send_request(client, request, request.body.clone(), timeout, max_response)
+        .await
+        .map_err(|failure| failure.message)
 }
 
-/// [`send_once`] for a request that is not needed afterwards: its body moves into the request
-/// instead of being copied.
-async fn send_owned(
-    client: &reqwest::Client,
-    mut request: Outgoing,
-    timeout: Duration,
-) -> Result<(u16, Vec<Header>, Vec<u8>), String> {
-    let body = std::mem::take(&mut request.body);
-    send_request(client, &request, body, timeout).await
+/// Why an attempt got no usable answer, and whether trying again could help.
+struct SendFailure {
+    message: String,
+    retryable: bool,
+}
+
+impl From<reqwest::Error> for SendFailure {
+    fn from(error: reqwest::Error) -> Self {
+        SendFailure {
+            message: describe_error(error),
+            retryable: true,
+        }
+    }
+}
+
+/// The error for an answer whose body is over the limit: it names the limit and the flag.
+pub fn too_large_message(status: u16, max_response: u64) -> String {
+    format!(
+        "the answer ({status}) has a body over the --max-response limit of {max_response} bytes"
+    )
 }
 
 async fn send_request(
@@ -171,9 +194,13 @@ async fn send_request(
     request: &Outgoing,
     body: Vec<u8>,
     timeout: Duration,
-) -> Result<(u16, Vec<Header>, Vec<u8>), String> {
-    let method = reqwest::Method::from_bytes(request.method.as_bytes())
-        .map_err(|_| format!("invalid HTTP method {:?}", request.method))?;
+    max_response: u64,
+) -> Result<(u16, Vec<Header>, Vec<u8>), SendFailure> {
+    let method =
+        reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| SendFailure {
+            message: format!("invalid HTTP method {:?}", request.method),
+            retryable: false,
+        })?;
     let mut builder = client
         .request(method, request.url.clone())
         .timeout(timeout)
@@ -181,7 +208,7 @@ async fn send_request(
     for (name, value) in &request.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    let response = builder.send().await.map_err(describe_error)?;
+    let mut response = builder.send().await?;
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -193,8 +220,22 @@ async fn send_request(
             )
         })
         .collect();
-    let body = response.bytes().await.map_err(describe_error)?;
-    Ok((status, headers, body.into()))
+    let too_large = || SendFailure {
+        message: too_large_message(status, max_response),
+        retryable: false,
+    };
+    if response.content_length().is_some_and(|n| n > max_response) {
+        return Err(too_large());
+    }
+    // Read chunk by chunk, so an endless or oversized body stops at the limit.
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > max_response {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, body))
 }
 
 /// Delivers with retries. `build(n)` makes the request for attempt `n` (1-based); `jitter()` returns
@@ -211,10 +252,20 @@ pub async fn deliver(
     let mut number = 0;
     loop {
         number += 1;
-        let request = build(number);
+        let mut request = build(number);
         let sent = Instant::now();
-        let result = send_owned(client, request, options.timeout).await;
+        // The request is not needed afterwards: its body moves instead of being copied.
+        let body = std::mem::take(&mut request.body);
+        let result = send_request(
+            client,
+            &request,
+            body,
+            options.timeout,
+            options.max_response,
+        )
+        .await;
         let latency = sent.elapsed();
+        let mut retryable_failure = true;
         let (attempt, headers, body) = match result {
             Ok((status, headers, body)) => (
                 Attempt {
@@ -226,20 +277,23 @@ pub async fn deliver(
                 headers,
                 body,
             ),
-            Err(error) => (
-                Attempt {
-                    number,
-                    status: None,
-                    error: Some(error),
-                    latency,
-                },
-                Vec::new(),
-                Vec::new(),
-            ),
+            Err(failure) => {
+                retryable_failure = failure.retryable;
+                (
+                    Attempt {
+                        number,
+                        status: None,
+                        error: Some(failure.message),
+                        latency,
+                    },
+                    Vec::new(),
+                    Vec::new(),
+                )
+            }
         };
         let retryable = match attempt.status {
             Some(status) => classify_status(status) == StatusClass::Retryable,
-            None => true,
+            None => retryable_failure,
         };
         let retry_after = crate::signature::get_one(&headers, "retry-after")
             .and_then(|value| parse_retry_after(value, SystemTime::now()));

@@ -81,6 +81,7 @@ fn read_entry(entry: &Value, next_seq: u64) -> Result<CaptureRecord, String> {
                 .collect()
         })
         .unwrap_or_default();
+    crate::http_headers::check_names(&headers)?;
     let body = read_post_data(request.get("postData"))?;
     let hooky = entry.get("_hooky");
     let field = |name: &str| {
@@ -236,7 +237,9 @@ fn entry(record: &CaptureRecord, base_url: Option<&str>) -> Value {
         Some(base) => base.trim_end_matches('/').to_string(),
         None => format!(
             "http://{}",
-            get_one(&record.headers, "host").unwrap_or("localhost")
+            get_one(&record.headers, "host")
+                .filter(|h| crate::http_headers::is_plain_authority(h))
+                .unwrap_or("localhost")
         ),
     };
     let url = format!("{base}{}", record.path_and_query());
@@ -454,6 +457,20 @@ mod tests {
         let skipped: Vec<usize> = import.skipped.iter().map(|s| s.0).collect();
         assert_eq!(skipped, vec![1, 5]);
         assert!(import.skipped[1].1.contains("base64"));
+    }
+
+    #[test]
+    fn entries_with_a_header_name_that_is_not_a_token_are_refused() {
+        let entry = |name: &str| {
+            serde_json::json!({"request": {"method": "POST", "url": "http://h/x",
+                "headers": [{"name": name, "value": "v"}]}})
+        };
+        let har = serde_json::json!({"log": {"entries": [entry("Authorization $(touch x)"), entry("X-Ok")]}});
+        let import = read(&har.to_string()).unwrap();
+        assert_eq!(import.records.len(), 1);
+        assert_eq!(import.records[0].headers[0].0, "X-Ok");
+        assert_eq!(import.skipped[0].0, 1);
+        assert!(import.skipped[0].1.contains("not an HTTP token"));
     }
 
     #[test]

@@ -51,9 +51,117 @@ pub fn strip_hop_by_hop(headers: &[Header]) -> Vec<Header> {
         .collect()
 }
 
+/// Whether `name` is an RFC 9110 token (`1*tchar`), the only form a header name may take.
+pub fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Refuses headers whose name is not a token: a capture or HAR file is untrusted input, and such a
+/// name can only have been made up (an HTTP parser never lets one through), e.g. to break out of
+/// the quotes of an exported curl command. The name is not quoted back.
+pub fn check_names(headers: &[Header]) -> Result<(), String> {
+    match headers.iter().position(|(name, _)| !is_token(name)) {
+        Some(index) => Err(format!(
+            "header #{} has a name that is not an HTTP token (RFC 9110)",
+            index + 1
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether `host` is `name[:port]` or `[v6][:port]`: a DNS name or IPv4 address (letters, digits,
+/// `-`, `.`), or a bracketed IPv6 address, and a port of digits; nothing else (`@`, `/`, `%`…).
+pub fn is_plain_authority(host: &str) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((v6, after)) if v6.parse::<std::net::Ipv6Addr>().is_ok() => match after {
+                "" => return true,
+                _ => match after.strip_prefix(':') {
+                    Some(port) => ("v6", Some(port)),
+                    None => return false,
+                },
+            },
+            _ => return false,
+        },
+        None => match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        },
+    };
+    let name_ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok()
+    });
+    name_ok && port_ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_authorities() {
+        for good in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:1",
+            "a-b.example",
+            "[::1]",
+            "[::1]:80",
+        ] {
+            assert!(is_plain_authority(good), "{good}");
+        }
+        for bad in [
+            "",
+            ":80",
+            "localhost:8080@attacker",
+            "a/b",
+            "h:99999",
+            "h:",
+            "h:8x",
+            "[::1]x",
+            "[zz]:1",
+            "a%2e",
+            "u@h",
+            "h:1:2",
+            "h h",
+        ] {
+            assert!(!is_plain_authority(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn header_names_must_be_tokens() {
+        for good in ["Content-Type", "X-Hub-Signature-256", "a!#$%&'*+-.^_`|~9"] {
+            assert!(is_token(good), "{good}");
+        }
+        for bad in [
+            "",
+            "Authorization $(touch x)",
+            "X:Y",
+            "X\"",
+            "Ü",
+            "a\tb",
+            "a(b)",
+        ] {
+            assert!(!is_token(bad), "{bad}");
+        }
+        let h = |n: &str| (n.to_string(), "v".to_string());
+        assert!(check_names(&[h("A"), h("B")]).is_ok());
+        assert_eq!(
+            check_names(&[h("A"), h("B C")]).unwrap_err(),
+            "header #2 has a name that is not an HTTP token (RFC 9110)"
+        );
+    }
 
     fn h(name: &str, value: &str) -> Header {
         (name.into(), value.into())

@@ -261,7 +261,15 @@ pub fn target_url(record: &CaptureRecord, options: &PlanOptions) -> Result<Strin
             record.path_and_query()
         )),
         None => match get_one(&record.headers, "host") {
-            Some(host) => Ok(format!("http://{host}{}", record.path_and_query())),
+            Some(host) if crate::http_headers::is_plain_authority(host) => {
+                Ok(format!("http://{host}{}", record.path_and_query()))
+            }
+            // The sender chose the Host: `localhost:8080@attacker` would make a copied command
+            // send its secret elsewhere. Only `host[:port]` is taken as an address.
+            Some(_) => Err(format!(
+                "capture #{}: its Host header is not a plain host[:port], so it is not used as an address: pass --to",
+                record.seq
+            )),
             None => Err(format!(
                 "capture #{} has no Host header to build a URL from: pass --to",
                 record.seq
@@ -683,6 +691,24 @@ mod tests {
             signature_timestamp(&h("X-Hub-Signature-256", "x"), Scheme::Github),
             None
         );
+    }
+
+    #[test]
+    fn without_to_only_a_plain_host_is_an_address() {
+        let mut record = CaptureRecord {
+            path: "/hooks".into(),
+            headers: vec![("Host".into(), "localhost:8080".into())],
+            ..Default::default()
+        };
+        let options = PlanOptions::default();
+        assert_eq!(
+            target_url(&record, &options).unwrap(),
+            "http://localhost:8080/hooks"
+        );
+        record.headers[0].1 = "localhost:8080@attacker.test".into();
+        let error = target_url(&record, &options).unwrap_err();
+        assert!(error.contains("not a plain host[:port]"), "{error}");
+        assert!(!error.contains("attacker"), "{error}");
     }
 
     #[test]

@@ -42,18 +42,7 @@ pub fn curl_command(request: &Outgoing, secrets: &[&[u8]]) -> String {
         if name.eq_ignore_ascii_case("content-length") {
             continue;
         }
-        if reveals_secret(name, value, secrets) {
-            // The secret is its last word (or the whole value): let the shell supply it.
-            let prefix = value.trim().rsplit_once(' ').map_or("", |(p, _)| p);
-            let prefix = if prefix.is_empty() {
-                String::new()
-            } else {
-                format!("{} ", double_quote_escape(prefix))
-            };
-            parts.push(format!("-H \"{name}: {prefix}$HOOKY_SECRET\""));
-        } else {
-            parts.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
-        }
+        parts.push(format!("-H {}", header_argument(name, value, secrets)));
     }
     let text = std::str::from_utf8(&request.body)
         .ok()
@@ -75,9 +64,59 @@ pub fn curl_command(request: &Outgoing, secrets: &[&[u8]]) -> String {
     }
 }
 
+/// One `-H` argument, quoted for the shell. The name is quoted like the value (a header name from a
+/// capture or HAR is untrusted too). Secrets inside the value become `$HOOKY_SECRET`, so the command
+/// still works when that variable is set; a token header's whole value is the secret.
+fn header_argument(name: &str, value: &str, secrets: &[&[u8]]) -> String {
+    let spans = if crate::secret::TOKEN_HEADERS
+        .iter()
+        .any(|t| name.eq_ignore_ascii_case(t))
+    {
+        std::iter::once(0..value.len()).collect()
+    } else {
+        crate::secret::secret_spans(value, secrets)
+    };
+    if spans.is_empty() {
+        return shell_quote(&format!("{name}: {value}"));
+    }
+    // The literal pieces between the secrets, with the `name: ` in front of the first.
+    let mut literals = Vec::with_capacity(spans.len() + 1);
+    let mut at = 0;
+    for span in &spans {
+        literals.push(value.get(at..span.start).unwrap_or_default().to_string());
+        at = span.end;
+    }
+    literals.push(value.get(at..).unwrap_or_default().to_string());
+    literals[0] = format!("{name}: {}", literals[0]);
+    if literals.iter().all(|l| !needs_ansi_c(l)) {
+        // Readable form: one double-quoted word.
+        let inner: Vec<String> = literals.iter().map(|l| double_quote_escape(l)).collect();
+        return format!("\"{}\"", inner.join("$HOOKY_SECRET"));
+    }
+    // Control bytes need `$'…'`, which does not expand variables: join quoted pieces instead.
+    let quoted: Vec<String> = literals
+        .iter()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                shell_quote(l)
+            }
+        })
+        .collect();
+    quoted.join("\"$HOOKY_SECRET\"")
+}
+
+/// Whether text holds control characters other than newline and tab, which need `$'…'`.
+fn needs_ansi_c(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
 /// Quotes a word for a POSIX shell: plain words as they are, others in single quotes; control
 /// characters (which a header could smuggle in) as bash `$'…'` escapes, so the command stays
-/// readable and safe to print.
+/// readable and safe to print. Byte-exact: a control character outside ASCII (C1) is written as
+/// the `\xHH` escapes of its UTF-8 bytes; every other character is kept as it is.
 pub fn shell_quote(text: &str) -> String {
     let plain = !text.is_empty()
         && text
@@ -86,16 +125,18 @@ pub fn shell_quote(text: &str) -> String {
     if plain {
         return text.to_string();
     }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    if needs_ansi_c(text) {
         let mut quoted = String::from("$'");
         for c in text.chars() {
             match c {
                 '\'' => quoted.push_str("\\'"),
                 '\\' => quoted.push_str("\\\\"),
-                c if c.is_control() => quoted.push_str(&format!("\\x{:02x}", c as u32 & 0xff)),
+                c if c.is_control() => {
+                    let mut utf8 = [0; 4];
+                    for byte in c.encode_utf8(&mut utf8).bytes() {
+                        quoted.push_str(&format!("\\x{byte:02x}"));
+                    }
+                }
                 c => quoted.push(c),
             }
         }
@@ -182,6 +223,53 @@ mod tests {
         assert_eq!(shell_quote(""), "''");
         assert_eq!(shell_quote("$(rm)"), "'$(rm)'");
         assert_eq!(shell_quote("a\x1bb"), r"$'a\x1bb'");
+    }
+
+    #[test]
+    fn header_names_are_quoted_like_values() {
+        let hostile = Outgoing {
+            headers: vec![
+                ("Authorization $(touch x)".into(), "Bearer s3cret".into()),
+                ("X-`id`".into(), "v".into()),
+            ],
+            body: vec![],
+            ..request()
+        };
+        let curl = curl_command(&hostile, &[b"s3cret"]);
+        assert!(
+            curl.contains(r#"-H "Authorization \$(touch x): Bearer $HOOKY_SECRET""#),
+            "{curl}"
+        );
+        assert!(curl.contains("-H 'X-`id`: v'"), "{curl}");
+    }
+
+    #[test]
+    fn secrets_anywhere_in_a_value_come_from_the_shell() {
+        let headers = |value: &str| Outgoing {
+            headers: vec![("X-Auth".into(), value.into())],
+            body: vec![],
+            ..request()
+        };
+        let curl = curl_command(&headers("k=s3cret,v=1"), &[b"s3cret"]);
+        assert!(
+            curl.ends_with(r#"-H "X-Auth: k=$HOOKY_SECRET,v=1""#),
+            "{curl}"
+        );
+        // A control byte beside the secret: `$'…'` pieces around a double-quoted variable.
+        let curl = curl_command(&headers("a\x01s3cret"), &[b"s3cret"]);
+        assert!(
+            curl.ends_with(r#"-H $'X-Auth: a\x01'"$HOOKY_SECRET""#),
+            "{curl}"
+        );
+        assert!(!curl.contains("s3cret"));
+    }
+
+    #[test]
+    fn c1_characters_keep_their_utf8_bytes() {
+        // U+0085 is C2 85 in UTF-8: `$'\x85'` alone would be one byte, not the captured two.
+        assert_eq!(shell_quote("a\u{85}b"), r"$'a\xc2\x85b'");
+        assert_eq!(shell_quote("é\x1b✓"), r"$'é\x1b✓'");
+        assert_eq!(shell_quote("it's\x07"), r"$'it\'s\x07'");
     }
 
     #[test]

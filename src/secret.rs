@@ -16,7 +16,7 @@ pub const REDACTED: &str = "(redacted)";
 
 /// Headers whose value is a shared secret by definition (GitLab's token is the secret itself), so
 /// they are redacted even when the value is not one of ours: it may be someone else's secret.
-const TOKEN_HEADERS: [&str; 1] = ["x-gitlab-token"];
+pub(crate) const TOKEN_HEADERS: [&str; 1] = ["x-gitlab-token"];
 
 /// A secret key or token. Its value is only reachable through [`Secret::expose`].
 #[derive(Clone, PartialEq, Eq)]
@@ -80,20 +80,66 @@ pub fn as_keys(secrets: &[Secret]) -> Vec<&[u8]> {
     secrets.iter().map(Secret::expose).collect()
 }
 
-/// Whether a header would reveal a secret: a token header, or a value that is one of `secrets`,
-/// alone or as its last word (`Authorization: Bearer <secret>`). Compared in constant time.
+/// Whether a header would reveal a secret: a token header, or a value that contains one of
+/// `secrets` anywhere (`Bearer <secret>`, `token=<secret>`, `a,<secret>`, after a tab…).
 pub fn reveals_secret(name: &str, value: &str, secrets: &[&[u8]]) -> bool {
-    if TOKEN_HEADERS.iter().any(|t| name.eq_ignore_ascii_case(t)) {
-        return true;
+    TOKEN_HEADERS.iter().any(|t| name.eq_ignore_ascii_case(t)) | contains_secret(value, secrets)
+}
+
+/// Whether `text` contains one of `secrets`. Every window is compared in constant time and the
+/// results are combined without branching, so the time depends on the lengths only.
+pub fn contains_secret(text: &str, secrets: &[&[u8]]) -> bool {
+    let text = text.as_bytes();
+    let mut found = subtle::Choice::from(0);
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        for window in text.windows(secret.len()) {
+            found |= window.ct_eq(secret);
+        }
     }
-    let value = value.trim();
-    let last_word = value.rsplit(' ').next().unwrap_or(value);
-    secrets.iter().any(|secret| {
-        let equal = |candidate: &str| {
-            candidate.len() == secret.len() && bool::from(candidate.as_bytes().ct_eq(secret))
-        };
-        equal(value) | equal(last_word)
-    })
+    found.into()
+}
+
+/// Where the secrets occur in `text`: non-overlapping byte ranges, left to right (the longest
+/// secret wins where two start at the same place). Windows are compared in constant time.
+pub fn secret_spans(text: &str, secrets: &[&[u8]]) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let matched = secrets
+            .iter()
+            .filter(|s| !s.is_empty() && start + s.len() <= bytes.len())
+            .filter(|s| bool::from(bytes[start..start + s.len()].ct_eq(s)))
+            .map(|s| s.len())
+            .max();
+        match matched {
+            Some(len) => {
+                spans.push(start..start + len);
+                start += len;
+            }
+            None => start += 1,
+        }
+    }
+    spans
+}
+
+/// `text` with every occurrence of a secret replaced by [`REDACTED`]: for strings that are shown
+/// whole (a query string, a verdict's reason in an old capture).
+pub fn redact_text(text: &str, secrets: &[&[u8]]) -> String {
+    let spans = secret_spans(text, secrets);
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for span in spans {
+        // Secrets are UTF-8, so spans fall on char boundaries; lossy slicing just avoids a panic.
+        out.push_str(&String::from_utf8_lossy(&text.as_bytes()[at..span.start]));
+        out.push_str(REDACTED);
+        at = span.end;
+    }
+    out.push_str(&String::from_utf8_lossy(&text.as_bytes()[at..]));
+    out
 }
 
 /// The headers with every value that would reveal a secret replaced by [`REDACTED`].
@@ -133,15 +179,31 @@ mod tests {
             h("Authorization", "Bearer s3cret"),
             h("X-Api-Key", " s3cret "),
             h("X-Signature", "s3cret-not-quite"),
-            h("X-Ok", "it's"),
+            h("X-Tab", "Bearer\ts3cret"),
+            h("X-Kv", "token=s3cret;x=1"),
+            h("X-List", "a,s3cret"),
+            h("X-Ok", "it's s3cre"),
         ];
         let shown = redact_headers(&headers, &[b"other", b"s3cret"]);
         let values: Vec<&str> = shown.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(values[..7], [REDACTED; 7]);
+        assert_eq!(values[7], "it's s3cre");
+        assert_eq!(redact_headers(&headers[7..], &[]), headers[7..].to_vec());
+    }
+
+    #[test]
+    fn secrets_inside_text_are_replaced() {
+        let keys: [&[u8]; 2] = [b"s3cret", b"s3cret-long"];
         assert_eq!(
-            values,
-            [REDACTED, REDACTED, REDACTED, "s3cret-not-quite", "it's"]
+            redact_text("a=s3cret&b=s3cret-long&c=s3cr", &keys),
+            "a=(redacted)&b=(redacted)&c=s3cr"
         );
-        assert_eq!(redact_headers(&headers[4..], &[]), headers[4..].to_vec());
+        assert_eq!(redact_text("ünï s3cret ✓", &keys), "ünï (redacted) ✓");
+        assert_eq!(redact_text("nothing", &keys), "nothing");
+        assert_eq!(redact_text("s3cret", &[]), "s3cret");
+        assert_eq!(secret_spans("xs3crets3cret", &keys), vec![1..7, 7..13]);
+        assert!(contains_secret("x\ts3cret", &keys));
+        assert!(!contains_secret("s3cre", &keys));
     }
 
     #[test]

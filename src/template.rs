@@ -83,19 +83,24 @@ enum Piece {
 pub struct Template {
     source: String,
     pieces: Vec<Piece>,
+    /// The index in `pieces` of each placeholder, in order.
+    slots: Vec<usize>,
 }
 
 impl Template {
-    /// Parses `text`; `source` names it in errors (a fixture name or a file).
+    /// Parses `text`; `source` names it in errors (a fixture name or a file). One pass over the
+    /// text: the line and column of each placeholder are carried forward, not recounted from the
+    /// start, so a template with a million placeholders parses in linear time.
     pub fn parse(source: &str, text: &str) -> Result<Template, TemplateError> {
         let mut pieces = Vec::new();
         let mut rest = text;
-        let mut consumed = 0;
+        let mut at = Position { line: 1, column: 1 };
         while let Some(start) = rest.find("{{") {
             if start > 0 {
                 pieces.push(Piece::Text(rest[..start].to_string()));
             }
-            let (line, column) = position(text, consumed + start);
+            at.advance(&rest[..start]);
+            let (line, column) = (at.line, at.column);
             let error = |message: String| TemplateError {
                 source: source.to_string(),
                 line,
@@ -119,15 +124,22 @@ impl Template {
                 column,
             });
             let advance = start + 2 + end + 2;
-            consumed += advance;
+            at.advance(&rest[start..advance]);
             rest = &rest[advance..];
         }
         if !rest.is_empty() {
             pieces.push(Piece::Text(rest.to_string()));
         }
+        let slots = pieces
+            .iter()
+            .enumerate()
+            .filter(|(_, piece)| matches!(piece, Piece::Placeholder { .. }))
+            .map(|(index, _)| index)
+            .collect();
         Ok(Template {
             source: source.to_string(),
             pieces,
+            slots,
         })
     }
 
@@ -145,30 +157,27 @@ impl Template {
 
     /// How many placeholders the template has.
     pub fn placeholder_count(&self) -> usize {
-        self.placeholders().count()
+        self.slots.len()
     }
 
     /// Whether placeholder `index` renders as a bare integer (`{{now}}`, `{{seq}}`).
     pub fn placeholder_is_integer(&self, index: usize) -> bool {
         matches!(
-            self.placeholders().nth(index),
+            self.placeholder(index),
             Some(Placeholder::Now(_) | Placeholder::Seq)
         )
     }
 
     /// Whether placeholder `index` is `{{env …}}` (its text is escaped for a JSON string).
     pub fn placeholder_is_env(&self, index: usize) -> bool {
-        matches!(
-            self.placeholders().nth(index),
-            Some(Placeholder::Env { .. })
-        )
+        matches!(self.placeholder(index), Some(Placeholder::Env { .. }))
     }
 
-    fn placeholders(&self) -> impl Iterator<Item = &Placeholder> {
-        self.pieces.iter().filter_map(|piece| match piece {
-            Piece::Text(_) => None,
+    fn placeholder(&self, index: usize) -> Option<&Placeholder> {
+        match self.pieces.get(*self.slots.get(index)?)? {
             Piece::Placeholder { placeholder, .. } => Some(placeholder),
-        })
+            Piece::Text(_) => None,
+        }
     }
 
     /// Fresh values for every placeholder, in template order (the order [`Template::render`]
@@ -357,12 +366,23 @@ fn parse_arguments(text: &str) -> Result<Vec<String>, String> {
     Ok(args)
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+/// A 1-based line and column (in characters), carried forward over the text as it is parsed.
+#[derive(Clone, Copy)]
+struct Position {
+    line: usize,
+    column: usize,
+}
+
+impl Position {
+    fn advance(&mut self, text: &str) {
+        match text.rfind('\n') {
+            Some(last) => {
+                self.line += text.bytes().filter(|b| *b == b'\n').count();
+                self.column = text[last + 1..].chars().count() + 1;
+            }
+            None => self.column += text.chars().count(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -507,12 +527,52 @@ mod tests {
     }
 
     #[test]
+    fn positions_are_exact_after_many_placeholders() {
+        // 50,000 placeholders on lines of their own, 50,000 on one line, then an unknown one.
+        let mut text = "{{seq}}\n".repeat(50_000);
+        text.push_str(&"é{{now}}".repeat(50_000));
+        let good = Template::parse("t", &text).unwrap();
+        assert_eq!(good.placeholder_count(), 100_000);
+        assert!(good.placeholder_is_integer(99_999));
+        text.push_str("{{nope}}");
+        let error = Template::parse("t", &text).unwrap_err();
+        assert_eq!((error.line, error.column), (50_001, 8 * 50_000 + 1));
+    }
+
+    /// The line and column as counted from the start, the slow way.
+    fn counted_position(text: &str, offset: usize) -> (usize, usize) {
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (
+            before.matches('\n').count() + 1,
+            before[line_start..].chars().count() + 1,
+        )
+    }
+
+    #[test]
     fn static_templates() {
         assert!(Template::parse("t", "{}").unwrap().is_static());
         assert!(!Template::parse("t", "{{seq}}").unwrap().is_static());
     }
 
     proptest::proptest! {
+        #[test]
+        fn error_positions_match_counting_from_the_start(
+            parts in proptest::collection::vec(("[a-zé \n]{0,6}", proptest::bool::ANY), 0..40),
+        ) {
+            let mut text = String::new();
+            for (plain, placeholder) in &parts {
+                text.push_str(plain);
+                if *placeholder {
+                    text.push_str("{{seq}}");
+                }
+            }
+            let offset = text.len();
+            text.push_str("{{nope}}");
+            let error = Template::parse("p", &text).unwrap_err();
+            proptest::prop_assert_eq!((error.line, error.column), counted_position(&text, offset));
+        }
+
         #[test]
         fn parsing_never_panics_and_plain_text_is_kept(text in ".{0,200}") {
             let parsed = Template::parse("p", &text);

@@ -97,6 +97,11 @@ impl Verifier {
         crate::secret::redact_headers(headers, &crate::secret::as_keys(&self.secrets))
     }
 
+    /// Text as it may be printed or captured: every occurrence of a secret replaced.
+    pub fn redact_text(&self, text: &str) -> String {
+        crate::secret::redact_text(text, &crate::secret::as_keys(&self.secrets))
+    }
+
     /// Checks every secret against a fixed scheme at start-up, so a bad secret fails once, clearly.
     pub fn check_secrets(&self) -> Result<(), String> {
         if let SchemeSelection::Fixed(scheme) = self.selection {

@@ -523,6 +523,104 @@ fn hostile_arguments_get_one_error_line_and_a_documented_code() {
     }
 }
 
+/// A server that streams an answer without end: every client stops at `--max-response` (16 MiB by
+/// default) with an error naming the limit, instead of reading until the memory runs out.
+#[test]
+fn clients_stop_reading_an_endless_answer_at_the_limit() {
+    use crate::util::endless::EndlessServer;
+    let server = EndlessServer::start();
+    let url = format!("{}/hooks", server.base);
+    let limit = "--max-response limit of 65536 bytes";
+    let stopped_early = |what: &str| {
+        let most = server
+            .most_written
+            .load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            most < 64 * 1024 * 1024,
+            "{what}: the server wrote {most} bytes"
+        );
+    };
+
+    let send = |extra: &[&str]| {
+        let mut args = vec![
+            "send",
+            "order.completed",
+            "--to",
+            &url,
+            "--scheme",
+            "none",
+            "--no-retry",
+        ];
+        args.extend_from_slice(extra);
+        run(&args, b"")
+    };
+    let output = send(&["--max-response", "64KiB"]);
+    assert_code(&output, 1);
+    let said = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(said.contains(limit), "{said}");
+    stopped_early("send");
+    // The default limit, 16 MiB.
+    let output = send(&[]);
+    assert_code(&output, 1);
+    let said = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(said.contains("limit of 16777216 bytes"), "{said}");
+    stopped_early("send with the default");
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut record = hooky::capture::CaptureRecord {
+        seq: 1,
+        method: "POST".into(),
+        path: "/hooks".into(),
+        ..Default::default()
+    };
+    record.set_body(b"{}");
+    let from = dir.path().join("c.jsonl");
+    std::fs::write(&from, record.to_line()).unwrap();
+    let output = run(
+        &[
+            "replay",
+            "1",
+            "--from",
+            from.to_str().unwrap(),
+            "--to",
+            &server.base,
+            "--max-response",
+            "64KiB",
+        ],
+        b"",
+    );
+    assert_code(&output, 1);
+    let said = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(said.contains(limit), "{said}");
+    stopped_early("replay");
+
+    let output = run(
+        &[
+            "poll",
+            &url,
+            "--count",
+            "1",
+            "--timeout",
+            "10s",
+            "--retries",
+            "0",
+            "--max-response",
+            "64KiB",
+        ],
+        b"",
+    );
+    assert_ne!(output.status.code(), Some(0));
+    let said = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(said.contains(limit), "{said}");
+    stopped_early("poll");
+
+    let l = listen(&["--forward-to", &server.base, "--max-response", "64KiB"]);
+    let reply = raw_exchange(&l.addr(), &request(&[], b"{}"), false, WAIT);
+    assert_eq!(status_of(&reply), Some(502), "{reply}");
+    assert!(reply.contains(limit), "{reply}");
+    stopped_early("listen --forward-to");
+}
+
 /// Issue 13.20: a crafted last line with a huge sequence number would make listen's numbers wrap
 /// (or lose precision in the web view); such a capture is refused with a clear error.
 #[test]

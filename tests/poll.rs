@@ -569,7 +569,16 @@ fn opaque_cursors_are_sent_back_verbatim() {
     );
     assert_code(&out, 0);
     let cursors: Vec<Option<String>> = server.seen().iter().map(|r| r.query("cursor")).collect();
-    assert_eq!(cursors, [None, Some("c/1==".into()), Some("c/1==".into())]);
+    // A non-empty next_cursor says there is more: the first poll reads the second page at once.
+    assert_eq!(
+        cursors,
+        [
+            None,
+            Some("c/1==".into()),
+            Some("c/1==".into()),
+            Some("c/1==".into())
+        ]
+    );
     assert_eq!(of_type(&json_lines(&out), "item").len(), 2);
 }
 
@@ -921,8 +930,15 @@ fn feed_until_stops_at_the_matching_item() {
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
-    assert!(lines[0].contains(" 200 e1 {\"id\":\"e1\""), "{text}");
-    assert!(lines[1].contains(" 200 e2 "), "{text}");
+    // One line per item: id, type, time; no JSON blob.
+    assert!(
+        lines[0].ends_with(" e1 order.created 2024-01-01T00:00:00Z"),
+        "{text}"
+    );
+    assert!(
+        lines[1].ends_with(" e2 order.paid 2024-01-01T00:00:01Z"),
+        "{text}"
+    );
     assert_eq!(
         server.seen()[0].query("since").as_deref(),
         Some("2023-12-31T00:00:00Z")
@@ -1166,4 +1182,183 @@ fn validators_the_server_never_sends_are_named_once() {
     );
     assert_code(&out, 0);
     assert!(!stderr(&out).contains("sent no"), "{}", stderr(&out));
+}
+
+/// A feed of `total` events (`seq` 1..=total) that pages by `?since=&limit=`, saying there is more
+/// the way `style` says: `has_more` + `next_since`, a body `next` link, or only a full page.
+fn paged_feed(total: u64, style: &'static str) -> ScriptServer {
+    ScriptServer::start(move |req| {
+        let since: u64 = req.query("since").map_or(0, |s| s.parse().unwrap());
+        let limit: u64 = req.query("limit").map_or(100, |s| s.parse().unwrap());
+        let items: Vec<Value> = (since + 1..=total)
+            .take(limit as usize)
+            .map(|seq| json!({"id": format!("e{seq}"), "seq": seq, "type": "order.created"}))
+            .collect();
+        let last = items.last().map_or(since, |i| i["seq"].as_u64().unwrap());
+        let more = last < total;
+        let body = match style {
+            "has_more" => json!({"data": items, "has_more": more, "next_since": last}),
+            "next" => json!({
+                "data": items,
+                "next": if more { Value::from(format!("/events?since={last}&limit={limit}")) } else { Value::Null },
+            }),
+            _ => json!({"data": items}),
+        };
+        Reply::json(body)
+    })
+}
+
+#[test]
+fn a_feed_that_says_there_is_more_is_read_to_its_end_in_one_poll() {
+    for style in ["has_more", "next", "full_page"] {
+        let server = paged_feed(250, style);
+        let out = poll(
+            &format!("{}/events?limit=100", server.url),
+            &["--since", "0", "--cursor-field", "seq", "--count", "1"],
+        );
+        assert_code(&out, 0);
+        let records = json_lines(&out);
+        let items = of_type(&records, "item");
+        assert_eq!(
+            items.len(),
+            250,
+            "{style}: every page at once, not one per interval"
+        );
+        assert!(waits(&records).is_empty(), "{style}: no wait between pages");
+        let sinces: Vec<String> = server
+            .seen()
+            .iter()
+            .map(|r| r.query("since").unwrap())
+            .collect();
+        assert_eq!(sinces, ["0", "100", "200"], "{style}");
+        assert_eq!(of_type(&records, "done")[0]["cursor"], "250", "{style}");
+    }
+}
+
+#[test]
+fn max_pages_bounds_one_poll_and_the_rest_comes_next_time() {
+    let server = paged_feed(250, "has_more");
+    let out = poll(
+        &format!("{}/events?limit=100", server.url),
+        &[
+            "--since",
+            "0",
+            "--cursor-field",
+            "seq",
+            "--max-pages",
+            "2",
+            "--interval",
+            "10ms",
+            "--count",
+            "2",
+        ],
+    );
+    assert_code(&out, 0);
+    let records = json_lines(&out);
+    assert_eq!(of_type(&records, "item").len(), 250);
+    let sinces: Vec<String> = server
+        .seen()
+        .iter()
+        .map(|r| r.query("since").unwrap())
+        .collect();
+    assert_eq!(sinces, ["0", "100", "200"]);
+    assert_eq!(
+        waits(&records).len(),
+        1,
+        "one interval, after the first two pages"
+    );
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("read 2 pages in one poll (--max-pages); the rest waits for the next poll")
+            .count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn a_link_loop_is_stopped_at_the_first_page_read_twice() {
+    let server = ScriptServer::start(|req| {
+        if req.uri.contains("page=b") {
+            // B points back to A, the first page.
+            Reply::json(json!([{"id": "b1", "created": 2}]))
+                .header("Link", "</events?since=0>; rel=\"next\"")
+        } else {
+            Reply::json(json!([{"id": "a1", "created": 1}]))
+                .header("Link", "</events?page=b>; rel=\"next\"")
+        }
+    });
+    let out = poll(
+        &format!("{}/events", server.url),
+        &["--since", "0", "--count", "1"],
+    );
+    assert_code(&out, 0);
+    assert_eq!(server.seen().len(), 2, "A, B, then not A again");
+    let err = stderr(&out);
+    assert_eq!(err.matches("a link loop").count(), 1, "{err}");
+    assert!(err.contains("/events?since=0"), "{err}");
+    assert_eq!(of_type(&json_lines(&out), "item").len(), 2);
+}
+
+#[test]
+fn feed_items_print_as_one_line_and_in_full_with_verbose() {
+    let server = ScriptServer::start(|_| {
+        Reply::json(json!([{
+            "id": "evt_1", "type": "order.paid", "created_at": "2024-01-01T00:00:00Z",
+            "amount": 500, "customer": {"name": "x"}, "note": "line\nbreak",
+        }]))
+    });
+    let out = run(&["poll", &server.url, "--since", "0", "--count", "1"], b"");
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.trim_end()
+            .ends_with(" evt_1 order.paid 2024-01-01T00:00:00Z  amount=500 note=line\\nbreak"),
+        "{text}"
+    );
+    let out = run(
+        &["-v", "poll", &server.url, "--since", "0", "--count", "1"],
+        b"",
+    );
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    let full: Value = serde_json::from_str(lines[1].trim()).unwrap();
+    assert_eq!(full["customer"]["name"], "x");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_feed_example_catches_up_on_many_captures_in_one_poll() {
+    let listening = crate::util::listen(&[]);
+    for i in 1..=150 {
+        let body = format!(r#"{{"id":"evt_{i}","type":"order.created"}}"#);
+        crate::util::post_with(&listening.url, &[], body.as_bytes()).await;
+    }
+    listening.captured(150).await;
+    let feed = listening.own("/_hooky/requests");
+    let out = tokio::task::spawn_blocking(move || {
+        poll(
+            &feed,
+            &[
+                "--since",
+                "0",
+                "--cursor-field",
+                "seq",
+                "--etag",
+                "--count",
+                "1",
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert_code(&out, 0);
+    let seqs: Vec<u64> = of_type(&json_lines(&out), "item")
+        .iter()
+        .map(|r| r["item"]["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, (1..=150).collect::<Vec<_>>());
+    listening.interrupt();
 }

@@ -849,3 +849,179 @@ fn exit_codes_and_answers() {
         assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// Runs a `--export curl` command with bash, as a person pasting it would.
+fn run_exported_curl(command: &str) -> std::process::Output {
+    std::process::Command::new("bash")
+        .args(["-c", command])
+        .output()
+        .expect("bash runs")
+}
+
+#[test]
+fn exported_curl_sends_header_bytes_exactly_and_quotes_names() {
+    let target = receiver(200);
+    let dir = tempfile::tempdir().unwrap();
+    // U+0085 (NEL) is a C1 control: two bytes in UTF-8, which the command must keep as two.
+    let record = capture(
+        1,
+        "/hooks",
+        &[
+            ("X-C1", "a\u{85}b\u{9b}c é"),
+            ("Content-Type", "text/plain"),
+        ],
+        b"hi",
+    );
+    let file = write_file(dir.path(), &lines(&[record]));
+    let output = run(
+        &[
+            "replay",
+            "--from",
+            file.to_str().unwrap(),
+            "--to",
+            &target.base,
+            "--export",
+            "curl",
+            "1",
+        ],
+        b"",
+    );
+    assert_code(&output, 0);
+    let sent = run_exported_curl(&stdout(&output));
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let got = target.wait_for(1, std::time::Duration::from_secs(10));
+    assert_eq!(got[0].header("x-c1"), Some("a\u{85}b\u{9b}c é"));
+    assert_eq!(got[0].body, b"hi");
+}
+
+#[test]
+fn a_header_name_that_is_not_a_token_is_refused_on_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("pwned");
+    let hostile = format!("Authorization $(touch {})", marker.display());
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [
+        {"request": {"method": "POST", "url": "http://127.0.0.1:9/hooks",
+            "headers": [{"name": hostile, "value": "Bearer x"}],
+            "postData": {"mimeType": "text/plain", "text": "x"}}},
+        {"request": {"method": "POST", "url": "http://127.0.0.1:9/ok",
+            "headers": [{"name": "X-Fine", "value": "1"}],
+            "postData": {"mimeType": "text/plain", "text": "y"}}},
+    ]}});
+    let path = dir.path().join("in.har");
+    std::fs::write(&path, har.to_string()).unwrap();
+    let output = run(
+        &[
+            "replay",
+            "--from",
+            path.to_str().unwrap(),
+            "--export",
+            "curl",
+            "--all",
+            "--to",
+            "http://127.0.0.1:9",
+        ],
+        b"",
+    );
+    assert!(
+        stderr(&output).contains("entry 1 skipped"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("not an HTTP token"),
+        "{}",
+        stderr(&output)
+    );
+    let curl = stdout(&output);
+    assert!(!curl.contains("touch"), "{curl}");
+    assert!(curl.contains("X-Fine: 1"), "{curl}");
+
+    // The same name in a capture file: the line is skipped, with its number.
+    let mut record = capture(1, "/hooks", &[("Content-Type", "text/plain")], b"x");
+    record.headers.push((hostile.clone(), "v".into()));
+    let file = write_file(dir.path(), &lines(&[record]));
+    let output = run(
+        &[
+            "replay",
+            "--from",
+            file.to_str().unwrap(),
+            "--export",
+            "curl",
+            "--all",
+            "--to",
+            "http://127.0.0.1:9",
+        ],
+        b"",
+    );
+    assert!(
+        stderr(&output).contains("line 1 skipped"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stdout(&output).contains("touch"));
+    let _ = run_exported_curl(&stdout(&output));
+    assert!(!marker.exists());
+}
+
+#[test]
+fn without_to_a_planted_host_is_never_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let planted = capture(
+        1,
+        "/hooks",
+        &[
+            ("Host", "localhost:8080@attacker.test"),
+            ("Content-Type", "text/plain"),
+        ],
+        b"x",
+    );
+    let plain = capture(2, "/ok", &[("Host", "localhost:8080")], b"y");
+    let file = write_file(dir.path(), &lines(&[planted, plain]));
+    let from = file.to_str().unwrap();
+    let output = run(
+        &["replay", "--from", from, "--export", "curl", "--all"],
+        b"",
+    );
+    assert_code(&output, 1);
+    assert!(!stdout(&output).contains("attacker"), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("not a plain host[:port]"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).contains("http://localhost:8080/ok"));
+    let output = run(&["replay", "1", "--from", from, "--dry-run"], b"");
+    assert!(
+        !stdout(&output).contains("attacker.test/"),
+        "{}",
+        stdout(&output)
+    );
+    assert_ne!(output.status.code(), Some(0));
+    let output = run(&["replay", "--from", from, "--export", "har", "--all"], b"");
+    let har: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        har["log"]["entries"][0]["request"]["url"],
+        "http://localhost/hooks"
+    );
+}
+
+#[test]
+fn show_escapes_what_the_file_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut record = capture(1, "/hooks", &[("X-A", "1")], b"x");
+    record.verdict.verdict = "valid\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2J".into();
+    record.verdict.scheme = Some("gith\x1b[2Jub".into());
+    let file = write_file(dir.path(), &lines(&[record]));
+    let output = run(
+        &["replay", "--from", file.to_str().unwrap(), "--show", "1"],
+        b"",
+    );
+    assert_code(&output, 0);
+    let text = stdout(&output);
+    assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+    assert!(text.contains("valid\\x1b]52"), "{text}");
+}

@@ -171,6 +171,112 @@ async fn the_secret_appears_nowhere() {
     assert_code(&with_secret(&["sign", "--scheme", "github"], b"x"), 0);
 }
 
+/// A sender that puts the secret into the signature headers (or anywhere in a value, or the query)
+/// gets it echoed nowhere: verdict reasons never quote a header value, and any value that contains
+/// a secret is redacted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_sent_in_a_request_is_echoed_nowhere() {
+    let l = listen(&["--secret", SECRET, "--json"]);
+    let h = |n: &str, v: String| vec![(n.to_string(), v)];
+    let requests = [
+        ("/a", h("X-Hub-Signature-256", format!("sha256={SECRET}"))),
+        ("/b", h("X-Shopify-Hmac-Sha256", SECRET.to_string())),
+        ("/c", h("X-Signature", SECRET.to_string())),
+        ("/d", h("Stripe-Signature", format!("t={SECRET},v1=00"))),
+        ("/e", h("X-Note", format!("a=1,tok={SECRET};x"))),
+        ("/f", h("X-Tab", format!("Bearer\t{SECRET}"))),
+        ("/g?token=SECRET&x=1", Vec::new()),
+    ];
+    for (path, headers) in &requests {
+        let path = path.replace("SECRET", SECRET);
+        crate::util::post_with(&format!("{}{path}", l.url), headers, b"{}").await;
+    }
+    l.captured(requests.len()).await;
+    let client = crate::util::http_client();
+    for path in ["/_hooky/requests/1.har", "/_hooky/requests?since=0"] {
+        let answer = client.get(l.own(path)).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "{path}");
+        assert_no_secret(path, &answer.bytes().await.unwrap());
+    }
+    let capture = std::fs::read_to_string(l.capture_path()).unwrap();
+    assert!(
+        capture.contains("is not hex (64 characters expected, got"),
+        "{capture}"
+    );
+    let from = l.dir.path().join("copy.jsonl");
+    std::fs::copy(l.capture_path(), &from).unwrap();
+    let (output, _dir) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    assert_no_secret("listen's stdout", &output.stdout);
+    assert_no_secret("listen's stderr", &output.stderr);
+    assert_no_secret("the capture file", capture.as_bytes());
+    let from = from.to_str().unwrap();
+    for args in [
+        vec!["--json", "replay", "--from", from, "--show", "1"],
+        vec!["replay", "--from", from, "--show", "7"],
+        vec!["replay", "--from", from, "--export", "har", "--all"],
+        vec!["replay", "--from", from, "--export", "curl", "--all"],
+    ] {
+        let output = with_secret(&args, b"");
+        assert_no_secret(&format!("{args:?}"), &output.stdout);
+        assert_no_secret(&format!("{args:?}"), &output.stderr);
+    }
+}
+
+/// An old capture (or a HAR from elsewhere) whose reason quotes the secret: shown redacted.
+#[test]
+fn a_secret_in_an_old_captures_reason_is_redacted_when_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = serde_json::json!({
+        "seq": 1, "id": "req_1", "received_at": "2024-01-01T00:00:00Z", "remote_addr": "x",
+        "method": "POST", "path": format!("/p/{SECRET}"), "query": format!("k={SECRET}"),
+        "headers": [["X-Hub-Signature-256", format!("sha256={SECRET}")]],
+        "body": "{}", "body_encoding": "utf8", "body_size": 2,
+        "body_sha256": hooky::capture::sha256_hex(b"{}"),
+        "verdict": {"verdict": "invalid", "scheme": "github", "code": "malformed_header",
+            "reason": format!("signature \"{SECRET}\" is not hex")},
+        "status": 200,
+    });
+    let path = dir.path().join("old.jsonl");
+    std::fs::write(&path, format!("{line}\n")).unwrap();
+    let from = path.to_str().unwrap();
+    for args in [
+        vec!["--json", "replay", "--from", from, "--show", "1"],
+        vec!["replay", "--from", from, "--export", "har", "--all"],
+        vec!["replay", "--from", from, "--export", "jsonl", "--all"],
+    ] {
+        let output = with_secret(&args, b"");
+        assert_code(&output, 0);
+        assert_no_secret(&format!("{args:?}"), &output.stdout);
+        assert!(stdout(&output).contains("(redacted)"), "{args:?}");
+    }
+}
+
+/// "Copy as curl" in the web view targets the listener itself, whatever Host the sender planted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_as_curl_never_targets_the_captured_host() {
+    let l = listen(&[]);
+    let reply = crate::util::raw_exchange(
+        &l.addr(),
+        b"POST /hooks HTTP/1.1\r\nHost: localhost:8080@attacker.test\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+        false,
+        std::time::Duration::from_secs(10),
+    );
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    l.captured(1).await;
+    let answer = crate::util::http_client()
+        .get(l.own("/_hooky/requests/1/curl"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let curl = answer.text().await.unwrap();
+    assert!(!curl.contains("attacker"), "{curl}");
+    assert!(curl.contains(&format!("{}/hooks", l.url)), "{curl}");
+    l.interrupt();
+}
+
 // Absurd delays from hostile servers: `Retry-After: 99999999999999999999` and friends are clamped
 // (a day at most, never slept past poll's deadline), never a panic; a delivery whose receiver asks
 // for more than hooky waits ends its retries with the answer it got.
@@ -529,6 +635,41 @@ async fn answers_outside_the_web_view_are_sandboxed() {
         assert_eq!(own.headers()["content-security-policy"], "sandbox");
     }
     l.interrupt();
+}
+
+/// `--forward-to http://app/webhooks/stripe`: a sender's dot-segments (plain or percent-encoded)
+/// cannot reach the app outside that path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarding_stays_under_the_base_path() {
+    let app = crate::util::receiver::Receiver::start(|_, _| (200, Vec::new(), "app".into()));
+    let l = listen(&["--forward-to", &format!("{}/webhooks/stripe", app.base)]);
+    let raw = |target: &str| {
+        crate::util::raw_exchange(
+            &l.addr(),
+            format!("POST {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}").as_bytes(),
+            false,
+            std::time::Duration::from_secs(10),
+        )
+    };
+    for escape in [
+        "/../../admin.txt",
+        "/%2e%2e/%2e%2e/admin.txt",
+        "/%2E%2E/admin.txt",
+        "/a/../../../admin.txt",
+    ] {
+        let reply = raw(escape);
+        assert!(reply.starts_with("HTTP/1.1 400"), "{escape}: {reply}");
+        assert!(reply.contains("leaves the --forward-to base"), "{reply}");
+    }
+    let reply = raw("/ok?x=1");
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let seen = app.wait_for(1, std::time::Duration::from_secs(10));
+    assert_eq!(
+        seen.len(),
+        1,
+        "only the request inside the base reached the app"
+    );
+    assert_eq!(seen[0].path, "/webhooks/stripe/ok");
 }
 
 /// Every `/_hooky/` endpoint a listener serves, as (method, path).

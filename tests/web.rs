@@ -535,6 +535,32 @@ async fn a_stream_that_falls_behind_catches_up_from_the_capture_file() {
     l.interrupt();
 }
 
+/// The page's replay reads the target's answer up to `--max-response`, not without end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_stops_reading_an_endless_answer_at_the_limit() {
+    let server = crate::util::endless::EndlessServer::start();
+    let l = listen(&["--max-response", "64KiB"]);
+    assert_eq!(
+        post_with(&format!("{}/hooks", l.url), &[], b"{}")
+            .await
+            .status(),
+        200
+    );
+    let (_, page) = the_page(&l).await;
+    let token = page_token(&page);
+    let action = json!({"seq": 1, "url": format!("{}/hooks", server.base)});
+    let answer = replay(&l, Some(&token), &action).await;
+    let text = answer.text().await.unwrap();
+    assert!(
+        text.contains("--max-response limit of 65536 bytes"),
+        "{text}"
+    );
+    let most = server
+        .most_written
+        .load(std::sync::atomic::Ordering::SeqCst);
+    assert!(most < 64 * 1024 * 1024, "the server wrote {most} bytes");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_moves_from_the_url_into_a_strict_cookie() {
     let l = listen(&[]);

@@ -92,6 +92,10 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::units::parse_duration)]
     pub forward_timeout: Duration,
 
+    /// Largest answer body read from the --forward-to app or a web view replay (then 502 / an error)
+    #[arg(long, value_name = "SIZE", default_value = crate::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size)]
+    pub max_response: u64,
+
     /// Largest body accepted; larger ones get 413 and are captured without their body
     #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = crate::units::parse_size)]
     pub max_body: u64,

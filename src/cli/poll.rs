@@ -83,6 +83,11 @@ pub struct PollArgs {
     )]
     pub id_field: String,
 
+    /// Pages one poll follows at most when the feed says there is more (a next link, has_more,
+    /// next_cursor, or a full page of ?limit= items); the rest waits for the next poll
+    #[arg(long, value_name = "N", default_value_t = crate::cursor::DEFAULT_MAX_PAGES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..), help_heading = "Feed mode")]
+    pub max_pages: usize,
+
     /// Opaque cursors: take the next cursor from this dot path of the response, verbatim
     #[arg(long, value_name = "PATH", help_heading = "Feed mode")]
     pub cursor_from: Option<String>,
@@ -160,6 +165,10 @@ pub struct PollArgs {
     /// Time allowed for one request, connect to last byte
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, help_heading = "Pacing")]
     pub request_timeout: Duration,
+
+    /// Largest answer body read; a larger one fails the attempt with an error naming the limit
+    #[arg(long, value_name = "SIZE", default_value = crate::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size, help_heading = "Pacing")]
+    pub max_response: u64,
 
     /// Long polling: send 'Prefer: wait=N', allow N+10s per request, and ask again at once after a
     /// hold

@@ -198,6 +198,10 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = crate::units::parse_duration)]
     pub timeout: Duration,
 
+    /// Largest answer body read; a larger one fails the attempt with an error naming the limit
+    #[arg(long, value_name = "SIZE", default_value = crate::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size)]
+    pub max_response: u64,
+
     /// Print what would be sent, and send nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -109,6 +109,10 @@ pub struct SendArgs {
     #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = crate::units::parse_duration)]
     pub timeout: Duration,
 
+    /// Largest answer body read; a larger one fails the attempt with an error naming the limit
+    #[arg(long, value_name = "SIZE", default_value = crate::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size)]
+    pub max_response: u64,
+
     /// Expected status: 2xx (any success), 4xx, 5xx, or an exact code such as 201; exit 4 otherwise
     #[arg(long, value_name = "STATUS", value_parser = parse_expected_status)]
     pub expect_status: Option<ExpectedStatus>,

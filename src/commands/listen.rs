@@ -60,6 +60,8 @@ struct Listener {
     delay: Option<Duration>,
     forwarder: Option<Forwarder>,
     max_body: u64,
+    /// `--max-response`: the largest answer read from the app or a web view replay's target.
+    max_response: u64,
     client_timeout: Duration,
     capture_path: Option<PathBuf>,
     /// Where each record of the capture file starts, for the feed and the web view (with a capture).
@@ -132,7 +134,11 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         None => None,
     };
     let forwarder = match &args.forward_to {
-        Some(url) => Some(Forwarder::new(url, args.forward_timeout)?),
+        Some(url) => Some(Forwarder::new(
+            url,
+            args.forward_timeout,
+            args.max_response,
+        )?),
         None => None,
     };
     let plan = Plan {
@@ -199,6 +205,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         delay: args.delay,
         forwarder,
         max_body: args.max_body,
+        max_response: args.max_response,
         client_timeout: args.client_timeout,
         capture_path,
         index,
@@ -563,8 +570,9 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         received_at: received.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         remote_addr: remote.to_string(),
         method,
-        path,
-        query,
+        // A secret in the URL (`?token=…`) is redacted like one in a header.
+        path: state.verifier.redact_text(&path),
+        query: query.as_deref().map(|q| state.verifier.redact_text(q)),
         headers: state.verifier.redact(&headers),
         event_type,
         event_id,

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::backoff::{BackoffPolicy, RetryBudget, StatusClass, classify_status};
 use crate::cli::PollArgs;
 use crate::conditional::{self, NotModified, Use, Validators};
-use crate::cursor::{self, Cursor, Fields, Window};
+use crate::cursor::{self, Cursor, Fields, NextPage, Window};
 use crate::delivery::{self, RetryOptions, USER_AGENT};
 use crate::exit::{self, CliError};
 use crate::output::{Output, sanitize, sanitize_line};
@@ -26,11 +26,11 @@ use crate::webhook::{Signer, Webhook};
 
 /// The deadline when stdout is not a terminal and neither --timeout nor --count is given.
 const DEFAULT_CI_DEADLINE: Duration = Duration::from_secs(600);
-/// Pages followed through `Link: rel="next"` in one poll, at most.
-const MAX_PAGES: usize = 1000;
 /// The largest `--state` file read: hooky writes a few kilobytes (validators, a cursor, recent ids).
 const MAX_STATE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The most characters of a feed item's line in human mode (`-v` prints the whole item).
+const ITEM_LINE_WIDTH: usize = 160;
 /// Extra read time beyond a `--wait` hold, so the server, not hooky, ends the hold (R41).
 const LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
 
@@ -472,13 +472,17 @@ impl<'a> Poller<'a> {
         };
         let started = Instant::now();
         self.counters.requests += 1;
-        let (status, headers, body) =
-            delivery::send_once(&self.client, &request, self.request_timeout)
-                .await
-                .map_err(|error| Outcome::Retryable {
-                    message: format!("GET {url}: {error}"),
-                    hints: Hints::default(),
-                })?;
+        let (status, headers, body) = delivery::send_once(
+            &self.client,
+            &request,
+            self.request_timeout,
+            self.args.max_response,
+        )
+        .await
+        .map_err(|error| Outcome::Retryable {
+            message: format!("GET {url}: {error}"),
+            hints: Hints::default(),
+        })?;
         let elapsed = started.elapsed();
         self.counters.bytes += body.len() as u64;
         let hints = Hints::read(&headers, SystemTime::now());
@@ -568,16 +572,21 @@ impl<'a> Poller<'a> {
         })
     }
 
+    /// One feed poll: the first page, then at once every next page the feed says there is
+    /// (a next link, `has_more`, `next_cursor`, a full page of `limit` items), up to --max-pages
+    /// and never the same URL twice.
     async fn poll_feed(&mut self) -> anyhow::Result<Outcome> {
         let first_url = self.feed_url()?;
         let mut url = first_url.clone();
+        let mut visited = std::collections::HashSet::from([first_url.clone()]);
         let mut window = Window::default();
         let mut first_status = None;
         let mut changed = false;
         let mut last_hints = Hints::default();
         let mut elapsed = Duration::ZERO;
-        for page in 0..MAX_PAGES {
-            let first = page == 0;
+        let opaque = self.args.cursor_from.is_some();
+        for page in 1..=self.args.max_pages {
+            let first = page == 1;
             let have_body = self.last_body.is_some() || self.validators_from_state;
             let response = match self.get(&url, first, have_body).await {
                 Ok(response) => response,
@@ -624,13 +633,41 @@ impl<'a> Poller<'a> {
                 self.cursor
                     .opaque(&mut window, crate::json_path::get(&body, path));
             }
-            let next = cursor::next_link(get_all(&response.headers, "link"));
-            match next.and_then(|next| resolve(&url, &next)) {
-                Some(next) => url = next,
-                None => break,
+            let link = cursor::next_link(get_all(&response.headers, "link"));
+            let limit = reqwest::Url::parse(&url)
+                .ok()
+                .and_then(|u| cursor::page_limit(&u));
+            let next = match cursor::next_page(link, &body, items.len(), limit) {
+                NextPage::Done => break,
+                NextPage::Link(link) => match resolve(&url, &link) {
+                    Some(next) => next,
+                    None => break,
+                },
+                NextPage::More(named) => {
+                    // The next page is asked for with the cursor moved past this one.
+                    self.cursor.commit(std::mem::take(&mut window), opaque);
+                    if let Some(named) = named.filter(|_| !opaque) {
+                        self.cursor.advance_to(named);
+                    }
+                    self.feed_url()?
+                }
+            };
+            if !visited.insert(next.clone()) {
+                self.out.warn(&format!(
+                    "the feed's next page is one this poll already read ({next}): a link loop, \
+                     or a cursor that does not move; the rest waits for the next poll"
+                ));
+                break;
             }
+            if page == self.args.max_pages {
+                self.out.warn(&format!(
+                    "read {page} pages in one poll (--max-pages); the rest waits for the next poll"
+                ));
+                break;
+            }
+            url = next;
         }
-        self.cursor.commit(window, self.args.cursor_from.is_some());
+        self.cursor.commit(window, opaque);
         let status = first_status.unwrap_or(200);
         if !changed {
             self.report_unchanged(status)?;
@@ -846,13 +883,16 @@ impl<'a> Poller<'a> {
                 "cursor": self.fields.timestamp_of(item), "item": item,
             }))?;
         } else {
-            self.out.data(&format!(
-                "{} {} {} {}",
-                clock(),
-                self.out.paint.status(status),
-                self.out.paint.bold(&sanitize_line(&id)),
-                sanitize_line(&item.to_string())
-            ))?;
+            // One line per item: id, type, time and a short summary; -v adds the whole item.
+            let line = cursor::item_line(item, &self.fields, ITEM_LINE_WIDTH);
+            let line = sanitize_line(&line);
+            let (head, rest) = line.split_at(line.find(' ').unwrap_or(line.len()));
+            self.out
+                .data(&format!("{} {}{rest}", clock(), self.out.paint.bold(head),))?;
+            if self.out.verbose > 0 {
+                self.out
+                    .data(&format!("  {}", sanitize_line(&item.to_string())))?;
+            }
         }
         let body = serde_json::to_vec(item).expect("a JSON value always serialises");
         self.emit(&body, Some(item), Some(&id)).await?;
@@ -897,6 +937,7 @@ impl<'a> Poller<'a> {
         };
         let options = RetryOptions {
             policy,
+            max_response: self.args.max_response,
             ..RetryOptions::default()
         };
         let out = self.out;

@@ -442,10 +442,19 @@ fn list(records: &[CaptureRecord], selection: &Selection, out: &Output) -> anyho
     Ok(exit::OK)
 }
 
-/// A record as it may be shown or exported: token headers and secret-bearing values redacted.
+/// A record as it may be shown or exported: token headers and secret-bearing values redacted, and
+/// any secret inside the URL or the verdict's words (a capture or HAR from elsewhere, or from an
+/// older hooky that quoted header values in reasons) replaced.
 fn redacted(record: &CaptureRecord, keys: &[&[u8]]) -> CaptureRecord {
+    use crate::secret::redact_text;
     let mut copy = record.clone();
     copy.headers = crate::secret::redact_headers(&record.headers, keys);
+    copy.path = redact_text(&record.path, keys);
+    copy.query = record.query.as_deref().map(|q| redact_text(q, keys));
+    let verdict = &mut copy.verdict;
+    for text in [&mut verdict.reason, &mut verdict.hint, &mut verdict.note] {
+        *text = text.as_deref().map(|t| redact_text(t, keys));
+    }
     copy
 }
 
@@ -459,13 +468,11 @@ fn show(record: &CaptureRecord, keys: &[&[u8]], out: &Output) -> anyhow::Result<
         return Ok(out.json(&value)?);
     }
     let p = &out.paint;
+    // Every string here comes from a file: escaped like everything listen prints.
+    let kind = sanitize_line(&record.verdict.verdict);
     let verdict = match &record.verdict.scheme {
-        Some(scheme) => format!(
-            "{} ({})",
-            p.verdict(&record.verdict.verdict),
-            sanitize_line(scheme)
-        ),
-        None => p.verdict(&record.verdict.verdict),
+        Some(scheme) => format!("{} ({})", p.verdict(&kind), sanitize_line(scheme)),
+        None => p.verdict(&kind),
     };
     out.data(&p.dim(&format!(
         "# capture #{} received {} from {}",
@@ -682,6 +689,7 @@ async fn send(
     let retry = RetryOptions {
         retries: args.retries,
         timeout: args.timeout,
+        max_response: args.max_response,
         ..RetryOptions::default()
     };
     let rate = args.rate.or_else(|| {

@@ -417,6 +417,7 @@ fn retry_options(args: &SendArgs) -> RetryOptions {
     RetryOptions {
         retries: if args.no_retry { 0 } else { args.retries },
         timeout: args.timeout,
+        max_response: args.max_response,
         ..RetryOptions::default()
     }
 }
@@ -835,7 +836,7 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
         let mut statuses = Vec::new();
         let mut errors = Vec::new();
         for request in check.requests(&webhook, &plan.signer, plan.now()) {
-            match delivery::send_once(&client, &request, args.timeout).await {
+            match delivery::send_once(&client, &request, args.timeout, args.max_response).await {
                 Ok((status, _, _)) => {
                     answered_any = true;
                     statuses.push(Some(status));

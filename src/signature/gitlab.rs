@@ -28,12 +28,13 @@ pub(super) fn sign(secret: &[u8]) -> Vec<Header> {
 
 pub(super) fn verify(check: &Check<'_>) -> Result<usize, Failure> {
     let token = check.header(HEADER)?;
-    check
-        .secrets
-        .iter()
-        .position(|secret| crypto::ct_eq(secret, token.as_bytes()))
-        .map(|i| i + 1)
-        .ok_or(Failure::TokenMismatch {
-            secrets: check.secrets.len(),
-        })
+    crypto::first_match(
+        check
+            .secrets
+            .iter()
+            .map(|secret| crypto::ct_eq(secret, token.as_bytes())),
+    )
+    .ok_or(Failure::TokenMismatch {
+        secrets: check.secrets.len(),
+    })
 }

@@ -106,17 +106,16 @@ pub(super) fn verify(check: &Check<'_>) -> Result<usize, Failure> {
     }
     let ts = timestamp.to_string();
     let message: [&[u8]; 5] = [id.as_bytes(), b".", ts.as_bytes(), b".", check.body];
-    keys.iter()
-        .position(|key| {
-            key.as_ref().is_some_and(|key| {
-                let mac = crypto::hmac_sha256(key, &message);
-                decoded
-                    .iter()
-                    .fold(false, |found, sig| found | crypto::ct_eq(&mac, sig))
+    crypto::first_match(keys.iter().map(|key| match key {
+        Some(key) => {
+            let mac = crypto::hmac_sha256(key, &message);
+            decoded.iter().fold(subtle::Choice::from(0), |found, sig| {
+                found | crypto::ct_eq(&mac, sig)
             })
-        })
-        .map(|i| i + 1)
-        .ok_or(Failure::Mismatch {
-            secrets: check.secrets.len(),
-        })
+        }
+        None => subtle::Choice::from(0),
+    }))
+    .ok_or(Failure::Mismatch {
+        secrets: check.secrets.len(),
+    })
 }

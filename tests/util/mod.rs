@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod endless;
 pub mod receiver;
 pub mod script_server;
 

@@ -32,15 +32,17 @@ pub struct Forwarder {
     client: reqwest::Client,
     base: String,
     timeout: Duration,
+    max_response: u64,
 }
 
 impl Forwarder {
-    pub fn new(url: &str, timeout: Duration) -> anyhow::Result<Forwarder> {
+    pub fn new(url: &str, timeout: Duration, max_response: u64) -> anyhow::Result<Forwarder> {
         delivery::http_url(url, "--forward-to")?;
         Ok(Forwarder {
             client: delivery::client(64)?,
             base: url.trim_end_matches('/').to_string(),
             timeout,
+            max_response,
         })
     }
 
@@ -63,7 +65,7 @@ impl Forwarder {
         headers.push(("X-Hooky-Verified".into(), verified.into()));
         let target = format!("{}{}", self.base, path_and_query);
         let started = Instant::now();
-        let result = match delivery::parse_url(&target) {
+        let result = match join_under(&self.base, path_and_query) {
             Ok(url) => {
                 let outgoing = Outgoing {
                     method: method.to_string(),
@@ -71,7 +73,7 @@ impl Forwarder {
                     headers,
                     body: body.to_vec(),
                 };
-                delivery::send_once(&self.client, &outgoing, self.timeout).await
+                delivery::send_once(&self.client, &outgoing, self.timeout, self.max_response).await
             }
             Err(error) => Err(error),
         };
@@ -93,6 +95,8 @@ impl Forwarder {
             Err(error) => {
                 let status = if error.starts_with("timed out") {
                     504
+                } else if error.starts_with(OUTSIDE_BASE) {
+                    400
                 } else {
                     502
                 };
@@ -113,9 +117,61 @@ impl Forwarder {
     }
 }
 
+/// The start of the error for a path that would leave the base.
+const OUTSIDE_BASE: &str = "the path leaves the --forward-to base";
+
+/// The URL to relay to: `path_and_query` under `base`. The URL parser resolves dot-segments
+/// (`/../`, `/%2e%2e/`), so a sender could climb out of `http://app/webhooks/stripe`; the joined
+/// URL must keep the base's path as its prefix, or it is refused.
+pub fn join_under(base: &str, path_and_query: &str) -> Result<reqwest::Url, String> {
+    let base_url = delivery::parse_url(base)?;
+    let url = delivery::parse_url(&format!("{base}{path_and_query}"))?;
+    let prefix = base_url.path().trim_end_matches('/');
+    let rest = url.path().strip_prefix(prefix).unwrap_or("-");
+    let same_origin = url.origin() == base_url.origin();
+    if same_origin && (rest.is_empty() || rest.starts_with('/')) {
+        Ok(url)
+    } else {
+        Err(format!(
+            "{OUTSIDE_BASE} ({base}); dot-segments may not climb out of it"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_stay_under_the_base() {
+        let base = "http://app.test/webhooks/stripe";
+        let joined = |path: &str| join_under(base, path).map(|u| u.to_string());
+        assert_eq!(
+            joined("/hooks?a=1").unwrap(),
+            "http://app.test/webhooks/stripe/hooks?a=1"
+        );
+        assert_eq!(joined("/").unwrap(), "http://app.test/webhooks/stripe/");
+        assert_eq!(
+            joined("/a/../b").unwrap(),
+            "http://app.test/webhooks/stripe/b"
+        );
+        for escape in [
+            "/../../admin.txt",
+            "/..",
+            "/%2e%2e/%2e%2e/admin.txt",
+            "/%2E%2e/x",
+            "/.%2e/x",
+            "/a/../../x",
+            "/..\\..\\x",
+        ] {
+            let error = joined(escape).unwrap_err();
+            assert!(error.starts_with(OUTSIDE_BASE), "{escape}: {error}");
+        }
+        // A base whose path is a prefix of a sibling's name is not that sibling.
+        assert!(join_under("http://app.test/hooks", "/../hooksadmin").is_err());
+        assert!(join_under("http://app.test", "/../../x").is_ok_and(|u| u.path() == "/x"));
+        assert!(join_under("http://app.test/", "/x").is_ok());
+    }
 
     #[test]
     fn hop_by_hop_headers_are_dropped() {

@@ -494,6 +494,16 @@ fn plan_options(state: &Listener, url: Option<String>, resign: bool) -> PlanOpti
     }
 }
 
+/// The listener's base URL, for commands people copy: a wildcard bind is reached on loopback.
+fn own_url(local: std::net::SocketAddr) -> String {
+    let ip = match local.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    format!("http://{}", std::net::SocketAddr::new(ip, local.port()))
+}
+
 /// `GET /_hooky/requests/<seq>/curl[?to=URL&resign=1]`: a curl command that sends the capture again
 /// (to its own URL unless `to` says otherwise). Signatures may appear; secrets never.
 async fn curl(state: &Listener, seq: u64, query: Option<&str>) -> Answer {
@@ -513,7 +523,12 @@ async fn curl(state: &Listener, seq: u64, query: Option<&str>) -> Answer {
     };
     let keys = state.verifier.keys();
     let now = crate::commands::now_unix();
-    let options = plan_options(state, to, resign);
+    let mut options = plan_options(state, to, resign);
+    if options.to.is_none() {
+        // The listener's own address plus the captured path: never the captured Host, which the
+        // sender chose (`Host: localhost:8080@attacker` would send the secret elsewhere).
+        options.to = Some(own_url(state.local));
+    }
     let request = replay_plan::prepare(&record, &options, now, &mut rand::thread_rng()).and_then(
         |prepared| {
             prepared
@@ -596,6 +611,7 @@ async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer
     let retry = RetryOptions {
         retries: 0,
         timeout: REPLAY_TIMEOUT,
+        max_response: state.max_response,
         ..RetryOptions::default()
     };
     let delivered = delivery::deliver(
