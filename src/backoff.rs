@@ -148,8 +148,8 @@ impl RetryBudget {
 
     /// Records a failure; `false` when the budget is spent and the caller should give up.
     pub fn record_failure(&mut self) -> bool {
-        self.failures += 1;
-        self.failures <= self.max_retries
+        self.failures = self.failures.saturating_add(1);
+        self.failures <= self.max_retries && self.failures < u32::MAX
     }
 
     pub fn record_success(&mut self) {

@@ -111,6 +111,8 @@ struct Poller<'a> {
     last_error: Option<String>,
     /// Validators asked for that the server was found not to send (each said once).
     missing_told: Vec<conditional::Missing>,
+    /// A feed page already read in the same poll was told (once; then only with -v).
+    repeat_told: bool,
     out: &'a Output,
     client: reqwest::Client,
     emit_client: reqwest::Client,
@@ -242,6 +244,7 @@ impl<'a> Poller<'a> {
             until,
             last_error: None,
             missing_told: Vec::new(),
+            repeat_told: false,
             client,
             emit_client: delivery::client(4)?,
             emitter,
@@ -653,10 +656,16 @@ impl<'a> Poller<'a> {
                 }
             };
             if !visited.insert(next.clone()) {
-                self.out.warn(&format!(
+                let message = format!(
                     "the feed's next page is one this poll already read ({next}): a link loop, \
                      or a cursor that does not move; the rest waits for the next poll"
-                ));
+                );
+                if !self.repeat_told {
+                    self.repeat_told = true;
+                    self.out.warn(&message);
+                } else if self.out.verbose > 0 {
+                    self.out.info(&message);
+                }
                 break;
             }
             if page == self.args.max_pages {
