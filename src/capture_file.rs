@@ -1,14 +1,13 @@
 //! Capture files on disk (the IO half of [`crate::capture`]): creating them private (folder 0700,
 //! file 0600, no links followed), locked to one listener, appending one record per line, finding the last sequence number from the file's tail
-//! only, and reading records after a sequence number without holding the whole file in memory.
+//! only. Reading records back by sequence number is [`crate::capture_index`].
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use anyhow::Context;
 
-use crate::capture::{CaptureRecord, parse_line};
 use crate::exit::CliError;
 
 /// The highest sequence number hooky hands out: past it, numbers would lose precision in the web
@@ -220,60 +219,9 @@ pub fn seq_of_line(line: &[u8]) -> Option<u64> {
     std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }
 
-/// Reads up to `limit` records with `seq > since`, in file order, streaming the file. Lines being
-/// written (no newline yet) and damaged lines are skipped. Also says whether more records follow.
-pub fn records_after(
-    path: &Path,
-    since: u64,
-    limit: usize,
-) -> std::io::Result<(Vec<CaptureRecord>, bool)> {
-    let file = crate::private_fs::open_read(path)?;
-    let mut reader = BufReader::with_capacity(256 * 1024, file);
-    let mut records = Vec::new();
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 || !line.ends_with(b"\n") {
-            return Ok((records, false));
-        }
-        match seq_of_line(&line) {
-            Some(seq) if seq <= since => continue,
-            _ => {}
-        }
-        let Ok(text) = std::str::from_utf8(&line) else {
-            continue;
-        };
-        let Ok(record) = parse_line(text.trim_end()) else {
-            continue;
-        };
-        if record.seq <= since {
-            continue;
-        }
-        if records.len() == limit {
-            return Ok((records, true));
-        }
-        records.push(record);
-    }
-}
-
-/// The record with sequence number `seq`, if the file has it.
-pub fn record_at(path: &Path, seq: u64) -> std::io::Result<Option<CaptureRecord>> {
-    let (records, _) = records_after(path, seq.saturating_sub(1), 1)?;
-    Ok(records.into_iter().find(|r| r.seq == seq))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample(seq: u64) -> CaptureRecord {
-        let mut record = crate::capture::parse_line(&format!(
-            r#"{{"seq":{seq},"id":"r","received_at":"t","remote_addr":"a","method":"POST","path":"/","headers":[],"body":null,"body_encoding":"utf8","body_size":0,"body_sha256":"","verdict":{{"verdict":"unsigned"}},"status":200}}"#
-        ))
-        .unwrap();
-        record.set_body(format!("body {seq}").as_bytes());
-        record
-    }
 
     fn line(seq: u64, body: &str) -> String {
         format!("{{\"seq\":{seq},\"body\":\"{body}\"}}\n")
@@ -367,28 +315,5 @@ mod tests {
                 "{error}"
             );
         }
-    }
-
-    #[test]
-    fn records_after_a_sequence() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.jsonl");
-        let mut text = String::new();
-        for seq in 1..=5 {
-            text.push_str(&sample(seq).to_line());
-        }
-        text.push_str("garbage\n{\"seq\":6,\"trunc");
-        std::fs::write(&path, text).unwrap();
-        let (records, more) = records_after(&path, 2, 2).unwrap();
-        assert_eq!(
-            records.iter().map(|r| r.seq).collect::<Vec<_>>(),
-            vec![3, 4]
-        );
-        assert!(more);
-        let (records, more) = records_after(&path, 4, 10).unwrap();
-        assert_eq!(records.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![5]);
-        assert!(!more);
-        assert_eq!(record_at(&path, 3).unwrap().unwrap().seq, 3);
-        assert!(record_at(&path, 9).unwrap().is_none());
     }
 }

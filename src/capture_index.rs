@@ -1,29 +1,38 @@
-//! Where each record of a capture file starts, by sequence number, so the feed and the web view
+//! Where the records of a capture file start, by sequence number, so the feed and the web view
 //! read the records they need instead of the file from its start. Built at start-up in one pass
 //! over the file (a fixed-size buffer: a long line costs no memory), then appended to as `listen`
-//! captures. Offsets are 8 bytes a record; the sequence numbers are kept as runs, since they
-//! normally count up by one.
+//! captures.
 //!
-//! An offset is a hint, not a promise: every read checks that the line there is complete and
-//! carries the sequence number asked for, and skips it otherwise.
+//! The index is sparse: it keeps the offset of every [`STRIDE`]-th record (16 bytes each), and a
+//! read scans forward from the nearest mark, looking only at the start of the lines it skips. So
+//! its memory stays flat in practice (75 KiB a million records) while a lookup reads at most a
+//! stride of lines. Offsets are hints, not promises: a read checks each line's sequence number.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 use crate::capture::{CaptureRecord, parse_line};
 use crate::capture_file::seq_of_line;
 
+/// Records between two marks of the index.
+pub const STRIDE: u64 = 32;
+
 /// The longest capture line read back (a 10 MiB body escaped 6× fits); longer ones are skipped as
 /// damaged rather than held in memory.
-pub const MAX_LINE: u64 = 96 * 1024 * 1024;
+pub const MAX_LINE: usize = 96 * 1024 * 1024;
 
-/// The offsets of a capture file's records, in file order, with strictly increasing sequence numbers.
-#[derive(Debug, Default, Clone)]
+/// Bytes of a line's start read to find its sequence number.
+const HEAD: usize = 32;
+
+/// Marks into a capture file: records in file order with strictly increasing sequence numbers.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CaptureIndex {
-    offsets: Vec<u64>,
-    /// `(first sequence number, index into offsets)` of each run of consecutive numbers.
-    runs: Vec<(u64, usize)>,
+    /// `(seq, offset)` of the first indexed record and of every [`STRIDE`]-th one after it.
+    marks: Vec<(u64, u64)>,
+    /// Records indexed since the last mark.
+    since_mark: u64,
+    last_seq: Option<u64>,
 }
 
 impl CaptureIndex {
@@ -31,226 +40,295 @@ impl CaptureIndex {
     /// missing file is an empty index). A number not above the previous one is left out: the
     /// index stays sorted, and such a line is a damaged or pasted one.
     pub fn build(path: &Path) -> std::io::Result<CaptureIndex> {
-        // Never through a link, only a regular file (see private_fs).
-        let file = match crate::private_fs::open_read(path) {
-            Ok(file) => file,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(CaptureIndex::default());
-            }
+        let mut index = CaptureIndex::default();
+        let mut lines = match Lines::open(path) {
+            Ok(lines) => lines,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(index),
             Err(error) => return Err(error),
         };
-        let mut index = CaptureIndex::default();
-        let mut reader = BufReader::with_capacity(256 * 1024, file);
-        let mut offset = 0u64;
-        // The first bytes of the current line (enough for its sequence number) and its start.
-        let mut head = Vec::with_capacity(32);
-        let mut line_start = 0u64;
-        loop {
-            let buffer = reader.fill_buf()?;
-            if buffer.is_empty() {
-                // A last line without its newline is still being written (or was cut): not indexed.
-                return Ok(index);
+        while let Some(line) = lines.next(|_| false)? {
+            if let Some(seq) = line.seq {
+                index.push(seq, line.start);
             }
-            let mut consumed = 0;
-            while consumed < buffer.len() {
-                let rest = &buffer[consumed..];
-                match rest.iter().position(|&b| b == b'\n') {
-                    Some(end) => {
-                        take_head(&mut head, &rest[..end]);
-                        if let Some(seq) = seq_of_line(&head) {
-                            index.push(seq, line_start);
-                        }
-                        head.clear();
-                        consumed += end + 1;
-                        line_start = offset + consumed as u64;
-                    }
-                    None => {
-                        take_head(&mut head, rest);
-                        consumed = buffer.len();
-                    }
-                }
-            }
-            offset += consumed as u64;
-            reader.consume(consumed);
         }
+        Ok(index)
     }
 
     /// Records that the line of `seq` starts at `offset`. Ignored unless `seq` is above the last.
     pub fn push(&mut self, seq: u64, offset: u64) {
-        match self.last_seq() {
-            Some(last) if seq <= last => return,
-            Some(last) if seq == last + 1 => {}
-            _ => self.runs.push((seq, self.offsets.len())),
+        if self.last_seq.is_some_and(|last| seq <= last) {
+            return;
         }
-        self.offsets.push(offset);
-    }
-
-    pub fn len(&self) -> usize {
-        self.offsets.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.offsets.is_empty()
-    }
-
-    fn last_seq(&self) -> Option<u64> {
-        let &(first, start) = self.runs.last()?;
-        Some(first + (self.offsets.len() - start - 1) as u64)
-    }
-
-    /// The sequence number of the `i`-th record.
-    fn seq_at(&self, i: usize) -> u64 {
-        let run = self.runs.partition_point(|&(_, start)| start <= i) - 1;
-        let (first, start) = self.runs[run];
-        first + (i - start) as u64
-    }
-
-    /// The position of the first record with a sequence number above `since`.
-    fn first_after(&self, since: u64) -> usize {
-        let run = self.runs.partition_point(|&(first, _)| first <= since);
-        if run == 0 {
-            return 0;
+        if self.marks.is_empty() || self.since_mark + 1 >= STRIDE {
+            self.marks.push((seq, offset));
+            self.since_mark = 0;
+        } else {
+            self.since_mark += 1;
         }
-        let (first, start) = self.runs[run - 1];
-        let end = self.runs.get(run).map_or(self.offsets.len(), |r| r.1);
-        (start + usize::try_from(since - first + 1).unwrap_or(usize::MAX)).min(end)
+        self.last_seq = Some(seq);
     }
 
-    /// Where the line of `seq` starts, if the index has it.
-    pub fn offset_of(&self, seq: u64) -> Option<u64> {
-        let i = self.first_after(seq.checked_sub(1)?);
-        (i < self.offsets.len() && self.seq_at(i) == seq).then(|| self.offsets[i])
+    /// The highest sequence number indexed.
+    pub fn last_seq(&self) -> Option<u64> {
+        self.last_seq
     }
 
-    /// Up to `count` `(seq, offset)` pairs after `since`, and whether more follow them.
-    pub fn after(&self, since: u64, count: usize) -> (Vec<(u64, u64)>, bool) {
-        let start = self.first_after(since);
-        let end = start.saturating_add(count).min(self.offsets.len());
-        let entries = (start..end)
-            .map(|i| (self.seq_at(i), self.offsets[i]))
-            .collect();
-        (entries, end < self.offsets.len())
+    /// Where to start reading for the records from `seq` on: the offset of the last mark at or
+    /// before it (`None` when the index has nothing from `seq` on).
+    pub fn start_for(&self, seq: u64) -> Option<u64> {
+        if self.last_seq? < seq {
+            return None;
+        }
+        let after = self.marks.partition_point(|&(mark, _)| mark <= seq);
+        Some(self.marks[after.saturating_sub(1)].1)
     }
 }
 
-/// Appends to `head` what it still lacks of a line's first 32 bytes.
-fn take_head(head: &mut Vec<u8>, bytes: &[u8]) {
-    let wanted = 32usize.saturating_sub(head.len()).min(bytes.len());
-    head.extend_from_slice(&bytes[..wanted]);
+/// One line of a capture file, as [`Lines::next`] found it.
+pub struct Line {
+    /// Where it starts in the file.
+    pub start: u64,
+    /// Its sequence number, when it starts with one.
+    pub seq: Option<u64>,
+    /// Whether its bytes were kept (it was wanted and not over [`MAX_LINE`]).
+    pub kept: bool,
 }
 
-/// Reads records at known offsets of one capture file, in order, seeking only when they are not
-/// contiguous.
-pub struct Reader {
+/// The complete lines of a capture file from some offset on, each kept in memory only when wanted.
+pub struct Lines {
     reader: BufReader<File>,
     position: u64,
     line: Vec<u8>,
 }
 
-impl Reader {
-    pub fn open(path: &Path) -> std::io::Result<Reader> {
-        Ok(Reader {
+impl Lines {
+    /// Opens the file never through a link, and only a regular file (see `private_fs`).
+    pub fn open(path: &Path) -> std::io::Result<Lines> {
+        Ok(Lines {
             reader: BufReader::with_capacity(256 * 1024, crate::private_fs::open_read(path)?),
             position: 0,
             line: Vec::new(),
         })
     }
 
-    /// The complete line at `offset` when it is the record `seq` (without its newline), else
-    /// `None`: a line that changed, is not finished, or is longer than [`MAX_LINE`].
-    pub fn line_at(&mut self, offset: u64, seq: u64) -> std::io::Result<Option<&[u8]>> {
+    pub fn seek(&mut self, offset: u64) -> std::io::Result<()> {
         if offset != self.position {
             self.reader.seek(SeekFrom::Start(offset))?;
+            self.position = offset;
         }
-        self.line.clear();
-        let read = Read::by_ref(&mut self.reader)
-            .take(MAX_LINE + 1)
-            .read_until(b'\n', &mut self.line)?;
-        self.position = offset + read as u64;
-        if !self.line.ends_with(b"\n") || seq_of_line(&self.line) != Some(seq) {
-            return Ok(None);
-        }
-        self.line.pop();
-        Ok(Some(&self.line))
+        Ok(())
     }
 
-    /// The record `seq` at `offset`, when the line there is it and parses.
-    pub fn record_at(&mut self, offset: u64, seq: u64) -> std::io::Result<Option<CaptureRecord>> {
-        let Some(line) = self.line_at(offset, seq)? else {
-            return Ok(None);
-        };
-        Ok(std::str::from_utf8(line)
+    /// The next complete line; its bytes (without the newline) are kept for [`Lines::text`] when
+    /// `want` says so for its sequence number. `None` at the end of the file, including a last
+    /// line that has no newline yet (being written, or cut by a crash).
+    pub fn next(&mut self, want: impl Fn(u64) -> bool) -> std::io::Result<Option<Line>> {
+        let start = self.position;
+        self.line.clear();
+        let mut seq = None;
+        let mut decided = false;
+        let mut kept = false;
+        loop {
+            let buffer = self.reader.fill_buf()?;
+            if buffer.is_empty() {
+                return Ok(None);
+            }
+            let newline = buffer.iter().position(|&b| b == b'\n');
+            let chunk = &buffer[..newline.unwrap_or(buffer.len())];
+            if !decided {
+                let wanted = (HEAD - self.line.len()).min(chunk.len());
+                self.line.extend_from_slice(&chunk[..wanted]);
+                if self.line.len() >= HEAD || newline.is_some() {
+                    decided = true;
+                    seq = seq_of_line(&self.line);
+                    kept = seq.is_some_and(&want);
+                    if kept {
+                        self.line.extend_from_slice(&chunk[wanted..]);
+                    }
+                }
+            } else if kept {
+                self.line.extend_from_slice(chunk);
+            }
+            if kept && self.line.len() > MAX_LINE {
+                kept = false;
+                self.line.clear();
+            }
+            let used = chunk.len() + usize::from(newline.is_some());
+            self.reader.consume(used);
+            self.position += used as u64;
+            if newline.is_some() {
+                if !kept {
+                    self.line.clear();
+                }
+                return Ok(Some(Line { start, seq, kept }));
+            }
+        }
+    }
+
+    /// The bytes of the line [`Lines::next`] last kept.
+    pub fn text(&self) -> &[u8] {
+        &self.line
+    }
+
+    /// The record of the line last kept, when it parses as the record it claims to be.
+    pub fn record(&self, seq: u64) -> Option<CaptureRecord> {
+        std::str::from_utf8(&self.line)
             .ok()
             .and_then(|text| parse_line(text).ok())
-            .filter(|record| record.seq == seq))
+            .filter(|record| record.seq == seq)
     }
+}
+
+/// The record `seq` of the file at `path`, reading from `start` (the index's
+/// [`CaptureIndex::start_for`] of `seq`, taken beforehand so the index is not held during the IO).
+pub fn record_at(path: &Path, start: u64, seq: u64) -> std::io::Result<Option<CaptureRecord>> {
+    let mut lines = Lines::open(path)?;
+    lines.seek(start)?;
+    // Past the next mark, the record is not in the file (a mark is STRIDE records further on).
+    let mut passed = 0;
+    while let Some(line) = lines.next(|s| s == seq)? {
+        if line.kept {
+            return Ok(lines.record(seq));
+        }
+        if line.seq.is_some_and(|s| s > seq) {
+            passed += 1;
+            if passed > STRIDE {
+                break;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Visits the records after `since` in file order (each number above the one before), reading
+/// from `start` (the index's [`CaptureIndex::start_for`] of `since + 1`), until `visit` says stop
+/// (`false`) or the file ends. Lines skipped on the way are never held whole. Returns the sequence
+/// number of the last record visited.
+pub fn visit_after(
+    path: &Path,
+    start: u64,
+    since: u64,
+    mut visit: impl FnMut(CaptureRecord) -> bool,
+) -> std::io::Result<Option<u64>> {
+    let mut lines = Lines::open(path)?;
+    lines.seek(start)?;
+    let mut last = since;
+    let mut visited = None;
+    while let Some(line) = lines.next(|s| s > last)? {
+        let (Some(seq), true) = (line.seq, line.kept) else {
+            continue;
+        };
+        let Some(record) = lines.record(seq) else {
+            continue;
+        };
+        last = seq;
+        visited = Some(seq);
+        if !visit(record) {
+            break;
+        }
+    }
+    Ok(visited)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn line(seq: u64, body: &str) -> String {
-        format!("{{\"seq\":{seq},\"body\":\"{body}\"}}\n")
+    fn record(seq: u64, body: &str) -> String {
+        let mut record = parse_line(&format!(
+            r#"{{"seq":{seq},"id":"r","received_at":"t","remote_addr":"a","method":"POST","path":"/","headers":[],"body":null,"body_encoding":"utf8","body_size":0,"body_sha256":"","verdict":{{"verdict":"unsigned"}},"status":200}}"#
+        ))
+        .unwrap();
+        record.set_body(body.as_bytes());
+        record.to_line()
     }
 
     #[test]
-    fn runs_and_lookups() {
+    fn marks_every_stride_and_only_rising_numbers() {
         let mut index = CaptureIndex::default();
-        for (seq, offset) in [(1, 0), (2, 10), (3, 20), (7, 30), (8, 40), (8, 50), (5, 60)] {
-            index.push(seq, offset);
+        assert_eq!(index.start_for(1), None);
+        for seq in 1..=STRIDE * 2 + 1 {
+            index.push(seq, seq * 10);
         }
-        assert_eq!(index.len(), 5);
-        assert_eq!(index.runs, vec![(1, 0), (7, 3)]);
-        assert_eq!(index.offset_of(1), Some(0));
-        assert_eq!(index.offset_of(3), Some(20));
-        assert_eq!(index.offset_of(8), Some(40));
-        for missing in [0, 4, 5, 6, 9, u64::MAX] {
-            assert_eq!(index.offset_of(missing), None, "{missing}");
-        }
-        assert_eq!(index.after(0, 2), (vec![(1, 0), (2, 10)], true));
-        assert_eq!(index.after(2, 10), (vec![(3, 20), (7, 30), (8, 40)], false));
-        assert_eq!(index.after(4, 1), (vec![(7, 30)], true));
-        assert_eq!(index.after(8, 10), (vec![], false));
-        assert_eq!(index.after(u64::MAX, 10), (vec![], false));
+        index.push(5, 999);
+        index.push(STRIDE * 2 + 1, 999);
+        assert_eq!(index.last_seq(), Some(STRIDE * 2 + 1));
+        assert_eq!(
+            index.marks,
+            vec![
+                (1, 10),
+                (STRIDE + 1, (STRIDE + 1) * 10),
+                (STRIDE * 2 + 1, (STRIDE * 2 + 1) * 10)
+            ]
+        );
+        assert_eq!(index.start_for(0), Some(10));
+        assert_eq!(index.start_for(STRIDE), Some(10));
+        assert_eq!(index.start_for(STRIDE + 1), Some((STRIDE + 1) * 10));
+        assert_eq!(index.start_for(STRIDE * 2 + 2), None);
+        // A gap in the numbers starts no new run of trouble: the marks stay sorted.
+        index.push(1000, 5000);
+        assert_eq!(index.start_for(999), Some((STRIDE * 2 + 1) * 10));
     }
 
     #[test]
-    fn building_skips_damage_and_the_unfinished_last_line() {
+    fn records_past_damage_are_found_and_long_lines_cost_no_memory() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.jsonl");
-        assert!(CaptureIndex::build(&path).unwrap().is_empty());
-        // A long line (longer than the read buffer), garbage, a line that goes back, a cut line.
-        let long = "z".repeat(600_000);
-        let text = [
-            line(1, "a"),
-            line(2, &long),
-            "garbage\n".into(),
-            line(3, "c"),
-            line(2, "again"),
-            "{\"seq\":4,\"cut".into(),
-        ]
-        .concat();
+        assert_eq!(CaptureIndex::build(&path).unwrap(), CaptureIndex::default());
+        let mut text = String::new();
+        for seq in 1..=40 {
+            text.push_str(&record(seq, "x"));
+            if seq == 20 {
+                // A long line, garbage, a line that goes back in sequence.
+                text.push_str(&format!("{}\n", "z".repeat(600_000)));
+                text.push_str("garbage\n");
+                text.push_str(&record(3, "pasted"));
+            }
+        }
+        text.push_str("{\"seq\":41,\"cut");
         std::fs::write(&path, &text).unwrap();
         let index = CaptureIndex::build(&path).unwrap();
-        assert_eq!(index.len(), 3);
-        let at = |needle: &str| text.find(needle).unwrap() as u64;
-        assert_eq!(index.offset_of(2), Some(at("{\"seq\":2")));
-        assert_eq!(index.offset_of(3), Some(at("{\"seq\":3")));
-        assert_eq!(index.offset_of(4), None);
+        assert_eq!(index.last_seq(), Some(40));
+        assert_eq!(index.marks.len(), 2);
+        let find = |seq: u64| match index.start_for(seq) {
+            Some(start) if seq > 0 => record_at(&path, start, seq).unwrap(),
+            _ => None,
+        };
+        for seq in [1, 3, 20, 21, 33, 40] {
+            let found = find(seq).unwrap();
+            assert_eq!((found.seq, found.body.as_deref()), (seq, Some("x")));
+        }
+        assert!(find(41).is_none());
+        assert!(find(0).is_none());
+        // Asked from a mark after it, a record is not found (the mark is the caller's promise).
+        let late = index.start_for(40).unwrap();
+        assert!(record_at(&path, late, 3).unwrap().is_none());
 
-        let mut reader = Reader::open(&path).unwrap();
-        assert_eq!(
-            reader.line_at(at("{\"seq\":3"), 3).unwrap(),
-            Some(line(3, "c").trim_end().as_bytes())
-        );
-        // The wrong record at an offset, and an unfinished line, are nothing.
-        assert_eq!(reader.line_at(at("{\"seq\":3"), 4).unwrap(), None);
-        assert_eq!(reader.line_at(at("{\"seq\":4"), 4).unwrap(), None);
-        assert_eq!(reader.line_at(at("garbage"), 3).unwrap(), None);
-        assert_eq!(
-            reader.line_at(0, 1).unwrap().map(<[u8]>::to_vec),
-            Some(line(1, "a").trim_end().as_bytes().to_vec())
-        );
+        let after = |since: u64| index.start_for(since + 1).unwrap();
+        let mut seen = Vec::new();
+        let last = visit_after(&path, after(18), 18, |r| {
+            seen.push(r.seq);
+            seen.len() < 5
+        })
+        .unwrap();
+        assert_eq!(seen, vec![19, 20, 21, 22, 23]);
+        assert_eq!(last, Some(23));
+        let mut seen = Vec::new();
+        visit_after(&path, after(37), 37, |r| {
+            seen.push(r.seq);
+            true
+        })
+        .unwrap();
+        assert_eq!(seen, vec![38, 39, 40]);
+        assert_eq!(index.start_for(41), None);
+
+        // Lines are read head first: a long line that is not wanted is never kept.
+        let mut lines = Lines::open(&path).unwrap();
+        let mut longest_kept = 0;
+        while let Some(line) = lines.next(|s| s == 2).unwrap() {
+            longest_kept = longest_kept.max(lines.text().len());
+            assert_eq!(line.kept, line.seq == Some(2));
+        }
+        assert_eq!(longest_kept, record(2, "x").len() - 1);
     }
 }

@@ -16,8 +16,8 @@
 //! - `listen`'s pure pieces: [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer
 //!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
 //!   request is shown), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
-//!   file on disk (create private, append, tail, read after a sequence number), [`capture_index`]
-//!   where each of its records starts, by sequence number; [`web_view`] is
+//!   file on disk (create private, append, tail), [`capture_index`] where its records start by
+//!   sequence number, and reading them back from there; [`web_view`] is
 //!   the web view's routes, page, token check and event stream frames.
 //! - Pure cores of `replay`: [`selection`] (which captures), [`replay_plan`] (what goes out),
 //!   [`har`] (the HAR format); [`http_headers`] (hop-by-hop rules, shared with `--forward-to`).

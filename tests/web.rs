@@ -681,8 +681,8 @@ async fn feed_pages_are_bounded_and_whole_records_come_on_demand() {
 }
 
 /// A capture file with damage in it (garbage, a line cut by a crash, a line that goes back in
-/// sequence): the records after it are found, and an offset whose line changed since it was
-/// indexed gives nothing rather than another record.
+/// sequence): the records after it are found through the index, and a record whose line changed
+/// since it was indexed is not found rather than another record served in its place.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn records_past_damage_are_found_by_their_offset() {
     let dir = tempfile::tempdir().unwrap();
@@ -723,8 +723,8 @@ async fn records_past_damage_are_found_by_their_offset() {
     }
     assert_eq!(get(&l, "/_hooky/requests/4").await.status(), 404);
 
-    // Record 3's line is overwritten in place (same length, another number): its offset now holds
-    // no record 3, and hooky says so instead of serving what is there.
+    // Record 3's line is overwritten in place (same length, another number): there is no record 3
+    // any more, and hooky says so instead of serving what is there.
     let mut bytes = std::fs::read(&capture).unwrap();
     let at = text.find("{\"seq\":3,").unwrap();
     bytes[at + 7] = b'9';

@@ -19,10 +19,14 @@ Feed mode (--since, --cursor-from or --items) GETs URL?since=CURSOR and prints e
 returned array once. The cursor becomes the highest timestamp seen, never +1; ids at the boundary \
 are remembered, so items sharing a second are neither lost nor printed twice, whether the server's \
 since is inclusive or exclusive. Link: rel=\"next\" pages are followed before the cursor moves, and \
-the cursor never moves on an error.\n\n\
+the cursor never moves on an error. When the feed says there is more (a next link, has_more, \
+next_cursor, or a full page of ?limit= items), the next page is fetched at once, up to --max-pages \
+a poll, never the same page twice; each item prints as one line (-v: the whole item).\n\n\
 Pacing: server hints raise the wait and never lower it (Retry-After, X-Poll-Interval, RateLimit, \
-X-RateLimit-Remaining: 0 + X-RateLimit-Reset as epoch or delta; Retry-After wins). Connection \
-errors, timeouts, 408, 429 and 5xx are retried with exponential backoff and jitter; other 4xx stop.\n\n\
+X-RateLimit-Remaining: 0 + X-RateLimit-Reset as epoch or delta; Retry-After wins; any of them \
+clamped to a day). A 403 or 429 that says the quota is spent waits for the reset and goes on. \
+Connection errors, timeouts, 408, 429 and 5xx are retried with exponential backoff and jitter; \
+other 4xx stop.\n\n\
 Exit codes: 0 when --until is met or --count polls are done; 1 when retries are exhausted or the \
 server answers a status that is not retried; 124 at the deadline (--timeout; never slept past); \
 130 on Ctrl-C. When stdout is not a terminal and neither --timeout nor --count is given, the \

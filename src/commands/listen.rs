@@ -173,17 +173,13 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         (Some(args.capture.clone()), Some(appender), last)
     };
 
-    // One pass over the file, before any request is appended to it.
+    // One pass over the file, before any request is appended to it (and before any is accepted,
+    // so reading on this thread holds nothing up).
     let index = match &capture_path {
-        Some(path) => {
-            let path = path.clone();
-            let built = tokio::task::spawn_blocking(move || CaptureIndex::build(&path))
-                .await
-                .context("cannot index the capture file")?;
-            Some(Arc::new(std::sync::RwLock::new(built.with_context(
-                || format!("cannot read the capture file {}", args.capture.display()),
-            )?)))
-        }
+        Some(path) => Some(Arc::new(std::sync::RwLock::new(
+            CaptureIndex::build(path)
+                .with_context(|| format!("cannot read the capture file {}", path.display()))?,
+        ))),
         None => None,
     };
 

@@ -14,33 +14,51 @@ use hyper::{Method, Request, Response};
 
 use super::{Answer, Listener, json_answer};
 use crate::capture::CaptureRecord;
-use crate::capture_index::{CaptureIndex, Reader};
+use crate::capture_index::{self, CaptureIndex};
 use crate::feed;
 
-/// Up to `count` `(seq, offset)` of the records after `since`, and whether more follow.
-pub fn entries_after(
-    index: Option<&RwLock<CaptureIndex>>,
+/// Reads up to `count` records after `since` from the capture file (blocking), each made into a
+/// value by `make` with its size; stops early once the sizes add up to `budget`. Also says whether
+/// more records follow. The index is held only to find where to start.
+pub fn read_after<T>(
+    path: &Path,
+    index: &RwLock<CaptureIndex>,
     since: u64,
     count: usize,
-) -> (Vec<(u64, u64)>, bool) {
-    match index {
-        Some(index) => index
-            .read()
-            .expect("no panics while locked")
-            .after(since, count),
-        None => (Vec::new(), false),
-    }
+    budget: usize,
+    mut make: impl FnMut(CaptureRecord) -> (T, usize),
+) -> std::io::Result<(Vec<T>, bool)> {
+    let (start, last_seq) = {
+        let index = index.read().expect("no panics while locked");
+        (index.start_for(since.saturating_add(1)), index.last_seq())
+    };
+    let Some(start) = start else {
+        return Ok((Vec::new(), false));
+    };
+    let mut values = Vec::new();
+    let mut size = 0;
+    let mut stopped = false;
+    let last = capture_index::visit_after(path, start, since, |record| {
+        let (value, bytes) = make(record);
+        values.push(value);
+        size += bytes;
+        stopped = values.len() >= count || size >= budget;
+        !stopped
+    })?;
+    let more = stopped && last_seq > last;
+    Ok((values, more))
 }
 
-/// The record `seq`, read where the index says it starts.
+/// The record `seq`, read from the index's nearest mark.
 pub async fn record(state: &Listener, seq: u64) -> std::io::Result<Option<CaptureRecord>> {
     let (Some(path), Some(index)) = (state.capture_path.clone(), &state.index) else {
         return Ok(None);
     };
-    let Some(offset) = index.read().expect("no panics while locked").offset_of(seq) else {
+    let start = index.read().expect("no panics while locked").start_for(seq);
+    let Some(start) = start.filter(|_| seq > 0) else {
         return Ok(None);
     };
-    let read = tokio::task::spawn_blocking(move || Reader::open(&path)?.record_at(offset, seq))
+    let read = tokio::task::spawn_blocking(move || capture_index::record_at(&path, start, seq))
         .await
         .map_err(std::io::Error::other)?;
     match read {
@@ -50,31 +68,11 @@ pub async fn record(state: &Listener, seq: u64) -> std::io::Result<Option<Captur
     }
 }
 
-/// The feed items of `entries` (bounded), stopping once they hold [`feed::PAGE_BUDGET`]; the
-/// second value is whether entries were left for the next page.
-fn read_items(
-    path: &Path,
-    entries: &[(u64, u64)],
-) -> std::io::Result<(Vec<serde_json::Value>, bool)> {
-    if entries.is_empty() {
-        return Ok((Vec::new(), false));
-    }
-    let mut reader = Reader::open(path)?;
-    let mut items = Vec::new();
-    let mut size = 0;
-    for (i, &(seq, offset)) in entries.iter().enumerate() {
-        let Some(record) = reader.record_at(offset, seq)? else {
-            continue;
-        };
-        let item = feed::item(&record);
-        // The body dominates an item; the rest is counted generously.
-        size += item["body"].as_str().map_or(0, str::len) + 1024;
-        items.push(item);
-        if size >= feed::PAGE_BUDGET {
-            return Ok((items, i + 1 < entries.len()));
-        }
-    }
-    Ok((items, false))
+/// A feed item and what it counts against the page budget: its body, and the rest generously.
+fn sized_item(record: CaptureRecord) -> (serde_json::Value, usize) {
+    let item = feed::item(&record);
+    let size = item["body"].as_str().map_or(0, str::len) + 1024;
+    (item, size)
 }
 
 pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
@@ -111,11 +109,18 @@ pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
             Ok(parsed) => parsed,
             Err(message) => return json_answer(400, &feed::error("bad_query", &message)),
         };
-        let (entries, more_after) = entries_after(state.index.as_deref(), since, limit);
-        let read = tokio::task::spawn_blocking(move || read_items(&path, &entries)).await;
+        let Some(index) = state.index.clone() else {
+            return json_answer(
+                500,
+                &feed::error("capture_unreadable", "the capture file is not indexed"),
+            );
+        };
+        let read = tokio::task::spawn_blocking(move || {
+            read_after(&path, &index, since, limit, feed::PAGE_BUDGET, sized_item)
+        })
+        .await;
         match read {
-            Ok(Ok((items, cut_short))) => {
-                let more = more_after || cut_short;
+            Ok(Ok((items, more))) => {
                 let page = feed::page(items, since, more);
                 if more {
                     next = page["next_since"]

@@ -21,7 +21,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use super::{Answer, Body, Listener, feed_endpoint, json_answer};
 use crate::capture::CaptureRecord;
-use crate::capture_index::{CaptureIndex, Reader};
+use crate::capture_index::CaptureIndex;
 use crate::cli::SchemeSelection;
 use crate::delivery::{self, RetryOptions};
 use crate::feed;
@@ -38,9 +38,10 @@ const STYLE_CSS: &str = include_str!("ui/style.css");
 /// the capture file. With [`web_view::INLINE_LIMIT`] this bounds the channel to a few MiB.
 pub const LIVE_CAPACITY: usize = 64;
 
-/// Records read from the capture file per step when a stream catches up: with
-/// [`web_view::INLINE_LIMIT`] a step holds at most a few MiB.
-const CATCH_UP_BATCH: usize = 16;
+/// Records read from the capture file per step when a stream catches up, and the most bytes of
+/// frames a step holds (a frame is at most about [`web_view::INLINE_LIMIT`]).
+const CATCH_UP_BATCH: usize = 100;
+const CATCH_UP_BUDGET: usize = 4 * 1024 * 1024;
 
 /// A comment line sent this often keeps proxies and browsers from closing an idle stream.
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -398,35 +399,35 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 async fn catch_up(
     frames: &mpsc::Sender<Bytes>,
     path: &Path,
-    index: &RwLock<CaptureIndex>,
+    index: &Arc<RwLock<CaptureIndex>>,
     sent: &mut u64,
 ) -> Result<(), ()> {
     loop {
-        let (entries, more) = feed_endpoint::entries_after(Some(index), *sent, CATCH_UP_BATCH);
-        let Some(&(last, _)) = entries.last() else {
-            return Ok(());
-        };
-        let path = path.to_path_buf();
-        let read = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<Bytes>> {
-            let mut reader = Reader::open(&path)?;
-            let mut batch = Vec::new();
-            for (seq, offset) in entries {
-                if let Some(record) = reader.record_at(offset, seq)? {
+        let (path, index, after) = (path.to_path_buf(), index.clone(), *sent);
+        let read = tokio::task::spawn_blocking(move || {
+            feed_endpoint::read_after(
+                &path,
+                &index,
+                after,
+                CATCH_UP_BATCH,
+                CATCH_UP_BUDGET,
+                |record| {
                     let data = web_view::event_data(&record, &record.to_line());
-                    batch.push(Bytes::from(web_view::sse_frame(seq, &data)));
-                }
-            }
-            Ok(batch)
+                    let frame = Bytes::from(web_view::sse_frame(record.seq, &data));
+                    let size = frame.len();
+                    ((record.seq, frame), size)
+                },
+            )
         })
         .await;
         // A missing or unreadable file has nothing to catch up on; the live requests still come.
-        let Ok(Ok(batch)) = read else {
+        let Ok(Ok((batch, more))) = read else {
             return Ok(());
         };
-        for frame in batch {
+        for (seq, frame) in batch {
             frames.send(frame).await.map_err(|_| ())?;
+            *sent = seq;
         }
-        *sent = last;
         if !more {
             return Ok(());
         }
