@@ -7,6 +7,7 @@
 set -euo pipefail
 BIG=${1:-1000} SMALL=${2:-300000}
 HOOKY=${HOOKY:-$(cd "$(dirname "$0")/.." && pwd)/target/release/hooky}
+[ -x "$HOOKY" ] || { echo "no hooky binary at $HOOKY: cargo build --release, or set HOOKY" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 capture=$work/captures.jsonl ready=$work/ready.json

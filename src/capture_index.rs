@@ -5,7 +5,7 @@
 //!
 //! The index is sparse: it keeps the offset of every [`STRIDE`]-th record (16 bytes each), and a
 //! read scans forward from the nearest mark, looking only at the start of the lines it skips. So
-//! its memory stays flat in practice (75 KiB a million records) while a lookup reads at most a
+//! its memory stays flat in practice (500 KB a million records) while a lookup reads at most a
 //! stride of lines. Offsets are hints, not promises: a read checks each line's sequence number.
 
 use std::fs::File;

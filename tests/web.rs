@@ -181,6 +181,16 @@ async fn the_ui_url_is_announced_and_no_ui_turns_it_off() {
     let (output, _dir) = l.interrupt();
     assert_eq!(json_lines(&output)[0]["ui"], Value::Null);
     assert_eq!(json_lines(&output)[0]["key"], key);
+
+    // Without the page, people are told the feed's URL with its key.
+    let l = listen(&["--no-ui"]);
+    let (url, key) = (l.url.clone(), l.key.clone());
+    let (output, _dir) = l.interrupt();
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains(&format!("feed: {url}/_hooky/requests?key={key}")),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

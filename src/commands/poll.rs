@@ -456,8 +456,12 @@ impl<'a> Poller<'a> {
         }
         headers.extend(self.args.headers.iter().chain(extra).cloned());
         if let Some((listener, key)) = &self.hooky_key {
+            // Only to that listener, and not on top of a key the user sends with -H.
             let same = reqwest::Url::parse(url).is_ok_and(|u| u.origin() == listener.origin());
-            if same {
+            let given = headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case(crate::web_view::KEY_HEADER));
+            if same && !given {
                 headers.push((crate::web_view::KEY_HEADER.into(), key.clone()));
             }
         }
