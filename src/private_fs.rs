@@ -174,28 +174,32 @@ fn check_hooky_folders(dir: &Path) -> io::Result<()> {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e),
         };
-        let refuse = |why: &str| {
-            Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("{} {why}", prefix.display()),
-            ))
-        };
-        if metadata.file_type().is_symlink() {
-            return refuse("is a symbolic link; hooky uses only a real .hooky folder");
-        }
-        if !metadata.is_dir() {
-            return refuse("is not a folder");
-        }
         // SAFETY: geteuid has no preconditions and cannot fail.
         let me = unsafe { libc::geteuid() };
-        if metadata.uid() != me {
-            return refuse(&format!(
-                "belongs to another user (uid {}); hooky uses only a .hooky folder of its own",
-                metadata.uid()
+        if let Some(why) = why_not_ours(&metadata, me) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} {why}", prefix.display()),
             ));
         }
     }
     Ok(())
+}
+
+/// Why a `.hooky` with this (not followed) metadata is not one hooky may use as user `me`.
+fn why_not_ours(metadata: &std::fs::Metadata, me: u32) -> Option<String> {
+    if metadata.file_type().is_symlink() {
+        return Some("is a symbolic link; hooky uses only a real .hooky folder".into());
+    }
+    if !metadata.is_dir() {
+        return Some("is not a folder".into());
+    }
+    (metadata.uid() != me).then(|| {
+        format!(
+            "belongs to another user (uid {}); hooky uses only a .hooky folder of its own",
+            metadata.uid()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -273,6 +277,23 @@ mod tests {
             );
         }
         assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_hooky_folder_of_another_user_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let metadata = std::fs::symlink_metadata(dir.path()).unwrap();
+        assert_eq!(why_not_ours(&metadata, metadata.uid()), None);
+        let other = metadata.uid().wrapping_add(1);
+        let why = why_not_ours(&metadata, other).unwrap();
+        assert!(why.starts_with("belongs to another user (uid"), "{why}");
+        let file = dir.path().join("f");
+        std::fs::write(&file, "").unwrap();
+        let metadata = std::fs::symlink_metadata(&file).unwrap();
+        assert_eq!(
+            why_not_ours(&metadata, metadata.uid()).unwrap(),
+            "is not a folder"
+        );
     }
 
     #[test]
