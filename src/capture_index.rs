@@ -56,10 +56,19 @@ impl CaptureIndex {
 
     /// Records that the line of `seq` starts at `offset`. Ignored unless `seq` is above the last.
     pub fn push(&mut self, seq: u64, offset: u64) {
+        self.push_with(seq, || Some(offset));
+    }
+
+    /// [`CaptureIndex::push`] with the offset found only when the record becomes a mark (one in
+    /// [`STRIDE`]); when it cannot be found (`None`), the record is left out.
+    pub fn push_with(&mut self, seq: u64, offset: impl FnOnce() -> Option<u64>) {
         if self.last_seq.is_some_and(|last| seq <= last) {
             return;
         }
         if self.marks.is_empty() || self.since_mark + 1 >= STRIDE {
+            let Some(offset) = offset() else {
+                return;
+            };
             self.marks.push((seq, offset));
             self.since_mark = 0;
         } else {
@@ -268,6 +277,21 @@ mod tests {
         // A gap in the numbers starts no new run of trouble: the marks stay sorted.
         index.push(1000, 5000);
         assert_eq!(index.start_for(999), Some((STRIDE * 2 + 1) * 10));
+        // The offset is asked for only when it makes a mark.
+        let mut asked = 0;
+        let mut index = CaptureIndex::default();
+        for seq in 1..=STRIDE {
+            index.push_with(seq, || {
+                asked += 1;
+                Some(seq)
+            });
+        }
+        assert_eq!(asked, 1);
+        // A mark whose offset cannot be found is left out; the next record takes its place.
+        index.push_with(STRIDE + 1, || None);
+        assert_eq!(index.last_seq(), Some(STRIDE));
+        index.push_with(STRIDE + 2, || Some(7));
+        assert_eq!(index.start_for(STRIDE + 2), Some(7));
     }
 
     #[test]

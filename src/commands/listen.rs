@@ -673,11 +673,16 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         if let Some(appender) = shared.appender.as_mut() {
             match appender.append(&line) {
                 Ok(()) => {
-                    if let (Some(index), Ok(end)) = (&state.index, appender.end_offset()) {
+                    if let Some(index) = &state.index {
+                        // The line just written ends the file (one stat, for a mark only).
+                        let start = || {
+                            let end = appender.end_offset().ok()?;
+                            Some(end.saturating_sub(line.len() as u64))
+                        };
                         index
                             .write()
                             .expect("no panics while locked")
-                            .push(record.seq, end.saturating_sub(line.len() as u64));
+                            .push_with(record.seq, start);
                     }
                     if shared.capture_failing {
                         shared.capture_failing = false;
