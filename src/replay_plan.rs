@@ -67,6 +67,9 @@ pub struct Prepared {
     pub seq: u64,
     pub method: String,
     pub url: reqwest::Url,
+    /// The URL as built from the capture's text, before parsing: `url` re-escapes some query bytes
+    /// (`'` becomes `%27`), this keeps them as captured. See [`Prepared::exact_url`].
+    pub target: String,
     pub headers: Vec<Header>,
     pub body: Vec<u8>,
     pub signing: Option<Signing>,
@@ -75,6 +78,20 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The URL with the query bytes as captured, for a command people run (curl sends a URL as
+    /// given): `target` when it is plain visible ASCII, else the parsed `url`.
+    pub fn exact_url(&self) -> &str {
+        let visible = self
+            .target
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'#');
+        if visible {
+            &self.target
+        } else {
+            self.url.as_str()
+        }
+    }
+
     /// The request for one attempt, signed at `now` when re-signing.
     pub fn outgoing(&self, keys: Keys<'_>, now: i64) -> Result<Outgoing, SignError> {
         let mut headers = self.headers.clone();
@@ -229,10 +246,12 @@ pub fn prepare(
         body.len(),
         rng,
     );
+    let target = target_url(record, options)?;
     Ok(Prepared {
         seq,
         method: record.method.clone(),
-        url: crate::delivery::parse_url(&target_url(record, options)?)?,
+        url: crate::delivery::parse_url(&target)?,
+        target,
         headers,
         body,
         signing,
@@ -691,6 +710,30 @@ mod tests {
             signature_timestamp(&h("X-Hub-Signature-256", "x"), Scheme::Github),
             None
         );
+    }
+
+    #[test]
+    fn the_exact_url_keeps_the_captured_query_bytes() {
+        let mut record = CaptureRecord {
+            path: "/hooks".into(),
+            query: Some("q='x'&j=\"y\"".into()),
+            ..Default::default()
+        };
+        record.set_body(b"");
+        let options = PlanOptions {
+            to: Some("http://127.0.0.1:9".into()),
+            ..Default::default()
+        };
+        let prepared = prepare(&record, &options, 0, &mut rand::thread_rng()).unwrap();
+        assert_eq!(
+            prepared.exact_url(),
+            "http://127.0.0.1:9/hooks?q='x'&j=\"y\""
+        );
+        assert_eq!(prepared.url.query(), Some("q=%27x%27&j=%22y%22"));
+        // Bytes a command line could mangle (a space, a fragment mark): the parsed URL instead.
+        record.query = Some("a b#c".into());
+        let prepared = prepare(&record, &options, 0, &mut rand::thread_rng()).unwrap();
+        assert_eq!(prepared.exact_url(), prepared.url.as_str());
     }
 
     #[test]

@@ -33,10 +33,22 @@ pub fn http_text(request: &Outgoing, secrets: &[&[u8]]) -> String {
 /// Text bodies go inline; bodies that are not UTF-8 or hold control bytes are piped in from
 /// `printf` with octal escapes. `Content-Length` is left to curl.
 pub fn curl_command(request: &Outgoing, secrets: &[&[u8]]) -> String {
+    curl_command_to(request, request.url.as_str(), secrets)
+}
+
+/// [`curl_command`] with the URL spelled as given (a replay's query bytes as captured, which the
+/// parsed URL may have re-escaped).
+pub fn curl_command_to(request: &Outgoing, url: &str, secrets: &[&[u8]]) -> String {
+    // curl reads `[…]` and `{…}` in a URL as ranges and sets, sending many requests: not here.
+    let globoff = if url.contains(['[', ']', '{', '}']) {
+        " --globoff"
+    } else {
+        ""
+    };
     let mut parts = vec![format!(
-        "curl -sS -X {} {}",
+        "curl -sS{globoff} -X {} {}",
         shell_quote(&request.method),
-        shell_quote(request.url.as_str())
+        shell_quote(url)
     )];
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("content-length") {
@@ -262,6 +274,19 @@ mod tests {
             "{curl}"
         );
         assert!(!curl.contains("s3cret"));
+    }
+
+    #[test]
+    fn urls_with_brackets_or_braces_are_not_globbed() {
+        let request = request();
+        let curl = curl_command_to(&request, "http://127.0.0.1:8080/h?s={a,b}&r=[1-3]", &[]);
+        assert!(
+            curl.starts_with(
+                "curl -sS --globoff -X POST 'http://127.0.0.1:8080/h?s={a,b}&r=[1-3]'"
+            ),
+            "{curl}"
+        );
+        assert!(curl_command(&request, &[]).starts_with("curl -sS -X POST "));
     }
 
     #[test]

@@ -93,10 +93,19 @@ pub fn contains_secret(text: &str, secrets: &[&[u8]]) -> bool {
     let mut found = subtle::Choice::from(0);
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         for window in text.windows(secret.len()) {
-            found |= window.ct_eq(secret);
+            found |= window_eq(window, secret);
         }
     }
     found.into()
+}
+
+/// Equality of two slices of the same length without an early exit: the XOR of every byte pair is
+/// folded into one byte (a loop the compiler vectorises, but cannot cut short), which `subtle` then
+/// tests. Byte-by-byte `ct_eq` would cost an optimisation barrier per byte, and every window of
+/// every header is compared on each request.
+fn window_eq(a: &[u8], b: &[u8]) -> subtle::Choice {
+    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    difference.ct_eq(&0)
 }
 
 /// Where the secrets occur in `text`: non-overlapping byte ranges, left to right (the longest
@@ -109,7 +118,7 @@ pub fn secret_spans(text: &str, secrets: &[&[u8]]) -> Vec<std::ops::Range<usize>
         let matched = secrets
             .iter()
             .filter(|s| !s.is_empty() && start + s.len() <= bytes.len())
-            .filter(|s| bool::from(bytes[start..start + s.len()].ct_eq(s)))
+            .filter(|s| bool::from(window_eq(&bytes[start..start + s.len()], s)))
             .map(|s| s.len())
             .max();
         match matched {

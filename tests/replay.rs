@@ -863,7 +863,7 @@ fn exported_curl_sends_header_bytes_exactly_and_quotes_names() {
     let target = receiver(200);
     let dir = tempfile::tempdir().unwrap();
     // U+0085 (NEL) is a C1 control: two bytes in UTF-8, which the command must keep as two.
-    let record = capture(
+    let mut record = capture(
         1,
         "/hooks",
         &[
@@ -872,6 +872,8 @@ fn exported_curl_sends_header_bytes_exactly_and_quotes_names() {
         ],
         b"hi",
     );
+    // Query bytes the URL parser would re-escape (`'` as `%27`), and braces curl would expand.
+    record.query = Some("q='x'&set={a,b}&r=[1-3]".into());
     let file = write_file(dir.path(), &lines(&[record]));
     let output = run(
         &[
@@ -896,6 +898,12 @@ fn exported_curl_sends_header_bytes_exactly_and_quotes_names() {
     let got = target.wait_for(1, std::time::Duration::from_secs(10));
     assert_eq!(got[0].header("x-c1"), Some("a\u{85}b\u{9b}c é"));
     assert_eq!(got[0].body, b"hi");
+    assert_eq!(got[0].query.as_deref(), Some("q='x'&set={a,b}&r=[1-3]"));
+    assert_eq!(
+        target.requests().len(),
+        1,
+        "curl sent one request, not a glob"
+    );
 }
 
 #[test]

@@ -557,12 +557,15 @@ fn export(
                     replay_plan::prepare(record, options, now, &mut StdRng::seed_from_u64(seed))
                         .and_then(|p| {
                             p.outgoing(Keys::new(keys).with_hex_header(&options.hex_header), now)
+                                .map(|request| (request, p.exact_url().to_string()))
                                 .map_err(|e| format!("capture #{}: {e}", record.seq))
                         });
                 match request {
-                    Ok(request) => {
+                    Ok((request, url)) => {
                         out.data(&format!("# capture #{}", record.seq))?;
-                        out.data(&crate::request_format::curl_command(&request, keys))?;
+                        out.data(&crate::request_format::curl_command_to(
+                            &request, &url, keys,
+                        ))?;
                     }
                     Err(error) => {
                         out.warn(&error);

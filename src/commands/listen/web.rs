@@ -534,12 +534,13 @@ async fn curl(state: &Listener, seq: u64, query: Option<&str>) -> Answer {
         |prepared| {
             prepared
                 .outgoing(Keys::new(&keys).with_hex_header(&options.hex_header), now)
+                .map(|request| (request, prepared.exact_url().to_string()))
                 .map_err(|e| format!("capture #{seq}: {e}"))
         },
     );
     match request {
-        Ok(request) => {
-            let mut text = crate::request_format::curl_command(&request, &keys);
+        Ok((request, url)) => {
+            let mut text = crate::request_format::curl_command_to(&request, &url, &keys);
             text.push('\n');
             content(Bytes::from(text), "text/plain; charset=utf-8")
         }
