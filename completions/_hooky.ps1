@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('captures', 'captures', [CompletionResultType]::ParameterValue, 'List captured requests (same as `hooky replay --list`)')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signature headers for a body (for scripts and CI)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a request''s signature headers against a body; exit 0 only when valid')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print the project''s development secret (.hooky/secret), creating it; --rotate for a new one')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script or the man page')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Manage fixtures: turn a captured request into one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -49,12 +50,12 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to bind; anything but loopback makes the receiver reachable from the network')
             [CompletionResult]::new('--ready-file', '--ready-file', [CompletionResultType]::ParameterName, 'Write {"url":…,"pid":…} to this file (atomically) once the socket is bound')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); also read from HOOKY_SECRET')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme, or auto to recognise it from each request''s headers')
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
             [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'How far a signed timestamp may be from now')
-            [CompletionResult]::new('--verify-mode', '--verify-mode', [CompletionResultType]::ParameterName, 'enforce: answer 401 to an invalid signature; report: answer normally, only report it')
+            [CompletionResult]::new('--verify-mode', '--verify-mode', [CompletionResultType]::ParameterName, 'enforce: answer 401 to an unsigned or invalid request; report: answer normally, only report it. Default: enforce with your secret, report with the development secret')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Status to answer with')
             [CompletionResult]::new('--response-body', '--response-body', [CompletionResultType]::ParameterName, 'Body to answer with: TEXT, or @FILE to read it from a file')
             [CompletionResult]::new('--response-header', '--response-header', [CompletionResultType]::ParameterName, 'Header to answer with, as ''Name: value'' (repeatable)')
@@ -73,6 +74,8 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Only count requests that meet this (repeatable, all must hold): type=EVENT, verified, path=/PATH, method=POST, header:NAME=VALUE, json:PATH=VALUE')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset')
             [CompletionResult]::new('--max-print', '--max-print', [CompletionResultType]::ParameterName, 'Most of one body printed in human mode (the capture and --json keep it whole)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not verify signatures at all (same as --scheme none)')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Print each request''s body under its line (without the headers -v adds)')
             [CompletionResult]::new('--respond-seq-per-event', '--respond-seq-per-event', [CompletionResultType]::ParameterName, 'Give each event id its own --respond-seq sequence (requests without an id share one)')
             [CompletionResult]::new('--no-capture', '--no-capture', [CompletionResultType]::ParameterName, 'Do not capture requests to disk (the /_hooky/ feed is then off, the web view live only)')
             [CompletionResult]::new('--no-ui', '--no-ui', [CompletionResultType]::ParameterName, 'Do not serve the web view at /_hooky/')
@@ -99,7 +102,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--set-str', '--set-str', [CompletionResultType]::ParameterName, 'Set a string value at a dot path (repeatable)')
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove the value at a dot path (repeatable)')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme; default the fixture''s, else hex')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); also read from HOOKY_SECRET')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header, ''Name: value'' (repeatable); replaces a header of the same name')
@@ -163,7 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Long polling: send ''Prefer: wait=N'', allow N+10s per request, and ask again at once after a hold')
             [CompletionResult]::new('--emit-webhook', '--emit-webhook', [CompletionResultType]::ParameterName, 'Deliver each new item (each change in resource mode) to URL as a signed webhook, with send''s delivery and retries')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme for --emit-webhook')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); also read from HOOKY_SECRET')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset')
@@ -195,7 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL to send to; the captured path and query are appended')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Base URL to send to; the captured path and query are appended')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Scheme to re-sign with; auto means the scheme detected at capture')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); also read from HOOKY_SECRET')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
             [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'Receivers'' timestamp tolerance, for the stale-signature warning')
@@ -257,7 +260,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
         }
         'hooky;sign' {
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); also read from HOOKY_SECRET')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
             [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'Timestamp to sign (unix seconds or RFC 3339); default now')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Message id (Standard Webhooks `webhook-id`); default a fresh msg_… id')
@@ -277,7 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
         }
         'hooky;verify' {
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme, or auto to recognise it from the headers')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); also read from HOOKY_SECRET')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request header as ''Name: value'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request header as ''Name: value'' (repeatable)')
@@ -286,6 +289,22 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset')
             [CompletionResult]::new('--max-print', '--max-print', [CompletionResultType]::ParameterName, 'Most of one body printed in human mode (the capture and --json keep it whole)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with a "type" field')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (all headers, timings); repeat for more')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail (all headers, timings); repeat for more')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hooky;secret' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset')
+            [CompletionResult]::new('--max-print', '--max-print', [CompletionResultType]::ParameterName, 'Most of one body printed in human mode (the capture and --json keep it whole)')
+            [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Make a new development secret; hooky listen still accepts the old one until --drop-old')
+            [CompletionResult]::new('--drop-old', '--drop-old', [CompletionResultType]::ParameterName, 'Stop accepting the old secrets (with --rotate: replace the secret outright)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with a "type" field')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
@@ -365,6 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('captures', 'captures', [CompletionResultType]::ParameterValue, 'List captured requests (same as `hooky replay --list`)')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signature headers for a body (for scripts and CI)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a request''s signature headers against a body; exit 0 only when valid')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print the project''s development secret (.hooky/secret), creating it; --rotate for a new one')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script or the man page')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Manage fixtures: turn a captured request into one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -389,6 +409,9 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             break
         }
         'hooky;help;verify' {
+            break
+        }
+        'hooky;help;secret' {
             break
         }
         'hooky;help;completions' {

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand captures 'List captured requests (same as `hooky replay --list`)'
             cand sign 'Print the signature headers for a body (for scripts and CI)'
             cand verify 'Verify a request''s signature headers against a body; exit 0 only when valid'
+            cand secret 'Print the project''s development secret (.hooky/secret), creating it; --rotate for a new one'
             cand completions 'Print a shell completion script or the man page'
             cand fixture 'Manage fixtures: turn a captured request into one'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -45,12 +46,12 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --port 'Port to listen on; 0 picks a free one'
             cand --host 'Address to bind; anything but loopback makes the receiver reachable from the network'
             cand --ready-file 'Write {"url":…,"pid":…} to this file (atomically) once the socket is bound'
-            cand --secret 'Signing secret (repeat for rotation); also read from HOOKY_SECRET'
+            cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
             cand --scheme 'Signature scheme, or auto to recognise it from each request''s headers'
             cand --signature-header 'Header name for the hex scheme'
             cand --tolerance 'How far a signed timestamp may be from now'
-            cand --verify-mode 'enforce: answer 401 to an invalid signature; report: answer normally, only report it'
+            cand --verify-mode 'enforce: answer 401 to an unsigned or invalid request; report: answer normally, only report it. Default: enforce with your secret, report with the development secret'
             cand --status 'Status to answer with'
             cand --response-body 'Body to answer with: TEXT, or @FILE to read it from a file'
             cand --response-header 'Header to answer with, as ''Name: value'' (repeatable)'
@@ -69,6 +70,8 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --expect 'Only count requests that meet this (repeatable, all must hold): type=EVENT, verified, path=/PATH, method=POST, header:NAME=VALUE, json:PATH=VALUE'
             cand --color 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset'
             cand --max-print 'Most of one body printed in human mode (the capture and --json keep it whole)'
+            cand --no-verify 'Do not verify signatures at all (same as --scheme none)'
+            cand --body 'Print each request''s body under its line (without the headers -v adds)'
             cand --respond-seq-per-event 'Give each event id its own --respond-seq sequence (requests without an id share one)'
             cand --no-capture 'Do not capture requests to disk (the /_hooky/ feed is then off, the web view live only)'
             cand --no-ui 'Do not serve the web view at /_hooky/'
@@ -94,7 +97,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --set-str 'Set a string value at a dot path (repeatable)'
             cand --unset 'Remove the value at a dot path (repeatable)'
             cand --scheme 'Signature scheme; default the fixture''s, else hex'
-            cand --secret 'Signing secret (repeat for rotation); also read from HOOKY_SECRET'
+            cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
             cand --signature-header 'Header name for the hex scheme'
             cand -H 'Extra header, ''Name: value'' (repeatable); replaces a header of the same name'
@@ -157,7 +160,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --wait 'Long polling: send ''Prefer: wait=N'', allow N+10s per request, and ask again at once after a hold'
             cand --emit-webhook 'Deliver each new item (each change in resource mode) to URL as a signed webhook, with send''s delivery and retries'
             cand --scheme 'Signature scheme for --emit-webhook'
-            cand --secret 'Signing secret (repeat for rotation); also read from HOOKY_SECRET'
+            cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
             cand --signature-header 'Header name for the hex scheme'
             cand --color 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset'
@@ -188,7 +191,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --url 'Base URL to send to; the captured path and query are appended'
             cand --target 'Base URL to send to; the captured path and query are appended'
             cand --scheme 'Scheme to re-sign with; auto means the scheme detected at capture'
-            cand --secret 'Signing secret (repeat for rotation); also read from HOOKY_SECRET'
+            cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
             cand --signature-header 'Header name for the hex scheme'
             cand --tolerance 'Receivers'' timestamp tolerance, for the stale-signature warning'
@@ -248,7 +251,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
         }
         &'hooky;sign'= {
             cand --scheme 'Signature scheme'
-            cand --secret 'Signing secret (repeat for rotation); also read from HOOKY_SECRET'
+            cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
             cand --timestamp 'Timestamp to sign (unix seconds or RFC 3339); default now'
             cand --id 'Message id (Standard Webhooks `webhook-id`); default a fresh msg_… id'
@@ -267,7 +270,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
         }
         &'hooky;verify'= {
             cand --scheme 'Signature scheme, or auto to recognise it from the headers'
-            cand --secret 'Signing secret (repeat for rotation); also read from HOOKY_SECRET'
+            cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
             cand -H 'Request header as ''Name: value'' (repeatable)'
             cand --header 'Request header as ''Name: value'' (repeatable)'
@@ -276,6 +279,21 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --signature-header 'Header name for the hex scheme'
             cand --color 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset'
             cand --max-print 'Most of one body printed in human mode (the capture and --json keep it whole)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with a "type" field'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Print more detail (all headers, timings); repeat for more'
+            cand --verbose 'Print more detail (all headers, timings); repeat for more'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooky;secret'= {
+            cand --color 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset'
+            cand --max-print 'Most of one body printed in human mode (the capture and --json keep it whole)'
+            cand --rotate 'Make a new development secret; hooky listen still accepts the old one until --drop-old'
+            cand --drop-old 'Stop accepting the old secrets (with --rotate: replace the secret outright)'
             cand --json 'Machine output: one JSON object per line on stdout, each with a "type" field'
             cand -q 'Print only results and errors, no progress or notes'
             cand --quiet 'Print only results and errors, no progress or notes'
@@ -348,6 +366,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand captures 'List captured requests (same as `hooky replay --list`)'
             cand sign 'Print the signature headers for a body (for scripts and CI)'
             cand verify 'Verify a request''s signature headers against a body; exit 0 only when valid'
+            cand secret 'Print the project''s development secret (.hooky/secret), creating it; --rotate for a new one'
             cand completions 'Print a shell completion script or the man page'
             cand fixture 'Manage fixtures: turn a captured request into one'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -365,6 +384,8 @@ set edit:completion:arg-completer[hooky] = {|@words|
         &'hooky;help;sign'= {
         }
         &'hooky;help;verify'= {
+        }
+        &'hooky;help;secret'= {
         }
         &'hooky;help;completions'= {
         }

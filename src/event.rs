@@ -36,12 +36,13 @@ pub fn event_type(headers: &[Header], body: Option<&serde_json::Value>) -> Optio
         .map(str::to_string)
 }
 
-/// The event id: the body's `id` (string or number), else a provider delivery-id header.
+/// The event id: the body's `id` (string or number), else its `event_id` (Slack), else a provider
+/// delivery-id header.
 pub fn event_id(headers: &[Header], body: Option<&serde_json::Value>) -> Option<String> {
-    if let Some(id) = body.and_then(|b| b.get("id")) {
-        match id {
-            serde_json::Value::String(s) => return Some(s.clone()),
-            serde_json::Value::Number(n) => return Some(n.to_string()),
+    for key in ["id", "event_id"] {
+        match body.and_then(|b| b.get(key)) {
+            Some(serde_json::Value::String(s)) => return Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => return Some(n.to_string()),
             _ => {}
         }
     }
@@ -52,7 +53,7 @@ pub fn event_id(headers: &[Header], body: Option<&serde_json::Value>) -> Option<
 }
 
 /// The event type and id of a request, as [`event_type`] and [`event_id`] give them, without
-/// building the whole JSON document: `listen` needs only these four fields of every body.
+/// building the whole JSON document: `listen` needs only these five fields of every body.
 pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<String>) {
     let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     match object.then(|| serde_json::from_slice::<Envelope>(body)) {
@@ -63,11 +64,13 @@ pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<
                     Some(Field::Text(text)) => Some(text),
                     _ => None,
                 });
-            let id = match envelope.id {
-                Some(Field::Text(text)) => Some(text),
-                Some(Field::Number(number)) => Some(number.to_string()),
-                _ => None,
-            };
+            let id = [envelope.id, envelope.event_id]
+                .into_iter()
+                .find_map(|field| match field {
+                    Some(Field::Text(text)) => Some(text),
+                    Some(Field::Number(number)) => Some(number.to_string()),
+                    _ => None,
+                });
             (
                 kind.or_else(|| event_type(headers, None)),
                 id.or_else(|| event_id(headers, None)),
@@ -95,6 +98,9 @@ struct Envelope {
     event_type: Option<Field>,
     #[serde(default)]
     id: Option<Field>,
+    /// Slack's event id.
+    #[serde(default)]
+    event_id: Option<Field>,
 }
 
 /// A field's value when it is a string or a number; anything else is skipped.

@@ -91,10 +91,58 @@ pub fn all_match(expectations: &[Expectation], facts: &Facts<'_>) -> bool {
     expectations.iter().all(|e| e.matches(facts))
 }
 
+/// Why no request can ever meet all of `expectations`, if that is so: `verified` while nothing is
+/// verified, or two different values wanted for the same type, path or method.
+pub fn never_matches(expectations: &[Expectation], verifying: bool) -> Option<String> {
+    if !verifying && expectations.contains(&Expectation::Verified) {
+        return Some(
+            "--expect verified can never hold: signatures are not verified \
+             (--no-verify or --scheme none)"
+                .into(),
+        );
+    }
+    for (i, first) in expectations.iter().enumerate() {
+        for second in &expectations[i + 1..] {
+            let clash = match (first, second) {
+                (Expectation::Type(a), Expectation::Type(b)) => Some(("type", a != b)),
+                (Expectation::Path(a), Expectation::Path(b)) => Some(("path", a != b)),
+                (Expectation::Method(a), Expectation::Method(b)) => {
+                    Some(("method", !a.eq_ignore_ascii_case(b)))
+                }
+                _ => None,
+            };
+            if let Some((key, true)) = clash {
+                return Some(format!(
+                    "--expect {key}=… is given twice with different values: no request can have both"
+                ));
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn expectations_that_can_never_hold_are_found() {
+        let list = |texts: &[&str]| -> Vec<Expectation> {
+            texts.iter().map(|t| parse(t).unwrap()).collect()
+        };
+        assert!(never_matches(&list(&["verified"]), false).is_some());
+        assert_eq!(never_matches(&list(&["verified"]), true), None);
+        assert!(never_matches(&list(&["type=a", "type=b"]), true).is_some());
+        assert!(never_matches(&list(&["path=/a", "method=GET", "method=post"]), true).is_some());
+        assert_eq!(
+            never_matches(
+                &list(&["type=a", "type=a", "method=POST", "method=post"]),
+                false
+            ),
+            None
+        );
+    }
 
     #[test]
     fn parses_every_form() {

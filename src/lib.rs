@@ -38,6 +38,7 @@ pub mod conditional;
 pub mod cursor;
 pub mod dedup;
 pub mod delivery;
+pub mod dev_secret;
 pub mod diff;
 pub mod event;
 pub mod exit;
@@ -48,6 +49,7 @@ pub mod har;
 pub mod http_headers;
 pub mod ids;
 pub mod json_path;
+pub mod line_rate;
 pub mod load;
 pub mod output;
 pub mod pacing;
@@ -84,6 +86,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Completions(args) => commands::completions::run(args, &out),
         Command::Captures(args) => commands::replay::run_captures(args, &out),
         Command::Fixture(args) => commands::fixture::run(args, &out),
+        Command::Secret(args) => commands::secret::run(args, &out),
         command => run_async(command, &out),
     };
     match result {

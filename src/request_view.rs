@@ -1,12 +1,13 @@
-//! How `hooky listen` shows a received request: the human block (header line, details, headers with
-//! `-v`, the body pretty-printed, colorized and escaped) and the `--json` line. Pure: the record,
-//! the verdict and the local time come in, text goes out.
+//! How `hooky listen` shows a received request: one line by default (cheap: the record's fields,
+//! never the body), with `-v` the details, headers and a body preview, with `-vv` or `--body` the
+//! body pretty-printed, colorized and escaped; and the `--json` line. Pure: the record, the
+//! verdict and the local time come in, text goes out.
 
 use serde_json::Value;
 
 use crate::capture::CaptureRecord;
 use crate::output::{Paint, sanitize, sanitize_line};
-use crate::signature::{Header, get_one};
+use crate::signature::{Failure, Header, Verdict, get_one};
 use crate::verification::Checked;
 
 /// Text bodies longer than this are cut in human mode (the capture keeps them whole).
@@ -19,88 +20,160 @@ pub fn content_type(headers: &[Header]) -> Option<&str> {
     get_one(headers, "content-type")
 }
 
-/// The human block for one request, without a trailing newline.
+/// How much of a request human mode shows under its one line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Detail {
+    /// `-v`: headers, hint, the app's answer and a body preview; `-vv`: the whole body.
+    pub verbose: u8,
+    /// `--body`: the body, without the headers.
+    pub body: bool,
+}
+
+/// Lines of the body `-v` shows before cutting it.
+pub const PREVIEW_LINES: usize = 12;
+
+/// Column widths of the one-line view; longer values push the rest right, never cut an id.
+const PATH_WIDTH: usize = 22;
+const TYPE_WIDTH: usize = 24;
+const ID_WIDTH: usize = 28;
+const VERDICT_WIDTH: usize = 14;
+
+/// The verdict in a few words: `valid stripe`, `unsigned`, `invalid hex: signed with another
+/// secret`. The full sentence is in the capture and under `-v`.
+pub fn short_verdict(checked: &Checked) -> String {
+    match &checked.verdict {
+        Verdict::Valid { scheme, .. } => format!("valid {scheme}"),
+        Verdict::Unsigned => "unsigned".to_string(),
+        Verdict::Invalid { scheme, failure } => {
+            let reason = match failure {
+                Failure::MissingHeader { header } => format!("missing {header}"),
+                Failure::MalformedHeader { header, .. } => format!("malformed {header}"),
+                Failure::DuplicateHeader { header, .. } => format!("{header} repeated"),
+                // The only hint of a mismatch: the body verifies once re-serialised.
+                Failure::Mismatch { .. } if checked.hint.is_some() => {
+                    "body re-serialised on the way (-v)".to_string()
+                }
+                Failure::Mismatch { .. } => "signed with another secret".to_string(),
+                Failure::TimestampTooOld { .. } => "timestamp too old".to_string(),
+                Failure::TimestampTooNew { .. } => "timestamp too new".to_string(),
+                Failure::TokenMismatch { .. } => "wrong token".to_string(),
+                Failure::NoSecret => "no secret to verify with".to_string(),
+                Failure::UnusableSecret { .. } => "unusable secret".to_string(),
+            };
+            format!("invalid {scheme}: {reason}")
+        }
+    }
+}
+
+/// `text` cut to `width` characters (with `…`) and padded to it.
+fn column(text: &str, width: usize) -> String {
+    if text.chars().count() > width {
+        let cut: String = text.chars().take(width - 1).collect();
+        format!("{cut}…")
+    } else {
+        format!("{text:width$}")
+    }
+}
+
+/// One request as one line: time, `#seq`, method, path, event type and id, verdict, status
+/// answered, latency, and `dup #N` / the `--forward-to` app's answer when they apply. Cheap: only
+/// the record's fields, never the body.
+pub fn render_line(
+    record: &CaptureRecord,
+    checked: &Checked,
+    local_time: &str,
+    latency_ms: u64,
+    paint: &Paint,
+) -> String {
+    let verdict = format!("{:VERDICT_WIDTH$}", sanitize_line(&short_verdict(checked)));
+    let kind = checked.verdict.kind();
+    let painted_verdict = match kind {
+        "valid" => paint.ok(&verdict),
+        "invalid" => paint.error(&verdict),
+        _ => paint.dim(&verdict),
+    };
+    let mut line = format!(
+        "{} {} {} {} {} {} {painted_verdict} {} {}",
+        paint.dim(local_time),
+        paint.bold(&format!("#{:<5}", record.seq)),
+        paint.method(&format!("{:<6}", sanitize_line(&record.method))),
+        column(&sanitize_line(&record.path_and_query()), PATH_WIDTH),
+        column(
+            &sanitize_line(record.event_type.as_deref().unwrap_or("-")),
+            TYPE_WIDTH
+        ),
+        paint.dim(&format!(
+            "{:ID_WIDTH$}",
+            sanitize_line(record.event_id.as_deref().unwrap_or("-"))
+        )),
+        paint.status(record.status),
+        paint.dim(&format!("{latency_ms}ms")),
+    );
+    if let Some(first) = record.duplicate_of {
+        line.push_str(&format!("  {}", paint.warn(&format!("dup #{first}"))));
+    }
+    if let Some(forward) = &record.forward {
+        let answer = match (forward.status, &forward.error) {
+            (Some(status), _) => paint.status(status),
+            (None, Some(_)) => paint.error("error"),
+            (None, None) => "no answer".into(),
+        };
+        line.push_str(&format!("  app {answer}"));
+    }
+    line
+}
+
+/// The human view of one request, without a trailing newline: its line, then what `detail` asks.
 pub fn render_human(
     record: &CaptureRecord,
     checked: &Checked,
     body: &[u8],
-    local_time: &str,
+    line: String,
     paint: &Paint,
-    verbose: u8,
+    detail: Detail,
     app_preview: Option<&str>,
 ) -> String {
-    let mut out = String::new();
-    let target = sanitize_line(&record.path_and_query());
-    out.push_str(&format!(
-        "{} {} {} {} {} {}",
-        paint.bold(&format!("#{}", record.seq)),
-        paint.dim(local_time),
-        paint.method(&sanitize_line(&record.method)),
-        target,
-        paint.dim("→"),
-        paint.status(record.status),
-    ));
-    if let Some(first) = record.duplicate_of {
-        out.push_str(&format!(
-            "  {}",
-            paint.warn(&format!("duplicate of #{first}"))
-        ));
-    }
-    let mut detail = |label: &str, text: String| {
-        out.push_str(&format!(
-            "\n  {} {}",
-            paint.dim(&format!("{label:<8}")),
-            text
-        ));
-    };
-    let verdict_text = sanitize_line(&checked.verdict.to_string());
-    let (kind, rest) = verdict_text.split_once(' ').unwrap_or((&verdict_text, ""));
-    detail("verdict", format!("{} {rest}", paint.verdict(kind)));
-    if let Some(hint) = &checked.hint {
-        detail("hint", paint.warn(&sanitize_line(hint)));
-    }
-    match (&record.event_type, &record.event_id) {
-        (None, None) => {}
-        (event_type, event_id) => {
-            let mut text = sanitize_line(event_type.as_deref().unwrap_or("(no type)"));
-            if let Some(id) = event_id {
-                text.push_str(&format!(
-                    " {}",
-                    paint.dim(&format!("id {}", sanitize_line(id)))
-                ));
-            }
-            detail("event", text);
-        }
-    }
-    let mut body_line = format!("{} bytes", record.body_size);
-    if let Some(kind) = content_type(&record.headers) {
-        body_line.push_str(&format!(", {}", sanitize_line(kind)));
-    }
-    if let Some(reason) = &record.body_omitted {
-        body_line.push_str(&format!(
-            " ({})",
-            paint.warn(&format!("not kept: {reason}"))
-        ));
-    }
-    detail("body", body_line);
-    detail("from", sanitize_line(&record.remote_addr));
-    if let Some(forward) = &record.forward {
-        let answer = match (forward.status, &forward.error) {
-            (Some(status), _) => paint.status(status),
-            (None, Some(error)) => paint.error(&sanitize_line(error)),
-            (None, None) => "no answer".into(),
+    let mut out = line;
+    if detail.verbose > 0 {
+        let mut more = |label: &str, text: String| {
+            out.push_str(&format!(
+                "\n  {} {}",
+                paint.dim(&format!("{label:<8}")),
+                text
+            ));
         };
-        let mut text = format!(
-            "{} {answer} in {}ms",
-            sanitize_line(&forward.url),
-            forward.latency_ms
-        );
-        if let Some(preview) = app_preview.filter(|p| !p.is_empty()) {
-            text.push_str(&format!(": {}", paint.dim(&sanitize_line(preview))));
+        more("verdict", sanitize_line(&checked.verdict.to_string()));
+        if let Some(hint) = &checked.hint {
+            more("hint", paint.warn(&sanitize_line(hint)));
         }
-        detail("forward", text);
-    }
-    if verbose > 0 {
+        let mut body_line = format!("{} bytes", record.body_size);
+        if let Some(kind) = content_type(&record.headers) {
+            body_line.push_str(&format!(", {}", sanitize_line(kind)));
+        }
+        if let Some(reason) = &record.body_omitted {
+            body_line.push_str(&format!(
+                " ({})",
+                paint.warn(&format!("not kept: {reason}"))
+            ));
+        }
+        more("body", body_line);
+        more("from", sanitize_line(&record.remote_addr));
+        if let Some(forward) = &record.forward {
+            let answer = match (forward.status, &forward.error) {
+                (Some(status), _) => paint.status(status),
+                (None, Some(error)) => paint.error(&sanitize_line(error)),
+                (None, None) => "no answer".into(),
+            };
+            let mut text = format!(
+                "{} {answer} in {}ms",
+                sanitize_line(&forward.url),
+                forward.latency_ms
+            );
+            if let Some(preview) = app_preview.filter(|p| !p.is_empty()) {
+                text.push_str(&format!(": {}", paint.dim(&sanitize_line(preview))));
+            }
+            more("forward", text);
+        }
         out.push_str(&format!("\n  {}", paint.dim("headers")));
         for (name, value) in &record.headers {
             out.push_str(&format!(
@@ -110,9 +183,32 @@ pub fn render_human(
             ));
         }
     }
-    if record.body_omitted.is_none() && !body.is_empty() {
+    let wants_body = detail.verbose > 0 || detail.body;
+    if wants_body && record.body_omitted.is_none() && !body.is_empty() {
+        let text = render_body(body, paint, detail.verbose > 1);
         out.push('\n');
-        out.push_str(&render_body(body, paint, verbose > 1));
+        if detail.verbose == 1 && !detail.body {
+            out.push_str(&first_lines(&text, PREVIEW_LINES, paint));
+        } else {
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
+/// The first `count` lines of `text`, and how many more there are.
+fn first_lines(text: &str, count: usize, paint: &Paint) -> String {
+    let mut lines = text.lines();
+    let shown: Vec<&str> = lines.by_ref().take(count).collect();
+    let more = lines.count();
+    let mut out = shown.join("\n");
+    if more > 0 {
+        out.push_str(&format!(
+            "\n{}",
+            paint.dim(&format!(
+                "… {more} more lines (-vv or --body shows them all)"
+            ))
+        ));
     }
     out
 }
@@ -308,34 +404,122 @@ mod tests {
     }
 
     #[test]
-    fn human_block_has_the_facts_and_escapes() {
+    fn one_line_per_request_with_the_facts_escaped() {
         let body = br#"{"type":"order.completed","note":"x\u001b[31m"}"#;
-        let text = render_human(
+        let paint = Paint::new(false);
+        let line = render_line(&record(body), &invalid(), "12:00:00", 3, &paint);
+        assert_eq!(
+            line,
+            "12:00:00 #7     POST   /hooks?a=1             order.completed          \
+             evt_1                        invalid stripe: timestamp too old 401 3ms  dup #3"
+        );
+        let mut hostile = record(body);
+        hostile.event_type = Some("a\x1b[2Jb".into());
+        hostile.path = "/\u{202e}x".into();
+        let line = render_line(&hostile, &invalid(), "t", 0, &paint);
+        assert!(
+            !line.contains('\x1b') && !line.contains('\u{202e}'),
+            "{line}"
+        );
+
+        let plain = render_human(
             &record(body),
             &invalid(),
             body,
-            "12:00:00",
-            &Paint::new(false),
-            1,
+            "L".into(),
+            &paint,
+            Detail::default(),
             None,
         );
-        let first = text.lines().next().unwrap();
-        assert_eq!(first, "#7 12:00:00 POST /hooks?a=1 → 401  duplicate of #3");
-        assert!(text.contains("invalid stripe signature: timestamp too old by 12s"));
-        assert!(text.contains("order.completed id evt_1"));
-        assert!(text.contains("x-evil: a\\x1b[2Jb"), "{text}");
-        assert!(text.contains("  \"note\": \"x\\u001b[31m\""), "{text}");
-        assert!(!text.contains('\x1b'));
-        let quiet = render_human(
+        assert_eq!(plain, "L");
+        let verbose = render_human(
             &record(body),
             &invalid(),
             body,
-            "t",
-            &Paint::new(false),
-            0,
+            "L".into(),
+            &paint,
+            Detail {
+                verbose: 1,
+                body: false,
+            },
             None,
         );
-        assert!(!quiet.contains("x-evil"));
+        assert!(verbose.contains("invalid stripe signature: timestamp too old by 12s"));
+        assert!(verbose.contains("x-evil: a\\x1b[2Jb"), "{verbose}");
+        assert!(
+            verbose.contains("  \"note\": \"x\\u001b[31m\""),
+            "{verbose}"
+        );
+        assert!(!verbose.contains('\x1b'));
+        let body_only = render_human(
+            &record(body),
+            &invalid(),
+            body,
+            "L".into(),
+            &paint,
+            Detail {
+                verbose: 0,
+                body: true,
+            },
+            None,
+        );
+        assert!(body_only.contains("\"note\""));
+        assert!(!body_only.contains("x-evil"));
+    }
+
+    #[test]
+    fn verbose_previews_the_first_lines_and_vv_shows_all() {
+        let body =
+            serde_json::to_vec(&serde_json::json!({"items": (0..40).collect::<Vec<_>>()})).unwrap();
+        let paint = Paint::new(false);
+        let show = |verbose| {
+            render_human(
+                &record(&body),
+                &invalid(),
+                &body,
+                "L".into(),
+                &paint,
+                Detail {
+                    verbose,
+                    body: false,
+                },
+                None,
+            )
+        };
+        assert!(show(1).contains("more lines (-vv or --body shows them all)"));
+        assert!(show(2).contains("    39\n"), "{}", show(2));
+        assert!(!show(2).contains("more lines"));
+    }
+
+    #[test]
+    fn short_verdicts() {
+        let checked = |verdict, hint: Option<&str>| Checked {
+            verdict,
+            hint: hint.map(str::to_string),
+        };
+        let mismatch = Verdict::Invalid {
+            scheme: Scheme::Hex,
+            failure: Failure::Mismatch { secrets: 1 },
+        };
+        assert_eq!(
+            short_verdict(&checked(mismatch.clone(), None)),
+            "invalid hex: signed with another secret"
+        );
+        assert_eq!(
+            short_verdict(&checked(mismatch, Some("the body verifies once minified"))),
+            "invalid hex: body re-serialised on the way (-v)"
+        );
+        assert_eq!(short_verdict(&checked(Verdict::Unsigned, None)), "unsigned");
+        assert_eq!(
+            short_verdict(&checked(
+                Verdict::Valid {
+                    scheme: Scheme::Github,
+                    secret_index: 2
+                },
+                None
+            )),
+            "valid github"
+        );
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use anyhow::Context;
 use subtle::ConstantTimeEq;
 
 use crate::exit::CliError;
@@ -17,6 +16,29 @@ pub const REDACTED: &str = "(redacted)";
 /// Headers whose value is a shared secret by definition (GitLab's token is the secret itself), so
 /// they are redacted even when the value is not one of ours: it may be someone else's secret.
 pub(crate) const TOKEN_HEADERS: [&str; 1] = ["x-gitlab-token"];
+
+/// Where the secrets a command uses came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The user's: `--secret`, `HOOKY_SECRET`, secret files (named, joined with " and "). Never
+    /// shown; a receiver enforces them.
+    Given(String),
+    /// The project's development secret, at this path (as shown to people).
+    Development(String),
+}
+
+/// The secrets a command signs or verifies with, and where they came from.
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    pub list: Vec<Secret>,
+    pub origin: Origin,
+}
+
+impl Secrets {
+    pub fn is_development(&self) -> bool {
+        matches!(self.origin, Origin::Development(_))
+    }
+}
 
 /// A secret key or token. Its value is only reachable through [`Secret::expose`].
 #[derive(Clone, PartialEq, Eq)]
@@ -57,8 +79,7 @@ impl FromStr for Secret {
 
 /// Reads secrets from a file: one per non-empty line, surrounding whitespace trimmed.
 pub fn read_secret_file(path: &Path) -> anyhow::Result<Vec<Secret>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the secret file {}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|error| unreadable(path, &error))?;
     let secrets: Vec<Secret> = text
         .lines()
         .map(str::trim)
@@ -73,6 +94,34 @@ pub fn read_secret_file(path: &Path) -> anyhow::Result<Vec<Secret>> {
         .into());
     }
     Ok(secrets)
+}
+
+/// Why a secret file cannot be read, in words, with what to do about it.
+fn unreadable(path: &Path, error: &std::io::Error) -> CliError {
+    let shown = path.display();
+    let (why, hint) = match error.kind() {
+        std::io::ErrorKind::NotFound => (
+            "it does not exist".to_string(),
+            "check the path, or give the secret with HOOKY_SECRET instead".to_string(),
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            "permission denied".to_string(),
+            format!("check its owner and mode (ls -l {shown}); hooky needs to read it"),
+        ),
+        std::io::ErrorKind::IsADirectory => (
+            "it is a folder".to_string(),
+            "give the file that holds the secret, one per line".to_string(),
+        ),
+        std::io::ErrorKind::InvalidData => (
+            "it is not UTF-8 text".to_string(),
+            "a secret file holds one secret per line, as text".to_string(),
+        ),
+        _ => (
+            error.to_string(),
+            "check the path and the file's permissions".to_string(),
+        ),
+    };
+    CliError::usage(format!("cannot read the secret file {shown}: {why}")).with_hint(hint)
 }
 
 /// The secrets as byte slices, the form the signature core takes.
@@ -213,6 +262,19 @@ mod tests {
         assert_eq!(secret_spans("xs3crets3cret", &keys), vec![1..7, 7..13]);
         assert!(contains_secret("x\ts3cret", &keys));
         assert!(!contains_secret("s3cre", &keys));
+    }
+
+    #[test]
+    fn an_unreadable_file_says_why() {
+        let path = Path::new("/etc/s");
+        let denied = unreadable(path, &std::io::ErrorKind::PermissionDenied.into());
+        assert_eq!(
+            denied.to_string(),
+            "cannot read the secret file /etc/s: permission denied"
+        );
+        assert!(denied.hint.unwrap().contains("ls -l /etc/s"));
+        let missing = unreadable(path, &std::io::ErrorKind::NotFound.into());
+        assert!(missing.to_string().ends_with("it does not exist"));
     }
 
     #[test]

@@ -92,6 +92,28 @@ impl Verifier {
         None
     }
 
+    /// The signature headers this receiver looks for, for the hint of an unsigned request.
+    pub fn looked_for(&self) -> String {
+        let schemes: Vec<Scheme> = match self.selection {
+            SchemeSelection::Auto => Scheme::ALL[1..].to_vec(),
+            SchemeSelection::Fixed(scheme) => vec![scheme],
+        };
+        let names: Vec<&str> = schemes
+            .iter()
+            .filter_map(|scheme| match scheme {
+                Scheme::None => None,
+                Scheme::Hex => Some(self.hex_header.as_str()),
+                Scheme::Github => Some("X-Hub-Signature-256"),
+                Scheme::Stripe => Some("Stripe-Signature"),
+                Scheme::Standard => Some("webhook-signature"),
+                Scheme::Shopify => Some("X-Shopify-Hmac-Sha256"),
+                Scheme::Slack => Some("X-Slack-Signature"),
+                Scheme::Gitlab => Some("X-Gitlab-Token"),
+            })
+            .collect();
+        format!("hooky looked for {}", names.join(", "))
+    }
+
     /// The headers as they may be printed or captured: see [`crate::secret::redact_headers`].
     pub fn redact(&self, headers: &[Header]) -> Vec<Header> {
         crate::secret::redact_headers(headers, &crate::secret::as_keys(&self.secrets))

@@ -741,7 +741,11 @@ async fn a_body_of_control_bytes_is_captured_as_base64_and_replays_exactly() {
 /// keeps it whole.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn human_output_prints_at_most_max_print_of_a_body() {
-    for (args, limit) in [(&[][..], 64 * 1024), (&["--max-print", "1KiB"][..], 1024)] {
+    // `--body` prints bodies (by default a request is one line, without its body).
+    for (args, limit) in [
+        (&["--body"][..], 64 * 1024),
+        (&["--body", "--max-print", "1KiB"][..], 1024),
+    ] {
         let l = listen(args);
         let body = format!(r#"{{"data":"{}"}}"#, "a".repeat(1024 * 1024));
         let answer = crate::util::post_with(&l.url, &[], body.as_bytes()).await;

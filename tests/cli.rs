@@ -5,7 +5,13 @@ use crate::util::{assert_code, run, stderr, stdout};
 #[test]
 fn bad_input_gets_one_line_and_a_usage_code() {
     let cases: [&[&str]; 5] = [
-        &["sign", "--scheme", "github"],
+        &[
+            "sign",
+            "--scheme",
+            "github",
+            "--secret-file",
+            "/definitely/missing/secret",
+        ],
         &["sign", "--scheme", "standard", "--secret", "not base64!"],
         &["verify", "--secret", "s", "--tolerance", "soon"],
         &["verify", "--secret", "s", "-H", "no colon here"],
@@ -31,10 +37,21 @@ fn bad_input_gets_one_line_and_a_usage_code() {
             "{args:?}: {err}"
         );
     }
-    let out = run(&["sign", "--scheme", "github"], b"");
+    let out = run(
+        &[
+            "sign",
+            "--scheme",
+            "standard",
+            "--secret-file",
+            "/definitely/missing/secret",
+        ],
+        b"",
+    );
     assert_code(&out, 2);
     assert!(
-        stderr(&out).starts_with("hooky: error: the github scheme needs a secret"),
+        stderr(&out).starts_with(
+            "hooky: error: cannot read the secret file /definitely/missing/secret: it does not exist"
+        ),
         "{}",
         stderr(&out)
     );

@@ -87,8 +87,18 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
             expected.push((scheme, "invalid", None));
         }
     }
+    // The user gave a secret: an unsigned request is refused too.
     let unsigned = post_with(&format!("{}/plain", l.url), &[], b"hello").await;
-    assert_eq!(unsigned.status(), 200);
+    assert_eq!(unsigned.status(), 401);
+    let answer: Value = unsigned.json_value().await;
+    assert_eq!(answer["code"], "missing_signature");
+    assert!(
+        answer["hint"]
+            .as_str()
+            .unwrap()
+            .contains("X-Hub-Signature-256"),
+        "{answer}"
+    );
 
     let captures = l.captures();
     let (output, _dir) = l.interrupt();
@@ -121,7 +131,7 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reformatted_body_gets_the_proxy_hint() {
-    let l = listen(&["--secret", OLD, "--count", "1"]);
+    let l = listen(&["--secret", OLD, "--count", "1", "-v"]);
     let signed = br#"{"type":"a","data":{"x":1}}"#;
     let pretty = serde_json::to_vec_pretty(&json!({"type":"a","data":{"x":1}})).unwrap();
     let answer = post_with(
@@ -134,6 +144,10 @@ async fn a_reformatted_body_gets_the_proxy_hint() {
     let (output, _dir) = l.wait();
     assert_code(&output, 0);
     let text = stdout(&output);
+    assert!(
+        text.contains("body re-serialised on the way (-v)"),
+        "{text}"
+    );
     assert!(text.contains("signature mismatch"), "{text}");
     assert!(
         text.contains("probably re-serialised by a proxy or framework"),

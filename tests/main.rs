@@ -5,6 +5,8 @@ mod util;
 mod bad_input;
 mod cli;
 mod completions;
+mod examples;
+mod first_five;
 mod listen;
 mod nothing_lost;
 mod pipeline;

@@ -833,12 +833,6 @@ fn exit_codes_and_answers() {
         ),
         (vec!["replay", "--from", from, "--all"], "--to"),
         (
-            vec![
-                "replay", "--from", from, "--all", "--to", &ok.url, "--resign",
-            ],
-            "secret",
-        ),
-        (
             vec!["replay", "--from", from, "1-x", "--to", &ok.url],
             "range",
         ),

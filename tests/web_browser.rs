@@ -304,7 +304,8 @@ async fn drive(session: Session, url: String, printed: String) {
             post_with(&format!("{url}/xss"), &html, SCRIPT_BODY.as_bytes())
                 .await
                 .status(),
-            200
+            // Unsigned, to a listener with the user's secret: refused, and still shown.
+            401
         );
     }
 

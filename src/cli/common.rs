@@ -5,19 +5,21 @@ use std::path::PathBuf;
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
+use crate::exit::CliError;
 use crate::secret::{Secret, read_secret_file};
 use crate::signature::Scheme;
 
+/// The environment variable a secret is read from when `--secret` is not given.
+pub const SECRET_ENV: &str = "HOOKY_SECRET";
+
 /// Where secrets come from. Prefer `HOOKY_SECRET` or `--secret-file`: arguments are visible in `ps`.
+/// `HOOKY_SECRET` is read by [`SecretArgs::given`], not by clap, so that hooky knows which of the
+/// two the secret came from (a user's secret is never shown, only where it came from).
 #[derive(Debug, Args, Clone, Default)]
 pub struct SecretArgs {
-    /// Signing secret (repeat for rotation); also read from HOOKY_SECRET
-    #[arg(
-        long = "secret",
-        value_name = "SECRET",
-        env = "HOOKY_SECRET",
-        hide_env_values = true
-    )]
+    /// Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`.
+    /// Without any, the project's development secret in .hooky/secret (see `hooky secret`)
+    #[arg(long = "secret", value_name = "SECRET")]
     pub secrets: Vec<Secret>,
 
     /// Read secrets from a file, one per line (repeatable)
@@ -25,14 +27,51 @@ pub struct SecretArgs {
     pub secret_files: Vec<PathBuf>,
 }
 
+/// Secrets the user gave, and where they came from (`--secret`, `HOOKY_SECRET`, a file's path).
+pub struct GivenSecrets {
+    pub secrets: Vec<Secret>,
+    pub source: String,
+    /// Whether some came from `--secret` on the command line (visible in `ps`).
+    pub on_command_line: bool,
+}
+
 impl SecretArgs {
-    /// All secrets given, in order: flags (or the environment) first, then files.
-    pub fn load(&self) -> anyhow::Result<Vec<Secret>> {
+    /// The secrets the user gave, in order: `--secret` (else `HOOKY_SECRET`) first, then files;
+    /// `None` when none was given.
+    pub fn given(&self) -> anyhow::Result<Option<GivenSecrets>> {
         let mut secrets = self.secrets.clone();
+        let mut sources = Vec::new();
+        if !secrets.is_empty() {
+            sources.push("--secret".to_string());
+        } else if let Some(value) = std::env::var_os(SECRET_ENV) {
+            let value = value.into_string().map_err(|_| {
+                CliError::usage(format!("{SECRET_ENV} is not UTF-8 text"))
+                    .with_hint(format!("give the secret as text, or unset {SECRET_ENV}"))
+            })?;
+            if value.is_empty() {
+                return Err(CliError::usage(format!("{SECRET_ENV} is set but empty"))
+                    .with_hint(format!(
+                        "give it a value, or `unset {SECRET_ENV}` to use the development secret"
+                    ))
+                    .into());
+            }
+            secrets.push(Secret::new(value));
+            sources.push(SECRET_ENV.to_string());
+        }
         for path in &self.secret_files {
             secrets.extend(read_secret_file(path)?);
+            sources.push(path.display().to_string());
         }
-        Ok(secrets)
+        Ok((!secrets.is_empty()).then(|| GivenSecrets {
+            secrets,
+            source: sources.join(" and "),
+            on_command_line: !self.secrets.is_empty(),
+        }))
+    }
+
+    /// The secrets the user gave, or none (for commands without a development secret).
+    pub fn load(&self) -> anyhow::Result<Vec<Secret>> {
+        Ok(self.given()?.map(|g| g.secrets).unwrap_or_default())
     }
 }
 

@@ -11,12 +11,17 @@ use crate::signature::DEFAULT_HEX_HEADER;
 /// `hooky listen`: receive webhooks, verify, answer and capture them.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  hooky listen --secret whsec_x
+  hooky listen                    # then, in another terminal: hooky send order.completed
+  HOOKY_SECRET=whsec_x hooky listen
   hooky listen --port 0 --ready-file r.json --expect type=order.completed --expect verified \\
       --count 1 --timeout 30s --json
   hooky listen --respond-seq 500,500,429:retry-after=2,200 --respond-seq-per-event
-  hooky listen --secret S --forward-to http://localhost:3000
-  hooky listen --secret whsec_x --open      # and watch requests arrive in the browser
+  hooky listen --forward-to http://localhost:3000
+  hooky listen --open             # and watch requests arrive in the browser
+
+Without --secret, HOOKY_SECRET or --secret-file, listen verifies with the project's development
+secret (see `hooky secret`) and enforces nothing; a secret you give is enforced (unsigned or
+invalid: 401) unless --verify-mode report.
 
 Exit status: 0 after --count matching requests or Ctrl-C, 124 when --timeout passes first,
 2 bad usage, 1 when the port cannot be bound.")]
@@ -48,9 +53,18 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::units::parse_duration)]
     pub tolerance: Duration,
 
-    /// enforce: answer 401 to an invalid signature; report: answer normally, only report it
-    #[arg(long, value_enum, default_value_t = VerifyMode::Enforce, value_name = "MODE")]
-    pub verify_mode: VerifyMode,
+    /// enforce: answer 401 to an unsigned or invalid request; report: answer normally, only
+    /// report it. Default: enforce with your secret, report with the development secret
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub verify_mode: Option<VerifyMode>,
+
+    /// Do not verify signatures at all (same as --scheme none)
+    #[arg(long, conflicts_with_all = ["verify_mode", "secrets", "secret_files"])]
+    pub no_verify: bool,
+
+    /// Print each request's body under its line (without the headers -v adds)
+    #[arg(long)]
+    pub body: bool,
 
     /// Status to answer with
     #[arg(long, value_name = "CODE", default_value_t = 200, value_parser = crate::respond::parse_status)]

@@ -10,18 +10,20 @@ mod fixture;
 mod listen;
 mod poll;
 mod replay;
+mod secret;
 mod send;
 mod sign;
 mod verify;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use common::{SchemeSelection, SecretArgs, parse_header};
+pub use common::{GivenSecrets, SECRET_ENV, SchemeSelection, SecretArgs, parse_header};
 pub use completions::CompletionsArgs;
 pub use fixture::{FixtureArgs, FixtureCommand, FixtureNewArgs};
 pub use listen::{ListenArgs, VerifyMode};
 pub use poll::PollArgs;
 pub use replay::{CapturesArgs, ExportFormat, ReplayArgs, SelectArgs, VerdictFilter};
+pub use secret::DevSecretArgs;
 pub use send::{ExpectedStatus, SendArgs};
 pub use sign::SignArgs;
 pub use verify::VerifyArgs;
@@ -91,6 +93,8 @@ pub enum Command {
     Sign(SignArgs),
     /// Verify a request's signature headers against a body; exit 0 only when valid
     Verify(VerifyArgs),
+    /// Print the project's development secret (.hooky/secret), creating it; --rotate for a new one
+    Secret(DevSecretArgs),
     /// Print a shell completion script or the man page
     Completions(CompletionsArgs),
     /// Manage fixtures: turn a captured request into one

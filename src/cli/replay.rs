@@ -88,7 +88,7 @@ pub struct CapturesArgs {
 /// `hooky replay`: resend captured requests, byte for byte or re-signed.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  hooky replay --list\n  hooky replay 3 --to http://localhost:3000\n  hooky replay --last 5 --to http://localhost:3000 --resign --secret whsec_…\n  hooky replay 2-4 --export har > captures.har\n\nExit status: 0 when every replay was answered 2xx, 1 otherwise, 2 bad usage."
+    after_help = "Examples:\n  hooky replay --list\n  hooky replay 3 --to http://127.0.0.1:8080\n  hooky replay --last 5 --to http://127.0.0.1:8080 --resign\n  hooky replay 2-4 --export har > captures.har\n\nExit status: 0 when every replay was answered 2xx, 1 otherwise, 2 bad usage."
 )]
 pub struct ReplayArgs {
     /// Capture file (JSON lines from `hooky listen`) or HAR file

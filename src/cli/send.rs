@@ -14,11 +14,11 @@ pub const DEFAULT_URL: &str = "http://127.0.0.1:8080/";
 /// `hooky send`: fire a signed fixture event at a URL.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  hooky send order.completed --to http://127.0.0.1:3000/webhooks --secret whsec_x
-  hooky send github/push --set repository.name=demo --to http://127.0.0.1:3000/gh
+  hooky send order.completed      # to hooky listen on this machine, with the development secret
+  hooky send github/push --set repository.name=demo --to http://127.0.0.1:8080/gh
   hooky send stripe/payment_intent.succeeded --dry-run --clock 2024-01-01T00:00:00Z --seed 42
-  hooky send order.created --count 1000 --concurrency 32 --rate 200/s
-  hooky send --attack --scheme stripe --to http://127.0.0.1:3000/webhooks
+  hooky send order.created --count 1000 --concurrency 32 --rate 500/s
+  hooky send --attack --scheme stripe   # against a receiver that enforces the secret
   hooky send --list")]
 pub struct SendArgs {
     /// The fixture to send (see --list); `github/push` and `github.push` are the same

@@ -8,7 +8,7 @@ use crate::signature::{DEFAULT_HEX_HEADER, Scheme};
 /// `hooky sign`: print the headers that sign a body.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  hooky sign --scheme stripe --secret whsec_x body.json\n  echo -n '{}' | HOOKY_SECRET=s hooky sign --scheme github --json"
+    after_help = "Examples:\n  hooky sign --scheme stripe body.json\n  echo -n '{}' | HOOKY_SECRET=s hooky sign --scheme github --json"
 )]
 pub struct SignArgs {
     /// Signature scheme

@@ -9,7 +9,7 @@ use crate::signature::DEFAULT_HEX_HEADER;
 /// `hooky verify`: check a request's signature headers against its body.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit status: 0 valid, 3 invalid or unsigned, 2 bad usage.\n\nExample:\n  hooky verify --scheme auto --secret whsec_x -H 'Stripe-Signature: t=…,v1=…' body.json"
+    after_help = "Exit status: 0 valid, 3 invalid or unsigned, 2 bad usage.\n\nExamples:\n  hooky verify -H \"$(hooky sign --scheme stripe body.json)\" body.json\n  hooky verify --scheme stripe -H 'Stripe-Signature: t=1700000000,v1=00' body.json   # exit 3"
 )]
 pub struct VerifyArgs {
     /// Signature scheme, or auto to recognise it from the headers

@@ -29,14 +29,18 @@ use tokio::net::TcpListener;
 use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::capture_file::Appender;
 use crate::capture_index::CaptureIndex;
+use crate::cli::SchemeSelection;
 use crate::cli::{ListenArgs, VerifyMode};
 use crate::dedup::{DuplicateWindow, Seen};
 use crate::exit::{self, CliError};
 use crate::expect::{self, Expectation, Facts};
 use crate::feed;
+use crate::line_rate::LineRate;
 use crate::output::{Output, sanitize_line};
+use crate::request_view::Detail;
 use crate::respond::{self, Plan, Responder};
-use crate::signature::{Header, Verdict};
+use crate::secret::Origin;
+use crate::signature::{Header, Scheme, Verdict};
 use crate::verification::{Checked, Verifier};
 use forward::{Forwarder, Relayed};
 
@@ -52,8 +56,15 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(30);
 struct Listener {
     out: Output,
     verifier: Verifier,
-    /// Whether an invalid signature is answered 401 (`--verify-mode enforce` with a secret).
+    /// Whether an unsigned or invalid request is answered 401: a secret the user gave, or
+    /// `--verify-mode enforce` with the development secret.
     enforce: bool,
+    /// Where the secrets came from; `None` when nothing is verified.
+    origin: Option<Origin>,
+    /// What human mode shows under each request's line.
+    detail: Detail,
+    /// One line per request, or a summary per second when they come too fast.
+    lines: Mutex<LineRate>,
     /// `--response-body` and its content type, both decided once at start-up.
     response_body: Option<(Bytes, &'static str)>,
     response_headers: Vec<Header>,
@@ -111,10 +122,30 @@ enum Stop {
 pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     // Before the socket is bound and the ready file written: a script may press Ctrl-C right away.
     let mut signals = super::Signals::new()?;
-    let secrets = args.secrets.load()?;
+    // Verification off: nothing to verify with, and the development secret is not even created.
+    let verifying = !args.no_verify && args.scheme != SchemeSelection::Fixed(Scheme::None);
+    if let Some(reason) = expect::never_matches(&args.expectations, verifying) {
+        return Err(CliError::usage(reason)
+            .with_hint("drop that --expect, or turn verification on")
+            .into());
+    }
+    let secrets = if verifying {
+        Some(super::resolve_secrets(
+            &args.secrets,
+            out,
+            super::DevUse::Verify,
+        )?)
+    } else {
+        None
+    };
+    let origin = secrets.as_ref().map(|s| s.origin.clone());
     let verifier = Verifier::new(
-        args.scheme,
-        secrets,
+        if verifying {
+            args.scheme
+        } else {
+            SchemeSelection::Fixed(Scheme::None)
+        },
+        secrets.map(|s| s.list).unwrap_or_default(),
         args.signature_header.clone(),
         args.tolerance.as_secs(),
     );
@@ -191,10 +222,22 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
             &mut rand::rngs::OsRng,
         )
     });
-    let enforce = args.verify_mode == VerifyMode::Enforce && verifier.has_secrets();
+    // A secret the user gave is enforced; the development secret only inspects, since a sender
+    // that never saw it (a provider, a curl) must not be refused, unless --verify-mode enforce.
+    let enforce = verifier.has_secrets()
+        && match args.verify_mode {
+            Some(mode) => mode == VerifyMode::Enforce,
+            None => matches!(origin, Some(Origin::Given(_))),
+        };
     let state = Arc::new(Listener {
         out: out.clone(),
         enforce,
+        origin,
+        detail: Detail {
+            verbose: out.verbose,
+            body: args.body,
+        },
+        lines: Mutex::new(LineRate::default()),
         verifier,
         response_body,
         response_headers: args.response_headers.clone(),
@@ -243,6 +286,18 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
+    // Once a second, the summary of the requests that came too fast for a line each.
+    let summaries = (!out.json).then(|| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut second = tokio::time::interval(Duration::from_secs(1));
+            second.tick().await;
+            loop {
+                second.tick().await;
+                print_summary(&state);
+            }
+        })
+    });
 
     let reason = loop {
         tokio::select! {
@@ -290,6 +345,10 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         }
         signal = signals.recv() => Some(signal),
     };
+    if let Some(summaries) = summaries {
+        summaries.abort();
+        print_summary(&state);
+    }
     if let Some(appender) = state
         .shared
         .lock()
@@ -361,6 +420,15 @@ fn ui_url(url: &str, key: &str) -> String {
 /// The first lines: the URL (stdout), then how the listener is set up (stderr).
 fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()> {
     let out = &state.out;
+    // The development secret is not the user's: it is printed. A secret the user gave never is.
+    let development_secret = match &state.origin {
+        Some(Origin::Development(_)) => state
+            .verifier
+            .keys()
+            .first()
+            .map(|key| String::from_utf8_lossy(key).into_owned()),
+        _ => None,
+    };
     if out.json {
         out.json(&serde_json::json!({
             "type": "listening",
@@ -369,6 +437,13 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
             "ui": state.ui.as_ref().map(|_| ui_url(url, &state.key)),
             "key": state.key,
+            "secret_source": match &state.origin {
+                None => "none",
+                Some(Origin::Given(_)) => "given",
+                Some(Origin::Development(_)) => "development",
+            },
+            "development_secret": development_secret,
+            "enforcing": state.enforce,
         }))?;
     } else {
         out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
@@ -381,6 +456,15 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
                 crate::web_view::KEY_PARAM,
                 state.key
             ));
+        }
+        // Shown in full, as `stripe listen` does: the app under test needs it pasted in.
+        if let (Some(secret), Some(Origin::Development(path))) =
+            (&development_secret, &state.origin)
+        {
+            out.data(&format!(
+                "signing secret: {} (development secret in {path}; --secret to use your own)",
+                out.paint.bold(secret)
+            ))?;
         }
     }
     if !args.host.is_loopback() {
@@ -398,12 +482,28 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
         Some(path) => out.info(&format!("capturing to {}", path.display())),
         None => out.info("not capturing (--no-capture)"),
     }
-    if !state.verifier.has_secrets() {
-        out.info(
-            "no secret given: signatures are shown but not enforced (pass --secret to verify)",
-        );
-    } else if !state.enforce {
-        out.info("--verify-mode report: invalid signatures are reported, and answered normally");
+    let enforcing = if state.enforce {
+        "enforcing: unsigned and invalid requests get 401"
+    } else {
+        "not enforcing: every request is answered as configured"
+    };
+    match &state.origin {
+        None => out.info("not verifying signatures (--no-verify or --scheme none)"),
+        Some(Origin::Given(source)) => out.info(&format!(
+            "verifying with the secret from {source}, {enforcing}{}",
+            if state.enforce {
+                " (--verify-mode report to only report them)"
+            } else {
+                ""
+            }
+        )),
+        Some(Origin::Development(_)) if state.enforce => out.info(&format!(
+            "verifying with the development secret, {enforcing}"
+        )),
+        Some(Origin::Development(_)) => out.info(
+            "verifying with the development secret, not enforcing: \
+             --secret to enforce yours, --verify-mode enforce to enforce this one",
+        ),
     }
     if let Some(forwarder) = &state.forwarder {
         out.info(&format!("forwarding to {}", forwarder.base()));
@@ -495,6 +595,7 @@ impl Drop for InFlight<'_> {
 }
 
 async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
+    let started = std::time::Instant::now();
     let received = chrono::Utc::now();
     let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
@@ -538,7 +639,22 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
     } else {
         None
     };
-    let rejected = state.enforce && matches!(checked.verdict, Verdict::Invalid { .. });
+    // Under enforcement an unsigned request is a failure too: a receiver with a secret must not
+    // take requests anyone could have sent.
+    let mut checked = checked;
+    let rejected = state.enforce
+        && too_large.is_none()
+        && match checked.verdict {
+            Verdict::Invalid { .. } => true,
+            Verdict::Unsigned => {
+                checked.hint = Some(format!(
+                    "missing_signature: {}",
+                    state.verifier.looked_for()
+                ));
+                true
+            }
+            Verdict::Valid { .. } => false,
+        };
 
     let path_and_query = match &query {
         Some(q) => format!("{path}?{q}"),
@@ -597,13 +713,16 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
             &serde_json::json!({"error": "payload_too_large", "message": format!("the body ({size} bytes) is over the limit of {} bytes", state.max_body)}),
         )
     } else if rejected {
-        let Verdict::Invalid { failure, scheme } = &checked.verdict else {
-            unreachable!("rejected means invalid")
-        };
-        json_answer(
-            401,
-            &serde_json::json!({"error": "invalid_signature", "scheme": scheme, "code": failure.code(), "reason": failure.to_string()}),
-        )
+        match &checked.verdict {
+            Verdict::Invalid { failure, scheme } => json_answer(
+                401,
+                &serde_json::json!({"error": "invalid_signature", "scheme": scheme, "code": failure.code(), "reason": failure.to_string()}),
+            ),
+            _ => json_answer(
+                401,
+                &serde_json::json!({"error": "invalid_signature", "code": "missing_signature", "reason": "the request carries no signature", "hint": state.verifier.looked_for()}),
+            ),
+        }
     } else if let Some((relayed, forward_record)) = relayed {
         record.forward = Some(forward_record);
         match relayed {
@@ -727,6 +846,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         &checked,
         &body,
         forward_preview.as_deref(),
+        started.elapsed(),
     );
 
     if record.status != 503 {
@@ -802,6 +922,7 @@ fn print_request(
     checked: &Checked,
     body: &[u8],
     forward_preview: Option<&str>,
+    latency: Duration,
 ) {
     let out = &state.out;
     // Output errors (a closed pipe) must not stop the listener: the capture has the request.
@@ -816,21 +937,41 @@ fn print_request(
         };
         out.json_line(&crate::request_view::request_line(line, &record.headers))
     } else {
+        let own_line = state
+            .lines
+            .lock()
+            .expect("no panics while locked")
+            .admit(checked.verdict.kind(), record.status);
+        if !own_line {
+            return;
+        }
         let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
+        let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        let line =
+            crate::request_view::render_line(record, checked, &local, latency_ms, &out.paint);
         let (shown, left_out) = crate::request_view::clip_body(body, out.max_print);
         let mut text = crate::request_view::render_human(
             record,
             checked,
             shown,
-            &local,
+            line,
             &out.paint,
-            out.verbose,
+            state.detail,
             forward_preview,
         );
-        if left_out > 0 && record.body_omitted.is_none() {
+        let body_shown = state.detail.verbose > 0 || state.detail.body;
+        if body_shown && left_out > 0 && record.body_omitted.is_none() {
             text.push('\n');
             text.push_str(&crate::request_view::clipped_note(left_out, &out.paint));
         }
         out.data(&text)
     };
+}
+
+/// The summary line of the requests that got no line of their own, if there were any.
+fn print_summary(state: &Listener) {
+    let tally = state.lines.lock().expect("no panics while locked").tick();
+    if let Some(tally) = tally {
+        let _ = state.out.data(&state.out.paint.dim(&tally.line()));
+    }
 }

@@ -6,6 +6,7 @@ pub mod fixture;
 pub mod listen;
 pub mod poll;
 pub mod replay;
+pub mod secret;
 pub mod send;
 pub mod sign;
 pub mod verify;
@@ -15,7 +16,56 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::cli::SecretArgs;
 use crate::exit::CliError;
+use crate::output::Output;
+use crate::secret::{Origin, Secrets};
+
+/// What a command does with the development secrets when the user gave none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DevUse {
+    /// Signs with the current one.
+    Sign,
+    /// Verifies with all of them (the old ones stay accepted during a rotation).
+    Verify,
+}
+
+/// The secrets the user gave, else the project's development secret (created if there is none).
+/// A secret on the command line gets a note: other users see it in `ps`.
+pub fn resolve_secrets(
+    args: &SecretArgs,
+    out: &Output,
+    dev_use: DevUse,
+) -> anyhow::Result<Secrets> {
+    if let Some(given) = args.given()? {
+        if given.on_command_line {
+            out.info(
+                "note: --secret is visible to other users of this machine (ps); \
+                 prefer HOOKY_SECRET=… or --secret-file",
+            );
+        }
+        return Ok(Secrets {
+            list: given.secrets,
+            origin: Origin::Given(given.source),
+        });
+    }
+    let dev = crate::dev_secret::find_or_create()?;
+    if dev.created {
+        out.info(&format!(
+            "created a development secret in {} (`hooky secret` prints it)",
+            dev.shown_path()
+        ));
+    }
+    let path = dev.shown_path();
+    let mut list = dev.secrets;
+    if dev_use == DevUse::Sign {
+        list.truncate(1);
+    }
+    Ok(Secrets {
+        list,
+        origin: Origin::Development(path),
+    })
+}
 
 /// Reads a body from a file, or from stdin for `-` or no file. Refuses to wait on a terminal.
 pub fn read_input(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {

@@ -41,7 +41,12 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
     if args.list {
         return list(&records, &selection, out);
     }
-    let secrets = args.secrets.load()?;
+    // Re-signing without a secret of the user's uses the development secret, as `send` does.
+    let secrets = if args.resign {
+        super::resolve_secrets(&args.secrets, out, super::DevUse::Sign)?.list
+    } else {
+        args.secrets.load()?
+    };
     let keys = as_keys(&secrets);
     if let Some(seq) = args.show {
         let record = records.iter().find(|r| r.seq == seq).ok_or_else(|| {

@@ -51,7 +51,7 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
             None => return Ok(exit::INTERRUPTED),
         },
     };
-    let plan = Plan::new(&args, &catalog, event.as_deref())?;
+    let plan = Plan::new(&args, &catalog, event.as_deref(), out)?;
     if args.dry_run || args.curl {
         return print_request(&plan, &args, out);
     }
@@ -94,7 +94,12 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(args: &SendArgs, catalog: &Catalog, event: Option<&str>) -> anyhow::Result<Plan> {
+    fn new(
+        args: &SendArgs,
+        catalog: &Catalog,
+        event: Option<&str>,
+        out: &Output,
+    ) -> anyhow::Result<Plan> {
         let usage = |e: String| anyhow::Error::new(CliError::usage(e));
         let (fixture, fixture_path, name) = match event {
             Some(event) => {
@@ -158,7 +163,11 @@ impl Plan {
         // and tells the fixture's default scheme.
         let (_, meta) = plan.render(1, &mut StdRng::seed_from_u64(0), plan.now())?;
         let scheme = args.scheme.or(meta.scheme).unwrap_or(Scheme::Hex);
-        let secrets = args.secrets.load()?;
+        let secrets = if scheme == Scheme::None {
+            Vec::new()
+        } else {
+            super::resolve_secrets(&args.secrets, out, super::DevUse::Sign)?.list
+        };
         plan.signer = Signer::new(scheme, secrets, &args.signature_header).map_err(|e| {
             CliError::usage(e.to_string())
                 .with_hint("give the receiver's secret with --secret, HOOKY_SECRET or --secret-file, or --scheme none")
@@ -236,7 +245,6 @@ impl Plan {
                 (body, id, event_type, meta)
             }
         };
-        let event_id = event_id.unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
         let event_type = meta
             .event
             .clone()
@@ -251,6 +259,11 @@ impl Plan {
             ),
         ];
         webhook::merge_headers(&mut headers, meta.headers);
+        // The id `listen` will show for this request: the body's, else a delivery header's
+        // (GitHub's X-GitHub-Delivery), else a fresh one (Standard Webhooks sends it as webhook-id).
+        let event_id = event_id
+            .or_else(|| crate::event::event_id(&headers, None))
+            .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
         Ok(Webhook {
             method: self
                 .method
@@ -541,44 +554,8 @@ fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> 
         out.json(&response_json(plan, webhook, delivery))?;
         return Ok(());
     }
-    let last = delivery.last();
-    let attempts = delivery.attempts.len();
-    let attempts = format!("{attempts} attempt{}", if attempts == 1 { "" } else { "s" });
-    let latency = crate::units::format_duration(last.latency);
-    let line = match (last.status, &last.error) {
-        (Some(status), _) => {
-            let reason = reqwest::StatusCode::from_u16(status)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .map(|reason| format!(" {reason}"))
-                .unwrap_or_default();
-            // After retries, the time that matters is the whole delivery's, not the last try's.
-            let timing = if delivery.attempts.len() > 1 {
-                format!(
-                    "after {attempts}, {}",
-                    crate::units::format_duration(delivery.elapsed)
-                )
-            } else {
-                format!("in {latency}, {attempts}")
-            };
-            format!(
-                "{}{reason} {timing} · {} {}",
-                out.paint.status(status),
-                webhook.event_type,
-                webhook.event_id
-            )
-        }
-        (None, error) => format!(
-            "{} {} after {attempts} ({}) · {} {}",
-            out.paint.error("no answer:"),
-            sanitize_line(error.as_deref().unwrap_or("failed")),
-            crate::units::format_duration(delivery.elapsed),
-            webhook.event_type,
-            webhook.event_id
-        ),
-    };
-    out.data(&line)?;
-    if !delivery.response_body.is_empty() && !out.quiet {
+    out.data(&answer_line(webhook, delivery, &out.paint))?;
+    if !delivery.response_body.is_empty() && out.verbose > 0 {
         out.data(&format!(
             "  {}",
             out.paint.dim(&sanitize_line(&preview(
@@ -588,6 +565,57 @@ fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> 
         ))?;
     }
     Ok(())
+}
+
+/// `--> order.completed evt_… hex`: what goes out, as `stripe trigger` shows it. The id is the one
+/// `hooky listen` shows for the same request.
+fn sending_line(plan: &Plan, webhook: &Webhook) -> String {
+    format!(
+        "--> {} {} {} · {} {}",
+        sanitize_line(&webhook.event_type),
+        sanitize_line(&webhook.event_id),
+        plan.signer.scheme,
+        webhook.method,
+        webhook.url
+    )
+}
+
+/// `<-- 200 OK 3ms (1 attempt)`, with retries `<-- 200 OK after 3 attempts, 3.2s`: the answer, in
+/// one line with the event it answers.
+fn answer_line(webhook: &Webhook, delivery: &Delivery, paint: &crate::output::Paint) -> String {
+    let last = delivery.last();
+    let attempts = delivery.attempts.len();
+    let timing = if attempts == 1 {
+        format!(
+            "{} (1 attempt)",
+            crate::units::format_duration(last.latency)
+        )
+    } else {
+        format!(
+            "after {attempts} attempts, {}",
+            crate::units::format_duration(delivery.elapsed)
+        )
+    };
+    let answer = match (last.status, &last.error) {
+        (Some(status), _) => {
+            let reason = reqwest::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .map(|reason| format!(" {reason}"))
+                .unwrap_or_default();
+            format!("{}{reason}", paint.status(status))
+        }
+        (None, error) => format!(
+            "{} {}",
+            paint.error("no answer:"),
+            sanitize_line(error.as_deref().unwrap_or("failed"))
+        ),
+    };
+    format!(
+        "<-- {answer} {timing} · {} {}",
+        sanitize_line(&webhook.event_type),
+        sanitize_line(&webhook.event_id)
+    )
 }
 
 /// The exit code and message for one delivery.
@@ -639,10 +667,7 @@ async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
     };
     let mut first_error: Option<CliError> = None;
     for _ in 0..args.repeat {
-        out.info(&format!(
-            "→ {} {} · {} {} · {}",
-            webhook.method, webhook.url, webhook.event_type, webhook.event_id, plan.signer.scheme
-        ));
+        out.info(&sending_line(plan, &webhook));
         let delivery = deliver(&client, plan, &webhook, retry_options(args), |notice| {
             out.info(&retry_note(&notice))
         })
@@ -982,6 +1007,9 @@ async fn watch(
     let client = delivery::client(1)?;
     let mut seq = 1;
     let mut plan = Some(first);
+    // Notes about the secret were printed for the first plan; a reload does not repeat them.
+    let mut reload_out = out.clone();
+    reload_out.quiet = true;
     loop {
         if let Some(plan) = &plan {
             if let Err(error) = watch_send(&client, plan, args, seq, out).await {
@@ -993,7 +1021,7 @@ async fn watch(
             return Ok(exit::OK);
         }
         plan = match load_catalog(args.fixtures.as_deref())
-            .and_then(|catalog| Plan::new(args, &catalog, event))
+            .and_then(|catalog| Plan::new(args, &catalog, event, &reload_out))
         {
             Ok(plan) => Some(plan),
             Err(error) => {

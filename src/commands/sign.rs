@@ -9,7 +9,11 @@ use crate::secret::as_keys;
 use crate::signature::{self, Keys};
 
 pub fn run(args: SignArgs, out: &Output) -> anyhow::Result<u8> {
-    let secrets = args.secrets.load()?;
+    let secrets = if args.scheme == signature::Scheme::None {
+        Vec::new()
+    } else {
+        super::resolve_secrets(&args.secrets, out, super::DevUse::Sign)?.list
+    };
     let body = super::read_input(args.file.as_deref())?;
     let timestamp = args.timestamp.unwrap_or_else(super::now_unix);
     let id = args

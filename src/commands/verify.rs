@@ -2,18 +2,17 @@
 
 use crate::capture::VerdictRecord;
 use crate::cli::{SchemeSelection, VerifyArgs};
-use crate::exit::{self, CliError};
+use crate::exit;
 use crate::output::{Output, sanitize_line};
 use crate::secret::as_keys;
 use crate::signature::{self, Keys, Verdict};
 
 pub fn run(args: VerifyArgs, out: &Output) -> anyhow::Result<u8> {
-    let secrets = args.secrets.load()?;
-    if secrets.is_empty() && args.scheme != SchemeSelection::Fixed(signature::Scheme::None) {
-        return Err(CliError::usage("no secret to verify with")
-            .with_hint("pass --secret, set HOOKY_SECRET, or use --secret-file")
-            .into());
-    }
+    let secrets = if args.scheme == SchemeSelection::Fixed(signature::Scheme::None) {
+        Vec::new()
+    } else {
+        super::resolve_secrets(&args.secrets, out, super::DevUse::Verify)?.list
+    };
     let body = super::read_input(args.file.as_deref())?;
     let keys = as_keys(&secrets);
     let keys = Keys::new(&keys).with_hex_header(&args.signature_header);
