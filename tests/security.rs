@@ -182,6 +182,8 @@ async fn a_secret_sent_in_a_request_is_echoed_nowhere() {
         ("/a", h("X-Hub-Signature-256", format!("sha256={SECRET}"))),
         ("/b", h("X-Shopify-Hmac-Sha256", SECRET.to_string())),
         ("/c", h("X-Signature", SECRET.to_string())),
+        ("/c2", h("X-GitHub-Event", format!("push.{SECRET}"))),
+        ("/c3", h("webhook-id", SECRET.to_string())),
         ("/d", h("Stripe-Signature", format!("t={SECRET},v1=00"))),
         ("/e", h("X-Note", format!("a=1,tok={SECRET};x"))),
         ("/f", h("X-Tab", format!("Bearer\t{SECRET}"))),

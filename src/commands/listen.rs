@@ -686,8 +686,9 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         path: state.verifier.redact_text(&path),
         query: query.as_deref().map(|q| state.verifier.redact_text(q)),
         headers: state.verifier.redact(&headers),
-        event_type,
-        event_id,
+        // They may come from headers (`X-GitHub-Event`, `webhook-id`), redacted like the rest.
+        event_type: event_type.as_deref().map(|t| state.verifier.redact_text(t)),
+        event_id: event_id.as_deref().map(|i| state.verifier.redact_text(i)),
         verdict: VerdictRecord {
             hint: checked.hint.clone(),
             ..VerdictRecord::from(&checked.verdict)
@@ -762,7 +763,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         record.seq = shared.next_seq;
         shared.next_seq += 1;
         record.id = crate::ids::prefixed_id("req", &mut shared.rng);
-        if let Some(id) = record.event_id.as_deref() {
+        if let Some(id) = event_id.as_deref() {
             match shared.duplicates.check(id, record.seq) {
                 Seen::First => {}
                 Seen::Repeat(first) => record.duplicate_of = Some(first),
@@ -777,7 +778,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         }
         if planned {
             let roll: f64 = shared.rng.r#gen();
-            let plan = shared.responder.next(record.event_id.as_deref(), roll);
+            let plan = shared.responder.next(event_id.as_deref(), roll);
             answer = planned_answer(state, &plan);
         }
         record.status = answer.status().as_u16();
