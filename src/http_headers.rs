@@ -72,8 +72,9 @@ pub fn check_names(headers: &[Header]) -> Result<(), String> {
     }
 }
 
-/// Whether `host` is `name[:port]` or `[v6][:port]`: a DNS name or IPv4 address (letters, digits,
-/// `-`, `.`), or a bracketed IPv6 address, and a port of digits; nothing else (`@`, `/`, `%`…).
+/// Whether `host` is `name[:port]` or `[v6][:port]`: a host name or IPv4 address (letters, digits,
+/// `-`, `.`, and `_` as in a container's name), or a bracketed IPv6 address, and a port of digits;
+/// nothing else (`@`, `/`, `%`…).
 pub fn is_plain_authority(host: &str) -> bool {
     let (name, port) = match host.strip_prefix('[') {
         Some(rest) => match rest.split_once(']') {
@@ -94,7 +95,7 @@ pub fn is_plain_authority(host: &str) -> bool {
     let name_ok = !name.is_empty()
         && name
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_');
     let port_ok = port.is_none_or(|p| {
         !p.is_empty()
             && p.len() <= 5
@@ -115,6 +116,7 @@ mod tests {
             "localhost:8080",
             "127.0.0.1:1",
             "a-b.example",
+            "my_app:3000",
             "[::1]",
             "[::1]:80",
         ] {
