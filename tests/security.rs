@@ -882,3 +882,44 @@ fn a_secret_file_that_is_not_a_regular_file_is_refused_without_blocking() {
         "{err}"
     );
 }
+
+/// A cloned repository's `.hooky/fixtures` is read without following links: a linked fixture is
+/// refused by name, and a FIFO named like a fixture is refused at once instead of blocking `send`.
+#[test]
+fn fixture_files_that_are_links_or_fifos_are_refused() {
+    let send_list = |dir: &std::path::Path| {
+        let mut command = std::process::Command::new("timeout");
+        command
+            .args(["10", env!("CARGO_BIN_EXE_hooky")])
+            .current_dir(dir)
+            .env("NO_COLOR", "1");
+        run_in(command, &["send", "--list"], b"")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = dir.path().join(".hooky/fixtures");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    let private = dir.path().join("credentials.json");
+    std::fs::write(&private, r#"{"token":"private"}"#).unwrap();
+    std::os::unix::fs::symlink(&private, fixtures.join("creds.json")).unwrap();
+    let output = send_list(dir.path());
+    crate::util::assert_clean_error(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("creds.json") && err.contains("symbolic link"),
+        "{err}"
+    );
+
+    std::fs::remove_file(fixtures.join("creds.json")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(fixtures.join("stall.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = send_list(dir.path());
+    crate::util::assert_clean_error(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("stall.json") && err.contains("not a regular file"),
+        "{err}"
+    );
+}

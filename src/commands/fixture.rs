@@ -31,6 +31,9 @@ pub fn load_catalog(extra_dir: Option<&Path>) -> anyhow::Result<Catalog> {
     Ok(catalog)
 }
 
+/// The largest fixture file read; the built-in ones are a few kilobytes.
+const MAX_FIXTURE_BYTES: u64 = 16 * 1024 * 1024;
+
 fn add_dir(catalog: &mut Catalog, root: &Path, source: Source) -> anyhow::Result<()> {
     let mut files = Vec::new();
     collect(root, &mut files, 0)?;
@@ -38,8 +41,13 @@ fn add_dir(catalog: &mut Catalog, root: &Path, source: Source) -> anyhow::Result
         let relative = path.strip_prefix(root).unwrap_or(&path);
         let name = fixtures::name_from_relative_path(relative)
             .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
-        let text = std::fs::read_to_string(&path)
+        // A fixture folder may come with a cloned repository: a link, a FIFO (which would block
+        // the read) or a huge file there is refused, naming it.
+        let bytes = crate::private_fs::read_limited(&path, MAX_FIXTURE_BYTES)
             .with_context(|| format!("cannot read the fixture {}", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            CliError::usage(format!("the fixture {} is not UTF-8 text", path.display()))
+        })?;
         catalog.add(Fixture {
             name,
             source,
@@ -51,7 +59,8 @@ fn add_dir(catalog: &mut Catalog, root: &Path, source: Source) -> anyhow::Result
     Ok(())
 }
 
-/// The `.json` files under `dir`, at most 8 folders deep (symlink loops cannot trap the walk).
+/// The `.json` files under `dir`, at most 8 folders deep. Linked folders are not followed; a
+/// linked `.json` file is listed, so that reading it is refused with its name.
 fn collect(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> anyhow::Result<()> {
     if depth > 8 {
         return Ok(());
@@ -59,10 +68,10 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> anyhow::Result
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the folder {}", dir.display()))?;
     for entry in entries {
-        let path = entry
-            .with_context(|| format!("cannot read the folder {}", dir.display()))?
-            .path();
-        if path.is_dir() {
+        let entry = entry.with_context(|| format!("cannot read the folder {}", dir.display()))?;
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+        if is_dir {
             collect(&path, files, depth + 1)?;
         } else if path.extension().is_some_and(|e| e == "json") {
             files.push(path);
