@@ -9,22 +9,20 @@
 //! `.hooky` on the way that is a link stops the walk and is refused.
 //!
 //! The file holds one secret per line: the current one first (the one `send` signs with), then
-//! the old ones `listen` still accepts during a rotation. New folders are 0700, the file 0600;
-//! a `.hooky` or a secret file that is a link is refused, never followed.
+//! the old ones `listen` still accepts during a rotation. The file is read and written through
+//! `private_fs`: new folders 0700, the file 0600, a `.hooky` or a secret file that is a link (or a
+//! `.hooky` of another user) refused, never followed.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use rand::RngCore;
 
 use crate::exit::CliError;
+use crate::private_fs::{self, HOOKY_DIR};
 use crate::secret::Secret;
 
-/// The folder hooky keeps a project's files in.
-pub const HOOKY_DIR: &str = ".hooky";
 /// The development secret's file name inside [`HOOKY_DIR`].
 pub const SECRET_FILE: &str = "secret";
 /// Every development secret starts with this, as Standard Webhooks and Stripe secrets do.
@@ -132,18 +130,11 @@ pub fn drop_old() -> anyhow::Result<DevSecret> {
 
 fn create(path: &Path) -> anyhow::Result<DevSecret> {
     let dir = path.parent().expect("the secret file is inside .hooky");
-    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => check_dir(dir)?,
-        Err(e) => return Err(refused(dir, &e)),
-    }
+    private_fs::private_dir(dir).map_err(|e| refused(dir, &e))?;
     let secret = Secret::new(generate(&mut rand::rngs::OsRng));
-    let tmp = write_temp(path, std::slice::from_ref(&secret))?;
-    // A hard link never replaces an existing name: when two commands start at once, one secret
-    // wins and both use it.
-    let linked = std::fs::hard_link(&tmp, path);
-    let _ = std::fs::remove_file(&tmp);
-    match linked {
+    // Never replaces an existing file: when two commands start at once, one secret wins and both
+    // use it.
+    match private_fs::write_new(path, file_text(std::slice::from_ref(&secret)).as_bytes()) {
         Ok(()) => Ok(DevSecret {
             path: path.to_path_buf(),
             secrets: vec![secret],
@@ -158,74 +149,25 @@ fn create(path: &Path) -> anyhow::Result<DevSecret> {
     }
 }
 
-/// Replaces the file at once: a fresh temporary file renamed over it (a link there is replaced,
-/// never written through).
+/// Replaces the file at once (a link there is replaced, never written through).
 fn replace(path: &Path, secrets: &[Secret]) -> anyhow::Result<()> {
-    let tmp = write_temp(path, secrets)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        refused(path, &e)
-    })
+    private_fs::write_atomic(path, file_text(secrets).as_bytes()).map_err(|e| refused(path, &e))
 }
 
-fn write_temp(path: &Path, secrets: &[Secret]) -> anyhow::Result<PathBuf> {
-    check_dir(path.parent().expect("inside .hooky"))?;
-    let tmp = path.with_file_name(format!(
-        ".{SECRET_FILE}.{}.{}.tmp",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
+fn file_text(secrets: &[Secret]) -> String {
     let mut text = String::new();
     for secret in secrets {
         text.push_str(&String::from_utf8_lossy(secret.expose()));
         text.push('\n');
     }
-    let written = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&tmp)
-        .and_then(|mut file| {
-            file.write_all(text.as_bytes())?;
-            file.sync_all()
-        });
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        refused(&tmp, &e)
-    })?;
-    Ok(tmp)
+    text
 }
 
-/// Reads the secrets, one per non-empty line, refusing a link, a non-file or a huge file.
+/// Reads the secrets, one per non-empty line (no link, a regular file of bounded size, in a
+/// `.hooky` folder of the user's own).
 fn read(path: &Path) -> io::Result<Vec<Secret>> {
-    if let Some(dir) = path.parent() {
-        std::fs::symlink_metadata(dir)?;
-        check_dir(dir).map_err(|e| io::Error::other(format!("{e:#}")))?;
-    }
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| {
-            // ELOOP: the name is a symbolic link.
-            if e.raw_os_error() == Some(libc::ELOOP) {
-                io::Error::other("it is a symbolic link, which hooky does not follow")
-            } else {
-                e
-            }
-        })?;
-    let metadata = file.metadata()?;
-    if !metadata.is_file() {
-        return Err(io::Error::other("it is not a regular file"));
-    }
-    let mut text = String::new();
-    File::take(file, MAX_FILE_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|_| io::Error::other("it is not text"))?;
-    if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(io::Error::other("it is larger than a secret file can be"));
-    }
+    let bytes = private_fs::read_limited(path, MAX_FILE_BYTES)?;
+    let text = String::from_utf8(bytes).map_err(|_| io::Error::other("it is not text"))?;
     let secrets: Vec<Secret> = text
         .lines()
         .map(str::trim)
@@ -238,23 +180,6 @@ fn read(path: &Path) -> io::Result<Vec<Secret>> {
         ));
     }
     Ok(secrets)
-}
-
-/// A `.hooky` folder must be a real folder, not a link to somewhere else.
-fn check_dir(dir: &Path) -> anyhow::Result<()> {
-    let metadata = std::fs::symlink_metadata(dir).map_err(|e| refused(dir, &e))?;
-    if metadata.file_type().is_symlink() {
-        return Err(CliError::failed(format!(
-            "{} is a symbolic link; hooky does not follow it",
-            shown(dir)
-        ))
-        .with_hint("replace it with a real folder (or remove it)")
-        .into());
-    }
-    if !metadata.is_dir() {
-        return Err(CliError::failed(format!("{} is not a folder", shown(dir))).into());
-    }
-    Ok(())
 }
 
 fn refused(path: &Path, error: &io::Error) -> anyhow::Error {

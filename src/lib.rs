@@ -11,11 +11,13 @@
 //! - The pure core of `poll`: [`conditional`] (ETag/Last-Modified), [`cursor`] (feed cursor),
 //!   [`pacing`] (server hints and the wait decision), [`until`] (stop conditions), [`diff`] (JSON
 //!   changes), [`poll_state`] (the `--state` file format).
-//! - [`secret`]: the redacting `Secret` type and secret files. [`private_fs`]: opening and writing
-//!   hooky's own files without following links (captures, `.hooky/`, `--state`, ready files).
+//! - [`secret`]: the redacting `Secret` type, secret files, where secrets came from.
+//!   [`dev_secret`]: the project's development secret in `.hooky/secret` (found walking up).
+//!   [`private_fs`]: opening and writing hooky's own files without following links (captures,
+//!   `.hooky/`, `--state`, ready files).
 //! - `listen`'s pure pieces: [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer
 //!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
-//!   request is shown), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
+//!   request is shown), [`line_rate`] (one line per request, or a summary per second), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
 //!   file on disk (create private, append, tail), [`capture_index`] where its records start by
 //!   sequence number, and reading them back from there; [`web_view`] is
 //!   the web view's routes, page, token check and event stream frames.

@@ -157,15 +157,26 @@ fn send_attack_passes_against_listen_with_the_same_hooky_secret() {
     assert!(!stderr(&output).contains("visible"));
 }
 
-#[test]
-fn human_output_is_one_line_per_request() {
+/// `hooky listen ARGS` in a fresh folder, `count` events sent to it at full speed, then Ctrl-C:
+/// what listen printed.
+fn listen_to(args: &[&str], count: u64) -> std::process::Output {
     let dir = tempdir();
     let project = dir.path().to_path_buf();
-    let l = listen_in(dir, &[]);
-    // 20 requests stay under the summary rate whatever their pace.
-    let out = send_in(&project, &l, &["order.completed", "--count", "20"]);
+    let l = listen_in(dir, args);
+    let count = count.to_string();
+    let out = send_in(
+        &project,
+        &l,
+        &["order.completed", "--count", &count, "--concurrency", "32"],
+    );
     assert_code(&out, 0);
-    let (output, _dir) = l.interrupt();
+    l.interrupt().0
+}
+
+#[test]
+fn human_output_is_one_line_per_request() {
+    // 20 requests stay under the summary rate whatever their pace.
+    let output = listen_to(&[], 20);
     let text = stdout(&output);
     assert_eq!(request_lines(&text).len(), 20, "{text}");
     // The URL, the web view and the development secret, then one line each.
@@ -175,23 +186,7 @@ fn human_output_is_one_line_per_request() {
 #[test]
 fn above_the_rate_a_summary_line_per_second_but_never_in_json() {
     const N: u64 = 600;
-    let dir = tempdir();
-    let project = dir.path().to_path_buf();
-    let l = listen_in(dir, &[]);
-    let out = send_in(
-        &project,
-        &l,
-        &[
-            "order.completed",
-            "--count",
-            &N.to_string(),
-            "--concurrency",
-            "32",
-        ],
-    );
-    assert_code(&out, 0);
-    let (output, _dir) = l.interrupt();
-    let text = stdout(&output);
+    let text = stdout(&listen_to(&[], N));
     let singles = request_lines(&text).len() as u64;
     let summarised: u64 = text
         .lines()
@@ -205,23 +200,7 @@ fn above_the_rate_a_summary_line_per_second_but_never_in_json() {
     assert!(summarised > 0, "no summary line: {text}");
     assert_eq!(singles + summarised, N, "{text}");
 
-    let dir = tempdir();
-    let project = dir.path().to_path_buf();
-    let l = listen_in(dir, &["--json"]);
-    let out = send_in(
-        &project,
-        &l,
-        &[
-            "order.completed",
-            "--count",
-            &N.to_string(),
-            "--concurrency",
-            "32",
-        ],
-    );
-    assert_code(&out, 0);
-    let (output, _dir) = l.interrupt();
-    let requests = json_lines(&output)
+    let requests = json_lines(&listen_to(&["--json"], N))
         .iter()
         .filter(|line| line["type"] == "request")
         .count() as u64;

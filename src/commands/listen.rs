@@ -61,6 +61,8 @@ struct Listener {
     enforce: bool,
     /// Where the secrets came from; `None` when nothing is verified.
     origin: Option<Origin>,
+    /// The signature headers hooky looks for, named to a sender of an unsigned request.
+    looked_for: String,
     /// What human mode shows under each request's line.
     detail: Detail,
     /// One line per request, or a summary per second when they come too fast.
@@ -233,6 +235,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         out: out.clone(),
         enforce,
         origin,
+        looked_for: verifier.looked_for(),
         detail: Detail {
             verbose: out.verbose,
             body: args.body,
@@ -647,10 +650,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         && match checked.verdict {
             Verdict::Invalid { .. } => true,
             Verdict::Unsigned => {
-                checked.hint = Some(format!(
-                    "missing_signature: {}",
-                    state.verifier.looked_for()
-                ));
+                checked.hint = Some(format!("missing_signature: {}", state.looked_for));
                 true
             }
             Verdict::Valid { .. } => false,
@@ -721,7 +721,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
             ),
             _ => json_answer(
                 401,
-                &serde_json::json!({"error": "invalid_signature", "code": "missing_signature", "reason": "the request carries no signature", "hint": state.verifier.looked_for()}),
+                &serde_json::json!({"error": "invalid_signature", "code": "missing_signature", "reason": "the request carries no signature", "hint": state.looked_for}),
             ),
         }
     } else if let Some((relayed, forward_record)) = relayed {
