@@ -343,7 +343,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated, signature headers dropped, credentials redacted)')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Turn a captured request into a fixture in ./.hooky/fixtures (method, path and query kept, ids and times templated, signature and credential headers left out, captured `{{` escaped)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -366,7 +366,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             break
         }
         'hooky;fixture;help' {
-            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated, signature headers dropped, credentials redacted)')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Turn a captured request into a fixture in ./.hooky/fixtures (method, path and query kept, ids and times templated, signature and credential headers left out, captured `{{` escaped)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -418,7 +418,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             break
         }
         'hooky;help;fixture' {
-            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated, signature headers dropped, credentials redacted)')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Turn a captured request into a fixture in ./.hooky/fixtures (method, path and query kept, ids and times templated, signature and credential headers left out, captured `{{` escaped)')
             break
         }
         'hooky;help;fixture;new' {

@@ -330,7 +330,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand new 'Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated, signature headers dropped, credentials redacted)'
+            cand new 'Turn a captured request into a fixture in ./.hooky/fixtures (method, path and query kept, ids and times templated, signature and credential headers left out, captured `{{` escaped)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hooky;fixture;new'= {
@@ -351,7 +351,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --version 'Print version'
         }
         &'hooky;fixture;help'= {
-            cand new 'Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated, signature headers dropped, credentials redacted)'
+            cand new 'Turn a captured request into a fixture in ./.hooky/fixtures (method, path and query kept, ids and times templated, signature and credential headers left out, captured `{{` escaped)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hooky;fixture;help;new'= {
@@ -390,7 +390,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
         &'hooky;help;completions'= {
         }
         &'hooky;help;fixture'= {
-            cand new 'Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated, signature headers dropped, credentials redacted)'
+            cand new 'Turn a captured request into a fixture in ./.hooky/fixtures (method, path and query kept, ids and times templated, signature and credential headers left out, captured `{{` escaped)'
         }
         &'hooky;help;fixture;new'= {
         }

@@ -367,16 +367,50 @@ pub fn looks_secret(name: &str) -> bool {
     .any(|word| name.contains(word))
 }
 
-/// The value credentials get in a fixture made from a capture.
+/// The value credentials in a captured *body* get in a fixture (credential headers are left out).
 pub const REDACTED_VALUE: &str = "REDACTED";
 
+/// How a literal `{{` is written in a fixture: a quoted string in braces renders as itself. Single
+/// quotes, because fixtures made from captures put it inside JSON strings.
+pub const ESCAPED_BRACES: &str = "{{'{{'}}";
+
+/// The request a fixture is made from, as captured.
+pub struct CapturedRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a [Header],
+}
+
+/// A fixture made from a capture: its text, and the credential headers left out of it.
+pub struct FromCapture {
+    pub text: String,
+    pub left_out: Vec<String>,
+}
+
 /// Writes a fixture from a captured request: ids and times become placeholders, the signature
-/// headers are dropped, credentials redacted, the event type and scheme go into `_meta`.
-pub fn from_capture(headers: &[Header], payload: Value, description: &str) -> String {
+/// and credential headers are dropped, the method, path and query, the event type and the scheme
+/// go into `_meta`. Every `{{` the request carried is escaped: only hooky's placeholders are live.
+pub fn from_capture(
+    request: &CapturedRequest<'_>,
+    payload: Value,
+    description: &str,
+) -> FromCapture {
+    let headers = request.headers;
     let mut meta = serde_json::Map::new();
     meta.insert("description".into(), description.into());
     if let Some(scheme) = crate::signature::detect(headers, crate::signature::DEFAULT_HEX_HEADER) {
         meta.insert("scheme".into(), scheme.name().into());
+    }
+    if !request.method.eq_ignore_ascii_case("POST") {
+        meta.insert("method".into(), request.method.to_ascii_uppercase().into());
+    }
+    let path = match request.query {
+        Some(query) => format!("{}?{query}", request.path),
+        None => request.path.to_string(),
+    };
+    if path != "/" {
+        meta.insert("path".into(), path.into());
     }
     let mut signature_headers: Vec<String> = Scheme::ALL
         .iter()
@@ -397,17 +431,18 @@ pub fn from_capture(headers: &[Header], payload: Value, description: &str) -> St
         meta.insert("event".into(), event.clone().into());
     }
     let mut kept = serde_json::Map::new();
+    let mut left_out = Vec::new();
     for (name, value) in headers {
         let lower = name.to_ascii_lowercase();
         if DROPPED_HEADERS.contains(&lower.as_str()) || signature_headers.contains(&lower) {
             continue;
         }
-        let value = if looks_secret(name) {
-            REDACTED_VALUE.to_string()
-        } else {
-            value.clone()
-        };
-        kept.insert(name.clone(), value.into());
+        // A credential would be sent as whatever stands in for it: better not at all.
+        if looks_secret(name) {
+            left_out.push(name.clone());
+            continue;
+        }
+        kept.insert(name.clone(), value.clone().into());
     }
     if !kept.is_empty() {
         meta.insert("headers".into(), Value::Object(kept));
@@ -423,13 +458,15 @@ pub fn from_capture(headers: &[Header], payload: Value, description: &str) -> St
             document.insert("payload".into(), other);
         }
     }
-    let mut text = serde_json::to_string_pretty(&Value::Object(document))
+    let text = serde_json::to_string_pretty(&Value::Object(document))
         .expect("a JSON value always serialises");
+    // Before the placeholders go in: every `{{` now is the sender's text, never a placeholder.
+    let mut text = text.replace("{{", ESCAPED_BRACES);
     for (index, replacement) in placeholders.iter().enumerate() {
         text = text.replace(&format!("\"{}\"", sentinel(index)), replacement);
     }
     text.push('\n');
-    text
+    FromCapture { text, left_out }
 }
 
 fn sentinel(index: usize) -> String {
@@ -492,19 +529,21 @@ fn is_uuid(text: &str) -> bool {
         })
 }
 
-/// `evt_1NqBcD…` under an id-like key → `evt`.
+/// `evt_1NqBcD…` or `evt_123` under an id-like key → `evt`.
 fn id_prefix(key: &str, text: &str) -> Option<String> {
     if !(key == "id" || key.ends_with("_id") || key.ends_with("id")) {
         return None;
     }
     let (prefix, rest) = text.rsplit_once('_')?;
+    // A word after the prefix (`order_completed`) is not an id; digits or a long token are.
     let plausible = !prefix.is_empty()
         && prefix.len() <= 16
         && prefix
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && rest.len() >= 8
-        && rest.bytes().all(|b| b.is_ascii_alphanumeric());
+        && !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+        && (rest.len() >= 8 || rest.bytes().any(|b| b.is_ascii_digit()));
     plausible.then(|| prefix.to_string())
 }
 
@@ -667,16 +706,26 @@ mod tests {
             ("X-Request-Source".into(), "shop".into()),
         ];
         let payload = json!({
-            "id": "evt_1NqBcDEFghij", "type": "order.shipped", "created": 1700000000,
+            "id": "evt_1NqBcDEFghij", "short_id": "ord_123", "kind_id": "order_shipped",
+            "type": "order.shipped", "created": 1700000000,
             "data": {"uuid": "123e4567-e89b-12d3-a456-426614174000", "at": "2024-01-01T00:00:00Z",
                      "api_key": "k-123", "amount": 5}
         });
-        let text = from_capture(&headers, payload, "from capture 3");
+        let request = CapturedRequest {
+            method: "PUT",
+            path: "/hooks/orders",
+            query: Some("shop=north"),
+            headers: &headers,
+        };
+        let made = from_capture(&request, payload, "from capture 3");
+        let text = made.text;
+        assert_eq!(made.left_out, ["Authorization"]);
         assert!(
             !text.contains("sk_live_1") && !text.contains("k-123") && !text.contains("t=1,v1"),
             "{text}"
         );
         assert!(text.contains("\"id\": \"{{id \"evt\"}}\""), "{text}");
+        assert!(text.contains("\"short_id\": \"{{id \"ord\"}}\""), "{text}");
         assert!(text.contains("\"created\": {{now}}"), "{text}");
         assert!(
             text.contains("{{uuid}}") && text.contains("{{now_iso}}"),
@@ -686,14 +735,53 @@ mod tests {
         catalog.add(fixture("x", Source::Project, &text));
         let meta = catalog.find("x").unwrap().meta_for_listing().unwrap();
         assert_eq!(meta.scheme, Some(Scheme::Stripe));
-        assert!(
-            meta.headers
-                .contains(&("Authorization".into(), REDACTED_VALUE.into()))
-        );
+        assert_eq!(meta.method.as_deref(), Some("PUT"));
+        assert_eq!(meta.path.as_deref(), Some("/hooks/orders?shop=north"));
+        assert!(!meta.headers.iter().any(|(n, _)| n == "Authorization"));
         assert!(
             meta.headers
                 .contains(&("X-Request-Source".into(), "shop".into()))
         );
         assert!(!meta.headers.iter().any(|(n, _)| n == "Host"));
+        assert!(
+            text.contains("\"kind_id\": \"order_shipped\""),
+            "a word is not an id: {text}"
+        );
+    }
+
+    #[test]
+    fn captured_braces_stay_text() {
+        let headers: Vec<Header> = vec![("X-Note".into(), "{{seq}}".into())];
+        let payload = json!({
+            "note": "{{env 'AWS_SECRET_ACCESS_KEY' ''}}", "nested": "{{{x}}}", "id": "evt_1"
+        });
+        let request = CapturedRequest {
+            method: "POST",
+            path: "/{{uuid}}",
+            query: None,
+            headers: &headers,
+        };
+        let text = from_capture(&request, payload, "a {{now}} description").text;
+        let template = crate::template::Template::parse("x", &text).unwrap();
+        let env = |_: &str| Some("LEAKED".to_string());
+        let rendered = template
+            .render(&mut crate::template::RenderContext {
+                now: 1_700_000_000,
+                seq: 7,
+                rng: &mut rand::rngs::mock::StepRng::new(1, 1),
+                env: &env,
+            })
+            .unwrap();
+        let mut value: Value = serde_json::from_str(&rendered).unwrap();
+        let meta = split_meta("x", &mut value).unwrap();
+        assert_eq!(value["note"], "{{env 'AWS_SECRET_ACCESS_KEY' ''}}");
+        assert_eq!(value["nested"], "{{{x}}}");
+        assert_ne!(value["id"], "evt_1", "hooky's own placeholders stay live");
+        assert_eq!(
+            meta.headers,
+            [("X-Note".to_string(), "{{seq}}".to_string())]
+        );
+        assert_eq!(meta.path.as_deref(), Some("/{{uuid}}"));
+        assert_eq!(meta.description.as_deref(), Some("a {{now}} description"));
     }
 }

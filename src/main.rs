@@ -8,6 +8,8 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // `HOOKY_COMPLETE=bash hooky -- …`: a shell asking for completions, answered before parsing.
+    hooky::commands::completions::complete_if_asked();
     let code = match hooky::Cli::try_parse() {
         Ok(cli) => hooky::run(cli),
         Err(error) => hooky::exit::report_clap_error(&error),

@@ -1,5 +1,6 @@
 //! The `{{…}}` template language of fixtures: `{{uuid}}`, `{{id "evt"}}`, `{{now}}`, `{{now_iso}}`,
-//! `{{now+5m}}` / `{{now_iso-1h}}`, `{{seq}}`, `{{env "VAR" "default"}}`.
+//! `{{now+5m}}` / `{{now_iso-1h}}`, `{{seq}}`, `{{env "VAR" "default"}}`, and a quoted literal
+//! such as `{{"{{"}}` (or `{{'{{'}}`), which renders as its text: the way to write a literal `{{`.
 //!
 //! Pure: the clock, the sequence number, the random source and the environment are all given in a
 //! [`RenderContext`], so a seeded generator and a fixed clock render byte-for-byte the same text.
@@ -14,8 +15,7 @@ use std::time::Duration;
 use rand::RngCore;
 
 /// The placeholders, as the error message lists them.
-const KNOWN: &str =
-    "uuid, id \"prefix\", now, now_iso, now+5m, now_iso-1h, seq, env \"VAR\" \"default\"";
+const KNOWN: &str = "uuid, id \"prefix\", now, now_iso, now+5m, now_iso-1h, seq, env \"VAR\" \"default\", and \"{{\" for a literal {{";
 
 /// A template that failed to parse or render: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +64,8 @@ enum Placeholder {
         name: String,
         default: Option<String>,
     },
+    /// `{{"text"}}`: the text itself, as written (how a literal `{{` is spelled).
+    Literal(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -240,6 +242,7 @@ fn render_one(
                 })?;
             json_escape(&value)
         }
+        Placeholder::Literal(text) => text.clone(),
     })
 }
 
@@ -258,6 +261,14 @@ fn json_escape(text: &str) -> String {
 
 fn parse_placeholder(inner: &str) -> Result<Placeholder, String> {
     let trimmed = inner.trim();
+    if trimmed.starts_with(['"', '\'']) || trimmed.starts_with("\\\"") {
+        return match parse_arguments(trimmed)?.as_slice() {
+            [text] => Ok(Placeholder::Literal(text.clone())),
+            _ => Err(format!(
+                "{{{{{trimmed}}}}}: a literal is one quoted text, as in {{{{\"{{{{\"}}}}"
+            )),
+        };
+    }
     let unknown = || format!("unknown placeholder {{{{{trimmed}}}}}: known are {KNOWN}");
     let (name, args) = match trimmed.find(|c: char| c.is_whitespace()) {
         Some(i) => (&trimmed[..i], trimmed[i..].trim_start()),
@@ -485,6 +496,34 @@ mod tests {
         assert_eq!(values, ["1704067200", "7", r"a\\b"]);
         assert_eq!(template.fill(&values), render(text));
         assert_eq!(template.fill(&["1", "2", "3"]), r#"{"a":1,"b":"2-3"}"#);
+    }
+
+    #[test]
+    fn a_quoted_literal_is_the_escape_for_braces() {
+        let env = |_: &str| Some("LEAKED".to_string());
+        for (text, expected) in [
+            (r#"{{"{{"}}env 'X'}}"#, "{{env 'X'}}"),
+            (r#"{{'{{'}}seq}}"#, "{{seq}}"),
+            (r#"a {{\"{{\"}} b"#, "a {{ b"),
+            (r#"{{"{{"}}{{'{{'}}"#, "{{{{"),
+        ] {
+            let template = Template::parse("t", text).unwrap();
+            let mut rng = StdRng::seed_from_u64(1);
+            let rendered = template
+                .render(&mut RenderContext {
+                    now: NOW,
+                    seq: 1,
+                    rng: &mut rng,
+                    env: &env,
+                })
+                .unwrap();
+            assert_eq!(rendered, expected, "{text}");
+        }
+        let error = Template::parse("t", r#"{{"a" "b"}}"#).unwrap_err();
+        assert!(
+            error.message.contains("a literal is one quoted text"),
+            "{error}"
+        );
     }
 
     #[test]

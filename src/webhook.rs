@@ -126,10 +126,20 @@ pub fn join_path(url: &str, suffix: Option<&str>) -> String {
         Some((base, query)) => (base, Some(query)),
         None => (url, None),
     };
+    // A fixture's path may carry a query of its own (`/hooks?source=x`): both queries are kept.
+    let (suffix, suffix_query) = match suffix.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (suffix, None),
+    };
     let mut joined = format!("{}{}", base.trim_end_matches('/'), suffix);
-    if let Some(query) = query {
+    let queries: Vec<&str> = [suffix_query, query]
+        .into_iter()
+        .flatten()
+        .filter(|q| !q.is_empty())
+        .collect();
+    if !queries.is_empty() {
         joined.push('?');
-        joined.push_str(query);
+        joined.push_str(&queries.join("&"));
     }
     joined
 }
@@ -193,6 +203,11 @@ mod tests {
         assert_eq!(join_path("http://h/a/", Some("/b")), "http://h/a/b");
         assert_eq!(join_path("http://h/a?x=1", Some("/b")), "http://h/a/b?x=1");
         assert_eq!(join_path("http://h", None), "http://h");
+        assert_eq!(
+            join_path("http://h/a?x=1", Some("/b?y=2")),
+            "http://h/a/b?y=2&x=1"
+        );
+        assert_eq!(join_path("http://h/", Some("/b?y=2")), "http://h/b?y=2");
         assert_eq!(event_type_header(Scheme::Github), "X-GitHub-Event");
     }
 }

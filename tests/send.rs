@@ -760,15 +760,16 @@ fn watch_resends_on_change_and_survives_errors() {
 #[test]
 fn fixture_new_from_a_capture() {
     let dir = tempfile::tempdir().unwrap();
-    let body = br#"{"id":"evt_1NqBcDEFghijKLmn","type":"order.shipped","created":1700000000,"data":{"token":"tok-live-123"}}"#;
+    let body = br#"{"id":"evt_1NqBcDEFghijKLmn","type":"order.shipped","created":1700000000,"data":{"token":"tok-live-123","order_id":"ord_123","note":"{{env 'AWS_SECRET_ACCESS_KEY' ''}}"}}"#;
     let (encoded, encoding) = hooky::capture::encode_body(body);
     let record = hooky::capture::CaptureRecord {
         seq: 1,
         id: "cap_1".into(),
         received_at: "2024-01-01T00:00:00Z".into(),
         remote_addr: "127.0.0.1:5000".into(),
-        method: "POST".into(),
+        method: "PUT".into(),
         path: "/hook".into(),
+        query: Some("shop=north".into()),
         headers: vec![
             ("Stripe-Signature".into(), "t=1700000000,v1=abcd".into()),
             ("Authorization".into(), "Bearer sk_live_secret".into()),
@@ -808,21 +809,50 @@ fn fixture_new_from_a_capture() {
         "{text}"
     );
     assert!(
-        text.contains("{{id \"evt\"}}") && text.contains("{{now}}"),
-        "{text}"
+        text.contains("{{id \"evt\"}}")
+            && text.contains("{{id \"ord\"}}")
+            && text.contains("{{now}}"),
+        "every id is templated: {text}"
+    );
+    // A credential header is left out, not sent as a stand-in.
+    assert!(!text.contains("Authorization"), "{text}");
+    assert!(
+        stderr(&out).contains("left out credential header(s): Authorization"),
+        "{}",
+        stderr(&out)
     );
 
     let receiver = Receiver::ok();
-    let out = send(
-        &receiver,
+    let mut command = hooky();
+    // Captured template text must stay text: this variable must not reach the receiver.
+    command.env("AWS_SECRET_ACCESS_KEY", "leaked-secret");
+    let out = run_in(
+        command,
         &[
+            "send",
             "acme.order.shipped",
             "--fixtures",
             fixtures.to_str().unwrap(),
+            "--to",
+            &receiver.base,
+            "--secret",
+            SECRET,
         ],
+        b"",
     );
     assert_code(&out, 0);
     let request = &receiver.requests()[0];
+    // The captured method, path and query are the fixture's.
+    assert_eq!(request.method, "PUT");
+    assert_eq!(request.path, "/hook");
+    assert_eq!(request.query.as_deref(), Some("shop=north"));
+    assert_eq!(
+        request.json()["data"]["note"],
+        "{{env 'AWS_SECRET_ACCESS_KEY' ''}}"
+    );
+    assert!(!String::from_utf8_lossy(&request.body).contains("leaked-secret"));
+    assert!(request.header("authorization").is_none());
+    assert_ne!(request.json()["data"]["order_id"], "ord_123");
     assert!(
         request.header("stripe-signature").is_some(),
         "the captured scheme is the default"

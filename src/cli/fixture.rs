@@ -13,8 +13,8 @@ pub struct FixtureArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum FixtureCommand {
-    /// Turn a captured request into a fixture in ./.hooky/fixtures (ids and times templated,
-    /// signature headers dropped, credentials redacted)
+    /// Turn a captured request into a fixture in ./.hooky/fixtures (method, path and query kept,
+    /// ids and times templated, signature and credential headers left out, captured `{{` escaped)
     #[command(after_help = "Example:\n  hooky fixture new checkout/paid --from-capture 3")]
     New(FixtureNewArgs),
 }
@@ -26,7 +26,11 @@ pub struct FixtureNewArgs {
     pub name: String,
 
     /// The sequence number of the captured request (as `hooky listen` printed it)
-    #[arg(long, value_name = "SEQ")]
+    #[arg(
+        long,
+        value_name = "SEQ",
+        add = clap_complete::ArgValueCandidates::new(crate::commands::completions::capture_candidates)
+    )]
     pub from_capture: u64,
 
     /// The capture file to read

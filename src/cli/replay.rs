@@ -12,7 +12,11 @@ use crate::signature::DEFAULT_HEX_HEADER;
 #[derive(Debug, Args, Clone, Default)]
 pub struct SelectArgs {
     /// Captures to use: sequence numbers (3) and ranges (3-7)
-    #[arg(value_name = "SEQ", value_parser = crate::selection::parse_seq_spec)]
+    #[arg(
+        value_name = "SEQ",
+        value_parser = crate::selection::parse_seq_spec,
+        add = clap_complete::ArgValueCandidates::new(crate::commands::completions::capture_candidates)
+    )]
     pub seqs: Vec<SeqSpec>,
 
     /// Only the last N captures (after the other filters)
@@ -99,7 +103,12 @@ pub struct ReplayArgs {
     pub list: bool,
 
     /// Print one captured request fully instead of sending
-    #[arg(long, value_name = "SEQ", conflicts_with = "export")]
+    #[arg(
+        long,
+        value_name = "SEQ",
+        conflicts_with = "export",
+        add = clap_complete::ArgValueCandidates::new(crate::commands::completions::capture_candidates)
+    )]
     pub show: Option<u64>,
 
     /// Write the selection to stdout as HAR, curl commands or capture lines instead of sending

@@ -22,7 +22,10 @@ pub const DEFAULT_URL: &str = "http://127.0.0.1:8080/";
   hooky send --list")]
 pub struct SendArgs {
     /// The fixture to send (see --list); `github/push` and `github.push` are the same
-    #[arg(value_name = "EVENT")]
+    #[arg(
+        value_name = "EVENT",
+        add = clap_complete::ArgValueCandidates::new(crate::commands::completions::fixture_candidates)
+    )]
     pub event: Option<String>,
 
     /// The URL to send to

@@ -112,7 +112,14 @@ fn new(args: FixtureNewArgs, out: &Output) -> anyhow::Result<u8> {
         "Captured request #{} ({} {} at {})",
         record.seq, record.method, record.path, record.received_at
     );
-    let text = fixtures::from_capture(&record.headers, payload, &description);
+    let request = fixtures::CapturedRequest {
+        method: &record.method,
+        path: &record.path,
+        query: record.query.as_deref(),
+        headers: &record.headers,
+    };
+    let fixtures::FromCapture { text, left_out } =
+        fixtures::from_capture(&request, payload, &description);
     let path = args.dir.join(format!("{}.json", args.name));
     if path.exists() && !args.force {
         return Err(
@@ -130,8 +137,15 @@ fn new(args: FixtureNewArgs, out: &Output) -> anyhow::Result<u8> {
     if out.json {
         out.json(&serde_json::json!({
             "type": "fixture", "name": args.name, "path": path.display().to_string(),
+            "left_out": left_out,
         }))?;
     } else {
+        if !left_out.is_empty() {
+            out.info(&format!(
+                "left out credential header(s): {} (add yours with -H when sending)",
+                crate::output::sanitize_line(&left_out.join(", "))
+            ));
+        }
         out.data(&path.display().to_string())?;
         out.info(&format!(
             "send it with: hooky send {} --fixtures {}",
