@@ -8,8 +8,8 @@
 //! | 3    | verification failed (`hooky verify`: invalid or unsigned) |
 //! | 4    | an expectation was not met (`send --expect-status`/`--expect-body`), or a `send --attack` check failed |
 //! | 124  | deadline reached (`--timeout`), as coreutils' `timeout` |
-//! | 130  | interrupted (Ctrl-C) before the command's goal was met |
-//! | 143  | terminated (SIGTERM) before the command's goal was met |
+//! | 130  | interrupted (Ctrl-C), or a picker left with Esc or Ctrl-C |
+//! | 143  | terminated (SIGTERM) |
 //!
 //! SIGTERM stops a command as gracefully as Ctrl-C does (requests in flight finish, the capture is
 //! flushed, the summary printed). A command with a goal (`listen --count`, `poll --until/--count`,

@@ -119,9 +119,10 @@ fn run_async(command: Command, out: &Output) -> anyhow::Result<u8> {
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
     runtime.block_on(async {
         match command {
-            // listen drains in-flight requests on Ctrl-C itself, so nothing it answered is lost.
+            // listen drains in-flight requests on Ctrl-C or SIGTERM itself, so nothing it
+            // answered is lost.
             Command::Listen(args) => commands::listen::run(args, out).await,
-            // The others print their summary so far on Ctrl-C before exiting 130.
+            // The others print their summary so far on Ctrl-C (130) or SIGTERM (143).
             Command::Poll(args) => commands::poll::run(*args, out).await,
             Command::Send(args) => commands::send::run(args, out).await,
             Command::Replay(args) => commands::replay::run(args, out).await,

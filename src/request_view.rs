@@ -75,6 +75,16 @@ fn column(text: &str, width: usize) -> String {
     }
 }
 
+/// An event id as the line shows it: whole, unless it is longer than any real id (over the
+/// duplicate check's 256 bytes, a sender's choice): then its start and its size.
+fn shown_id(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.len() <= crate::dedup::MAX_ID_BYTES {
+        return id.into();
+    }
+    let start: String = id.chars().take(ID_WIDTH).collect();
+    format!("{start}… ({} bytes)", id.len()).into()
+}
+
 /// One request as one line: time, `#seq`, method, path, event type and id, verdict, status
 /// answered, latency, and `dup #N` / the `--forward-to` app's answer when they apply. Cheap: only
 /// the record's fields, never the body.
@@ -104,7 +114,7 @@ pub fn render_line(
         ),
         paint.dim(&format!(
             "{:ID_WIDTH$}",
-            sanitize_line(record.event_id.as_deref().unwrap_or("-"))
+            sanitize_line(&shown_id(record.event_id.as_deref().unwrap_or("-")))
         )),
         paint.status(record.status),
         paint.dim(&format!("{latency_ms}ms")),
@@ -413,6 +423,11 @@ mod tests {
             "12:00:00 #7     POST   /hooks?a=1             order.completed          \
              evt_1                        invalid stripe: timestamp too old 401 3ms  dup #3"
         );
+        let mut huge = record(body);
+        huge.event_id = Some("e".repeat(10 * 1024 * 1024));
+        let line = render_line(&huge, &invalid(), "t", 0, &paint);
+        assert!(line.len() < 300, "{}", line.len());
+        assert!(line.contains(&format!("{}… (10485760 bytes)", "e".repeat(ID_WIDTH))));
         let mut hostile = record(body);
         hostile.event_type = Some("a\x1b[2Jb".into());
         hostile.path = "/\u{202e}x".into();

@@ -855,3 +855,30 @@ async fn replay_does_not_read_internal_urls_back() {
     assert_eq!(result["response_body"], "internal-only-content");
     l.interrupt();
 }
+
+/// Issue 13.1: `.hooky/secret` goes through the same rules as every file hooky keeps: a FIFO
+/// planted there is refused at once instead of blocking the command on its read.
+#[test]
+fn a_secret_file_that_is_not_a_regular_file_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".hooky")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join(".hooky/secret"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // `timeout` bounds a command that would block on the FIFO (it then exits 124).
+    let mut command = std::process::Command::new("timeout");
+    command
+        .args(["10", env!("CARGO_BIN_EXE_hooky")])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env_remove("HOOKY_SECRET");
+    let output = run_in(command, &["sign", "--scheme", "hex"], b"{}");
+    crate::util::assert_clean_error(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains(".hooky/secret") && err.contains("not a regular file"),
+        "{err}"
+    );
+}

@@ -23,8 +23,10 @@ Without --secret, HOOKY_SECRET or --secret-file, listen verifies with the projec
 secret (see `hooky secret`) and enforces nothing; a secret you give is enforced (unsigned or
 invalid: 401) unless --verify-mode report.
 
-Exit status: 0 after --count matching requests or Ctrl-C, 124 when --timeout passes first,
-2 bad usage, 1 when the port cannot be bound.")]
+Exit status: 0 after --count matching requests, or on Ctrl-C or SIGTERM without --count; 130
+(Ctrl-C) or 143 (SIGTERM) when stopped before --count was reached; 124 when --timeout passes
+first; 2 bad usage; 1 when the port cannot be bound. Ctrl-C and SIGTERM let the requests in
+flight finish (a second Ctrl-C stops at once).")]
 pub struct ListenArgs {
     /// Port to listen on; 0 picks a free one
     #[arg(short, long, default_value_t = 8080)]

@@ -29,7 +29,7 @@ Connection errors, timeouts, 408, 429 and 5xx are retried with exponential backo
 other 4xx stop.\n\n\
 Exit codes: 0 when --until is met or --count polls are done; 1 when retries are exhausted or the \
 server answers a status that is not retried; 124 at the deadline (--timeout; never slept past); \
-130 on Ctrl-C. When stdout is not a terminal and neither --timeout nor --count is given, the \
+130 on Ctrl-C, 143 on SIGTERM. When stdout is not a terminal and neither --timeout nor --count is given, the \
 deadline is 10 minutes, so a CI job cannot hang.",
     after_help = "Examples:\n  \
 hooky poll https://api.example.com/orders/123 --etag --until status=completed\n  \
