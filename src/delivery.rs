@@ -24,6 +24,10 @@ pub struct Outgoing {
     pub method: String,
     /// Parsed once, where the request is made: a load sends to the same URL again and again.
     pub url: reqwest::Url,
+    /// The path and query to send exactly as given, when the parsed `url` re-escapes some of their
+    /// bytes (`'` becomes `%27`): a replay keeps the captured bytes. `None` for most requests.
+    /// Honoured for `http://` (sent over a connection of its own); `https://` sends `url`.
+    pub target: Option<String>,
     pub headers: Vec<Header>,
     pub body: Vec<u8>,
 }
@@ -201,6 +205,23 @@ async fn send_request(
             message: format!("invalid HTTP method {:?}", request.method),
             retryable: false,
         })?;
+    // A target the HTTP library would refuse (`"`, which no HTTP/1.1 server accepts either)
+    // goes the usual way, re-escaped.
+    if let Some(target) = request
+        .target
+        .as_deref()
+        .filter(|t| request.url.scheme() == "http" && t.parse::<hyper::Uri>().is_ok())
+    {
+        let exact = send_exact(request, method, target, body, max_response);
+        return tokio::time::timeout(timeout, exact)
+            .await
+            .unwrap_or_else(|_| {
+                Err(SendFailure {
+                    message: "timed out".into(),
+                    retryable: true,
+                })
+            });
+    }
     let mut builder = client
         .request(method, request.url.clone())
         .timeout(timeout)
@@ -234,6 +255,92 @@ async fn send_request(
             return Err(too_large());
         }
         body.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, body))
+}
+
+/// Sends one request over a fresh HTTP/1.1 connection with its target exactly as given: reqwest
+/// takes a parsed URL, which re-escapes some query bytes. Adds `Host` and `User-Agent` as reqwest
+/// would when the request has none.
+async fn send_exact(
+    request: &Outgoing,
+    method: reqwest::Method,
+    target: &str,
+    body: Vec<u8>,
+    max_response: u64,
+) -> Result<(u16, Vec<Header>, Vec<u8>), SendFailure> {
+    use http_body_util::BodyExt;
+    let failed = |message: String| SendFailure {
+        message,
+        retryable: true,
+    };
+    let host = request.url.host_str().unwrap_or_default();
+    let port = request.url.port_or_known_default().unwrap_or(80);
+    let stream = tokio::net::TcpStream::connect((host.trim_matches(['[', ']']), port))
+        .await
+        .map_err(|e| failed(format!("cannot connect: {e}")))?;
+    let _ = stream.set_nodelay(true);
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| failed(format!("cannot connect: {e}")))?;
+    // Ends with the exchange: the sender is dropped when this function returns.
+    tokio::spawn(connection);
+    let has = |name: &str| {
+        request
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
+    let mut builder = hyper::Request::builder().method(method).uri(target);
+    if !has("host") {
+        // `host_str` keeps an IPv6 address's brackets; the port only when it is not the default.
+        let authority = match request.url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        };
+        builder = builder.header("host", authority);
+    }
+    if !has("user-agent") {
+        builder = builder.header("user-agent", USER_AGENT);
+    }
+    for (name, value) in &request.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let outgoing = builder
+        .body(http_body_util::Full::new(hyper::body::Bytes::from(body)))
+        .map_err(|e| SendFailure {
+            message: format!("invalid request: {e}"),
+            retryable: false,
+        })?;
+    let response = sender
+        .send_request(outgoing)
+        .await
+        .map_err(|e| failed(format!("request failed: {e}")))?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut incoming = response.into_body();
+    let mut body = Vec::new();
+    while let Some(frame) = incoming.frame().await {
+        let frame = frame.map_err(|e| failed(format!("broken response: {e}")))?;
+        if let Some(chunk) = frame.data_ref() {
+            if (body.len() + chunk.len()) as u64 > max_response {
+                return Err(SendFailure {
+                    message: too_large_message(status, max_response),
+                    retryable: false,
+                });
+            }
+            body.extend_from_slice(chunk);
+        }
     }
     Ok((status, headers, body))
 }

@@ -92,6 +92,22 @@ impl Prepared {
         }
     }
 
+    /// The path and query of [`Prepared::exact_url`], when they differ from the parsed URL's (which
+    /// re-escaped some bytes): what the request line must carry to be byte-exact.
+    pub fn exact_target(&self) -> Option<String> {
+        let rest = self.exact_url().split_once("://")?.1;
+        let target = &rest[rest.find(['/', '?'])?..];
+        let target = match target.strip_prefix('?') {
+            Some(query) => format!("/?{query}"),
+            None => target.to_string(),
+        };
+        let parsed = match self.url.query() {
+            Some(query) => format!("{}?{query}", self.url.path()),
+            None => self.url.path().to_string(),
+        };
+        (target != parsed).then_some(target)
+    }
+
     /// The request for one attempt, signed at `now` when re-signing.
     pub fn outgoing(&self, keys: Keys<'_>, now: i64) -> Result<Outgoing, SignError> {
         let mut headers = self.headers.clone();
@@ -107,6 +123,7 @@ impl Prepared {
         Ok(Outgoing {
             method: self.method.clone(),
             url: self.url.clone(),
+            target: self.exact_target(),
             headers,
             body: self.body.clone(),
         })
@@ -730,6 +747,13 @@ mod tests {
             "http://127.0.0.1:9/hooks?q='x'&j=\"y\""
         );
         assert_eq!(prepared.url.query(), Some("q=%27x%27&j=%22y%22"));
+        assert_eq!(
+            prepared.exact_target().as_deref(),
+            Some("/hooks?q='x'&j=\"y\"")
+        );
+        record.query = Some("plain=1".into());
+        let prepared = prepare(&record, &options, 0, &mut rand::thread_rng()).unwrap();
+        assert_eq!(prepared.exact_target(), None);
         // Bytes a command line could mangle (a space, a fragment mark): the parsed URL instead.
         record.query = Some("a b#c".into());
         let prepared = prepare(&record, &options, 0, &mut rand::thread_rng()).unwrap();

@@ -204,6 +204,7 @@ mod tests {
         Outgoing {
             method: "POST".into(),
             url: reqwest::Url::parse("http://127.0.0.1:8080/hooks?x=1").unwrap(),
+            target: None,
             headers: vec![
                 ("Content-Type".into(), "application/json".into()),
                 ("X-Gitlab-Token".into(), "tok".into()),

@@ -98,6 +98,7 @@ impl Webhook {
         Outgoing {
             method: self.method.clone(),
             url: self.url.clone(),
+            target: None,
             headers,
             body: self.body.clone(),
         }

@@ -575,24 +575,30 @@ fn clients_stop_reading_an_endless_answer_at_the_limit() {
     };
     record.set_body(b"{}");
     let from = dir.path().join("c.jsonl");
-    std::fs::write(&from, record.to_line()).unwrap();
-    let output = run(
-        &[
-            "replay",
-            "1",
-            "--from",
-            from.to_str().unwrap(),
-            "--to",
-            &server.base,
-            "--max-response",
-            "64KiB",
-        ],
-        b"",
-    );
-    assert_code(&output, 1);
-    let said = format!("{}{}", stdout(&output), stderr(&output));
-    assert!(said.contains(limit), "{said}");
-    stopped_early("replay");
+    // The second capture's query keeps a `'`, so it goes through the byte-exact sender.
+    let mut quoted = record.clone();
+    quoted.seq = 2;
+    quoted.query = Some("q='x'".into());
+    std::fs::write(&from, record.to_line() + &quoted.to_line()).unwrap();
+    for seq in ["1", "2"] {
+        let output = run(
+            &[
+                "replay",
+                seq,
+                "--from",
+                from.to_str().unwrap(),
+                "--to",
+                &server.base,
+                "--max-response",
+                "64KiB",
+            ],
+            b"",
+        );
+        assert_code(&output, 1);
+        let said = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(said.contains(limit), "{said}");
+        stopped_early("replay");
+    }
 
     let output = run(
         &[

@@ -1027,3 +1027,33 @@ fn show_escapes_what_the_file_says() {
     assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
     assert!(text.contains("valid\\x1b]52"), "{text}");
 }
+
+/// The query goes out with the bytes it was captured with: the URL parser's `'` → `%27` would
+/// change what a URL-signing receiver checks.
+#[test]
+fn replay_keeps_the_captured_query_bytes() {
+    let target = receiver(200);
+    let dir = tempfile::tempdir().unwrap();
+    let mut record = capture(1, "/hooks", &[("Content-Type", "text/plain")], b"hi");
+    record.query = Some("q='x'&n=1".into());
+    let file = write_file(dir.path(), &lines(&[record]));
+    let output = run(
+        &[
+            "replay",
+            "1",
+            "--from",
+            file.to_str().unwrap(),
+            "--to",
+            &target.base,
+        ],
+        b"",
+    );
+    assert_code(&output, 0);
+    let got = target.wait_for(1, std::time::Duration::from_secs(10));
+    assert_eq!(got[0].path, "/hooks");
+    assert_eq!(got[0].query.as_deref(), Some("q='x'&n=1"));
+    assert_eq!(got[0].body, b"hi");
+    let host = target.base.trim_start_matches("http://");
+    assert_eq!(got[0].header("host"), Some(host));
+    assert!(got[0].header("user-agent").unwrap().starts_with("hooky/"));
+}

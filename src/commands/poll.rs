@@ -474,6 +474,7 @@ impl<'a> Poller<'a> {
                 message: format!("GET {url}: {error}"),
                 hints: Hints::default(),
             })?,
+            target: None,
             headers,
             body: Vec::new(),
         };

@@ -67,9 +67,11 @@ impl Forwarder {
         let started = Instant::now();
         let result = match join_under(&self.base, path_and_query) {
             Ok(url) => {
+                // The parsed URL, not the raw path: its dot-segments were checked against the base.
                 let outgoing = Outgoing {
                     method: method.to_string(),
                     url,
+                    target: None,
                     headers,
                     body: body.to_vec(),
                 };
