@@ -631,7 +631,7 @@ fn clients_stop_reading_an_endless_answer_at_the_limit() {
 /// (or lose precision in the web view); such a capture is refused with a clear error.
 #[test]
 fn a_capture_ending_with_a_huge_sequence_number_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::util::tempdir();
     for seq in [u64::MAX.to_string(), (1u64 << 60).to_string()] {
         std::fs::write(
             dir.path().join("c.jsonl"),

@@ -344,3 +344,27 @@ fn an_empty_hooky_secret_and_an_unreadable_secret_file_say_why() {
     let out = run(&["sign", "--scheme", "hex", "--secret", "s"], b"{}");
     assert!(stderr(&out).contains("HOOKY_SECRET"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_listening_record_says_which_secret_and_whether_it_is_enforced() {
+    let first_line = |l: Listening| json_lines(&l.interrupt().0)[0].clone();
+    let l = listen(&["--json"]);
+    let secret = std::fs::read_to_string(l.dir.path().join(".hooky/secret")).unwrap();
+    let record = first_line(l);
+    assert_eq!(record["secret_source"], "development");
+    assert_eq!(record["development_secret"], secret.trim());
+    assert_eq!(record["enforcing"], false);
+
+    let mut command = hooky();
+    command.env("HOOKY_SECRET", "mine-not-shown");
+    let l = listen_via(command, &["--json"]);
+    let record = first_line(l);
+    assert_eq!(record["secret_source"], "given");
+    assert_eq!(record["development_secret"], Value::Null);
+    assert_eq!(record["enforcing"], true);
+    assert!(!record.to_string().contains("mine-not-shown"));
+
+    let record = first_line(listen(&["--json", "--no-verify"]));
+    assert_eq!(record["secret_source"], "none");
+    assert_eq!(record["enforcing"], false);
+}

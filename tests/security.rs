@@ -472,7 +472,7 @@ fn listen_in_dir(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 /// Issue 13.1: a cloned repository can ship `.hooky/captures.jsonl -> ~/.bashrc`.
 #[test]
 fn a_capture_file_that_is_a_link_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::util::tempdir();
     let bashrc = dir.path().join("bashrc");
     std::fs::write(&bashrc, "# mine\n").unwrap();
     std::fs::create_dir(dir.path().join(".hooky")).unwrap();
@@ -531,7 +531,7 @@ fn a_capture_path_that_is_not_a_regular_file_is_refused() {
 /// Issue 13.1: a ready file planted as a link is replaced, never written through.
 #[test]
 fn a_ready_file_that_is_a_link_is_replaced_not_followed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::util::tempdir();
     let target = dir.path().join("profile");
     std::fs::write(&target, "# mine\n").unwrap();
     let ready = dir.path().join("ready.json");

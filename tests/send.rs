@@ -209,7 +209,7 @@ fn templates_render_fresh_values() {
 
 #[test]
 fn project_and_dir_fixtures_override_built_ins() {
-    let project = tempfile::tempdir().unwrap();
+    let project = crate::util::tempdir();
     let fixtures = project.path().join(".hooky/fixtures");
     std::fs::create_dir_all(fixtures.join("acme")).unwrap();
     std::fs::write(

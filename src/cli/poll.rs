@@ -35,8 +35,8 @@ deadline is 10 minutes, so a CI job cannot hang.",
 hooky poll https://api.example.com/orders/123 --etag --until status=completed\n  \
 hooky poll https://api.example.com/events --since 1710331200 --state events.json\n  \
 hooky poll 'http://127.0.0.1:8080/_hooky/requests?key=KEY' --since 0 --cursor-field seq --etag\n  \
-hooky poll https://api.example.com/events --since 0 --emit-webhook http://127.0.0.1:3000/hook \\\n    \
---scheme stripe --secret whsec_x"
+HOOKY_SECRET=whsec_x hooky poll https://api.example.com/events --since 0 \\\n    \
+--emit-webhook http://127.0.0.1:3000/hook --scheme stripe"
 )]
 pub struct PollArgs {
     /// The URL to poll (http or https)
