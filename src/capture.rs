@@ -11,7 +11,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::signature::{Header, Verdict};
+use crate::headers::Header;
+use crate::signature::Verdict;
 
 /// Where `listen` captures and `replay` reads unless told otherwise.
 pub const DEFAULT_CAPTURE_PATH: &str = ".hooky/captures.jsonl";

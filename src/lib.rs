@@ -48,6 +48,7 @@ pub mod expect;
 pub mod feed;
 pub mod fixtures;
 pub mod har;
+pub mod headers;
 pub mod http_headers;
 pub mod ids;
 pub mod json_path;

@@ -356,7 +356,7 @@ async fn replay_needs_the_token_and_re_signs_with_the_listeners_secret() {
     let keys: [&[u8]; 1] = [SECRET.as_bytes()];
     let verdict = signature::verify(Scheme::Stripe, Keys::new(&keys), &headers, &got, now(), 60);
     assert!(verdict.is_valid(), "{verdict:?}");
-    let fresh = signature::get_one(&headers, "stripe-signature").unwrap();
+    let fresh = hooky::headers::get_one(&headers, "stripe-signature").unwrap();
     assert_ne!(fresh, original[0].1, "a fresh timestamp and signature");
 
     // Without re-signing, the captured signature goes out as it came in.
@@ -367,7 +367,7 @@ async fn replay_needs_the_token_and_re_signs_with_the_listeners_secret() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        signature::get_one(&headers, "stripe-signature"),
+        hooky::headers::get_one(&headers, "stripe-signature"),
         Some(original[0].1.as_str())
     );
 

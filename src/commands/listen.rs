@@ -35,12 +35,13 @@ use crate::dedup::{DuplicateWindow, Seen};
 use crate::exit::{self, CliError};
 use crate::expect::{self, Expectation, Facts};
 use crate::feed;
+use crate::headers::Header;
 use crate::line_rate::LineRate;
 use crate::output::{Output, sanitize_line};
 use crate::request_view::Detail;
 use crate::respond::{self, Plan, Responder};
 use crate::secret::Origin;
-use crate::signature::{Header, Scheme, Verdict};
+use crate::signature::{Scheme, Verdict};
 use crate::verification::{Checked, Verifier};
 use forward::{Forwarder, Relayed};
 

@@ -20,12 +20,13 @@ use crate::capture::{CaptureRecord, read_captures, sha256_hex};
 use crate::cli::{CapturesArgs, ExportFormat, ReplayArgs, SchemeSelection, SelectArgs};
 use crate::delivery::{self, Delivery, RetryOptions};
 use crate::exit::{self, CliError};
+use crate::headers::Header;
 use crate::load::{LoadOptions, spawn_load};
 use crate::output::{self, Output, sanitize, sanitize_line};
 use crate::replay_plan::{self, Edit, PlanOptions, Prepared};
 use crate::secret::{Secret, as_keys};
 use crate::selection::Selection;
-use crate::signature::{Header, Keys};
+use crate::signature::Keys;
 use crate::stats::Summary;
 
 /// `hooky captures`: the `--list` of `hooky replay`.
