@@ -460,7 +460,7 @@ async fn get_endpoints_change_nothing_and_downloads_hide_secrets() {
         "attachment; filename=\"hooky-1.har\""
     );
     let har_text = har.text().await.unwrap();
-    let imported = hooky::har::read(&har_text).unwrap();
+    let imported = hooky::capture::har::read(&har_text).unwrap();
     assert_eq!(imported.records.len(), 1);
     assert_eq!(imported.records[0].body_bytes().unwrap(), body);
     assert_eq!(imported.records[0].path, "/g");
@@ -643,7 +643,7 @@ async fn feed_pages_are_bounded_and_whole_records_come_on_demand() {
     let l = listen(&["--max-body", "1MiB"]);
     // Enough 100 KiB bodies that their cut items are over the page budget together.
     let big = vec![b'b'; 100 * 1024];
-    let total = hooky::feed::PAGE_BUDGET / hooky::feed::ITEM_BODY_LIMIT + 10;
+    let total = hooky::capture::feed::PAGE_BUDGET / hooky::capture::feed::ITEM_BODY_LIMIT + 10;
     for _ in 0..total {
         assert_eq!(post_with(&l.url, &[], &big).await.status(), 200);
     }
@@ -660,7 +660,7 @@ async fn feed_pages_are_bounded_and_whole_records_come_on_demand() {
     assert_eq!(item["body_size"], big.len());
     assert_eq!(
         item["body"].as_str().unwrap().len(),
-        hooky::feed::ITEM_BODY_LIMIT
+        hooky::capture::feed::ITEM_BODY_LIMIT
     );
     let whole: Value = json_of(get(&l, "/_hooky/requests/1").await).await;
     assert_eq!(whole["body"].as_str().unwrap().len(), big.len());

@@ -262,7 +262,7 @@ impl<'a> Poller<'a> {
             counters: Counters::default(),
             hooky_key: reqwest::Url::parse(&args.url)
                 .ok()
-                .and_then(|url| crate::feed::access_key(&url).map(|key| (url, key))),
+                .and_then(|url| crate::capture::feed::access_key(&url).map(|key| (url, key))),
             out,
             args,
         };
