@@ -1,6 +1,15 @@
 //! `hooky poll`: the IO of polling — requests, sleeps, output, the `--state` file and
-//! `--emit-webhook` deliveries. Every decision is made by the pure modules: [`crate::conditional`],
-//! [`crate::cursor`], [`crate::pacing`], [`crate::until`], [`crate::diff`], [`crate::poll_state`].
+//! `--emit-webhook` deliveries. Every decision is made by poll's own pure modules, beside it in
+//! `commands/poll/`: [`conditional`] (ETag/Last-Modified), [`cursor`] (feed cursor), [`pacing`]
+//! (server hints and the wait decision), [`until`] (stop conditions), [`diff`] (JSON changes),
+//! [`poll_state`] (the `--state` file format).
+
+pub mod conditional;
+pub mod cursor;
+pub mod diff;
+pub mod pacing;
+pub mod poll_state;
+pub mod until;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -11,18 +20,18 @@ use rand::Rng;
 use serde_json::{Value, json};
 
 use crate::cli::PollArgs;
-use crate::conditional::{self, NotModified, Use, Validators};
-use crate::cursor::{self, Cursor, Fields, NextPage, Window};
 use crate::exit::{self, CliError};
 use crate::headers::{Header, get_all};
 use crate::outbound::backoff::{BackoffPolicy, RetryBudget, StatusClass, classify_status};
 use crate::outbound::delivery::{self, RetryOptions, USER_AGENT};
 use crate::output::{Output, sanitize, sanitize_line};
-use crate::pacing::{Hints, Pacing, Reason, Wait};
-use crate::poll_state::PollState;
 use crate::units::format_duration;
-use crate::until::Condition;
 use crate::webhook::{Signer, Webhook};
+use conditional::{NotModified, Use, Validators};
+use cursor::{Cursor, Fields, NextPage, Window};
+use pacing::{Hints, Pacing, Reason, Wait};
+use poll_state::PollState;
+use until::Condition;
 
 /// The deadline when stdout is not a terminal and neither --timeout nor --count is given.
 const DEFAULT_CI_DEADLINE: Duration = Duration::from_secs(600);
@@ -170,9 +179,9 @@ impl<'a> Poller<'a> {
         let until = args
             .until
             .iter()
-            .map(|text| crate::until::parse(text))
+            .map(|text| until::parse(text))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|error| CliError::usage(error).with_hint(crate::until::GRAMMAR))?;
+            .map_err(|error| CliError::usage(error).with_hint(until::GRAMMAR))?;
         let feed = args.since.is_some() || args.cursor_from.is_some() || args.items.is_some();
         let feed_only = [
             (args.cursor_field.is_some(), "--cursor-field"),
@@ -511,7 +520,7 @@ impl<'a> Poller<'a> {
         } else {
             classify_status(status)
         };
-        let rate_limited = crate::pacing::is_rate_limit(status, &hints);
+        let rate_limited = pacing::is_rate_limit(status, &hints);
         let reason = reqwest::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -738,7 +747,7 @@ impl<'a> Poller<'a> {
         }
         let reads_body = conditions.iter().any(|c| c.reads_body());
         if self.feed {
-            return Ok(!reads_body && crate::until::all_hold(conditions, status, None));
+            return Ok(!reads_body && until::all_hold(conditions, status, None));
         }
         if reads_body && self.last_json.is_none() && self.last_body.is_some() {
             return Err(CliError::failed(
@@ -747,11 +756,7 @@ impl<'a> Poller<'a> {
             .with_hint("use --until status=NNN for a body that is not JSON")
             .into());
         }
-        Ok(crate::until::all_hold(
-            conditions,
-            status,
-            self.last_json.as_ref(),
-        ))
+        Ok(until::all_hold(conditions, status, self.last_json.as_ref()))
     }
 
     /// The deadline message: how long hooky waited, what it last saw, and what it waited for
@@ -842,7 +847,7 @@ impl<'a> Poller<'a> {
         self.counters.changes += 1;
         let first = self.last_body.is_none();
         let changes = match (&self.last_json, json) {
-            (Some(old), Some(new)) if !first => Some(crate::diff::changes(old, new)),
+            (Some(old), Some(new)) if !first => Some(diff::changes(old, new)),
             _ => None,
         };
         let text = String::from_utf8_lossy(body);
@@ -912,7 +917,7 @@ impl<'a> Poller<'a> {
         self.emit(&body, Some(item), Some(&id)).await?;
         let conditions = &self.until;
         Ok(conditions.iter().any(|c| c.reads_body())
-            && crate::until::all_hold(conditions, status, Some(item)))
+            && until::all_hold(conditions, status, Some(item)))
     }
 
     /// Delivers a body to --emit-webhook, signed, with send's delivery and retries.
