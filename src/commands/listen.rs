@@ -906,14 +906,17 @@ fn planned_answer(state: &Listener, plan: &respond::Answer) -> Answer {
     response
 }
 
-/// A one-line preview of an app's answer for people.
+/// Characters of an app's answer the preview keeps.
+const PREVIEW_CHARS: usize = 120;
+
+/// A one-line preview of an app's answer for people: its first `PREVIEW_CHARS` characters, and `…`
+/// when there is more.
 fn preview(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
-    let mut line = sanitize_line(&text);
-    if body.len() > 120 {
-        line.push('…');
-    }
-    line
+    // A character is at most 4 bytes: when the body is longer, these bytes hold at least two
+    // characters more than the preview keeps, so the cut shows and a split character is cut off.
+    let head = &body[..body.len().min(4 * (PREVIEW_CHARS + 2))];
+    let line = sanitize_line(&String::from_utf8_lossy(head));
+    crate::output::ellipsize(&line, PREVIEW_CHARS + 1).into_owned()
 }
 
 fn print_request(
@@ -974,5 +977,26 @@ fn print_summary(state: &Listener) {
     let tally = state.lines.lock().expect("no panics while locked").tick();
     if let Some(tally) = tally {
         let _ = state.out.data(&state.out.paint.dim(&tally.line()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_never_splits_a_character() {
+        // One ASCII byte first puts a 2-byte `é` across byte 120, where the preview used to cut.
+        let body = format!("a{}", "é".repeat(200));
+        let line = preview(body.as_bytes());
+        assert!(!line.contains('\u{fffd}'), "{line}");
+        assert_eq!(line, format!("a{}…", "é".repeat(PREVIEW_CHARS - 1)));
+        assert_eq!(
+            preview("é".repeat(PREVIEW_CHARS + 1).as_bytes()),
+            "é".repeat(121)
+        );
+        let wide = "😀".repeat(PREVIEW_CHARS + 5);
+        assert_eq!(preview(wide.as_bytes()).chars().count(), PREVIEW_CHARS + 1);
+        assert!(preview(wide.as_bytes()).ends_with('…'));
     }
 }

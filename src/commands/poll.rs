@@ -1157,11 +1157,7 @@ fn short_duration(duration: Duration) -> String {
 }
 
 fn clip(text: &str, max: usize) -> String {
-    let line = sanitize_line(text);
-    match line.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line,
-    }
+    crate::output::ellipsize(&sanitize_line(text), max + 1).into_owned()
 }
 
 fn clock() -> String {

@@ -520,17 +520,12 @@ impl Expectations<'_> {
 }
 
 fn preview(body: &[u8], chars: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut cut: String = text.chars().take(chars).collect();
-    if text.chars().count() > chars {
-        cut.push('…');
-    }
-    cut
+    crate::output::ellipsize(&String::from_utf8_lossy(body), chars + 1).into_owned()
 }
 
 fn response_json(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> Value {
     let last = delivery.last();
-    let ms = |d: Duration| (d.as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let ms = crate::units::millis;
     json!({
         "type": "response",
         "event": webhook.event_type,
