@@ -156,7 +156,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .map_err(|e| CliError::usage(e).with_hint("check --scheme and the secret's format"))?;
     let response_body = match &args.response_body {
         Some(text) => {
-            let body = Bytes::from(read_text_or_file(text)?);
+            let body = Bytes::from(super::read_text_or_file("--response-body", text)?);
             let content_type = if crate::event::parse_json_body(&body).is_some() {
                 "application/json"
             } else {
@@ -402,16 +402,6 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
-    }
-}
-
-/// `--response-body TEXT|@FILE`.
-fn read_text_or_file(text: &str) -> anyhow::Result<Vec<u8>> {
-    match text.strip_prefix('@') {
-        Some(path) => std::fs::read(path).map_err(|e| {
-            CliError::usage(format!("cannot read --response-body file {path}: {e}")).into()
-        }),
-        None => Ok(text.as_bytes().to_vec()),
     }
 }
 

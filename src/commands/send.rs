@@ -293,12 +293,9 @@ impl Plan {
 fn read_data(spec: &str) -> anyhow::Result<(String, String)> {
     let (label, bytes) = if spec == "-" {
         ("--data -".to_string(), super::read_input(None)?)
-    } else if let Some(path) = spec.strip_prefix('@') {
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::usage(format!("cannot read --data file {path}: {e}")))?;
-        (path.to_string(), bytes)
     } else {
-        ("--data".to_string(), spec.as_bytes().to_vec())
+        let label = spec.strip_prefix('@').unwrap_or("--data").to_string();
+        (label, super::read_text_or_file("--data", spec)?)
     };
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::usage(format!("{label}: not UTF-8 text; the payload is JSON")))?;
