@@ -3,7 +3,6 @@
 //! [`crate::cursor`], [`crate::pacing`], [`crate::until`], [`crate::diff`], [`crate::poll_state`].
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
@@ -302,7 +301,9 @@ impl<'a> Poller<'a> {
             &self.validators,
             &self.cursor,
         );
-        write_atomically(path, state.to_json().as_bytes())
+        // A fresh temporary file renamed over the state file, never following a link.
+        crate::private_fs::write_atomic(path, state.to_json().as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
     async fn run(&mut self) -> anyhow::Result<End> {
@@ -1135,12 +1136,6 @@ fn resolve(base: &str, target: &str) -> Option<String> {
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .map(|u| u.to_string())
-}
-
-/// A fresh temporary file renamed over the state file, never following a link (see `private_fs`).
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    crate::private_fs::write_atomic(path, bytes)
-        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `10m` rather than `10m00s`, `2h` rather than `2h00m`.
