@@ -963,15 +963,9 @@ impl<'a> Poller<'a> {
             || rand::thread_rng().r#gen(),
             |notice| {
                 out.info(&format!(
-                    "webhook to {} failed ({}); retrying in {}",
+                    "webhook to {}: {}",
                     emitter.url,
-                    notice
-                        .attempt
-                        .status
-                        .map(|s| s.to_string())
-                        .or(notice.attempt.error.clone())
-                        .unwrap_or_default(),
-                    format_duration(notice.wait)
+                    notice.describe()
                 ))
             },
         )

@@ -844,18 +844,7 @@ async fn deliver(
         rand::random::<f64>,
         |notice| {
             if verbose {
-                let what = notice
-                    .attempt
-                    .status
-                    .map(|s| s.to_string())
-                    .or_else(|| notice.attempt.error.clone())
-                    .unwrap_or_default();
-                eprintln!(
-                    "capture #{seq}: attempt {} got {}, retrying in {}",
-                    notice.attempt.number,
-                    sanitize_line(&what),
-                    crate::units::format_duration(notice.wait)
-                );
+                eprintln!("capture #{seq}: {}", notice.describe());
             }
         },
     )

@@ -450,24 +450,6 @@ async fn deliver(
     .await
 }
 
-fn retry_note(notice: &RetryNotice<'_>) -> String {
-    let what = match (notice.attempt.status, &notice.attempt.error) {
-        (Some(status), _) => format!("answered {status}"),
-        (None, Some(error)) => sanitize_line(error),
-        (None, None) => "failed".into(),
-    };
-    let hint = if notice.retry_after.is_some() {
-        " (Retry-After)"
-    } else {
-        ""
-    };
-    format!(
-        "attempt {} {what}; retrying in {}{hint}",
-        notice.attempt.number,
-        crate::units::format_duration(notice.wait)
-    )
-}
-
 /// What was expected of an answer, and whether it was met.
 struct Expectations<'a> {
     status: Option<ExpectedStatus>,
@@ -661,7 +643,7 @@ async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
     for _ in 0..args.repeat {
         out.info(&sending_line(plan, &webhook));
         let delivery = deliver(&client, plan, &webhook, retry_options(args), |notice| {
-            out.info(&retry_note(&notice))
+            out.info(&notice.describe())
         })
         .await;
         report(plan, &webhook, &delivery, out)?;
@@ -1033,7 +1015,7 @@ async fn watch_send(
 ) -> anyhow::Result<()> {
     let webhook = plan.build(seq)?;
     let delivery = deliver(client, plan, &webhook, retry_options(args), |notice| {
-        out.info(&retry_note(&notice))
+        out.info(&notice.describe())
     })
     .await;
     report(plan, &webhook, &delivery, out)?;
