@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::signature::{Header, get_one};
+use crate::headers::{Header, get_one};
 
 /// Which validators the user asked hooky to use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::backoff::{BackoffPolicy, StatusClass, classify_status, parse_retry_after};
-use crate::signature::Header;
+use crate::headers::Header;
 
 /// The `User-Agent` hooky sends.
 pub const USER_AGENT: &str = concat!("hooky/", env!("CARGO_PKG_VERSION"));
@@ -424,7 +424,7 @@ pub async fn deliver(
             Some(status) => classify_status(status) == StatusClass::Retryable,
             None => retryable_failure,
         };
-        let retry_after = crate::signature::get_one(&headers, "retry-after")
+        let retry_after = crate::headers::get_one(&headers, "retry-after")
             .and_then(|value| parse_retry_after(value, SystemTime::now()));
         let declined_retry_after = retry_after.filter(|wait| *wait > MAX_RETRY_WAIT);
         if !retryable || number > options.retries || declined_retry_after.is_some() {

@@ -1,7 +1,7 @@
 //! What a webhook request is about: its event type and event id, read from provider headers or
 //! from the JSON body. Pure; `listen`, `replay` and the web view share it.
 
-use crate::signature::{Header, get_one};
+use crate::headers::{Header, get_one};
 
 /// Provider headers that name the event type, most specific first.
 const TYPE_HEADERS: [&str; 5] = [

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
+use crate::headers::{Header, get_all};
 use crate::json_path;
-use crate::signature::{Header, get_all};
 
 /// One condition a request must meet.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,8 @@ use std::path::{Component, Path};
 
 use serde_json::Value;
 
-use crate::signature::{Header, Scheme};
+use crate::headers::Header;
+use crate::signature::Scheme;
 use crate::template::{RenderContext, Template};
 
 include!(concat!(env!("OUT_DIR"), "/built_in_fixtures.rs"));

@@ -1,7 +1,7 @@
 //! Header rules for relaying a request onward (`listen --forward-to`, `replay`): which headers
 //! belong to one connection and must not travel. Pure.
 
-use crate::signature::{Header, get_all};
+use crate::headers::{Header, get_all};
 
 /// Headers that describe one connection, not the request (RFC 9110 §7.6.1), plus `Expect`, which
 /// asks the transport for a 100-continue exchange hooky's client does not do.

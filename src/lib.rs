@@ -17,12 +17,12 @@
 //!   `.hooky/`, `--state`, ready files).
 //! - `listen`'s pure pieces: [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer
 //!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
-//!   request is shown), [`line_rate`] (one line per request, or a summary per second), [`feed`] (the `/_hooky/requests` feed); [`capture_file`] is the capture
-//!   file on disk (create private, append, tail), [`capture_index`] where its records start by
+//!   request is shown), [`line_rate`] (one line per request, or a summary per second), [`capture::feed`] (the `/_hooky/requests` feed); [`capture::file`] is the capture
+//!   file on disk (create private, append, tail), [`capture::index`] where its records start by
 //!   sequence number, and reading them back from there; [`web_view`] is
 //!   the web view's routes, page, token check and event stream frames.
-//! - Pure cores of `replay`: [`selection`] (which captures), [`replay_plan`] (what goes out),
-//!   [`har`] (the HAR format); [`http_headers`] (hop-by-hop rules, shared with `--forward-to`).
+//! - Pure cores of `replay`: [`capture::selection`] (which captures), [`capture::replay_plan`] (what goes out),
+//!   [`capture::har`] (the HAR format); [`http_headers`] (hop-by-hop rules, shared with `--forward-to`).
 //! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
 //!   deliveries at a concurrency and a rate.
 //! - `send`'s pure pieces: [`fixtures`] (the catalog and `_meta`), [`template`] (`{{…}}`),
@@ -32,8 +32,6 @@
 pub mod attack;
 pub mod backoff;
 pub mod capture;
-pub mod capture_file;
-pub mod capture_index;
 pub mod cli;
 pub mod commands;
 pub mod conditional;
@@ -45,9 +43,8 @@ pub mod diff;
 pub mod event;
 pub mod exit;
 pub mod expect;
-pub mod feed;
 pub mod fixtures;
-pub mod har;
+pub mod headers;
 pub mod http_headers;
 pub mod ids;
 pub mod json_path;
@@ -58,12 +55,10 @@ pub mod pacing;
 pub mod payload_template;
 pub mod poll_state;
 pub mod private_fs;
-pub mod replay_plan;
 pub mod request_format;
 pub mod request_view;
 pub mod respond;
 pub mod secret;
-pub mod selection;
 pub mod signature;
 pub mod stats;
 pub mod template;

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::backoff::{
     BackoffPolicy, hint_with_jitter, parse_retry_after, server_delay, server_seconds,
 };
-use crate::signature::{Header, get_one};
+use crate::headers::{Header, get_one};
 
 /// Values of `X-RateLimit-Reset` above this are unix times, below it delta seconds (R22).
 const EPOCH_THRESHOLD: f64 = 1e9;

@@ -6,8 +6,9 @@
 use serde_json::Value;
 
 use crate::capture::CaptureRecord;
+use crate::headers::{Header, get_one};
 use crate::output::{Paint, sanitize, sanitize_line};
-use crate::signature::{Failure, Header, Verdict, get_one};
+use crate::signature::{Failure, Verdict};
 use crate::verification::Checked;
 
 /// Text bodies longer than this are cut in human mode (the capture keeps them whole).

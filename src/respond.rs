@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::dedup::{IdDigest, digest};
-use crate::signature::Header;
+use crate::headers::Header;
 
 /// How many event ids `--respond-seq-per-event` remembers; older ones start their sequence again.
 pub const PER_EVENT_CAPACITY: usize = 50_000;

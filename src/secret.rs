@@ -8,7 +8,7 @@ use std::str::FromStr;
 use subtle::ConstantTimeEq;
 
 use crate::exit::CliError;
-use crate::signature::Header;
+use crate::headers::Header;
 
 /// What a header value that would reveal a secret is shown, captured and exported as.
 pub const REDACTED: &str = "(redacted)";

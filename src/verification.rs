@@ -4,8 +4,9 @@
 //! before a request is printed or captured. Pure: the time is a parameter.
 
 use crate::cli::SchemeSelection;
+use crate::headers::Header;
 use crate::secret::Secret;
-use crate::signature::{self, Failure, Header, Keys, Scheme, Verdict};
+use crate::signature::{self, Failure, Keys, Scheme, Verdict};
 
 /// The verification settings of a receiver.
 pub struct Verifier {

@@ -4,8 +4,9 @@
 //! the same event id), and `replay --resign` and `poll --emit-webhook` can reuse it.
 
 use crate::delivery::Outgoing;
+use crate::headers::Header;
 use crate::secret::Secret;
-use crate::signature::{self, Header, Keys, Scheme, SignError};
+use crate::signature::{self, Keys, Scheme, SignError};
 
 /// The header that names the event type for a scheme: the provider's own, else `X-Webhook-Event`.
 pub fn event_type_header(scheme: Scheme) -> &'static str {
@@ -176,7 +177,7 @@ mod tests {
             let signer = Signer::new(scheme, vec![Secret::new("whsec_c2VjcmV0")], "X-Sig").unwrap();
             let request = webhook().signed(&signer, 1_700_000_000);
             assert_eq!(
-                signature::get_all(&request.headers, "x-webhook-event"),
+                crate::headers::get_all(&request.headers, "x-webhook-event"),
                 vec!["custom"]
             );
             let keys: [&[u8]; 1] = [b"whsec_c2VjcmV0"];

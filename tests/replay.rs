@@ -159,7 +159,7 @@ fn assert_same_request(record: &CaptureRecord, got: &Received) {
         end_to_end_headers(&got.headers),
         end_to_end_headers(&expected)
     );
-    let length = signature::get_one(&got.headers, "content-length").unwrap_or("0");
+    let length = hooky::headers::get_one(&got.headers, "content-length").unwrap_or("0");
     assert_eq!(
         length,
         record.body_size.to_string(),
@@ -191,7 +191,7 @@ fn replays_json_form_and_binary_bodies_byte_for_byte() {
         let received = got.iter().find(|r| r.path == record.path).unwrap();
         assert_same_request(record, received);
         assert!(
-            signature::get_one(&received.headers, "host").is_some_and(|h| h != "example.test"),
+            hooky::headers::get_one(&received.headers, "host").is_some_and(|h| h != "example.test"),
             "Host is the target's"
         );
     }
@@ -218,7 +218,7 @@ fn replays_json_form_and_binary_bodies_byte_for_byte() {
         ("/exact", None)
     );
     assert_eq!(
-        signature::get_one(&last.headers, "host"),
+        hooky::headers::get_one(&last.headers, "host"),
         Some("example.test")
     );
 }
@@ -312,13 +312,13 @@ fn resign_verifies_for_every_timestamped_scheme_and_a_plain_replay_does_not() {
         );
         for name in scheme.signature_header_names("") {
             assert!(
-                signature::get_all(&got.headers, &name).len() <= 1,
+                hooky::headers::get_all(&got.headers, &name).len() <= 1,
                 "{scheme}: one {name}"
             );
         }
         if scheme == Scheme::Standard {
             assert_eq!(
-                signature::get_one(&got.headers, "webhook-id"),
+                hooky::headers::get_one(&got.headers, "webhook-id"),
                 Some("msg_old"),
                 "--keep-id is the default"
             );
@@ -343,7 +343,7 @@ fn resign_verifies_for_every_timestamped_scheme_and_a_plain_replay_does_not() {
             let got = receiver.requests();
             let ids: Vec<&str> = got[got.len() - 2..]
                 .iter()
-                .map(|r| signature::get_one(&r.headers, "webhook-id").unwrap())
+                .map(|r| hooky::headers::get_one(&r.headers, "webhook-id").unwrap())
                 .collect();
             assert!(
                 ids[0] != "msg_old" && ids[1] != "msg_old" && ids[0] != ids[1],

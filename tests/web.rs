@@ -356,7 +356,7 @@ async fn replay_needs_the_token_and_re_signs_with_the_listeners_secret() {
     let keys: [&[u8]; 1] = [SECRET.as_bytes()];
     let verdict = signature::verify(Scheme::Stripe, Keys::new(&keys), &headers, &got, now(), 60);
     assert!(verdict.is_valid(), "{verdict:?}");
-    let fresh = signature::get_one(&headers, "stripe-signature").unwrap();
+    let fresh = hooky::headers::get_one(&headers, "stripe-signature").unwrap();
     assert_ne!(fresh, original[0].1, "a fresh timestamp and signature");
 
     // Without re-signing, the captured signature goes out as it came in.
@@ -367,7 +367,7 @@ async fn replay_needs_the_token_and_re_signs_with_the_listeners_secret() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        signature::get_one(&headers, "stripe-signature"),
+        hooky::headers::get_one(&headers, "stripe-signature"),
         Some(original[0].1.as_str())
     );
 
@@ -460,7 +460,7 @@ async fn get_endpoints_change_nothing_and_downloads_hide_secrets() {
         "attachment; filename=\"hooky-1.har\""
     );
     let har_text = har.text().await.unwrap();
-    let imported = hooky::har::read(&har_text).unwrap();
+    let imported = hooky::capture::har::read(&har_text).unwrap();
     assert_eq!(imported.records.len(), 1);
     assert_eq!(imported.records[0].body_bytes().unwrap(), body);
     assert_eq!(imported.records[0].path, "/g");
@@ -643,7 +643,7 @@ async fn feed_pages_are_bounded_and_whole_records_come_on_demand() {
     let l = listen(&["--max-body", "1MiB"]);
     // Enough 100 KiB bodies that their cut items are over the page budget together.
     let big = vec![b'b'; 100 * 1024];
-    let total = hooky::feed::PAGE_BUDGET / hooky::feed::ITEM_BODY_LIMIT + 10;
+    let total = hooky::capture::feed::PAGE_BUDGET / hooky::capture::feed::ITEM_BODY_LIMIT + 10;
     for _ in 0..total {
         assert_eq!(post_with(&l.url, &[], &big).await.status(), 200);
     }
@@ -660,7 +660,7 @@ async fn feed_pages_are_bounded_and_whole_records_come_on_demand() {
     assert_eq!(item["body_size"], big.len());
     assert_eq!(
         item["body"].as_str().unwrap().len(),
-        hooky::feed::ITEM_BODY_LIMIT
+        hooky::capture::feed::ITEM_BODY_LIMIT
     );
     let whole: Value = json_of(get(&l, "/_hooky/requests/1").await).await;
     assert_eq!(whole["body"].as_str().unwrap().len(), big.len());

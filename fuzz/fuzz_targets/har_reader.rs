@@ -2,7 +2,7 @@
 //! import again to the same requests.
 #![no_main]
 
-use hooky::har;
+use hooky::capture::har;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

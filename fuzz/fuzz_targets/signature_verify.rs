@@ -2,7 +2,8 @@
 //! and an arbitrary body must never panic, and must never verify as valid.
 #![no_main]
 
-use hooky::signature::{self, Header, Keys, Scheme};
+use hooky::signature::{self, Keys, Scheme};
+use hooky::headers::Header;
 use libfuzzer_sys::fuzz_target;
 
 /// Every header name a scheme reads, so the fuzzer reaches each parser.

@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 
 use super::{SchemeSelection, SecretArgs};
 use crate::capture::DEFAULT_CAPTURE_PATH;
-use crate::selection::{SeqSpec, Since};
+use crate::capture::selection::{SeqSpec, Since};
 use crate::signature::DEFAULT_HEX_HEADER;
 
 /// Which captures: sequence numbers and filters (shared by `replay` and `captures`).
@@ -14,7 +14,7 @@ pub struct SelectArgs {
     /// Captures to use: sequence numbers (3) and ranges (3-7)
     #[arg(
         value_name = "SEQ",
-        value_parser = crate::selection::parse_seq_spec,
+        value_parser = crate::capture::selection::parse_seq_spec,
         add = clap_complete::ArgValueCandidates::new(crate::commands::completions::capture_candidates)
     )]
     pub seqs: Vec<SeqSpec>,
@@ -28,7 +28,7 @@ pub struct SelectArgs {
     pub event: Option<String>,
 
     /// Only captures received since a duration ago (10m, 2h) or an RFC 3339 time
-    #[arg(long, value_name = "DURATION|TIME", value_parser = crate::selection::parse_since)]
+    #[arg(long, value_name = "DURATION|TIME", value_parser = crate::capture::selection::parse_since)]
     pub since: Option<Since>,
 
     /// Only captures whose path matches a glob, such as '/hooks/*'

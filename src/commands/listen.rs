@@ -26,21 +26,22 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tokio::net::TcpListener;
 
+use crate::capture::feed;
+use crate::capture::file::Appender;
+use crate::capture::index::CaptureIndex;
 use crate::capture::{CaptureRecord, VerdictRecord};
-use crate::capture_file::Appender;
-use crate::capture_index::CaptureIndex;
 use crate::cli::SchemeSelection;
 use crate::cli::{ListenArgs, VerifyMode};
 use crate::dedup::{DuplicateWindow, Seen};
 use crate::exit::{self, CliError};
 use crate::expect::{self, Expectation, Facts};
-use crate::feed;
+use crate::headers::Header;
 use crate::line_rate::LineRate;
 use crate::output::{Output, sanitize_line};
 use crate::request_view::Detail;
 use crate::respond::{self, Plan, Responder};
 use crate::secret::Origin;
-use crate::signature::{Header, Scheme, Verdict};
+use crate::signature::{Scheme, Verdict};
 use crate::verification::{Checked, Verifier};
 use forward::{Forwarder, Relayed};
 

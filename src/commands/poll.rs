@@ -15,10 +15,10 @@ use crate::conditional::{self, NotModified, Use, Validators};
 use crate::cursor::{self, Cursor, Fields, NextPage, Window};
 use crate::delivery::{self, RetryOptions, USER_AGENT};
 use crate::exit::{self, CliError};
+use crate::headers::{Header, get_all};
 use crate::output::{Output, sanitize, sanitize_line};
 use crate::pacing::{Hints, Pacing, Reason, Wait};
 use crate::poll_state::PollState;
-use crate::signature::{Header, get_all};
 use crate::units::format_duration;
 use crate::until::Condition;
 use crate::webhook::{Signer, Webhook};
@@ -261,7 +261,7 @@ impl<'a> Poller<'a> {
             counters: Counters::default(),
             hooky_key: reqwest::Url::parse(&args.url)
                 .ok()
-                .and_then(|url| crate::feed::access_key(&url).map(|key| (url, key))),
+                .and_then(|url| crate::capture::feed::access_key(&url).map(|key| (url, key))),
             out,
             args,
         };

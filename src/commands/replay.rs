@@ -16,16 +16,17 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
+use crate::capture::replay_plan::{self, Edit, PlanOptions, Prepared};
+use crate::capture::selection::Selection;
 use crate::capture::{CaptureRecord, read_captures, sha256_hex};
 use crate::cli::{CapturesArgs, ExportFormat, ReplayArgs, SchemeSelection, SelectArgs};
 use crate::delivery::{self, Delivery, RetryOptions};
 use crate::exit::{self, CliError};
+use crate::headers::Header;
 use crate::load::{LoadOptions, spawn_load};
 use crate::output::{self, Output, sanitize, sanitize_line};
-use crate::replay_plan::{self, Edit, PlanOptions, Prepared};
 use crate::secret::{Secret, as_keys};
-use crate::selection::Selection;
-use crate::signature::{Header, Keys};
+use crate::signature::Keys;
 use crate::stats::Summary;
 
 /// `hooky captures`: the `--list` of `hooky replay`.
@@ -228,7 +229,7 @@ fn load(path: &Path, out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
     let is_har = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("har"))
-        || std::str::from_utf8(&bytes).is_ok_and(crate::har::looks_like_har);
+        || std::str::from_utf8(&bytes).is_ok_and(crate::capture::har::looks_like_har);
     if is_har {
         let text = String::from_utf8(bytes).map_err(|_| {
             CliError::usage(format!(
@@ -236,7 +237,7 @@ fn load(path: &Path, out: &Output) -> anyhow::Result<Vec<CaptureRecord>> {
                 path.display()
             ))
         })?;
-        let import = crate::har::read(&text)
+        let import = crate::capture::har::read(&text)
             .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
         let (not_replayable, damaged): (Vec<_>, Vec<_>) = import
             .skipped
@@ -547,7 +548,8 @@ fn export(
         }
         ExportFormat::Har => {
             let refs: Vec<&CaptureRecord> = redacted.iter().collect();
-            let har = crate::har::write(&refs, args.to.as_deref(), env!("CARGO_PKG_VERSION"));
+            let har =
+                crate::capture::har::write(&refs, args.to.as_deref(), env!("CARGO_PKG_VERSION"));
             out.data(&serde_json::to_string_pretty(&har)?)?;
         }
         ExportFormat::Curl => {

@@ -1,7 +1,8 @@
 //! `hex`: the tutorials' generic scheme. HMAC-SHA256 of the body, hex, in one configurable header;
 //! an optional `sha256=` prefix is accepted on verification.
 
-use super::{Check, Failure, Header, crypto};
+use super::{Check, Failure, crypto};
+use crate::headers::Header;
 
 pub(super) fn sign(secret: &[u8], body: &[u8], header: &str) -> Vec<Header> {
     let mac = crypto::hmac_sha256(secret, &[body]);

@@ -1,6 +1,7 @@
 //! GitHub: `X-Hub-Signature-256: sha256=<hex of HMAC-SHA256(secret, body)>`.
 
-use super::{Check, Failure, Header, crypto, generic};
+use super::{Check, Failure, crypto, generic};
+use crate::headers::Header;
 
 pub(super) const HEADER: &str = "X-Hub-Signature-256";
 

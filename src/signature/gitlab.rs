@@ -1,6 +1,7 @@
 //! GitLab: `X-Gitlab-Token: <secret>`. A shared token, not a signature: the body is not covered.
 
-use super::{Check, Failure, Header, crypto};
+use super::{Check, Failure, crypto};
+use crate::headers::Header;
 
 pub(super) const HEADER: &str = "X-Gitlab-Token";
 pub(super) const BODY_NOT_COVERED: &str = "token only: gitlab does not sign the body";

@@ -8,7 +8,6 @@ mod crypto;
 mod generic;
 mod github;
 mod gitlab;
-mod headers;
 mod shopify;
 mod slack;
 mod standard;
@@ -18,7 +17,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use headers::{Header, get_all, get_one};
+use crate::headers::{Header, get_all};
 
 /// Header name the generic `hex` scheme uses unless told otherwise.
 pub const DEFAULT_HEX_HEADER: &str = "X-Webhook-Signature";
@@ -358,7 +357,7 @@ pub fn verify(
 
 /// Recognises the scheme from the headers present, most specific first.
 pub fn detect(headers: &[Header], hex_header: &str) -> Option<Scheme> {
-    let has = |name: &str| headers::has(headers, name);
+    let has = |name: &str| crate::headers::has(headers, name);
     if has("webhook-signature") || has("svix-signature") {
         Some(Scheme::Standard)
     } else if has("stripe-signature") {

@@ -3,7 +3,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::{Check, Failure, Header, crypto};
+use super::{Check, Failure, crypto};
+use crate::headers::Header;
 
 pub(super) const HEADER: &str = "X-Shopify-Hmac-Sha256";
 

@@ -1,7 +1,8 @@
 //! Slack: `X-Slack-Signature: v0=<hex of HMAC-SHA256(secret, "v0:{ts}:{body}")>` with
 //! `X-Slack-Request-Timestamp: <unix>`; rejected when more than the tolerance off either way.
 
-use super::{Check, Failure, Header, crypto, generic};
+use super::{Check, Failure, crypto, generic};
+use crate::headers::Header;
 
 pub(super) const SIGNATURE: &str = "X-Slack-Signature";
 pub(super) const TIMESTAMP: &str = "X-Slack-Request-Timestamp";

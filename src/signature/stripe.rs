@@ -2,7 +2,8 @@
 //! whole `whsec_…` string. Like Stripe's library: the signature is checked first, then the age;
 //! future timestamps are accepted; entries of other schemes (`v0=`) are ignored.
 
-use super::{Check, Failure, Header, crypto, generic};
+use super::{Check, Failure, crypto, generic};
+use crate::headers::Header;
 
 pub(super) const HEADER: &str = "Stripe-Signature";
 

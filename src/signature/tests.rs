@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::headers::get_one;
 
 fn h(name: &str, value: &str) -> Header {
     (name.to_string(), value.to_string())

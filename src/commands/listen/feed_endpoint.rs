@@ -14,8 +14,8 @@ use hyper::{Method, Request, Response};
 
 use super::{Answer, Listener, json_answer};
 use crate::capture::CaptureRecord;
-use crate::capture_index::{self, CaptureIndex};
-use crate::feed;
+use crate::capture::feed;
+use crate::capture::index::{self as capture_index, CaptureIndex};
 
 /// Reads up to `count` records after `since` from the capture file (blocking), each made into a
 /// value by `make` with its size; stops early once the sizes add up to `budget`. Also says whether

@@ -21,12 +21,12 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use super::{Answer, Body, Listener, feed_endpoint, json_answer};
 use crate::capture::CaptureRecord;
-use crate::capture_index::CaptureIndex;
+use crate::capture::feed;
+use crate::capture::index::CaptureIndex;
+use crate::capture::replay_plan::{self, PlanOptions};
 use crate::cli::SchemeSelection;
 use crate::delivery::{self, RetryOptions};
-use crate::feed;
 use crate::output::{Output, sanitize_line};
-use crate::replay_plan::{self, PlanOptions};
 use crate::signature::Keys;
 use crate::web_view::{self, Route};
 
@@ -465,7 +465,7 @@ async fn har(state: &Listener, seq: u64) -> Answer {
         Err(answer) => return answer,
     };
     record.headers = crate::secret::redact_headers(&record.headers, &state.verifier.keys());
-    let har = crate::har::write(&[&record], None, env!("CARGO_PKG_VERSION"));
+    let har = crate::capture::har::write(&[&record], None, env!("CARGO_PKG_VERSION"));
     let body = serde_json::to_string_pretty(&har).expect("a HAR value serialises");
     let mut answer = content(Bytes::from(body), "application/json");
     let disposition = format!("attachment; filename=\"{}\"", web_view::har_filename(seq));

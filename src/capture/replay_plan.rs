@@ -10,8 +10,9 @@ use serde_json::Value;
 
 use crate::capture::CaptureRecord;
 use crate::delivery::Outgoing;
+use crate::headers::{Header, get_one};
 use crate::http_headers::HopByHop;
-use crate::signature::{self, Header, Keys, Scheme, SignError, get_one};
+use crate::signature::{self, Keys, Scheme, SignError};
 
 /// Headers that carry a delivery id receivers use for idempotency; `--new-id` replaces them.
 const ID_HEADERS: [&str; 4] = [
@@ -504,7 +505,10 @@ mod tests {
             .outgoing(Keys::new(&[SECRET]), NOW)
             .unwrap();
         assert_eq!(get_one(&sent.headers, "svix-id"), Some("msg_svix"));
-        assert_eq!(signature::get_all(&sent.headers, "svix-signature").len(), 1);
+        assert_eq!(
+            crate::headers::get_all(&sent.headers, "svix-signature").len(),
+            1
+        );
         assert!(get_one(&sent.headers, "webhook-signature").is_none());
         let verdict = signature::verify(
             Scheme::Standard,
@@ -572,7 +576,7 @@ mod tests {
             .is_valid()
         );
         assert_eq!(
-            signature::get_all(&sent.headers, "webhook-signature").len(),
+            crate::headers::get_all(&sent.headers, "webhook-signature").len(),
             1
         );
         assert_eq!(get_one(&sent.headers, "webhook-id"), Some("msg_old"));
@@ -646,7 +650,7 @@ mod tests {
             .outgoing(Keys::new(&[SECRET]), NOW + 10)
             .unwrap();
         assert_eq!(
-            signature::get_all(&sent.headers, "stripe-signature").len(),
+            crate::headers::get_all(&sent.headers, "stripe-signature").len(),
             1
         );
         assert!(

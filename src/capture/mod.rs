@@ -1,8 +1,21 @@
 //! The capture format: one JSON object per line, one line per request `hooky listen` received.
 //!
 //! `listen` writes it; `replay`, `poll`'s demo feed and the web view read it. This module is the
-//! format only (records, encoding, line parsing and a tolerant reader over any `BufRead`); opening
-//! and appending to files is the business of the commands. The README documents the fields.
+//! record and the line codec (records, encoding, line parsing and a tolerant reader over any
+//! `BufRead`); pure. The README documents the fields. Around it, what several commands share about
+//! captures:
+//! - [`file`](mod@file): the capture file on disk (created private, appended under its lock, tailed), and
+//!   [`index`]: where its records start by sequence number, and reading them back from there.
+//! - [`selection`]: which captures (`--seq`, `--since`, …); [`replay_plan`]: what goes out when a
+//!   capture is replayed; [`har`]: the HAR format, both ways. Pure.
+//! - [`feed`]: the demo feed `listen` serves at `/_hooky/requests` and `poll` reads. Pure.
+
+pub mod feed;
+pub mod file;
+pub mod har;
+pub mod index;
+pub mod replay_plan;
+pub mod selection;
 
 use std::io::BufRead;
 
@@ -11,7 +24,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::signature::{Header, Verdict};
+use crate::headers::Header;
+use crate::signature::Verdict;
 
 /// Where `listen` captures and `replay` reads unless told otherwise.
 pub const DEFAULT_CAPTURE_PATH: &str = ".hooky/captures.jsonl";

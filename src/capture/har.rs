@@ -12,7 +12,7 @@
 use serde_json::{Value, json};
 
 use crate::capture::{BodyEncoding, CaptureRecord, VerdictRecord};
-use crate::signature::{Header, get_one};
+use crate::headers::{Header, get_one};
 
 /// Methods whose entries carry a request worth replaying.
 pub const REPLAYABLE_METHODS: [&str; 3] = ["POST", "PUT", "PATCH"];

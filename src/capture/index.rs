@@ -12,8 +12,8 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
+use crate::capture::file::seq_of_line;
 use crate::capture::{CaptureRecord, parse_line};
-use crate::capture_file::seq_of_line;
 
 /// Records between two marks of the index.
 pub const STRIDE: u64 = 32;

@@ -1,6 +1,6 @@
 //! Capture files on disk (the IO half of [`crate::capture`]): creating them private (folder 0700,
 //! file 0600, no links followed), locked to one listener, appending one record per line, finding the last sequence number from the file's tail
-//! only. Reading records back by sequence number is [`crate::capture_index`].
+//! only. Reading records back by sequence number is [`crate::capture::index`].
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
