@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::delivery::Outgoing;
+use crate::outbound::delivery::Outgoing;
 use crate::secret::Secret;
 use crate::signature::Scheme;
 use crate::webhook::{Signer, Webhook};

@@ -363,7 +363,7 @@ const TIME_KEYS: [&str; 8] = [
 /// other plain fields (method and path first), cut to `width` characters.
 pub fn item_line(item: &Value, fields: &Fields, width: usize) -> String {
     let id = fields.id_of(item);
-    let kind = crate::event::event_type(&[], Some(item));
+    let kind = crate::webhook::event::event_type(&[], Some(item));
     let time = TIME_KEYS
         .iter()
         .find_map(|key| match item.get(key) {

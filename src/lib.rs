@@ -5,8 +5,8 @@
 //! - [`cli`]: clap definitions only. [`commands`]: one module per subcommand, doing the IO.
 //! - [`output`]: the one place for output conventions (stdout/stderr, JSON lines, colors, escaping).
 //! - [`exit`]: the exit-code table and the error → message + code mapping.
-//! - The pure core, no sockets, no terminal, no clock: [`signature`] (every scheme), [`backoff`]
-//!   (retry and pacing policy), [`capture`] (the capture file format), [`event`] (event type and id
+//! - The pure core, no sockets, no terminal, no clock: [`signature`] (every scheme), [`outbound::backoff`]
+//!   (retry and pacing policy), [`capture`] (the capture file format), [`webhook::event`] (event type and id
 //!   of a request), [`ids`], [`units`] (durations, sizes, times).
 //! - The pure core of `poll`: [`conditional`] (ETag/Last-Modified), [`cursor`] (feed cursor),
 //!   [`pacing`] (server hints and the wait decision), [`until`] (stop conditions), [`diff`] (JSON
@@ -23,24 +23,21 @@
 //!   the web view's routes, page, token check and event stream frames.
 //! - Pure cores of `replay`: [`capture::selection`] (which captures), [`capture::replay_plan`] (what goes out),
 //!   [`capture::har`] (the HAR format); [`http_headers`] (hop-by-hop rules, shared with `--forward-to`).
-//! - [`delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`load`]: many
+//! - [`outbound::delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`outbound::load`]: many
 //!   deliveries at a concurrency and a rate.
-//! - `send`'s pure pieces: [`fixtures`] (the catalog and `_meta`), [`template`] (`{{…}}`),
-//!   [`webhook`] (headers and signing of one request), [`request_format`] (dry-run and curl),
+//! - `send`'s pure pieces: [`fixtures`] (the catalog and `_meta`), [`fixtures::template`] (`{{…}}`),
+//!   [`webhook`] (headers and signing of one request), [`outbound::request_format`] (dry-run and curl),
 //!   [`attack`] (the receiver-conformance checks).
 
 pub mod attack;
-pub mod backoff;
 pub mod capture;
 pub mod cli;
 pub mod commands;
 pub mod conditional;
 pub mod cursor;
 pub mod dedup;
-pub mod delivery;
 pub mod dev_secret;
 pub mod diff;
-pub mod event;
 pub mod exit;
 pub mod expect;
 pub mod fixtures;
@@ -49,19 +46,15 @@ pub mod http_headers;
 pub mod ids;
 pub mod json_path;
 pub mod line_rate;
-pub mod load;
+pub mod outbound;
 pub mod output;
 pub mod pacing;
-pub mod payload_template;
 pub mod poll_state;
 pub mod private_fs;
-pub mod request_format;
 pub mod request_view;
 pub mod respond;
 pub mod secret;
 pub mod signature;
-pub mod stats;
-pub mod template;
 pub mod units;
 pub mod until;
 pub mod verification;

@@ -1,5 +1,5 @@
 //! How long `hooky poll` waits before its next request, and why. Pure: the clock (`now`) and the
-//! randomness (`unit` in `[0, 1)`) are parameters; built on [`crate::backoff`].
+//! randomness (`unit` in `[0, 1)`) are parameters; built on [`crate::outbound::backoff`].
 //!
 //! Server hints are floors, never ceilings: `Retry-After` (R16, R17), `X-Poll-Interval` (R19), the
 //! IETF `RateLimit` field (draft-11 `r`/`t`, and the older `RateLimit-Remaining`/`-Reset`) and the
@@ -8,10 +8,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::backoff::{
+use crate::headers::{Header, get_one};
+use crate::outbound::backoff::{
     BackoffPolicy, hint_with_jitter, parse_retry_after, server_delay, server_seconds,
 };
-use crate::headers::{Header, get_one};
 
 /// Values of `X-RateLimit-Reset` above this are unix times, below it delta seconds (R22).
 const EPOCH_THRESHOLD: f64 = 1e9;
@@ -55,7 +55,7 @@ impl Hints {
 }
 
 /// A non-negative number of seconds (decimals accepted, so local test servers can hint fast),
-/// clamped to a day ([`crate::backoff::MAX_SERVER_DELAY`]).
+/// clamped to a day ([`crate::outbound::backoff::MAX_SERVER_DELAY`]).
 fn seconds(text: &str) -> Option<Duration> {
     server_seconds(text.trim().parse().ok()?)
 }
@@ -410,7 +410,7 @@ mod tests {
 
     #[test]
     fn absurd_hints_are_clamped_to_a_day_and_never_panic() {
-        let day = crate::backoff::MAX_SERVER_DELAY;
+        let day = crate::outbound::backoff::MAX_SERVER_DELAY;
         let now = at(1_700_000_000);
         let hints = Hints::read(
             &[

@@ -222,7 +222,7 @@ fn first_lines(text: &str, count: usize, paint: &Paint) -> String {
 
 /// A body for people: JSON pretty-printed and colorized, other text escaped, binary as hex.
 pub fn render_body(body: &[u8], paint: &Paint, whole: bool) -> String {
-    if let Some(value) = crate::event::parse_json_body(body) {
+    if let Some(value) = crate::webhook::event::parse_json_body(body) {
         let mut text = String::new();
         write_json(&value, paint, 0, &mut text);
         return text;

@@ -79,7 +79,7 @@ impl Verifier {
     }
 
     fn reserialisation_hint(&self, headers: &[Header], body: &[u8], now: i64) -> Option<String> {
-        let value = crate::event::parse_json_body(body)?;
+        let value = crate::webhook::event::parse_json_body(body)?;
         let minified = serde_json::to_vec(&value).ok()?;
         let pretty = serde_json::to_vec_pretty(&value).ok()?;
         for (form, candidate) in [("minified", minified), ("pretty-printed", pretty)] {

@@ -2,7 +2,7 @@
 //! whatever the clock says.
 #![no_main]
 
-use hooky::template::{RenderContext, Template};
+use hooky::fixtures::template::{RenderContext, Template};
 use libfuzzer_sys::fuzz_target;
 use rand::SeedableRng;
 

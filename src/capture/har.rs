@@ -90,7 +90,9 @@ fn read_entry(entry: &Value, next_seq: u64) -> Result<CaptureRecord, String> {
             .and_then(Value::as_str)
             .map(str::to_string)
     };
-    let parsed_body = body.as_deref().and_then(crate::event::parse_json_body);
+    let parsed_body = body
+        .as_deref()
+        .and_then(crate::webhook::event::parse_json_body);
     let verdict = match hooky.and_then(|h| h.get("verdict")) {
         Some(v) => {
             serde_json::from_value(v.clone()).map_err(|e| format!("bad _hooky.verdict: {e}"))?
@@ -132,11 +134,11 @@ fn read_entry(entry: &Value, next_seq: u64) -> Result<CaptureRecord, String> {
         // hooky's own export says exactly what was there; other tools' entries are read afresh.
         event_type: match hooky {
             Some(_) => field("event_type"),
-            None => crate::event::event_type(&headers, parsed_body.as_ref()),
+            None => crate::webhook::event::event_type(&headers, parsed_body.as_ref()),
         },
         event_id: match hooky {
             Some(_) => field("event_id"),
-            None => crate::event::event_id(&headers, parsed_body.as_ref()),
+            None => crate::webhook::event::event_id(&headers, parsed_body.as_ref()),
         },
         headers,
         verdict,

@@ -9,9 +9,9 @@ use rand::Rng;
 use serde_json::Value;
 
 use crate::capture::CaptureRecord;
-use crate::delivery::Outgoing;
 use crate::headers::{Header, get_one};
 use crate::http_headers::HopByHop;
+use crate::outbound::delivery::Outgoing;
 use crate::signature::{self, Keys, Scheme, SignError};
 
 /// Headers that carry a delivery id receivers use for idempotency; `--new-id` replaces them.
@@ -157,7 +157,7 @@ pub fn prepare(
 
     let mut body_changed = false;
     if !options.edits.is_empty() || options.rewrite_body_id && options.new_id {
-        let mut json = crate::event::parse_json_body(&body).ok_or_else(|| {
+        let mut json = crate::webhook::event::parse_json_body(&body).ok_or_else(|| {
             format!("capture #{seq}: --set, --unset and --rewrite-body-id need a JSON body, and this one is not JSON")
         })?;
         for edit in &options.edits {
@@ -268,7 +268,7 @@ pub fn prepare(
     Ok(Prepared {
         seq,
         method: record.method.clone(),
-        url: crate::delivery::parse_url(&target)?,
+        url: crate::outbound::delivery::parse_url(&target)?,
         target,
         headers,
         body,

@@ -109,7 +109,7 @@ pub struct ListenArgs {
     pub forward_timeout: Duration,
 
     /// Largest answer body read from the --forward-to app or a web view replay (then 502 / an error)
-    #[arg(long, value_name = "SIZE", default_value = crate::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = crate::outbound::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size)]
     pub max_response: u64,
 
     /// Largest body accepted; larger ones get 413 and are captured without their body

@@ -171,7 +171,7 @@ pub struct PollArgs {
     pub request_timeout: Duration,
 
     /// Largest answer body read; a larger one fails the attempt with an error naming the limit
-    #[arg(long, value_name = "SIZE", default_value = crate::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size, help_heading = "Pacing")]
+    #[arg(long, value_name = "SIZE", default_value = crate::outbound::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size, help_heading = "Pacing")]
     pub max_response: u64,
 
     /// Long polling: send 'Prefer: wait=N', allow N+10s per request, and ask again at once after a

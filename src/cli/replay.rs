@@ -187,7 +187,7 @@ pub struct ReplayArgs {
     pub concurrency: u64,
 
     /// Replays started per second at most, such as 20 or 600/m
-    #[arg(long, value_name = "RATE", value_parser = crate::load::parse_rate)]
+    #[arg(long, value_name = "RATE", value_parser = crate::outbound::load::parse_rate)]
     pub rate: Option<f64>,
 
     /// Retries after a failed attempt (connection error, 408, 429, 5xx), honouring Retry-After
@@ -199,7 +199,7 @@ pub struct ReplayArgs {
     pub timeout: Duration,
 
     /// Largest answer body read; a larger one fails the attempt with an error naming the limit
-    #[arg(long, value_name = "SIZE", default_value = crate::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = crate::outbound::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size)]
     pub max_response: u64,
 
     /// Print what would be sent, and send nothing

@@ -110,7 +110,7 @@ pub struct SendArgs {
     pub timeout: Duration,
 
     /// Largest answer body read; a larger one fails the attempt with an error naming the limit
-    #[arg(long, value_name = "SIZE", default_value = crate::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = crate::outbound::delivery::DEFAULT_MAX_RESPONSE_TEXT, value_parser = crate::units::parse_size)]
     pub max_response: u64,
 
     /// Expected status: 2xx (any success), 4xx, 5xx, or an exact code such as 201; exit 4 otherwise
@@ -130,7 +130,7 @@ pub struct SendArgs {
     pub concurrency: u64,
 
     /// Pace --count: requests per second (50, 50/s, 3000/m)
-    #[arg(long, value_name = "RATE", value_parser = crate::load::parse_rate)]
+    #[arg(long, value_name = "RATE", value_parser = crate::outbound::load::parse_rate)]
     pub rate: Option<f64>,
 
     /// Send the same event (same id) K times, to test a receiver's idempotency

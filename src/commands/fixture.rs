@@ -111,7 +111,7 @@ fn new(args: FixtureNewArgs, out: &Output) -> anyhow::Result<u8> {
     let body = record
         .body_bytes()
         .map_err(|e| CliError::usage(format!("request #{} has no usable body: {e}", record.seq)))?;
-    let payload = crate::event::parse_json_body(&body).ok_or_else(|| {
+    let payload = crate::webhook::event::parse_json_body(&body).ok_or_else(|| {
         CliError::usage(format!(
             "request #{} does not have a JSON body; fixtures are JSON",
             record.seq

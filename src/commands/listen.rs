@@ -158,7 +158,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     let response_body = match &args.response_body {
         Some(text) => {
             let body = Bytes::from(super::read_text_or_file("--response-body", text)?);
-            let content_type = if crate::event::parse_json_body(&body).is_some() {
+            let content_type = if crate::webhook::event::parse_json_body(&body).is_some() {
                 "application/json"
             } else {
                 "text/plain; charset=utf-8"
@@ -626,10 +626,10 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         },
         None => state.verifier.check(&headers, &body, received.timestamp()),
     };
-    let (event_type, event_id) = crate::event::event_fields(&headers, &body);
+    let (event_type, event_id) = crate::webhook::event::event_fields(&headers, &body);
     // The whole document only when an --expect looks into it: most bodies are never parsed.
     let json = if state.expectations_read_json {
-        crate::event::parse_json_body(&body)
+        crate::webhook::event::parse_json_body(&body)
     } else {
         None
     };

@@ -9,13 +9,13 @@ use anyhow::Context;
 use rand::Rng;
 use serde_json::{Value, json};
 
-use crate::backoff::{BackoffPolicy, RetryBudget, StatusClass, classify_status};
 use crate::cli::PollArgs;
 use crate::conditional::{self, NotModified, Use, Validators};
 use crate::cursor::{self, Cursor, Fields, NextPage, Window};
-use crate::delivery::{self, RetryOptions, USER_AGENT};
 use crate::exit::{self, CliError};
 use crate::headers::{Header, get_all};
+use crate::outbound::backoff::{BackoffPolicy, RetryBudget, StatusClass, classify_status};
+use crate::outbound::delivery::{self, RetryOptions, USER_AGENT};
 use crate::output::{Output, sanitize, sanitize_line};
 use crate::pacing::{Hints, Pacing, Reason, Wait};
 use crate::poll_state::PollState;
@@ -561,7 +561,7 @@ impl<'a> Poller<'a> {
         self.tell_missing_validators(response.status);
         let hints = Hints::read(&response.headers, SystemTime::now());
         let changed = response.status != 304 && self.last_body.as_ref() != Some(&response.body);
-        let json = crate::event::parse_json_body(&response.body);
+        let json = crate::webhook::event::parse_json_body(&response.body);
         let changed =
             changed && !matches!((&self.last_json, &json), (Some(old), Some(new)) if old == new);
         if response.status == 304 || !changed {
@@ -615,7 +615,7 @@ impl<'a> Poller<'a> {
             if first {
                 self.last_body = Some(response.body.clone());
             }
-            let Some(body) = crate::event::parse_json_body(&response.body) else {
+            let Some(body) = crate::webhook::event::parse_json_body(&response.body) else {
                 return Ok(Outcome::Final(CliError::failed(format!(
                     "GET {url} answered {} with a body that is not JSON; feed mode reads a JSON array of items",
                     response.status
@@ -928,7 +928,7 @@ impl<'a> Poller<'a> {
         };
         let id = id
             .map(str::to_string)
-            .or_else(|| crate::event::event_id(&[], json))
+            .or_else(|| crate::webhook::event::event_id(&[], json))
             .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rand::thread_rng()));
         let content_type = if json.is_some() {
             "application/json"
@@ -942,7 +942,7 @@ impl<'a> Poller<'a> {
             user_headers: Vec::new(),
             body: body.to_vec(),
             event_id: id.clone(),
-            event_type: crate::event::event_type(&[], json).unwrap_or_default(),
+            event_type: crate::webhook::event::event_type(&[], json).unwrap_or_default(),
         };
         // Every attempt is signed afresh: timestamped schemes get the time of that attempt.
         let build = |_attempt: u32| webhook.signed(&emitter.signer, super::now_unix());

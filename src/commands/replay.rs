@@ -20,14 +20,14 @@ use crate::capture::replay_plan::{self, Edit, PlanOptions, Prepared};
 use crate::capture::selection::Selection;
 use crate::capture::{CaptureRecord, read_captures, sha256_hex};
 use crate::cli::{CapturesArgs, ExportFormat, ReplayArgs, SchemeSelection, SelectArgs};
-use crate::delivery::{self, Delivery, RetryOptions};
 use crate::exit::{self, CliError};
 use crate::headers::Header;
-use crate::load::{LoadOptions, spawn_load};
+use crate::outbound::delivery::{self, Delivery, RetryOptions};
+use crate::outbound::load::{LoadOptions, spawn_load};
+use crate::outbound::stats::Summary;
 use crate::output::{self, Output, sanitize, sanitize_line};
 use crate::secret::{Secret, as_keys};
 use crate::signature::Keys;
-use crate::stats::Summary;
 
 /// `hooky captures`: the `--list` of `hooky replay`.
 pub fn run_captures(args: CapturesArgs, out: &Output) -> anyhow::Result<u8> {
@@ -189,7 +189,7 @@ fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptio
         edits.push(Edit::Unset(path.clone()));
     }
     if let Some(to) = &args.to {
-        crate::delivery::http_url(to, "--to")?;
+        crate::outbound::delivery::http_url(to, "--to")?;
     }
     Ok(PlanOptions {
         to: args.to.clone(),
@@ -567,7 +567,7 @@ fn export(
                 match request {
                     Ok((request, url)) => {
                         out.data(&format!("# capture #{}", record.seq))?;
-                        out.data(&crate::request_format::curl_command_to(
+                        out.data(&crate::outbound::request_format::curl_command_to(
                             &request, &url, keys,
                         ))?;
                     }

@@ -16,16 +16,16 @@ use serde_json::{Value, json};
 
 use crate::attack::{self, Check, Outcome};
 use crate::cli::{ExpectedStatus, SendArgs};
-use crate::delivery::{self, Delivery, RetryNotice, RetryOptions};
 use crate::exit::{self, CliError};
+use crate::fixtures::payload_template::CompiledPayload;
+use crate::fixtures::template::{RenderContext, Template};
 use crate::fixtures::{self, Catalog, Edit, Meta, Overrides, Source};
 use crate::headers::Header;
-use crate::load::{LoadOptions, spawn_load};
+use crate::outbound::delivery::{self, Delivery, RetryNotice, RetryOptions};
+use crate::outbound::load::{LoadOptions, spawn_load};
+use crate::outbound::stats::Summary;
 use crate::output::{self, Output, sanitize_line};
-use crate::payload_template::CompiledPayload;
 use crate::signature::Scheme;
-use crate::stats::Summary;
-use crate::template::{RenderContext, Template};
 use crate::webhook::{self, Signer, Webhook};
 
 use super::fixture::load_catalog;
@@ -241,8 +241,8 @@ impl Plan {
             None => {
                 let (payload, meta) = self.render(seq, &mut rng, self.now())?;
                 let body = serde_json::to_vec(&payload).expect("a JSON value always serialises");
-                let id = crate::event::event_id(&[], Some(&payload));
-                let event_type = crate::event::event_type(&[], Some(&payload));
+                let id = crate::webhook::event::event_id(&[], Some(&payload));
+                let event_type = crate::webhook::event::event_type(&[], Some(&payload));
                 (body, id, event_type, meta)
             }
         };
@@ -263,7 +263,7 @@ impl Plan {
         // The id `listen` will show for this request: the body's, else a delivery header's
         // (GitHub's X-GitHub-Delivery), else a fresh one (Standard Webhooks sends it as webhook-id).
         let event_id = event_id
-            .or_else(|| crate::event::event_id(&headers, None))
+            .or_else(|| crate::webhook::event::event_id(&headers, None))
             .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
         Ok(Webhook {
             method: self
@@ -304,7 +304,7 @@ fn read_data(spec: &str) -> anyhow::Result<(String, String)> {
 }
 
 fn check_url(url: &str) -> anyhow::Result<reqwest::Url> {
-    Ok(crate::delivery::http_url(url, "--to")?)
+    Ok(crate::outbound::delivery::http_url(url, "--to")?)
 }
 
 fn list(catalog: &Catalog, out: &Output) -> anyhow::Result<u8> {
@@ -411,15 +411,18 @@ fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u
             "headers": headers, "body": String::from_utf8_lossy(&request.body),
         });
         if args.curl {
-            value["curl"] = crate::request_format::curl_command(&request, &secrets).into();
+            value["curl"] =
+                crate::outbound::request_format::curl_command(&request, &secrets).into();
         }
         out.json(&value)?;
     } else if args.curl {
-        out.data(&crate::request_format::curl_command(&request, &secrets))?;
-    } else {
-        out.data(&output::sanitize(&crate::request_format::http_text(
+        out.data(&crate::outbound::request_format::curl_command(
             &request, &secrets,
-        )))?;
+        ))?;
+    } else {
+        out.data(&output::sanitize(
+            &crate::outbound::request_format::http_text(&request, &secrets),
+        ))?;
     }
     Ok(exit::OK)
 }
@@ -476,7 +479,7 @@ impl Expectations<'_> {
         if self.body.is_empty() {
             return None;
         }
-        let parsed = crate::event::parse_json_body(&delivery.response_body);
+        let parsed = crate::webhook::event::parse_json_body(&delivery.response_body);
         for (path, expected) in self.body {
             let actual = parsed.as_ref().and_then(|v| crate::json_path::get(v, path));
             match actual {

@@ -3,9 +3,9 @@
 use std::time::{Duration, Instant};
 
 use crate::capture::ForwardRecord;
-use crate::delivery::{self, Outgoing};
 use crate::headers::Header;
 use crate::http_headers;
+use crate::outbound::delivery::{self, Outgoing};
 
 /// The headers relayed to the app: hop-by-hop ones dropped, and those the client recomputes.
 pub fn strip_hop_by_hop(headers: &[Header]) -> Vec<Header> {

@@ -25,7 +25,7 @@ use crate::capture::feed;
 use crate::capture::index::CaptureIndex;
 use crate::capture::replay_plan::{self, PlanOptions};
 use crate::cli::SchemeSelection;
-use crate::delivery::{self, RetryOptions};
+use crate::outbound::delivery::{self, RetryOptions};
 use crate::output::{Output, sanitize_line};
 use crate::signature::Keys;
 use crate::web_view::{self, Route};
@@ -540,7 +540,7 @@ async fn curl(state: &Listener, seq: u64, query: Option<&str>) -> Answer {
     );
     match request {
         Ok((request, url)) => {
-            let mut text = crate::request_format::curl_command_to(&request, &url, &keys);
+            let mut text = crate::outbound::request_format::curl_command_to(&request, &url, &keys);
             text.push('\n');
             content(Bytes::from(text), "text/plain; charset=utf-8")
         }

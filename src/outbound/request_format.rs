@@ -6,7 +6,7 @@
 //! that is one of the secrets) are redacted: `(redacted)` in the request text, and `$HOOKY_SECRET`
 //! in the curl command, so the command still works when that variable is set.
 
-use crate::delivery::Outgoing;
+use crate::outbound::delivery::Outgoing;
 use crate::secret::{REDACTED, reveals_secret};
 
 /// The request as it goes on the wire (HTTP/1.1 form), `Host` and `Content-Length` included.

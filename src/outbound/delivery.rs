@@ -1,4 +1,4 @@
-//! Delivering one HTTP request with retries: the IO half of [`crate::backoff`], shared by `send`,
+//! Delivering one HTTP request with retries: the IO half of [`super::backoff`], shared by `send`,
 //! `replay` and `poll --emit-webhook`.
 //!
 //! Retries connection errors, timeouts, 408, 429 and 5xx with the backoff policy, honouring
@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::backoff::{BackoffPolicy, StatusClass, classify_status, parse_retry_after};
 use crate::headers::Header;
+use crate::outbound::backoff::{BackoffPolicy, StatusClass, classify_status, parse_retry_after};
 
 /// The `User-Agent` hooky sends.
 pub const USER_AGENT: &str = concat!("hooky/", env!("CARGO_PKG_VERSION"));

@@ -2,9 +2,12 @@
 //! (content type, event type in the provider's header), the fixture's and the user's headers, then
 //! the signature for a given timestamp. Pure; `send` uses it for every attempt (a fresh timestamp,
 //! the same event id), and `replay --resign` and `poll --emit-webhook` can reuse it.
+//! [`event`]: what a request is about (event type and id), from its headers or JSON body.
 
-use crate::delivery::Outgoing;
+pub mod event;
+
 use crate::headers::Header;
+use crate::outbound::delivery::Outgoing;
 use crate::secret::Secret;
 use crate::signature::{self, Keys, Scheme, SignError};
 
