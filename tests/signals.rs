@@ -166,6 +166,43 @@ async fn a_second_ctrl_c_stops_listen_at_once() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_count_met_stays_a_success_when_ctrl_c_cuts_the_drain_short() {
+    let l = listen(&["--count", "1", "--delay", "30s"]);
+    let url = l.url.clone();
+    let request = tokio::spawn(async move {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
+        client
+            .post(&url)
+            .body("{}")
+            .send()
+            .await
+            .map(|r| r.status())
+    });
+    l.captured(1).await;
+    let (output, _dir) = tokio::task::spawn_blocking(move || {
+        // The count is met: the listener stops accepting and drains the delayed request.
+        let address = l.url.trim_start_matches("http://").to_string();
+        wait_until("the listener to stop accepting", || {
+            std::net::TcpStream::connect(&address).is_err()
+        });
+        l.signal("INT");
+        l.wait()
+    })
+    .await
+    .unwrap();
+    assert_code(&output, 0);
+    assert!(
+        stderr(&output).contains("stopped without waiting for 1 request(s) in flight"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(request.await.unwrap().is_err(), "an answer came after all");
+}
+
 #[test]
 fn poll_on_sigterm_prints_the_summary_and_exits_143() {
     let server = ScriptServer::start(|_| Reply::json(json!({"same": true})));

@@ -1,7 +1,7 @@
 //! What only shows in a real terminal (the `send` and `replay` pickers, progress bars): each test
 //! runs hooky inside a private tmux server (its own socket), types keys into it and reads the
 //! screen back. Every wait is bounded. Without tmux on the machine the tests say so and pass
-//! without running.
+//! without running, except under `CI=true`, where they fail: CI installs tmux (`.ci/run`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,6 +21,10 @@ impl Tmux {
     /// `None` when tmux is not installed.
     fn start(args: &[&str]) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but tmux is missing: .ci/run installs it (apt-get install tmux)"
+            );
             eprintln!("tmux is not installed: the picker tests did not run");
             return None;
         }

@@ -368,14 +368,19 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         Some(count) => format!("{matched} of {count} matching request(s) received"),
         None => format!("{matched} request(s) received"),
     };
+    let goal_met = args.count.is_some_and(|count| matched >= count);
     if let Some(signal) = forced {
         let left = state.in_flight.load(Ordering::SeqCst);
         out.info(&format!(
             "stopped without waiting for {left} request(s) in flight; {received}"
         ));
-        return Ok(signal.exit_code());
+        // A count already met stays a success: the signal only cut the drain short.
+        return Ok(if goal_met {
+            exit::OK
+        } else {
+            signal.exit_code()
+        });
     }
-    let goal_met = args.count.is_some_and(|count| matched >= count);
     match reason {
         Stop::Count => Ok(exit::OK),
         Stop::Signal(signal) => {
