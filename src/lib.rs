@@ -1,63 +1,59 @@
 //! hooky: a command-line tool for testing webhooks.
 //!
-//! Map of the crate (dependencies point down this list, never up):
+//! Map of the crate (dependencies point down this list, never up). The tree shows it: a folder for
+//! each thing several commands share, and each command's private pieces beside it in
+//! `commands/<cmd>/`; a module is private to its command unless another command uses it.
 //! - `main.rs` parses the command line and calls [`run`]; nothing else.
-//! - [`cli`]: clap definitions only. [`commands`]: one module per subcommand, doing the IO.
+//! - [`cli`]: clap definitions only. [`commands`]: one module per subcommand, doing the IO, with
+//!   its own pure modules in `commands/<cmd>/`: `poll`'s [`conditional`](commands::poll::conditional),
+//!   [`cursor`](commands::poll::cursor), [`pacing`](commands::poll::pacing),
+//!   [`until`](commands::poll::until), [`diff`](commands::poll::diff),
+//!   [`poll_state`](commands::poll::poll_state); `listen`'s
+//!   [`verification`](commands::listen::verification), [`respond`](commands::listen::respond),
+//!   [`expect`](commands::listen::expect), [`dedup`](commands::listen::dedup),
+//!   [`request_view`](commands::listen::request_view), [`line_rate`](commands::listen::line_rate);
+//!   `send`'s [`attack`](commands::send::attack).
 //! - [`output`]: the one place for output conventions (stdout/stderr, JSON lines, colors, escaping).
 //! - [`exit`]: the exit-code table and the error → message + code mapping.
-//! - The pure core, no sockets, no terminal, no clock: [`signature`] (every scheme), [`outbound::backoff`]
-//!   (retry and pacing policy), [`capture`] (the capture file format), [`webhook::event`] (event type and id
-//!   of a request), [`ids`], [`units`] (durations, sizes, times).
-//! - The pure core of `poll`: [`conditional`] (ETag/Last-Modified), [`cursor`] (feed cursor),
-//!   [`pacing`] (server hints and the wait decision), [`until`] (stop conditions), [`diff`] (JSON
-//!   changes), [`poll_state`] (the `--state` file format).
+//! - Shared by several commands, in folders:
+//!   - [`capture`]: the capture record and line codec (pure), the [`file`](mod@capture::file) on
+//!     disk with its lock, its [`index`](capture::index), [`har`](capture::har),
+//!     [`selection`](capture::selection), the [`replay_plan`](capture::replay_plan) and the
+//!     `/_hooky/requests` [`feed`](capture::feed).
+//!   - [`fixtures`]: the catalog and `_meta` (pure), [`template`](fixtures::template) (`{{…}}`),
+//!     [`payload_template`](fixtures::payload_template) (a payload compiled for fast sends).
+//!   - [`outbound`]: [`delivery`](outbound::delivery) (one request with retries, the IO half of
+//!     [`backoff`](outbound::backoff)), [`load`](outbound::load) (many deliveries at a concurrency
+//!     and a rate), [`stats`](outbound::stats), [`request_format`](outbound::request_format) (raw
+//!     HTTP and curl).
+//!   - [`webhook`]: headers and signing of one request (pure), and [`event`](webhook::event) (event
+//!     type and id of a request).
+//!   - [`web_view`]: the web view's routes, page, token check and event stream frames (pure; `poll`
+//!     shares its key header).
+//! - The pure core, no sockets, no terminal, no clock: [`signature`] (every scheme), [`headers`]
+//!   (the HTTP `Header` type and its lookups), [`http_headers`] (hop-by-hop rules for relaying),
+//!   [`ids`], [`units`] (durations, sizes, times), [`json_path`] (dot paths into JSON).
 //! - [`secret`]: the redacting `Secret` type, secret files, where secrets came from.
 //!   [`dev_secret`]: the project's development secret in `.hooky/secret` (found walking up).
 //!   [`private_fs`]: opening and writing hooky's own files without following links (captures,
 //!   `.hooky/`, `--state`, ready files).
-//! - `listen`'s pure pieces: [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer
-//!   plans), [`expect`] (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a
-//!   request is shown), [`line_rate`] (one line per request, or a summary per second), [`capture::feed`] (the `/_hooky/requests` feed); [`capture::file`] is the capture
-//!   file on disk (create private, append, tail), [`capture::index`] where its records start by
-//!   sequence number, and reading them back from there; [`web_view`] is
-//!   the web view's routes, page, token check and event stream frames.
-//! - Pure cores of `replay`: [`capture::selection`] (which captures), [`capture::replay_plan`] (what goes out),
-//!   [`capture::har`] (the HAR format); [`http_headers`] (hop-by-hop rules, shared with `--forward-to`).
-//! - [`outbound::delivery`]: sending one HTTP request with retries (the IO half of `backoff`); [`outbound::load`]: many
-//!   deliveries at a concurrency and a rate.
-//! - `send`'s pure pieces: [`fixtures`] (the catalog and `_meta`), [`fixtures::template`] (`{{…}}`),
-//!   [`webhook`] (headers and signing of one request), [`outbound::request_format`] (dry-run and curl),
-//!   [`attack`] (the receiver-conformance checks).
 
-pub mod attack;
 pub mod capture;
 pub mod cli;
 pub mod commands;
-pub mod conditional;
-pub mod cursor;
-pub mod dedup;
 pub mod dev_secret;
-pub mod diff;
 pub mod exit;
-pub mod expect;
 pub mod fixtures;
 pub mod headers;
 pub mod http_headers;
 pub mod ids;
 pub mod json_path;
-pub mod line_rate;
 pub mod outbound;
 pub mod output;
-pub mod pacing;
-pub mod poll_state;
 pub mod private_fs;
-pub mod request_view;
-pub mod respond;
 pub mod secret;
 pub mod signature;
 pub mod units;
-pub mod until;
-pub mod verification;
 pub mod web_view;
 pub mod webhook;
 

@@ -2,7 +2,8 @@
 //! parsed expression must be usable against an arbitrary JSON body.
 #![no_main]
 
-use hooky::{expect, until};
+use hooky::commands::listen::expect;
+use hooky::commands::poll::until;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

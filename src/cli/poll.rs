@@ -89,7 +89,7 @@ pub struct PollArgs {
 
     /// Pages one poll follows at most when the feed says there is more (a next link, has_more,
     /// next_cursor, or a full page of ?limit= items); the rest waits for the next poll
-    #[arg(long, value_name = "N", default_value_t = crate::cursor::DEFAULT_MAX_PAGES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..), help_heading = "Feed mode")]
+    #[arg(long, value_name = "N", default_value_t = crate::commands::poll::cursor::DEFAULT_MAX_PAGES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..), help_heading = "Feed mode")]
     pub max_pages: usize,
 
     /// Opaque cursors: take the next cursor from this dot path of the response, verbatim

@@ -2,8 +2,18 @@
 //! time), verify it, decide the answer, append it to the capture file, print it, answer. Ctrl-C,
 //! `--count` and `--timeout` stop accepting and let the requests in flight finish.
 //!
-//! The pure pieces live in their own modules: `verification`, `respond`, `expect`, `dedup`,
-//! `request_view`, `feed`; the capture file IO in `capture_file`.
+//! The pure pieces live in listen's own modules, beside it in `commands/listen/`:
+//! [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer plans), [`expect`]
+//! (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a request is shown),
+//! [`line_rate`] (one line per request, or a summary per second); and in the shared
+//! `capture::feed` and `web_view`. The capture file IO is in `capture::file`.
+
+pub mod dedup;
+pub mod expect;
+pub mod line_rate;
+pub mod request_view;
+pub mod respond;
+pub mod verification;
 
 mod feed_endpoint;
 mod forward;
@@ -32,18 +42,18 @@ use crate::capture::index::CaptureIndex;
 use crate::capture::{CaptureRecord, VerdictRecord};
 use crate::cli::SchemeSelection;
 use crate::cli::{ListenArgs, VerifyMode};
-use crate::dedup::{DuplicateWindow, Seen};
 use crate::exit::{self, CliError};
-use crate::expect::{self, Expectation, Facts};
 use crate::headers::Header;
-use crate::line_rate::LineRate;
 use crate::output::{Output, sanitize_line};
-use crate::request_view::Detail;
-use crate::respond::{self, Plan, Responder};
 use crate::secret::Origin;
 use crate::signature::{Scheme, Verdict};
-use crate::verification::{Checked, Verifier};
+use dedup::{DuplicateWindow, Seen};
+use expect::{Expectation, Facts};
 use forward::{Forwarder, Relayed};
+use line_rate::LineRate;
+use request_view::Detail;
+use respond::{Plan, Responder};
+use verification::{Checked, Verifier};
 
 type Answer = Response<Full<Bytes>>;
 /// A response body: whole, or the web view's event stream.
@@ -270,7 +280,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
             next_seq: last_seq + 1,
             appender,
             capture_failing: false,
-            duplicates: DuplicateWindow::new(crate::dedup::DEFAULT_WINDOW),
+            duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
             responder: Responder::new(plan),
             rng,
         }),
@@ -764,7 +774,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
                 Seen::First => {}
                 Seen::Repeat(first) => record.duplicate_of = Some(first),
                 Seen::TooLong => {
-                    let note = crate::dedup::too_long_note(id.len());
+                    let note = dedup::too_long_note(id.len());
                     record.verdict.note = Some(match record.verdict.note.take() {
                         Some(existing) => format!("{existing}; {note}"),
                         None => note,
@@ -935,7 +945,7 @@ fn print_request(
         } else {
             capture_line
         };
-        out.json_line(&crate::request_view::request_line(line, &record.headers))
+        out.json_line(&request_view::request_line(line, &record.headers))
     } else {
         let own_line = state
             .lines
@@ -947,10 +957,9 @@ fn print_request(
         }
         let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
         let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
-        let line =
-            crate::request_view::render_line(record, checked, &local, latency_ms, &out.paint);
-        let (shown, left_out) = crate::request_view::clip_body(body, out.max_print);
-        let mut text = crate::request_view::render_human(
+        let line = request_view::render_line(record, checked, &local, latency_ms, &out.paint);
+        let (shown, left_out) = request_view::clip_body(body, out.max_print);
+        let mut text = request_view::render_human(
             record,
             checked,
             shown,
@@ -962,7 +971,7 @@ fn print_request(
         let body_shown = state.detail.verbose > 0 || state.detail.body;
         if body_shown && left_out > 0 && record.body_omitted.is_none() {
             text.push('\n');
-            text.push_str(&crate::request_view::clipped_note(left_out, &out.paint));
+            text.push_str(&request_view::clipped_note(left_out, &out.paint));
         }
         out.data(&text)
     };

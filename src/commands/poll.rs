@@ -1,6 +1,15 @@
 //! `hooky poll`: the IO of polling — requests, sleeps, output, the `--state` file and
-//! `--emit-webhook` deliveries. Every decision is made by the pure modules: [`crate::conditional`],
-//! [`crate::cursor`], [`crate::pacing`], [`crate::until`], [`crate::diff`], [`crate::poll_state`].
+//! `--emit-webhook` deliveries. Every decision is made by poll's own pure modules, beside it in
+//! `commands/poll/`: [`conditional`] (ETag/Last-Modified), [`cursor`] (feed cursor), [`pacing`]
+//! (server hints and the wait decision), [`until`] (stop conditions), [`diff`] (JSON changes),
+//! [`poll_state`] (the `--state` file format).
+
+pub mod conditional;
+pub mod cursor;
+pub mod diff;
+pub mod pacing;
+pub mod poll_state;
+pub mod until;
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant, SystemTime};
@@ -10,18 +19,18 @@ use rand::Rng;
 use serde_json::{Value, json};
 
 use crate::cli::PollArgs;
-use crate::conditional::{self, NotModified, Use, Validators};
-use crate::cursor::{self, Cursor, Fields, NextPage, Window};
 use crate::exit::{self, CliError};
 use crate::headers::{Header, get_all};
 use crate::outbound::backoff::{BackoffPolicy, RetryBudget, StatusClass, classify_status};
 use crate::outbound::delivery::{self, RetryOptions, USER_AGENT};
 use crate::output::{Output, sanitize, sanitize_line};
-use crate::pacing::{Hints, Pacing, Reason, Wait};
-use crate::poll_state::PollState;
 use crate::units::format_duration;
-use crate::until::Condition;
 use crate::webhook::{Signer, Webhook};
+use conditional::{NotModified, Use, Validators};
+use cursor::{Cursor, Fields, NextPage, Window};
+use pacing::{Hints, Pacing, Reason, Wait};
+use poll_state::PollState;
+use until::Condition;
 
 /// The deadline when stdout is not a terminal and neither --timeout nor --count is given.
 const DEFAULT_CI_DEADLINE: Duration = Duration::from_secs(600);
@@ -169,9 +178,9 @@ impl<'a> Poller<'a> {
         let until = args
             .until
             .iter()
-            .map(|text| crate::until::parse(text))
+            .map(|text| until::parse(text))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|error| CliError::usage(error).with_hint(crate::until::GRAMMAR))?;
+            .map_err(|error| CliError::usage(error).with_hint(until::GRAMMAR))?;
         let feed = args.since.is_some() || args.cursor_from.is_some() || args.items.is_some();
         let feed_only = [
             (args.cursor_field.is_some(), "--cursor-field"),
@@ -512,7 +521,7 @@ impl<'a> Poller<'a> {
         } else {
             classify_status(status)
         };
-        let rate_limited = crate::pacing::is_rate_limit(status, &hints);
+        let rate_limited = pacing::is_rate_limit(status, &hints);
         let reason = reqwest::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -739,7 +748,7 @@ impl<'a> Poller<'a> {
         }
         let reads_body = conditions.iter().any(|c| c.reads_body());
         if self.feed {
-            return Ok(!reads_body && crate::until::all_hold(conditions, status, None));
+            return Ok(!reads_body && until::all_hold(conditions, status, None));
         }
         if reads_body && self.last_json.is_none() && self.last_body.is_some() {
             return Err(CliError::failed(
@@ -748,11 +757,7 @@ impl<'a> Poller<'a> {
             .with_hint("use --until status=NNN for a body that is not JSON")
             .into());
         }
-        Ok(crate::until::all_hold(
-            conditions,
-            status,
-            self.last_json.as_ref(),
-        ))
+        Ok(until::all_hold(conditions, status, self.last_json.as_ref()))
     }
 
     /// The deadline message: how long hooky waited, what it last saw, and what it waited for
@@ -843,7 +848,7 @@ impl<'a> Poller<'a> {
         self.counters.changes += 1;
         let first = self.last_body.is_none();
         let changes = match (&self.last_json, json) {
-            (Some(old), Some(new)) if !first => Some(crate::diff::changes(old, new)),
+            (Some(old), Some(new)) if !first => Some(diff::changes(old, new)),
             _ => None,
         };
         let text = String::from_utf8_lossy(body);
@@ -913,7 +918,7 @@ impl<'a> Poller<'a> {
         self.emit(&body, Some(item), Some(&id)).await?;
         let conditions = &self.until;
         Ok(conditions.iter().any(|c| c.reads_body())
-            && crate::until::all_hold(conditions, status, Some(item)))
+            && until::all_hold(conditions, status, Some(item)))
     }
 
     /// Delivers a body to --emit-webhook, signed, with send's delivery and retries.

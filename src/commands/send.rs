@@ -2,8 +2,11 @@
 //! answered. Also the modes around it: `--list`, the picker, `--dry-run`/`--curl`, `--repeat`,
 //! `--count` (a load with a summary), `--attack` (receiver conformance) and `--watch`.
 //!
-//! The pure parts live in `fixtures`, `template`, `webhook`, `attack` and `request_format`; this file
-//! is the IO: files, clock, randomness, network, terminal.
+//! The pure parts live in the shared `fixtures/`, `webhook/` and `outbound/request_format`, and in
+//! send's own [`attack`] (the receiver-conformance checks); this file is the IO: files, clock,
+//! randomness, network, terminal.
+
+pub mod attack;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +17,6 @@ use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 use serde_json::{Value, json};
 
-use crate::attack::{self, Check, Outcome};
 use crate::cli::{ExpectedStatus, SendArgs};
 use crate::exit::{self, CliError};
 use crate::fixtures::payload_template::CompiledPayload;
@@ -27,6 +29,7 @@ use crate::outbound::stats::Summary;
 use crate::output::{self, Output, sanitize_line};
 use crate::signature::Scheme;
 use crate::webhook::{self, Signer, Webhook};
+use attack::{Check, Outcome};
 
 use super::fixture::load_catalog;
 

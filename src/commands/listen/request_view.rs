@@ -6,10 +6,10 @@
 use serde_json::Value;
 
 use crate::capture::CaptureRecord;
+use crate::commands::listen::verification::Checked;
 use crate::headers::{Header, get_one};
 use crate::output::{Paint, sanitize, sanitize_line};
 use crate::signature::{Failure, Verdict};
-use crate::verification::Checked;
 
 /// Text bodies longer than this are cut in human mode (the capture keeps them whole).
 pub const TEXT_PREVIEW_BYTES: usize = 16 * 1024;
@@ -75,7 +75,7 @@ fn column(text: &str, width: usize) -> String {
 /// An event id as the line shows it: whole, unless it is longer than any real id (over the
 /// duplicate check's 256 bytes, a sender's choice): then its start and its size.
 fn shown_id(id: &str) -> std::borrow::Cow<'_, str> {
-    if id.len() <= crate::dedup::MAX_ID_BYTES {
+    if id.len() <= crate::commands::listen::dedup::MAX_ID_BYTES {
         return id.into();
     }
     let start: String = id.chars().take(ID_WIDTH).collect();

@@ -9,8 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::conditional::Validators;
-use crate::cursor::Cursor;
+use crate::commands::poll::conditional::Validators;
+use crate::commands::poll::cursor::Cursor;
 
 pub const VERSION: u32 = 1;
 

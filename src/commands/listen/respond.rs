@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::dedup::{IdDigest, digest};
+use crate::commands::listen::dedup::{IdDigest, digest};
 use crate::headers::Header;
 
 /// How many event ids `--respond-seq-per-event` remembers; older ones start their sequence again.
