@@ -105,6 +105,11 @@ pub fn format_duration(duration: Duration) -> String {
     }
 }
 
+/// `duration` in milliseconds, rounded to the microsecond: how `--json` records give times.
+pub fn millis(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
 /// A count with thousands separators: `2,909`.
 pub fn format_count(count: u64) -> String {
     let digits = count.to_string();
@@ -135,6 +140,12 @@ pub fn format_rate(per_second: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn millis_round_to_the_microsecond() {
+        assert_eq!(millis(Duration::from_nanos(1_234_567)), 1.235);
+        assert_eq!(millis(Duration::from_secs(2)), 2000.0);
+    }
 
     #[test]
     fn durations() {

@@ -244,13 +244,9 @@ pub fn parse_line(line: &str) -> Result<CaptureRecord, String> {
 /// megabytes long in a damaged file, and one warning per line must stay one readable line.
 const MAX_REASON_CHARS: usize = 200;
 
-/// Cuts an error message about untrusted input to 200 characters (`MAX_REASON_CHARS`).
+/// Cuts an error message about untrusted input to 200 characters (`MAX_REASON_CHARS`) and `…`.
 pub fn brief_reason(reason: &str) -> String {
-    let mut chars = reason.char_indices();
-    match chars.nth(MAX_REASON_CHARS) {
-        Some((cut, _)) => format!("{}…", &reason[..cut]),
-        None => reason.to_string(),
-    }
+    crate::output::ellipsize(reason, MAX_REASON_CHARS + 1).into_owned()
 }
 
 /// A line the reader could not use, and why.

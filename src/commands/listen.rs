@@ -167,7 +167,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         .map_err(|e| CliError::usage(e).with_hint("check --scheme and the secret's format"))?;
     let response_body = match &args.response_body {
         Some(text) => {
-            let body = Bytes::from(read_text_or_file(text)?);
+            let body = Bytes::from(super::read_text_or_file("--response-body", text)?);
             let content_type = if crate::webhook::event::parse_json_body(&body).is_some() {
                 "application/json"
             } else {
@@ -418,16 +418,6 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
-    }
-}
-
-/// `--response-body TEXT|@FILE`.
-fn read_text_or_file(text: &str) -> anyhow::Result<Vec<u8>> {
-    match text.strip_prefix('@') {
-        Some(path) => std::fs::read(path).map_err(|e| {
-            CliError::usage(format!("cannot read --response-body file {path}: {e}")).into()
-        }),
-        None => Ok(text.as_bytes().to_vec()),
     }
 }
 
@@ -922,14 +912,17 @@ fn planned_answer(state: &Listener, plan: &respond::Answer) -> Answer {
     response
 }
 
-/// A one-line preview of an app's answer for people.
+/// Characters of an app's answer the preview keeps.
+const PREVIEW_CHARS: usize = 120;
+
+/// A one-line preview of an app's answer for people: its first `PREVIEW_CHARS` characters, and `…`
+/// when there is more.
 fn preview(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
-    let mut line = sanitize_line(&text);
-    if body.len() > 120 {
-        line.push('…');
-    }
-    line
+    // A character is at most 4 bytes: when the body is longer, these bytes hold at least two
+    // characters more than the preview keeps, so the cut shows and a split character is cut off.
+    let head = &body[..body.len().min(4 * (PREVIEW_CHARS + 2))];
+    let line = sanitize_line(&String::from_utf8_lossy(head));
+    crate::output::ellipsize(&line, PREVIEW_CHARS + 1).into_owned()
 }
 
 fn print_request(
@@ -989,5 +982,26 @@ fn print_summary(state: &Listener) {
     let tally = state.lines.lock().expect("no panics while locked").tick();
     if let Some(tally) = tally {
         let _ = state.out.data(&state.out.paint.dim(&tally.line()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_never_splits_a_character() {
+        // One ASCII byte first puts a 2-byte `é` across byte 120, where the preview used to cut.
+        let body = format!("a{}", "é".repeat(200));
+        let line = preview(body.as_bytes());
+        assert!(!line.contains('\u{fffd}'), "{line}");
+        assert_eq!(line, format!("a{}…", "é".repeat(PREVIEW_CHARS - 1)));
+        assert_eq!(
+            preview("é".repeat(PREVIEW_CHARS + 1).as_bytes()),
+            "é".repeat(121)
+        );
+        let wide = "😀".repeat(PREVIEW_CHARS + 5);
+        assert_eq!(preview(wide.as_bytes()).chars().count(), PREVIEW_CHARS + 1);
+        assert!(preview(wide.as_bytes()).ends_with('…'));
     }
 }

@@ -67,6 +67,15 @@ pub fn resolve_secrets(
     })
 }
 
+/// Reads a `TEXT|@FILE` value of `flag`: the file's bytes after `@`, else the text itself.
+pub fn read_text_or_file(flag: &str, spec: &str) -> anyhow::Result<Vec<u8>> {
+    match spec.strip_prefix('@') {
+        Some(path) => std::fs::read(path)
+            .map_err(|e| CliError::usage(format!("cannot read {flag} file {path}: {e}")).into()),
+        None => Ok(spec.as_bytes().to_vec()),
+    }
+}
+
 /// Reads a body from a file, or from stdin for `-` or no file. Refuses to wait on a terminal.
 pub fn read_input(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     match file {
@@ -167,4 +176,29 @@ pub fn interrupt_signal() -> anyhow::Result<impl std::future::Future<Output = Si
 /// The current time in unix seconds: the only clock the signature core ever sees.
 pub fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_or_file_reads_after_an_at_sign() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("body.txt");
+        std::fs::write(&path, "from the file").unwrap();
+        let spec = format!("@{}", path.display());
+        assert_eq!(read_text_or_file("--x", &spec).unwrap(), b"from the file");
+        assert_eq!(read_text_or_file("--x", "inline").unwrap(), b"inline");
+        let missing = format!("@{}", dir.path().join("nope").display());
+        let error = read_text_or_file("--x", &missing).unwrap_err();
+        assert!(
+            error.to_string().starts_with("cannot read --x file "),
+            "{error}"
+        );
+        assert_eq!(
+            error.downcast_ref::<CliError>().unwrap().code,
+            crate::exit::USAGE
+        );
+    }
 }

@@ -12,7 +12,6 @@ pub mod poll_state;
 pub mod until;
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
@@ -311,7 +310,9 @@ impl<'a> Poller<'a> {
             &self.validators,
             &self.cursor,
         );
-        write_atomically(path, state.to_json().as_bytes())
+        // A fresh temporary file renamed over the state file, never following a link.
+        crate::private_fs::write_atomic(path, state.to_json().as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
     async fn run(&mut self) -> anyhow::Result<End> {
@@ -967,15 +968,9 @@ impl<'a> Poller<'a> {
             || rand::thread_rng().r#gen(),
             |notice| {
                 out.info(&format!(
-                    "webhook to {} failed ({}); retrying in {}",
+                    "webhook to {}: {}",
                     emitter.url,
-                    notice
-                        .attempt
-                        .status
-                        .map(|s| s.to_string())
-                        .or(notice.attempt.error.clone())
-                        .unwrap_or_default(),
-                    format_duration(notice.wait)
+                    notice.describe()
                 ))
             },
         )
@@ -1142,12 +1137,6 @@ fn resolve(base: &str, target: &str) -> Option<String> {
         .map(|u| u.to_string())
 }
 
-/// A fresh temporary file renamed over the state file, never following a link (see `private_fs`).
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    crate::private_fs::write_atomic(path, bytes)
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
 /// `10m` rather than `10m00s`, `2h` rather than `2h00m`.
 fn short_duration(duration: Duration) -> String {
     let text = format_duration(duration);
@@ -1162,11 +1151,7 @@ fn short_duration(duration: Duration) -> String {
 }
 
 fn clip(text: &str, max: usize) -> String {
-    let line = sanitize_line(text);
-    match line.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line,
-    }
+    crate::output::ellipsize(&sanitize_line(text), max + 1).into_owned()
 }
 
 fn clock() -> String {

@@ -370,10 +370,7 @@ fn table_row(record: &CaptureRecord) -> [String; 8] {
         .get(..19)
         .unwrap_or(&record.received_at)
         .replace('T', " ");
-    let mut path = sanitize_line(&record.path_and_query());
-    if path.chars().count() > 48 {
-        path = format!("{}…", path.chars().take(47).collect::<String>());
-    }
+    let path = crate::output::ellipsize(&sanitize_line(&record.path_and_query()), 48).into_owned();
     [
         record.seq.to_string(),
         sanitize_line(&time),
@@ -851,18 +848,7 @@ async fn deliver(
         rand::random::<f64>,
         |notice| {
             if verbose {
-                let what = notice
-                    .attempt
-                    .status
-                    .map(|s| s.to_string())
-                    .or_else(|| notice.attempt.error.clone())
-                    .unwrap_or_default();
-                eprintln!(
-                    "capture #{seq}: attempt {} got {}, retrying in {}",
-                    notice.attempt.number,
-                    sanitize_line(&what),
-                    crate::units::format_duration(notice.wait)
-                );
+                eprintln!("capture #{seq}: {}", notice.describe());
             }
         },
     )
@@ -915,7 +901,7 @@ fn result_line(outcome: &Outcome, body_sha: &str, diff: Option<&Diff>, out: &Out
         "type": "replay", "seq": outcome.seq, "round": outcome.round, "method": outcome.method,
         "url": outcome.url, "status": last.status, "error": last.error,
         "attempts": delivery.attempts.len(), "resigned": outcome.resigned,
-        "latency_ms": ms(last.latency), "elapsed_ms": ms(delivery.elapsed),
+        "latency_ms": crate::units::millis(last.latency), "elapsed_ms": crate::units::millis(delivery.elapsed),
         "response_size": delivery.response_body.len(), "response_sha256": body_sha,
     });
     let answer = match (last.status, &last.error) {
@@ -961,8 +947,4 @@ fn result_line(outcome: &Outcome, body_sha: &str, diff: Option<&Diff>, out: &Out
         text.push_str(&body_text(&delivery.response_body, out));
     }
     ResultLine { json, text }
-}
-
-fn ms(duration: Duration) -> f64 {
-    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }

@@ -297,12 +297,9 @@ impl Plan {
 fn read_data(spec: &str) -> anyhow::Result<(String, String)> {
     let (label, bytes) = if spec == "-" {
         ("--data -".to_string(), super::read_input(None)?)
-    } else if let Some(path) = spec.strip_prefix('@') {
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::usage(format!("cannot read --data file {path}: {e}")))?;
-        (path.to_string(), bytes)
     } else {
-        ("--data".to_string(), spec.as_bytes().to_vec())
+        let label = spec.strip_prefix('@').unwrap_or("--data").to_string();
+        (label, super::read_text_or_file("--data", spec)?)
     };
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::usage(format!("{label}: not UTF-8 text; the payload is JSON")))?;
@@ -460,24 +457,6 @@ async fn deliver(
     .await
 }
 
-fn retry_note(notice: &RetryNotice<'_>) -> String {
-    let what = match (notice.attempt.status, &notice.attempt.error) {
-        (Some(status), _) => format!("answered {status}"),
-        (None, Some(error)) => sanitize_line(error),
-        (None, None) => "failed".into(),
-    };
-    let hint = if notice.retry_after.is_some() {
-        " (Retry-After)"
-    } else {
-        ""
-    };
-    format!(
-        "attempt {} {what}; retrying in {}{hint}",
-        notice.attempt.number,
-        crate::units::format_duration(notice.wait)
-    )
-}
-
 /// What was expected of an answer, and whether it was met.
 struct Expectations<'a> {
     status: Option<ExpectedStatus>,
@@ -527,17 +506,12 @@ impl Expectations<'_> {
 }
 
 fn preview(body: &[u8], chars: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut cut: String = text.chars().take(chars).collect();
-    if text.chars().count() > chars {
-        cut.push('…');
-    }
-    cut
+    crate::output::ellipsize(&String::from_utf8_lossy(body), chars + 1).into_owned()
 }
 
 fn response_json(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> Value {
     let last = delivery.last();
-    let ms = |d: Duration| (d.as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let ms = crate::units::millis;
     json!({
         "type": "response",
         "event": webhook.event_type,
@@ -676,7 +650,7 @@ async fn run_single(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
     for _ in 0..args.repeat {
         out.info(&sending_line(plan, &webhook));
         let delivery = deliver(&client, plan, &webhook, retry_options(args), |notice| {
-            out.info(&retry_note(&notice))
+            out.info(&notice.describe())
         })
         .await;
         report(plan, &webhook, &delivery, out)?;
@@ -1048,7 +1022,7 @@ async fn watch_send(
 ) -> anyhow::Result<()> {
     let webhook = plan.build(seq)?;
     let delivery = deliver(client, plan, &webhook, retry_options(args), |notice| {
-        out.info(&retry_note(&notice))
+        out.info(&notice.describe())
     })
     .await;
     report(plan, &webhook, &delivery, out)?;

@@ -120,6 +120,28 @@ pub struct RetryNotice<'a> {
     pub retry_after: Option<Duration>,
 }
 
+impl RetryNotice<'_> {
+    /// The one wording of a retry for people: `attempt 1 answered 503; retrying in 2s`, with
+    /// ` (Retry-After)` when the receiver chose the wait. The error text is escaped for a terminal.
+    pub fn describe(&self) -> String {
+        let what = match (self.attempt.status, &self.attempt.error) {
+            (Some(status), _) => format!("answered {status}"),
+            (None, Some(error)) => crate::output::sanitize_line(error),
+            (None, None) => "failed".into(),
+        };
+        let hint = if self.retry_after.is_some() {
+            " (Retry-After)"
+        } else {
+            ""
+        };
+        format!(
+            "attempt {} {what}; retrying in {}{hint}",
+            self.attempt.number,
+            crate::units::format_duration(self.wait)
+        )
+    }
+}
+
 /// Checks that `url` is an http or https URL; the error names the flag (`what`) and says how to
 /// fix it (`127.0.0.1:3000/hooks` gets the hint `http://127.0.0.1:3000/hooks`).
 pub fn http_url(url: &str, what: &str) -> Result<reqwest::Url, crate::exit::CliError> {
@@ -469,6 +491,31 @@ mod tests {
         assert!(http_url("", "--to").is_err());
         let forward = http_url("localhost:9", "--forward-to").unwrap_err();
         assert!(forward.message.starts_with("--forward-to"));
+    }
+
+    #[test]
+    fn one_wording_for_a_retry() {
+        let attempt = |status, error: Option<&str>| Attempt {
+            number: 2,
+            status,
+            error: error.map(String::from),
+            latency: Duration::ZERO,
+        };
+        let notice = |attempt, retry_after| RetryNotice {
+            attempt,
+            wait: Duration::from_secs(3),
+            retry_after,
+        };
+        let answered = attempt(Some(503), None);
+        assert_eq!(
+            notice(&answered, Some(Duration::from_secs(3))).describe(),
+            "attempt 2 answered 503; retrying in 3s (Retry-After)"
+        );
+        let refused = attempt(None, Some("cannot connect\x1b[2J"));
+        assert_eq!(
+            notice(&refused, None).describe(),
+            "attempt 2 cannot connect\\x1b[2J; retrying in 3s"
+        );
     }
 
     #[test]

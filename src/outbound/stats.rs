@@ -111,7 +111,7 @@ impl Summary {
 
     /// The summary as one JSON object (`"type":"summary"`), latencies in milliseconds.
     pub fn to_json(&self, elapsed: Duration) -> serde_json::Value {
-        let ms = |d: Duration| (d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+        let ms = crate::units::millis;
         serde_json::json!({
             "type": "summary",
             "sent": self.sent,

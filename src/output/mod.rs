@@ -8,7 +8,7 @@ mod style;
 
 use std::io::{IsTerminal, Write};
 
-pub use sanitize::{sanitize, sanitize_line};
+pub use sanitize::{ellipsize, sanitize, sanitize_line};
 pub use style::Paint;
 
 use crate::cli::{ColorWhen, GlobalArgs};

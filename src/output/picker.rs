@@ -48,15 +48,7 @@ fn fit(term: &Term, items: &[String]) -> Vec<String> {
     let width = usize::from(term.size().1).saturating_sub(6).max(20);
     items
         .iter()
-        .map(|item| {
-            if item.chars().count() <= width {
-                item.clone()
-            } else {
-                let mut cut: String = item.chars().take(width - 1).collect();
-                cut.push('…');
-                cut
-            }
-        })
+        .map(|item| super::ellipsize(item, width).into_owned())
         .collect()
 }
 

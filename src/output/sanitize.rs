@@ -11,6 +11,17 @@ pub fn sanitize_line(text: &str) -> String {
     escape(text, true)
 }
 
+/// `text` cut to at most `max_chars` characters, its last one `…` when anything was cut. Counts
+/// characters, never bytes, so a cut never splits one.
+pub fn ellipsize(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max_chars.saturating_sub(1)) {
+        Some((cut, _)) if text[cut..].chars().nth(1).is_some() => {
+            format!("{}…", &text[..cut]).into()
+        }
+        _ => text.into(),
+    }
+}
+
 fn escape(text: &str, one_line: bool) -> String {
     if !text.chars().any(|c| needs_escape(c, one_line)) {
         return text.to_string();
@@ -54,5 +65,13 @@ mod tests {
         assert_eq!(sanitize("\u{9b}31m"), "\\x9b31m");
         assert_eq!(sanitize("evil\u{202e}txt"), "evil\\u{202e}txt");
         assert_eq!(sanitize("plain ünïcode ✓"), "plain ünïcode ✓");
+    }
+
+    #[test]
+    fn ellipsize_counts_characters() {
+        assert_eq!(ellipsize("abcdef", 6), "abcdef");
+        assert_eq!(ellipsize("abcdefg", 6), "abcde…");
+        assert_eq!(ellipsize("ééééééé", 6), "ééééé…");
+        assert_eq!(ellipsize("", 3), "");
     }
 }

@@ -68,12 +68,8 @@ pub fn short_verdict(checked: &Checked) -> String {
 
 /// `text` cut to `width` characters (with `…`) and padded to it.
 fn column(text: &str, width: usize) -> String {
-    if text.chars().count() > width {
-        let cut: String = text.chars().take(width - 1).collect();
-        format!("{cut}…")
-    } else {
-        format!("{text:width$}")
-    }
+    let text = crate::output::ellipsize(text, width);
+    format!("{text:width$}")
 }
 
 /// An event id as the line shows it: whole, unless it is longer than any real id (over the

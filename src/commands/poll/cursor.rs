@@ -408,10 +408,7 @@ pub fn item_line(item: &Value, fields: &Fields, width: usize) -> String {
         line.push_str("  ");
         line.push_str(&summary.join(" "));
     }
-    match line.char_indices().nth(width) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line,
-    }
+    crate::output::ellipsize(&line, width + 1).into_owned()
 }
 
 #[cfg(test)]
