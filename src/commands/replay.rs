@@ -2,8 +2,9 @@
 //! selection, or resend it — byte for byte or re-signed — through the shared delivery and load
 //! runner, with a summary and an exit status that says whether every replay got a 2xx.
 //!
-//! The decisions live in pure modules: `selection` (which captures), `replay_plan` (what goes out),
-//! `har` (the HAR format). This file does the reading, prompting, sending and printing.
+//! The decisions live in pure modules of the shared `capture/`: `selection` (which captures),
+//! `replay_plan` (what goes out), `har` (the HAR format). This file does the reading, prompting,
+//! sending and printing.
 
 use std::collections::HashMap;
 use std::path::Path;
