@@ -368,7 +368,7 @@ impl<'a> Poller<'a> {
                 Outcome::Retryable { message, hints } => {
                     self.last_error = Some(message.clone());
                     let retry = self.budget.record_failure();
-                    self.report_error(&message, retry)?;
+                    self.report_error(&message, None, retry)?;
                     if !retry {
                         let retries = self.args.retries;
                         return Ok(End::Failed(
@@ -384,7 +384,7 @@ impl<'a> Poller<'a> {
                         .after_failure(&hints, self.budget.failures, unit)
                 }
                 Outcome::Final(error) => {
-                    self.report_error(&error.message, false)?;
+                    self.report_error(&error.message, error.hint.as_deref(), false)?;
                     return Ok(End::Failed(error));
                 }
             };
@@ -1048,10 +1048,12 @@ impl<'a> Poller<'a> {
     /// Reports a rate-limit answer; the wait record that follows says how long and why.
     fn report_rate_limit(&self, message: &str) -> anyhow::Result<()> {
         if self.out.json {
-            self.out.json(&json!({
-                "type": "error", "time": now_rfc3339(), "error": message, "retrying": true,
-                "rate_limited": true, "failures": self.budget.failures,
-            }))?;
+            let mut record = crate::output::error_record(message, None);
+            record["time"] = now_rfc3339().into();
+            record["retrying"] = true.into();
+            record["rate_limited"] = true.into();
+            record["failures"] = self.budget.failures.into();
+            self.out.json(&record)?;
         } else {
             self.out
                 .warn(&format!("{message}; waiting for the quota to come back"));
@@ -1061,12 +1063,18 @@ impl<'a> Poller<'a> {
 
     /// Reports a failed poll; `retrying` when another try follows (the final error is printed by
     /// `exit` in human mode).
-    fn report_error(&self, message: &str, retrying: bool) -> anyhow::Result<()> {
+    fn report_error(
+        &self,
+        message: &str,
+        hint: Option<&str>,
+        retrying: bool,
+    ) -> anyhow::Result<()> {
         if self.out.json {
-            self.out.json(&json!({
-                "type": "error", "time": now_rfc3339(), "error": message, "retrying": retrying,
-                "failures": self.budget.failures,
-            }))?;
+            let mut record = crate::output::error_record(message, hint);
+            record["time"] = now_rfc3339().into();
+            record["retrying"] = retrying.into();
+            record["failures"] = self.budget.failures.into();
+            self.out.json(&record)?;
         } else if retrying {
             self.out.warn(&format!(
                 "{message} (retry {} of {})",
