@@ -1,4 +1,5 @@
 //! Header lookup over `(name, value)` pairs: case-insensitive names, duplicates kept in order.
+//! Pure; shared by the signature schemes, the capture record and every command.
 
 /// One header as received or to be sent: name and value.
 pub type Header = (String, String);

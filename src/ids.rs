@@ -1,5 +1,5 @@
 //! Random identifiers in the shapes providers use (`evt_…`, `msg_…`, UUIDs). The random source is a
-//! parameter so that a seeded generator gives reproducible ids (`send --seed`).
+//! parameter so that a seeded generator gives reproducible ids (`send --seed`). Pure.
 
 use rand::Rng;
 

@@ -1,7 +1,7 @@
 //! The web view's pure pieces: which `/_hooky/` route a path is, the page with its token filled in,
 //! the security headers, where the access key travels (query, header, cookie), the key and replay
 //! token checks (constant time), the Server-Sent Events frames and their resume point, and the
-//! replay action's request, with whether its answer may be shown. `listen` does the IO.
+//! replay action's request, with whether its answer may be shown. Pure; `listen` does the IO.
 
 use serde::Deserialize;
 use serde_json::Value;
