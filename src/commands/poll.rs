@@ -39,7 +39,8 @@ const MAX_STATE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The most characters of a feed item's line in human mode (`-v` prints the whole item).
 const ITEM_LINE_WIDTH: usize = 160;
-/// Extra read time beyond a `--wait` hold, so the server, not hooky, ends the hold (R41).
+/// Extra read time beyond a `--wait` hold, so the server, not hooky, ends the hold: a client that
+/// gives up first loses what the server was about to send.
 const LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
 
 pub async fn run(args: PollArgs, out: &Output) -> anyhow::Result<u8> {
@@ -85,8 +86,8 @@ enum Outcome {
     },
     /// Worth another try after a backoff.
     Retryable { message: String, hints: Hints },
-    /// A 403 or 429 that says the quota is spent (R18): wait for the reset, then go on; not a
-    /// failure, so it does not use up --retries.
+    /// A 403 or 429 that says the quota is spent (GitHub's rate limits): wait for the reset, then
+    /// go on; not a failure, so it does not use up --retries.
     RateLimited { message: String, hints: Hints },
     /// Stop with exit 1.
     Final(CliError),
@@ -416,7 +417,7 @@ impl<'a> Poller<'a> {
     }
 
     /// Sends a GET, conditional when `conditional` and validators for this URL are known, and
-    /// repeats it once without conditions on a 304 that has nothing to refer to (R15).
+    /// repeats it once without conditions on a 304 that has nothing to refer to (a server bug).
     async fn get(
         &mut self,
         url: &str,
