@@ -105,6 +105,15 @@ pub fn describe(error: &anyhow::Error) -> (u8, Vec<String>) {
     (code, lines)
 }
 
+/// `error` as the `--json` error record (see [`crate::output::error_record`]): its message with
+/// the causes, and its hint when it is a [`CliError`] with one.
+pub fn error_record(error: &anyhow::Error) -> serde_json::Value {
+    let hint = error
+        .downcast_ref::<CliError>()
+        .and_then(|e| e.hint.as_deref());
+    crate::output::error_record(&format!("{error:#}"), hint)
+}
+
 /// Turns clap's own error (unknown flag, missing value, bad choice) into hooky's format: one
 /// `hooky: error:` line, then a `hint:` with clap's tips and where the help is. Help and version
 /// requests are printed as clap prints them. Returns the exit code.
@@ -173,6 +182,20 @@ fn clap_error_lines(rendered: &str, command: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use anyhow::Context;
+
+    #[test]
+    fn one_json_error_shape() {
+        let error = anyhow::Error::new(CliError::usage("bad --port").with_hint("use a number"));
+        assert_eq!(
+            error_record(&error),
+            serde_json::json!({"type": "error", "error": "bad --port", "hint": "use a number"})
+        );
+        let error = anyhow::anyhow!("boom").context("while sending");
+        assert_eq!(
+            error_record(&error),
+            serde_json::json!({"type": "error", "error": "while sending: boom"})
+        );
+    }
 
     #[test]
     fn codes_and_hints() {

@@ -293,6 +293,25 @@ fn other_4xx_stop_at_once_unless_opted_in() {
     assert!(err.contains("answered 404 Not Found"), "{err}");
     assert!(err.contains("--retry-on 404"), "{err}");
 
+    // The one --json error shape, the hint in its own field.
+    let records = json_lines(&out);
+    let errors = of_type(&records, "error");
+    assert_eq!(errors.len(), 1, "{records:?}");
+    assert!(
+        errors[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("answered 404")
+    );
+    assert!(
+        errors[0]["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("pass --retry-on 404"),
+        "{records:?}"
+    );
+    assert!(errors[0].get("message").is_none(), "{records:?}");
+
     let server = ScriptServer::start(|req| match req.index {
         0 | 1 => Reply::new(404),
         _ => Reply::json(json!({"here": true})),

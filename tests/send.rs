@@ -758,6 +758,53 @@ fn watch_resends_on_change_and_survives_errors() {
 }
 
 #[test]
+fn watch_json_reports_an_error_in_the_one_error_shape() {
+    let receiver = Receiver::ok();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("watched.json");
+    std::fs::write(&file, r#"{"type":"watched"}"#).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hooky"))
+        .args(["--json", "send", "watched", "--watch", "--fixtures"])
+        .arg(dir.path())
+        .args(["--to", &receiver.url, "--secret", SECRET])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout_lines = BufReader::new(child.stdout.take().unwrap());
+    let (line_sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout_lines.lines().map_while(Result::ok) {
+            let _ = line_sender.send(line);
+        }
+    });
+    receiver.wait_for(1, WAIT);
+    std::fs::write(&file, "{{broken").unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    let error: serde_json::Value = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = lines
+            .recv_timeout(left)
+            .expect("an error record for the broken file");
+        let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if record["type"] == "error" {
+            break record;
+        }
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        error["error"].as_str().unwrap().contains("watched"),
+        "{error}"
+    );
+    assert!(error.get("message").is_none(), "{error}");
+    if let Some(hint) = error.get("hint") {
+        assert!(!hint.as_str().unwrap().starts_with("hint:"), "{error}");
+    }
+}
+
+#[test]
 fn fixture_new_from_a_capture() {
     let dir = tempfile::tempdir().unwrap();
     let body = br#"{"id":"evt_1NqBcDEFghijKLmn","type":"order.shipped","created":1700000000,"data":{"token":"tok-live-123","order_id":"ord_123","note":"{{env 'AWS_SECRET_ACCESS_KEY' ''}}"}}"#;

@@ -39,7 +39,8 @@ const MAX_STATE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The most characters of a feed item's line in human mode (`-v` prints the whole item).
 const ITEM_LINE_WIDTH: usize = 160;
-/// Extra read time beyond a `--wait` hold, so the server, not hooky, ends the hold (R41).
+/// Extra read time beyond a `--wait` hold, so the server, not hooky, ends the hold: a client that
+/// gives up first loses what the server was about to send.
 const LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
 
 pub async fn run(args: PollArgs, out: &Output) -> anyhow::Result<u8> {
@@ -85,8 +86,8 @@ enum Outcome {
     },
     /// Worth another try after a backoff.
     Retryable { message: String, hints: Hints },
-    /// A 403 or 429 that says the quota is spent (R18): wait for the reset, then go on; not a
-    /// failure, so it does not use up --retries.
+    /// A 403 or 429 that says the quota is spent (GitHub's rate limits): wait for the reset, then
+    /// go on; not a failure, so it does not use up --retries.
     RateLimited { message: String, hints: Hints },
     /// Stop with exit 1.
     Final(CliError),
@@ -368,7 +369,7 @@ impl<'a> Poller<'a> {
                 Outcome::Retryable { message, hints } => {
                     self.last_error = Some(message.clone());
                     let retry = self.budget.record_failure();
-                    self.report_error(&message, retry)?;
+                    self.report_error(&message, None, retry)?;
                     if !retry {
                         let retries = self.args.retries;
                         return Ok(End::Failed(
@@ -384,7 +385,7 @@ impl<'a> Poller<'a> {
                         .after_failure(&hints, self.budget.failures, unit)
                 }
                 Outcome::Final(error) => {
-                    self.report_error(&error.message, false)?;
+                    self.report_error(&error.message, error.hint.as_deref(), false)?;
                     return Ok(End::Failed(error));
                 }
             };
@@ -416,7 +417,7 @@ impl<'a> Poller<'a> {
     }
 
     /// Sends a GET, conditional when `conditional` and validators for this URL are known, and
-    /// repeats it once without conditions on a 304 that has nothing to refer to (R15).
+    /// repeats it once without conditions on a 304 that has nothing to refer to (a server bug).
     async fn get(
         &mut self,
         url: &str,
@@ -1048,10 +1049,12 @@ impl<'a> Poller<'a> {
     /// Reports a rate-limit answer; the wait record that follows says how long and why.
     fn report_rate_limit(&self, message: &str) -> anyhow::Result<()> {
         if self.out.json {
-            self.out.json(&json!({
-                "type": "error", "time": now_rfc3339(), "error": message, "retrying": true,
-                "rate_limited": true, "failures": self.budget.failures,
-            }))?;
+            let mut record = crate::output::error_record(message, None);
+            record["time"] = now_rfc3339().into();
+            record["retrying"] = true.into();
+            record["rate_limited"] = true.into();
+            record["failures"] = self.budget.failures.into();
+            self.out.json(&record)?;
         } else {
             self.out
                 .warn(&format!("{message}; waiting for the quota to come back"));
@@ -1061,12 +1064,18 @@ impl<'a> Poller<'a> {
 
     /// Reports a failed poll; `retrying` when another try follows (the final error is printed by
     /// `exit` in human mode).
-    fn report_error(&self, message: &str, retrying: bool) -> anyhow::Result<()> {
+    fn report_error(
+        &self,
+        message: &str,
+        hint: Option<&str>,
+        retrying: bool,
+    ) -> anyhow::Result<()> {
         if self.out.json {
-            self.out.json(&json!({
-                "type": "error", "time": now_rfc3339(), "error": message, "retrying": retrying,
-                "failures": self.budget.failures,
-            }))?;
+            let mut record = crate::output::error_record(message, hint);
+            record["time"] = now_rfc3339().into();
+            record["retrying"] = retrying.into();
+            record["failures"] = self.budget.failures.into();
+            self.out.json(&record)?;
         } else if retrying {
             self.out.warn(&format!(
                 "{message} (retry {} of {})",

@@ -110,9 +110,11 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
             Err(error) => {
                 broken += 1;
                 if out.json {
-                    out.json(
-                        &serde_json::json!({"type": "error", "seq": record.seq, "error": error}),
-                    )?;
+                    out.json(&{
+                        let mut record_error = crate::output::error_record(&error, None);
+                        record_error["seq"] = record.seq.into();
+                        record_error
+                    })?;
                 } else {
                     eprintln!(
                         "{} {}",

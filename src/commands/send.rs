@@ -704,7 +704,7 @@ async fn run_load(
                             class: "error".into(),
                             elapsed: Duration::ZERO,
                             met: false,
-                            line: Some(json!({"type": "error", "message": format!("{error:#}")})),
+                            line: Some(exit::error_record(&error)),
                         };
                     }
                 };
@@ -1037,13 +1037,13 @@ async fn watch_send(
 }
 
 fn report_error(error: &anyhow::Error, out: &Output) {
+    if out.json {
+        let _ = out.json(&exit::error_record(error));
+        return;
+    }
     let (_, lines) = exit::describe(error);
     for line in lines {
-        if out.json {
-            let _ = out.json(&json!({"type": "error", "message": line}));
-        } else {
-            eprintln!("{line}");
-        }
+        eprintln!("{line}");
     }
 }
 

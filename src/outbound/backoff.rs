@@ -1,9 +1,9 @@
 //! The retry and pacing policy shared by `send`, `poll` and `replay`.
 //!
 //! Pure: delays are computed, never slept, and randomness comes in as a number in `[0, 1)` so the
-//! policy is tested without a clock or a random source. The defaults follow
-//! shared/reference/polling.md: base 1 s, ×2, cap 60 s, ±20 % jitter on backoff, upward-only jitter
-//! on server hints (a hint is a floor, never lowered).
+//! policy is tested without a clock or a random source. The defaults are the common ones (curl,
+//! Google Cloud Storage): base 1 s, ×2, cap 60 s; ±20 % jitter on the backoff so parallel CI jobs
+//! spread out, and only upward jitter (up to 10 %) on a server's hint, which is a floor.
 
 use std::time::{Duration, SystemTime};
 

@@ -13,6 +13,16 @@ pub use style::Paint;
 
 use crate::cli::{ColorWhen, GlobalArgs};
 
+/// The one `--json` error record of every command: `{"type":"error","error":…,"hint":…}`, `hint`
+/// only when there is one. A command may add its own fields (`seq`, `time`, `retrying`).
+pub fn error_record(error: &str, hint: Option<&str>) -> serde_json::Value {
+    let mut record = serde_json::json!({ "type": "error", "error": error });
+    if let Some(hint) = hint {
+        record["hint"] = hint.into();
+    }
+    record
+}
+
 /// How a command writes: decided once from the global flags and the environment.
 #[derive(Clone, Debug)]
 pub struct Output {

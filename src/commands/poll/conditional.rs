@@ -1,11 +1,16 @@
 //! Conditional GETs for `hooky poll`: which validators (ETag, Last-Modified) to keep, what to send,
-//! and what a 304 means. Pure; the rules and their sources are in shared/reference/polling.md.
+//! and what a 304 means. Pure.
 //!
-//! - Validators are stored and echoed byte for byte, weak `W/` prefix and quotes included (R5, R9).
-//! - `If-None-Match` when an ETag is known, `If-Modified-Since` only when none is (R12).
+//! - Validators are stored and echoed byte for byte, weak `W/` prefix and quotes included: servers
+//!   compare them as strings (GitHub: "the quotes around the ETag value are important").
+//! - `If-None-Match` when an ETag is known, `If-Modified-Since` only when none is: a server ignores
+//!   the date when both come (RFC 9110 §13.1.3), and a date cannot tell two changes in one second
+//!   apart.
 //! - The first request is unconditional; a 304 never clears a stored validator, and a validator a
-//!   304 carries refreshes the stored one (R7, R14).
-//! - A 304 to an unconditional request is a server bug: repeat once without conditions (R15).
+//!   304 carries refreshes the stored one (curl got both wrong once: `If-None-Match: ""`, a lost
+//!   ETag).
+//! - A 304 to an unconditional request, or with nothing stored, is a server bug: repeat the request
+//!   once without conditions, as RFC 2616 told caches to.
 
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +104,8 @@ pub fn missing(wanted: Use, got: &Validators) -> Vec<Missing> {
 pub enum NotModified {
     /// The stored representation is still current.
     Unchanged,
-    /// The request was unconditional, or nothing is stored: repeat it without conditions (R15).
+    /// The request was unconditional, or nothing is stored (a server bug): repeat it once without
+    /// conditions.
     RepeatUnconditional,
     /// It happened again on the repeat: report the server bug and treat it as unchanged.
     ServerBug,

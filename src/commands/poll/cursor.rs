@@ -1,4 +1,4 @@
-//! The feed cursor of `hooky poll --since` (polling.md R34–R38). Pure.
+//! The feed cursor of `hooky poll --since`. Pure.
 //!
 //! Each item prints once: items are deduplicated by id against the boundary set (the ids whose
 //! timestamp equals the cursor) plus a bounded LRU of recent ids. The next cursor is the highest

@@ -1,10 +1,14 @@
 //! How long `hooky poll` waits before its next request, and why. Pure: the clock (`now`) and the
 //! randomness (`unit` in `[0, 1)`) are parameters; built on [`crate::outbound::backoff`].
 //!
-//! Server hints are floors, never ceilings: `Retry-After` (R16, R17), `X-Poll-Interval` (R19), the
-//! IETF `RateLimit` field (draft-11 `r`/`t`, and the older `RateLimit-Remaining`/`-Reset`) and the
-//! vendor `X-RateLimit-Remaining: 0` + `X-RateLimit-Reset` (epoch or delta, R22). `Retry-After`
-//! wins over rate-limit headers (R21). The delay computation follows polling.md §3.
+//! Server hints are floors, never ceilings: `Retry-After`, `X-Poll-Interval` (GitHub), the IETF
+//! `RateLimit` field (draft-11 `r`/`t`, and the older `RateLimit-Remaining`/`-Reset`) and the
+//! vendor `X-RateLimit-Remaining: 0` + `X-RateLimit-Reset` (epoch or delta). `Retry-After` wins
+//! over rate-limit headers, as the RateLimit draft requires.
+//!
+//! After a success: the largest of the interval and the hints. After a failure: `Retry-After` if
+//! given, else the backoff raised to the rate-limit wait; never less than the interval. Hints get
+//! only upward jitter (up to 10 %), the backoff both ways (±20 % by default).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,11 +17,12 @@ use crate::outbound::backoff::{
     BackoffPolicy, hint_with_jitter, parse_retry_after, server_delay, server_seconds,
 };
 
-/// Values of `X-RateLimit-Reset` above this are unix times, below it delta seconds (R22).
+/// Values of `X-RateLimit-Reset` above this are unix times, below it delta seconds: GitHub sends
+/// epoch seconds, other servers a delta.
 const EPOCH_THRESHOLD: f64 = 1e9;
 
 /// The wait after a rate-limit answer that does not say when the quota comes back: GitHub's
-/// "wait at least one minute" (R18).
+/// "wait at least one minute".
 pub const RATE_LIMIT_FLOOR: Duration = Duration::from_secs(60);
 
 /// What the server said about pacing in one response.
@@ -35,7 +40,7 @@ pub struct Hints {
 impl Hints {
     /// Reads the hints from response headers. `now` is the local clock; an HTTP-date `Retry-After`
     /// is measured from the response's own `Date` when it has a valid one (robust to clock skew).
-    /// Malformed values are ignored (R21).
+    /// Malformed values are ignored, never guessed at.
     pub fn read(headers: &[Header], now: SystemTime) -> Hints {
         let server_now = get_one(headers, "date")
             .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
@@ -108,7 +113,8 @@ fn rate_limit_wait(headers: &[Header], now: SystemTime) -> Option<Duration> {
     waits.into_iter().max()
 }
 
-/// `X-RateLimit-Reset`: a unix time when large (GitHub), else delta seconds (R22).
+/// `X-RateLimit-Reset` or `RateLimit-Reset`: a unix time when over [`EPOCH_THRESHOLD`] (GitHub),
+/// else delta seconds.
 fn reset_wait(reset: f64, now: SystemTime) -> Duration {
     if reset > EPOCH_THRESHOLD {
         let now = now
@@ -221,8 +227,9 @@ impl Pacing {
             reason: Reason::Interval,
         };
         if self.long_poll {
-            // The hold is the interval (R39): after a change, or a hold as long as the interval,
-            // ask again at once; a server that answers at once still gets the interval.
+            // In long polling the server's hold is the interval: after a change, or a hold as long
+            // as the interval, ask again at once; a server that answers at once still gets the
+            // interval.
             let left = if idle_streak == 0 {
                 Duration::ZERO
             } else {
@@ -257,7 +264,8 @@ impl Pacing {
     /// The wait before retrying after the `failures`-th failure in a row (1-based).
     pub fn after_failure(&self, hints: &Hints, failures: u32, unit: f64) -> Wait {
         if let Some(retry_after) = hints.retry_after {
-            // Retry-After wins over the rate-limit headers (R21) and over the backoff.
+            // Retry-After wins over the rate-limit headers (the RateLimit draft says it must) and
+            // over the backoff.
             return self.jittered(
                 Wait {
                     duration: retry_after.max(self.interval),
@@ -293,7 +301,7 @@ impl Pacing {
     }
 
     /// The wait after a rate-limit answer ([`is_rate_limit`]): until the quota comes back —
-    /// `Retry-After` first (R21), else the reset — or [`RATE_LIMIT_FLOOR`] when the server does
+    /// `Retry-After` first, else the reset — or [`RATE_LIMIT_FLOOR`] when the server does
     /// not say; never less than the interval.
     pub fn after_rate_limit(&self, hints: &Hints, unit: f64) -> Wait {
         let until_reset = hints
