@@ -453,7 +453,10 @@ fn poll_emit_webhook_survives_a_receiver_with_an_absurd_retry_after() {
     assert_code(&output, 0);
     let err = stderr(&output);
     assert!(
-        err.contains("answered 503 (it asked to retry in 24h00m; hooky waits at most 10m00s)"),
+        err.contains(
+            "answered 503; the receiver asked to retry in 24h00m (Retry-After), longer than the \
+             10m00s hooky waits between attempts"
+        ),
         "{err}"
     );
     assert_eq!(receiver.seen().len(), 1);

@@ -989,12 +989,8 @@ impl<'a> Poller<'a> {
                 .map(|s| format!("answered {s}"))
                 .or(delivered.last().error.clone())
                 .unwrap_or_default();
-            if let Some(wait) = delivered.declined_retry_after {
-                what.push_str(&format!(
-                    " (it asked to retry in {}; hooky waits at most {})",
-                    format_duration(wait),
-                    format_duration(delivery::MAX_RETRY_WAIT)
-                ));
+            if let Some(note) = delivered.declined_retry_note() {
+                what.push_str(&format!("; {note}"));
             }
             self.out.warn(&format!(
                 "webhook {id} to {} failed after {} attempt(s): {what}",

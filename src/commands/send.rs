@@ -624,13 +624,8 @@ fn verdict(
         ),
     };
     let error = CliError::failed(message);
-    Some(match (delivery.status(), delivery.declined_retry_after) {
-        (_, Some(wait)) => error.with_hint(format!(
-            "the receiver asked to retry in {} (Retry-After), longer than the {} hooky waits \
-             between attempts",
-            crate::units::format_duration(wait),
-            crate::units::format_duration(delivery::MAX_RETRY_WAIT)
-        )),
+    Some(match (delivery.status(), delivery.declined_retry_note()) {
+        (_, Some(note)) => error.with_hint(note),
         // A receiver that checks signatures answers 401 to one it cannot verify.
         (Some(401), None) => error.with_hint(format!(
             "the receiver did not accept the signature: its secret or scheme probably differs from this one ({scheme}); pass the receiver's --secret and --scheme",

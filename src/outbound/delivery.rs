@@ -110,6 +110,19 @@ impl Delivery {
     pub fn is_success(&self) -> bool {
         self.status().is_some_and(|s| (200..300).contains(&s))
     }
+
+    /// Why the retries stopped early, when a `Retry-After` asked for more than
+    /// [`MAX_RETRY_WAIT`]: the one wording send and poll give.
+    pub fn declined_retry_note(&self) -> Option<String> {
+        self.declined_retry_after.map(|wait| {
+            format!(
+                "the receiver asked to retry in {} (Retry-After), longer than the {} hooky waits \
+                 between attempts",
+                crate::units::format_duration(wait),
+                crate::units::format_duration(MAX_RETRY_WAIT)
+            )
+        })
+    }
 }
 
 /// A retry about to happen: after which attempt, and how long hooky waits first.
