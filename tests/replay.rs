@@ -1057,3 +1057,31 @@ fn replay_keeps_the_captured_query_bytes() {
     assert_eq!(got[0].header("host"), Some(host));
     assert!(got[0].header("user-agent").unwrap().starts_with("hooky/"));
 }
+
+#[test]
+fn a_capture_that_cannot_go_out_is_the_one_json_error_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut damaged = capture(1, "/hook", &[], b"plain");
+    damaged.body_sha256 = "0".repeat(64);
+    let file = write_file(dir.path(), &lines(&[damaged]));
+    let receiver = receiver(200);
+    let out = run(
+        &[
+            "--json",
+            "replay",
+            "--from",
+            file.to_str().unwrap(),
+            "1",
+            "--to",
+            &receiver.base,
+        ],
+        b"",
+    );
+    assert_code(&out, 1);
+    let records = json_lines(&out);
+    let error = records.iter().find(|r| r["type"] == "error").unwrap();
+    assert_eq!(error["seq"], 1, "{error}");
+    assert!(error["error"].as_str().unwrap().starts_with("capture #1: "));
+    assert!(error.get("message").is_none(), "{error}");
+    assert!(receiver.requests().is_empty());
+}
