@@ -56,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
                     .any(|(_, v)| secrets.iter().any(|s| v.trim().as_bytes() == *s));
             assert!(token_is_secret, "forged {scheme} verdict: {headers:?}");
         }
-        let _ = verdict.to_json();
+        let _ = hooky::capture::VerdictRecord::from(&verdict);
         let _ = verdict.to_string();
     }
     let _ = signature::verify_auto(keys, &headers, body, now, 300);
