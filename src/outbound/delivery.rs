@@ -221,6 +221,18 @@ impl From<reqwest::Error> for SendFailure {
     }
 }
 
+/// An answer's headers as hooky's `(name, value)` list, values decoded leniently.
+fn header_list(map: &reqwest::header::HeaderMap) -> Vec<Header> {
+    map.iter()
+        .map(|(name, value)| {
+            (
+                name.to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
 /// The error for an answer whose body is over the limit: it names the limit and the flag.
 pub fn too_large_message(status: u16, max_response: u64) -> String {
     format!(
@@ -266,16 +278,7 @@ async fn send_request(
     }
     let mut response = builder.send().await?;
     let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers = header_list(response.headers());
     let too_large = || SendFailure {
         message: too_large_message(status, max_response),
         retryable: false,
@@ -353,16 +356,7 @@ async fn send_exact(
         .await
         .map_err(|e| failed(format!("request failed: {e}")))?;
     let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers = header_list(response.headers());
     let mut incoming = response.into_body();
     let mut body = Vec::new();
     while let Some(frame) = incoming.frame().await {
