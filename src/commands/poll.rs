@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod diff;
 pub mod pacing;
 pub mod poll_state;
+pub mod settings;
 pub mod until;
 
 use std::io::IsTerminal;
@@ -25,27 +26,24 @@ use crate::outbound::backoff::{BackoffPolicy, RetryBudget, StatusClass, classify
 use crate::outbound::delivery::{self, RetryOptions, USER_AGENT};
 use crate::output::{Output, sanitize, sanitize_line};
 use crate::units::format_duration;
-use crate::webhook::{Signer, Webhook};
-use conditional::{NotModified, Use, Validators};
-use cursor::{Cursor, Fields, NextPage, Window};
-use pacing::{Hints, Pacing, Reason, Wait};
+use crate::webhook::Webhook;
+use conditional::{NotModified, Validators};
+use cursor::{Cursor, NextPage, Window};
+use pacing::{Hints, Reason, Wait};
 use poll_state::PollState;
+use settings::Settings;
 use until::Condition;
 
-/// The deadline when stdout is not a terminal and neither --timeout nor --count is given.
-const DEFAULT_CI_DEADLINE: Duration = Duration::from_secs(600);
 /// The largest `--state` file read: hooky writes a few kilobytes (validators, a cursor, recent ids).
 const MAX_STATE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The most characters of a feed item's line in human mode (`-v` prints the whole item).
 const ITEM_LINE_WIDTH: usize = 160;
-/// Extra read time beyond a `--wait` hold, so the server, not hooky, ends the hold: a client that
-/// gives up first loses what the server was about to send.
-const LONG_POLL_MARGIN: Duration = Duration::from_secs(10);
 
 pub async fn run(args: PollArgs, out: &Output) -> anyhow::Result<u8> {
     let interrupted = super::interrupt_signal()?;
-    let mut poller = Poller::new(args, out)?;
+    let settings = Settings::from_args(args, std::io::stdout().is_terminal())?;
+    let mut poller = Poller::new(settings, out)?;
     let end = tokio::select! {
         end = poller.run() => end,
         signal = interrupted => Ok(End::Stopped(signal)),
@@ -105,17 +103,8 @@ struct Counters {
     changes: u64,
 }
 
-struct Emitter {
-    url: reqwest::Url,
-    signer: Signer,
-}
-
 struct Poller<'a> {
-    args: PollArgs,
-    /// The parsed --until conditions.
-    until: Vec<Condition>,
-    /// How long the whole run may take (--timeout, or the CI default).
-    deadline_after: Option<Duration>,
+    settings: Settings,
     /// The error of the last request, when it failed (cleared by a success).
     last_error: Option<String>,
     /// Validators asked for that the server was found not to send (each said once).
@@ -125,12 +114,6 @@ struct Poller<'a> {
     out: &'a Output,
     client: reqwest::Client,
     emit_client: reqwest::Client,
-    emitter: Option<Emitter>,
-    feed: bool,
-    fields: Fields,
-    pacing: Pacing,
-    use_validators: Use,
-    request_timeout: Duration,
     deadline: Option<Instant>,
     validators: Validators,
     /// The URL the validators belong to.
@@ -150,117 +133,24 @@ struct Poller<'a> {
 }
 
 impl<'a> Poller<'a> {
-    fn new(args: PollArgs, out: &'a Output) -> anyhow::Result<Self> {
-        delivery::http_url(&args.url, "URL")?;
-        if let Some(url) = &args.emit_webhook {
-            delivery::http_url(url, "--emit-webhook")?;
-        }
-        if !(0.0..=1.0).contains(&args.jitter) {
-            return Err(CliError::usage(format!(
-                "--jitter {} is out of range: use a fraction from 0 to 1, such as 0.2",
-                args.jitter
-            ))
-            .into());
-        }
-        if !(args.multiplier.is_finite() && args.multiplier >= 1.0) {
-            return Err(CliError::usage("--multiplier must be a number of at least 1").into());
-        }
-        if args.idle_backoff && args.max_interval < args.interval {
-            return Err(CliError::usage(format!(
-                "--max-interval {} is shorter than --interval {}",
-                format_duration(args.max_interval),
-                format_duration(args.interval)
-            ))
-            .into());
-        }
-        if args.backoff_cap < args.backoff_base {
-            return Err(CliError::usage("--backoff-cap is shorter than --backoff-base").into());
-        }
-        let until = args
-            .until
-            .iter()
-            .map(|text| until::parse(text))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|error| CliError::usage(error).with_hint(until::GRAMMAR))?;
-        let feed = args.since.is_some() || args.cursor_from.is_some() || args.items.is_some();
-        let feed_only = [
-            (args.cursor_field.is_some(), "--cursor-field"),
-            (args.id_field != "id", "--id-field"),
-            (args.since_param != "since", "--since-param"),
-        ];
-        if let Some((_, flag)) = feed_only.iter().find(|(set, _)| *set && !feed) {
-            return Err(CliError::usage(format!("{flag} applies to feed mode only"))
-                .with_hint("start feed mode with --since VALUE (or --cursor-from / --items)")
-                .into());
-        }
-        let emitter = match &args.emit_webhook {
-            Some(url) => {
-                // The signer checks the secrets now, not at the first item.
-                let signer = Signer::new(args.scheme, args.secrets.load()?, &args.signature_header)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-                Some(Emitter {
-                    url: delivery::http_url(url, "--emit-webhook")?,
-                    signer,
-                })
-            }
-            None => None,
-        };
-        let request_timeout = match args.wait {
-            Some(hold) => args
-                .request_timeout
-                .max(Duration::from_secs(hold).saturating_add(LONG_POLL_MARGIN)),
-            None => args.request_timeout,
-        };
-        let deadline_after = args.timeout.or_else(|| {
-            (args.count.is_none() && !std::io::stdout().is_terminal())
-                .then_some(DEFAULT_CI_DEADLINE)
-        });
+    fn new(settings: Settings, out: &'a Output) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
-        let mut fields = Fields {
-            id: args.id_field.clone(),
-            ..Fields::default()
-        };
-        if let Some(field) = &args.cursor_field {
-            fields.cursor = vec![field.clone()];
-        }
-        let pacing = Pacing {
-            interval: args.interval,
-            idle_backoff: args.idle_backoff,
-            multiplier: args.multiplier,
-            max_interval: args.max_interval,
-            backoff: BackoffPolicy {
-                base: args.backoff_base,
-                multiplier: 2.0,
-                cap: args.backoff_cap,
-                jitter: args.jitter,
-            },
-            long_poll: args.wait.is_some(),
-        };
         let mut poller = Poller {
-            use_validators: Use {
-                etag: args.etag,
-                last_modified: args.last_modified,
-            },
-            cursor: Cursor::new(args.since.clone()),
-            budget: RetryBudget::new(args.retries),
+            cursor: Cursor::new(settings.since.clone()),
+            budget: RetryBudget::new(settings.retries),
             // A deadline past the clock's range is no deadline.
-            deadline: deadline_after.and_then(|d| Instant::now().checked_add(d)),
-            deadline_after,
-            until,
+            deadline: settings
+                .deadline_after
+                .and_then(|d| Instant::now().checked_add(d)),
             last_error: None,
             missing_told: Vec::new(),
             repeat_told: false,
             client,
             emit_client: delivery::client(4)?,
-            emitter,
-            feed,
-            fields,
-            pacing,
-            request_timeout,
             validators: Validators::default(),
             validators_url: None,
             validators_from_state: false,
@@ -269,18 +159,18 @@ impl<'a> Poller<'a> {
             last_status: None,
             idle_streak: 0,
             counters: Counters::default(),
-            hooky_key: reqwest::Url::parse(&args.url)
+            hooky_key: reqwest::Url::parse(&settings.url)
                 .ok()
                 .and_then(|url| crate::capture::feed::access_key(&url).map(|key| (url, key))),
             out,
-            args,
+            settings,
         };
         poller.load_state()?;
         Ok(poller)
     }
 
     fn load_state(&mut self) -> anyhow::Result<()> {
-        let Some(path) = self.args.state.clone() else {
+        let Some(path) = self.settings.state.clone() else {
             return Ok(());
         };
         let text = match crate::private_fs::read_limited(&path, MAX_STATE_BYTES) {
@@ -288,7 +178,7 @@ impl<'a> Poller<'a> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        let state = PollState::parse(&text, &self.args.url).map_err(|e| {
+        let state = PollState::parse(&text, &self.settings.url).map_err(|e| {
             CliError::usage(format!("--state {}: {e}", path.display()))
                 .with_hint("delete the file or pass another --state to start afresh")
         })?;
@@ -302,11 +192,11 @@ impl<'a> Poller<'a> {
     }
 
     fn save_state(&self) -> anyhow::Result<()> {
-        let Some(path) = &self.args.state else {
+        let Some(path) = &self.settings.state else {
             return Ok(());
         };
         let state = PollState::new(
-            &self.args.url,
+            &self.settings.url,
             self.validators_url.as_deref(),
             &self.validators,
             &self.cursor,
@@ -348,7 +238,11 @@ impl<'a> Poller<'a> {
                     if done || self.until_met_on_response(status)? {
                         return Ok(End::Until);
                     }
-                    if self.args.count.is_some_and(|n| self.counters.polls >= n) {
+                    if self
+                        .settings
+                        .count
+                        .is_some_and(|n| self.counters.polls >= n)
+                    {
                         return Ok(End::Count);
                     }
                     self.idle_streak = if changed {
@@ -357,21 +251,22 @@ impl<'a> Poller<'a> {
                         self.idle_streak.saturating_add(1)
                     };
                     self.report_hints(&hints);
-                    self.pacing
+                    self.settings
+                        .pacing
                         .after_success(&hints, self.idle_streak, elapsed, unit)
                 }
                 Outcome::RateLimited { message, hints } => {
                     self.report_rate_limit(&message)?;
                     self.last_error = Some(message);
                     self.report_hints(&hints);
-                    self.pacing.after_rate_limit(&hints, unit)
+                    self.settings.pacing.after_rate_limit(&hints, unit)
                 }
                 Outcome::Retryable { message, hints } => {
                     self.last_error = Some(message.clone());
                     let retry = self.budget.record_failure();
                     self.report_error(&message, None, retry)?;
                     if !retry {
-                        let retries = self.args.retries;
+                        let retries = self.settings.retries;
                         return Ok(End::Failed(
                             CliError::failed(format!(
                                 "gave up after {retries} retr{} in a row: {message}",
@@ -381,7 +276,8 @@ impl<'a> Poller<'a> {
                         ));
                     }
                     self.report_hints(&hints);
-                    self.pacing
+                    self.settings
+                        .pacing
                         .after_failure(&hints, self.budget.failures, unit)
                 }
                 Outcome::Final(error) => {
@@ -409,7 +305,7 @@ impl<'a> Poller<'a> {
 
     /// One poll: one request in resource mode, every page in feed mode.
     async fn poll(&mut self) -> anyhow::Result<Outcome> {
-        if self.feed {
+        if self.settings.feed {
             self.poll_feed().await
         } else {
             self.poll_resource().await
@@ -426,7 +322,9 @@ impl<'a> Poller<'a> {
     ) -> Result<Response, Outcome> {
         let mut headers = Vec::new();
         if conditional && self.validators_url.as_deref() == Some(url) {
-            headers = self.validators.request_headers(self.use_validators);
+            headers = self
+                .validators
+                .request_headers(self.settings.use_validators);
         }
         let mut repeated = false;
         loop {
@@ -458,14 +356,14 @@ impl<'a> Poller<'a> {
     async fn request(&mut self, url: &str, extra: &[Header]) -> Result<Response, Outcome> {
         let mut headers: Vec<Header> = Vec::new();
         if !self
-            .args
+            .settings
             .headers
             .iter()
             .any(|(name, _)| name.eq_ignore_ascii_case("accept"))
         {
             headers.push(("Accept".into(), "application/json, */*;q=0.5".into()));
         }
-        headers.extend(self.args.headers.iter().chain(extra).cloned());
+        headers.extend(self.settings.headers.iter().chain(extra).cloned());
         if let Some((listener, key)) = &self.hooky_key {
             // Only to that listener, and not on top of a key the user sends with -H.
             let same = reqwest::Url::parse(url).is_ok_and(|u| u.origin() == listener.origin());
@@ -476,7 +374,7 @@ impl<'a> Poller<'a> {
                 headers.push((crate::web_view::KEY_HEADER.into(), key.clone()));
             }
         }
-        if let Some(hold) = self.args.wait {
+        if let Some(hold) = self.settings.wait {
             headers.push(("Prefer".into(), format!("wait={hold}")));
         }
         let request = delivery::Outgoing {
@@ -494,8 +392,8 @@ impl<'a> Poller<'a> {
         let (status, headers, body) = delivery::send_once(
             &self.client,
             &request,
-            self.request_timeout,
-            self.args.max_response,
+            self.settings.request_timeout,
+            self.settings.max_response,
         )
         .await
         .map_err(|error| Outcome::Retryable {
@@ -517,7 +415,7 @@ impl<'a> Poller<'a> {
                 self.counters.naive_bytes += body.len() as u64;
             }
         }
-        let class = if self.args.retry_on.contains(&status) {
+        let class = if self.settings.retry_on.contains(&status) {
             StatusClass::Retryable
         } else {
             classify_status(status)
@@ -560,7 +458,7 @@ impl<'a> Poller<'a> {
     }
 
     async fn poll_resource(&mut self) -> anyhow::Result<Outcome> {
-        let url = self.args.url.clone();
+        let url = self.settings.url.clone();
         let have_body = self.last_body.is_some() || self.validators_from_state;
         let response = match self.get(&url, true, have_body).await {
             Ok(response) => response,
@@ -603,8 +501,8 @@ impl<'a> Poller<'a> {
         let mut changed = false;
         let mut last_hints = Hints::default();
         let mut elapsed = Duration::ZERO;
-        let opaque = self.args.cursor_from.is_some();
-        for page in 1..=self.args.max_pages {
+        let opaque = self.settings.cursor_from.is_some();
+        for page in 1..=self.settings.max_pages {
             let first = page == 1;
             let have_body = self.last_body.is_some() || self.validators_from_state;
             let response = match self.get(&url, first, have_body).await {
@@ -631,11 +529,11 @@ impl<'a> Poller<'a> {
                     response.status
                 ))));
             };
-            let items = match cursor::items(&body, self.args.items.as_deref()) {
+            let items = match cursor::items(&body, self.settings.items.as_deref()) {
                 Ok(items) => items,
                 Err(message) => return Ok(Outcome::Final(CliError::failed(message))),
             };
-            let fresh = self.cursor.page(items, &self.fields, &mut window);
+            let fresh = self.cursor.page(items, &self.settings.fields, &mut window);
             for index in fresh {
                 changed = true;
                 if self.report_item(response.status, &items[index]).await? {
@@ -648,7 +546,7 @@ impl<'a> Poller<'a> {
                     });
                 }
             }
-            if let Some(path) = &self.args.cursor_from {
+            if let Some(path) = &self.settings.cursor_from {
                 self.cursor
                     .opaque(&mut window, crate::json_path::get(&body, path));
             }
@@ -684,7 +582,7 @@ impl<'a> Poller<'a> {
                 }
                 break;
             }
-            if page == self.args.max_pages {
+            if page == self.settings.max_pages {
                 self.out.warn(&format!(
                     "read {page} pages in one poll (--max-pages); the rest waits for the next poll"
                 ));
@@ -712,21 +610,21 @@ impl<'a> Poller<'a> {
         if status == 304 {
             return;
         }
-        for missing in conditional::missing(self.use_validators, &self.validators) {
+        for missing in conditional::missing(self.settings.use_validators, &self.validators) {
             if !self.missing_told.contains(&missing) {
                 self.missing_told.push(missing);
                 self.out
-                    .warn(&missing.notice(self.use_validators, &self.validators));
+                    .warn(&missing.notice(self.settings.use_validators, &self.validators));
             }
         }
     }
 
     /// The URL of the first page: the given URL with the cursor parameter set.
     fn feed_url(&self) -> anyhow::Result<String> {
-        let mut url = reqwest::Url::parse(&self.args.url)
-            .map_err(|e| CliError::usage(format!("invalid URL {}: {e}", self.args.url)))?;
+        let mut url = reqwest::Url::parse(&self.settings.url)
+            .map_err(|e| CliError::usage(format!("invalid URL {}: {e}", self.settings.url)))?;
         if let Some(value) = &self.cursor.value {
-            let param = &self.args.since_param;
+            let param = &self.settings.since_param;
             let kept: Vec<(String, String)> = url
                 .query_pairs()
                 .filter(|(k, _)| k != param)
@@ -743,12 +641,12 @@ impl<'a> Poller<'a> {
     /// Whether --until is met by a response with no new item to test (resource mode, or feed mode
     /// with status-only conditions).
     fn until_met_on_response(&self, status: u16) -> anyhow::Result<bool> {
-        let conditions = &self.until;
+        let conditions = &self.settings.until;
         if conditions.is_empty() {
             return Ok(false);
         }
         let reads_body = conditions.iter().any(|c| c.reads_body());
-        if self.feed {
+        if self.settings.feed {
             return Ok(!reads_body && until::all_hold(conditions, status, None));
         }
         if reads_body && self.last_json.is_none() && self.last_body.is_some() {
@@ -765,13 +663,19 @@ impl<'a> Poller<'a> {
     /// (`gave up after 10m: status is "pending", waiting for status=completed`).
     fn gave_up(&self) -> String {
         let after = self
+            .settings
             .deadline_after
             .map_or_else(|| "the deadline".to_string(), short_duration);
         let mut message = format!("gave up after {after}: {}", self.last_seen());
-        if !self.until.is_empty() {
-            let goals: Vec<String> = self.until.iter().map(Condition::to_string).collect();
+        if !self.settings.until.is_empty() {
+            let goals: Vec<String> = self
+                .settings
+                .until
+                .iter()
+                .map(Condition::to_string)
+                .collect();
             message.push_str(&format!(", waiting for {}", goals.join(" and ")));
-        } else if let Some(count) = self.args.count {
+        } else if let Some(count) = self.settings.count {
             message.push_str(&format!(
                 ", waiting for {count} polls ({} done)",
                 self.counters.polls
@@ -791,8 +695,13 @@ impl<'a> Poller<'a> {
             return failed.unwrap_or_else(|| "no answer yet".to_string());
         };
         let mut seen = Vec::new();
-        let paths: Vec<&str> = self.until.iter().filter_map(Condition::path).collect();
-        if self.feed {
+        let paths: Vec<&str> = self
+            .settings
+            .until
+            .iter()
+            .filter_map(Condition::path)
+            .collect();
+        if self.settings.feed {
             let cursor = self.cursor.value.as_deref().unwrap_or("(none)");
             if !paths.is_empty() {
                 seen.push(format!(
@@ -815,7 +724,7 @@ impl<'a> Poller<'a> {
                     None => format!("{path} is absent"),
                 });
             }
-            if self.until.iter().any(|c| !c.reads_body()) {
+            if self.settings.until.iter().any(|c| !c.reads_body()) {
                 seen.push(format!("the HTTP status is {status}"));
             }
         } else {
@@ -897,15 +806,15 @@ impl<'a> Poller<'a> {
     /// Prints a new feed item (and delivers it); `true` when it meets --until.
     async fn report_item(&mut self, status: u16, item: &Value) -> anyhow::Result<bool> {
         self.counters.items += 1;
-        let id = self.fields.id_of(item);
+        let id = self.settings.fields.id_of(item);
         if self.out.json {
             self.out.json(&json!({
                 "type": "item", "time": now_rfc3339(), "id": id,
-                "cursor": self.fields.timestamp_of(item), "item": item,
+                "cursor": self.settings.fields.timestamp_of(item), "item": item,
             }))?;
         } else {
             // One line per item: id, type, time and a short summary; -v adds the whole item.
-            let line = cursor::item_line(item, &self.fields, ITEM_LINE_WIDTH);
+            let line = cursor::item_line(item, &self.settings.fields, ITEM_LINE_WIDTH);
             let line = sanitize_line(&line);
             let (head, rest) = line.split_at(line.find(' ').unwrap_or(line.len()));
             self.out
@@ -917,7 +826,7 @@ impl<'a> Poller<'a> {
         }
         let body = serde_json::to_vec(item).expect("a JSON value always serialises");
         self.emit(&body, Some(item), Some(&id)).await?;
-        let conditions = &self.until;
+        let conditions = &self.settings.until;
         Ok(conditions.iter().any(|c| c.reads_body())
             && until::all_hold(conditions, status, Some(item)))
     }
@@ -929,7 +838,7 @@ impl<'a> Poller<'a> {
         json: Option<&Value>,
         id: Option<&str>,
     ) -> anyhow::Result<()> {
-        let Some(emitter) = &self.emitter else {
+        let Some(emitter) = &self.settings.emitter else {
             return Ok(());
         };
         let id = id
@@ -953,12 +862,12 @@ impl<'a> Poller<'a> {
         // Every attempt is signed afresh: timestamped schemes get the time of that attempt.
         let build = |_attempt: u32| webhook.signed(&emitter.signer, super::now_unix());
         let policy = BackoffPolicy {
-            jitter: self.args.jitter,
+            jitter: self.settings.pacing.backoff.jitter,
             ..BackoffPolicy::default()
         };
         let options = RetryOptions {
             policy,
-            max_response: self.args.max_response,
+            max_response: self.settings.max_response,
             ..RetryOptions::default()
         };
         let out = self.out;
@@ -1075,7 +984,7 @@ impl<'a> Poller<'a> {
         } else if retrying {
             self.out.warn(&format!(
                 "{message} (retry {} of {})",
-                self.budget.failures, self.args.retries
+                self.budget.failures, self.settings.retries
             ));
         }
         Ok(())
