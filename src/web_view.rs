@@ -83,18 +83,22 @@ pub fn peer_allowed(peer: std::net::IpAddr, ui_public: bool) -> bool {
 
 /// The value of the query parameter `name` (percent-decoded), if present and not empty.
 pub fn query_value(query: Option<&str>, name: &str) -> Option<String> {
-    query?
-        .split('&')
-        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
-        .find(|(key, value)| *key == name && !value.is_empty())
-        .map(|(_, value)| percent_decode(value))
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(key, value)| key == name && !value.is_empty())
+        .map(|(_, value)| value.into_owned())
 }
 
-/// The query without its `key` parameter (`None` when nothing else is left).
+/// The query without its `key` parameter (`None` when nothing else is left). The other pairs are
+/// kept as they were written, not re-encoded.
 pub fn query_without_key(query: Option<&str>) -> Option<String> {
+    let is_key = |pair: &str| {
+        form_urlencoded::parse(pair.as_bytes())
+            .next()
+            .is_some_and(|(key, _)| key == KEY_PARAM)
+    };
     let kept: Vec<&str> = query?
         .split('&')
-        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some(KEY_PARAM))
+        .filter(|pair| !pair.is_empty() && !is_key(pair))
         .collect();
     (!kept.is_empty()).then(|| kept.join("&"))
 }
@@ -185,10 +189,8 @@ pub fn resume_after(last_event_id: Option<&str>, query: Option<&str>) -> Option<
     if let Some(seq) = last_event_id.and_then(|id| id.trim().parse().ok()) {
         return Some(seq);
     }
-    query?
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == "since")
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(key, _)| key == "since")
         .and_then(|(_, value)| value.parse().ok())
 }
 
@@ -243,31 +245,6 @@ pub fn answer_shown(target: &reqwest::Url, forward_to: Option<&str>) -> bool {
         .and_then(|base| reqwest::Url::parse(base).ok())
         .is_some_and(|base| base.origin() == target.origin());
     loopback || forwarded
-}
-
-/// Decodes `%XX` escapes and `+` in a query value; a `%` not followed by two hex digits stays.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (bytes[i], escaped) {
-            (_, Some(byte)) => {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-            (b'+', None) => out.push(b' '),
-            (byte, None) => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The file name a HAR download is saved under.
@@ -445,11 +422,15 @@ mod tests {
 
     #[test]
     fn query_values_decode() {
+        let value = |query: &str| query_value(Some(query), "to");
         assert_eq!(
-            percent_decode("http%3A%2F%2F127.0.0.1%3A9%2Fx%20y+z"),
-            "http://127.0.0.1:9/x y z"
+            value("to=http%3A%2F%2F127.0.0.1%3A9%2Fx%20y+z").as_deref(),
+            Some("http://127.0.0.1:9/x y z")
         );
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(value("to=100%").as_deref(), Some("100%"));
+        assert_eq!(value("to=%zz%4").as_deref(), Some("%zz%4"));
+        // `%+f` is not an escape: a sign is not a hex digit (the hand-written decoder read it as 0x0f).
+        assert_eq!(value("to=%+f").as_deref(), Some("% f"));
+        assert_eq!(value("to=%-1").as_deref(), Some("%-1"));
     }
 }

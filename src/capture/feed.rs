@@ -90,13 +90,8 @@ pub fn if_none_match(header: &str, etag: &str) -> bool {
 pub fn parse_query(query: Option<&str>) -> Result<(u64, usize), String> {
     let mut since = 0;
     let mut limit = DEFAULT_LIMIT;
-    for pair in query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match &*key {
             "since" => {
                 since = value
                     .parse()

@@ -100,13 +100,9 @@ pub fn parse_header(text: &str) -> Result<(String, String), String> {
         .split_once(':')
         .ok_or_else(|| format!("invalid header {text:?}: write it as 'Name: value'"))?;
     let name = name.trim();
-    let valid_name = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-    if !valid_name {
+    if !crate::http_headers::is_token(name) {
         return Err(format!(
-            "invalid header name {name:?}: letters, digits and - only, as in 'X-Event: value'"
+            "invalid header name {name:?}: an HTTP token (letters, digits and !#$%&'*+-.^_`|~), as in 'X-Event: value'"
         ));
     }
     if value.contains(['\r', '\n']) {
@@ -129,5 +125,17 @@ mod tests {
         assert!(parse_header("no colon").is_err());
         assert!(parse_header(": v").is_err());
         assert!(parse_header("bad name: v").is_err());
+    }
+
+    #[test]
+    fn the_header_name_rule_is_the_one_http_uses() {
+        for byte in 0..128u8 {
+            let name = format!("X{}", byte as char);
+            assert_eq!(
+                crate::http_headers::is_token(&name),
+                hyper::header::HeaderName::from_bytes(name.as_bytes()).is_ok(),
+                "{name:?}"
+            );
+        }
     }
 }

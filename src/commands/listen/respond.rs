@@ -69,11 +69,7 @@ pub fn parse_sequence(text: &str) -> Result<Vec<Step>, String> {
                 format!("invalid header {header:?} in --respond-seq: write it as name=value, such as retry-after=2")
             })?;
             let name = name.trim();
-            if name.is_empty()
-                || !name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
+            if !crate::http_headers::is_token(name) {
                 return Err(format!("invalid header name {name:?} in --respond-seq"));
             }
             let name = if name.eq_ignore_ascii_case("retry-after") {
@@ -222,6 +218,12 @@ mod tests {
         assert!(parse_sequence("700").is_err());
         assert!(parse_sequence("429:retry-after").is_err());
         assert!(parse_sequence("429:bad name=1").is_err());
+        // The same rule as every other header name: an RFC 9110 token.
+        assert_eq!(
+            parse_sequence("429:x.trace~id=1").unwrap()[0].headers,
+            vec![("x.trace~id".into(), "1".into())]
+        );
+        assert!(parse_sequence("429:x\"y=1").is_err());
     }
 
     #[test]

@@ -510,11 +510,10 @@ fn own_url(local: std::net::SocketAddr) -> String {
 async fn curl(state: &Listener, seq: u64, query: Option<&str>) -> Answer {
     let mut to = None;
     let mut resign = false;
-    for pair in query.unwrap_or_default().split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
-            "to" if !value.is_empty() => to = Some(web_view::percent_decode(value)),
-            "resign" => resign = matches!(value, "1" | "true"),
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match &*key {
+            "to" if !value.is_empty() => to = Some(value.into_owned()),
+            "resign" => resign = matches!(&*value, "1" | "true"),
             _ => {}
         }
     }
