@@ -603,10 +603,141 @@ impl Drop for InFlight<'_> {
     }
 }
 
+/// A request as read off the wire: its head, and its body unless that was too large.
+struct Received {
+    /// When hooky started on it, for the latency shown.
+    started: std::time::Instant,
+    at: chrono::DateTime<chrono::Utc>,
+    remote: SocketAddr,
+    method: hyper::Method,
+    path: String,
+    query: Option<String>,
+    headers: Vec<Header>,
+    /// Empty when the body was too large.
+    body: Bytes,
+    /// The size of a body over `--max-body` (declared, or just over the limit when it was cut).
+    too_large: Option<u64>,
+}
+
+/// What hooky does with a request, decided from the request and the settings alone.
+#[derive(Debug)]
+struct Decision {
+    checked: Checked,
+    action: Action,
+}
+
+#[derive(Debug, PartialEq)]
+enum Action {
+    /// hooky answers itself, with this status and JSON body: a body over `--max-body`, or a
+    /// request refused under enforcement. Nothing is forwarded.
+    Refuse(u16, serde_json::Value),
+    /// Relayed to the `--forward-to` app, with this `X-Hooky-Verified` value.
+    Forward { verified: String },
+    /// Answered by the `--respond` plan, chosen under the lock in [`commit`].
+    Plan,
+}
+
+/// The settings [`decide`] reads.
+struct Policy<'a> {
+    verifier: &'a Verifier,
+    enforce: bool,
+    looked_for: &'a str,
+    max_body: u64,
+    forwarding: bool,
+}
+
+impl Listener {
+    fn policy(&self) -> Policy<'_> {
+        Policy {
+            verifier: &self.verifier,
+            enforce: self.enforce,
+            looked_for: &self.looked_for,
+            max_body: self.max_body,
+            forwarding: self.forwarder.is_some(),
+        }
+    }
+}
+
+/// Each request in steps: [`read`] → [`decide`] → forward (if so decided) → [`commit`] →
+/// print and count (`--expect`) → `--delay` → answer.
 async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
+    let received = match read(state, remote, request).await {
+        Ok(received) => received,
+        Err(answer) => return answer,
+    };
+    let decision = decide(&received, &state.policy());
+    let (event_type, event_id) =
+        crate::webhook::event::event_fields(&received.headers, &received.body);
+    let mut record = capture_record(
+        state,
+        &received,
+        &decision.checked,
+        event_type,
+        event_id.as_deref(),
+    );
+
+    let mut forward_preview = None;
+    let mut answer = match (&decision.action, &state.forwarder) {
+        (Action::Refuse(status, body), _) => json_answer(*status, body),
+        (Action::Forward { verified }, Some(forwarder)) => {
+            let path_and_query = match &received.query {
+                Some(q) => format!("{}?{q}", received.path),
+                None => received.path.clone(),
+            };
+            let (relayed, forward_record) = forwarder
+                .relay(
+                    received.method.as_str(),
+                    &path_and_query,
+                    &received.headers,
+                    &received.body,
+                    verified,
+                )
+                .await;
+            record.forward = Some(forward_record);
+            let (answer, preview) = forwarded_answer(relayed);
+            forward_preview = preview;
+            answer
+        }
+        // Filled in under the lock, where the answer plan is.
+        _ => Response::new(Full::new(Bytes::new())),
+    };
+    let planned = !matches!(decision.action, Action::Refuse(..)) && record.forward.is_none();
+
+    let line = commit(
+        state,
+        &mut record,
+        event_id.as_deref(),
+        planned,
+        &mut answer,
+    );
+    print_request(
+        state,
+        &record,
+        &line,
+        &decision.checked,
+        &received.body,
+        forward_preview.as_deref(),
+        received.started.elapsed(),
+    );
+    if record.status != 503 {
+        count_expected(state, &received, &record, &decision.checked);
+    }
+    if let Some(delay) = state.delay {
+        tokio::time::sleep(delay).await;
+    }
+    answer
+}
+
+/// Reads the head and the body (bounded in size and time). A client that broke off or stalled
+/// gets its answer (`Err`) and no capture.
+async fn read(
+    state: &Listener,
+    remote: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Received, Answer> {
     let started = std::time::Instant::now();
-    let received = chrono::Utc::now();
-    let method = request.method().as_str().to_string();
+    let at = chrono::Utc::now();
+    let method = request.method().clone();
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
     let headers: Vec<Header> = request
@@ -619,82 +750,105 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
             )
         })
         .collect();
-
     let (body, too_large) = match read_body(state, request).await {
         BodyRead::Complete(body) => (body, None),
         BodyRead::TooLarge(size) => (Bytes::new(), Some(size)),
         BodyRead::Broken(answer) => {
             state.out.info(&format!(
                 "{} {} from {remote}: the client stopped sending its body; answered {}",
-                sanitize_line(&method),
+                sanitize_line(method.as_str()),
                 sanitize_line(&path),
                 answer.status().as_u16()
             ));
-            return answer;
+            return Err(answer);
         }
     };
+    Ok(Received {
+        started,
+        at,
+        remote,
+        method,
+        path,
+        query,
+        headers,
+        body,
+        too_large,
+    })
+}
 
-    let checked = match too_large {
-        Some(_) => Checked {
-            verdict: Verdict::Unsigned,
-            hint: Some("not verified: the body was too large to read".into()),
-        },
-        None => state.verifier.check(&headers, &body, received.timestamp()),
-    };
-    let (event_type, event_id) = crate::webhook::event::event_fields(&headers, &body);
-    // The whole document only when an --expect looks into it: most bodies are never parsed.
-    let json = if state.expectations_read_json {
-        crate::webhook::event::parse_json_body(&body)
-    } else {
-        None
-    };
+/// The verdict, and whether hooky refuses the request, forwards it, or answers from its plan.
+/// Pure: the time is the request's arrival.
+fn decide(received: &Received, policy: &Policy) -> Decision {
+    if let Some(size) = received.too_large {
+        return Decision {
+            checked: Checked {
+                verdict: Verdict::Unsigned,
+                hint: Some("not verified: the body was too large to read".into()),
+            },
+            action: Action::Refuse(
+                413,
+                serde_json::json!({"error": "payload_too_large", "message": format!("the body ({size} bytes) is over the limit of {} bytes", policy.max_body)}),
+            ),
+        };
+    }
+    let mut checked =
+        policy
+            .verifier
+            .check(&received.headers, &received.body, received.at.timestamp());
     // Under enforcement an unsigned request is a failure too: a receiver with a secret must not
     // take requests anyone could have sent.
-    let mut checked = checked;
-    let rejected = state.enforce
-        && too_large.is_none()
-        && match checked.verdict {
-            Verdict::Invalid { .. } => true,
-            Verdict::Unsigned => {
-                checked.hint = Some(format!("missing_signature: {}", state.looked_for));
-                true
-            }
-            Verdict::Valid { .. } => false,
-        };
-
-    let path_and_query = match &query {
-        Some(q) => format!("{path}?{q}"),
-        None => path.clone(),
+    let refusal = match &checked.verdict {
+        _ if !policy.enforce => None,
+        Verdict::Valid { .. } => None,
+        Verdict::Invalid { failure, scheme } => Some(
+            serde_json::json!({"error": "invalid_signature", "scheme": scheme, "code": failure.code(), "reason": failure.to_string()}),
+        ),
+        Verdict::Unsigned => {
+            checked.hint = Some(format!("missing_signature: {}", policy.looked_for));
+            Some(
+                serde_json::json!({"error": "invalid_signature", "code": "missing_signature", "reason": "the request carries no signature", "hint": policy.looked_for}),
+            )
+        }
     };
-    let relayed = match (&state.forwarder, too_large, rejected) {
-        (Some(forwarder), None, false) => {
-            let verified = match &checked.verdict {
+    let action = match refusal {
+        Some(body) => Action::Refuse(401, body),
+        None if policy.forwarding => Action::Forward {
+            verified: match &checked.verdict {
                 Verdict::Valid { .. } => "ok".to_string(),
                 Verdict::Unsigned => "unsigned".to_string(),
                 Verdict::Invalid { failure, .. } => format!("fail:{}", failure.code()),
-            };
-            Some(
-                forwarder
-                    .relay(&method, &path_and_query, &headers, &body, &verified)
-                    .await,
-            )
-        }
-        _ => None,
+            },
+        },
+        None => Action::Plan,
     };
+    Decision { checked, action }
+}
 
+/// The capture record before [`commit`] gives it its sequence number, id and status; secrets
+/// redacted.
+fn capture_record(
+    state: &Listener,
+    received: &Received,
+    checked: &Checked,
+    event_type: Option<String>,
+    event_id: Option<&str>,
+) -> CaptureRecord {
+    let redact = |text: &str| state.verifier.redact_text(text);
     let mut record = CaptureRecord {
         seq: 0,
         id: String::new(),
-        received_at: received.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        remote_addr: remote.to_string(),
-        method,
+        received_at: received
+            .at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        remote_addr: received.remote.to_string(),
+        method: received.method.as_str().to_string(),
         // A secret in the URL (`?token=…`) is redacted like one in a header.
-        path: state.verifier.redact_text(&path),
-        query: query.as_deref().map(|q| state.verifier.redact_text(q)),
-        headers: state.verifier.redact(&headers),
+        path: redact(&received.path),
+        query: received.query.as_deref().map(redact),
+        headers: state.verifier.redact(&received.headers),
         // They may come from headers (`X-GitHub-Event`, `webhook-id`), redacted like the rest.
-        event_type: event_type.as_deref().map(|t| state.verifier.redact_text(t)),
-        event_id: event_id.as_deref().map(|i| state.verifier.redact_text(i)),
+        event_type: event_type.as_deref().map(redact),
+        event_id: event_id.map(redact),
         verdict: VerdictRecord {
             hint: checked.hint.clone(),
             ..VerdictRecord::from(&checked.verdict)
@@ -702,7 +856,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         status: 200,
         ..Default::default()
     };
-    match too_large {
+    match received.too_large {
         Some(size) => {
             record.body_size = size;
             record.body_omitted = Some(format!(
@@ -710,85 +864,68 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
                 state.max_body
             ));
         }
-        None => record.set_body(&body),
+        None => record.set_body(&received.body),
     }
+    record
+}
 
-    let mut forward_preview = None;
-    let mut answer = if let Some(size) = too_large {
-        json_answer(
-            413,
-            &serde_json::json!({"error": "payload_too_large", "message": format!("the body ({size} bytes) is over the limit of {} bytes", state.max_body)}),
-        )
-    } else if rejected {
-        match &checked.verdict {
-            Verdict::Invalid { failure, scheme } => json_answer(
-                401,
-                &serde_json::json!({"error": "invalid_signature", "scheme": scheme, "code": failure.code(), "reason": failure.to_string()}),
-            ),
-            _ => json_answer(
-                401,
-                &serde_json::json!({"error": "invalid_signature", "code": "missing_signature", "reason": "the request carries no signature", "hint": state.looked_for}),
-            ),
-        }
-    } else if let Some((relayed, forward_record)) = relayed {
-        record.forward = Some(forward_record);
-        match relayed {
-            Relayed::Answer {
-                status,
-                headers,
-                body,
-            } => {
-                forward_preview = Some(preview(&body));
-                let mut response = Response::new(Full::new(Bytes::from(body)));
-                *response.status_mut() =
-                    hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::BAD_GATEWAY);
-                for (name, value) in headers {
-                    if let (Ok(name), Ok(value)) = (
-                        hyper::header::HeaderName::from_bytes(name.as_bytes()),
-                        hyper::header::HeaderValue::from_str(&value),
-                    ) {
-                        response.headers_mut().append(name, value);
-                    }
+/// The `--forward-to` app's answer passed on (and its preview for people), or hooky's 502/504.
+fn forwarded_answer(relayed: Relayed) -> (Answer, Option<String>) {
+    match relayed {
+        Relayed::Answer {
+            status,
+            headers,
+            body,
+        } => {
+            let preview = preview(&body);
+            let mut response = Response::new(Full::new(Bytes::from(body)));
+            *response.status_mut() =
+                hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::BAD_GATEWAY);
+            for (name, value) in headers {
+                if let (Ok(name), Ok(value)) = (
+                    hyper::header::HeaderName::from_bytes(name.as_bytes()),
+                    hyper::header::HeaderValue::from_str(&value),
+                ) {
+                    response.headers_mut().append(name, value);
                 }
-                response
             }
-            Relayed::Failed { status, error } => json_answer(
+            (response, Some(preview))
+        }
+        Relayed::Failed { status, error } => (
+            json_answer(
                 status,
                 &serde_json::json!({"error": if status == 504 { "forward_timeout" } else { "forward_failed" }, "message": error}),
             ),
-        }
-    } else {
-        // Filled in under the lock, where the answer plan is.
-        Response::new(Full::new(Bytes::new()))
-    };
-    let planned = too_large.is_none() && !rejected && record.forward.is_none();
+            None,
+        ),
+    }
+}
 
+/// Under the lock: the sequence number and id, the duplicate window, the planned answer, the
+/// append to the capture file, the web view's live event. Returns the capture line (empty when
+/// nothing needs it); a capture file that cannot be written turns the answer into a 503.
+fn commit(
+    state: &Listener,
+    record: &mut CaptureRecord,
+    event_id: Option<&str>,
+    planned: bool,
+    answer: &mut Answer,
+) -> String {
     let (capture_error, line) = {
         let mut shared = state.shared.lock().expect("no panics while locked");
         let shared = &mut *shared;
         record.seq = shared.next_seq;
         shared.next_seq += 1;
         record.id = crate::ids::prefixed_id("req", &mut shared.rng);
-        if let Some(id) = event_id.as_deref() {
-            match shared.duplicates.check(id, record.seq) {
-                Seen::First => {}
-                Seen::Repeat(first) => record.duplicate_of = Some(first),
-                Seen::TooLong => {
-                    let note = dedup::too_long_note(id.len());
-                    record.verdict.note = Some(match record.verdict.note.take() {
-                        Some(existing) => format!("{existing}; {note}"),
-                        None => note,
-                    });
-                }
-            }
+        if let Some(id) = event_id {
+            note_duplicate(&mut shared.duplicates, id, record);
         }
         if planned {
             let roll: f64 = shared.rng.r#gen();
-            let plan = shared.responder.next(event_id.as_deref(), roll);
-            answer = planned_answer(state, &plan);
+            let plan = shared.responder.next(event_id, roll);
+            *answer = planned_answer(state, &plan);
         }
         record.status = answer.status().as_u16();
-        let mut error = None;
         let wants_line =
             shared.appender.is_some() || state.live.receiver_count() > 0 || state.out.json;
         let line = if wants_line {
@@ -796,47 +933,12 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         } else {
             String::new()
         };
-        if let Some(appender) = shared.appender.as_mut() {
-            match appender.append(&line) {
-                Ok(()) => {
-                    if let Some(index) = &state.index {
-                        // The line just written ends the file (one stat, for a mark only).
-                        let start = || {
-                            let end = appender.end_offset().ok()?;
-                            Some(end.saturating_sub(line.len() as u64))
-                        };
-                        index
-                            .write()
-                            .expect("no panics while locked")
-                            .push_with(record.seq, start);
-                    }
-                    if shared.capture_failing {
-                        shared.capture_failing = false;
-                        state.out.info("the capture file is writable again");
-                    }
-                }
-                Err(e) => {
-                    if !shared.capture_failing {
-                        error = Some(e);
-                    }
-                    shared.capture_failing = true;
-                    answer = json_answer(
-                        503,
-                        &serde_json::json!({"error": "capture_failed", "message": "hooky could not save this request; retry later"}),
-                    );
-                    answer.headers_mut().insert(
-                        hyper::header::RETRY_AFTER,
-                        hyper::header::HeaderValue::from_static("1"),
-                    );
-                    record.status = 503;
-                }
-            }
-        }
+        let error = append(state, shared, record, &line, answer);
         // Under the lock, so the web view's streams see the requests in sequence order.
         if state.live.receiver_count() > 0 && record.status != 503 {
             let _ = state
                 .live
-                .send(Arc::new(web::LiveEvent::new(&record, &line)));
+                .send(Arc::new(web::LiveEvent::new(record, &line)));
         }
         (error, line)
     };
@@ -845,37 +947,97 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
             "cannot write the capture file: {error}; answering 503 until it works again"
         ));
     }
+    line
+}
 
-    print_request(
-        state,
-        &record,
-        &line,
-        &checked,
-        &body,
-        forward_preview.as_deref(),
-        started.elapsed(),
-    );
-
-    if record.status != 503 {
-        let facts = Facts {
-            event_type: record.event_type.as_deref(),
-            verified: checked.verdict.is_valid(),
-            method: &record.method,
-            path: &record.path,
-            headers: &headers,
-            json: json.as_ref(),
-        };
-        if expect::all_match(&state.expectations, &facts) {
-            let matched = state.matched.fetch_add(1, Ordering::SeqCst) + 1;
-            if state.count.is_some_and(|count| matched >= count) {
-                let _ = state.stop.send(true);
-            }
+/// Marks a repeated event id (within the window), or notes one too long to remember.
+fn note_duplicate(duplicates: &mut DuplicateWindow, id: &str, record: &mut CaptureRecord) {
+    match duplicates.check(id, record.seq) {
+        Seen::First => {}
+        Seen::Repeat(first) => record.duplicate_of = Some(first),
+        Seen::TooLong => {
+            let note = dedup::too_long_note(id.len());
+            record.verdict.note = Some(match record.verdict.note.take() {
+                Some(existing) => format!("{existing}; {note}"),
+                None => note,
+            });
         }
     }
-    if let Some(delay) = state.delay {
-        tokio::time::sleep(delay).await;
+}
+
+/// Appends the line to the capture file (if any) and indexes it. A failed write answers 503 and
+/// returns the error the first time of a burst, to be printed once the lock is released.
+fn append(
+    state: &Listener,
+    shared: &mut Shared,
+    record: &mut CaptureRecord,
+    line: &str,
+    answer: &mut Answer,
+) -> Option<std::io::Error> {
+    let appender = shared.appender.as_mut()?;
+    match appender.append(line) {
+        Ok(()) => {
+            if let Some(index) = &state.index {
+                // The line just written ends the file (one stat, for a mark only).
+                let start = || {
+                    let end = appender.end_offset().ok()?;
+                    Some(end.saturating_sub(line.len() as u64))
+                };
+                index
+                    .write()
+                    .expect("no panics while locked")
+                    .push_with(record.seq, start);
+            }
+            if shared.capture_failing {
+                shared.capture_failing = false;
+                state.out.info("the capture file is writable again");
+            }
+            None
+        }
+        Err(e) => {
+            let error = (!shared.capture_failing).then_some(e);
+            shared.capture_failing = true;
+            *answer = json_answer(
+                503,
+                &serde_json::json!({"error": "capture_failed", "message": "hooky could not save this request; retry later"}),
+            );
+            answer.headers_mut().insert(
+                hyper::header::RETRY_AFTER,
+                hyper::header::HeaderValue::from_static("1"),
+            );
+            record.status = 503;
+            error
+        }
     }
-    answer
+}
+
+/// Counts a captured request that meets every `--expect`; reaching `--count` stops the listener.
+fn count_expected(
+    state: &Listener,
+    received: &Received,
+    record: &CaptureRecord,
+    checked: &Checked,
+) {
+    // The whole document only when an --expect looks into it: most bodies are never parsed.
+    let json = if state.expectations_read_json {
+        crate::webhook::event::parse_json_body(&received.body)
+    } else {
+        None
+    };
+    let facts = Facts {
+        event_type: record.event_type.as_deref(),
+        verified: checked.verdict.is_valid(),
+        method: &record.method,
+        path: &record.path,
+        headers: &received.headers,
+        json: json.as_ref(),
+    };
+    if expect::all_match(&state.expectations, &facts) {
+        let matched = state.matched.fetch_add(1, Ordering::SeqCst) + 1;
+        if state.count.is_some_and(|count| matched >= count) {
+            let _ = state.stop.send(true);
+        }
+    }
 }
 
 /// The answer the plan chose, with `--response-body` and `--response-header` applied.
@@ -988,6 +1150,141 @@ fn print_summary(state: &Listener) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn received(headers: Vec<Header>, body: &[u8], too_large: Option<u64>) -> Received {
+        Received {
+            started: std::time::Instant::now(),
+            at: chrono::DateTime::from_timestamp(1000, 0).unwrap(),
+            remote: "127.0.0.1:1".parse().unwrap(),
+            method: hyper::Method::POST,
+            path: "/hook".into(),
+            query: None,
+            headers,
+            body: Bytes::copy_from_slice(body),
+            too_large,
+        }
+    }
+
+    fn verifier() -> Verifier {
+        Verifier::new(
+            SchemeSelection::Auto,
+            vec![crate::secret::Secret::new("s3cret")],
+            crate::signature::DEFAULT_HEX_HEADER.into(),
+            300,
+        )
+    }
+
+    fn policy(verifier: &Verifier, enforce: bool, forwarding: bool) -> Policy<'_> {
+        Policy {
+            verifier,
+            enforce,
+            looked_for: "X-Hub-Signature-256",
+            max_body: 10,
+            forwarding,
+        }
+    }
+
+    fn signed(body: &[u8], secret: &str) -> Vec<Header> {
+        let keys: [&[u8]; 1] = [secret.as_bytes()];
+        crate::signature::sign(
+            Scheme::Github,
+            crate::signature::Keys::new(&keys),
+            body,
+            0,
+            "",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn decide_refuses_a_body_over_the_limit_unverified() {
+        let verifier = verifier();
+        let body = b"{}";
+        let decision = decide(
+            &received(signed(body, "s3cret"), b"", Some(11)),
+            &policy(&verifier, true, true),
+        );
+        assert_eq!(decision.checked.verdict, Verdict::Unsigned);
+        assert!(decision.checked.hint.unwrap().contains("too large"));
+        let Action::Refuse(413, body) = decision.action else {
+            panic!("{:?}", decision.action)
+        };
+        assert_eq!(body["error"], "payload_too_large");
+        assert!(body["message"].as_str().unwrap().contains("(11 bytes)"));
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("limit of 10 bytes")
+        );
+    }
+
+    #[test]
+    fn decide_under_enforcement_refuses_invalid_and_unsigned() {
+        let verifier = verifier();
+        let enforcing = policy(&verifier, true, true);
+        let decision = decide(&received(signed(b"{}", "wrong"), b"{}", None), &enforcing);
+        let Action::Refuse(401, body) = decision.action else {
+            panic!("{:?}", decision.action)
+        };
+        assert_eq!(body["error"], "invalid_signature");
+        assert_eq!(body["scheme"], "github");
+
+        let decision = decide(&received(Vec::new(), b"{}", None), &enforcing);
+        assert_eq!(decision.checked.verdict, Verdict::Unsigned);
+        assert_eq!(
+            decision.checked.hint.as_deref(),
+            Some("missing_signature: X-Hub-Signature-256")
+        );
+        let Action::Refuse(401, body) = decision.action else {
+            panic!("{:?}", decision.action)
+        };
+        assert_eq!(body["code"], "missing_signature");
+        assert_eq!(body["hint"], "X-Hub-Signature-256");
+    }
+
+    #[test]
+    fn decide_forwards_with_the_verdict_or_follows_the_plan() {
+        let verifier = verifier();
+        let valid = received(signed(b"{}", "s3cret"), b"{}", None);
+        let decision = decide(&valid, &policy(&verifier, true, true));
+        assert!(decision.checked.verdict.is_valid());
+        assert_eq!(
+            decision.action,
+            Action::Forward {
+                verified: "ok".into()
+            }
+        );
+        assert_eq!(
+            decide(&valid, &policy(&verifier, true, false)).action,
+            Action::Plan
+        );
+
+        // Inspecting only: an invalid or unsigned request is taken, and its verdict travels on.
+        let inspecting = policy(&verifier, false, true);
+        let invalid = decide(&received(signed(b"{}", "wrong"), b"{}", None), &inspecting);
+        assert!(
+            matches!(&invalid.action, Action::Forward { verified } if verified.starts_with("fail:")),
+            "{:?}",
+            invalid.action
+        );
+        let unsigned = decide(&received(Vec::new(), b"{}", None), &inspecting);
+        assert_eq!(unsigned.checked.hint, None);
+        assert_eq!(
+            unsigned.action,
+            Action::Forward {
+                verified: "unsigned".into()
+            }
+        );
+        assert_eq!(
+            decide(
+                &received(Vec::new(), b"{}", None),
+                &policy(&verifier, false, false)
+            )
+            .action,
+            Action::Plan
+        );
+    }
 
     #[test]
     fn preview_never_splits_a_character() {
