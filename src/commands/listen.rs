@@ -1205,7 +1205,7 @@ fn print_request(
         let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
         let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
         let line = request_view::render_line(record, checked, &local, latency_ms, &out.paint);
-        let (shown, left_out) = request_view::clip_body(body, out.max_print);
+        let (shown, left_out) = crate::output::clip_body(body, out.max_print);
         let mut text = request_view::render_human(
             record,
             checked,
@@ -1218,7 +1218,7 @@ fn print_request(
         let body_shown = state.detail.verbose > 0 || state.detail.body;
         if body_shown && left_out > 0 && record.body_omitted.is_none() {
             text.push('\n');
-            text.push_str(&request_view::clipped_note(left_out, &out.paint));
+            text.push_str(&crate::output::clipped_note(left_out, &out.paint));
         }
         out.data(&text)
     };

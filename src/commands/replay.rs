@@ -515,7 +515,7 @@ fn show(record: &CaptureRecord, keys: &[&[u8]], out: &Output) -> anyhow::Result<
 /// A body for people: the text (escaped), or a note and base64 for binary data.
 /// A body for people: text escaped, binary as base64, at most `--max-print` bytes of it.
 fn body_text(bytes: &[u8], out: &Output) -> String {
-    let (shown, left_out) = crate::commands::listen::request_view::clip_body(bytes, out.max_print);
+    let (shown, left_out) = crate::output::clip_body(bytes, out.max_print);
     // Text or binary by the whole body; a text body is cut on a character boundary.
     let mut text = match std::str::from_utf8(bytes).and_then(|_| std::str::from_utf8(shown)) {
         Ok(text) => sanitize(text),
@@ -527,9 +527,7 @@ fn body_text(bytes: &[u8], out: &Output) -> String {
     };
     if left_out > 0 {
         text.push('\n');
-        text.push_str(&crate::commands::listen::request_view::clipped_note(
-            left_out, &out.paint,
-        ));
+        text.push_str(&crate::output::clipped_note(left_out, &out.paint));
     }
     text
 }

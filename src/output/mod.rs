@@ -2,12 +2,14 @@
 //! diagnostics to stderr, colors only on a terminal and never with `NO_COLOR` or `--color never`,
 //! and text from the network escaped before it reaches a terminal.
 
+mod clip;
 pub mod picker;
 mod sanitize;
 mod style;
 
 use std::io::{IsTerminal, Write};
 
+pub use clip::{clip_body, clipped_note};
 pub use sanitize::{ellipsize, sanitize, sanitize_line};
 pub use style::Paint;
 

@@ -279,29 +279,6 @@ pub fn hex_preview(bytes: &[u8], max: usize, paint: &Paint) -> String {
     lines.join("\n")
 }
 
-/// A body cut to at most `max` bytes for human output (on a character boundary when it is text),
-/// and how many bytes were left out. Every body printed for people goes through it (`--max-print`).
-pub fn clip_body(body: &[u8], max: usize) -> (&[u8], usize) {
-    if body.len() <= max {
-        return (body, 0);
-    }
-    let mut cut = max;
-    // Do not split a UTF-8 character: back off over continuation bytes (at most three).
-    if std::str::from_utf8(body).is_ok() {
-        while cut > 0 && (body[cut] & 0xc0) == 0x80 {
-            cut -= 1;
-        }
-    }
-    (&body[..cut], body.len() - cut)
-}
-
-/// The line after a body `clip_body` cut.
-pub fn clipped_note(left_out: usize, paint: &Paint) -> String {
-    paint.dim(&format!(
-        "… {left_out} more bytes not shown (--max-print; the capture has the whole body)"
-    ))
-}
-
 /// Pretty JSON with colors; strings are JSON-escaped and then escaped again for the terminal (JSON
 /// leaves C1 controls and bidi overrides as they are).
 pub fn write_json(value: &Value, paint: &Paint, indent: usize, out: &mut String) {
@@ -392,22 +369,6 @@ mod tests {
             },
             hint: None,
         }
-    }
-
-    #[test]
-    fn clipped_bodies_stop_at_the_limit_and_on_a_character() {
-        assert_eq!(clip_body(b"abc", 3), (&b"abc"[..], 0));
-        assert_eq!(clip_body(b"abcdef", 4), (&b"abcd"[..], 2));
-        // "é" is two bytes: a cut between them moves before it.
-        let text = "aé".as_bytes();
-        assert_eq!(clip_body(text, 2), (&b"a"[..], 2));
-        // Binary is cut where the limit says.
-        assert_eq!(clip_body(&[0xff, 0x80, 0x80], 2), (&[0xff, 0x80][..], 1));
-        let note = clipped_note(10, &Paint::new(false));
-        assert!(
-            note.contains("10 more bytes not shown (--max-print"),
-            "{note}"
-        );
     }
 
     #[test]
