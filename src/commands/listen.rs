@@ -202,18 +202,19 @@ async fn start(
         )?),
         None => None,
     };
-    let plan = Plan {
-        status: args.status,
-        sequence: args.respond_seq.clone().map(|s| s.0).unwrap_or_default(),
-        per_event: args.respond_seq_per_event,
-        fail_rate: args.fail_rate,
-    };
-    let rng = match args.seed {
-        Some(seed) => StdRng::seed_from_u64(seed),
-        None => StdRng::from_entropy(),
-    };
     let (listener, local, url) = bind(args).await?;
     let capture = open_capture(args)?;
+    let shared = Shared {
+        next_seq: capture.last_seq + 1,
+        appender: capture.appender,
+        capture_failing: false,
+        duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
+        responder: Responder::new(answer_plan(args)),
+        rng: match args.seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_entropy(),
+        },
+    };
 
     let ui = (!args.no_ui).then(|| {
         web::Ui::new(
@@ -264,16 +265,19 @@ async fn start(
         key: web::random_key(&mut rand::rngs::OsRng),
         ui_public: args.ui_public,
         live: tokio::sync::broadcast::channel(web::LIVE_CAPACITY).0,
-        shared: Mutex::new(Shared {
-            next_seq: capture.last_seq + 1,
-            appender: capture.appender,
-            capture_failing: false,
-            duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
-            responder: Responder::new(plan),
-            rng,
-        }),
+        shared: Mutex::new(shared),
     });
     Ok((state, listener, url))
+}
+
+/// `--status`, `--respond-seq`, `--respond-seq-per-event` and `--fail-rate` as one plan.
+fn answer_plan(args: &ListenArgs) -> Plan {
+    Plan {
+        status: args.status,
+        sequence: args.respond_seq.clone().map(|s| s.0).unwrap_or_default(),
+        per_event: args.respond_seq_per_event,
+        fail_rate: args.fail_rate,
+    }
 }
 
 /// The verifier and where its secrets came from; a usage error for an `--expect` that could
@@ -513,7 +517,6 @@ fn ui_url(url: &str, key: &str) -> String {
 
 /// The first lines: the URL (stdout), then how the listener is set up (stderr).
 fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()> {
-    let out = &state.out;
     // The development secret is not the user's: it is printed. A secret the user gave never is.
     let development_secret = match &state.origin {
         Some(Origin::Development(_)) => state
@@ -523,6 +526,19 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             .map(|key| String::from_utf8_lossy(key).into_owned()),
         _ => None,
     };
+    announce_url(state, url, development_secret.as_deref())?;
+    announce_setup(state, args);
+    Ok(())
+}
+
+/// The URL to stdout (a `listening` record in `--json`), with the web view's address and the
+/// development secret to paste into the app.
+fn announce_url(
+    state: &Listener,
+    url: &str,
+    development_secret: Option<&str>,
+) -> anyhow::Result<()> {
+    let out = &state.out;
     if out.json {
         out.json(&serde_json::json!({
             "type": "listening",
@@ -552,8 +568,7 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             ));
         }
         // Shown in full, as `stripe listen` does: the app under test needs it pasted in.
-        if let (Some(secret), Some(Origin::Development(path))) =
-            (&development_secret, &state.origin)
+        if let (Some(secret), Some(Origin::Development(path))) = (development_secret, &state.origin)
         {
             out.data(&format!(
                 "signing secret: {} (development secret in {path}; --secret to use your own)",
@@ -561,6 +576,12 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             ))?;
         }
     }
+    Ok(())
+}
+
+/// How the listener is set up, to stderr: exposure, capture, verification, forwarding.
+fn announce_setup(state: &Listener, args: &ListenArgs) {
+    let out = &state.out;
     if !args.host.is_loopback() {
         out.warn(&format!(
             "listening on {}: the receiver is reachable from the network, not only from this machine",
@@ -603,7 +624,6 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
         out.info(&format!("forwarding to {}", forwarder.base()));
     }
     out.info("Ctrl-C to stop");
-    Ok(())
 }
 
 /// Writes `{"url":…,"pid":…,"key":…}` to a fresh private (0600) file next to its final name, then
@@ -743,8 +763,8 @@ impl Listener {
     }
 }
 
-/// Each request in steps: [`read`] → [`decide`] → forward (if so decided) → [`commit`] →
-/// print and count (`--expect`) → `--delay` → answer.
+/// Each request in steps: [`read`] → [`decide`] → [`forward`] (if so decided) → [`commit`] →
+/// [`report`] → `--delay` → answer.
 async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
     let received = match read(state, remote, request).await {
         Ok(received) => received,
@@ -765,21 +785,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
     let mut answer = match (&decision.action, &state.forwarder) {
         (Action::Refuse(status, body), _) => json_answer(*status, body),
         (Action::Forward { verified }, Some(forwarder)) => {
-            let path_and_query = match &received.query {
-                Some(q) => format!("{}?{q}", received.path),
-                None => received.path.clone(),
-            };
-            let (relayed, forward_record) = forwarder
-                .relay(
-                    received.method.as_str(),
-                    &path_and_query,
-                    &received.headers,
-                    &received.body,
-                    verified,
-                )
-                .await;
-            record.forward = Some(forward_record);
-            let (answer, preview) = forwarded_answer(relayed);
+            let (answer, preview) = forward(forwarder, &received, verified, &mut record).await;
             forward_preview = preview;
             answer
         }
@@ -795,18 +801,14 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         planned,
         &mut answer,
     );
-    print_request(
+    report(
         state,
+        &received,
         &record,
         &line,
         &decision.checked,
-        &received.body,
         forward_preview.as_deref(),
-        received.started.elapsed(),
     );
-    if record.status != 503 {
-        count_expected(state, &received, &record, &decision.checked);
-    }
     if let Some(delay) = state.delay {
         tokio::time::sleep(delay).await;
     }
@@ -954,6 +956,30 @@ fn capture_record(
     record
 }
 
+/// Relays the request to the `--forward-to` app; its answer (or hooky's 502/504) and its preview.
+async fn forward(
+    forwarder: &Forwarder,
+    received: &Received,
+    verified: &str,
+    record: &mut CaptureRecord,
+) -> (Answer, Option<String>) {
+    let path_and_query = match &received.query {
+        Some(q) => format!("{}?{q}", received.path),
+        None => received.path.clone(),
+    };
+    let (relayed, forward_record) = forwarder
+        .relay(
+            received.method.as_str(),
+            &path_and_query,
+            &received.headers,
+            &received.body,
+            verified,
+        )
+        .await;
+    record.forward = Some(forward_record);
+    forwarded_answer(relayed)
+}
+
 /// The `--forward-to` app's answer passed on (and its preview for people), or hooky's 502/504.
 fn forwarded_answer(relayed: Relayed) -> (Answer, Option<String>) {
     match relayed {
@@ -1093,6 +1119,30 @@ fn append(
             record.status = 503;
             error
         }
+    }
+}
+
+/// After the commit: the request printed (a line, or a `--json` record), and counted when it was
+/// captured and meets every `--expect`. The web view's live event went out under the lock.
+fn report(
+    state: &Listener,
+    received: &Received,
+    record: &CaptureRecord,
+    line: &str,
+    checked: &Checked,
+    forward_preview: Option<&str>,
+) {
+    print_request(
+        state,
+        record,
+        line,
+        checked,
+        &received.body,
+        forward_preview,
+        received.started.elapsed(),
+    );
+    if record.status != 503 {
+        count_expected(state, received, record, checked);
     }
 }
 
