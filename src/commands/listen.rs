@@ -135,48 +135,65 @@ enum Stop {
 pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     // Before the socket is bound and the ready file written: a script may press Ctrl-C right away.
     let mut signals = super::Signals::new()?;
-    // Verification off: nothing to verify with, and the development secret is not even created.
-    let verifying = !args.no_verify && args.scheme != SchemeSelection::Fixed(Scheme::None);
-    if let Some(reason) = expect::never_matches(&args.expectations, verifying) {
-        return Err(CliError::usage(reason)
-            .with_hint("drop that --expect, or turn verification on")
-            .into());
+    let (state, listener, url) = start(&args, out).await?;
+    announce(&state, &args, &url)?;
+    if let Some(path) = &args.ready_file {
+        write_ready_file(path, &url, &state.key)?;
     }
-    let secrets = if verifying {
-        Some(super::resolve_secrets(
-            &args.secrets,
-            out,
-            super::DevUse::Verify,
-        )?)
-    } else {
-        None
-    };
-    let origin = secrets.as_ref().map(|s| s.origin.clone());
-    let verifier = Verifier::new(
-        if verifying {
-            args.scheme
-        } else {
-            SchemeSelection::Fixed(Scheme::None)
-        },
-        secrets.map(|s| s.list).unwrap_or_default(),
-        args.signature_header.clone(),
-        args.tolerance.as_secs(),
-    );
-    verifier
-        .check_secrets()
-        .map_err(|e| CliError::usage(e).with_hint("check --scheme and the secret's format"))?;
-    let response_body = match &args.response_body {
-        Some(text) => {
-            let body = Bytes::from(super::read_text_or_file("--response-body", text)?);
-            let content_type = if crate::webhook::event::parse_json_body(&body).is_some() {
-                "application/json"
-            } else {
-                "text/plain; charset=utf-8"
-            };
-            Some((body, content_type))
-        }
-        None => None,
-    };
+    if args.open {
+        web::open_browser(&ui_url(&url, &state.key), out);
+    }
+
+    let graceful = GracefulShutdown::new();
+    let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
+    // Once a second, the summary of the requests that came too fast for a line each.
+    let summaries = (!out.json).then(|| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut second = tokio::time::interval(Duration::from_secs(1));
+            second.tick().await;
+            loop {
+                second.tick().await;
+                print_summary(&state);
+            }
+        })
+    });
+
+    let reason = accept_loop(
+        listener,
+        &state,
+        &graceful,
+        args.client_timeout,
+        &mut signals,
+        deadline,
+    )
+    .await;
+    let forced = drain(&state, &reason, graceful, &mut signals).await;
+    if let Some(summaries) = summaries {
+        summaries.abort();
+        print_summary(&state);
+    }
+    if let Some(appender) = state
+        .shared
+        .lock()
+        .expect("no panics while locked")
+        .appender
+        .as_mut()
+        && let Err(error) = appender.flush()
+    {
+        out.warn(&format!("cannot flush the capture file: {error}"));
+    }
+    exit_code(&args, &state, reason, forced)
+}
+
+/// Everything before the first request: settings checked, the port bound, the capture opened.
+/// Long for its one `Listener` literal, which reads best whole.
+async fn start(
+    args: &ListenArgs,
+    out: &Output,
+) -> anyhow::Result<(Arc<Listener>, TcpListener, String)> {
+    let (verifier, origin) = verification(args, out)?;
+    let response_body = response_body(args)?;
     let forwarder = match &args.forward_to {
         Some(url) => Some(Forwarder::new(
             url,
@@ -195,39 +212,9 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_entropy(),
     };
+    let (listener, local, url) = bind(args).await?;
+    let capture = open_capture(args)?;
 
-    let listener = TcpListener::bind((args.host, args.port))
-        .await
-        .map_err(|e| {
-            CliError::failed(format!("cannot listen on {}:{}: {e}", args.host, args.port))
-                .with_hint("pick another --port, or --port 0 for a free one")
-        })?;
-    let local = listener
-        .local_addr()
-        .context("cannot read the bound address")?;
-    let url = match local {
-        SocketAddr::V4(a) => format!("http://{}:{}", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
-    };
-
-    let (capture_path, appender, last_seq) = if args.no_capture {
-        (None, None, 0)
-    } else {
-        let (appender, last) = Appender::open(&args.capture)?;
-        (Some(args.capture.clone()), Some(appender), last)
-    };
-
-    // One pass over the file, before any request is appended to it (and before any is accepted,
-    // so reading on this thread holds nothing up).
-    let index = match &capture_path {
-        Some(path) => Some(Arc::new(std::sync::RwLock::new(
-            CaptureIndex::build(path)
-                .with_context(|| format!("cannot read the capture file {}", path.display()))?,
-        ))),
-        None => None,
-    };
-
-    let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let ui = (!args.no_ui).then(|| {
         web::Ui::new(
             args.forward_to.as_deref(),
@@ -260,8 +247,8 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         max_body: args.max_body,
         max_response: args.max_response,
         client_timeout: args.client_timeout,
-        capture_path,
-        index,
+        capture_path: capture.path,
+        index: capture.index,
         local,
         expectations: args.expectations.clone(),
         expectations_read_json: args
@@ -271,49 +258,141 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         count: args.count,
         matched: AtomicU64::new(0),
         in_flight: AtomicU64::new(0),
-        stop,
+        // The accept loop subscribes before any request can send on it.
+        stop: tokio::sync::watch::channel(false).0,
         ui,
         key: web::random_key(&mut rand::rngs::OsRng),
         ui_public: args.ui_public,
         live: tokio::sync::broadcast::channel(web::LIVE_CAPACITY).0,
         shared: Mutex::new(Shared {
-            next_seq: last_seq + 1,
-            appender,
+            next_seq: capture.last_seq + 1,
+            appender: capture.appender,
             capture_failing: false,
             duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
             responder: Responder::new(plan),
             rng,
         }),
     });
+    Ok((state, listener, url))
+}
 
-    announce(&state, &args, &url)?;
-    if let Some(path) = &args.ready_file {
-        write_ready_file(path, &url, &state.key)?;
+/// The verifier and where its secrets came from; a usage error for an `--expect` that could
+/// never match, or secrets that do not fit the scheme.
+fn verification(args: &ListenArgs, out: &Output) -> anyhow::Result<(Verifier, Option<Origin>)> {
+    // Verification off: nothing to verify with, and the development secret is not even created.
+    let verifying = !args.no_verify && args.scheme != SchemeSelection::Fixed(Scheme::None);
+    if let Some(reason) = expect::never_matches(&args.expectations, verifying) {
+        return Err(CliError::usage(reason)
+            .with_hint("drop that --expect, or turn verification on")
+            .into());
     }
-    if args.open {
-        web::open_browser(&ui_url(&url, &state.key), out);
-    }
+    let secrets = if verifying {
+        Some(super::resolve_secrets(
+            &args.secrets,
+            out,
+            super::DevUse::Verify,
+        )?)
+    } else {
+        None
+    };
+    let origin = secrets.as_ref().map(|s| s.origin.clone());
+    let verifier = Verifier::new(
+        if verifying {
+            args.scheme
+        } else {
+            SchemeSelection::Fixed(Scheme::None)
+        },
+        secrets.map(|s| s.list).unwrap_or_default(),
+        args.signature_header.clone(),
+        args.tolerance.as_secs(),
+    );
+    verifier
+        .check_secrets()
+        .map_err(|e| CliError::usage(e).with_hint("check --scheme and the secret's format"))?;
+    Ok((verifier, origin))
+}
 
+/// `--response-body` read once, with its content type.
+fn response_body(args: &ListenArgs) -> anyhow::Result<Option<(Bytes, &'static str)>> {
+    let Some(text) = &args.response_body else {
+        return Ok(None);
+    };
+    let body = Bytes::from(super::read_text_or_file("--response-body", text)?);
+    let content_type = if crate::webhook::event::parse_json_body(&body).is_some() {
+        "application/json"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    Ok(Some((body, content_type)))
+}
+
+/// The bound socket, its address, and its URL.
+async fn bind(args: &ListenArgs) -> anyhow::Result<(TcpListener, SocketAddr, String)> {
+    let listener = TcpListener::bind((args.host, args.port))
+        .await
+        .map_err(|e| {
+            CliError::failed(format!("cannot listen on {}:{}: {e}", args.host, args.port))
+                .with_hint("pick another --port, or --port 0 for a free one")
+        })?;
+    let local = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    let url = match local {
+        SocketAddr::V4(a) => format!("http://{}:{}", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
+    };
+    Ok((listener, local, url))
+}
+
+/// The capture file opened for appending, unless `--no-capture`.
+struct Capture {
+    path: Option<PathBuf>,
+    appender: Option<Appender>,
+    /// The last sequence number in the file (0 when there is none).
+    last_seq: u64,
+    index: Option<Arc<std::sync::RwLock<CaptureIndex>>>,
+}
+
+fn open_capture(args: &ListenArgs) -> anyhow::Result<Capture> {
+    let (path, appender, last_seq) = if args.no_capture {
+        (None, None, 0)
+    } else {
+        let (appender, last) = Appender::open(&args.capture)?;
+        (Some(args.capture.clone()), Some(appender), last)
+    };
+    // One pass over the file, before any request is appended to it (and before any is accepted,
+    // so reading on this thread holds nothing up).
+    let index = match &path {
+        Some(path) => Some(Arc::new(std::sync::RwLock::new(
+            CaptureIndex::build(path)
+                .with_context(|| format!("cannot read the capture file {}", path.display()))?,
+        ))),
+        None => None,
+    };
+    Ok(Capture {
+        path,
+        appender,
+        last_seq,
+        index,
+    })
+}
+
+/// Accepts connections until `--count` is reached, a signal, or `--timeout`; the socket is
+/// closed on return.
+async fn accept_loop(
+    listener: TcpListener,
+    state: &Arc<Listener>,
+    graceful: &GracefulShutdown,
+    client_timeout: Duration,
+    signals: &mut super::Signals,
+    deadline: Option<tokio::time::Instant>,
+) -> Stop {
+    let mut stopped = state.stop.subscribe();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(args.client_timeout)
+        .header_read_timeout(client_timeout)
         .keep_alive(true);
-    let graceful = GracefulShutdown::new();
-    let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
-    // Once a second, the summary of the requests that came too fast for a line each.
-    let summaries = (!out.json).then(|| {
-        let state = state.clone();
-        tokio::spawn(async move {
-            let mut second = tokio::time::interval(Duration::from_secs(1));
-            second.tick().await;
-            loop {
-                second.tick().await;
-                print_summary(&state);
-            }
-        })
-    });
-
-    let reason = loop {
+    loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, remote)) => {
@@ -331,7 +410,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
                 }
                 Err(error) => {
                     // Out of file descriptors and the like: wait a moment instead of spinning.
-                    out.warn(&format!("cannot accept a connection: {error}"));
+                    state.out.warn(&format!("cannot accept a connection: {error}"));
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
@@ -339,8 +418,18 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
             signal = signals.recv() => break Stop::Signal(signal),
             _ = sleep_until(deadline) => break Stop::Deadline,
         }
-    };
-    drop(listener);
+    }
+}
+
+/// Lets the requests in flight finish (bounded by `DRAIN_LIMIT`); `Some(signal)` when a second
+/// Ctrl-C or SIGTERM cut the wait short.
+async fn drain(
+    state: &Listener,
+    reason: &Stop,
+    graceful: GracefulShutdown,
+    signals: &mut super::Signals,
+) -> Option<super::Signal> {
+    let out = &state.out;
     // Ends the web view's event streams, which would otherwise hold the drain open.
     state.stop.send_replace(true);
     let in_flight = state.in_flight.load(Ordering::SeqCst);
@@ -351,28 +440,24 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         ));
     }
     // A second Ctrl-C (or SIGTERM) ends the wait: the capture is flushed all the same.
-    let forced = tokio::select! {
+    tokio::select! {
         _ = graceful.shutdown() => None,
         _ = tokio::time::sleep(DRAIN_LIMIT) => {
             out.warn("gave up waiting for the requests still in flight");
             None
         }
         signal = signals.recv() => Some(signal),
-    };
-    if let Some(summaries) = summaries {
-        summaries.abort();
-        print_summary(&state);
     }
-    if let Some(appender) = state
-        .shared
-        .lock()
-        .expect("no panics while locked")
-        .appender
-        .as_mut()
-        && let Err(error) = appender.flush()
-    {
-        out.warn(&format!("cannot flush the capture file: {error}"));
-    }
+}
+
+/// The closing message and the exit code: why the loop stopped, and whether `--count` was met.
+fn exit_code(
+    args: &ListenArgs,
+    state: &Listener,
+    reason: Stop,
+    forced: Option<super::Signal>,
+) -> anyhow::Result<u8> {
+    let out = &state.out;
     let matched = state.matched.load(Ordering::SeqCst);
     let received = match args.count {
         Some(count) => format!("{matched} of {count} matching request(s) received"),
