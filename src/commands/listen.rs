@@ -513,7 +513,6 @@ fn ui_url(url: &str, key: &str) -> String {
 
 /// The first lines: the URL (stdout), then how the listener is set up (stderr).
 fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()> {
-    let out = &state.out;
     // The development secret is not the user's: it is printed. A secret the user gave never is.
     let development_secret = match &state.origin {
         Some(Origin::Development(_)) => state
@@ -523,6 +522,19 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             .map(|key| String::from_utf8_lossy(key).into_owned()),
         _ => None,
     };
+    announce_url(state, url, development_secret.as_deref())?;
+    announce_setup(state, args);
+    Ok(())
+}
+
+/// The URL to stdout (a `listening` record in `--json`), with the web view's address and the
+/// development secret to paste into the app.
+fn announce_url(
+    state: &Listener,
+    url: &str,
+    development_secret: Option<&str>,
+) -> anyhow::Result<()> {
+    let out = &state.out;
     if out.json {
         out.json(&serde_json::json!({
             "type": "listening",
@@ -552,8 +564,7 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             ));
         }
         // Shown in full, as `stripe listen` does: the app under test needs it pasted in.
-        if let (Some(secret), Some(Origin::Development(path))) =
-            (&development_secret, &state.origin)
+        if let (Some(secret), Some(Origin::Development(path))) = (development_secret, &state.origin)
         {
             out.data(&format!(
                 "signing secret: {} (development secret in {path}; --secret to use your own)",
@@ -561,6 +572,12 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
             ))?;
         }
     }
+    Ok(())
+}
+
+/// How the listener is set up, to stderr: exposure, capture, verification, forwarding.
+fn announce_setup(state: &Listener, args: &ListenArgs) {
+    let out = &state.out;
     if !args.host.is_loopback() {
         out.warn(&format!(
             "listening on {}: the receiver is reachable from the network, not only from this machine",
@@ -603,7 +620,6 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
         out.info(&format!("forwarding to {}", forwarder.base()));
     }
     out.info("Ctrl-C to stop");
-    Ok(())
 }
 
 /// Writes `{"url":…,"pid":…,"key":…}` to a fresh private (0600) file next to its final name, then
@@ -765,21 +781,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
     let mut answer = match (&decision.action, &state.forwarder) {
         (Action::Refuse(status, body), _) => json_answer(*status, body),
         (Action::Forward { verified }, Some(forwarder)) => {
-            let path_and_query = match &received.query {
-                Some(q) => format!("{}?{q}", received.path),
-                None => received.path.clone(),
-            };
-            let (relayed, forward_record) = forwarder
-                .relay(
-                    received.method.as_str(),
-                    &path_and_query,
-                    &received.headers,
-                    &received.body,
-                    verified,
-                )
-                .await;
-            record.forward = Some(forward_record);
-            let (answer, preview) = forwarded_answer(relayed);
+            let (answer, preview) = forward(forwarder, &received, verified, &mut record).await;
             forward_preview = preview;
             answer
         }
@@ -952,6 +954,30 @@ fn capture_record(
         None => record.set_body(&received.body),
     }
     record
+}
+
+/// Relays the request to the `--forward-to` app; its answer (or hooky's 502/504) and its preview.
+async fn forward(
+    forwarder: &Forwarder,
+    received: &Received,
+    verified: &str,
+    record: &mut CaptureRecord,
+) -> (Answer, Option<String>) {
+    let path_and_query = match &received.query {
+        Some(q) => format!("{}?{q}", received.path),
+        None => received.path.clone(),
+    };
+    let (relayed, forward_record) = forwarder
+        .relay(
+            received.method.as_str(),
+            &path_and_query,
+            &received.headers,
+            &received.body,
+            verified,
+        )
+        .await;
+    record.forward = Some(forward_record);
+    forwarded_answer(relayed)
 }
 
 /// The `--forward-to` app's answer passed on (and its preview for people), or hooky's 502/504.
