@@ -202,18 +202,19 @@ async fn start(
         )?),
         None => None,
     };
-    let plan = Plan {
-        status: args.status,
-        sequence: args.respond_seq.clone().map(|s| s.0).unwrap_or_default(),
-        per_event: args.respond_seq_per_event,
-        fail_rate: args.fail_rate,
-    };
-    let rng = match args.seed {
-        Some(seed) => StdRng::seed_from_u64(seed),
-        None => StdRng::from_entropy(),
-    };
     let (listener, local, url) = bind(args).await?;
     let capture = open_capture(args)?;
+    let shared = Shared {
+        next_seq: capture.last_seq + 1,
+        appender: capture.appender,
+        capture_failing: false,
+        duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
+        responder: Responder::new(answer_plan(args)),
+        rng: match args.seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_entropy(),
+        },
+    };
 
     let ui = (!args.no_ui).then(|| {
         web::Ui::new(
@@ -264,16 +265,19 @@ async fn start(
         key: web::random_key(&mut rand::rngs::OsRng),
         ui_public: args.ui_public,
         live: tokio::sync::broadcast::channel(web::LIVE_CAPACITY).0,
-        shared: Mutex::new(Shared {
-            next_seq: capture.last_seq + 1,
-            appender: capture.appender,
-            capture_failing: false,
-            duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
-            responder: Responder::new(plan),
-            rng,
-        }),
+        shared: Mutex::new(shared),
     });
     Ok((state, listener, url))
+}
+
+/// `--status`, `--respond-seq`, `--respond-seq-per-event` and `--fail-rate` as one plan.
+fn answer_plan(args: &ListenArgs) -> Plan {
+    Plan {
+        status: args.status,
+        sequence: args.respond_seq.clone().map(|s| s.0).unwrap_or_default(),
+        per_event: args.respond_seq_per_event,
+        fail_rate: args.fail_rate,
+    }
 }
 
 /// The verifier and where its secrets came from; a usage error for an `--expect` that could
@@ -759,8 +763,8 @@ impl Listener {
     }
 }
 
-/// Each request in steps: [`read`] → [`decide`] → forward (if so decided) → [`commit`] →
-/// print and count (`--expect`) → `--delay` → answer.
+/// Each request in steps: [`read`] → [`decide`] → [`forward`] (if so decided) → [`commit`] →
+/// [`report`] → `--delay` → answer.
 async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
     let received = match read(state, remote, request).await {
         Ok(received) => received,
@@ -797,18 +801,14 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         planned,
         &mut answer,
     );
-    print_request(
+    report(
         state,
+        &received,
         &record,
         &line,
         &decision.checked,
-        &received.body,
         forward_preview.as_deref(),
-        received.started.elapsed(),
     );
-    if record.status != 503 {
-        count_expected(state, &received, &record, &decision.checked);
-    }
     if let Some(delay) = state.delay {
         tokio::time::sleep(delay).await;
     }
@@ -1119,6 +1119,30 @@ fn append(
             record.status = 503;
             error
         }
+    }
+}
+
+/// After the commit: the request printed (a line, or a `--json` record), and counted when it was
+/// captured and meets every `--expect`. The web view's live event went out under the lock.
+fn report(
+    state: &Listener,
+    received: &Received,
+    record: &CaptureRecord,
+    line: &str,
+    checked: &Checked,
+    forward_preview: Option<&str>,
+) {
+    print_request(
+        state,
+        record,
+        line,
+        checked,
+        &received.body,
+        forward_preview,
+        received.started.elapsed(),
+    );
+    if record.status != 503 {
+        count_expected(state, received, record, checked);
     }
 }
 
