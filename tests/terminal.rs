@@ -77,15 +77,33 @@ impl Tmux {
     /// Waits (at most 20 s) until the screen shows `text`, and returns the screen.
     #[track_caller]
     fn wait_for(&self, text: &str) -> String {
+        self.wait_for_screen(&format!("{text:?}"), |screen| screen.contains(text))
+    }
+
+    /// Waits (at most 20 s) until every one of `texts` is on the screen and the screen has stopped
+    /// changing: a picker draws its prompt before its rows, and a row may be caught half drawn.
+    #[track_caller]
+    fn wait_for_all(&self, texts: &[&str]) -> String {
+        let mut last = String::new();
+        self.wait_for_screen(&format!("{texts:?}"), |screen| {
+            let settled = screen == last && texts.iter().all(|t| screen.contains(t));
+            last = screen.to_string();
+            settled
+        })
+    }
+
+    /// Waits (at most 20 s) until `ready` holds for the screen, and returns that screen.
+    #[track_caller]
+    fn wait_for_screen(&self, what: &str, mut ready: impl FnMut(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if ready(&screen) {
                 return screen;
             }
             assert!(
                 Instant::now() < deadline,
-                "{text:?} never appeared:\n{screen}"
+                "{what} never appeared:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -132,7 +150,7 @@ fn send_picker_filters_as_you_type_and_shows_scheme_and_description() {
     let Some(tmux) = Tmux::start(&["send", "--to", &receiver.url, "--secret", "s3cret"]) else {
         return;
     };
-    let screen = tmux.wait_for("Event to send");
+    let screen = tmux.wait_for_all(&["Event to send", "github/push", "order.completed"]);
     let row = screen
         .lines()
         .find(|l| l.contains("github/push"))
@@ -147,11 +165,12 @@ fn send_picker_filters_as_you_type_and_shows_scheme_and_description() {
         "the scheme a send really uses: {row}"
     );
     tmux.keys(&["-l", "gitpush"]);
-    let screen = tmux.wait_for("gitpush");
-    assert!(
-        !screen.contains("order.completed"),
-        "the list is not filtered:\n{screen}"
-    );
+    // The typed text shows before the list is filtered again: wait for the filtered list.
+    tmux.wait_for_screen("the list filtered by \"gitpush\"", |screen| {
+        screen.contains("gitpush")
+            && screen.contains("github/push")
+            && !screen.contains("order.completed")
+    });
     tmux.keys(&["Enter"]);
     assert_eq!(tmux.exit_code(), 0, "{}", tmux.screen());
     let got = receiver.wait_for(1, Duration::from_secs(20));
@@ -212,7 +231,7 @@ fn replay_picker_opens_on_the_newest_captures_in_aligned_columns() {
     ]) else {
         return;
     };
-    let screen = tmux.wait_for("Which captures");
+    let screen = tmux.wait_for_all(&["Which captures", "/hooks/12", "/hooks/9 "]);
     let rows: Vec<&str> = screen.lines().filter(|l| l.contains("/hooks/")).collect();
     assert!(!rows.is_empty(), "{screen}");
     assert!(
