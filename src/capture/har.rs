@@ -9,6 +9,8 @@
 //! entry (custom fields start with `_`, as the spec asks), so capture → HAR → capture keeps the
 //! sequence number, verdict and body byte for byte.
 
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer};
 use serde_json::{Value, json};
 
 use crate::capture::{BodyEncoding, CaptureRecord, VerdictRecord};
@@ -31,17 +33,142 @@ pub struct HarImport {
     pub skipped: Vec<(usize, String)>,
 }
 
+/// The parts of a HAR log hooky reads. Every field is optional and read leniently (a value of the
+/// wrong type counts as absent, a malformed header is skipped), as the walk over the JSON was: HAR
+/// files come from many tools, and one odd field must not cost the entry.
+#[derive(Deserialize)]
+struct HarFile {
+    #[serde(default, deserialize_with = "object")]
+    log: Option<Log>,
+}
+
+#[derive(Deserialize)]
+struct Log {
+    /// Kept as JSON so that one entry that cannot be read is skipped, not the whole file.
+    #[serde(default, deserialize_with = "lenient")]
+    entries: Option<Vec<Value>>,
+}
+
+#[derive(Default, Deserialize)]
+struct Entry {
+    #[serde(default, deserialize_with = "object")]
+    request: Option<Request>,
+    #[serde(default, deserialize_with = "lenient", rename = "startedDateTime")]
+    started_date_time: Option<String>,
+    #[serde(default, deserialize_with = "lenient", rename = "serverIPAddress")]
+    server_ip_address: Option<String>,
+    #[serde(default, deserialize_with = "object")]
+    response: Option<Response>,
+    #[serde(default, deserialize_with = "object", rename = "_hooky")]
+    hooky: Option<HookyFields>,
+}
+
+#[derive(Deserialize)]
+struct Request {
+    #[serde(default, deserialize_with = "lenient")]
+    method: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    url: Option<String>,
+    #[serde(default, deserialize_with = "lenient_items")]
+    headers: Vec<NameValue>,
+    #[serde(default, deserialize_with = "object", rename = "postData")]
+    post_data: Option<PostData>,
+}
+
+#[derive(Deserialize)]
+struct NameValue {
+    name: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct PostData {
+    #[serde(default, deserialize_with = "lenient")]
+    text: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    encoding: Option<String>,
+    #[serde(default, deserialize_with = "lenient", rename = "_encoding")]
+    underscore_encoding: Option<String>,
+    #[serde(default, deserialize_with = "lenient_items")]
+    params: Vec<Param>,
+}
+
+#[derive(Deserialize)]
+struct Param {
+    name: String,
+    #[serde(default, deserialize_with = "lenient")]
+    value: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Response {
+    #[serde(default, deserialize_with = "lenient")]
+    status: Option<u64>,
+}
+
+/// hooky's own fields on an entry it exported.
+#[derive(Default, Deserialize)]
+struct HookyFields {
+    #[serde(default, deserialize_with = "lenient")]
+    seq: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    remote_addr: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    event_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    event_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    body_omitted: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    body_size: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    body_sha256: Option<String>,
+    /// Read strictly (below): a verdict hooky wrote must come back as it was.
+    #[serde(default)]
+    verdict: Option<Value>,
+}
+
+/// A field of the wrong type reads as absent.
+fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(serde_json::from_value(Value::deserialize(d)?).ok())
+}
+
+/// A part of the log read as `T` only when it is a JSON object (serde would also take an array).
+fn read_object<T: DeserializeOwned>(value: Value) -> Option<T> {
+    value
+        .is_object()
+        .then(|| serde_json::from_value(value).ok())
+        .flatten()
+}
+
+/// An object field: anything else reads as absent.
+fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(read_object(Value::deserialize(d)?))
+}
+
+/// A list of objects: the items of another shape are skipped, and it is empty when not a list.
+fn lenient_items<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(items) => items.into_iter().filter_map(read_object).collect(),
+        _ => Vec::new(),
+    })
+}
+
 /// Reads a HAR log. Entries without hooky's `_hooky` fields are numbered from 1 in file order
 /// (among the replayable ones) and get an `unverified` verdict naming the scheme their headers show.
 pub fn read(text: &str) -> Result<HarImport, String> {
     let root: Value =
         serde_json::from_str(text).map_err(|e| format!("not a valid HAR file: {e}"))?;
-    let entries = root
-        .pointer("/log/entries")
-        .and_then(Value::as_array)
+    let entries = read_object::<HarFile>(root)
+        .and_then(|root| root.log)
+        .and_then(|log| log.entries)
         .ok_or("not a HAR file: no log.entries array")?;
     let mut import = HarImport::default();
-    for (index, entry) in entries.iter().enumerate() {
+    for (index, entry) in entries.into_iter().enumerate() {
+        // An entry that is not an object has no request, as any other entry without one.
+        let entry = read_object(entry).unwrap_or_default();
         match read_entry(entry, import.records.len() as u64 + 1) {
             Ok(record) => import.records.push(record),
             Err(reason) => import
@@ -52,51 +179,32 @@ pub fn read(text: &str) -> Result<HarImport, String> {
     Ok(import)
 }
 
-fn read_entry(entry: &Value, next_seq: u64) -> Result<CaptureRecord, String> {
-    let request = entry.get("request").ok_or("no request")?;
+fn read_entry(entry: Entry, next_seq: u64) -> Result<CaptureRecord, String> {
+    let request = entry.request.ok_or("no request")?;
     let method = request
-        .get("method")
-        .and_then(Value::as_str)
+        .method
         .ok_or("no request.method")?
         .to_ascii_uppercase();
     if !REPLAYABLE_METHODS.contains(&method.as_str()) {
         return Err(format!("{method} request, not replayable"));
     }
-    let url = request
-        .get("url")
-        .and_then(Value::as_str)
-        .ok_or("no request.url")?;
-    let (path, query) = split_url(url);
+    let url = request.url.ok_or("no request.url")?;
+    let (path, query) = split_url(&url);
     let headers: Vec<Header> = request
-        .get("headers")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|h| {
-                    let name = h.get("name")?.as_str()?;
-                    let value = h.get("value")?.as_str()?;
-                    // HTTP/2 pseudo-headers (:authority, :path…) are not headers to resend.
-                    (!name.starts_with(':')).then(|| (name.to_string(), value.to_string()))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+        .headers
+        .into_iter()
+        // HTTP/2 pseudo-headers (:authority, :path…) are not headers to resend.
+        .filter(|h| !h.name.starts_with(':'))
+        .map(|h| (h.name, h.value))
+        .collect();
     crate::http_headers::check_names(&headers)?;
-    let body = read_post_data(request.get("postData"))?;
-    let hooky = entry.get("_hooky");
-    let field = |name: &str| {
-        hooky
-            .and_then(|h| h.get(name))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let body = request.post_data.map(read_post_data).transpose()?;
     let parsed_body = body
         .as_deref()
         .and_then(crate::webhook::event::parse_json_body);
-    let verdict = match hooky.and_then(|h| h.get("verdict")) {
-        Some(v) => {
-            serde_json::from_value(v.clone()).map_err(|e| format!("bad _hooky.verdict: {e}"))?
-        }
+    let hooky = entry.hooky;
+    let verdict = match hooky.as_ref().and_then(|h| h.verdict.clone()) {
+        Some(v) => serde_json::from_value(v).map_err(|e| format!("bad _hooky.verdict: {e}"))?,
         None => match crate::signature::detect(&headers, crate::signature::DEFAULT_HEX_HEADER) {
             Some(scheme) => VerdictRecord {
                 verdict: "unverified".into(),
@@ -109,94 +217,69 @@ fn read_entry(entry: &Value, next_seq: u64) -> Result<CaptureRecord, String> {
             },
         },
     };
+    // hooky's own export says exactly what was there; other tools' entries are read afresh.
+    let (event_type, event_id) = match &hooky {
+        Some(h) => (h.event_type.clone(), h.event_id.clone()),
+        None => (
+            crate::webhook::event::event_type(&headers, parsed_body.as_ref()),
+            crate::webhook::event::event_id(&headers, parsed_body.as_ref()),
+        ),
+    };
+    let hooky = hooky.unwrap_or_default();
     let mut record = CaptureRecord {
-        seq: hooky
-            .and_then(|h| h.get("seq"))
-            .and_then(Value::as_u64)
-            .unwrap_or(next_seq),
-        id: field("id").unwrap_or_else(|| format!("har_{next_seq}")),
-        received_at: entry
-            .get("startedDateTime")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        remote_addr: field("remote_addr")
-            .or_else(|| {
-                entry
-                    .get("serverIPAddress")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            })
+        seq: hooky.seq.unwrap_or(next_seq),
+        id: hooky.id.unwrap_or_else(|| format!("har_{next_seq}")),
+        received_at: entry.started_date_time.unwrap_or_default(),
+        remote_addr: hooky
+            .remote_addr
+            .or(entry.server_ip_address)
             .unwrap_or_default(),
         method,
         path,
         query,
-        // hooky's own export says exactly what was there; other tools' entries are read afresh.
-        event_type: match hooky {
-            Some(_) => field("event_type"),
-            None => crate::webhook::event::event_type(&headers, parsed_body.as_ref()),
-        },
-        event_id: match hooky {
-            Some(_) => field("event_id"),
-            None => crate::webhook::event::event_id(&headers, parsed_body.as_ref()),
-        },
+        event_type,
+        event_id,
         headers,
         verdict,
         status: entry
-            .pointer("/response/status")
-            .and_then(Value::as_u64)
+            .response
+            .and_then(|r| r.status)
             .and_then(|s| u16::try_from(s).ok())
             .unwrap_or(0),
         ..Default::default()
     };
-    match body {
-        Some(bytes) => record.set_body(&bytes),
-        None => match field("body_omitted") {
-            Some(reason) => {
-                record.body_omitted = Some(reason);
-                record.body_size = hooky
-                    .and_then(|h| h.get("body_size"))
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0);
-                record.body_sha256 = field("body_sha256").unwrap_or_default();
-            }
-            None => record.set_body(b""),
-        },
+    match (body, hooky.body_omitted) {
+        (Some(bytes), _) => record.set_body(&bytes),
+        (None, Some(reason)) => {
+            record.body_omitted = Some(reason);
+            record.body_size = hooky.body_size.unwrap_or(0);
+            record.body_sha256 = hooky.body_sha256.unwrap_or_default();
+        }
+        (None, None) => record.set_body(b""),
     }
     Ok(record)
 }
 
 /// The body bytes of a `postData`: `text` (base64 when `encoding`/`_encoding` says so), or the
-/// `params` joined as a form when there is no text. `None` when there is no `postData` at all.
-fn read_post_data(post: Option<&Value>) -> Result<Option<Vec<u8>>, String> {
-    let Some(post) = post else { return Ok(None) };
-    let encoding = post
-        .get("encoding")
-        .or_else(|| post.get("_encoding"))
-        .and_then(Value::as_str);
-    if let Some(text) = post.get("text").and_then(Value::as_str) {
-        return match encoding {
+/// `params` joined as a form when there is no text.
+fn read_post_data(post: PostData) -> Result<Vec<u8>, String> {
+    if let Some(text) = post.text {
+        return match post.encoding.or(post.underscore_encoding).as_deref() {
             Some("base64") => {
                 use base64::Engine;
                 base64::engine::general_purpose::STANDARD
                     .decode(text)
-                    .map(Some)
                     .map_err(|_| "postData.text is not valid base64".to_string())
             }
-            _ => Ok(Some(text.as_bytes().to_vec())),
+            _ => Ok(text.into_bytes()),
         };
     }
-    let params = post.get("params").and_then(Value::as_array);
-    let form: Vec<String> = params
+    let form: Vec<String> = post
+        .params
         .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            let name = p.get("name")?.as_str()?;
-            let value = p.get("value").and_then(Value::as_str).unwrap_or_default();
-            Some(format!("{name}={value}"))
-        })
+        .map(|p| format!("{}={}", p.name, p.value.unwrap_or_default()))
         .collect();
-    Ok(Some(form.join("&").into_bytes()))
+    Ok(form.join("&").into_bytes())
 }
 
 /// Splits an absolute or relative URL into its path and raw query (fragment dropped).
@@ -473,6 +556,34 @@ mod tests {
         assert_eq!(import.records[0].headers[0].0, "X-Ok");
         assert_eq!(import.skipped[0].0, 1);
         assert!(import.skipped[0].1.contains("not an HTTP token"));
+    }
+
+    #[test]
+    fn fields_of_the_wrong_type_read_as_absent() {
+        let har = serde_json::json!({"log": {"entries": [
+            "junk",
+            {"request": ["POST", "http://h/"]},
+            {"request": {"method": "POST", "url": "http://h/a",
+                "headers": [{"name": "X-A", "value": 1}, ["X-B", "b"], {"name": "X-C", "value": "c"}],
+                "postData": {"params": [{"name": "a"}, {"name": "b", "value": 2}, ["c", "3"]]}},
+             "startedDateTime": 5, "response": {"status": "200"}, "serverIPAddress": "127.0.0.1"},
+            {"request": {"method": "POST", "url": "http://h/", "headers": "none"}},
+        ]}});
+        let import = read(&har.to_string()).unwrap();
+        let skipped: Vec<(usize, &str)> = import
+            .skipped
+            .iter()
+            .map(|(index, reason)| (*index, reason.as_str()))
+            .collect();
+        assert_eq!(skipped, vec![(1, "no request"), (2, "no request")]);
+        let odd = &import.records[0];
+        assert_eq!(odd.headers, vec![("X-C".to_string(), "c".to_string())]);
+        assert_eq!(odd.body_bytes().unwrap(), b"a=&b=");
+        assert_eq!((odd.received_at.as_str(), odd.status), ("", 0));
+        assert_eq!(odd.remote_addr, "127.0.0.1");
+        assert!(import.records[1].headers.is_empty());
+        assert_eq!(import.records[1].body_bytes().unwrap(), b"");
+        assert!(read("[]").unwrap_err().contains("log.entries"));
     }
 
     #[test]
