@@ -7,6 +7,7 @@
 //! randomness, network, terminal.
 
 pub mod attack;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -80,21 +81,60 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
 
 /// Everything needed to make a request, resolved once from the flags and the fixture.
 struct Plan {
-    /// The fixture's name, or `--data`.
-    name: String,
+    payload: Payload,
     /// The fixture's file, when it has one (for `--watch`).
     fixture_path: Option<PathBuf>,
-    fixture: Option<Template>,
-    /// The fixture compiled for fast repeated sends, when nothing (`--data`, `--set`…) changes it.
-    compiled: Option<CompiledPayload>,
-    data: Option<Template>,
-    overrides: Overrides,
     signer: Signer,
     url: reqwest::Url,
     method: Option<String>,
     user_headers: Vec<Header>,
     clock: Option<i64>,
     seed: Option<u64>,
+}
+
+/// What the body is rendered from: the fixture, `--data` and the `--set`/`--unset` edits.
+struct Payload {
+    /// The fixture's name, or `--data`.
+    name: String,
+    fixture: Option<Template>,
+    /// The fixture compiled for fast repeated sends, when nothing (`--data`, `--set`…) changes it.
+    compiled: Option<CompiledPayload>,
+    data: Option<Template>,
+    overrides: Overrides,
+}
+
+impl Payload {
+    /// Renders the payload (fresh ids and times) and the metadata for send number `seq`.
+    fn render(&self, seq: u64, rng: &mut dyn RngCore, now: i64) -> anyhow::Result<(Value, Meta)> {
+        let usage = |e: String| anyhow::Error::new(CliError::usage(e));
+        let env = |name: &str| std::env::var(name).ok();
+        let mut render_one = |template: &Template, name: &str| -> anyhow::Result<(Value, Meta)> {
+            let text = template
+                .render(&mut RenderContext {
+                    now,
+                    seq,
+                    rng: &mut *rng,
+                    env: &env,
+                })
+                .map_err(|e| usage(e.to_string()))?;
+            let mut payload = fixtures::parse_payload(name, &text).map_err(usage)?;
+            let meta = fixtures::split_meta(name, &mut payload).map_err(usage)?;
+            Ok((payload, meta))
+        };
+        let (mut payload, mut meta) = match &self.fixture {
+            Some(template) => render_one(template, &self.name)?,
+            None => (Value::Null, Meta::default()),
+        };
+        if let Some(data) = &self.data {
+            let (data_payload, data_meta) = render_one(data, "--data")?;
+            payload = data_payload;
+            if data_meta != Meta::default() {
+                meta = data_meta;
+            }
+        }
+        self.overrides.apply(&mut payload).map_err(usage)?;
+        Ok((payload, meta))
+    }
 }
 
 impl Plan {
@@ -148,35 +188,28 @@ impl Plan {
             }
             _ => None,
         };
-        let mut plan = Plan {
+        let payload = Payload {
             name,
-            fixture_path,
             fixture,
             compiled,
             data,
             overrides: Overrides { edits },
-            // Replaced below, once the fixture's default scheme is known.
-            signer: Signer::new(Scheme::None, Vec::new(), &args.signature_header)?,
+        };
+        // A first render checks the templates, the JSON and the overrides before anything is sent,
+        // and tells the fixture's default scheme, which the signer needs.
+        let now = args.clock.unwrap_or_else(super::now_unix);
+        let (_, meta) = payload.render(1, &mut StdRng::seed_from_u64(0), now)?;
+        let signer = settings::signer(args, meta.scheme, out)?;
+        Ok(Plan {
+            payload,
+            fixture_path,
+            signer,
             url,
             method: args.method.as_ref().map(|m| m.to_ascii_uppercase()),
             user_headers: args.headers.clone(),
             clock: args.clock,
             seed: args.seed,
-        };
-        // A first render checks the templates, the JSON and the overrides before anything is sent,
-        // and tells the fixture's default scheme.
-        let (_, meta) = plan.render(1, &mut StdRng::seed_from_u64(0), plan.now())?;
-        let scheme = args.scheme.or(meta.scheme).unwrap_or(Scheme::Hex);
-        let secrets = if scheme == Scheme::None {
-            Vec::new()
-        } else {
-            super::resolve_secrets(&args.secrets, out, super::DevUse::Sign)?.list
-        };
-        plan.signer = Signer::new(scheme, secrets, &args.signature_header).map_err(|e| {
-            CliError::usage(e.to_string())
-                .with_hint("give the receiver's secret with --secret, HOOKY_SECRET or --secret-file, or --scheme none")
-        })?;
-        Ok(plan)
+        })
     }
 
     fn now(&self) -> i64 {
@@ -191,42 +224,10 @@ impl Plan {
         }
     }
 
-    /// Renders the payload (fresh ids and times) and the metadata for send number `seq`.
-    fn render(&self, seq: u64, rng: &mut dyn RngCore, now: i64) -> anyhow::Result<(Value, Meta)> {
-        let usage = |e: String| anyhow::Error::new(CliError::usage(e));
-        let env = |name: &str| std::env::var(name).ok();
-        let mut render_one = |template: &Template, name: &str| -> anyhow::Result<(Value, Meta)> {
-            let text = template
-                .render(&mut RenderContext {
-                    now,
-                    seq,
-                    rng: &mut *rng,
-                    env: &env,
-                })
-                .map_err(|e| usage(e.to_string()))?;
-            let mut payload = fixtures::parse_payload(name, &text).map_err(usage)?;
-            let meta = fixtures::split_meta(name, &mut payload).map_err(usage)?;
-            Ok((payload, meta))
-        };
-        let (mut payload, mut meta) = match &self.fixture {
-            Some(template) => render_one(template, &self.name)?,
-            None => (Value::Null, Meta::default()),
-        };
-        if let Some(data) = &self.data {
-            let (data_payload, data_meta) = render_one(data, "--data")?;
-            payload = data_payload;
-            if data_meta != Meta::default() {
-                meta = data_meta;
-            }
-        }
-        self.overrides.apply(&mut payload).map_err(usage)?;
-        Ok((payload, meta))
-    }
-
     /// The webhook for send number `seq`: rendered, with its headers, ready to be signed.
     fn build(&self, seq: u64) -> anyhow::Result<Webhook> {
         let mut rng = self.rng(seq);
-        let (body, event_id, body_event_type, meta) = match &self.compiled {
+        let (body, event_id, body_event_type, meta) = match &self.payload.compiled {
             Some(compiled) => {
                 let env = |name: &str| std::env::var(name).ok();
                 let rendered = compiled
@@ -242,7 +243,7 @@ impl Plan {
                 (body, id, event_type, compiled.meta().clone())
             }
             None => {
-                let (payload, meta) = self.render(seq, &mut rng, self.now())?;
+                let (payload, meta) = self.payload.render(seq, &mut rng, self.now())?;
                 let body = serde_json::to_vec(&payload).expect("a JSON value always serialises");
                 let id = crate::webhook::event::event_id(&[], Some(&payload));
                 let event_type = crate::webhook::event::event_type(&[], Some(&payload));
@@ -253,7 +254,7 @@ impl Plan {
             .event
             .clone()
             .or(body_event_type)
-            .unwrap_or_else(|| self.name.clone());
+            .unwrap_or_else(|| self.payload.name.clone());
         let mut headers: Vec<Header> = vec![
             ("Content-Type".into(), "application/json".into()),
             ("User-Agent".into(), delivery::USER_AGENT.into()),
@@ -516,7 +517,7 @@ fn response_json(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> Value {
         "type": "response",
         "event": webhook.event_type,
         "event_id": webhook.event_id,
-        "fixture": plan.name,
+        "fixture": plan.payload.name,
         "scheme": plan.signer.scheme,
         "method": webhook.method,
         "url": webhook.url.as_str(),
