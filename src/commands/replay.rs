@@ -137,16 +137,14 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
         dry_run(&sendable, &jobs, &options, &keys, seed, out)?;
         false
     } else {
-        let sent = send(
-            &args,
-            sendable,
+        let batch = Batch {
+            records: sendable,
             jobs,
             options,
             secrets,
             seed,
-            out,
-            interrupted,
-        );
+        };
+        let sent = send(&args, batch, out, interrupted);
         match sent.await? {
             Sent::Done { any_failed } => any_failed,
             Sent::Stopped(signal) => return Ok(signal.exit_code()),
@@ -673,7 +671,6 @@ struct Outcome {
     delivery: Delivery,
 }
 
-/// Sends the jobs and prints each answer and the summary; returns whether any replay failed.
 /// How a run of replays ended.
 enum Sent {
     Done {
@@ -683,17 +680,31 @@ enum Sent {
     Stopped(super::Signal),
 }
 
-#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the same eight
-async fn send(
-    args: &ReplayArgs,
+/// What one run sends, settled before the first request: the captures that can go out, the
+/// order of the sends, how each is rebuilt, the secrets to re-sign with and the run's seed.
+struct Batch {
     records: Vec<CaptureRecord>,
+    /// (index into `records`, round) in sending order.
     jobs: Vec<(usize, u64)>,
     options: PlanOptions,
     secrets: Vec<Secret>,
     seed: u64,
+}
+
+/// Sends the batch's jobs and prints each answer and the summary.
+async fn send(
+    args: &ReplayArgs,
+    batch: Batch,
     out: &Output,
     interrupted: impl std::future::Future<Output = super::Signal>,
 ) -> anyhow::Result<Sent> {
+    let Batch {
+        records,
+        jobs,
+        options,
+        secrets,
+        seed,
+    } = batch;
     let total = jobs.len() as u64;
     let client = delivery::client(args.concurrency as usize)?;
     let retry = RetryOptions {
