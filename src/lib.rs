@@ -73,7 +73,13 @@ pub fn run(cli: Cli) -> u8 {
         Command::Captures(args) => commands::replay::run_captures(args, &out),
         Command::Fixture(args) => commands::fixture::run(args, &out),
         Command::Secret(args) => commands::secret::run(args, &out),
-        command => run_async(command, &out),
+        // listen drains in-flight requests on Ctrl-C or SIGTERM itself, so nothing it answered
+        // is lost.
+        Command::Listen(args) => block_on(commands::listen::run(args, &out)),
+        // The others print their summary so far on Ctrl-C (130) or SIGTERM (143).
+        Command::Poll(args) => block_on(commands::poll::run(*args, &out)),
+        Command::Send(args) => block_on(commands::send::run(args, &out)),
+        Command::Replay(args) => block_on(commands::replay::run(args, &out)),
     };
     match result {
         Ok(code) => code,
@@ -96,21 +102,11 @@ fn ignore_file_size_signal() {
     }
 }
 
-fn run_async(command: Command, out: &Output) -> anyhow::Result<u8> {
+/// Runs an async command on a multi-threaded runtime started for it.
+fn block_on(command: impl std::future::Future<Output = anyhow::Result<u8>>) -> anyhow::Result<u8> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
-    runtime.block_on(async {
-        match command {
-            // listen drains in-flight requests on Ctrl-C or SIGTERM itself, so nothing it
-            // answered is lost.
-            Command::Listen(args) => commands::listen::run(args, out).await,
-            // The others print their summary so far on Ctrl-C (130) or SIGTERM (143).
-            Command::Poll(args) => commands::poll::run(*args, out).await,
-            Command::Send(args) => commands::send::run(args, out).await,
-            Command::Replay(args) => commands::replay::run(args, out).await,
-            _ => unreachable!("synchronous commands are dispatched in run"),
-        }
-    })
+    runtime.block_on(command)
 }
