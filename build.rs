@@ -5,11 +5,20 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    // Read at run time, not with env!: a build script compiled for another checkout (a shared
+    // CARGO_TARGET_DIR) must still read this one's fixtures.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("fixtures");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
+    // An empty table would build a hooky whose every `send` says "no fixture named …".
+    assert!(
+        !files.is_empty(),
+        "no built-in fixtures found under {}",
+        root.display()
+    );
     let mut table = String::from(
         "/// Built-in fixtures: (name, template text).\npub static BUILT_IN: &[(&str, &str)] = &[\n",
     );
@@ -33,9 +42,8 @@ fn main() {
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+    let entries = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read the fixtures folder {}: {e}", dir.display()));
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
