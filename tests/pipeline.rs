@@ -362,11 +362,7 @@ fn ctrl_c_during_a_send_load_prints_the_summary_so_far_and_exits_130() {
         );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &sender.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    crate::util::signal(&sender, "INT");
     let output = sender.wait_with_output().unwrap();
     assert_code(&output, 130);
     let summary = crate::util::json_lines(&output)
@@ -422,11 +418,7 @@ fn ctrl_c_during_a_replay_prints_the_summary_so_far_and_exits_130() {
         );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &replayer.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    crate::util::signal(&replayer, "INT");
     let output = replayer.wait_with_output().unwrap();
     assert_code(&output, 130);
     let summary = crate::util::json_lines(&output)

@@ -8,16 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::util::script_server::{Reply, ScriptServer};
-use crate::util::{assert_code, hooky, json_lines, listen, post_with, stderr, stdout};
-
-/// Sends `signal` (`INT`, `TERM`) to a child process.
-fn kill(child: &Child, signal: &str) {
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
+use crate::util::{assert_code, hooky, json_lines, listen, post_with, signal, stderr, stdout};
 
 /// Waits (at most 30 s) for `condition`.
 #[track_caller]
@@ -215,7 +206,7 @@ fn poll_on_sigterm_prints_the_summary_and_exits_143() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(first["type"], "change");
-    kill(&child, "TERM");
+    signal(&child, "TERM");
     let rest: Vec<Value> = lines
         .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
         .collect();
@@ -228,7 +219,7 @@ fn poll_on_sigterm_prints_the_summary_and_exits_143() {
 
 #[test]
 fn send_count_on_sigterm_prints_the_summary_and_exits_143() {
-    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+    for (name, code) in [("TERM", 143), ("INT", 130)] {
         let server = slow_server();
         let child = hooky()
             .args([
@@ -248,7 +239,7 @@ fn send_count_on_sigterm_prints_the_summary_and_exits_143() {
             .spawn()
             .unwrap();
         wait_until("a request in flight", || !server.seen().is_empty());
-        kill(&child, signal);
+        signal(&child, name);
         let output = finish(child);
         assert_code(&output, code);
         let lines = json_lines(&output);
@@ -278,7 +269,7 @@ fn send_and_replay_on_sigterm_exit_143() {
         .spawn()
         .unwrap();
     wait_until("the send", || !server.seen().is_empty());
-    kill(&child, "TERM");
+    signal(&child, "TERM");
     assert_code(&finish(child), 143);
 
     // A capture to replay, made by a real listener.
@@ -301,7 +292,7 @@ fn send_and_replay_on_sigterm_exit_143() {
         .spawn()
         .unwrap();
     wait_until("the replay", || !server.seen().is_empty());
-    kill(&child, "TERM");
+    signal(&child, "TERM");
     let output = finish(child);
     assert_code(&output, 143);
     assert_eq!(json_lines(&output).last().unwrap()["type"], "summary");

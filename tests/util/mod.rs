@@ -249,11 +249,7 @@ impl Listening {
 
     /// Sends the signal named `name` (`INT`, `TERM`), without waiting.
     pub fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .args([&format!("-{name}"), &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        signal(&self.child, name);
     }
 
     /// Waits (at most 30 s) until the listener's stderr contains `text`.
@@ -413,4 +409,13 @@ impl Listening {
             "no answer after {after}: {reply}"
         );
     }
+}
+
+/// Sends `name` (`INT`, `TERM`) to a child process, as Ctrl-C or a CI runner would.
+pub fn signal(child: &std::process::Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -{name} failed");
 }
