@@ -17,7 +17,9 @@ mod verify;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use common::{GivenSecrets, SECRET_ENV, SchemeSelection, SecretArgs, parse_header};
+pub use common::{
+    GivenSecrets, SECRET_ENV, SchemeSelection, SecretArgs, parse_header, scheme_parser,
+};
 pub use completions::CompletionsArgs;
 pub use fixture::{FixtureArgs, FixtureCommand, FixtureNewArgs};
 pub use listen::{ListenArgs, VerifyMode};

@@ -6,10 +6,10 @@ use crate::cli::SignArgs;
 use crate::exit::{self, CliError};
 use crate::output::Output;
 use crate::secret::as_keys;
-use crate::signature::{self, Keys};
+use crate::signature::{self, Keys, SignedRequest};
 
 pub fn run(args: SignArgs, out: &Output) -> anyhow::Result<u8> {
-    let secrets = if args.scheme == signature::Scheme::None {
+    let secrets = if args.scheme == signature::Scheme::NONE {
         Vec::new()
     } else {
         super::resolve_secrets(&args.secrets, out, super::DevUse::Sign)?.list
@@ -23,7 +23,7 @@ pub fn run(args: SignArgs, out: &Output) -> anyhow::Result<u8> {
     let headers = signature::sign(
         args.scheme,
         Keys::new(&keys).with_hex_header(&args.signature_header),
-        &body,
+        &SignedRequest::post(&[], &body),
         timestamp,
         &id,
     )

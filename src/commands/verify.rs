@@ -5,10 +5,10 @@ use crate::cli::{SchemeSelection, VerifyArgs};
 use crate::exit;
 use crate::output::{Output, sanitize_line};
 use crate::secret::as_keys;
-use crate::signature::{self, Keys, Verdict};
+use crate::signature::{self, Keys, SignedRequest, Verdict};
 
 pub fn run(args: VerifyArgs, out: &Output) -> anyhow::Result<u8> {
-    let secrets = if args.scheme == SchemeSelection::Fixed(signature::Scheme::None) {
+    let secrets = if args.scheme == SchemeSelection::Fixed(signature::Scheme::NONE) {
         Vec::new()
     } else {
         super::resolve_secrets(&args.secrets, out, super::DevUse::Verify)?.list
@@ -17,12 +17,11 @@ pub fn run(args: VerifyArgs, out: &Output) -> anyhow::Result<u8> {
     let keys = as_keys(&secrets);
     let keys = Keys::new(&keys).with_hex_header(&args.signature_header);
     let now = args.now.unwrap_or_else(super::now_unix);
-    let tolerance = args.tolerance.as_secs();
+    let tolerance = Some(args.tolerance.as_secs());
+    let request = SignedRequest::post(&args.headers, &body);
     let verdict = match args.scheme {
-        SchemeSelection::Auto => signature::verify_auto(keys, &args.headers, &body, now, tolerance),
-        SchemeSelection::Fixed(scheme) => {
-            signature::verify(scheme, keys, &args.headers, &body, now, tolerance)
-        }
+        SchemeSelection::Auto => signature::verify_auto(keys, &request, now, tolerance),
+        SchemeSelection::Fixed(scheme) => signature::verify(scheme, keys, &request, now, tolerance),
     };
 
     if out.json {
