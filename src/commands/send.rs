@@ -32,7 +32,7 @@ use crate::signature::Scheme;
 use crate::webhook::{self, Signer, Webhook};
 use attack::{Check, Outcome};
 
-use super::fixture::load_catalog;
+use crate::fixtures::disk::load_catalog;
 
 /// Characters of the response body shown after each send (`--json` carries more).
 const PREVIEW_CHARS: usize = 200;
@@ -700,7 +700,7 @@ async fn run_load(
                             class: "error".into(),
                             elapsed: Duration::ZERO,
                             met: false,
-                            line: Some(exit::error_record(&error)),
+                            line: Some(crate::output::error::error_record_of(&error)),
                         };
                     }
                 };
@@ -953,7 +953,7 @@ async fn watch(
             CliError::usage("--watch needs a file to watch, and this fixture is built in")
                 .with_hint(format!(
                     "copy it into {}/ (hooky send --list shows the names), or use --data @FILE",
-                    super::fixture::PROJECT_DIR
+                    crate::fixtures::disk::PROJECT_DIR
                 ))
                 .into(),
         );
@@ -1034,10 +1034,10 @@ async fn watch_send(
 
 fn report_error(error: &anyhow::Error, out: &Output) {
     if out.json {
-        let _ = out.json(&exit::error_record(error));
+        let _ = out.json(&crate::output::error::error_record_of(error));
         return;
     }
-    let (_, lines) = exit::describe(error);
+    let (_, lines) = crate::output::error::describe(error);
     for line in lines {
         eprintln!("{line}");
     }
