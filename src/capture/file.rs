@@ -249,14 +249,14 @@ mod tests {
         let path = dir.path().join("sub/captures.jsonl");
         let (mut appender, last) = Appender::open(&path).unwrap();
         assert_eq!(last, 0);
-        appender.append(&line(1, "x")).unwrap();
+        appender.append(line(1, "x")).unwrap();
         // A long line, longer than the tail window, then a truncated one (a crash).
-        appender.append(&line(2, &"y".repeat(200_000))).unwrap();
+        appender.append(line(2, &"y".repeat(200_000))).unwrap();
         appender.append("{\"seq\":3,\"bo").unwrap();
         drop(appender);
         let (mut appender, last) = Appender::open(&path).unwrap();
         assert_eq!(last, 3);
-        appender.append(&line(4, "z")).unwrap();
+        appender.append(line(4, "z")).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.ends_with("{\"seq\":3,\"bo\n{\"seq\":4,\"body\":\"z\"}\n"));
         #[cfg(unix)]
