@@ -7,7 +7,7 @@ use crate::cli::{SchemeSelection, VerifyArgs};
 use crate::headers::Header;
 use crate::output::Output;
 use crate::secret::{Secret, as_keys};
-use crate::signature::{self, Keys, Scheme, Verdict};
+use crate::signature::{self, Keys, Scheme, SignedRequest, Verdict};
 
 pub struct Settings {
     pub scheme: SchemeSelection,
@@ -23,7 +23,7 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_args(args: VerifyArgs, out: &Output, now: i64) -> anyhow::Result<Settings> {
-        let secrets = if args.scheme == SchemeSelection::Fixed(Scheme::None) {
+        let secrets = if args.scheme == SchemeSelection::Fixed(Scheme::NONE) {
             Vec::new()
         } else {
             crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Verify)?
@@ -44,11 +44,12 @@ impl Settings {
     pub fn verify(&self, body: &[u8]) -> Verdict {
         let keys = as_keys(&self.secrets);
         let keys = Keys::new(&keys).with_hex_header(&self.hex_header);
-        let (headers, now, tolerance) = (&self.headers, self.now, self.tolerance_secs);
+        let (now, tolerance) = (self.now, Some(self.tolerance_secs));
+        let request = SignedRequest::post(&self.headers, body);
         match self.scheme {
-            SchemeSelection::Auto => signature::verify_auto(keys, headers, body, now, tolerance),
+            SchemeSelection::Auto => signature::verify_auto(keys, &request, now, tolerance),
             SchemeSelection::Fixed(scheme) => {
-                signature::verify(scheme, keys, headers, body, now, tolerance)
+                signature::verify(scheme, keys, &request, now, tolerance)
             }
         }
     }
@@ -86,7 +87,14 @@ mod tests {
     fn what_sign_signs_verifies() {
         let body = br#"{"id":1}"#;
         let secret = [b"s".as_slice()];
-        let signed = signature::sign(Scheme::Github, Keys::new(&secret), body, 0, "").unwrap();
+        let signed = signature::sign(
+            Scheme::GITHUB,
+            Keys::new(&secret),
+            &SignedRequest::post(&[], body),
+            0,
+            "",
+        )
+        .unwrap();
         let header = format!("{}: {}", signed[0].0, signed[0].1);
         let s = settings(&["--secret", "s", "-H", &header]);
         assert!(s.verify(body).is_valid());
