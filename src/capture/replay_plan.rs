@@ -39,7 +39,8 @@ pub struct PlanOptions {
     /// Whether any secret was given (re-signing needs one).
     pub has_secret: bool,
     /// The tolerance receivers apply to signed timestamps, for the stale-signature warning.
-    pub tolerance_secs: u64,
+    /// `None`: each provider's own.
+    pub tolerance_secs: Option<u64>,
 }
 
 /// The signature to make for each attempt.
@@ -236,12 +237,15 @@ pub fn prepare(
     if signing.is_none()
         && let Some(scheme) = captured.filter(|s| s.is_timestamped())
         && let Some(age) = signature_timestamp(&record.headers, scheme).map(|ts| now - ts)
-        && age > i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX)
+        && let tolerance = options
+            .tolerance_secs
+            .unwrap_or_else(|| scheme.default_tolerance_secs())
+        && age > i64::try_from(tolerance).unwrap_or(i64::MAX)
     {
         notes.push(format!(
                         "capture #{seq}: its {scheme} signature was made {} ago, past the {} receivers tolerate; the receiver will likely reject it (re-sign with --resign --secret …)",
                         format_age(age),
-                        format_age(i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX)),
+                        format_age(i64::try_from(tolerance).unwrap_or(i64::MAX)),
                     ));
     }
 
@@ -412,7 +416,7 @@ mod tests {
         PlanOptions {
             to: Some("http://127.0.0.1:9/base/".into()),
             hex_header: signature::DEFAULT_HEX_HEADER.into(),
-            tolerance_secs: 300,
+            tolerance_secs: None,
             ..Default::default()
         }
     }

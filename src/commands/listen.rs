@@ -1192,7 +1192,7 @@ mod tests {
             SchemeSelection::Auto,
             vec![crate::secret::Secret::new("s3cret")],
             crate::signature::DEFAULT_HEX_HEADER.into(),
-            300,
+            None,
         )
     }
 

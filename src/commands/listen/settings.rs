@@ -142,7 +142,7 @@ fn verification(args: &ListenArgs, out: &Output) -> anyhow::Result<(Verifier, Op
         },
         secrets.map(|s| s.list).unwrap_or_default(),
         args.signature_header.clone(),
-        args.tolerance.as_secs(),
+        args.tolerance.map(|t| t.as_secs()),
     );
     verifier
         .check_secrets()
