@@ -328,7 +328,7 @@ mod tests {
     }
 
     #[test]
-    fn header_lists_come_from_the_registry_in_the_old_order() {
+    fn header_lists_come_from_the_registry() {
         assert_eq!(
             type_headers(),
             [
@@ -346,6 +346,7 @@ mod tests {
                 "svix-id",
                 "X-GitHub-Delivery",
                 "X-Shopify-Webhook-Id",
+                "X-Gitlab-Event-UUID",
                 "x-webhook-id"
             ]
         );
