@@ -105,13 +105,13 @@ pub fn describe(error: &anyhow::Error) -> (u8, Vec<String>) {
     (code, lines)
 }
 
-/// `error` as the `--json` error record (see [`crate::output::error_record`]): its message with
-/// the causes, and its hint when it is a [`CliError`] with one.
-pub fn error_record(error: &anyhow::Error) -> serde_json::Value {
+/// `error` as the fields of the `--json` error record (see [`crate::output::ErrorRecord`]): its
+/// message with the causes, and its hint when it is a [`CliError`] with one.
+pub fn error_record(error: &anyhow::Error) -> crate::output::ErrorRecord {
     let hint = error
         .downcast_ref::<CliError>()
         .and_then(|e| e.hint.as_deref());
-    crate::output::error_record(&format!("{error:#}"), hint)
+    crate::output::ErrorRecord::new(format!("{error:#}"), hint)
 }
 
 /// Turns clap's own error (unknown flag, missing value, bad choice) into hooky's format: one
@@ -187,13 +187,13 @@ mod tests {
     fn one_json_error_shape() {
         let error = anyhow::Error::new(CliError::usage("bad --port").with_hint("use a number"));
         assert_eq!(
-            error_record(&error),
-            serde_json::json!({"type": "error", "error": "bad --port", "hint": "use a number"})
+            serde_json::to_value(error_record(&error)).unwrap(),
+            serde_json::json!({"error": "bad --port", "hint": "use a number"})
         );
         let error = anyhow::anyhow!("boom").context("while sending");
         assert_eq!(
-            error_record(&error),
-            serde_json::json!({"type": "error", "error": "while sending: boom"})
+            serde_json::to_value(error_record(&error)).unwrap(),
+            serde_json::json!({"error": "while sending: boom"})
         );
     }
 
