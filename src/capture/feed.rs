@@ -232,6 +232,29 @@ mod tests {
     }
 
     #[test]
+    fn an_item_is_the_capture_summary_plus_type_and_body() {
+        let mut record = CaptureRecord {
+            seq: 4,
+            event_type: Some("order.paid".into()),
+            duplicate_of: Some(2),
+            ..Default::default()
+        };
+        record.set_body(b"{}");
+        let mut item = item(&record);
+        assert_eq!(item["type"], "order.paid");
+        assert_eq!(item["body"], "{}");
+        assert_eq!(item["body_encoding"], "utf8");
+        let fields = item.as_object_mut().unwrap();
+        for own in ["type", "body", "body_encoding"] {
+            fields.remove(own);
+        }
+        assert_eq!(
+            item,
+            serde_json::to_value(CaptureSummary::from(&record)).unwrap()
+        );
+    }
+
+    #[test]
     fn etags_match_weakly() {
         let tag = etag(b"body");
         assert!(tag.starts_with('"') && tag.ends_with('"') && tag.len() == 34);
