@@ -94,39 +94,8 @@ impl SchemeSelection {
     }
 }
 
-/// Parses `Name: value` into a header pair.
-pub fn parse_header(text: &str) -> Result<(String, String), String> {
-    let (name, value) = text
-        .split_once(':')
-        .ok_or_else(|| format!("invalid header {text:?}: write it as 'Name: value'"))?;
-    let name = name.trim();
-    if !crate::http_headers::is_token(name) {
-        return Err(format!(
-            "invalid header name {name:?}: an HTTP token (letters, digits and !#$%&'*+-.^_`|~), as in 'X-Event: value'"
-        ));
-    }
-    if value.contains(['\r', '\n']) {
-        return Err(format!(
-            "invalid header {name}: the value holds a line break"
-        ));
-    }
-    Ok((name.to_string(), value.trim().to_string()))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn headers() {
-        assert_eq!(parse_header("X-A: b c"), Ok(("X-A".into(), "b c".into())));
-        assert_eq!(parse_header("X-A:"), Ok(("X-A".into(), "".into())));
-        assert_eq!(parse_header("t: a:b"), Ok(("t".into(), "a:b".into())));
-        assert!(parse_header("no colon").is_err());
-        assert!(parse_header(": v").is_err());
-        assert!(parse_header("bad name: v").is_err());
-    }
-
     #[test]
     fn the_header_name_rule_is_the_one_http_uses() {
         for byte in 0..128u8 {

@@ -34,7 +34,7 @@ use crate::webhook::{self, Signer, Webhook};
 use attack::{Check, Outcome};
 use record::Record;
 
-use super::fixture::load_catalog;
+use crate::fixtures::disk::load_catalog;
 
 /// Characters of the response body shown after each send (`--json` carries more).
 const PREVIEW_CHARS: usize = 200;
@@ -703,7 +703,9 @@ async fn run_load(
                             class: "error".into(),
                             elapsed: Duration::ZERO,
                             met: false,
-                            line: Some(Record::Error(exit::error_record(&error))),
+                            line: Some(Record::Error(crate::output::error::error_record_of(
+                                &error,
+                            ))),
                         };
                     }
                 };
@@ -964,7 +966,7 @@ async fn watch(
             CliError::usage("--watch needs a file to watch, and this fixture is built in")
                 .with_hint(format!(
                     "copy it into {}/ (hooky send --list shows the names), or use --data @FILE",
-                    super::fixture::PROJECT_DIR
+                    crate::fixtures::disk::PROJECT_DIR
                 ))
                 .into(),
         );
@@ -1045,10 +1047,10 @@ async fn watch_send(
 
 fn report_error(error: &anyhow::Error, out: &Output) {
     if out.json {
-        let _ = out.json(&Record::Error(exit::error_record(error)));
+        let _ = out.json(&Record::Error(crate::output::error::error_record_of(error)));
         return;
     }
-    let (_, lines) = exit::describe(error);
+    let (_, lines) = crate::output::error::describe(error);
     for line in lines {
         eprintln!("{line}");
     }

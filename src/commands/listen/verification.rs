@@ -9,6 +9,7 @@ use crate::secret::Secret;
 use crate::signature::{self, Failure, Keys, Scheme, Verdict};
 
 /// The verification settings of a receiver.
+#[derive(Clone)]
 pub struct Verifier {
     pub selection: SchemeSelection,
     secrets: Vec<Secret>,

@@ -37,7 +37,7 @@ mod tests {
     fn signer_for(flags: &[&str], fixture_scheme: Option<Scheme>) -> anyhow::Result<Signer> {
         let argv = ["hooky", "--quiet", "send", "--to", "http://127.0.0.1:9/"];
         let cli = Cli::try_parse_from(argv.iter().chain(flags)).expect("clap accepts the flags");
-        let out = Output::new(&cli.global);
+        let out = cli.global.output();
         let Command::Send(args) = cli.command else {
             panic!("not a send command");
         };
