@@ -96,13 +96,13 @@ async fn listened() -> (Vec<Value>, String, tempfile::TempDir, Receiver) {
     let url = format!("{}/hooks?a=1", l.url);
     let valid = post_with(
         &url,
-        &sign_headers(hooky::signature::Scheme::Stripe, SECRET, body, now()),
+        &sign_headers(hooky::signature::Scheme::STRIPE, SECRET, body, now()),
         body,
     )
     .await;
     assert_eq!(valid.status(), 200);
     let wrong = sign_headers(
-        hooky::signature::Scheme::Stripe,
+        hooky::signature::Scheme::STRIPE,
         "whsec_d3Jvbmc=",
         body,
         now(),
