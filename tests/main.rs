@@ -14,6 +14,7 @@ mod pipeline;
 mod poll;
 mod providers;
 mod replay;
+mod schema;
 mod security;
 mod send;
 mod sign_verify;
