@@ -42,10 +42,9 @@ fn verify(scheme: Scheme, secret: &str, headers: &[(String, String)], body: &[u8
     signature::verify(
         scheme,
         Keys::new(&[secret.as_bytes()]),
-        headers,
-        body,
+        &hooky::signature::SignedRequest::post(headers, body),
         now(),
-        300,
+        Some(300),
     )
 }
 
@@ -229,7 +228,7 @@ fn old_signed_capture(scheme: Scheme, secret: &str) -> CaptureRecord {
     let signed = signature::sign(
         scheme,
         Keys::new(&[secret.as_bytes()]),
-        body,
+        &hooky::signature::SignedRequest::post(&[], body),
         now() - 7200,
         "msg_old",
     )
@@ -254,9 +253,9 @@ fn old_signed_capture(scheme: Scheme, secret: &str) -> CaptureRecord {
 fn resign_verifies_for_every_timestamped_scheme_and_a_plain_replay_does_not() {
     let dir = tempfile::tempdir().unwrap();
     for (scheme, secret) in [
-        (Scheme::Stripe, STRIPE_SECRET),
-        (Scheme::Standard, STANDARD_SECRET),
-        (Scheme::Slack, SLACK_SECRET),
+        (Scheme::STRIPE, STRIPE_SECRET),
+        (Scheme::STANDARD, STANDARD_SECRET),
+        (Scheme::SLACK, SLACK_SECRET),
     ] {
         let file = write_file(dir.path(), &lines(&[old_signed_capture(scheme, secret)]));
         let from = file.to_str().unwrap();
@@ -316,7 +315,7 @@ fn resign_verifies_for_every_timestamped_scheme_and_a_plain_replay_does_not() {
                 "{scheme}: one {name}"
             );
         }
-        if scheme == Scheme::Standard {
+        if scheme == Scheme::STANDARD {
             assert_eq!(
                 hooky::headers::get_one(&got.headers, "webhook-id"),
                 Some("msg_old"),
@@ -358,10 +357,10 @@ fn set_and_unset_edit_the_body_and_resign_or_say_why_not() {
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(
         dir.path(),
-        &lines(&[old_signed_capture(Scheme::Stripe, STRIPE_SECRET)]),
+        &lines(&[old_signed_capture(Scheme::STRIPE, STRIPE_SECRET)]),
     );
     let from = file.to_str().unwrap();
-    let receiver = checking_receiver(200, Scheme::Stripe, STRIPE_SECRET);
+    let receiver = checking_receiver(200, Scheme::STRIPE, STRIPE_SECRET);
     let out = run(
         &[
             "replay",
@@ -386,7 +385,7 @@ fn set_and_unset_edit_the_body_and_resign_or_say_why_not() {
         body,
         serde_json::json!({"id": "evt_old", "data": {"amount": 500}})
     );
-    assert!(verify(Scheme::Stripe, STRIPE_SECRET, &got.headers, &got.body).is_valid());
+    assert!(verify(Scheme::STRIPE, STRIPE_SECRET, &got.headers, &got.body).is_valid());
 
     let out = run(
         &[
@@ -703,7 +702,7 @@ fn dry_run_sends_nothing_and_shows_no_secret() {
     gitlab.verdict.scheme = Some("gitlab".into());
     let file = write_file(
         dir.path(),
-        &lines(&[old_signed_capture(Scheme::Stripe, STRIPE_SECRET), gitlab]),
+        &lines(&[old_signed_capture(Scheme::STRIPE, STRIPE_SECRET), gitlab]),
     );
     let receiver = receiver(200);
     let out = run(

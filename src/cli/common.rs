@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use crate::exit::CliError;
 use crate::secret::{Secret, read_secret_file};
@@ -85,17 +85,65 @@ pub enum SchemeSelection {
 impl SchemeSelection {
     /// A clap value parser for `auto` plus every scheme name (so completions list them).
     pub fn parser() -> impl TypedValueParser<Value = SchemeSelection> {
-        let mut names = vec!["auto"];
-        names.extend(Scheme::ALL.iter().map(|s| s.name()));
-        PossibleValuesParser::new(names).map(|name| match name.as_str() {
-            "auto" => SchemeSelection::Auto,
-            other => SchemeSelection::Fixed(Scheme::from_name(other).expect("listed above")),
+        let auto = PossibleValue::new("auto").help("Recognise the scheme from the request");
+        PossibleValuesParser::new(std::iter::once(auto).chain(scheme_values())).map(|name| {
+            match name.as_str() {
+                "auto" => SchemeSelection::Auto,
+                other => SchemeSelection::Fixed(scheme_named(other)),
+            }
         })
     }
 }
 
+/// Every scheme of the registry as a `--scheme` value, with its aliases and summary.
+fn scheme_values() -> impl Iterator<Item = PossibleValue> {
+    Scheme::all().map(|scheme| {
+        let provider = scheme.provider();
+        PossibleValue::new(provider.name)
+            .aliases(provider.aliases.iter().copied())
+            .help(provider.summary)
+    })
+}
+
+/// The scheme a name clap has already matched against the registry denotes.
+fn scheme_named(name: &str) -> Scheme {
+    Scheme::from_name(name).expect("clap only passes names of the registry")
+}
+
+/// A clap value parser for one scheme of the registry (its name or an alias).
+pub fn scheme_parser() -> impl TypedValueParser<Value = Scheme> {
+    PossibleValuesParser::new(scheme_values()).map(|name| scheme_named(&name))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_values_come_from_the_registry_and_aliases_resolve() {
+        let command = clap::Command::new("t").arg(
+            clap::Arg::new("scheme")
+                .long("scheme")
+                .value_parser(scheme_parser()),
+        );
+        for scheme in Scheme::all() {
+            let names =
+                std::iter::once(scheme.name()).chain(scheme.provider().aliases.iter().copied());
+            for name in names {
+                let matches = command
+                    .clone()
+                    .try_get_matches_from(["t", "--scheme", name])
+                    .unwrap();
+                assert_eq!(matches.get_one::<Scheme>("scheme"), Some(&scheme), "{name}");
+            }
+        }
+        assert!(
+            command
+                .try_get_matches_from(["t", "--scheme", "nope"])
+                .is_err()
+        );
+    }
+
     #[test]
     fn the_header_name_rule_is_the_one_http_uses() {
         for byte in 0..128u8 {

@@ -51,9 +51,10 @@ pub struct ListenArgs {
     #[arg(long, value_name = "NAME", default_value = DEFAULT_HEX_HEADER)]
     pub signature_header: String,
 
-    /// How far a signed timestamp may be from now
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::units::parse_duration)]
-    pub tolerance: Duration,
+    /// How far a signed timestamp may be from now; default the provider's (5m for stripe,
+    /// standard and slack)
+    #[arg(long, value_name = "DURATION", value_parser = crate::units::parse_duration)]
+    pub tolerance: Option<Duration>,
 
     /// enforce: answer 401 to an unsigned or invalid request; report: answer normally, only
     /// report it. Default: enforce with your secret, report with the development secret

@@ -22,7 +22,7 @@ mod verify;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use clap_error::report_clap_error;
-pub use common::{GivenSecrets, SECRET_ENV, SchemeSelection, SecretArgs};
+pub use common::{GivenSecrets, SECRET_ENV, SchemeSelection, SecretArgs, scheme_parser};
 pub use completions::CompletionsArgs;
 pub use fixture::{FixtureArgs, FixtureCommand, FixtureNewArgs};
 pub use listen::{ListenArgs, VerifyMode};

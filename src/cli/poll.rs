@@ -190,7 +190,7 @@ pub struct PollArgs {
     /// Signature scheme for --emit-webhook
     #[arg(
         long,
-        value_enum,
+        value_parser = super::scheme_parser(),
         default_value = "none",
         requires = "emit_webhook",
         help_heading = "Webhooks"

@@ -63,7 +63,7 @@ pub struct SendArgs {
     pub unset: Vec<String>,
 
     /// Signature scheme; default the fixture's, else hex
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::scheme_parser())]
     pub scheme: Option<Scheme>,
 
     #[command(flatten)]

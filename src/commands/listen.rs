@@ -47,7 +47,7 @@ use crate::exit::{self, CliError};
 use crate::headers::Header;
 use crate::output::{Output, sanitize_line};
 use crate::secret::Origin;
-use crate::signature::Verdict;
+use crate::signature::{SignedRequest, Verdict};
 use dedup::{DuplicateWindow, Seen};
 use expect::{Expectation, Facts};
 use forward::{Forwarder, Relayed};
@@ -689,6 +689,9 @@ struct Policy<'a> {
     looked_for: &'a str,
     max_body: u64,
     forwarding: bool,
+    /// The base URL senders address when hooky sits behind a tunnel, for URL-signing schemes;
+    /// `None`: `http://` + the Host header. (A `--public-url` flag sets it.)
+    public_url: Option<&'a str>,
 }
 
 impl Listener {
@@ -699,7 +702,24 @@ impl Listener {
             looked_for: &self.looked_for,
             max_body: self.max_body,
             forwarding: self.forwarder.is_some(),
+            public_url: None,
         }
+    }
+}
+
+/// The URL the sender addressed, as URL-signing schemes sign it: the public base URL when given,
+/// else `http://` and the Host header; then the path and query exactly as received.
+fn signed_url(received: &Received, public_url: Option<&str>) -> String {
+    let base = match public_url {
+        Some(base) => base.trim_end_matches('/').to_string(),
+        None => {
+            let host = crate::headers::get_one(&received.headers, "host").unwrap_or("localhost");
+            format!("http://{}", host.trim())
+        }
+    };
+    match &received.query {
+        Some(query) => format!("{base}{}?{query}", received.path),
+        None => format!("{base}{}", received.path),
     }
 }
 
@@ -818,10 +838,14 @@ fn decide(received: &Received, policy: &Policy) -> Decision {
             ),
         };
     }
-    let mut checked =
-        policy
-            .verifier
-            .check(&received.headers, &received.body, received.at.timestamp());
+    let url = signed_url(received, policy.public_url);
+    let request = SignedRequest {
+        method: received.method.as_str(),
+        url: Some(&url),
+        headers: &received.headers,
+        body: &received.body,
+    };
+    let mut checked = policy.verifier.check(&request, received.at.timestamp());
     // Under enforcement an unsigned request is a failure too: a receiver with a secret must not
     // take requests anyone could have sent.
     let refusal = match &checked.verdict {
@@ -1247,7 +1271,7 @@ mod tests {
             SchemeSelection::Auto,
             vec![crate::secret::Secret::new("s3cret")],
             crate::signature::DEFAULT_HEX_HEADER.into(),
-            300,
+            None,
         )
     }
 
@@ -1258,15 +1282,33 @@ mod tests {
             looked_for: "X-Hub-Signature-256",
             max_body: 10,
             forwarding,
+            public_url: None,
         }
+    }
+
+    #[test]
+    fn the_signed_url_is_the_host_and_target_as_received_or_the_public_base() {
+        let mut r = received(vec![("Host".into(), "example.test:8080".into())], b"", None);
+        r.query = Some("a=1&b=%20".into());
+        assert_eq!(
+            signed_url(&r, None),
+            "http://example.test:8080/hook?a=1&b=%20"
+        );
+        assert_eq!(
+            signed_url(&r, Some("https://abc.ngrok.app/")),
+            "https://abc.ngrok.app/hook?a=1&b=%20"
+        );
+        r.headers.clear();
+        r.query = None;
+        assert_eq!(signed_url(&r, None), "http://localhost/hook");
     }
 
     fn signed(body: &[u8], secret: &str) -> Vec<Header> {
         let keys: [&[u8]; 1] = [secret.as_bytes()];
         crate::signature::sign(
-            Scheme::Github,
+            Scheme::GITHUB,
             crate::signature::Keys::new(&keys),
-            body,
+            &SignedRequest::post(&[], body),
             0,
             "",
         )

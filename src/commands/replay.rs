@@ -206,7 +206,7 @@ fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptio
         rewrite_body_id: args.rewrite_body_id,
         edits,
         has_secret,
-        tolerance_secs: args.tolerance.as_secs(),
+        tolerance_secs: args.tolerance.map(|t| t.as_secs()),
     })
 }
 

@@ -377,7 +377,7 @@ fn pick(catalog: &Catalog) -> anyhow::Result<Option<String>> {
 fn listing(fixture: &fixtures::Fixture) -> (String, String) {
     match fixture.meta_for_listing() {
         Ok(meta) => (
-            meta.scheme.unwrap_or(Scheme::Hex).to_string(),
+            meta.scheme.unwrap_or(Scheme::HEX).to_string(),
             meta.description.unwrap_or_default(),
         ),
         Err(error) => ("?".into(), format!("(broken: {error})")),
@@ -811,7 +811,7 @@ async fn run_load(
 
 async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
     let scheme = plan.signer.scheme;
-    if scheme == Scheme::None {
+    if scheme == Scheme::NONE {
         return Err(CliError::usage("--attack needs a signing scheme, not none")
             .with_hint("pass the receiver's --scheme and --secret")
             .into());

@@ -118,7 +118,7 @@ impl Settings {
 /// never match, or secrets that do not fit the scheme.
 fn verification(args: &ListenArgs, out: &Output) -> anyhow::Result<(Verifier, Option<Origin>)> {
     // Verification off: nothing to verify with, and the development secret is not even created.
-    let verifying = !args.no_verify && args.scheme != SchemeSelection::Fixed(Scheme::None);
+    let verifying = !args.no_verify && args.scheme != SchemeSelection::Fixed(Scheme::NONE);
     if let Some(reason) = expect::never_matches(&args.expectations, verifying) {
         return Err(CliError::usage(reason)
             .with_hint("drop that --expect, or turn verification on")
@@ -138,11 +138,11 @@ fn verification(args: &ListenArgs, out: &Output) -> anyhow::Result<(Verifier, Op
         if verifying {
             args.scheme
         } else {
-            SchemeSelection::Fixed(Scheme::None)
+            SchemeSelection::Fixed(Scheme::NONE)
         },
         secrets.map(|s| s.list).unwrap_or_default(),
         args.signature_header.clone(),
-        args.tolerance.as_secs(),
+        args.tolerance.map(|t| t.as_secs()),
     );
     verifier
         .check_secrets()

@@ -30,7 +30,7 @@ impl Settings {
         now: i64,
         rng: &mut impl rand::Rng,
     ) -> anyhow::Result<Settings> {
-        let secrets = if args.scheme == Scheme::None {
+        let secrets = if args.scheme == Scheme::NONE {
             Vec::new()
         } else {
             crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Sign)?
@@ -57,7 +57,7 @@ impl Settings {
         signature::sign(
             self.scheme,
             Keys::new(&keys).with_hex_header(&self.hex_header),
-            body,
+            &signature::SignedRequest::post(&[], body),
             self.timestamp,
             &self.id,
         )

@@ -7,13 +7,14 @@ use crate::cli::{SchemeSelection, VerifyArgs};
 use crate::headers::Header;
 use crate::output::Output;
 use crate::secret::{Secret, as_keys};
-use crate::signature::{self, Keys, Scheme, Verdict};
+use crate::signature::{self, Keys, Scheme, SignedRequest, Verdict};
 
 pub struct Settings {
     pub scheme: SchemeSelection,
     pub secrets: Vec<Secret>,
     pub headers: Vec<Header>,
-    pub tolerance_secs: u64,
+    /// `None`: the provider's.
+    pub tolerance_secs: Option<u64>,
     /// Unix seconds: `--now`, else now.
     pub now: i64,
     pub hex_header: String,
@@ -23,7 +24,7 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_args(args: VerifyArgs, out: &Output, now: i64) -> anyhow::Result<Settings> {
-        let secrets = if args.scheme == SchemeSelection::Fixed(Scheme::None) {
+        let secrets = if args.scheme == SchemeSelection::Fixed(Scheme::NONE) {
             Vec::new()
         } else {
             crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Verify)?
@@ -33,7 +34,7 @@ impl Settings {
             scheme: args.scheme,
             secrets,
             headers: args.headers,
-            tolerance_secs: args.tolerance.as_secs(),
+            tolerance_secs: args.tolerance.map(|t| t.as_secs()),
             now: args.now.unwrap_or(now),
             hex_header: args.signature_header,
             file: args.file,
@@ -44,11 +45,12 @@ impl Settings {
     pub fn verify(&self, body: &[u8]) -> Verdict {
         let keys = as_keys(&self.secrets);
         let keys = Keys::new(&keys).with_hex_header(&self.hex_header);
-        let (headers, now, tolerance) = (&self.headers, self.now, self.tolerance_secs);
+        let (now, tolerance) = (self.now, self.tolerance_secs);
+        let request = SignedRequest::post(&self.headers, body);
         match self.scheme {
-            SchemeSelection::Auto => signature::verify_auto(keys, headers, body, now, tolerance),
+            SchemeSelection::Auto => signature::verify_auto(keys, &request, now, tolerance),
             SchemeSelection::Fixed(scheme) => {
-                signature::verify(scheme, keys, headers, body, now, tolerance)
+                signature::verify(scheme, keys, &request, now, tolerance)
             }
         }
     }
@@ -74,7 +76,7 @@ mod tests {
     #[test]
     fn flags_become_typed_settings() {
         let s = settings(&["--secret", "s", "--tolerance", "2m", "-H", "X-A: b"]);
-        assert_eq!((s.now, s.tolerance_secs), (1_700_000_000, 120));
+        assert_eq!((s.now, s.tolerance_secs), (1_700_000_000, Some(120)));
         assert_eq!(s.headers, vec![("X-A".to_string(), "b".to_string())]);
         assert_eq!(s.secrets.len(), 1);
         let s = settings(&["--scheme", "none", "--now", "7"]);
@@ -86,7 +88,14 @@ mod tests {
     fn what_sign_signs_verifies() {
         let body = br#"{"id":1}"#;
         let secret = [b"s".as_slice()];
-        let signed = signature::sign(Scheme::Github, Keys::new(&secret), body, 0, "").unwrap();
+        let signed = signature::sign(
+            Scheme::GITHUB,
+            Keys::new(&secret),
+            &SignedRequest::post(&[], body),
+            0,
+            "",
+        )
+        .unwrap();
         let header = format!("{}: {}", signed[0].0, signed[0].1);
         let s = settings(&["--secret", "s", "-H", &header]);
         assert!(s.verify(body).is_valid());
