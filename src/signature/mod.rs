@@ -19,6 +19,7 @@ mod shopify;
 mod slack;
 mod standard;
 mod stripe;
+mod typeform;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -37,6 +38,7 @@ pub static REGISTRY: &[&Provider] = &[
     &slack::PROVIDER,
     &gitlab::PROVIDER,
     &paddle::PROVIDER,
+    &typeform::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
