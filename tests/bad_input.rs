@@ -288,6 +288,7 @@ fn hostile_files() -> tempfile::TempDir {
             status: 200,
             duplicate_of: None,
             forward: None,
+            handshake: None,
         };
         record.verdict.verdict = "unsigned".into();
         record.set_body(br#"{"id":"evt_1"}"#);

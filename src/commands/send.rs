@@ -269,12 +269,23 @@ impl Plan {
         let event_id = event_id
             .or_else(|| crate::webhook::event::event_id(&headers, None))
             .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
+        let method = self
+            .method
+            .clone()
+            .or(meta.method)
+            .unwrap_or_else(|| "POST".into());
+        // A GET fixture (a handshake's) whose payload is only its `_meta` has no body to send.
+        let body = if matches!(method.as_str(), "GET" | "HEAD")
+            && serde_json::from_slice::<serde_json::Value>(&body)
+                .is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+        {
+            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+            Vec::new()
+        } else {
+            body
+        };
         Ok(Webhook {
-            method: self
-                .method
-                .clone()
-                .or(meta.method)
-                .unwrap_or_else(|| "POST".into()),
+            method,
             // Parsed once in the plan; only a fixture's path suffix makes a new one.
             url: match meta.path.as_deref() {
                 None => self.url.clone(),
@@ -411,7 +422,8 @@ fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u
     if out.json {
         let headers = crate::secret::redact_headers(&request.headers, &secrets);
         let mut value = json!({
-            "type": "request", "method": request.method, "url": request.url.as_str(),
+            "type": "request", "method": request.method,
+            "url": crate::secret::redact_query_tokens(request.url.as_str()),
             "headers": headers, "body": String::from_utf8_lossy(&request.body),
         });
         if args.curl {
@@ -520,7 +532,7 @@ fn response_json(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> Value {
         "fixture": plan.payload.name,
         "scheme": plan.signer.scheme,
         "method": webhook.method,
-        "url": webhook.url.as_str(),
+        "url": crate::secret::redact_query_tokens(webhook.url.as_str()),
         "status": last.status,
         "ok": delivery.is_success(),
         "error": last.error,
@@ -558,7 +570,7 @@ fn sending_line(plan: &Plan, webhook: &Webhook) -> String {
         sanitize_line(&webhook.event_id),
         plan.signer.scheme,
         webhook.method,
-        webhook.url
+        crate::secret::redact_query_tokens(webhook.url.as_str())
     )
 }
 
