@@ -14,6 +14,7 @@ mod nothing_lost;
 mod pipeline;
 mod poll;
 mod replay;
+mod schema;
 mod security;
 mod send;
 mod sign_verify;

@@ -14,6 +14,7 @@ pub mod dedup;
 pub mod expect;
 pub mod handshake;
 pub mod line_rate;
+pub mod record;
 pub mod request_view;
 pub mod respond;
 pub mod verification;
@@ -489,21 +490,20 @@ fn announce_url(
 ) -> anyhow::Result<()> {
     let out = &state.out;
     if out.json {
-        out.json(&serde_json::json!({
-            "type": "listening",
-            "url": url,
-            "pid": std::process::id(),
-            "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
-            "ui": state.ui.as_ref().map(|_| ui_url(url, &state.key)),
-            "key": state.key,
-            "secret_source": match &state.origin {
-                None => "none",
-                Some(Origin::Given(_)) => "given",
-                Some(Origin::Development(_)) => "development",
+        out.json(&record::Record::Listening {
+            url,
+            pid: std::process::id(),
+            capture: state.capture_path.as_ref().map(|p| p.display().to_string()),
+            ui: state.ui.as_ref().map(|_| ui_url(url, &state.key)),
+            key: &state.key,
+            secret_source: match &state.origin {
+                None => record::SecretSource::None,
+                Some(Origin::Given(_)) => record::SecretSource::Given,
+                Some(Origin::Development(_)) => record::SecretSource::Development,
             },
-            "development_secret": development_secret,
-            "enforcing": state.enforce,
-        }))?;
+            development_secret,
+            enforcing: state.enforce,
+        })?;
     } else {
         out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
         if state.ui.is_some() {
