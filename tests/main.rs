@@ -13,6 +13,7 @@ mod listen;
 mod nothing_lost;
 mod pipeline;
 mod poll;
+mod providers;
 mod replay;
 mod schema;
 mod security;

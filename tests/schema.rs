@@ -249,6 +249,52 @@ fn send_json_follows_its_schema() {
     );
 }
 
+/// `send --watch` carries on after an error: its `error` record (and the responses around it).
+#[test]
+fn send_watch_errors_follow_the_schema() {
+    use std::io::BufRead;
+    let receiver = Receiver::ok();
+    let dir = crate::util::tempdir();
+    let file = dir.path().join("watched.json");
+    std::fs::write(&file, r#"{"type":"watched"}"#).unwrap();
+    let mut child = hooky()
+        .args(["--json", "send", "watched", "--watch", "--fixtures"])
+        .arg(dir.path())
+        .args(["--to", &receiver.url, "--secret", SECRET])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut records = Vec::new();
+    let next = || {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = lines
+            .recv_timeout(left)
+            .expect("a record from send --watch");
+        serde_json::from_str::<Value>(&line).unwrap()
+    };
+    records.push(next());
+    std::fs::write(&file, "{{broken").unwrap();
+    while records.last().unwrap()["type"] != "error" {
+        records.push(next());
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        assert_valid("send.json", &records),
+        types(&["response", "error"])
+    );
+}
+
 #[test]
 fn poll_json_follows_its_schema() {
     // A resource that changes, stays the same, fails once, then says what the poll waits for.

@@ -6,8 +6,8 @@
 //! `postData.encoding: "base64"` (the spec defines `encoding` for response `content` only; tools
 //! that keep binary request bodies reuse it, and `_encoding` is read too). hooky's own fields ride
 //! in an `_hooky` object on each
-//! entry (custom fields start with `_`, as the spec asks), so capture → HAR → capture keeps the
-//! sequence number, verdict and body byte for byte.
+//! entry (custom fields start with `_`, as the spec asks): the capture's [`CaptureSummary`], so
+//! capture → HAR → capture keeps the sequence number, verdict and body byte for byte.
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer};

@@ -2,7 +2,8 @@
 //!
 //! `listen` writes it; `replay`, `poll`'s demo feed and the web view read it. This module is the
 //! record and the line codec (records, encoding, line parsing and a tolerant reader over any
-//! `BufRead`). Pure. The README documents the fields. Around it, what several commands share about
+//! `BufRead`), with the format's version ([`CAPTURE_VERSION`], the line's `v`) and the typed
+//! verdict ([`VerdictKind`]); its JSON Schema is `schema/capture-line.json`. Pure. The README documents the fields. Around it, what several commands share about
 //! captures:
 //! - [`file`](mod@file): the capture file on disk (created private, appended under its lock, tailed), and
 //!   [`index`]: where its records start by sequence number, and reading them back from there.
