@@ -20,6 +20,7 @@ mod shopify;
 mod slack;
 mod standard;
 mod stripe;
+mod twitch;
 mod typeform;
 
 use std::fmt;
@@ -41,6 +42,7 @@ pub static REGISTRY: &[&Provider] = &[
     &paddle::PROVIDER,
     &typeform::PROVIDER,
     &intercom::PROVIDER,
+    &twitch::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
