@@ -2,9 +2,10 @@
 //! the strong ETag, `If-None-Match` matching, and the Host check that keeps a web page on another
 //! origin from reading it through DNS rebinding. Pure; the listener does the IO.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::capture::{BodyEncoding, CaptureRecord};
+use crate::capture::{BodyEncoding, CaptureRecord, CaptureSummary};
 
 /// The reserved path prefix of hooky's own endpoints.
 pub const PREFIX: &str = "/_hooky/";
@@ -35,35 +36,44 @@ pub fn cut_body(body: &str, encoding: BodyEncoding, limit: usize) -> (&str, bool
     (&body[..end], true)
 }
 
-/// One feed item: what a poller needs to see a request, with the body decoded when it is text,
-/// cut to [`ITEM_BODY_LIMIT`].
-pub fn item(record: &CaptureRecord) -> Value {
-    let (body, truncated) = match record.body.as_deref() {
-        Some(body) => {
-            let (cut, truncated) = cut_body(body, record.body_encoding, ITEM_BODY_LIMIT);
-            (Some(cut), truncated)
+/// One feed item: the capture's summary (as HAR's `_hooky` and `replay --list --json` have it),
+/// the event type again as `type` (the field a poller looks for first), and the body in its stored
+/// form, cut to [`ITEM_BODY_LIMIT`].
+#[derive(Debug, Serialize)]
+pub struct FeedItem<'a> {
+    #[serde(flatten)]
+    pub capture: CaptureSummary<'a>,
+    #[serde(rename = "type")]
+    pub event_type: Option<&'a str>,
+    pub body: Option<&'a str>,
+    pub body_encoding: BodyEncoding,
+    /// Only when the body was cut.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub body_truncated: bool,
+}
+
+impl<'a> From<&'a CaptureRecord> for FeedItem<'a> {
+    fn from(record: &'a CaptureRecord) -> Self {
+        let (body, body_truncated) = match record.body.as_deref() {
+            Some(body) => {
+                let (cut, truncated) = cut_body(body, record.body_encoding, ITEM_BODY_LIMIT);
+                (Some(cut), truncated)
+            }
+            None => (None, false),
+        };
+        FeedItem {
+            capture: CaptureSummary::from(record),
+            event_type: record.event_type.as_deref(),
+            body,
+            body_encoding: record.body_encoding,
+            body_truncated,
         }
-        None => (None, false),
-    };
-    let mut item = json!({
-        "seq": record.seq,
-        "id": record.id,
-        "received_at": record.received_at,
-        "type": record.event_type,
-        "event_id": record.event_id,
-        "method": record.method,
-        "path": record.path,
-        "query": record.query,
-        "verdict": record.verdict,
-        "status": record.status,
-        "body": body,
-        "body_encoding": record.body_encoding,
-        "body_size": record.body_size,
-    });
-    if truncated {
-        item["body_truncated"] = Value::Bool(true);
     }
-    item
+}
+
+/// One feed item (see [`FeedItem`]) as JSON.
+pub fn item(record: &CaptureRecord) -> Value {
+    serde_json::to_value(FeedItem::from(record)).expect("a feed item always serialises")
 }
 
 /// The page body for `?since=`: the items and the cursor to ask from next.
@@ -219,6 +229,29 @@ mod tests {
         assert_eq!(long["body_size"], ITEM_BODY_LIMIT as u64 + 1);
         record.set_body(b"{}");
         assert_eq!(item(&record).get("body_truncated"), None);
+    }
+
+    #[test]
+    fn an_item_is_the_capture_summary_plus_type_and_body() {
+        let mut record = CaptureRecord {
+            seq: 4,
+            event_type: Some("order.paid".into()),
+            duplicate_of: Some(2),
+            ..Default::default()
+        };
+        record.set_body(b"{}");
+        let mut item = item(&record);
+        assert_eq!(item["type"], "order.paid");
+        assert_eq!(item["body"], "{}");
+        assert_eq!(item["body_encoding"], "utf8");
+        let fields = item.as_object_mut().unwrap();
+        for own in ["type", "body", "body_encoding"] {
+            fields.remove(own);
+        }
+        assert_eq!(
+            item,
+            serde_json::to_value(CaptureSummary::from(&record)).unwrap()
+        );
     }
 
     #[test]

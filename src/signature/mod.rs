@@ -15,6 +15,7 @@ mod github;
 mod gitlab;
 mod hubspot;
 mod none;
+mod paddle;
 mod shopify;
 mod slack;
 mod square;
@@ -41,6 +42,7 @@ pub static REGISTRY: &[&Provider] = &[
     &twilio::PROVIDER,
     &square::PROVIDER,
     &hubspot::PROVIDER,
+    &paddle::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
