@@ -96,26 +96,21 @@ pub fn if_none_match(header: &str, etag: &str) -> bool {
     header.trim() == "*" || header.split(',').any(|tag| bare(tag) == bare(etag))
 }
 
-/// Parses the query of a feed request: `since` (default 0) and `limit`.
-pub fn parse_query(query: Option<&str>) -> Result<(u64, usize), String> {
-    let mut since = 0;
-    let mut limit = DEFAULT_LIMIT;
-    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        match &*key {
-            "since" => {
-                since = value
-                    .parse()
-                    .map_err(|_| format!("since must be a sequence number, not {value:?}"))?
-            }
-            "limit" => {
-                limit = value
-                    .parse::<usize>()
-                    .map_err(|_| format!("limit must be a number, not {value:?}"))?
-                    .clamp(1, MAX_LIMIT)
-            }
-            _ => {}
-        }
-    }
+/// Checks the `since` (default 0) and `limit` of a feed request's query; `limit` is clamped.
+pub fn page_query(since: Option<&str>, limit: Option<&str>) -> Result<(u64, usize), String> {
+    let since = match since {
+        Some(value) => value
+            .parse()
+            .map_err(|_| format!("since must be a sequence number, not {value:?}"))?,
+        None => 0,
+    };
+    let limit = match limit {
+        Some(value) => value
+            .parse::<usize>()
+            .map_err(|_| format!("limit must be a number, not {value:?}"))?
+            .clamp(1, MAX_LIMIT),
+        None => DEFAULT_LIMIT,
+    };
     Ok((since, limit))
 }
 
@@ -267,10 +262,11 @@ mod tests {
 
     #[test]
     fn queries() {
-        assert_eq!(parse_query(None), Ok((0, DEFAULT_LIMIT)));
-        assert_eq!(parse_query(Some("since=5&limit=2")), Ok((5, 2)));
-        assert_eq!(parse_query(Some("limit=999999")), Ok((0, MAX_LIMIT)));
-        assert!(parse_query(Some("since=abc")).is_err());
+        assert_eq!(page_query(None, None), Ok((0, DEFAULT_LIMIT)));
+        assert_eq!(page_query(Some("5"), Some("2")), Ok((5, 2)));
+        assert_eq!(page_query(None, Some("999999")), Ok((0, MAX_LIMIT)));
+        assert!(page_query(Some("abc"), None).is_err());
+        assert!(page_query(None, Some("0x10")).is_err());
     }
 
     #[test]

@@ -60,8 +60,8 @@ use settings::Settings;
 use verification::{Checked, Verifier};
 
 type Answer = Response<Full<Bytes>>;
-/// A response body: whole, or the web view's event stream.
-type Body = http_body_util::Either<Full<Bytes>, web::EventStream>;
+/// A response body: a whole one of the receiver, or one from `/_hooky/`'s router.
+type Body = http_body_util::Either<Full<Bytes>, axum::body::Body>;
 
 /// How long the drain after Ctrl-C, `--count` or `--timeout` may take before hooky gives up on the
 /// requests still in flight.
@@ -337,6 +337,7 @@ async fn accept_loop(
     deadline: Option<tokio::time::Instant>,
 ) -> Stop {
     let mut stopped = state.stop.subscribe();
+    let ui = web::router(state.clone());
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(client_timeout)
@@ -346,10 +347,10 @@ async fn accept_loop(
             accepted = listener.accept() => match accepted {
                 Ok((stream, remote)) => {
                     let _ = stream.set_nodelay(true);
-                    let state = state.clone();
+                    let (state, ui) = (state.clone(), ui.clone());
                     let service = hyper::service::service_fn(move |request| {
-                        let state = state.clone();
-                        async move { Ok::<_, Infallible>(route(&state, remote, request).await) }
+                        let (state, ui) = (state.clone(), ui.clone());
+                        async move { Ok::<_, Infallible>(route(&state, &ui, remote, request).await) }
                     });
                     let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                     tokio::spawn(async move {
@@ -625,10 +626,17 @@ async fn read_body(state: &Listener, request: Request<Incoming>) -> BodyRead {
 }
 
 /// hooky's own endpoints under `/_hooky/`, or a request to receive.
-async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Response<Body> {
+async fn route(
+    state: &Listener,
+    ui: &axum::Router,
+    remote: SocketAddr,
+    request: Request<Incoming>,
+) -> Response<Body> {
     let path = request.uri().path();
     if path.starts_with(feed::PREFIX) || path == "/_hooky" {
-        return web::serve(state, remote, request).await;
+        return web::serve(ui, remote, request)
+            .await
+            .map(http_body_util::Either::Right);
     }
     state.in_flight.fetch_add(1, Ordering::SeqCst);
     // Counted down however the request ends, even when its client goes away mid-way.
