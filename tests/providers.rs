@@ -3,6 +3,7 @@
 //! on its own and named), and each provider's fixtures (`fixtures/<scheme>/`) sent to `listen`
 //! verify as that scheme, also after `replay --resign`.
 
+use hooky::capture::VerdictKind;
 use hooky::signature::{KeyKind, Scheme};
 
 use crate::util::{Listening, assert_code, json_lines, listen, run, stdout};
@@ -123,7 +124,8 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
     assert_eq!(records.len(), fixtures.len());
     for (record, (scheme, fixture)) in records.iter().zip(&fixtures) {
         assert_eq!(
-            record.verdict.verdict, "valid",
+            record.verdict.verdict,
+            VerdictKind::Valid,
             "{fixture}: {:?}",
             record.verdict
         );
@@ -155,7 +157,8 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
     assert_eq!(replayed.len(), fixtures.len());
     for (record, (scheme, fixture)) in replayed.iter().zip(&fixtures) {
         assert_eq!(
-            record.verdict.verdict, "valid",
+            record.verdict.verdict,
+            VerdictKind::Valid,
             "{fixture} replayed: {:?}",
             record.verdict
         );

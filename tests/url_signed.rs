@@ -1,6 +1,8 @@
 //! The URL-signing providers (twilio, square, hubspot) end to end: `sign`/`verify --url`, `send`
 //! to `listen` (with and without `--public-url`), `send --attack`, and form bodies.
 
+use hooky::capture::VerdictKind;
+
 use crate::util::{assert_clean_error, assert_code, listen, post_with, run, stderr, stdout};
 
 const SECRET: &str = "url-signed-secret";
@@ -101,16 +103,16 @@ fn each_fixture_sent_to_listen_verifies() {
         assert_code(&out, 0);
     }
     let records = listening.captures();
-    let seen: Vec<(&str, Option<&str>)> = records
+    let seen: Vec<(VerdictKind, Option<&str>)> = records
         .iter()
-        .map(|r| (r.verdict.verdict.as_str(), r.verdict.scheme.as_deref()))
+        .map(|r| (r.verdict.verdict, r.verdict.scheme.as_deref()))
         .collect();
     assert_eq!(
         seen,
         [
-            ("valid", Some("twilio")),
-            ("valid", Some("square")),
-            ("valid", Some("hubspot"))
+            (VerdictKind::Valid, Some("twilio")),
+            (VerdictKind::Valid, Some("square")),
+            (VerdictKind::Valid, Some("hubspot"))
         ]
     );
     let (output, _dir) = listening.interrupt();
@@ -142,7 +144,12 @@ async fn behind_a_tunnel_listen_verifies_against_the_public_url() {
     let answer = post_with(&format!("{}/sms?site=1", tunnelled.url), &headers, body).await;
     assert_eq!(answer.status(), 200);
     let record = &tunnelled.captures()[0];
-    assert_eq!(record.verdict.verdict, "valid", "{:?}", record.verdict);
+    assert_eq!(
+        record.verdict.verdict,
+        VerdictKind::Valid,
+        "{:?}",
+        record.verdict
+    );
     tunnelled.interrupt();
 
     let direct = listen(&["--secret", SECRET]);
@@ -233,7 +240,7 @@ fn form_fields_are_set_and_shown_as_a_table() {
     );
     assert_code(&out, 0);
     let record = &listening.captures()[0];
-    assert_eq!(record.verdict.verdict, "valid");
+    assert_eq!(record.verdict.verdict, VerdictKind::Valid);
     let (output, _dir) = listening.interrupt();
     let text = stdout(&output);
     let line = text

@@ -6,7 +6,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, Tolerance, crypto};
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance, crypto,
+};
 use crate::headers::{Header, get_one};
 
 const SIGNATURE: &str = "X-HubSpot-Signature-v3";
@@ -27,7 +29,8 @@ pub(super) const PROVIDER: Provider = Provider {
     several_signatures: false,
     signs_id: false,
     event_type: &[],
-    event_id: &[],
+    // A workflow action's execution (HubSpot's webhook batches are arrays, with no one id).
+    event_id: &[Location::Body("/callbackId")],
     attacks: &[
         Attack::WrongSignature,
         Attack::MissingHeader,

@@ -632,7 +632,12 @@ proptest! {
             let keys = Keys::new(std::slice::from_ref(&secret));
             let headers = sign(scheme, keys, &body, timestamp, &id).unwrap();
             let verdict = verify(scheme, keys, &headers, &body, timestamp, 300);
-            prop_assert!(verdict.is_valid(), "{} {:?}", scheme, verdict);
+            if scheme == Scheme::SQUARE && body.is_empty() {
+                // Square's helper refuses an empty body.
+                prop_assert_eq!(verdict.failure().map(Failure::code), Some("unsigned_body"));
+            } else {
+                prop_assert!(verdict.is_valid(), "{} {:?}", scheme, verdict);
+            }
             if scheme != Scheme::GITLAB {
                 let mut tampered = body.clone();
                 tampered.push(b'!');

@@ -11,7 +11,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::{
-    Attack, Check, Failure, KeyKind, Provider, SignatureAt, SignedRequest, Signing, crypto,
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, SignedRequest, Signing,
+    crypto,
 };
 use crate::headers::{Header, get_one};
 
@@ -31,7 +32,8 @@ pub(super) const PROVIDER: Provider = Provider {
     several_signatures: false,
     signs_id: false,
     event_type: &[],
-    event_id: &[],
+    // Unique per webhook, the same across Twilio's retries.
+    event_id: &[Location::Header("I-Twilio-Idempotency-Token")],
     attacks: &[
         Attack::WrongSignature,
         Attack::MissingHeader,
