@@ -3,7 +3,6 @@
 //! on its own and named), and each provider's fixtures (`fixtures/<scheme>/`) sent to `listen`
 //! verify as that scheme, also after `replay --resign`.
 
-use hooky::capture::VerdictKind;
 use hooky::signature::{KeyKind, Scheme};
 
 use crate::util::{Listening, assert_code, json_lines, listen, run, stdout};
@@ -125,7 +124,7 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
     for (record, (scheme, fixture)) in records.iter().zip(&fixtures) {
         assert_eq!(
             record.verdict.verdict,
-            VerdictKind::Valid,
+            hooky::capture::VerdictKind::Valid,
             "{fixture}: {:?}",
             record.verdict
         );
@@ -158,7 +157,7 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
     for (record, (scheme, fixture)) in replayed.iter().zip(&fixtures) {
         assert_eq!(
             record.verdict.verdict,
-            VerdictKind::Valid,
+            hooky::capture::VerdictKind::Valid,
             "{fixture} replayed: {:?}",
             record.verdict
         );

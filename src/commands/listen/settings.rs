@@ -56,6 +56,10 @@ pub struct Settings {
     pub detail: Detail,
     /// `--public-url`, checked, without a trailing `/`.
     pub public_url: Option<String>,
+    /// Providers' verification handshakes are answered (not `--no-handshake`).
+    pub handshakes: bool,
+    /// `--verify-token`, for Meta's handshake.
+    pub verify_token: Option<crate::secret::Secret>,
 }
 
 impl Settings {
@@ -107,6 +111,8 @@ impl Settings {
                 body: args.body,
             },
             public_url,
+            handshakes: !args.no_handshake,
+            verify_token: args.verify_token.filter(|t| !t.expose().is_empty()),
         })
     }
 
