@@ -1,4 +1,4 @@
-//! HMAC-SHA256 (and HMAC-SHA1, for the providers that still use it) and the constant-time
+//! HMAC-SHA256 (and HMAC-SHA1 for the providers that still use it) and the constant-time
 //! comparison every scheme uses.
 
 use hmac::{Hmac, Mac};
@@ -15,7 +15,7 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// HMAC-SHA1 of the concatenation of `parts` (Twilio's default).
+/// HMAC-SHA1 of the concatenation of `parts` (Intercom, Twilio: their documented algorithm).
 pub(crate) fn hmac_sha1(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     let mut mac = Hmac::<Sha1>::new_from_slice(key).expect("HMAC accepts keys of any length");
     for part in parts {
