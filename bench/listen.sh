@@ -12,9 +12,10 @@
 # HOOKY_BEFORE=/path/to/an/older/hooky adds that binary to every round (before/after comparisons).
 # Loopback only. Usage: bench/listen.sh   (ROUNDS=3 DURATION=5s by default)
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
+# Before lib.sh, whose default is one 10 s run.
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5s}
+source "$(dirname "$0")/lib.sh"
 need
 build_all
 make_body
