@@ -36,7 +36,7 @@ start_and_wait() {
   PIDS+=($!)
   SERVER_PID=$!
   for _ in $(seq 1 200); do
-    URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -1 || true)
+    URL=$(grep -so 'http://127\.0\.0\.1:[0-9]*' "$log" | head -1 || true)
     [ -n "$URL" ] && return 0
     sleep 0.05
   done
