@@ -62,7 +62,11 @@ async fn concurrent_signed_load_every_2xx_is_captured() {
     assert_eq!(answered, 32 * 63);
     let captures = l.captures();
     assert_eq!(captures.len() as u64, answered);
-    assert!(captures.iter().all(|r| r.verdict.verdict == "valid"));
+    assert!(
+        captures
+            .iter()
+            .all(|r| r.verdict.verdict == hooky::capture::VerdictKind::Valid)
+    );
     let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
         .await
         .unwrap();

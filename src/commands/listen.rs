@@ -12,6 +12,7 @@
 pub mod dedup;
 pub mod expect;
 pub mod line_rate;
+pub mod record;
 pub mod request_view;
 pub mod respond;
 pub mod verification;
@@ -59,8 +60,8 @@ use settings::Settings;
 use verification::{Checked, Verifier};
 
 type Answer = Response<Full<Bytes>>;
-/// A response body: whole, or the web view's event stream.
-type Body = http_body_util::Either<Full<Bytes>, web::EventStream>;
+/// A response body: a whole one of the receiver, or one from `/_hooky/`'s router.
+type Body = http_body_util::Either<Full<Bytes>, axum::body::Body>;
 
 /// How long the drain after Ctrl-C, `--count` or `--timeout` may take before hooky gives up on the
 /// requests still in flight.
@@ -333,6 +334,7 @@ async fn accept_loop(
     deadline: Option<tokio::time::Instant>,
 ) -> Stop {
     let mut stopped = state.stop.subscribe();
+    let ui = web::router(state.clone());
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(client_timeout)
@@ -342,10 +344,10 @@ async fn accept_loop(
             accepted = listener.accept() => match accepted {
                 Ok((stream, remote)) => {
                     let _ = stream.set_nodelay(true);
-                    let state = state.clone();
+                    let (state, ui) = (state.clone(), ui.clone());
                     let service = hyper::service::service_fn(move |request| {
-                        let state = state.clone();
-                        async move { Ok::<_, Infallible>(route(&state, remote, request).await) }
+                        let (state, ui) = (state.clone(), ui.clone());
+                        async move { Ok::<_, Infallible>(route(&state, &ui, remote, request).await) }
                     });
                     let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                     tokio::spawn(async move {
@@ -481,21 +483,20 @@ fn announce_url(
 ) -> anyhow::Result<()> {
     let out = &state.out;
     if out.json {
-        out.json(&serde_json::json!({
-            "type": "listening",
-            "url": url,
-            "pid": std::process::id(),
-            "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
-            "ui": state.ui.as_ref().map(|_| ui_url(url, &state.key)),
-            "key": state.key,
-            "secret_source": match &state.origin {
-                None => "none",
-                Some(Origin::Given(_)) => "given",
-                Some(Origin::Development(_)) => "development",
+        out.json(&record::Record::Listening {
+            url,
+            pid: std::process::id(),
+            capture: state.capture_path.as_ref().map(|p| p.display().to_string()),
+            ui: state.ui.as_ref().map(|_| ui_url(url, &state.key)),
+            key: &state.key,
+            secret_source: match &state.origin {
+                None => record::SecretSource::None,
+                Some(Origin::Given(_)) => record::SecretSource::Given,
+                Some(Origin::Development(_)) => record::SecretSource::Development,
             },
-            "development_secret": development_secret,
-            "enforcing": state.enforce,
-        }))?;
+            development_secret,
+            enforcing: state.enforce,
+        })?;
     } else {
         out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
         if state.ui.is_some() {
@@ -622,10 +623,17 @@ async fn read_body(state: &Listener, request: Request<Incoming>) -> BodyRead {
 }
 
 /// hooky's own endpoints under `/_hooky/`, or a request to receive.
-async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Response<Body> {
+async fn route(
+    state: &Listener,
+    ui: &axum::Router,
+    remote: SocketAddr,
+    request: Request<Incoming>,
+) -> Response<Body> {
     let path = request.uri().path();
     if path.starts_with(feed::PREFIX) || path == "/_hooky" {
-        return web::serve(state, remote, request).await;
+        return web::serve(ui, remote, request)
+            .await
+            .map(http_body_util::Either::Right);
     }
     state.in_flight.fetch_add(1, Ordering::SeqCst);
     // Counted down however the request ends, even when its client goes away mid-way.
