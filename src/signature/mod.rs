@@ -23,6 +23,7 @@ mod square;
 mod standard;
 mod stripe;
 mod twilio;
+mod twitch;
 mod typeform;
 
 use std::fmt;
@@ -47,6 +48,7 @@ pub static REGISTRY: &[&Provider] = &[
     &paddle::PROVIDER,
     &typeform::PROVIDER,
     &intercom::PROVIDER,
+    &twitch::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
