@@ -10,10 +10,13 @@
 //! [`Scheme`] is a cheap handle to one entry. Adding a provider is its file and one line there.
 
 mod crypto;
+mod discord;
 mod generic;
 mod github;
 mod gitlab;
+pub mod key_pair;
 mod none;
+mod sendgrid;
 mod shopify;
 mod slack;
 mod standard;
@@ -35,6 +38,8 @@ pub static REGISTRY: &[&Provider] = &[
     &shopify::PROVIDER,
     &slack::PROVIDER,
     &gitlab::PROVIDER,
+    &discord::PROVIDER,
+    &sendgrid::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
@@ -115,6 +120,18 @@ impl<'a> Keys<'a> {
 
     pub fn with_hex_header(mut self, hex_header: &'a str) -> Self {
         self.hex_header = hex_header;
+        self
+    }
+
+    /// The private keys (PKCS#8 PEM) the key-pair schemes sign with.
+    pub fn with_private_keys(mut self, private_keys: &'a [&'a [u8]]) -> Self {
+        self.private_keys = private_keys;
+        self
+    }
+
+    /// The public keys (each in its provider's format) the key-pair schemes verify with.
+    pub fn with_public_keys(mut self, public_keys: &'a [&'a [u8]]) -> Self {
+        self.public_keys = public_keys;
         self
     }
 
@@ -249,6 +266,8 @@ impl Scheme {
     pub const SHOPIFY: Scheme = Scheme(&shopify::PROVIDER);
     pub const SLACK: Scheme = Scheme(&slack::PROVIDER);
     pub const GITLAB: Scheme = Scheme(&gitlab::PROVIDER);
+    pub const DISCORD: Scheme = Scheme(&discord::PROVIDER);
+    pub const SENDGRID: Scheme = Scheme(&sendgrid::PROVIDER);
 
     /// Every scheme, in registry order.
     pub fn all() -> impl Iterator<Item = Scheme> {
@@ -351,6 +370,10 @@ impl Serialize for Scheme {
 pub enum SignError {
     #[error("the {scheme} scheme needs a secret: pass --secret, HOOKY_SECRET or --secret-file")]
     NoSecret { scheme: Scheme },
+    #[error(
+        "the {scheme} scheme signs with a private key: pass --private-key FILE, or run `hooky keygen --scheme {scheme}` for a development key pair"
+    )]
+    NoPrivateKey { scheme: Scheme },
     #[error("secret #{index} cannot be used with the {scheme} scheme: {reason}")]
     BadSecret {
         scheme: Scheme,
@@ -392,6 +415,9 @@ pub fn sign(
         return Ok(Vec::new());
     }
     let signing_keys = keys.for_signing(provider.key);
+    if signing_keys.is_empty() && provider.key == KeyKind::KeyPair {
+        return Err(SignError::NoPrivateKey { scheme });
+    }
     if signing_keys.is_empty() {
         return Err(SignError::NoSecret { scheme });
     }
@@ -461,7 +487,11 @@ impl fmt::Display for Verdict {
                 scheme,
                 secret_index,
             } => {
-                write!(f, "valid {scheme} signature (secret #{secret_index})")?;
+                let key = match scheme.provider().key {
+                    KeyKind::KeyPair => "public key",
+                    _ => "secret",
+                };
+                write!(f, "valid {scheme} signature ({key} #{secret_index})")?;
                 if let Some(note) = scheme.provider().note {
                     write!(f, "; {note}")?;
                 }
@@ -498,6 +528,14 @@ pub enum Failure {
     NoSecret,
     #[error("no usable secret: {reason}")]
     UnusableSecret { reason: String },
+    #[error("signature mismatch: the signature verifies with none of the {keys} public key(s)")]
+    KeyMismatch { keys: usize },
+    #[error(
+        "no public key to verify with: pass --public-key KEY|@FILE, or run `hooky keygen --scheme {scheme}` for a development key pair"
+    )]
+    NoPublicKey { scheme: Scheme },
+    #[error("no usable public key: {reason}")]
+    UnusablePublicKey { reason: String },
 }
 
 impl Failure {
@@ -513,6 +551,9 @@ impl Failure {
             Failure::TokenMismatch { .. } => "token_mismatch",
             Failure::NoSecret => "no_secret",
             Failure::UnusableSecret { .. } => "unusable_secret",
+            Failure::KeyMismatch { .. } => "signature_mismatch",
+            Failure::NoPublicKey { .. } => "no_public_key",
+            Failure::UnusablePublicKey { .. } => "unusable_public_key",
         }
     }
 }
@@ -532,6 +573,9 @@ pub fn verify(
     }
     let invalid = |failure| Verdict::Invalid { scheme, failure };
     let verifying_keys = keys.for_verifying(provider.key);
+    if verifying_keys.is_empty() && provider.key == KeyKind::KeyPair {
+        return invalid(Failure::NoPublicKey { scheme });
+    }
     if verifying_keys.is_empty() {
         return invalid(Failure::NoSecret);
     }

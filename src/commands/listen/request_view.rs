@@ -60,6 +60,13 @@ pub fn short_verdict(checked: &Checked) -> String {
                 Failure::TokenMismatch { .. } => "wrong token".to_string(),
                 Failure::NoSecret => "no secret to verify with".to_string(),
                 Failure::UnusableSecret { .. } => "unusable secret".to_string(),
+                Failure::KeyMismatch { .. } => "signed with another key".to_string(),
+                Failure::NoPublicKey { .. } => {
+                    format!(
+                        "no public key: run `hooky keygen --scheme {scheme}` or pass --public-key"
+                    )
+                }
+                Failure::UnusablePublicKey { .. } => "unusable public key".to_string(),
             };
             format!("invalid {scheme}: {reason}")
         }

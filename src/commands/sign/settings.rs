@@ -12,7 +12,8 @@ use crate::signature::{self, Keys, Scheme};
 
 pub struct Settings {
     pub scheme: Scheme,
-    /// None for `--scheme none`, else at least one (given, or the development secret).
+    /// None for `--scheme none`, else at least one (given, or the development secret); for a
+    /// key-pair scheme, its private key.
     pub secrets: Vec<Secret>,
     /// Unix seconds: `--timestamp`, else now.
     pub timestamp: i64,
@@ -30,12 +31,12 @@ impl Settings {
         now: i64,
         rng: &mut impl rand::Rng,
     ) -> anyhow::Result<Settings> {
-        let secrets = if args.scheme == Scheme::NONE {
-            Vec::new()
-        } else {
-            crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Sign)?
-                .list
-        };
+        let secrets = crate::commands::resolve_signing_keys(
+            args.scheme,
+            &args.secrets,
+            &args.private_key,
+            out,
+        )?;
         let settings = Settings {
             scheme: args.scheme,
             secrets,
@@ -56,7 +57,9 @@ impl Settings {
         let keys = as_keys(&self.secrets);
         signature::sign(
             self.scheme,
-            Keys::new(&keys).with_hex_header(&self.hex_header),
+            Keys::new(&keys)
+                .with_private_keys(&keys)
+                .with_hex_header(&self.hex_header),
             &signature::SignedRequest::post(&[], body),
             self.timestamp,
             &self.id,
