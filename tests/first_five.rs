@@ -90,7 +90,11 @@ fn no_flags_every_built_in_fixture_is_valid_and_a_subfolder_finds_the_secret() {
     );
     assert_eq!(captures.len(), fixtures.len());
     for ((record, fixture), id) in captures.iter().zip(&fixtures).zip(&sent_ids) {
-        assert_eq!(record.verdict.verdict, "valid", "{fixture}");
+        assert_eq!(
+            record.verdict.verdict,
+            hooky::capture::VerdictKind::Valid,
+            "{fixture}"
+        );
         // The id send printed is the one listen shows.
         assert_eq!(record.event_id.as_deref(), Some(id.as_str()), "{fixture}");
     }

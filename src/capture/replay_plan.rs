@@ -374,7 +374,7 @@ pub fn signature_timestamp(headers: &[Header], scheme: Scheme) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::VerdictRecord;
+    use crate::capture::{VerdictKind, VerdictRecord};
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
@@ -397,11 +397,10 @@ mod tests {
             event_id: Some("evt_1".into()),
             verdict: VerdictRecord {
                 verdict: if scheme.is_some() {
-                    "valid"
+                    VerdictKind::Valid
                 } else {
-                    "unsigned"
-                }
-                .into(),
+                    VerdictKind::Unsigned
+                },
                 scheme: scheme.map(str::to_string),
                 ..Default::default()
             },

@@ -149,7 +149,7 @@ impl Selection {
             .filter(|r| {
                 self.verdict
                     .as_deref()
-                    .is_none_or(|v| r.verdict.verdict == v)
+                    .is_none_or(|v| r.verdict.verdict.name() == v)
             })
             .filter(|r| cutoff.is_none_or(|cutoff| received_unix(r).is_some_and(|at| at >= cutoff)))
             .collect();
@@ -195,7 +195,7 @@ mod tests {
             headers: vec![],
             event_type: event.map(str::to_string),
             verdict: VerdictRecord {
-                verdict: verdict.into(),
+                verdict: crate::capture::VerdictKind::from_name(verdict).unwrap(),
                 ..Default::default()
             },
             status: 200,

@@ -6,6 +6,8 @@
 //! `replay_plan` (what goes out), `har` (the HAR format). This file does the reading, prompting,
 //! sending and printing.
 
+pub mod record;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -29,6 +31,7 @@ use crate::outbound::stats::Summary;
 use crate::output::{self, Output, sanitize, sanitize_line};
 use crate::secret::{Secret, as_keys};
 use crate::signature::Keys;
+use record::{CaptureView, Record, ReplayDiff, ReplayResult};
 
 /// `hooky captures`: the `--list` of `hooky replay`.
 pub fn run_captures(args: CapturesArgs, out: &Output) -> anyhow::Result<u8> {
@@ -110,10 +113,9 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
             Err(error) => {
                 broken += 1;
                 if out.json {
-                    out.json(&{
-                        let mut record_error = crate::output::error_record(&error, None);
-                        record_error["seq"] = record.seq.into();
-                        record_error
+                    out.json(&Record::Error {
+                        error: output::ErrorRecord::new(error.as_str(), None),
+                        seq: record.seq,
                     })?;
                 } else {
                     eprintln!(
@@ -379,7 +381,7 @@ fn table_row(record: &CaptureRecord) -> [String; 8] {
         path,
         sanitize_line(record.event_type.as_deref().unwrap_or("-")),
         human_size(record.body_size),
-        sanitize_line(&record.verdict.verdict),
+        record.verdict.verdict.name().to_string(),
         if record.status == 0 {
             "-".into()
         } else {
@@ -404,12 +406,7 @@ fn list(records: &[CaptureRecord], selection: &Selection, out: &Output) -> anyho
     };
     if out.json {
         for r in &chosen {
-            out.json(&serde_json::json!({
-                "type": "capture", "seq": r.seq, "id": r.id, "received_at": r.received_at,
-                "method": r.method, "path": r.path, "query": r.query, "event_type": r.event_type,
-                "event_id": r.event_id, "body_size": r.body_size, "verdict": r.verdict.verdict,
-                "scheme": r.verdict.scheme, "status": r.status, "duplicate_of": r.duplicate_of,
-            }))?;
+            out.json(&Record::Capture(CaptureView::listed(r)))?;
         }
         return Ok(exit::OK);
     }
@@ -464,19 +461,16 @@ fn redacted(record: &CaptureRecord, keys: &[&[u8]]) -> CaptureRecord {
 
 fn show(record: &CaptureRecord, keys: &[&[u8]], out: &Output) -> anyhow::Result<()> {
     let record = redacted(record, keys);
-    let body = record.body_bytes();
     if out.json {
-        let mut value = serde_json::to_value(&record)?;
-        value["type"] = "capture".into();
-        value["body_ok"] = body.is_ok().into();
-        return Ok(out.json(&value)?);
+        return Ok(out.json(&Record::Capture(CaptureView::shown(&record)))?);
     }
+    let body = record.body_bytes();
     let p = &out.paint;
     // Every string here comes from a file: escaped like everything listen prints.
-    let kind = sanitize_line(&record.verdict.verdict);
+    let kind = record.verdict.verdict.name();
     let verdict = match &record.verdict.scheme {
-        Some(scheme) => format!("{} ({})", p.verdict(&kind), sanitize_line(scheme)),
-        None => p.verdict(&kind),
+        Some(scheme) => format!("{} ({})", p.verdict(kind), sanitize_line(scheme)),
+        None => p.verdict(kind),
     };
     out.data(&p.dim(&format!(
         "# capture #{} received {} from {}",
@@ -627,12 +621,18 @@ fn dry_run(
         request.headers = crate::secret::redact_headers(&request.headers, keys);
         if out.json {
             let (body, encoding) = crate::capture::encode_body(&request.body);
-            out.json(&serde_json::json!({
-                "type": "request", "seq": record.seq, "round": round, "method": request.method,
-                "url": request.url.as_str(), "headers": request.headers, "body": body,
-                "body_encoding": encoding, "body_size": request.body.len(),
-                "body_sha256": sha256_hex(&request.body), "resigned": prepared.signing.is_some(),
-            }))?;
+            out.json(&Record::Request {
+                seq: record.seq,
+                round: *round,
+                method: &request.method,
+                url: request.url.as_str(),
+                headers: &request.headers,
+                body,
+                body_encoding: encoding,
+                body_size: request.body.len(),
+                body_sha256: sha256_hex(&request.body),
+                resigned: prepared.signing.is_some(),
+            })?;
             continue;
         }
         let p = &out.paint;
@@ -828,7 +828,7 @@ async fn send(
     }
     let elapsed = started.elapsed();
     if out.json {
-        out.json(&summary.to_json(elapsed))?;
+        out.json(&Record::Summary(summary.to_record(elapsed)))?;
     } else if total > 1 || out.verbose > 0 || stopped_by.is_some() {
         out.info(&summary.to_text(elapsed));
     }
@@ -891,14 +891,14 @@ fn diff_of(outcome: &Outcome, body_sha: &str, first_bodies: &mut HashMap<u64, St
 
 /// One printed result.
 struct ResultLine {
-    json: serde_json::Value,
+    json: ReplayResult,
     text: String,
 }
 
 impl ResultLine {
     fn print(&self, out: &Output) -> std::io::Result<()> {
         if out.json {
-            out.json(&self.json)
+            out.json(&Record::Replay(&self.json))
         } else {
             out.data(&self.text)
         }
@@ -909,13 +909,21 @@ fn result_line(outcome: &Outcome, body_sha: &str, diff: Option<&Diff>, out: &Out
     let delivery = &outcome.delivery;
     let last = delivery.last();
     let p = &out.paint;
-    let mut json = serde_json::json!({
-        "type": "replay", "seq": outcome.seq, "round": outcome.round, "method": outcome.method,
-        "url": outcome.url, "status": last.status, "error": last.error,
-        "attempts": delivery.attempts.len(), "resigned": outcome.resigned,
-        "latency_ms": crate::units::millis(last.latency), "elapsed_ms": crate::units::millis(delivery.elapsed),
-        "response_size": delivery.response_body.len(), "response_sha256": body_sha,
-    });
+    let mut json = ReplayResult {
+        seq: outcome.seq,
+        round: outcome.round,
+        method: outcome.method.clone(),
+        url: outcome.url.clone(),
+        status: last.status,
+        error: last.error.clone(),
+        attempts: delivery.attempts.len(),
+        resigned: outcome.resigned,
+        latency_ms: crate::units::millis(last.latency),
+        elapsed_ms: crate::units::millis(delivery.elapsed),
+        response_size: delivery.response_body.len(),
+        response_sha256: body_sha.to_string(),
+        diff: None,
+    };
     let answer = match (last.status, &last.error) {
         (Some(status), _) => p.status(status),
         (None, Some(error)) => p.error(&sanitize_line(error)),
@@ -933,9 +941,11 @@ fn result_line(outcome: &Outcome, body_sha: &str, diff: Option<&Diff>, out: &Out
     }
     if let Some(diff) = diff {
         let same_status = diff.captured.is_some() && diff.captured == last.status;
-        json["diff"] = serde_json::json!({
-            "captured_status": diff.captured, "captured_from": diff.captured_from,
-            "status_same": same_status, "body_same_as_first_replay": diff.body_same_as_first,
+        json.diff = Some(ReplayDiff {
+            captured_status: diff.captured,
+            captured_from: diff.captured_from,
+            status_same: same_status,
+            body_same_as_first_replay: diff.body_same_as_first,
         });
         match diff.captured {
             Some(captured) if same_status => {

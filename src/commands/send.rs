@@ -7,6 +7,7 @@
 //! randomness, network, terminal.
 
 pub mod attack;
+pub mod record;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::cli::{ExpectedStatus, SendArgs};
 use crate::exit::{self, CliError};
@@ -31,6 +32,7 @@ use crate::output::{self, Output, sanitize_line};
 use crate::signature::Scheme;
 use crate::webhook::{self, Signer, Webhook};
 use attack::{Check, Outcome};
+use record::Record;
 
 use crate::fixtures::disk::load_catalog;
 
@@ -325,10 +327,12 @@ fn list(catalog: &Catalog, out: &Output) -> anyhow::Result<u8> {
         .collect();
     if out.json {
         for (name, source, scheme, description) in rows {
-            out.json(&json!({
-                "type": "fixture", "name": name, "source": source,
-                "scheme": scheme, "description": description,
-            }))?;
+            out.json(&Record::Fixture {
+                name,
+                source,
+                scheme,
+                description,
+            })?;
         }
         return Ok(exit::OK);
     }
@@ -410,15 +414,15 @@ fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u
     let secrets = plan.secret_keys();
     if out.json {
         let headers = crate::secret::redact_headers(&request.headers, &secrets);
-        let mut value = json!({
-            "type": "request", "method": request.method, "url": request.url.as_str(),
-            "headers": headers, "body": String::from_utf8_lossy(&request.body),
-        });
-        if args.curl {
-            value["curl"] =
-                crate::outbound::request_format::curl_command(&request, &secrets).into();
-        }
-        out.json(&value)?;
+        out.json(&Record::Request {
+            method: request.method.clone(),
+            url: request.url.to_string(),
+            headers,
+            body: String::from_utf8_lossy(&request.body).into_owned(),
+            curl: args
+                .curl
+                .then(|| crate::outbound::request_format::curl_command(&request, &secrets)),
+        })?;
     } else if args.curl {
         out.data(&crate::outbound::request_format::curl_command(
             &request, &secrets,
@@ -510,30 +514,29 @@ fn preview(body: &[u8], chars: usize) -> String {
     crate::output::ellipsize(&String::from_utf8_lossy(body), chars + 1).into_owned()
 }
 
-fn response_json(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> Value {
+fn response_record(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> record::Response {
     let last = delivery.last();
     let ms = crate::units::millis;
-    json!({
-        "type": "response",
-        "event": webhook.event_type,
-        "event_id": webhook.event_id,
-        "fixture": plan.payload.name,
-        "scheme": plan.signer.scheme,
-        "method": webhook.method,
-        "url": webhook.url.as_str(),
-        "status": last.status,
-        "ok": delivery.is_success(),
-        "error": last.error,
-        "attempts": delivery.attempts.len(),
-        "latency_ms": ms(last.latency),
-        "elapsed_ms": ms(delivery.elapsed),
-        "body": preview(&delivery.response_body, JSON_PREVIEW_CHARS),
-    })
+    record::Response {
+        event: webhook.event_type.clone(),
+        event_id: webhook.event_id.clone(),
+        fixture: plan.payload.name.clone(),
+        scheme: plan.signer.scheme,
+        method: webhook.method.clone(),
+        url: webhook.url.to_string(),
+        status: last.status,
+        ok: delivery.is_success(),
+        error: last.error.clone(),
+        attempts: delivery.attempts.len(),
+        latency_ms: ms(last.latency),
+        elapsed_ms: ms(delivery.elapsed),
+        body: preview(&delivery.response_body, JSON_PREVIEW_CHARS),
+    }
 }
 
 fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> anyhow::Result<()> {
     if out.json {
-        out.json(&response_json(plan, webhook, delivery))?;
+        out.json(&Record::Response(response_record(plan, webhook, delivery)))?;
         return Ok(());
     }
     out.data(&answer_line(webhook, delivery, &out.paint))?;
@@ -665,7 +668,7 @@ struct LoadResult {
     class: String,
     elapsed: Duration,
     met: bool,
-    line: Option<Value>,
+    line: Option<Record>,
 }
 
 async fn run_load(
@@ -700,7 +703,9 @@ async fn run_load(
                             class: "error".into(),
                             elapsed: Duration::ZERO,
                             met: false,
-                            line: Some(crate::output::error::error_record_of(&error)),
+                            line: Some(Record::Error(crate::output::error::error_record_of(
+                                &error,
+                            ))),
                         };
                     }
                 };
@@ -713,7 +718,8 @@ async fn run_load(
                     class: delivery.last().class(),
                     elapsed: delivery.elapsed,
                     met: verdict(&delivery, &expectations, plan.signer.scheme).is_none(),
-                    line: keep_lines.then(|| response_json(&plan, &webhook, &delivery)),
+                    line: keep_lines
+                        .then(|| Record::Response(response_record(&plan, &webhook, &delivery))),
                 }
             }
         },
@@ -760,14 +766,16 @@ async fn run_load(
             if out.json {
                 out.json(&line)?;
             } else {
-                let status = line["status"]
-                    .as_u64()
-                    .map_or("-".to_string(), |s| s.to_string());
-                let text = format!(
-                    "{status} {} {}ms",
-                    line["event_id"].as_str().unwrap_or(""),
-                    line["elapsed_ms"]
-                );
+                let text = match &line {
+                    Record::Response(response) => format!(
+                        "{} {} {}ms",
+                        response.status.map_or("-".to_string(), |s| s.to_string()),
+                        response.event_id,
+                        response.elapsed_ms
+                    ),
+                    Record::Error(error) => format!("- error: {}", sanitize_line(&error.error)),
+                    _ => unreachable!("a load result line is a response or an error"),
+                };
                 match &progress {
                     Some(bar) => bar.println(text),
                     None => out.data(&text)?,
@@ -783,7 +791,7 @@ async fn run_load(
     }
     let elapsed = started.elapsed();
     if out.json {
-        out.json(&summary.to_json(elapsed))?;
+        out.json(&Record::Summary(summary.to_record(elapsed)))?;
     } else {
         out.data(&summary.to_text(elapsed))?;
     }
@@ -864,11 +872,14 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
             .map(|s| s.map_or("error".to_string(), |s| s.to_string()))
             .collect();
         if out.json {
-            out.json(&json!({
-                "type": "check", "check": check.name(), "description": check.description(),
-                "expect": check.expect(), "statuses": statuses, "result": outcome,
-                "errors": errors,
-            }))?;
+            out.json(&Record::Check {
+                check: check.name(),
+                description: check.description(),
+                expect: check.expect(),
+                statuses,
+                result: outcome,
+                errors,
+            })?;
         } else {
             let result = match outcome {
                 Outcome::Pass => out.paint.ok("pass"),
@@ -892,10 +903,12 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
         }
     }
     if out.json {
-        out.json(&json!({
-            "type": "attack_summary", "scheme": scheme, "passed": passed,
-            "failed": failed, "info": informational,
-        }))?;
+        out.json(&Record::AttackSummary {
+            scheme,
+            passed,
+            failed,
+            info: informational,
+        })?;
     } else {
         out.data(&format!(
             "{passed} passed, {failed} failed, {informational} informational"
@@ -1034,7 +1047,7 @@ async fn watch_send(
 
 fn report_error(error: &anyhow::Error, out: &Output) {
     if out.json {
-        let _ = out.json(&crate::output::error::error_record_of(error));
+        let _ = out.json(&Record::Error(crate::output::error::error_record_of(error)));
         return;
     }
     let (_, lines) = crate::output::error::describe(error);

@@ -16,6 +16,7 @@ mod github;
 mod gitlab;
 pub mod key_pair;
 mod none;
+mod paddle;
 mod sendgrid;
 mod shopify;
 mod slack;
@@ -38,6 +39,7 @@ pub static REGISTRY: &[&Provider] = &[
     &shopify::PROVIDER,
     &slack::PROVIDER,
     &gitlab::PROVIDER,
+    &paddle::PROVIDER,
     &discord::PROVIDER,
     &sendgrid::PROVIDER,
     &generic::PROVIDER,
