@@ -111,7 +111,8 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
     assert_eq!(records.len(), fixtures.len());
     for (record, (scheme, fixture)) in records.iter().zip(&fixtures) {
         assert_eq!(
-            record.verdict.verdict, "valid",
+            record.verdict.verdict,
+            hooky::capture::VerdictKind::Valid,
             "{fixture}: {:?}",
             record.verdict
         );
@@ -143,7 +144,8 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
     assert_eq!(replayed.len(), fixtures.len());
     for (record, (scheme, fixture)) in replayed.iter().zip(&fixtures) {
         assert_eq!(
-            record.verdict.verdict, "valid",
+            record.verdict.verdict,
+            hooky::capture::VerdictKind::Valid,
             "{fixture} replayed: {:?}",
             record.verdict
         );
