@@ -203,6 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Scheme to re-sign with; auto means the scheme detected at capture')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'Private key for the key-pair schemes (discord, sendgrid): a PKCS#8 PEM file. Without it, the development key of `hooky keygen` in .hooky/keys/')
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
             [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'Receivers'' timestamp tolerance, for the stale-signature warning; default the provider''s')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set a JSON body field before sending, such as data.amount=500 (repeatable; re-signs)')

@@ -196,6 +196,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --scheme 'Scheme to re-sign with; auto means the scheme detected at capture'
             cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
+            cand --private-key 'Private key for the key-pair schemes (discord, sendgrid): a PKCS#8 PEM file. Without it, the development key of `hooky keygen` in .hooky/keys/'
             cand --signature-header 'Header name for the hex scheme'
             cand --tolerance 'Receivers'' timestamp tolerance, for the stale-signature warning; default the provider''s'
             cand --set 'Set a JSON body field before sending, such as data.amount=500 (repeatable; re-signs)'

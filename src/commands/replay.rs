@@ -65,7 +65,11 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
         return Ok(exit::OK);
     }
 
-    let options = plan_options(&args, !secrets.is_empty())?;
+    let mut options = plan_options(&args, !secrets.is_empty())?;
+    if args.resign {
+        options.private_keys = private_keys(&args)?;
+    }
+    let private = as_keys(&options.private_keys);
     if options.to.is_none() && !args.dry_run && args.export.is_none() {
         return Err(CliError::usage("where to? pass --to URL (the captured path is appended)")
             .with_hint("hooky replay 3 --to http://localhost:3000, or --dry-run to see what would go out")
@@ -78,7 +82,11 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
     if let Some(format) = args.export {
         return export(format, &chosen, &options, &args, &keys, out);
     }
-    if let Some(scheme) = options.scheme.filter(|_| args.resign) {
+    // A key-pair scheme's private key is checked when signing; the secrets go unused.
+    let secret_scheme = options
+        .scheme
+        .filter(|s| s.provider().key != crate::signature::KeyKind::KeyPair);
+    if let Some(scheme) = secret_scheme.filter(|_| args.resign) {
         for (index, secret) in keys.iter().enumerate() {
             scheme.check_secret(secret).map_err(|reason| {
                 CliError::usage(format!(
@@ -99,7 +107,12 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
         let checked = replay_plan::prepare(record, &options, now, &mut StdRng::seed_from_u64(seed))
             .and_then(|prepared| {
                 prepared
-                    .outgoing(Keys::new(&keys).with_hex_header(&options.hex_header), now)
+                    .outgoing(
+                        Keys::new(&keys)
+                            .with_private_keys(&private)
+                            .with_hex_header(&options.hex_header),
+                        now,
+                    )
                     .map_err(|e| format!("capture #{}: {e}", record.seq))
                     .map(|_| prepared)
             });
@@ -209,7 +222,21 @@ fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptio
         edits,
         has_secret,
         tolerance_secs: args.tolerance.map(|t| t.as_secs()),
+        private_keys: Vec::new(),
     })
+}
+
+/// The private keys `--resign` may need: `--private-key`, then the development key of every
+/// key-pair scheme that has one (a capture of each scheme signs with the first of its kind).
+fn private_keys(args: &ReplayArgs) -> anyhow::Result<Vec<Secret>> {
+    let mut keys = Vec::new();
+    if let Some(path) = &args.private_key.private_key {
+        keys.push(crate::dev_keys::read_private_file(path)?);
+    }
+    for scheme in crate::signature::key_pair::schemes() {
+        keys.extend(crate::dev_keys::private_key(scheme)?);
+    }
+    Ok(keys)
 }
 
 /// A whole capture or HAR file, opened without following a link (see `private_fs`).
@@ -555,9 +582,14 @@ fn export(
                 let request =
                     replay_plan::prepare(record, options, now, &mut StdRng::seed_from_u64(seed))
                         .and_then(|p| {
-                            p.outgoing(Keys::new(keys).with_hex_header(&options.hex_header), now)
-                                .map(|request| (request, p.exact_url().to_string()))
-                                .map_err(|e| format!("capture #{}: {e}", record.seq))
+                            p.outgoing(
+                                Keys::new(keys)
+                                    .with_private_keys(&as_keys(&options.private_keys))
+                                    .with_hex_header(&options.hex_header),
+                                now,
+                            )
+                            .map(|request| (request, p.exact_url().to_string()))
+                            .map_err(|e| format!("capture #{}: {e}", record.seq))
                         });
                 match request {
                     Ok((request, url)) => {
@@ -616,7 +648,12 @@ fn dry_run(
         let prepared =
             replay_plan::prepare(record, options, now, &mut rng).map_err(CliError::failed)?;
         let mut request = prepared
-            .outgoing(Keys::new(keys).with_hex_header(&options.hex_header), now)
+            .outgoing(
+                Keys::new(keys)
+                    .with_private_keys(&as_keys(&options.private_keys))
+                    .with_hex_header(&options.hex_header),
+                now,
+            )
             .map_err(|e| CliError::failed(e.to_string()))?;
         request.headers = crate::secret::redact_headers(&request.headers, keys);
         if out.json {
@@ -743,15 +780,7 @@ async fn send(
                         Some(status) => (Some(status), "forwarded app"),
                         None => (Some(record.status).filter(|s| *s != 0), "listen"),
                     };
-                let delivery = deliver(
-                    &client,
-                    retry,
-                    &prepared,
-                    &keys,
-                    &options.hex_header,
-                    verbose,
-                )
-                .await;
+                let delivery = deliver(&client, retry, &prepared, &keys, options, verbose).await;
                 Outcome {
                     seq: record.seq,
                     round,
@@ -843,10 +872,13 @@ async fn deliver(
     retry: RetryOptions,
     prepared: &Prepared,
     keys: &[&[u8]],
-    hex_header: &str,
+    options: &PlanOptions,
     verbose: bool,
 ) -> Delivery {
-    let keys = Keys::new(keys).with_hex_header(hex_header);
+    let private = as_keys(&options.private_keys);
+    let keys = Keys::new(keys)
+        .with_private_keys(&private)
+        .with_hex_header(&options.hex_header);
     let seq = prepared.seq;
     delivery::deliver(
         client,

@@ -376,6 +376,8 @@ pub enum SignError {
         "the {scheme} scheme signs with a private key: pass --private-key FILE, or run `hooky keygen --scheme {scheme}` for a development key pair"
     )]
     NoPrivateKey { scheme: Scheme },
+    #[error("no private key usable with the {scheme} scheme: {reason}")]
+    BadPrivateKey { scheme: Scheme, reason: String },
     #[error("secret #{index} cannot be used with the {scheme} scheme: {reason}")]
     BadSecret {
         scheme: Scheme,
@@ -416,9 +418,29 @@ pub fn sign(
     if provider.key == KeyKind::None {
         return Ok(Vec::new());
     }
-    let signing_keys = keys.for_signing(provider.key);
+    let mut signing_keys = keys.for_signing(provider.key);
     if signing_keys.is_empty() && provider.key == KeyKind::KeyPair {
         return Err(SignError::NoPrivateKey { scheme });
+    }
+    // A key-pair scheme may be handed the private keys of several (replay --resign of mixed
+    // captures): it signs with the first of its own kind.
+    let own_kind;
+    if provider.key == KeyKind::KeyPair {
+        own_kind = signing_keys
+            .iter()
+            .position(|key| scheme.check_secret(key).is_ok())
+            .map(|index| &signing_keys[index..=index]);
+        signing_keys = match own_kind {
+            Some(key) => key,
+            None => {
+                return Err(SignError::BadPrivateKey {
+                    scheme,
+                    reason: scheme
+                        .check_secret(signing_keys[0])
+                        .expect_err("no key passed the check"),
+                });
+            }
+        };
     }
     if signing_keys.is_empty() {
         return Err(SignError::NoSecret { scheme });
