@@ -6,7 +6,7 @@
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
-use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, key_pair};
+use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, key_pair};
 use crate::headers::Header;
 
 const SIGNATURE: &str = "X-Signature-Ed25519";
@@ -25,7 +25,8 @@ pub(super) const PROVIDER: Provider = Provider {
     several_signatures: false,
     signs_id: false,
     event_type: &[],
-    event_id: &[Location::Body("/id")],
+    // The interaction's `id` is found by the generic `/id`.
+    event_id: &[],
     attacks: &[
         Attack::WrongSignature,
         Attack::MissingHeader,
