@@ -290,6 +290,7 @@ fn hostile_files() -> tempfile::TempDir {
             status: 200,
             duplicate_of: None,
             forward: None,
+            handshake: None,
         };
         record.verdict.verdict = VerdictKind::Unsigned;
         record.set_body(br#"{"id":"evt_1"}"#);

@@ -8,6 +8,7 @@ mod cli;
 mod completions;
 mod examples;
 mod first_five;
+mod handshake;
 mod key_pairs;
 mod listen;
 mod nothing_lost;

@@ -87,6 +87,19 @@ pub struct CaptureRecord {
     /// What the app behind `--forward-to` answered, when forwarding was on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward: Option<ForwardRecord>,
+    /// A provider's verification handshake hooky answered (or refused) itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshake: Option<HandshakeRecord>,
+}
+
+/// A verification handshake as captured: which one, and why it was not answered, if it was not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct HandshakeRecord {
+    /// `slack url_verification`, `meta hub.challenge`, …
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 impl Default for CaptureRecord {
@@ -112,6 +125,7 @@ impl Default for CaptureRecord {
             status: 0,
             duplicate_of: None,
             forward: None,
+            handshake: None,
         }
     }
 }

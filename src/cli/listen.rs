@@ -68,6 +68,21 @@ pub struct ListenArgs {
     #[arg(long, conflicts_with_all = ["verify_mode", "secrets", "secret_files"])]
     pub no_verify: bool,
 
+    /// Token to compare Meta's (WhatsApp, Instagram) hub.verify_token with, to answer its
+    /// subscription handshake; prefer HOOKY_VERIFY_TOKEN=…, as arguments show in `ps`
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "HOOKY_VERIFY_TOKEN",
+        hide_env_values = true
+    )]
+    pub verify_token: Option<crate::secret::Secret>,
+
+    /// Do not answer providers' verification handshakes (Slack url_verification, Meta
+    /// hub.challenge, Zoom, Twitch, Dropbox, Microsoft Graph): treat them as any request
+    #[arg(long, conflicts_with = "verify_token")]
+    pub no_handshake: bool,
+
     /// Print each request's body under its line (without the headers -v adds)
     #[arg(long)]
     pub body: bool,

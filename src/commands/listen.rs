@@ -4,13 +4,15 @@
 //!
 //! The flags become [`settings::Settings`] first (every flag check is there); the rest reads only
 //! those. The pure pieces live in listen's own modules, beside it in `commands/listen/`:
-//! [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer plans), [`expect`]
+//! [`verification`] (verdict, proxy hint, redaction), [`handshake`] (providers' verification
+//! handshakes), [`respond`] (answer plans), [`expect`]
 //! (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a request is shown),
 //! [`line_rate`] (one line per request, or a summary per second); and in the shared
 //! `capture::feed` and `web_view`. The capture file IO is in `capture::file`.
 
 pub mod dedup;
 pub mod expect;
+pub mod handshake;
 pub mod line_rate;
 pub mod record;
 pub mod request_view;
@@ -43,7 +45,7 @@ use tokio::net::TcpListener;
 use crate::capture::feed;
 use crate::capture::file::Appender;
 use crate::capture::index::CaptureIndex;
-use crate::capture::{CaptureRecord, VerdictRecord};
+use crate::capture::{CaptureRecord, HandshakeRecord, VerdictRecord};
 use crate::cli::ListenArgs;
 use crate::exit::{self, CliError};
 use crate::headers::Header;
@@ -82,6 +84,10 @@ struct Listener {
     detail: Detail,
     /// One line per request, or a summary per second when they come too fast.
     lines: Mutex<LineRate>,
+    /// Providers' verification handshakes are answered (not `--no-handshake`).
+    handshakes: bool,
+    /// `--verify-token`, for Meta's handshake.
+    verify_token: Option<crate::secret::Secret>,
     /// `--response-body` and its content type, both decided once at start-up.
     response_body: Option<(Bytes, &'static str)>,
     response_headers: Vec<Header>,
@@ -240,6 +246,8 @@ async fn start(
         detail: settings.detail,
         lines: Mutex::new(LineRate::default()),
         verifier: settings.verifier.clone(),
+        handshakes: settings.handshakes,
+        verify_token: settings.verify_token.clone(),
         response_body: settings.response_body.clone(),
         response_headers: settings.response_headers.clone(),
         delay: settings.delay,
@@ -689,6 +697,8 @@ enum Action {
     Forward { verified: String },
     /// Answered by the `--respond` plan, chosen under the lock in [`commit`].
     Plan,
+    /// A provider's verification handshake, answered (or refused) by hooky as the provider asks.
+    Handshake(handshake::Handshake),
 }
 
 /// The settings [`decide`] reads.
@@ -701,6 +711,9 @@ struct Policy<'a> {
     /// The base URL senders address when hooky sits behind a tunnel, for URL-signing schemes;
     /// `None`: `http://` + the Host header. (A `--public-url` flag sets it.)
     public_url: Option<&'a str>,
+    /// Whether handshakes are answered, and `--verify-token`.
+    handshakes: bool,
+    verify_token: Option<&'a [u8]>,
 }
 
 impl Listener {
@@ -712,6 +725,8 @@ impl Listener {
             max_body: self.max_body,
             forwarding: self.forwarder.is_some(),
             public_url: None,
+            handshakes: self.handshakes,
+            verify_token: self.verify_token.as_ref().map(|t| t.expose()),
         }
     }
 }
@@ -753,6 +768,13 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
     let mut forward_preview = None;
     let mut answer = match (&decision.action, &state.forwarder) {
         (Action::Refuse(status, body), _) => json_answer(*status, body),
+        (Action::Handshake(handshake), _) => {
+            record.handshake = Some(HandshakeRecord {
+                kind: handshake.kind.name().to_string(),
+                refused: handshake.refused.clone(),
+            });
+            handshake_answer(handshake)
+        }
         (Action::Forward { verified }, Some(forwarder)) => {
             let (answer, preview) = forward(forwarder, &received, verified, &mut record).await;
             forward_preview = preview;
@@ -761,7 +783,8 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         // Filled in under the lock, where the answer plan is.
         _ => Response::new(Full::new(Bytes::new())),
     };
-    let planned = !matches!(decision.action, Action::Refuse(..)) && record.forward.is_none();
+    let planned = matches!(decision.action, Action::Plan | Action::Forward { .. })
+        && record.forward.is_none();
 
     let verified = decision.checked.verdict.is_valid();
     let view = (!state.out.json).then(|| {
@@ -864,6 +887,16 @@ fn decide(received: &Received, policy: &Policy) -> Decision {
         body: &received.body,
     };
     let mut checked = policy.verifier.check(&request, received.at.timestamp());
+    if let Some(handshake) = policy
+        .handshakes
+        .then(|| handshake_of(received, &checked, policy))
+        .flatten()
+    {
+        return Decision {
+            checked,
+            action: Action::Handshake(handshake),
+        };
+    }
     // Under enforcement an unsigned request is a failure too: a receiver with a secret must not
     // take requests anyone could have sent.
     let refusal = match &checked.verdict {
@@ -893,6 +926,55 @@ fn decide(received: &Received, policy: &Policy) -> Decision {
     Decision { checked, action }
 }
 
+/// The handshake a request is, if any, with hooky's answer; signed ones only count as verified
+/// with their own provider's scheme, whose key Zoom's answer is made with.
+fn handshake_of(
+    received: &Received,
+    checked: &Checked,
+    policy: &Policy,
+) -> Option<handshake::Handshake> {
+    let keys = policy.verifier.keys();
+    let verified = match &checked.verdict {
+        Verdict::Valid {
+            scheme,
+            secret_index,
+        } => keys
+            .get(secret_index.saturating_sub(1))
+            .map(|key| handshake::Verified {
+                scheme: scheme.name(),
+                key,
+            }),
+        _ => None,
+    };
+    handshake::recognise(
+        &handshake::Inbound {
+            method: received.method.as_str(),
+            query: received.query.as_deref(),
+            headers: &received.headers,
+            body: &received.body,
+        },
+        verified,
+        policy.verify_token,
+    )
+}
+
+/// hooky's answer to a handshake: exactly the provider's format, never sniffed as anything else.
+fn handshake_answer(handshake: &handshake::Handshake) -> Answer {
+    let mut response = Response::new(Full::new(Bytes::from(handshake.body.clone())));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(handshake.status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(handshake.content_type),
+    );
+    headers.insert(
+        hyper::header::X_CONTENT_TYPE_OPTIONS,
+        hyper::header::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
 /// The capture record before [`commit`] gives it its sequence number, id and status; secrets
 /// redacted.
 fn capture_record(
@@ -913,7 +995,11 @@ fn capture_record(
         method: received.method.as_str().to_string(),
         // A secret in the URL (`?token=…`) is redacted like one in a header.
         path: redact(&received.path),
-        query: received.query.as_deref().map(redact),
+        // Meta's hub.verify_token is a secret too, whoever's it is.
+        query: received
+            .query
+            .as_deref()
+            .map(|query| redact(&crate::secret::redact_query_tokens(query))),
         headers: state.verifier.redact(&received.headers),
         // They may come from headers (`X-GitHub-Event`, `webhook-id`), redacted like the rest.
         event_type: event_type.as_deref().map(redact),
@@ -1212,6 +1298,8 @@ mod tests {
             max_body: 10,
             forwarding,
             public_url: None,
+            handshakes: true,
+            verify_token: Some(b"tok"),
         }
     }
 
@@ -1332,6 +1420,45 @@ mod tests {
             .action,
             Action::Plan
         );
+    }
+
+    #[test]
+    fn decide_answers_handshakes_even_under_enforcement_and_not_when_turned_off() {
+        let verifier = verifier();
+        let enforcing = policy(&verifier, true, true);
+        let mut meta = received(Vec::new(), b"", None);
+        meta.method = hyper::Method::GET;
+        meta.query = Some("hub.mode=subscribe&hub.verify_token=tok&hub.challenge=42".into());
+        let decision = decide(&meta, &enforcing);
+        let Action::Handshake(handshake) = &decision.action else {
+            panic!("{:?}", decision.action)
+        };
+        assert_eq!((handshake.status, &handshake.body[..]), (200, &b"42"[..]));
+        // No missing-signature hint on a handshake that is answered.
+        assert_eq!(decision.checked.hint, None);
+
+        let off = Policy {
+            handshakes: false,
+            ..policy(&verifier, true, true)
+        };
+        assert!(matches!(decide(&meta, &off).action, Action::Refuse(401, _)));
+
+        // Slack's is answered once signed with the secret hooky holds.
+        let body = br#"{"type":"url_verification","challenge":"c"}"#;
+        let keys: [&[u8]; 1] = [b"s3cret"];
+        let headers = crate::signature::sign(
+            Scheme::SLACK,
+            crate::signature::Keys::new(&keys),
+            &SignedRequest::post(&[], body),
+            1000,
+            "",
+        )
+        .unwrap();
+        let decision = decide(&received(headers, body, None), &enforcing);
+        let Action::Handshake(handshake) = &decision.action else {
+            panic!("{:?}", decision.action)
+        };
+        assert_eq!((handshake.status, &handshake.body[..]), (200, &b"c"[..]));
     }
 
     #[test]

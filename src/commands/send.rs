@@ -271,12 +271,23 @@ impl Plan {
         let event_id = event_id
             .or_else(|| crate::webhook::event::event_id(&headers, None))
             .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
+        let method = self
+            .method
+            .clone()
+            .or(meta.method)
+            .unwrap_or_else(|| "POST".into());
+        // A GET fixture (a handshake's) whose payload is only its `_meta` has no body to send.
+        let body = if matches!(method.as_str(), "GET" | "HEAD")
+            && serde_json::from_slice::<serde_json::Value>(&body)
+                .is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+        {
+            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+            Vec::new()
+        } else {
+            body
+        };
         Ok(Webhook {
-            method: self
-                .method
-                .clone()
-                .or(meta.method)
-                .unwrap_or_else(|| "POST".into()),
+            method,
             // Parsed once in the plan; only a fixture's path suffix makes a new one.
             url: match meta.path.as_deref() {
                 None => self.url.clone(),
@@ -416,7 +427,7 @@ fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u
         let headers = crate::secret::redact_headers(&request.headers, &secrets);
         out.json(&Record::Request {
             method: request.method.clone(),
-            url: request.url.to_string(),
+            url: crate::secret::redact_query_tokens(request.url.as_str()).into_owned(),
             headers,
             body: String::from_utf8_lossy(&request.body).into_owned(),
             curl: args
@@ -523,7 +534,7 @@ fn response_record(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> recor
         fixture: plan.payload.name.clone(),
         scheme: plan.signer.scheme,
         method: webhook.method.clone(),
-        url: webhook.url.to_string(),
+        url: crate::secret::redact_query_tokens(webhook.url.as_str()).into_owned(),
         status: last.status,
         ok: delivery.is_success(),
         error: last.error.clone(),
@@ -561,7 +572,7 @@ fn sending_line(plan: &Plan, webhook: &Webhook) -> String {
         sanitize_line(&webhook.event_id),
         plan.signer.scheme,
         webhook.method,
-        webhook.url
+        crate::secret::redact_query_tokens(webhook.url.as_str())
     )
 }
 

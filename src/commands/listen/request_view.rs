@@ -126,6 +126,16 @@ pub fn render_line(
     if let Some(first) = record.duplicate_of {
         line.push_str(&format!("  {}", paint.warn(&format!("dup #{first}"))));
     }
+    if let Some(handshake) = &record.handshake {
+        let kind = sanitize_line(&handshake.kind);
+        line.push_str(&match &handshake.refused {
+            None => format!("  {}", paint.ok(&format!("handshake {kind} answered"))),
+            Some(why) => format!(
+                "  {}",
+                paint.warn(&format!("handshake {kind} {}", sanitize_line(why)))
+            ),
+        });
+    }
     if let Some(forward) = &record.forward {
         let answer = match (forward.status, &forward.error) {
             (Some(status), _) => paint.status(status),
