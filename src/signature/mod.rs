@@ -14,6 +14,7 @@ mod discord;
 mod generic;
 mod github;
 mod gitlab;
+mod intercom;
 pub mod key_pair;
 mod none;
 mod paddle;
@@ -22,6 +23,7 @@ mod shopify;
 mod slack;
 mod standard;
 mod stripe;
+mod typeform;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -40,6 +42,8 @@ pub static REGISTRY: &[&Provider] = &[
     &slack::PROVIDER,
     &gitlab::PROVIDER,
     &paddle::PROVIDER,
+    &typeform::PROVIDER,
+    &intercom::PROVIDER,
     &discord::PROVIDER,
     &sendgrid::PROVIDER,
     &generic::PROVIDER,
@@ -674,10 +678,21 @@ impl Check<'_> {
         }
     }
 
-    /// Index (1-based) of the first secret whose MAC over `message` equals one of `candidates`.
+    /// Index (1-based) of the first secret whose HMAC-SHA256 over `message` equals one of
+    /// `candidates`.
     fn match_any(&self, message: &[&[u8]], candidates: &[Vec<u8>]) -> Option<usize> {
+        self.match_any_by(crypto::hmac_sha256, message, candidates)
+    }
+
+    /// [`Check::match_any`] with another MAC.
+    fn match_any_by(
+        &self,
+        mac: fn(&[u8], &[&[u8]]) -> Vec<u8>,
+        message: &[&[u8]],
+        candidates: &[Vec<u8>],
+    ) -> Option<usize> {
         crypto::first_match(self.secrets.iter().map(|secret| {
-            let mac = crypto::hmac_sha256(secret, message);
+            let mac = mac(secret, message);
             candidates
                 .iter()
                 .fold(subtle::Choice::from(0), |found, candidate| {
