@@ -18,6 +18,9 @@ fn signed_schemes() -> impl Iterator<Item = Scheme> {
     Scheme::all().filter(|s| s.provider().key != KeyKind::None)
 }
 
+/// The URL every request is signed for (the URL-signing schemes cover it; the others ignore it).
+const URL: &str = "https://example.test/hooks?source=providers";
+
 /// A folder holding a development key pair of every key-pair scheme (`hooky keygen`).
 struct KeyPairs(tempfile::TempDir);
 
@@ -67,6 +70,7 @@ fn run_at(dir: &Path, args: &[&str]) -> std::process::Output {
 fn verify_args(keys: &KeyPairs, scheme: Option<Scheme>, signed: &str) -> Vec<String> {
     let mut args = vec!["verify".to_string()];
     args.extend(keys.verifying_args());
+    args.extend(["--url".into(), URL.into()]);
     if let Some(scheme) = scheme {
         args.extend(["--scheme".into(), scheme.name().into()]);
     }
@@ -83,6 +87,7 @@ fn every_scheme_signs_what_verify_recognises_and_accepts() {
     for scheme in signed_schemes() {
         let mut args = vec!["sign".to_string(), "--scheme".into(), scheme.name().into()];
         args.extend(keys.signing_args(scheme));
+        args.extend(["--url".into(), URL.into()]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let signed = run(&args, body);
         assert_code(&signed, 0);

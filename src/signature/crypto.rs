@@ -3,7 +3,7 @@
 
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 /// HMAC-SHA256 of the concatenation of `parts`, without copying them together.
@@ -22,6 +22,11 @@ pub(crate) fn hmac_sha1(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
         mac.update(part);
     }
     mac.finalize().into_bytes().to_vec()
+}
+
+/// The SHA-256 digest of `data`, in lower-case hex (Twilio's `bodySHA256`).
+pub(crate) fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
 }
 
 /// Constant-time equality, as a `subtle::Choice` to combine without branching; different lengths

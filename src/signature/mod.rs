@@ -14,6 +14,7 @@ mod discord;
 mod generic;
 mod github;
 mod gitlab;
+mod hubspot;
 mod intercom;
 pub mod key_pair;
 mod none;
@@ -21,8 +22,10 @@ mod paddle;
 mod sendgrid;
 mod shopify;
 mod slack;
+mod square;
 mod standard;
 mod stripe;
+mod twilio;
 mod typeform;
 
 use std::fmt;
@@ -41,6 +44,9 @@ pub static REGISTRY: &[&Provider] = &[
     &shopify::PROVIDER,
     &slack::PROVIDER,
     &gitlab::PROVIDER,
+    &twilio::PROVIDER,
+    &square::PROVIDER,
+    &hubspot::PROVIDER,
     &paddle::PROVIDER,
     &typeform::PROVIDER,
     &intercom::PROVIDER,
@@ -206,6 +212,9 @@ pub enum Attack {
     FutureTimestamp,
     /// Two signatures, an unknown one and a valid one: must be accepted.
     Rotation,
+    /// Signed for another URL than the one it is sent to. Declaring it marks a provider as one
+    /// that signs the URL (see [`Scheme::signs_url`]).
+    UrlChanged,
 }
 
 /// Everything about one scheme. One `const PROVIDER` per file, listed in [`REGISTRY`].
@@ -272,6 +281,9 @@ impl Scheme {
     pub const SHOPIFY: Scheme = Scheme(&shopify::PROVIDER);
     pub const SLACK: Scheme = Scheme(&slack::PROVIDER);
     pub const GITLAB: Scheme = Scheme(&gitlab::PROVIDER);
+    pub const TWILIO: Scheme = Scheme(&twilio::PROVIDER);
+    pub const SQUARE: Scheme = Scheme(&square::PROVIDER);
+    pub const HUBSPOT: Scheme = Scheme(&hubspot::PROVIDER);
     pub const DISCORD: Scheme = Scheme(&discord::PROVIDER);
     pub const SENDGRID: Scheme = Scheme(&sendgrid::PROVIDER);
 
@@ -303,6 +315,12 @@ impl Scheme {
         self.0
             .tolerance
             .map_or(DEFAULT_TOLERANCE_SECS, |t| t.default_secs)
+    }
+
+    /// Whether the signature covers the URL the sender addressed (Twilio, Square, HubSpot): such a
+    /// request verifies only against that URL.
+    pub fn signs_url(self) -> bool {
+        self.0.attacks.contains(&Attack::UrlChanged)
     }
 
     /// Whether one request can carry several signatures (secret rotation on the sender side).
@@ -506,6 +524,14 @@ impl Verdict {
             Verdict::Unsigned => None,
         }
     }
+
+    /// Why the request is invalid, when it is.
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            Verdict::Invalid { failure, .. } => Some(failure),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Verdict {
@@ -556,6 +582,15 @@ pub enum Failure {
     NoSecret,
     #[error("no usable secret: {reason}")]
     UnusableSecret { reason: String },
+    #[error("no URL to verify against: the signature covers the URL the sender addressed")]
+    NoUrl,
+    #[error(
+        "body hash mismatch: the body's SHA-256 is not the bodySHA256 the URL carries (the body \
+         changed after signing)"
+    )]
+    BodyHashMismatch,
+    #[error("the body is not signed: {reason}")]
+    UnsignedBody { reason: String },
     #[error("signature mismatch: the signature verifies with none of the {keys} public key(s)")]
     KeyMismatch { keys: usize },
     #[error(
@@ -579,6 +614,9 @@ impl Failure {
             Failure::TokenMismatch { .. } => "token_mismatch",
             Failure::NoSecret => "no_secret",
             Failure::UnusableSecret { .. } => "unusable_secret",
+            Failure::NoUrl => "no_url",
+            Failure::BodyHashMismatch => "body_hash_mismatch",
+            Failure::UnsignedBody { .. } => "unsigned_body",
             Failure::KeyMismatch { .. } => "signature_mismatch",
             Failure::NoPublicKey { .. } => "no_public_key",
             Failure::UnusablePublicKey { .. } => "unusable_public_key",
@@ -655,7 +693,6 @@ pub struct Check<'a> {
     pub(crate) headers: &'a [Header],
     pub(crate) body: &'a [u8],
     /// Method and URL, for the providers that sign them.
-    #[allow(dead_code)]
     pub(crate) request: SignedRequest<'a>,
     pub(crate) now: i64,
     pub(crate) tolerance_secs: u64,
