@@ -28,6 +28,7 @@ mod stripe;
 mod twilio;
 mod twitch;
 mod typeform;
+mod zoom;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -52,6 +53,7 @@ pub static REGISTRY: &[&Provider] = &[
     &typeform::PROVIDER,
     &intercom::PROVIDER,
     &twitch::PROVIDER,
+    &zoom::PROVIDER,
     &discord::PROVIDER,
     &sendgrid::PROVIDER,
     &generic::PROVIDER,
