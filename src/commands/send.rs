@@ -24,8 +24,9 @@ use crate::fixtures::payload_template::CompiledPayload;
 use crate::fixtures::template::{RenderContext, Template};
 use crate::fixtures::{self, Catalog, Edit, Meta, Overrides, Source};
 use crate::headers::Header;
+use crate::outbound::connection::WorkerTransport;
 use crate::outbound::delivery::{self, Delivery, RetryNotice, RetryOptions};
-use crate::outbound::load::{LoadOptions, spawn_load};
+use crate::outbound::load::{self, LoadOptions};
 use crate::outbound::stats::Summary;
 use crate::output::{self, Output, sanitize_line};
 use crate::signature::Scheme;
@@ -668,56 +669,135 @@ struct LoadResult {
     line: Option<Value>,
 }
 
+/// A load worker: the plan, and a connection of its own to send over.
+struct LoadWorker {
+    plan: Arc<Plan>,
+    transport: WorkerTransport,
+    options: RetryOptions,
+    expected_status: Option<ExpectedStatus>,
+    expected_body: Arc<Vec<(String, String)>>,
+    keep_lines: bool,
+}
+
+impl load::Worker for LoadWorker {
+    type Job = ();
+    type Output = LoadResult;
+
+    async fn run(&mut self, i: u64, _: ()) -> LoadResult {
+        let plan = &*self.plan;
+        let webhook = match plan.build(i + 1) {
+            Ok(webhook) => webhook,
+            Err(error) => {
+                return LoadResult {
+                    class: "error".into(),
+                    elapsed: Duration::ZERO,
+                    met: false,
+                    line: Some(exit::error_record(&error)),
+                };
+            }
+        };
+        let delivery = delivery::deliver_with(
+            &mut self.transport,
+            self.options,
+            |_attempt| webhook.signed(&plan.signer, plan.now()),
+            rand::random::<f64>,
+            |_| {},
+        )
+        .await;
+        let expectations = Expectations {
+            status: self.expected_status,
+            body: &self.expected_body,
+        };
+        LoadResult {
+            class: delivery.last().class(),
+            elapsed: delivery.elapsed,
+            met: verdict(&delivery, &expectations, plan.signer.scheme).is_none(),
+            line: self
+                .keep_lines
+                .then(|| response_json(plan, &webhook, &delivery)),
+        }
+    }
+}
+
+/// What a load worker's sends came to; the workers' tallies add up to the run's.
+#[derive(Default)]
+struct LoadTally {
+    summary: Summary,
+    unmet: u64,
+    panics: u64,
+}
+
+impl LoadTally {
+    fn add(mut self, other: LoadTally) -> LoadTally {
+        self.summary.merge(&other.summary);
+        self.unmet += other.unmet;
+        self.panics += other.panics;
+        self
+    }
+}
+
+/// Where a load prints its per-request lines (`-v`, errors): stdout, above the progress bar.
+#[derive(Clone)]
+struct LinePrinter {
+    out: Output,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl LinePrinter {
+    fn print(&self, line: &Value) {
+        // A closed stdout ends nothing here: the summary's write reports it.
+        if self.out.json {
+            let _ = self.out.json(line);
+            return;
+        }
+        let status = line["status"]
+            .as_u64()
+            .map_or("-".to_string(), |s| s.to_string());
+        let text = format!(
+            "{status} {} {}ms",
+            line["event_id"].as_str().unwrap_or(""),
+            line["elapsed_ms"]
+        );
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => {
+                let _ = self.out.data(&text);
+            }
+        }
+    }
+
+    /// Counts one finished send in `tally`; a job that panicked is a counted failure, never a
+    /// request that silently vanished.
+    fn record(&self, tally: &mut LoadTally, result: Result<LoadResult, load::Panicked>) {
+        let result = result.unwrap_or_else(|_| {
+            tally.panics += 1;
+            LoadResult {
+                class: "internal error".into(),
+                elapsed: Duration::ZERO,
+                met: false,
+                line: None,
+            }
+        });
+        tally.summary.record(&result.class, result.elapsed);
+        if !result.met {
+            tally.unmet += 1;
+        }
+        if let Some(line) = &result.line {
+            self.print(line);
+        }
+    }
+}
+
 async fn run_load(
     plan: Plan,
     args: &SendArgs,
     out: &Output,
     interrupted: impl std::future::Future<Output = super::Signal>,
 ) -> anyhow::Result<u8> {
-    let concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
-    let client = delivery::client(concurrency)?;
-    let options = retry_options(args);
-    let expected_status = args.expect_status;
-    let expected_body = Arc::new(args.expect_body.clone());
-    let keep_lines = out.verbose > 0;
-    let plan = Arc::new(plan);
-    let started = Instant::now();
-    let job_plan = plan.clone();
-    let mut results = spawn_load(
-        LoadOptions {
-            count: args.count,
-            concurrency,
-            rate: args.rate,
-        },
-        move |i| {
-            let (plan, client, expected_body) =
-                (job_plan.clone(), client.clone(), expected_body.clone());
-            async move {
-                let webhook = match plan.build(i + 1) {
-                    Ok(webhook) => webhook,
-                    Err(error) => {
-                        return LoadResult {
-                            class: "error".into(),
-                            elapsed: Duration::ZERO,
-                            met: false,
-                            line: Some(exit::error_record(&error)),
-                        };
-                    }
-                };
-                let delivery = deliver(&client, &plan, &webhook, options, |_| {}).await;
-                let expectations = Expectations {
-                    status: expected_status,
-                    body: &expected_body,
-                };
-                LoadResult {
-                    class: delivery.last().class(),
-                    elapsed: delivery.elapsed,
-                    met: verdict(&delivery, &expectations, plan.signer.scheme).is_none(),
-                    line: keep_lines.then(|| response_json(&plan, &webhook, &delivery)),
-                }
-            }
-        },
-    );
+    let concurrency =
+        usize::try_from(args.concurrency.min(args.count.max(1))).unwrap_or(usize::MAX);
+    let pooled = delivery::client(concurrency)?;
+    let proxy = crate::outbound::connection::proxy_configured();
     let progress = out.show_progress().then(|| {
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(args.count),
@@ -728,60 +808,52 @@ async fn run_load(
         ));
         bar
     });
-    let mut summary = Summary::default();
-    let mut unmet = 0u64;
-    let mut panics = 0u64;
-    tokio::pin!(interrupted);
-    let mut stopped_by = None;
-    loop {
-        let next = tokio::select! {
-            next = results.recv() => next,
-            signal = &mut interrupted => {
-                stopped_by = Some(signal);
-                None
+    let printer = LinePrinter {
+        out: out.clone(),
+        bar: progress.clone(),
+    };
+    let (plan, options) = (Arc::new(plan), retry_options(args));
+    let (expected_status, expected_body) = (args.expect_status, Arc::new(args.expect_body.clone()));
+    let keep_lines = out.verbose > 0;
+    let started = Instant::now();
+    let mut running = load::start(
+        LoadOptions {
+            concurrency,
+            rate: args.rate,
+        },
+        load::numbered(args.count),
+        move || LoadWorker {
+            plan: plan.clone(),
+            transport: WorkerTransport::new(&pooled, proxy),
+            options,
+            expected_status,
+            expected_body: expected_body.clone(),
+            keep_lines,
+        },
+        move |tally: &mut LoadTally, _, result| printer.record(tally, result),
+    );
+    let stopped_by = load::wait(
+        &mut running,
+        |done| {
+            if let Some(bar) = &progress {
+                bar.set_position(done);
             }
-        };
-        let Some((_, result)) = next else { break };
-        // A job that panicked is a counted failure, never a request that silently vanished.
-        let result = result.unwrap_or_else(|_| {
-            panics += 1;
-            LoadResult {
-                class: "internal error".into(),
-                elapsed: Duration::ZERO,
-                met: false,
-                line: None,
-            }
-        });
-        summary.record(&result.class, result.elapsed);
-        if !result.met {
-            unmet += 1;
-        }
-        if let Some(line) = result.line {
-            if out.json {
-                out.json(&line)?;
-            } else {
-                let status = line["status"]
-                    .as_u64()
-                    .map_or("-".to_string(), |s| s.to_string());
-                let text = format!(
-                    "{status} {} {}ms",
-                    line["event_id"].as_str().unwrap_or(""),
-                    line["elapsed_ms"]
-                );
-                match &progress {
-                    Some(bar) => bar.println(text),
-                    None => out.data(&text)?,
-                }
-            }
-        }
-        if let Some(bar) = &progress {
-            bar.inc(1);
-        }
-    }
+        },
+        interrupted,
+    )
+    .await;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed();
+    let LoadTally {
+        summary,
+        unmet,
+        panics,
+    } = running
+        .tallies()
+        .into_iter()
+        .fold(LoadTally::default(), LoadTally::add);
     if out.json {
         out.json(&summary.to_json(elapsed))?;
     } else {
