@@ -82,8 +82,8 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --quiet 'Print only results and errors, no progress or notes'
             cand -v 'Print more detail (all headers, timings); repeat for more'
             cand --verbose 'Print more detail (all headers, timings); repeat for more'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -284,8 +284,8 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --quiet 'Print only results and errors, no progress or notes'
             cand -v 'Print more detail (all headers, timings); repeat for more'
             cand --verbose 'Print more detail (all headers, timings); repeat for more'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -212,7 +212,7 @@ mod tests {
         let secret = generate(&mut rand::rngs::StdRng::seed_from_u64(1));
         assert!(secret.starts_with(PREFIX));
         assert_eq!(secret.len(), PREFIX.len() + 44);
-        for scheme in crate::signature::Scheme::ALL {
+        for scheme in crate::signature::Scheme::all() {
             assert_eq!(scheme.check_secret(secret.as_bytes()), Ok(()), "{scheme}");
         }
         let other = generate(&mut rand::rngs::StdRng::seed_from_u64(2));

@@ -1,4 +1,5 @@
-//! Exit codes, in one table, and the one place errors become a message and a code.
+//! Exit codes, in one table, and the error that carries its code and hint. A leaf: the message
+//! is printed by `output::error`, clap's own errors are reformatted by `cli::clap_error`.
 //!
 //! | code | meaning |
 //! |------|---------|
@@ -82,100 +83,20 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-/// The exit code for an error, and the lines to print for it (none for a broken pipe).
-pub fn describe(error: &anyhow::Error) -> (u8, Vec<String>) {
+/// The exit code for an error: its own when it is a [`CliError`] (also under context), else 1; 0
+/// for a broken pipe.
+pub fn code(error: &anyhow::Error) -> u8 {
     if is_broken_pipe(error) {
-        return (OK, Vec::new());
+        return OK;
     }
-    let mut lines = vec![format!("hooky: error: {error:#}")];
-    let code = match error.downcast_ref::<CliError>() {
-        Some(cli) => {
-            if let Some(hint) = &cli.hint {
-                lines.push(format!("hint: {hint}"));
-            }
-            cli.code
-        }
-        None => FAILURE,
-    };
-    // One line per message: a cause chain from the network may carry newlines.
-    let lines = lines
-        .into_iter()
-        .map(|l| crate::output::sanitize_line(&l))
-        .collect();
-    (code, lines)
+    error.downcast_ref::<CliError>().map_or(FAILURE, |e| e.code)
 }
 
-/// `error` as the `--json` error record (see [`crate::output::error_record`]): its message with
-/// the causes, and its hint when it is a [`CliError`] with one.
-pub fn error_record(error: &anyhow::Error) -> serde_json::Value {
-    let hint = error
+/// The hint of an error, when it is a [`CliError`] with one.
+pub fn hint(error: &anyhow::Error) -> Option<&str> {
+    error
         .downcast_ref::<CliError>()
-        .and_then(|e| e.hint.as_deref());
-    crate::output::error_record(&format!("{error:#}"), hint)
-}
-
-/// Turns clap's own error (unknown flag, missing value, bad choice) into hooky's format: one
-/// `hooky: error:` line, then a `hint:` with clap's tips and where the help is. Help and version
-/// requests are printed as clap prints them. Returns the exit code.
-pub fn report_clap_error(error: &clap::Error) -> u8 {
-    use clap::error::ErrorKind;
-    if matches!(
-        error.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    ) {
-        let _ = error.print();
-        return if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-            USAGE
-        } else {
-            OK
-        };
-    }
-    // The subcommand, for the hint to name its help (clap's message does not always say).
-    let names: Vec<String> = <crate::Cli as clap::CommandFactory>::command()
-        .get_subcommands()
-        .map(|c| c.get_name().to_string())
-        .collect();
-    let subcommand = std::env::args()
-        .skip(1)
-        .find(|arg| names.contains(arg))
-        .map_or("hooky".to_string(), |name| format!("hooky {name}"));
-    for line in clap_error_lines(&error.render().to_string(), &subcommand) {
-        eprintln!("{line}");
-    }
-    USAGE
-}
-
-/// The lines of [`report_clap_error`] from clap's plain rendering.
-fn clap_error_lines(rendered: &str, command: &str) -> Vec<String> {
-    let mut message = String::new();
-    let mut hints: Vec<String> = Vec::new();
-    for line in rendered.lines() {
-        let trimmed = line.trim();
-        if let Some(text) = line.strip_prefix("error: ") {
-            message = text.to_string();
-        } else if let Some(tip) = trimmed.strip_prefix("tip: ") {
-            // "to pass '--x' as a value, use '-- --x'" misleads more than it helps for a typo.
-            if !tip.starts_with("to pass '") {
-                hints.push(tip.to_string());
-            }
-        } else if let Some(values) = trimmed
-            .strip_prefix("[possible values: ")
-            .and_then(|v| v.strip_suffix(']'))
-        {
-            hints.push(format!("possible values: {values}"));
-        } else if trimmed.starts_with("Usage: ") || trimmed.starts_with("For more information") {
-            // Replaced by the hint's pointer to --help.
-        } else if message.is_empty() && !trimmed.is_empty() {
-            message = trimmed.to_string();
-        }
-    }
-    hints.push(format!("{command} --help shows every flag"));
-    vec![
-        format!("hooky: error: {}", crate::output::sanitize_line(&message)),
-        format!("hint: {}", crate::output::sanitize_line(&hints.join("; "))),
-    ]
+        .and_then(|e| e.hint.as_deref())
 }
 
 #[cfg(test)]
@@ -184,72 +105,17 @@ mod tests {
     use anyhow::Context;
 
     #[test]
-    fn one_json_error_shape() {
-        let error = anyhow::Error::new(CliError::usage("bad --port").with_hint("use a number"));
-        assert_eq!(
-            error_record(&error),
-            serde_json::json!({"type": "error", "error": "bad --port", "hint": "use a number"})
-        );
-        let error = anyhow::anyhow!("boom").context("while sending");
-        assert_eq!(
-            error_record(&error),
-            serde_json::json!({"type": "error", "error": "while sending: boom"})
-        );
-    }
-
-    #[test]
-    fn codes_and_hints() {
-        let error = anyhow::Error::new(CliError::usage("bad --port").with_hint("use a number"));
-        assert_eq!(
-            describe(&error),
-            (
-                USAGE,
-                vec![
-                    "hooky: error: bad --port".into(),
-                    "hint: use a number".into()
-                ]
-            )
-        );
-        let error = anyhow::anyhow!("boom\nsecond line").context("while sending");
-        let (code, lines) = describe(&error);
-        assert_eq!(code, FAILURE);
-        assert_eq!(
-            lines,
-            vec!["hooky: error: while sending: boom\\nsecond line".to_string()]
-        );
-    }
-
-    #[test]
     fn context_keeps_the_code() {
         let error: anyhow::Result<()> = Err(CliError::deadline("too slow").into());
         let error = error.context("while waiting").unwrap_err();
-        assert_eq!(describe(&error).0, DEADLINE);
-    }
-
-    #[test]
-    fn clap_errors_become_one_error_line_and_a_hint() {
-        let rendered = "error: unexpected argument '--tx' found\n\n  tip: a similar argument exists: '--to'\n\nUsage: hooky send --to <URL> [EVENT]\n\nFor more information, try '--help'.\n";
-        assert_eq!(
-            clap_error_lines(rendered, "hooky send"),
-            [
-                "hooky: error: unexpected argument '--tx' found",
-                "hint: a similar argument exists: '--to'; hooky send --help shows every flag"
-            ]
-        );
-        let rendered = "error: invalid value 'x' for '--color <WHEN>'\n  [possible values: auto, always, never]\n\nFor more information, try '--help'.\n";
-        assert_eq!(
-            clap_error_lines(rendered, "hooky"),
-            [
-                "hooky: error: invalid value 'x' for '--color <WHEN>'",
-                "hint: possible values: auto, always, never; hooky --help shows every flag"
-            ]
-        );
+        assert_eq!(code(&error), DEADLINE);
+        assert_eq!(code(&anyhow::anyhow!("boom")), FAILURE);
     }
 
     #[test]
     fn broken_pipe_is_silent_success() {
         let io = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
         let error = anyhow::Error::new(io).context("writing output");
-        assert_eq!(describe(&error), (OK, vec![]));
+        assert_eq!(code(&error), OK);
     }
 }

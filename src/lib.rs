@@ -4,7 +4,9 @@
 //! each thing several commands share, and each command's private pieces beside it in
 //! `commands/<cmd>/`; a module is private to its command unless another command uses it.
 //! - `main.rs` parses the command line and calls [`run`]; nothing else.
-//! - [`cli`]: clap definitions only. [`commands`]: one module per subcommand, doing the IO, with
+//! - [`cli`]: clap definitions, the [`values`](cli::values) of flags parsed at the command line,
+//!   clap's errors in hooky's format, and the shell completion candidates. It knows no command.
+//!   [`commands`]: one module per subcommand, doing the IO, with
 //!   its own pure modules in `commands/<cmd>/`: `poll`'s [`conditional`](commands::poll::conditional),
 //!   [`cursor`](commands::poll::cursor), [`pacing`](commands::poll::pacing),
 //!   [`until`](commands::poll::until), [`diff`](commands::poll::diff),
@@ -13,14 +15,16 @@
 //!   [`expect`](commands::listen::expect), [`dedup`](commands::listen::dedup),
 //!   [`request_view`](commands::listen::request_view), [`line_rate`](commands::listen::line_rate);
 //!   `send`'s [`attack`](commands::send::attack).
-//! - [`output`]: the one place for output conventions (stdout/stderr, JSON lines, colors, escaping).
-//! - [`exit`]: the exit-code table and the error → message + code mapping.
+//! - [`output`]: the one place for output conventions (stdout/stderr, JSON lines, colors, escaping,
+//!   how an [`error`](output::error) is shown).
+//! - [`exit`]: the exit-code table and the error that carries its code and hint (a leaf).
 //! - Shared by several commands, in folders:
 //!   - [`capture`]: the capture record and line codec (pure), the [`file`](mod@capture::file) on
 //!     disk with its lock, its [`index`](capture::index), [`har`](capture::har),
 //!     [`selection`](capture::selection), the [`replay_plan`](capture::replay_plan) and the
 //!     `/_hooky/requests` [`feed`](capture::feed).
-//!   - [`fixtures`]: the catalog and `_meta` (pure), [`template`](fixtures::template) (`{{…}}`),
+//!   - [`fixtures`]: the catalog and `_meta` (pure), [`disk`](fixtures::disk) (the folders they
+//!     are read from), [`template`](fixtures::template) (`{{…}}`),
 //!     [`payload_template`](fixtures::payload_template) (a payload compiled for fast sends).
 //!   - [`outbound`]: [`delivery`](outbound::delivery) (one request with retries, the IO half of
 //!     [`backoff`](outbound::backoff)), [`load`](outbound::load) (many deliveries at a concurrency
@@ -31,7 +35,7 @@
 //!   - [`web_view`]: the web view's routes, page, token check and event stream frames (pure; `poll`
 //!     shares its key header).
 //! - The pure core, no sockets, no terminal, no clock: [`signature`] (every scheme), [`headers`]
-//!   (the HTTP `Header` type and its lookups), [`http_headers`] (hop-by-hop rules for relaying),
+//!   (the HTTP `Header` type, its lookups and `Name: value` parsing), [`http_headers`] (hop-by-hop rules for relaying),
 //!   [`ids`], [`units`] (durations, sizes, times), [`json_path`] (dot paths into JSON).
 //! - [`secret`]: the redacting `Secret` type, secret files, where secrets came from.
 //!   [`dev_secret`]: the project's development secret in `.hooky/secret` (found walking up).
@@ -60,12 +64,11 @@ pub mod webhook;
 pub use cli::Cli;
 
 use cli::Command;
-use output::Output;
 
 /// Runs a parsed command line to completion and returns the process exit code.
 pub fn run(cli: Cli) -> u8 {
     ignore_file_size_signal();
-    let out = Output::new(&cli.global);
+    let out = cli.global.output();
     let result = match cli.command {
         Command::Sign(args) => commands::sign::run(args, &out),
         Command::Verify(args) => commands::verify::run(args, &out),
@@ -84,7 +87,7 @@ pub fn run(cli: Cli) -> u8 {
     match result {
         Ok(code) => code,
         Err(error) => {
-            let (code, lines) = exit::describe(&error);
+            let (code, lines) = output::error::describe(&error);
             for line in lines {
                 eprintln!("{line}");
             }

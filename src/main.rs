@@ -12,7 +12,7 @@ fn main() -> std::process::ExitCode {
     hooky::commands::completions::complete_if_asked();
     let code = match hooky::Cli::try_parse() {
         Ok(cli) => hooky::run(cli),
-        Err(error) => hooky::exit::report_clap_error(&error),
+        Err(error) => hooky::cli::report_clap_error(&error),
     };
     std::process::ExitCode::from(code)
 }

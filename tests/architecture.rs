@@ -1,6 +1,7 @@
-//! The layout's promise, checked on the source: a module whose `//!` says "Pure" (and every file of
+//! The layout's promises, checked on the source: a module whose `//!` says "Pure" (and every file of
 //! `signature/`, pure by design) uses no tokio, reqwest, hyper, `std::fs` or `std::net` outside its
-//! unit tests, apart from the value types listed in `VALUE_TYPES`.
+//! unit tests, apart from the value types listed in `VALUE_TYPES`; and dependencies point down
+//! (commands → cli → the shared modules; `exit` a leaf), never up.
 
 use std::path::{Path, PathBuf};
 
@@ -118,6 +119,56 @@ fn pure_modules_import_no_io_crates() {
     assert!(
         offences.is_empty(),
         "pure modules using IO crates:\n{}",
+        offences.join("\n")
+    );
+}
+
+/// The crate paths a file may not name, by where it sits: the shared modules (everything outside
+/// `cli/` and `commands/`) know neither the command line nor the commands; `cli/` does not know the
+/// commands; `exit` is a leaf every layer may use.
+fn forbidden_upward(relative: &str) -> &'static [&'static str] {
+    if relative == "src/lib.rs"
+        || relative == "src/main.rs"
+        || relative.starts_with("src/commands/")
+    {
+        &[]
+    } else if relative.starts_with("src/cli/") {
+        &["crate::commands", "crate::{"]
+    } else if relative == "src/exit.rs" {
+        &["crate::"]
+    } else {
+        &["crate::cli", "crate::commands", "crate::Cli", "crate::{"]
+    }
+}
+
+#[test]
+fn dependencies_point_down() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    let mut offences = Vec::new();
+    for path in &files {
+        let relative = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(path).unwrap();
+        // Tests included: a test module that reaches up is a dependency all the same. (A grouped
+        // `crate::{…}` import is refused too, so that no path hides inside one.)
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for forbidden in forbidden_upward(&relative) {
+                if code.contains(forbidden) {
+                    offences.push(format!("{relative}:{}: {}", number + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "dependencies pointing up (see src/lib.rs's map):\n{}",
         offences.join("\n")
     );
 }

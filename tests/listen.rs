@@ -40,13 +40,13 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
     let body = br#"{"type":"order.completed","id":"evt_1"}"#;
     let mut expected = Vec::new();
     for scheme in [
-        Scheme::Hex,
-        Scheme::Github,
-        Scheme::Stripe,
-        Scheme::Standard,
-        Scheme::Shopify,
-        Scheme::Slack,
-        Scheme::Gitlab,
+        Scheme::HEX,
+        Scheme::GITHUB,
+        Scheme::STRIPE,
+        Scheme::STANDARD,
+        Scheme::SHOPIFY,
+        Scheme::SLACK,
+        Scheme::GITLAB,
     ] {
         let url = format!("{}/{}", l.url, scheme.name());
         let valid = post_with(&url, &sign_headers(scheme, OLD, body, now()), body).await;
@@ -57,7 +57,7 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
         assert_eq!(rotated.status(), 200, "{scheme} rotated");
         expected.push((scheme, "valid", Some(2)));
 
-        let tampered_headers = if scheme == Scheme::Gitlab {
+        let tampered_headers = if scheme == Scheme::GITLAB {
             sign_headers(scheme, "wrong-token", body, now())
         } else {
             sign_headers(scheme, OLD, body, now())
@@ -71,7 +71,7 @@ async fn every_scheme_valid_tampered_stale_and_rotated() {
         assert_eq!(tampered.status(), 401, "{scheme} tampered");
         let answer: Value = tampered.json_value().await;
         assert_eq!(answer["error"], "invalid_signature");
-        let code = if scheme == Scheme::Gitlab {
+        let code = if scheme == Scheme::GITLAB {
             "token_mismatch"
         } else {
             "signature_mismatch"
@@ -136,7 +136,7 @@ async fn a_reformatted_body_gets_the_proxy_hint() {
     let pretty = serde_json::to_vec_pretty(&json!({"type":"a","data":{"x":1}})).unwrap();
     let answer = post_with(
         &l.url,
-        &sign_headers(Scheme::Github, OLD, signed, 0),
+        &sign_headers(Scheme::GITHUB, OLD, signed, 0),
         &pretty,
     )
     .await;
@@ -332,7 +332,7 @@ async fn answer_modes() {
 
     // Report mode answers an invalid signature normally.
     let l = listen(&["--secret", OLD, "--verify-mode", "report", "--json"]);
-    let headers = sign_headers(Scheme::Github, OLD, b"signed", 0);
+    let headers = sign_headers(Scheme::GITHUB, OLD, b"signed", 0);
     assert_eq!(post_with(&l.url, &headers, b"tampered").await.status(), 200);
     let (output, _) = l.interrupt();
     assert_eq!(
@@ -397,7 +397,7 @@ async fn forward_to_relays_exact_bytes_and_survives_a_dead_app() {
     let (app_url, task) = app().await;
     let l = listen(&["--secret", OLD, "--forward-to", &app_url, "--json"]);
     let body: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
-    let mut headers = sign_headers(Scheme::Github, OLD, &body, 0);
+    let mut headers = sign_headers(Scheme::GITHUB, OLD, &body, 0);
     headers.push(("Connection".into(), "x-hop".into()));
     headers.push(("X-Hop".into(), "1".into()));
     let answer = post_with(&format!("{}/hooks/in?x=1", l.url), &headers, &body).await;
@@ -416,13 +416,13 @@ async fn forward_to_relays_exact_bytes_and_survives_a_dead_app() {
 
     task.abort();
     let _ = task.await;
-    let dead = post_with(&l.url, &sign_headers(Scheme::Github, OLD, b"x", 0), b"x").await;
+    let dead = post_with(&l.url, &sign_headers(Scheme::GITHUB, OLD, b"x", 0), b"x").await;
     assert_eq!(dead.status(), 502);
     let error: Value = dead.json_value().await;
     assert_eq!(error["error"], "forward_failed");
     // The listener keeps going.
     assert_eq!(
-        post_with(&l.url, &sign_headers(Scheme::Github, OLD, b"x", 0), b"x")
+        post_with(&l.url, &sign_headers(Scheme::GITHUB, OLD, b"x", 0), b"x")
             .await
             .status(),
         502

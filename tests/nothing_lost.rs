@@ -35,7 +35,7 @@ async fn load(
                 }
                 let body = format!(r#"{{"id":"evt_{c}_{i}","type":"order.completed"}}"#);
                 let mut request = client.post(&url).body(body.clone());
-                for (name, value) in sign_headers(Scheme::Github, SECRET, body.as_bytes(), 0) {
+                for (name, value) in sign_headers(Scheme::GITHUB, SECRET, body.as_bytes(), 0) {
                     request = request.header(name, value);
                 }
                 match request.send().await {

@@ -118,7 +118,7 @@ async fn an_old_capture_is_rejected_unless_re_signed() {
     // Receiver one reports but accepts everything, so old signatures get captured.
     let first = listen(&["--secret", SECRET, "--verify-mode", "report"]);
     let then = chrono::Utc::now().timestamp() - 3600;
-    for (i, scheme) in [Scheme::Stripe, Scheme::Standard, Scheme::Slack]
+    for (i, scheme) in [Scheme::STRIPE, Scheme::STANDARD, Scheme::SLACK]
         .into_iter()
         .enumerate()
     {
@@ -126,7 +126,7 @@ async fn an_old_capture_is_rejected_unless_re_signed() {
         let headers = signature::sign(
             scheme,
             Keys::new(&[SECRET.as_bytes()]),
-            body.as_bytes(),
+            &hooky::signature::SignedRequest::post(&[], body.as_bytes()),
             then,
             "msg_1",
         )

@@ -745,12 +745,11 @@ fn emitted_webhooks_carry_signatures_that_verify() {
         let body: Value = serde_json::from_slice(&hook.body).unwrap();
         assert_eq!(body["id"], id);
         let verdict = hooky::signature::verify(
-            hooky::signature::Scheme::Stripe,
+            hooky::signature::Scheme::STRIPE,
             hooky::signature::Keys::new(&keys),
-            &hook.headers,
-            &hook.body,
+            &hooky::signature::SignedRequest::post(&hook.headers, &hook.body),
             chrono::Utc::now().timestamp(),
-            300,
+            Some(300),
         );
         assert!(verdict.is_valid(), "{verdict}");
     }

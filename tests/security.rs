@@ -37,12 +37,12 @@ async fn capture_files_are_private() {
 async fn the_secret_appears_nowhere() {
     let l = listen(&["--secret", SECRET, "--json"]);
     let body = br#"{"id":"evt_1","type":"order.completed"}"#;
-    let signed = sign_headers(Scheme::Stripe, SECRET, body, chrono::Utc::now().timestamp());
+    let signed = sign_headers(Scheme::STRIPE, SECRET, body, chrono::Utc::now().timestamp());
     assert_eq!(
         crate::util::post_with(&l.url, &signed, body).await.status(),
         200
     );
-    let forged = sign_headers(Scheme::Github, "wrong", body, 0);
+    let forged = sign_headers(Scheme::GITHUB, "wrong", body, 0);
     assert_eq!(
         crate::util::post_with(&l.url, &forged, body).await.status(),
         401
@@ -697,7 +697,7 @@ const OWN_ENDPOINTS: [(&str, &str); 9] = [
 async fn no_signing_oracle_and_no_token_without_the_access_key() {
     let l = listen(&["--secret", SECRET]);
     let body = br#"{"id":"evt_o","type":"order.completed"}"#;
-    let signed = sign_headers(Scheme::Stripe, SECRET, body, chrono::Utc::now().timestamp());
+    let signed = sign_headers(Scheme::STRIPE, SECRET, body, chrono::Utc::now().timestamp());
     assert_eq!(
         crate::util::post_with(&l.url, &signed, body).await.status(),
         200

@@ -28,10 +28,9 @@ fn verifying(scheme: Scheme) -> Receiver {
         let verdict = verify(
             scheme,
             Keys::new(&keys),
-            &request.headers,
-            &request.body,
+            &hooky::signature::SignedRequest::post(&request.headers, &request.body),
             now(),
-            300,
+            Some(300),
         );
         if verdict.is_valid() {
             (200, vec![json_type()], r#"{"received":true}"#.into())
@@ -365,7 +364,7 @@ fn curl_and_dry_run_never_show_the_secret() {
 
 #[test]
 fn a_401_hints_that_the_secret_or_scheme_differs() {
-    let receiver = verifying(Scheme::Stripe);
+    let receiver = verifying(Scheme::STRIPE);
     let out = run(
         &[
             "send",
@@ -490,7 +489,7 @@ fn expectations_set_the_exit_code() {
         stderr(&out)
     );
 
-    let rejecting = verifying(Scheme::Hex);
+    let rejecting = verifying(Scheme::HEX);
     let out = run(
         &[
             "send",

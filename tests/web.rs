@@ -314,7 +314,7 @@ async fn replay_needs_the_token_and_re_signs_with_the_listeners_secret() {
     let l = listen(&["--secret", SECRET]);
     let body = json!({"id": "evt_r", "type": "invoice.paid"}).to_string();
     let signed_at = now() - 120;
-    let original = sign_headers(Scheme::Stripe, SECRET, body.as_bytes(), signed_at);
+    let original = sign_headers(Scheme::STRIPE, SECRET, body.as_bytes(), signed_at);
     let answer = post_with(
         &format!("{}/hooks/stripe", l.url),
         &original,
@@ -354,7 +354,13 @@ async fn replay_needs_the_token_and_re_signs_with_the_listeners_secret() {
     assert_eq!(uri, "/replayed?q=1");
     assert_eq!(got, body.as_bytes());
     let keys: [&[u8]; 1] = [SECRET.as_bytes()];
-    let verdict = signature::verify(Scheme::Stripe, Keys::new(&keys), &headers, &got, now(), 60);
+    let verdict = signature::verify(
+        Scheme::STRIPE,
+        Keys::new(&keys),
+        &signature::SignedRequest::post(&headers, &got),
+        now(),
+        Some(60),
+    );
     assert!(verdict.is_valid(), "{verdict:?}");
     let fresh = hooky::headers::get_one(&headers, "stripe-signature").unwrap();
     assert_ne!(fresh, original[0].1, "a fresh timestamp and signature");
@@ -449,7 +455,7 @@ async fn every_endpoint_checks_the_host() {
 async fn get_endpoints_change_nothing_and_downloads_hide_secrets() {
     let l = listen(&["--secret", SECRET]);
     let body = br#"{"id":"evt_g","type":"charge.succeeded"}"#;
-    let headers = sign_headers(Scheme::Stripe, SECRET, body, now());
+    let headers = sign_headers(Scheme::STRIPE, SECRET, body, now());
     post_with(&format!("{}/g?a=b", l.url), &headers, body).await;
     let before = std::fs::read(l.capture_path()).unwrap();
 

@@ -278,7 +278,7 @@ async fn drive(session: Session, url: String, printed: String) {
         .await;
 
     let headers_for =
-        |body: &[u8]| sign_headers(Scheme::Stripe, SECRET, body, chrono::Utc::now().timestamp());
+        |body: &[u8]| sign_headers(Scheme::STRIPE, SECRET, body, chrono::Utc::now().timestamp());
     let valid =
         json!({"id": "evt_valid", "type": "order.paid", "data": {"amount": 4200}}).to_string();
     let tampered =

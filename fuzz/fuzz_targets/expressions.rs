@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = condition.reads_body();
         let _ = condition.holds(200, body.as_ref());
     }
-    if let Ok(expectation) = expect::parse(expression) {
+    if let Ok(expectation) = hooky::cli::values::parse_expectation(expression) {
         let headers = vec![("X-Test".to_string(), rest.to_string())];
         let facts = expect::Facts {
             event_type: Some("order.completed"),

@@ -272,7 +272,7 @@ mod tests {
         let path = dir.path().join("c.jsonl");
         let (first, _) = Appender::open(&path).unwrap();
         let error = Appender::open(&path).err().unwrap();
-        let (_, lines) = crate::exit::describe(&error);
+        let (_, lines) = crate::output::error::describe(&error);
         // This process holds the lock, so /proc/locks names it.
         assert_eq!(
             lines[0],

@@ -205,7 +205,10 @@ fn read_entry(entry: Entry, next_seq: u64) -> Result<CaptureRecord, String> {
     let hooky = entry.hooky;
     let verdict = match hooky.as_ref().and_then(|h| h.verdict.clone()) {
         Some(v) => serde_json::from_value(v).map_err(|e| format!("bad _hooky.verdict: {e}"))?,
-        None => match crate::signature::detect(&headers, crate::signature::DEFAULT_HEX_HEADER) {
+        None => match crate::signature::detect(
+            &crate::signature::SignedRequest::post(&headers, body.as_deref().unwrap_or_default()),
+            crate::signature::DEFAULT_HEX_HEADER,
+        ) {
             Some(scheme) => VerdictRecord {
                 verdict: "unverified".into(),
                 scheme: Some(scheme.name().into()),

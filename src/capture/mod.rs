@@ -475,7 +475,7 @@ mod tests {
     fn verdicts_convert() {
         use crate::signature::{Failure, Scheme};
         let record = VerdictRecord::from(&Verdict::Invalid {
-            scheme: Scheme::Stripe,
+            scheme: Scheme::STRIPE,
             failure: Failure::TimestampTooOld {
                 by_secs: 5,
                 tolerance_secs: 300,

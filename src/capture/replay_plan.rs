@@ -14,14 +14,6 @@ use crate::http_headers::HopByHop;
 use crate::outbound::delivery::Outgoing;
 use crate::signature::{self, Keys, Scheme, SignError};
 
-/// Headers that carry a delivery id receivers use for idempotency; `--new-id` replaces them.
-const ID_HEADERS: [&str; 4] = [
-    "webhook-id",
-    "svix-id",
-    "x-github-delivery",
-    "x-shopify-webhook-id",
-];
-
 /// A change to a JSON body.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
@@ -113,7 +105,14 @@ impl Prepared {
     pub fn outgoing(&self, keys: Keys<'_>, now: i64) -> Result<Outgoing, SignError> {
         let mut headers = self.headers.clone();
         if let Some(signing) = &self.signing {
-            let signed = signature::sign(signing.scheme, keys, &self.body, now, &signing.id)?;
+            // Signed as it will be sent: the exact URL (URL-signing schemes cover it) and headers.
+            let request = signature::SignedRequest {
+                method: &self.method,
+                url: Some(self.exact_url()),
+                headers: &self.headers,
+                body: &self.body,
+            };
+            let signed = signature::sign(signing.scheme, keys, &request, now, &signing.id)?;
             headers.extend(signed.into_iter().map(|(name, value)| {
                 match name.strip_prefix("webhook-") {
                     Some(rest) if signing.svix_names => (format!("svix-{rest}"), value),
@@ -138,8 +137,8 @@ pub fn captured_scheme(record: &CaptureRecord, hex_header: &str) -> Option<Schem
         .scheme
         .as_deref()
         .and_then(Scheme::from_name)
-        .or_else(|| signature::detect(&record.headers, hex_header))
-        .filter(|s| *s != Scheme::None)
+        .or_else(|| signature::detect_headers(&record.headers, hex_header))
+        .filter(|s| *s != Scheme::NONE)
 }
 
 /// Prepares one replay of `record`. Errors are one line and name the capture.
@@ -151,7 +150,7 @@ pub fn prepare(
 ) -> Result<Prepared, String> {
     let mut notes = Vec::new();
     let captured = captured_scheme(record, &options.hex_header);
-    let scheme = options.scheme.or(captured).filter(|s| *s != Scheme::None);
+    let scheme = options.scheme.or(captured).filter(|s| *s != Scheme::NONE);
     let (body, body_changed) = edited_body(record, options, rng, &mut notes)?;
     let fresh_id = options.new_id.then(|| crate::ids::prefixed_id("msg", rng));
     let signing = signing(
@@ -245,7 +244,7 @@ fn signing(
     notes: &mut Vec<String>,
 ) -> Result<Option<Signing>, String> {
     let seq = record.seq;
-    let id_is_signed = scheme == Some(Scheme::Standard);
+    let id_is_signed = scheme.is_some_and(|s| s.provider().signs_id);
     let must_resign = options.resign || body_changed || (options.new_id && id_is_signed);
     if !must_resign {
         return Ok(None);
@@ -386,7 +385,13 @@ fn outgoing_headers(
             }
             has_length = true;
             body_len.to_string()
-        } else if let (Some(id), true) = (fresh_id, ID_HEADERS.contains(&lower.as_str())) {
+        } else if let (Some(id), true) = (
+            fresh_id,
+            // The providers' delivery-id headers, which receivers use for idempotency.
+            crate::webhook::event::provider_id_headers()
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(&lower)),
+        ) {
             if lower.starts_with("x-") {
                 crate::ids::uuid_v4(rng)
             } else {
@@ -405,17 +410,7 @@ fn outgoing_headers(
 
 /// The signed timestamp (unix seconds) of a timestamped scheme's headers, if readable.
 pub fn signature_timestamp(headers: &[Header], scheme: Scheme) -> Option<i64> {
-    let text = match scheme {
-        Scheme::Stripe => get_one(headers, "stripe-signature")?
-            .split(',')
-            .find_map(|item| item.trim().strip_prefix("t="))?,
-        Scheme::Standard => {
-            get_one(headers, "webhook-timestamp").or_else(|| get_one(headers, "svix-timestamp"))?
-        }
-        Scheme::Slack => get_one(headers, "x-slack-request-timestamp")?,
-        _ => return None,
-    };
-    text.trim().parse().ok()
+    (scheme.provider().signed_timestamp)(headers)
 }
 
 #[cfg(test)]
@@ -525,9 +520,9 @@ mod tests {
     #[test]
     fn resigning_a_svix_capture_keeps_svix_header_names() {
         let old = signature::sign(
-            Scheme::Standard,
+            Scheme::STANDARD,
             Keys::new(&[SECRET]),
-            b"{}",
+            &signature::SignedRequest::post(&[], b"{}"),
             NOW - 7200,
             "msg_svix",
         )
@@ -557,12 +552,11 @@ mod tests {
         );
         assert!(get_one(&sent.headers, "webhook-signature").is_none());
         let verdict = signature::verify(
-            Scheme::Standard,
+            Scheme::STANDARD,
             Keys::new(&[SECRET]),
-            &sent.headers,
-            &sent.body,
+            &sent.signed_request(),
             NOW,
-            300,
+            Some(300),
         );
         assert!(verdict.is_valid(), "{verdict:?}");
     }
@@ -570,9 +564,9 @@ mod tests {
     #[test]
     fn resigns_with_a_fresh_timestamp_keeping_the_id() {
         let old = signature::sign(
-            Scheme::Standard,
+            Scheme::STANDARD,
             Keys::new(&[SECRET]),
-            b"{}",
+            &signature::SignedRequest::post(&[], b"{}"),
             NOW - 7200,
             "msg_old",
         )
@@ -592,12 +586,11 @@ mod tests {
         let sent = plain.outgoing(Keys::new(&[SECRET]), NOW).unwrap();
         assert!(
             !signature::verify(
-                Scheme::Standard,
+                Scheme::STANDARD,
                 Keys::new(&[SECRET]),
-                &sent.headers,
-                &sent.body,
+                &signature::SignedRequest::post(&sent.headers, &sent.body),
                 NOW,
-                300
+                Some(300),
             )
             .is_valid()
         );
@@ -612,12 +605,11 @@ mod tests {
         let sent = p.outgoing(Keys::new(&[SECRET]), NOW).unwrap();
         assert!(
             signature::verify(
-                Scheme::Standard,
+                Scheme::STANDARD,
                 Keys::new(&[SECRET]),
-                &sent.headers,
-                &sent.body,
+                &signature::SignedRequest::post(&sent.headers, &sent.body),
                 NOW,
-                300
+                Some(300),
             )
             .is_valid()
         );
@@ -638,12 +630,11 @@ mod tests {
         assert_ne!(get_one(&sent.headers, "webhook-id"), Some("msg_old"));
         assert!(
             signature::verify(
-                Scheme::Standard,
+                Scheme::STANDARD,
                 Keys::new(&[SECRET]),
-                &sent.headers,
-                &sent.body,
+                &signature::SignedRequest::post(&sent.headers, &sent.body),
                 NOW,
-                300
+                Some(300),
             )
             .is_valid()
         );
@@ -652,9 +643,9 @@ mod tests {
     #[test]
     fn edits_imply_resigning_and_say_so_without_a_secret() {
         let old = signature::sign(
-            Scheme::Stripe,
+            Scheme::STRIPE,
             Keys::new(&[SECRET]),
-            br#"{"id":"evt_1","a":1}"#,
+            &signature::SignedRequest::post(&[], br#"{"id":"evt_1","a":1}"#),
             NOW,
             "",
         )
@@ -701,12 +692,11 @@ mod tests {
         );
         assert!(
             signature::verify(
-                Scheme::Stripe,
+                Scheme::STRIPE,
                 Keys::new(&[SECRET]),
-                &sent.headers,
-                &sent.body,
+                &signature::SignedRequest::post(&sent.headers, &sent.body),
                 NOW + 10,
-                300
+                Some(300),
             )
             .is_valid()
         );
@@ -733,7 +723,7 @@ mod tests {
                 .contains("--scheme")
         );
         let forced = PlanOptions {
-            scheme: Some(Scheme::Github),
+            scheme: Some(Scheme::GITHUB),
             ..resign
         };
         let sent = prepare(&r, &forced, NOW, &mut rng())
@@ -762,19 +752,19 @@ mod tests {
     fn timestamps_of_each_scheme() {
         let h = |n: &str, v: &str| vec![(n.to_string(), v.to_string())];
         assert_eq!(
-            signature_timestamp(&h("Stripe-Signature", "t=12,v1=ab"), Scheme::Stripe),
+            signature_timestamp(&h("Stripe-Signature", "t=12,v1=ab"), Scheme::STRIPE),
             Some(12)
         );
         assert_eq!(
-            signature_timestamp(&h("svix-timestamp", "13"), Scheme::Standard),
+            signature_timestamp(&h("svix-timestamp", "13"), Scheme::STANDARD),
             Some(13)
         );
         assert_eq!(
-            signature_timestamp(&h("X-Slack-Request-Timestamp", "14"), Scheme::Slack),
+            signature_timestamp(&h("X-Slack-Request-Timestamp", "14"), Scheme::SLACK),
             Some(14)
         );
         assert_eq!(
-            signature_timestamp(&h("X-Hub-Signature-256", "x"), Scheme::Github),
+            signature_timestamp(&h("X-Hub-Signature-256", "x"), Scheme::GITHUB),
             None
         );
     }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use crate::exit::CliError;
 use crate::secret::{Secret, read_secret_file};
@@ -85,32 +85,34 @@ pub enum SchemeSelection {
 impl SchemeSelection {
     /// A clap value parser for `auto` plus every scheme name (so completions list them).
     pub fn parser() -> impl TypedValueParser<Value = SchemeSelection> {
-        let mut names = vec!["auto"];
-        names.extend(Scheme::ALL.iter().map(|s| s.name()));
-        PossibleValuesParser::new(names).map(|name| match name.as_str() {
-            "auto" => SchemeSelection::Auto,
-            other => SchemeSelection::Fixed(Scheme::from_name(other).expect("listed above")),
+        let auto = PossibleValue::new("auto").help("Recognise the scheme from the request");
+        PossibleValuesParser::new(std::iter::once(auto).chain(scheme_values())).map(|name| {
+            match name.as_str() {
+                "auto" => SchemeSelection::Auto,
+                other => SchemeSelection::Fixed(scheme_named(other)),
+            }
         })
     }
 }
 
-/// Parses `Name: value` into a header pair.
-pub fn parse_header(text: &str) -> Result<(String, String), String> {
-    let (name, value) = text
-        .split_once(':')
-        .ok_or_else(|| format!("invalid header {text:?}: write it as 'Name: value'"))?;
-    let name = name.trim();
-    if !crate::http_headers::is_token(name) {
-        return Err(format!(
-            "invalid header name {name:?}: an HTTP token (letters, digits and !#$%&'*+-.^_`|~), as in 'X-Event: value'"
-        ));
-    }
-    if value.contains(['\r', '\n']) {
-        return Err(format!(
-            "invalid header {name}: the value holds a line break"
-        ));
-    }
-    Ok((name.to_string(), value.trim().to_string()))
+/// Every scheme of the registry as a `--scheme` value, with its aliases and summary.
+fn scheme_values() -> impl Iterator<Item = PossibleValue> {
+    Scheme::all().map(|scheme| {
+        let provider = scheme.provider();
+        PossibleValue::new(provider.name)
+            .aliases(provider.aliases.iter().copied())
+            .help(provider.summary)
+    })
+}
+
+/// The scheme a name clap has already matched against the registry denotes.
+fn scheme_named(name: &str) -> Scheme {
+    Scheme::from_name(name).expect("clap only passes names of the registry")
+}
+
+/// A clap value parser for one scheme of the registry (its name or an alias).
+pub fn scheme_parser() -> impl TypedValueParser<Value = Scheme> {
+    PossibleValuesParser::new(scheme_values()).map(|name| scheme_named(&name))
 }
 
 #[cfg(test)]
@@ -118,13 +120,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headers() {
-        assert_eq!(parse_header("X-A: b c"), Ok(("X-A".into(), "b c".into())));
-        assert_eq!(parse_header("X-A:"), Ok(("X-A".into(), "".into())));
-        assert_eq!(parse_header("t: a:b"), Ok(("t".into(), "a:b".into())));
-        assert!(parse_header("no colon").is_err());
-        assert!(parse_header(": v").is_err());
-        assert!(parse_header("bad name: v").is_err());
+    fn scheme_values_come_from_the_registry_and_aliases_resolve() {
+        let command = clap::Command::new("t").arg(
+            clap::Arg::new("scheme")
+                .long("scheme")
+                .value_parser(scheme_parser()),
+        );
+        for scheme in Scheme::all() {
+            let names =
+                std::iter::once(scheme.name()).chain(scheme.provider().aliases.iter().copied());
+            for name in names {
+                let matches = command
+                    .clone()
+                    .try_get_matches_from(["t", "--scheme", name])
+                    .unwrap();
+                assert_eq!(matches.get_one::<Scheme>("scheme"), Some(&scheme), "{name}");
+            }
+        }
+        assert!(
+            command
+                .try_get_matches_from(["t", "--scheme", "nope"])
+                .is_err()
+        );
     }
 
     #[test]

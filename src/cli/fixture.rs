@@ -29,7 +29,7 @@ pub struct FixtureNewArgs {
     #[arg(
         long,
         value_name = "SEQ",
-        add = clap_complete::ArgValueCandidates::new(crate::commands::completions::capture_candidates)
+        add = clap_complete::ArgValueCandidates::new(super::completions::capture_candidates)
     )]
     pub from_capture: u64,
 

@@ -69,7 +69,7 @@ pub struct ListenArgs {
     pub body: bool,
 
     /// Status to answer with
-    #[arg(long, value_name = "CODE", default_value_t = 200, value_parser = crate::commands::listen::respond::parse_status)]
+    #[arg(long, value_name = "CODE", default_value_t = 200, value_parser = super::values::parse_status)]
     pub status: u16,
 
     /// Body to answer with: TEXT, or @FILE to read it from a file
@@ -77,7 +77,7 @@ pub struct ListenArgs {
     pub response_body: Option<String>,
 
     /// Header to answer with, as 'Name: value' (repeatable)
-    #[arg(long = "response-header", value_name = "HEADER", value_parser = super::parse_header)]
+    #[arg(long = "response-header", value_name = "HEADER", value_parser = crate::headers::parse_header)]
     pub response_headers: Vec<(String, String)>,
 
     /// Wait this long before answering (after capturing)
@@ -85,15 +85,15 @@ pub struct ListenArgs {
     pub delay: Option<Duration>,
 
     /// Answer with this sequence of statuses, the last repeating, e.g. 500,500,429:retry-after=2,200
-    #[arg(long, value_name = "SEQ", value_parser = crate::commands::listen::respond::parse_sequence_arg)]
-    pub respond_seq: Option<crate::commands::listen::respond::Sequence>,
+    #[arg(long, value_name = "SEQ", value_parser = super::values::parse_sequence_arg)]
+    pub respond_seq: Option<super::values::Sequence>,
 
     /// Give each event id its own --respond-seq sequence (requests without an id share one)
     #[arg(long, requires = "respond_seq")]
     pub respond_seq_per_event: bool,
 
     /// Answer 500 to this fraction of requests (0 to 1), at random
-    #[arg(long, value_name = "P", default_value = "0", value_parser = crate::commands::listen::respond::parse_rate)]
+    #[arg(long, value_name = "P", default_value = "0", value_parser = super::values::parse_rate)]
     pub fail_rate: f64,
 
     /// Seed for --fail-rate, for reproducible runs
@@ -151,8 +151,8 @@ pub struct ListenArgs {
 
     /// Only count requests that meet this (repeatable, all must hold): type=EVENT, verified,
     /// path=/PATH, method=POST, header:NAME=VALUE, json:PATH=VALUE
-    #[arg(long = "expect", value_name = "EXPR", value_parser = crate::commands::listen::expect::parse)]
-    pub expectations: Vec<crate::commands::listen::expect::Expectation>,
+    #[arg(long = "expect", value_name = "EXPR", value_parser = super::values::parse_expectation)]
+    pub expectations: Vec<super::values::Expectation>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

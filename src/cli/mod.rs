@@ -1,9 +1,12 @@
-//! The command line, as clap definitions only: global flags, the subcommands, and one file per
-//! subcommand's arguments. No behaviour lives here; `commands/` does the work.
+//! The command line: global flags, the subcommands, one file per subcommand's arguments, the
+//! [`values`] those arguments parse into, clap's errors in hooky's format, and the completion
+//! candidates. No command's behaviour lives here, and nothing here imports `commands/`
+//! (tests/architecture.rs checks it); `commands/` does the work.
 //!
 //! House rules: doc comments are the help text (first line short, details after a blank line);
 //! every choice is a `ValueEnum`; every secret has `env = "HOOKY_SECRET"` with its value hidden.
 
+mod clap_error;
 mod common;
 pub mod completions;
 mod fixture;
@@ -13,11 +16,13 @@ mod replay;
 mod secret;
 mod send;
 mod sign;
+pub mod values;
 mod verify;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use common::{GivenSecrets, SECRET_ENV, SchemeSelection, SecretArgs, parse_header};
+pub use clap_error::report_clap_error;
+pub use common::{GivenSecrets, SECRET_ENV, SchemeSelection, SecretArgs, scheme_parser};
 pub use completions::CompletionsArgs;
 pub use fixture::{FixtureArgs, FixtureCommand, FixtureNewArgs};
 pub use listen::{ListenArgs, VerifyMode};
@@ -66,6 +71,23 @@ pub struct GlobalArgs {
     /// Most of one body printed in human mode (the capture and --json keep it whole)
     #[arg(long, value_name = "SIZE", default_value = "64KiB", global = true, value_parser = crate::units::parse_size)]
     pub max_print: u64,
+}
+
+impl GlobalArgs {
+    /// The output these flags ask for.
+    pub fn output(&self) -> crate::output::Output {
+        crate::output::Output::new(&crate::output::Choices {
+            json: self.json,
+            quiet: self.quiet,
+            verbose: self.verbose,
+            max_print: self.max_print,
+            colors: match self.color {
+                ColorWhen::Always => Some(true),
+                ColorWhen::Never => Some(false),
+                ColorWhen::Auto => None,
+            },
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,9 @@ use super::SecretArgs;
 use crate::signature::{DEFAULT_HEX_HEADER, Scheme};
 use crate::units::parse_duration;
 
+/// `--max-pages`: how many pages one poll of a feed reads at most.
+const DEFAULT_MAX_PAGES: usize = 1000;
+
 /// `hooky poll`: arguments.
 #[derive(Debug, Args)]
 #[command(
@@ -52,7 +55,7 @@ pub struct PollArgs {
     pub last_modified: bool,
 
     /// Extra request header, 'Name: value' (repeatable); kept the same on every poll
-    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = super::parse_header)]
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = crate::headers::parse_header)]
     pub headers: Vec<(String, String)>,
 
     /// Feed mode: the first cursor, sent as ?since=VALUE verbatim (unix time, ISO 8601, a sequence)
@@ -89,7 +92,7 @@ pub struct PollArgs {
 
     /// Pages one poll follows at most when the feed says there is more (a next link, has_more,
     /// next_cursor, or a full page of ?limit= items); the rest waits for the next poll
-    #[arg(long, value_name = "N", default_value_t = crate::commands::poll::cursor::DEFAULT_MAX_PAGES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..), help_heading = "Feed mode")]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_PAGES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..), help_heading = "Feed mode")]
     pub max_pages: usize,
 
     /// Opaque cursors: take the next cursor from this dot path of the response, verbatim
@@ -187,7 +190,7 @@ pub struct PollArgs {
     /// Signature scheme for --emit-webhook
     #[arg(
         long,
-        value_enum,
+        value_parser = super::scheme_parser(),
         default_value = "none",
         requires = "emit_webhook",
         help_heading = "Webhooks"

@@ -15,7 +15,7 @@ pub struct SelectArgs {
     #[arg(
         value_name = "SEQ",
         value_parser = crate::capture::selection::parse_seq_spec,
-        add = clap_complete::ArgValueCandidates::new(crate::commands::completions::capture_candidates)
+        add = clap_complete::ArgValueCandidates::new(super::completions::capture_candidates)
     )]
     pub seqs: Vec<SeqSpec>,
 
@@ -107,7 +107,7 @@ pub struct ReplayArgs {
         long,
         value_name = "SEQ",
         conflicts_with = "export",
-        add = clap_complete::ArgValueCandidates::new(crate::commands::completions::capture_candidates)
+        add = clap_complete::ArgValueCandidates::new(super::completions::capture_candidates)
     )]
     pub show: Option<u64>,
 

@@ -24,7 +24,7 @@ pub struct SendArgs {
     /// The fixture to send (see --list); `github/push` and `github.push` are the same
     #[arg(
         value_name = "EVENT",
-        add = clap_complete::ArgValueCandidates::new(crate::commands::completions::fixture_candidates)
+        add = clap_complete::ArgValueCandidates::new(super::completions::fixture_candidates)
     )]
     pub event: Option<String>,
 
@@ -63,7 +63,7 @@ pub struct SendArgs {
     pub unset: Vec<String>,
 
     /// Signature scheme; default the fixture's, else hex
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::scheme_parser())]
     pub scheme: Option<Scheme>,
 
     #[command(flatten)]
@@ -74,7 +74,7 @@ pub struct SendArgs {
     pub signature_header: String,
 
     /// Extra header, 'Name: value' (repeatable); replaces a header of the same name
-    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = super::parse_header)]
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = crate::headers::parse_header)]
     pub headers: Vec<(String, String)>,
 
     /// HTTP method; default the fixture's, else POST

@@ -12,7 +12,7 @@ use crate::signature::{DEFAULT_HEX_HEADER, Scheme};
 )]
 pub struct SignArgs {
     /// Signature scheme
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::scheme_parser())]
     pub scheme: Scheme,
 
     #[command(flatten)]

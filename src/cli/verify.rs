@@ -20,7 +20,7 @@ pub struct VerifyArgs {
     pub secrets: SecretArgs,
 
     /// Request header as 'Name: value' (repeatable)
-    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = super::parse_header)]
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = crate::headers::parse_header)]
     pub headers: Vec<(String, String)>,
 
     /// How far a signed timestamp may be from now

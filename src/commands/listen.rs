@@ -2,7 +2,8 @@
 //! time), verify it, decide the answer, append it to the capture file, print it, answer. Ctrl-C,
 //! `--count` and `--timeout` stop accepting and let the requests in flight finish.
 //!
-//! The pure pieces live in listen's own modules, beside it in `commands/listen/`:
+//! The flags become [`settings::Settings`] first (every flag check is there); the rest reads only
+//! those. The pure pieces live in listen's own modules, beside it in `commands/listen/`:
 //! [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer plans), [`expect`]
 //! (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a request is shown),
 //! [`line_rate`] (one line per request, or a summary per second); and in the shared
@@ -17,6 +18,7 @@ pub mod verification;
 
 mod feed_endpoint;
 mod forward;
+pub mod settings;
 mod web;
 
 use std::convert::Infallible;
@@ -40,19 +42,19 @@ use crate::capture::feed;
 use crate::capture::file::Appender;
 use crate::capture::index::CaptureIndex;
 use crate::capture::{CaptureRecord, VerdictRecord};
-use crate::cli::SchemeSelection;
-use crate::cli::{ListenArgs, VerifyMode};
+use crate::cli::ListenArgs;
 use crate::exit::{self, CliError};
 use crate::headers::Header;
 use crate::output::{Output, sanitize_line};
 use crate::secret::Origin;
-use crate::signature::{Scheme, Verdict};
+use crate::signature::{SignedRequest, Verdict};
 use dedup::{DuplicateWindow, Seen};
 use expect::{Expectation, Facts};
 use forward::{Forwarder, Relayed};
 use line_rate::LineRate;
 use request_view::Detail;
-use respond::{Plan, Responder};
+use respond::Responder;
+use settings::Settings;
 use verification::{Checked, Verifier};
 
 type Answer = Response<Full<Bytes>>;
@@ -135,17 +137,18 @@ enum Stop {
 pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     // Before the socket is bound and the ready file written: a script may press Ctrl-C right away.
     let mut signals = super::Signals::new()?;
-    let (state, listener, url) = start(&args, out).await?;
-    announce(&state, &args, &url)?;
-    if let Some(path) = &args.ready_file {
+    let settings = Settings::from_args(args, out)?;
+    let (state, listener, url) = start(&settings, out).await?;
+    announce(&state, &settings, &url)?;
+    if let Some(path) = &settings.ready_file {
         write_ready_file(path, &url, &state.key)?;
     }
-    if args.open {
+    if settings.open {
         web::open_browser(&ui_url(&url, &state.key), out);
     }
 
     let graceful = GracefulShutdown::new();
-    let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
+    let deadline = settings.timeout.map(|t| tokio::time::Instant::now() + t);
     // Once a second, the summary of the requests that came too fast for a line each.
     let summaries = (!out.json).then(|| {
         let state = state.clone();
@@ -163,7 +166,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         listener,
         &state,
         &graceful,
-        args.client_timeout,
+        settings.client_timeout,
         &mut signals,
         deadline,
     )
@@ -183,160 +186,88 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     {
         out.warn(&format!("cannot flush the capture file: {error}"));
     }
-    exit_code(&args, &state, reason, forced)
+    exit_code(&settings, &state, reason, forced)
 }
 
-/// Everything before the first request: settings checked, the port bound, the capture opened.
+/// Everything before the first request: the forwarder, the port bound, the capture opened.
 /// Long for its one `Listener` literal, which reads best whole.
 async fn start(
-    args: &ListenArgs,
+    settings: &Settings,
     out: &Output,
 ) -> anyhow::Result<(Arc<Listener>, TcpListener, String)> {
-    let (verifier, origin) = verification(args, out)?;
-    let response_body = response_body(args)?;
-    let forwarder = match &args.forward_to {
+    let forwarder = match &settings.forward_to {
         Some(url) => Some(Forwarder::new(
             url,
-            args.forward_timeout,
-            args.max_response,
+            settings.forward_timeout,
+            settings.max_response,
         )?),
         None => None,
     };
-    let (listener, local, url) = bind(args).await?;
-    let capture = open_capture(args)?;
+    let (listener, local, url) = bind(settings).await?;
+    let capture = open_capture(settings)?;
     let shared = Shared {
         next_seq: capture.last_seq + 1,
         appender: capture.appender,
         capture_failing: false,
         duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
-        responder: Responder::new(answer_plan(args)),
-        rng: match args.seed {
+        responder: Responder::new(settings.plan.clone()),
+        rng: match settings.seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_entropy(),
         },
     };
 
-    let ui = (!args.no_ui).then(|| {
+    let ui = settings.ui.then(|| {
         web::Ui::new(
-            args.forward_to.as_deref(),
-            !args.no_capture,
+            settings.forward_to.as_deref(),
+            settings.capture.is_some(),
             &mut rand::rngs::OsRng,
         )
     });
-    // A secret the user gave is enforced; the development secret only inspects, since a sender
-    // that never saw it (a provider, a curl) must not be refused, unless --verify-mode enforce.
-    let enforce = verifier.has_secrets()
-        && match args.verify_mode {
-            Some(mode) => mode == VerifyMode::Enforce,
-            None => matches!(origin, Some(Origin::Given(_))),
-        };
     let state = Arc::new(Listener {
         out: out.clone(),
-        enforce,
-        origin,
-        looked_for: verifier.looked_for(),
-        detail: Detail {
-            verbose: out.verbose,
-            body: args.body,
-        },
+        enforce: settings.enforce,
+        origin: settings.origin.clone(),
+        looked_for: settings.verifier.looked_for(),
+        detail: settings.detail,
         lines: Mutex::new(LineRate::default()),
-        verifier,
-        response_body,
-        response_headers: args.response_headers.clone(),
-        delay: args.delay,
+        verifier: settings.verifier.clone(),
+        response_body: settings.response_body.clone(),
+        response_headers: settings.response_headers.clone(),
+        delay: settings.delay,
         forwarder,
-        max_body: args.max_body,
-        max_response: args.max_response,
-        client_timeout: args.client_timeout,
+        max_body: settings.max_body,
+        max_response: settings.max_response,
+        client_timeout: settings.client_timeout,
         capture_path: capture.path,
         index: capture.index,
         local,
-        expectations: args.expectations.clone(),
-        expectations_read_json: args
-            .expectations
-            .iter()
-            .any(|e| matches!(e, Expectation::Json(..))),
-        count: args.count,
+        expectations: settings.expectations.clone(),
+        expectations_read_json: settings.expectations_read_json(),
+        count: settings.count,
         matched: AtomicU64::new(0),
         in_flight: AtomicU64::new(0),
         // The accept loop subscribes before any request can send on it.
         stop: tokio::sync::watch::channel(false).0,
         ui,
         key: web::random_key(&mut rand::rngs::OsRng),
-        ui_public: args.ui_public,
+        ui_public: settings.ui_public,
         live: tokio::sync::broadcast::channel(web::LIVE_CAPACITY).0,
         shared: Mutex::new(shared),
     });
     Ok((state, listener, url))
 }
 
-/// `--status`, `--respond-seq`, `--respond-seq-per-event` and `--fail-rate` as one plan.
-fn answer_plan(args: &ListenArgs) -> Plan {
-    Plan {
-        status: args.status,
-        sequence: args.respond_seq.clone().map(|s| s.0).unwrap_or_default(),
-        per_event: args.respond_seq_per_event,
-        fail_rate: args.fail_rate,
-    }
-}
-
-/// The verifier and where its secrets came from; a usage error for an `--expect` that could
-/// never match, or secrets that do not fit the scheme.
-fn verification(args: &ListenArgs, out: &Output) -> anyhow::Result<(Verifier, Option<Origin>)> {
-    // Verification off: nothing to verify with, and the development secret is not even created.
-    let verifying = !args.no_verify && args.scheme != SchemeSelection::Fixed(Scheme::None);
-    if let Some(reason) = expect::never_matches(&args.expectations, verifying) {
-        return Err(CliError::usage(reason)
-            .with_hint("drop that --expect, or turn verification on")
-            .into());
-    }
-    let secrets = if verifying {
-        Some(super::resolve_secrets(
-            &args.secrets,
-            out,
-            super::DevUse::Verify,
-        )?)
-    } else {
-        None
-    };
-    let origin = secrets.as_ref().map(|s| s.origin.clone());
-    let verifier = Verifier::new(
-        if verifying {
-            args.scheme
-        } else {
-            SchemeSelection::Fixed(Scheme::None)
-        },
-        secrets.map(|s| s.list).unwrap_or_default(),
-        args.signature_header.clone(),
-        args.tolerance.as_secs(),
-    );
-    verifier
-        .check_secrets()
-        .map_err(|e| CliError::usage(e).with_hint("check --scheme and the secret's format"))?;
-    Ok((verifier, origin))
-}
-
-/// `--response-body` read once, with its content type.
-fn response_body(args: &ListenArgs) -> anyhow::Result<Option<(Bytes, &'static str)>> {
-    let Some(text) = &args.response_body else {
-        return Ok(None);
-    };
-    let body = Bytes::from(super::read_text_or_file("--response-body", text)?);
-    let content_type = if crate::webhook::event::parse_json_body(&body).is_some() {
-        "application/json"
-    } else {
-        "text/plain; charset=utf-8"
-    };
-    Ok(Some((body, content_type)))
-}
-
 /// The bound socket, its address, and its URL.
-async fn bind(args: &ListenArgs) -> anyhow::Result<(TcpListener, SocketAddr, String)> {
-    let listener = TcpListener::bind((args.host, args.port))
+async fn bind(settings: &Settings) -> anyhow::Result<(TcpListener, SocketAddr, String)> {
+    let listener = TcpListener::bind((settings.host, settings.port))
         .await
         .map_err(|e| {
-            CliError::failed(format!("cannot listen on {}:{}: {e}", args.host, args.port))
-                .with_hint("pick another --port, or --port 0 for a free one")
+            CliError::failed(format!(
+                "cannot listen on {}:{}: {e}",
+                settings.host, settings.port
+            ))
+            .with_hint("pick another --port, or --port 0 for a free one")
         })?;
     let local = listener
         .local_addr()
@@ -357,12 +288,13 @@ struct Capture {
     index: Option<Arc<std::sync::RwLock<CaptureIndex>>>,
 }
 
-fn open_capture(args: &ListenArgs) -> anyhow::Result<Capture> {
-    let (path, appender, last_seq) = if args.no_capture {
-        (None, None, 0)
-    } else {
-        let (appender, last) = Appender::open(&args.capture)?;
-        (Some(args.capture.clone()), Some(appender), last)
+fn open_capture(settings: &Settings) -> anyhow::Result<Capture> {
+    let (path, appender, last_seq) = match &settings.capture {
+        None => (None, None, 0),
+        Some(path) => {
+            let (appender, last) = Appender::open(path)?;
+            (Some(path.clone()), Some(appender), last)
+        }
     };
     // One pass over the file, before any request is appended to it (and before any is accepted,
     // so reading on this thread holds nothing up).
@@ -456,18 +388,18 @@ async fn drain(
 
 /// The closing message and the exit code: why the loop stopped, and whether `--count` was met.
 fn exit_code(
-    args: &ListenArgs,
+    settings: &Settings,
     state: &Listener,
     reason: Stop,
     forced: Option<super::Signal>,
 ) -> anyhow::Result<u8> {
     let out = &state.out;
     let matched = state.matched.load(Ordering::SeqCst);
-    let received = match args.count {
+    let received = match settings.count {
         Some(count) => format!("{matched} of {count} matching request(s) received"),
         None => format!("{matched} request(s) received"),
     };
-    let goal_met = args.count.is_some_and(|count| matched >= count);
+    let goal_met = settings.count.is_some_and(|count| matched >= count);
     if let Some(signal) = forced {
         let left = state.in_flight.load(Ordering::SeqCst);
         out.info(&format!(
@@ -486,15 +418,15 @@ fn exit_code(
             out.info(&format!("stopped; {received}"));
             // Without --count there is nothing to fall short of; with it, a stop before the count
             // was reached must not look like success to a script.
-            Ok(if args.count.is_none() || goal_met {
+            Ok(if settings.count.is_none() || goal_met {
                 exit::OK
             } else {
                 signal.exit_code()
             })
         }
         Stop::Deadline => {
-            let timeout = crate::units::format_duration(args.timeout.unwrap_or_default());
-            let wanted = match args.count {
+            let timeout = crate::units::format_duration(settings.timeout.unwrap_or_default());
+            let wanted = match settings.count {
                 Some(count) => format!("{matched} of {count} matching request(s) arrived"),
                 None => format!("{matched} matching request(s) arrived"),
             };
@@ -516,7 +448,7 @@ fn ui_url(url: &str, key: &str) -> String {
 }
 
 /// The first lines: the URL (stdout), then how the listener is set up (stderr).
-fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()> {
+fn announce(state: &Listener, settings: &Settings, url: &str) -> anyhow::Result<()> {
     // The development secret is not the user's: it is printed. A secret the user gave never is.
     let development_secret = match &state.origin {
         Some(Origin::Development(_)) => state
@@ -527,7 +459,7 @@ fn announce(state: &Listener, args: &ListenArgs, url: &str) -> anyhow::Result<()
         _ => None,
     };
     announce_url(state, url, development_secret.as_deref())?;
-    announce_setup(state, args);
+    announce_setup(state, settings);
     Ok(())
 }
 
@@ -580,15 +512,15 @@ fn announce_url(
 }
 
 /// How the listener is set up, to stderr: exposure, capture, verification, forwarding.
-fn announce_setup(state: &Listener, args: &ListenArgs) {
+fn announce_setup(state: &Listener, settings: &Settings) {
     let out = &state.out;
-    if !args.host.is_loopback() {
+    if !settings.host.is_loopback() {
         out.warn(&format!(
             "listening on {}: the receiver is reachable from the network, not only from this machine",
-            args.host
+            settings.host
         ));
     }
-    if args.ui_public {
+    if settings.ui_public {
         out.warn(
             "--ui-public: /_hooky/ answers any peer that has the access key, whatever its Host",
         );
@@ -749,6 +681,9 @@ struct Policy<'a> {
     looked_for: &'a str,
     max_body: u64,
     forwarding: bool,
+    /// The base URL senders address when hooky sits behind a tunnel, for URL-signing schemes;
+    /// `None`: `http://` + the Host header. (A `--public-url` flag sets it.)
+    public_url: Option<&'a str>,
 }
 
 impl Listener {
@@ -759,7 +694,24 @@ impl Listener {
             looked_for: &self.looked_for,
             max_body: self.max_body,
             forwarding: self.forwarder.is_some(),
+            public_url: None,
         }
+    }
+}
+
+/// The URL the sender addressed, as URL-signing schemes sign it: the public base URL when given,
+/// else `http://` and the Host header; then the path and query exactly as received.
+fn signed_url(received: &Received, public_url: Option<&str>) -> String {
+    let base = match public_url {
+        Some(base) => base.trim_end_matches('/').to_string(),
+        None => {
+            let host = crate::headers::get_one(&received.headers, "host").unwrap_or("localhost");
+            format!("http://{}", host.trim())
+        }
+    };
+    match &received.query {
+        Some(query) => format!("{base}{}?{query}", received.path),
+        None => format!("{base}{}", received.path),
     }
 }
 
@@ -878,10 +830,14 @@ fn decide(received: &Received, policy: &Policy) -> Decision {
             ),
         };
     }
-    let mut checked =
-        policy
-            .verifier
-            .check(&received.headers, &received.body, received.at.timestamp());
+    let url = signed_url(received, policy.public_url);
+    let request = SignedRequest {
+        method: received.method.as_str(),
+        url: Some(&url),
+        headers: &received.headers,
+        body: &received.body,
+    };
+    let mut checked = policy.verifier.check(&request, received.at.timestamp());
     // Under enforcement an unsigned request is a failure too: a receiver with a secret must not
     // take requests anyone could have sent.
     let refusal = match &checked.verdict {
@@ -1285,6 +1241,8 @@ fn print_summary(state: &Listener) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::SchemeSelection;
+    use crate::signature::Scheme;
 
     fn received(headers: Vec<Header>, body: &[u8], too_large: Option<u64>) -> Received {
         Received {
@@ -1316,15 +1274,33 @@ mod tests {
             looked_for: "X-Hub-Signature-256",
             max_body: 10,
             forwarding,
+            public_url: None,
         }
+    }
+
+    #[test]
+    fn the_signed_url_is_the_host_and_target_as_received_or_the_public_base() {
+        let mut r = received(vec![("Host".into(), "example.test:8080".into())], b"", None);
+        r.query = Some("a=1&b=%20".into());
+        assert_eq!(
+            signed_url(&r, None),
+            "http://example.test:8080/hook?a=1&b=%20"
+        );
+        assert_eq!(
+            signed_url(&r, Some("https://abc.ngrok.app/")),
+            "https://abc.ngrok.app/hook?a=1&b=%20"
+        );
+        r.headers.clear();
+        r.query = None;
+        assert_eq!(signed_url(&r, None), "http://localhost/hook");
     }
 
     fn signed(body: &[u8], secret: &str) -> Vec<Header> {
         let keys: [&[u8]; 1] = [secret.as_bytes()];
         crate::signature::sign(
-            Scheme::Github,
+            Scheme::GITHUB,
             crate::signature::Keys::new(&keys),
-            body,
+            &SignedRequest::post(&[], body),
             0,
             "",
         )

@@ -33,7 +33,7 @@ use crate::signature::Scheme;
 use crate::webhook::{self, Signer, Webhook};
 use attack::{Check, Outcome};
 
-use super::fixture::load_catalog;
+use crate::fixtures::disk::load_catalog;
 
 /// Characters of the response body shown after each send (`--json` carries more).
 const PREVIEW_CHARS: usize = 200;
@@ -378,7 +378,7 @@ fn pick(catalog: &Catalog) -> anyhow::Result<Option<String>> {
 fn listing(fixture: &fixtures::Fixture) -> (String, String) {
     match fixture.meta_for_listing() {
         Ok(meta) => (
-            meta.scheme.unwrap_or(Scheme::Hex).to_string(),
+            meta.scheme.unwrap_or(Scheme::HEX).to_string(),
             meta.description.unwrap_or_default(),
         ),
         Err(error) => ("?".into(), format!("(broken: {error})")),
@@ -692,7 +692,7 @@ impl load::Worker for LoadWorker {
                     class: "error".into(),
                     elapsed: Duration::ZERO,
                     met: false,
-                    line: Some(exit::error_record(&error)),
+                    line: Some(crate::output::error::error_record_of(&error)),
                 };
             }
         };
@@ -883,7 +883,7 @@ async fn run_load(
 
 async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
     let scheme = plan.signer.scheme;
-    if scheme == Scheme::None {
+    if scheme == Scheme::NONE {
         return Err(CliError::usage("--attack needs a signing scheme, not none")
             .with_hint("pass the receiver's --scheme and --secret")
             .into());
@@ -1025,7 +1025,7 @@ async fn watch(
             CliError::usage("--watch needs a file to watch, and this fixture is built in")
                 .with_hint(format!(
                     "copy it into {}/ (hooky send --list shows the names), or use --data @FILE",
-                    super::fixture::PROJECT_DIR
+                    crate::fixtures::disk::PROJECT_DIR
                 ))
                 .into(),
         );
@@ -1106,10 +1106,10 @@ async fn watch_send(
 
 fn report_error(error: &anyhow::Error, out: &Output) {
     if out.json {
-        let _ = out.json(&exit::error_record(error));
+        let _ = out.json(&crate::output::error::error_record_of(error));
         return;
     }
-    let (_, lines) = exit::describe(error);
+    let (_, lines) = crate::output::error::describe(error);
     for line in lines {
         eprintln!("{line}");
     }

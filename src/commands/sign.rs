@@ -1,33 +1,17 @@
-//! `hooky sign`: print the headers that sign a body.
+//! `hooky sign`: print the headers that sign a body. The flags become [`settings::Settings`]
+//! first.
 
-use rand::thread_rng;
+pub mod settings;
 
 use crate::cli::SignArgs;
-use crate::exit::{self, CliError};
+use crate::exit;
 use crate::output::Output;
-use crate::secret::as_keys;
-use crate::signature::{self, Keys};
+use settings::Settings;
 
 pub fn run(args: SignArgs, out: &Output) -> anyhow::Result<u8> {
-    let secrets = if args.scheme == signature::Scheme::None {
-        Vec::new()
-    } else {
-        super::resolve_secrets(&args.secrets, out, super::DevUse::Sign)?.list
-    };
-    let body = super::read_input(args.file.as_deref())?;
-    let timestamp = args.timestamp.unwrap_or_else(super::now_unix);
-    let id = args
-        .id
-        .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut thread_rng()));
-    let keys = as_keys(&secrets);
-    let headers = signature::sign(
-        args.scheme,
-        Keys::new(&keys).with_hex_header(&args.signature_header),
-        &body,
-        timestamp,
-        &id,
-    )
-    .map_err(|e| CliError::usage(e.to_string()))?;
+    let settings = Settings::from_args(args, out, super::now_unix(), &mut rand::thread_rng())?;
+    let body = super::read_input(settings.file.as_deref())?;
+    let headers = settings.sign(&body)?;
 
     if out.json {
         let map: serde_json::Map<String, serde_json::Value> = headers
@@ -35,7 +19,7 @@ pub fn run(args: SignArgs, out: &Output) -> anyhow::Result<u8> {
             .map(|(n, v)| (n.clone(), v.clone().into()))
             .collect();
         out.json(&serde_json::json!({
-            "type": "signature", "scheme": args.scheme, "headers": map,
+            "type": "signature", "scheme": settings.scheme, "headers": map,
         }))?;
     } else {
         for (name, value) in &headers {

@@ -1,29 +1,19 @@
 //! `hooky verify`: check a request's signature headers against its body, exit 0 only when valid.
+//! The flags become [`settings::Settings`] first.
+
+pub mod settings;
 
 use crate::capture::VerdictRecord;
-use crate::cli::{SchemeSelection, VerifyArgs};
+use crate::cli::VerifyArgs;
 use crate::exit;
 use crate::output::{Output, sanitize_line};
-use crate::secret::as_keys;
-use crate::signature::{self, Keys, Verdict};
+use crate::signature::Verdict;
+use settings::Settings;
 
 pub fn run(args: VerifyArgs, out: &Output) -> anyhow::Result<u8> {
-    let secrets = if args.scheme == SchemeSelection::Fixed(signature::Scheme::None) {
-        Vec::new()
-    } else {
-        super::resolve_secrets(&args.secrets, out, super::DevUse::Verify)?.list
-    };
-    let body = super::read_input(args.file.as_deref())?;
-    let keys = as_keys(&secrets);
-    let keys = Keys::new(&keys).with_hex_header(&args.signature_header);
-    let now = args.now.unwrap_or_else(super::now_unix);
-    let tolerance = args.tolerance.as_secs();
-    let verdict = match args.scheme {
-        SchemeSelection::Auto => signature::verify_auto(keys, &args.headers, &body, now, tolerance),
-        SchemeSelection::Fixed(scheme) => {
-            signature::verify(scheme, keys, &args.headers, &body, now, tolerance)
-        }
-    };
+    let settings = Settings::from_args(args, out, super::now_unix())?;
+    let body = super::read_input(settings.file.as_deref())?;
+    let verdict = settings.verify(&body);
 
     if out.json {
         let mut record = serde_json::to_value(VerdictRecord::from(&verdict))?;

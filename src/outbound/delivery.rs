@@ -32,6 +32,18 @@ pub struct Outgoing {
     pub body: Vec<u8>,
 }
 
+impl Outgoing {
+    /// The request as a receiver verifies it.
+    pub fn signed_request(&self) -> crate::signature::SignedRequest<'_> {
+        crate::signature::SignedRequest {
+            method: &self.method,
+            url: Some(self.url.as_str()),
+            headers: &self.headers,
+            body: &self.body,
+        }
+    }
+}
+
 /// The largest answer body hooky reads by default (`--max-response`): a server that streams without
 /// end must not fill the memory.
 pub const DEFAULT_MAX_RESPONSE: u64 = 16 * 1024 * 1024;

@@ -3,6 +3,7 @@
 //! and text from the network escaped before it reaches a terminal.
 
 mod clip;
+pub mod error;
 pub mod picker;
 mod sanitize;
 mod style;
@@ -12,8 +13,6 @@ use std::io::{IsTerminal, Write};
 pub use clip::{clip_body, clipped_note};
 pub use sanitize::{ellipsize, sanitize, sanitize_line};
 pub use style::Paint;
-
-use crate::cli::{ColorWhen, GlobalArgs};
 
 /// The one `--json` error record of every command: `{"type":"error","error":…,"hint":…}`, `hint`
 /// only when there is one. A command may add its own fields (`seq`, `time`, `retrying`).
@@ -39,14 +38,20 @@ pub struct Output {
     stderr_is_terminal: bool,
 }
 
+/// What the global flags ask of the output (the command line's `GlobalArgs` makes one).
+pub struct Choices {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub max_print: u64,
+    /// `--color always` / `never`; `None` for auto: only on a terminal, and not with `NO_COLOR`.
+    pub colors: Option<bool>,
+}
+
 impl Output {
-    pub fn new(global: &GlobalArgs) -> Self {
+    pub fn new(global: &Choices) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let decide = |is_terminal: bool| match global.color {
-            ColorWhen::Always => true,
-            ColorWhen::Never => false,
-            ColorWhen::Auto => is_terminal && !no_color,
-        };
+        let decide = |is_terminal: bool| global.colors.unwrap_or(is_terminal && !no_color);
         let stderr_is_terminal = std::io::stderr().is_terminal();
         Output {
             json: global.json,

@@ -1,15 +1,43 @@
 //! `hex`: the tutorials' generic scheme. HMAC-SHA256 of the body, hex, in one configurable header;
 //! an optional `sha256=` prefix is accepted on verification.
 
-use super::{Check, Failure, crypto};
+use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto};
 use crate::headers::Header;
 
-pub(super) fn sign(secret: &[u8], body: &[u8], header: &str) -> Vec<Header> {
-    let mac = crypto::hmac_sha256(secret, &[body]);
-    vec![(header.to_string(), hex::encode(mac))]
+pub(super) const PROVIDER: Provider = Provider {
+    name: "hex",
+    aliases: &[],
+    summary: "Generic HMAC-SHA256 of the body, hex, in one header (the tutorials' pattern)",
+    key: KeyKind::Secret,
+    signature: SignatureAt::ConfiguredHeader,
+    signature_prefix: "",
+    other_headers: &[],
+    tolerance: None,
+    several_signatures: false,
+    signs_id: false,
+    event_type: &[Location::Header(super::GENERIC_EVENT_HEADER)],
+    event_id: &[],
+    attacks: &[
+        Attack::WrongSignature,
+        Attack::MissingHeader,
+        Attack::WrongSecret,
+        Attack::BodyChanged,
+    ],
+    note: None,
+    detect: |request, hex_header| request.has(hex_header),
+    check_key: super::any_key,
+    sign,
+    verify,
+    signed_timestamp: super::no_timestamp,
+};
+
+fn sign(s: &Signing<'_>) -> Vec<Header> {
+    let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
+    vec![(s.hex_header.to_string(), hex::encode(mac))]
 }
 
-pub(super) fn verify(check: &Check<'_>, header: &str) -> Result<usize, Failure> {
+fn verify(check: &Check<'_>) -> Result<usize, Failure> {
+    let header = check.hex_header;
     let value = check.header(header)?;
     let digits = value.strip_prefix("sha256=").unwrap_or(value);
     let signature = decode_hex_signature(header, digits)?;

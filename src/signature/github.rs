@@ -1,16 +1,46 @@
 //! GitHub: `X-Hub-Signature-256: sha256=<hex of HMAC-SHA256(secret, body)>`.
 
-use super::{Check, Failure, crypto, generic};
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto, generic,
+};
 use crate::headers::Header;
 
-pub(super) const HEADER: &str = "X-Hub-Signature-256";
+const HEADER: &str = "X-Hub-Signature-256";
 
-pub(super) fn sign(secret: &[u8], body: &[u8]) -> Vec<Header> {
-    let mac = crypto::hmac_sha256(secret, &[body]);
+pub(super) const PROVIDER: Provider = Provider {
+    name: "github",
+    aliases: &[],
+    summary: "GitHub: X-Hub-Signature-256: sha256=<hex>",
+    key: KeyKind::Secret,
+    signature: SignatureAt::Header(HEADER),
+    signature_prefix: "sha256=",
+    // The legacy SHA-1 header is stripped and redacted too: it is made with the same secret.
+    other_headers: &["X-Hub-Signature"],
+    tolerance: None,
+    several_signatures: false,
+    signs_id: false,
+    event_type: &[Location::Header("X-GitHub-Event")],
+    event_id: &[Location::Header("X-GitHub-Delivery")],
+    attacks: &[
+        Attack::WrongSignature,
+        Attack::MissingHeader,
+        Attack::WrongSecret,
+        Attack::BodyChanged,
+    ],
+    note: None,
+    detect: |request, _| request.has(HEADER),
+    check_key: super::any_key,
+    sign,
+    verify,
+    signed_timestamp: super::no_timestamp,
+};
+
+fn sign(s: &Signing<'_>) -> Vec<Header> {
+    let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
     vec![(HEADER.to_string(), format!("sha256={}", hex::encode(mac)))]
 }
 
-pub(super) fn verify(check: &Check<'_>) -> Result<usize, Failure> {
+fn verify(check: &Check<'_>) -> Result<usize, Failure> {
     let value = check.header(HEADER)?;
     let digits = value
         .strip_prefix("sha256=")

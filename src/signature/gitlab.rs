@@ -1,13 +1,36 @@
 //! GitLab: `X-Gitlab-Token: <secret>`. A shared token, not a signature: the body is not covered.
 
-use super::{Check, Failure, crypto};
+use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto};
 use crate::headers::Header;
 
-pub(super) const HEADER: &str = "X-Gitlab-Token";
-pub(super) const BODY_NOT_COVERED: &str = "token only: gitlab does not sign the body";
+const HEADER: &str = "X-Gitlab-Token";
+
+pub(super) const PROVIDER: Provider = Provider {
+    name: "gitlab",
+    aliases: &[],
+    summary: "GitLab: X-Gitlab-Token: <secret> (a shared token, not a signature)",
+    key: KeyKind::Token,
+    signature: SignatureAt::Header(HEADER),
+    signature_prefix: "",
+    other_headers: &[],
+    tolerance: None,
+    several_signatures: false,
+    signs_id: false,
+    event_type: &[Location::Header("X-Gitlab-Event")],
+    event_id: &[],
+    // The token is the secret itself, so "wrong secret" is "wrong signature", and the body is not
+    // signed at all.
+    attacks: &[Attack::WrongSignature, Attack::MissingHeader],
+    note: Some("token only: gitlab does not sign the body"),
+    detect: |request, _| request.has(HEADER),
+    check_key: check_token,
+    sign,
+    verify,
+    signed_timestamp: super::no_timestamp,
+};
 
 /// The token travels as a header value, so it must be one: visible ASCII, no surrounding spaces.
-pub(super) fn check_token(secret: &[u8]) -> Result<(), String> {
+fn check_token(secret: &[u8]) -> Result<(), String> {
     let printable = secret.iter().all(|b| (0x20..0x7f).contains(b));
     let trimmed = secret.first() != Some(&b' ') && secret.last() != Some(&b' ');
     if printable && trimmed {
@@ -20,14 +43,14 @@ pub(super) fn check_token(secret: &[u8]) -> Result<(), String> {
     }
 }
 
-pub(super) fn sign(secret: &[u8]) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Vec<Header> {
     vec![(
         HEADER.to_string(),
-        String::from_utf8_lossy(secret).into_owned(),
+        String::from_utf8_lossy(s.first()).into_owned(),
     )]
 }
 
-pub(super) fn verify(check: &Check<'_>) -> Result<usize, Failure> {
+fn verify(check: &Check<'_>) -> Result<usize, Failure> {
     let token = check.header(HEADER)?;
     crypto::first_match(
         check

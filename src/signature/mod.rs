@@ -1,127 +1,336 @@
 //! The signature core: sign and verify webhook requests exactly as the providers do.
 //!
-//! Pure by design: no IO, no clock, no async. Time is a parameter (`now`, `timestamp`), headers are a
-//! slice of `(name, value)` pairs, and every comparison of a signature or token is constant-time.
-//! One file per scheme; this file holds the shared types and the dispatch.
+//! Pure by design: no IO, no clock, no async, no command line. Time is a parameter (`now`,
+//! `timestamp`), the request is a [`SignedRequest`] (method, URL, headers, body), and every
+//! comparison of a signature or token is constant-time.
+//!
+//! Every provider lives in one file that holds everything about it in one [`Provider`] value: its
+//! names, its key kind, its headers, how to detect, sign and verify it, its tolerance, where its
+//! event type and id live and which `--attack` variants apply. [`REGISTRY`] lists them; a
+//! [`Scheme`] is a cheap handle to one entry. Adding a provider is its file and one line there.
 
 mod crypto;
 mod generic;
 mod github;
 mod gitlab;
+mod none;
 mod shopify;
 mod slack;
 mod standard;
 mod stripe;
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
 use crate::headers::{Header, get_all};
 
+/// Every scheme hooky speaks, in the order detection tries them (most specific first; `hex`,
+/// whose header name is configurable, and `none` last). Listings show them in this order.
+pub static REGISTRY: &[&Provider] = &[
+    &standard::PROVIDER,
+    &stripe::PROVIDER,
+    &github::PROVIDER,
+    &shopify::PROVIDER,
+    &slack::PROVIDER,
+    &gitlab::PROVIDER,
+    &generic::PROVIDER,
+    &none::PROVIDER,
+];
+
 /// Header name the generic `hex` scheme uses unless told otherwise.
 pub const DEFAULT_HEX_HEADER: &str = "X-Webhook-Signature";
 /// Tolerance the providers' libraries use by default (Stripe, Standard Webhooks, Slack): five minutes.
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
+/// The header that names the event type for schemes whose provider has none of its own.
+pub const GENERIC_EVENT_HEADER: &str = "X-Webhook-Event";
 
-/// A signing scheme hooky speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Scheme {
-    /// No signature at all.
-    None,
-    /// Generic HMAC-SHA256 of the body, hex, in one header (the tutorials' pattern).
-    Hex,
-    /// GitHub: `X-Hub-Signature-256: sha256=<hex>`.
-    Github,
-    /// Stripe: `Stripe-Signature: t=<unix>,v1=<hex>`.
-    Stripe,
-    /// Standard Webhooks (Svix and others): `webhook-id`, `webhook-timestamp`, `webhook-signature`.
-    Standard,
-    /// Shopify: `X-Shopify-Hmac-Sha256: <base64>`.
-    Shopify,
-    /// Slack: `X-Slack-Signature: v0=<hex>` with `X-Slack-Request-Timestamp`.
-    Slack,
-    /// GitLab: `X-Gitlab-Token: <secret>` (a shared token, not a signature).
-    Gitlab,
+/// The request as its sender signed it. `url` is the full URL the sender addressed (scheme, host,
+/// path and query, as sent), when the caller knows it: URL-signing providers need it.
+#[derive(Clone, Copy, Debug)]
+pub struct SignedRequest<'a> {
+    pub method: &'a str,
+    pub url: Option<&'a str>,
+    pub headers: &'a [Header],
+    pub body: &'a [u8],
 }
 
-impl Scheme {
-    pub const ALL: [Scheme; 8] = [
-        Scheme::None,
-        Scheme::Hex,
-        Scheme::Github,
-        Scheme::Stripe,
-        Scheme::Standard,
-        Scheme::Shopify,
-        Scheme::Slack,
-        Scheme::Gitlab,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Scheme::None => "none",
-            Scheme::Hex => "hex",
-            Scheme::Github => "github",
-            Scheme::Stripe => "stripe",
-            Scheme::Standard => "standard",
-            Scheme::Shopify => "shopify",
-            Scheme::Slack => "slack",
-            Scheme::Gitlab => "gitlab",
+impl<'a> SignedRequest<'a> {
+    /// A `POST` of `body` with `headers` to an unknown URL (what `sign` and `verify` have by default).
+    pub fn post(headers: &'a [Header], body: &'a [u8]) -> Self {
+        SignedRequest {
+            method: "POST",
+            url: None,
+            headers,
+            body,
         }
     }
 
+    pub fn with_url(mut self, url: &'a str) -> Self {
+        self.url = Some(url);
+        self
+    }
+
+    fn has(&self, name: &str) -> bool {
+        crate::headers::has(self.headers, name)
+    }
+}
+
+/// What a scheme signs and verifies with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// Nothing (`none`).
+    None,
+    /// A shared HMAC secret, the same on both sides (several for rotation).
+    Secret,
+    /// A shared token sent as is (GitLab): not a signature, the body is not covered.
+    Token,
+    /// A key pair: the sender signs with the private key, the receiver verifies with the public one.
+    KeyPair,
+}
+
+/// The keys a signer or verifier is given; each scheme takes the list its [`KeyKind`] needs.
+#[derive(Clone, Copy)]
+pub struct Keys<'a> {
+    /// HMAC secrets or tokens, several for rotation.
+    pub secrets: &'a [&'a [u8]],
+    /// Private keys, for signing with a key-pair scheme.
+    pub private_keys: &'a [&'a [u8]],
+    /// Public keys, for verifying a key-pair scheme.
+    pub public_keys: &'a [&'a [u8]],
+    /// The header name of the generic `hex` scheme.
+    pub hex_header: &'a str,
+}
+
+impl<'a> Keys<'a> {
+    pub fn new(secrets: &'a [&'a [u8]]) -> Self {
+        Keys {
+            secrets,
+            private_keys: &[],
+            public_keys: &[],
+            hex_header: DEFAULT_HEX_HEADER,
+        }
+    }
+
+    pub fn with_hex_header(mut self, hex_header: &'a str) -> Self {
+        self.hex_header = hex_header;
+        self
+    }
+
+    /// The keys a scheme of `kind` signs with.
+    fn for_signing(&self, kind: KeyKind) -> &'a [&'a [u8]] {
+        match kind {
+            KeyKind::None => &[],
+            KeyKind::Secret | KeyKind::Token => self.secrets,
+            KeyKind::KeyPair => self.private_keys,
+        }
+    }
+
+    /// The keys a scheme of `kind` verifies with.
+    fn for_verifying(&self, kind: KeyKind) -> &'a [&'a [u8]] {
+        match kind {
+            KeyKind::None => &[],
+            KeyKind::Secret | KeyKind::Token => self.secrets,
+            KeyKind::KeyPair => self.public_keys,
+        }
+    }
+}
+
+/// Where the signature proper travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureAt {
+    /// Nowhere (`none`).
+    Nowhere,
+    /// In this header.
+    Header(&'static str),
+    /// In the header the user names (`--signature-header`, the generic `hex` scheme).
+    ConfiguredHeader,
+}
+
+/// Where a request's event type or id lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Header(&'static str),
+    /// A JSON pointer into the body (`/data/type`).
+    Body(&'static str),
+}
+
+/// How far a signed timestamp may be from now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tolerance {
+    /// The provider's library default.
+    pub default_secs: u64,
+    /// Whether a timestamp ahead of now by more than the tolerance is rejected too.
+    pub rejects_future: bool,
+}
+
+/// A request a verifying receiver must reject (or, for `Rotation`, accept), as `send --attack`
+/// sends it: what each variant tampers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attack {
+    /// One character of the signature changed, still well-formed.
+    WrongSignature,
+    /// The signature header removed.
+    MissingHeader,
+    /// Signed with a secret the receiver does not hold.
+    WrongSecret,
+    /// The body changed after signing.
+    BodyChanged,
+    /// Signed with a timestamp past the tolerance.
+    StaleTimestamp,
+    /// Signed with a timestamp ahead of now by more than the tolerance.
+    FutureTimestamp,
+    /// Two signatures, an unknown one and a valid one: must be accepted.
+    Rotation,
+}
+
+/// Everything about one scheme. One `const PROVIDER` per file, listed in [`REGISTRY`].
+pub struct Provider {
+    /// The `--scheme` value.
+    pub name: &'static str,
+    /// Other names `--scheme` accepts.
+    pub aliases: &'static [&'static str],
+    /// One line for `--help`, completions and listings.
+    pub summary: &'static str,
+    pub key: KeyKind,
+    /// Where the signature proper travels (what `--attack` alters or removes).
+    pub signature: SignatureAt,
+    /// The text before the first signature's digits in its header (`sha256=`), for `--attack`.
+    pub signature_prefix: &'static str,
+    /// Every other header the scheme reads or writes (timestamp, id, alternative names), for
+    /// redaction and for stripping before a re-sign.
+    pub other_headers: &'static [&'static str],
+    /// `None` when no timestamp is signed.
+    pub tolerance: Option<Tolerance>,
+    /// Whether one request can carry several signatures (secret rotation on the sender side).
+    pub several_signatures: bool,
+    /// Whether the event id is signed (a new id means a new signature).
+    pub signs_id: bool,
+    /// Where the event type and id live, most specific first.
+    pub event_type: &'static [Location],
+    pub event_id: &'static [Location],
+    /// The `--attack` variants that apply, in the order they are sent.
+    pub attacks: &'static [Attack],
+    /// What a valid verdict does not cover, if anything (GitLab's token).
+    pub note: Option<&'static str>,
+    /// Whether a request carries this scheme's signature (given the `hex` header name).
+    pub detect: fn(&SignedRequest<'_>, &str) -> bool,
+    /// Checks one key before use, saying why it cannot be used.
+    pub check_key: fn(&[u8]) -> Result<(), String>,
+    /// The headers that sign a request; the keys were checked with `check_key`.
+    pub sign: fn(&Signing<'_>) -> Vec<Header>,
+    /// The 1-based index of the key that verifies the request, or why none does.
+    pub verify: fn(&Check<'_>) -> Result<usize, Failure>,
+    /// The signed timestamp (unix seconds) of a request, for the stale-signature warning.
+    pub signed_timestamp: fn(&[Header]) -> Option<i64>,
+}
+
+/// Any key will do ([`Scheme::check_secret`] has already refused an empty one).
+fn any_key(_: &[u8]) -> Result<(), String> {
+    Ok(())
+}
+
+/// For schemes that sign no timestamp.
+fn no_timestamp(_: &[Header]) -> Option<i64> {
+    None
+}
+
+/// A signing scheme hooky speaks: a handle to its [`REGISTRY`] entry, compared by name.
+#[derive(Clone, Copy)]
+pub struct Scheme(&'static Provider);
+
+impl Scheme {
+    pub const NONE: Scheme = Scheme(&none::PROVIDER);
+    pub const HEX: Scheme = Scheme(&generic::PROVIDER);
+    pub const GITHUB: Scheme = Scheme(&github::PROVIDER);
+    pub const STRIPE: Scheme = Scheme(&stripe::PROVIDER);
+    pub const STANDARD: Scheme = Scheme(&standard::PROVIDER);
+    pub const SHOPIFY: Scheme = Scheme(&shopify::PROVIDER);
+    pub const SLACK: Scheme = Scheme(&slack::PROVIDER);
+    pub const GITLAB: Scheme = Scheme(&gitlab::PROVIDER);
+
+    /// Every scheme, in registry order.
+    pub fn all() -> impl Iterator<Item = Scheme> {
+        REGISTRY.iter().map(|provider| Scheme(provider))
+    }
+
+    /// The scheme with this name or alias.
     pub fn from_name(name: &str) -> Option<Scheme> {
-        Scheme::ALL.into_iter().find(|s| s.name() == name)
+        Scheme::all().find(|s| s.0.name == name || s.0.aliases.contains(&name))
+    }
+
+    pub fn provider(self) -> &'static Provider {
+        self.0
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0.name
     }
 
     /// Whether the scheme signs a timestamp that receivers check against a tolerance.
     pub fn is_timestamped(self) -> bool {
-        matches!(self, Scheme::Stripe | Scheme::Standard | Scheme::Slack)
+        self.0.tolerance.is_some()
+    }
+
+    /// The tolerance verification applies when not told otherwise.
+    pub fn default_tolerance_secs(self) -> u64 {
+        self.0
+            .tolerance
+            .map_or(DEFAULT_TOLERANCE_SECS, |t| t.default_secs)
     }
 
     /// Whether one request can carry several signatures (secret rotation on the sender side).
     pub fn allows_several_signatures(self) -> bool {
-        matches!(self, Scheme::Stripe | Scheme::Standard)
+        self.0.several_signatures
+    }
+
+    /// The header holding the signature proper, if it travels in a header.
+    pub fn signature_header(self, hex_header: &str) -> Option<String> {
+        match self.0.signature {
+            SignatureAt::Nowhere => None,
+            SignatureAt::Header(name) => Some(name.to_string()),
+            SignatureAt::ConfiguredHeader => Some(hex_header.to_string()),
+        }
     }
 
     /// The names of the headers this scheme's signature lives in (lower case), for redaction and
     /// for stripping before a re-sign.
     pub fn signature_header_names(self, hex_header: &str) -> Vec<String> {
-        let names: &[&str] = match self {
-            Scheme::None => &[],
-            Scheme::Hex => return vec![hex_header.to_ascii_lowercase()],
-            Scheme::Github => &["x-hub-signature-256", "x-hub-signature"],
-            Scheme::Stripe => &["stripe-signature"],
-            Scheme::Standard => &[
-                "webhook-id",
-                "webhook-timestamp",
-                "webhook-signature",
-                "svix-id",
-                "svix-timestamp",
-                "svix-signature",
-            ],
-            Scheme::Shopify => &["x-shopify-hmac-sha256"],
-            Scheme::Slack => &["x-slack-signature", "x-slack-request-timestamp"],
-            Scheme::Gitlab => &["x-gitlab-token"],
-        };
-        names.iter().map(|n| n.to_string()).collect()
+        self.signature_header(hex_header)
+            .into_iter()
+            .chain(self.0.other_headers.iter().map(|n| n.to_string()))
+            .map(|n| n.to_ascii_lowercase())
+            .collect()
     }
 
-    /// Checks that a secret can be used with this scheme, saying why not (Standard Webhooks
+    /// Checks that a key can be used with this scheme, saying why not (Standard Webhooks
     /// secrets must be base64).
     pub fn check_secret(self, secret: &[u8]) -> Result<(), String> {
         if secret.is_empty() {
             return Err("the secret is empty".into());
         }
-        match self {
-            Scheme::Standard => {
-                standard::decode_secret(secret)?;
-            }
-            Scheme::Gitlab => gitlab::check_token(secret)?,
-            _ => {}
-        }
-        Ok(())
+        (self.0.check_key)(secret)
+    }
+}
+
+impl PartialEq for Scheme {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for Scheme {}
+
+impl Hash for Scheme {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.name.hash(state);
+    }
+}
+
+impl fmt::Debug for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Scheme({})", self.0.name)
     }
 }
 
@@ -131,25 +340,9 @@ impl fmt::Display for Scheme {
     }
 }
 
-/// What the signer and verifier need besides the request: the secrets (several for rotation) and
-/// the header name of the generic `hex` scheme.
-#[derive(Clone, Copy)]
-pub struct Keys<'a> {
-    pub secrets: &'a [&'a [u8]],
-    pub hex_header: &'a str,
-}
-
-impl<'a> Keys<'a> {
-    pub fn new(secrets: &'a [&'a [u8]]) -> Self {
-        Keys {
-            secrets,
-            hex_header: DEFAULT_HEX_HEADER,
-        }
-    }
-
-    pub fn with_hex_header(mut self, hex_header: &'a str) -> Self {
-        self.hex_header = hex_header;
-        self
+impl Serialize for Scheme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -166,43 +359,58 @@ pub enum SignError {
     },
 }
 
-/// Signs `body` and returns the headers to add to the request.
+/// What a scheme's signer gets: the request as it will be sent (before its signature), the
+/// checked keys, the timestamp and event id to sign.
+pub struct Signing<'a> {
+    pub(crate) keys: &'a [&'a [u8]],
+    pub(crate) request: SignedRequest<'a>,
+    pub(crate) timestamp: i64,
+    pub(crate) id: &'a str,
+    pub(crate) hex_header: &'a str,
+}
+
+impl Signing<'_> {
+    /// The first key: schemes that carry one signature sign with it.
+    fn first(&self) -> &[u8] {
+        self.keys[0]
+    }
+}
+
+/// Signs `request` and returns the headers to add to it.
 ///
 /// `timestamp` (unix seconds) and `id` are used by the schemes that sign them and ignored by the
-/// others. Schemes that carry several signatures get one per secret; the others use the first.
+/// others. Schemes that carry several signatures get one per key; the others use the first.
 pub fn sign(
     scheme: Scheme,
     keys: Keys<'_>,
-    body: &[u8],
+    request: &SignedRequest<'_>,
     timestamp: i64,
     id: &str,
 ) -> Result<Vec<Header>, SignError> {
-    if scheme == Scheme::None {
+    let provider = scheme.provider();
+    if provider.key == KeyKind::None {
         return Ok(Vec::new());
     }
-    if keys.secrets.is_empty() {
+    let signing_keys = keys.for_signing(provider.key);
+    if signing_keys.is_empty() {
         return Err(SignError::NoSecret { scheme });
     }
-    for (index, secret) in keys.secrets.iter().enumerate() {
+    for (index, key) in signing_keys.iter().enumerate() {
         scheme
-            .check_secret(secret)
+            .check_secret(key)
             .map_err(|reason| SignError::BadSecret {
                 scheme,
                 index: index + 1,
                 reason,
             })?;
     }
-    let first = keys.secrets[0];
-    Ok(match scheme {
-        Scheme::None => Vec::new(),
-        Scheme::Hex => generic::sign(first, body, keys.hex_header),
-        Scheme::Github => github::sign(first, body),
-        Scheme::Stripe => stripe::sign(keys.secrets, body, timestamp),
-        Scheme::Standard => standard::sign(keys.secrets, body, timestamp, id),
-        Scheme::Shopify => shopify::sign(first, body),
-        Scheme::Slack => slack::sign(first, body, timestamp),
-        Scheme::Gitlab => gitlab::sign(first),
-    })
+    Ok((provider.sign)(&Signing {
+        keys: signing_keys,
+        request: *request,
+        timestamp,
+        id,
+        hex_header: keys.hex_header,
+    }))
 }
 
 /// The outcome of verifying one request: exactly what happened.
@@ -233,10 +441,7 @@ impl Verdict {
     /// What a valid verdict does not cover, when there is something (GitLab's token).
     pub fn note(&self) -> Option<&'static str> {
         match self {
-            Verdict::Valid {
-                scheme: Scheme::Gitlab,
-                ..
-            } => Some(gitlab::BODY_NOT_COVERED),
+            Verdict::Valid { scheme, .. } => scheme.provider().note,
             _ => None,
         }
     }
@@ -257,8 +462,8 @@ impl fmt::Display for Verdict {
                 secret_index,
             } => {
                 write!(f, "valid {scheme} signature (secret #{secret_index})")?;
-                if *scheme == Scheme::Gitlab {
-                    write!(f, "; {}", gitlab::BODY_NOT_COVERED)?;
+                if let Some(note) = scheme.provider().note {
+                    write!(f, "; {note}")?;
                 }
                 Ok(())
             }
@@ -312,41 +517,35 @@ impl Failure {
     }
 }
 
-/// Verifies a request against one scheme. `now` is unix seconds; `tolerance_secs` applies to the
-/// timestamped schemes, each the way its provider's library applies it.
+/// Verifies a request against one scheme. `now` is unix seconds; `tolerance_secs` (default: the
+/// provider's) applies to the timestamped schemes, each the way its provider's library applies it.
 pub fn verify(
     scheme: Scheme,
     keys: Keys<'_>,
-    headers: &[Header],
-    body: &[u8],
+    request: &SignedRequest<'_>,
     now: i64,
-    tolerance_secs: u64,
+    tolerance_secs: Option<u64>,
 ) -> Verdict {
-    if scheme == Scheme::None {
+    let provider = scheme.provider();
+    if provider.key == KeyKind::None {
         return Verdict::Unsigned;
     }
     let invalid = |failure| Verdict::Invalid { scheme, failure };
-    if keys.secrets.is_empty() {
+    let verifying_keys = keys.for_verifying(provider.key);
+    if verifying_keys.is_empty() {
         return invalid(Failure::NoSecret);
     }
     let check = Check {
-        secrets: keys.secrets,
-        headers,
-        body,
+        secrets: verifying_keys,
+        headers: request.headers,
+        body: request.body,
+        request: *request,
         now,
-        tolerance_secs,
+        tolerance_secs: tolerance_secs.unwrap_or_else(|| scheme.default_tolerance_secs()),
+        rejects_future: provider.tolerance.is_some_and(|t| t.rejects_future),
+        hex_header: keys.hex_header,
     };
-    let result = match scheme {
-        Scheme::None => unreachable!("handled above"),
-        Scheme::Hex => generic::verify(&check, keys.hex_header),
-        Scheme::Github => github::verify(&check),
-        Scheme::Stripe => stripe::verify(&check),
-        Scheme::Standard => standard::verify(&check),
-        Scheme::Shopify => shopify::verify(&check),
-        Scheme::Slack => slack::verify(&check),
-        Scheme::Gitlab => gitlab::verify(&check),
-    };
-    match result {
+    match (provider.verify)(&check) {
         Ok(secret_index) => Verdict::Valid {
             scheme,
             secret_index,
@@ -355,49 +554,41 @@ pub fn verify(
     }
 }
 
-/// Recognises the scheme from the headers present, most specific first.
-pub fn detect(headers: &[Header], hex_header: &str) -> Option<Scheme> {
-    let has = |name: &str| crate::headers::has(headers, name);
-    if has("webhook-signature") || has("svix-signature") {
-        Some(Scheme::Standard)
-    } else if has("stripe-signature") {
-        Some(Scheme::Stripe)
-    } else if has("x-hub-signature-256") {
-        Some(Scheme::Github)
-    } else if has("x-shopify-hmac-sha256") {
-        Some(Scheme::Shopify)
-    } else if has("x-slack-signature") {
-        Some(Scheme::Slack)
-    } else if has("x-gitlab-token") {
-        Some(Scheme::Gitlab)
-    } else if has(hex_header) {
-        Some(Scheme::Hex)
-    } else {
-        None
-    }
+/// Recognises the scheme of a request, trying the registry in order.
+pub fn detect(request: &SignedRequest<'_>, hex_header: &str) -> Option<Scheme> {
+    Scheme::all().find(|scheme| (scheme.provider().detect)(request, hex_header))
+}
+
+/// Recognises the scheme from headers alone (captures and HAR files store no URL).
+pub fn detect_headers(headers: &[Header], hex_header: &str) -> Option<Scheme> {
+    detect(&SignedRequest::post(headers, &[]), hex_header)
 }
 
 /// Detects the scheme, then verifies with it; a request with no known signature is `Unsigned`.
 pub fn verify_auto(
     keys: Keys<'_>,
-    headers: &[Header],
-    body: &[u8],
+    request: &SignedRequest<'_>,
     now: i64,
-    tolerance_secs: u64,
+    tolerance_secs: Option<u64>,
 ) -> Verdict {
-    match detect(headers, keys.hex_header) {
-        Some(scheme) => verify(scheme, keys, headers, body, now, tolerance_secs),
+    match detect(request, keys.hex_header) {
+        Some(scheme) => verify(scheme, keys, request, now, tolerance_secs),
         None => Verdict::Unsigned,
     }
 }
 
 /// Everything a scheme's verifier looks at, bundled so each scheme file stays short.
-pub(crate) struct Check<'a> {
-    secrets: &'a [&'a [u8]],
-    headers: &'a [Header],
-    body: &'a [u8],
-    now: i64,
-    tolerance_secs: u64,
+pub struct Check<'a> {
+    pub(crate) secrets: &'a [&'a [u8]],
+    pub(crate) headers: &'a [Header],
+    pub(crate) body: &'a [u8],
+    /// Method and URL, for the providers that sign them.
+    #[allow(dead_code)]
+    pub(crate) request: SignedRequest<'a>,
+    pub(crate) now: i64,
+    pub(crate) tolerance_secs: u64,
+    pub(crate) rejects_future: bool,
+    pub(crate) hex_header: &'a str,
 }
 
 impl Check<'_> {
@@ -438,8 +629,8 @@ impl Check<'_> {
         })
     }
 
-    /// Rejects a timestamp older than the tolerance; also a newer one when `reject_future`.
-    fn check_age(&self, timestamp: i64, reject_future: bool) -> Result<(), Failure> {
+    /// Rejects a timestamp older than the tolerance; also a newer one when the provider does.
+    fn check_age(&self, timestamp: i64) -> Result<(), Failure> {
         let age = i128::from(self.now) - i128::from(timestamp);
         let tolerance = i128::from(self.tolerance_secs);
         let clamp = |v: i128| u64::try_from(v).unwrap_or(u64::MAX);
@@ -449,7 +640,7 @@ impl Check<'_> {
                 tolerance_secs: self.tolerance_secs,
             });
         }
-        if reject_future && -age > tolerance {
+        if self.rejects_future && -age > tolerance {
             return Err(Failure::TimestampTooNew {
                 by_secs: clamp(-age - tolerance),
                 tolerance_secs: self.tolerance_secs,

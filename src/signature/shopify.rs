@@ -3,17 +3,44 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::{Check, Failure, crypto};
+use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto};
 use crate::headers::Header;
 
-pub(super) const HEADER: &str = "X-Shopify-Hmac-Sha256";
+const HEADER: &str = "X-Shopify-Hmac-Sha256";
 
-pub(super) fn sign(secret: &[u8], body: &[u8]) -> Vec<Header> {
-    let mac = crypto::hmac_sha256(secret, &[body]);
+pub(super) const PROVIDER: Provider = Provider {
+    name: "shopify",
+    aliases: &[],
+    summary: "Shopify: X-Shopify-Hmac-Sha256: <base64>",
+    key: KeyKind::Secret,
+    signature: SignatureAt::Header(HEADER),
+    signature_prefix: "",
+    other_headers: &[],
+    tolerance: None,
+    several_signatures: false,
+    signs_id: false,
+    event_type: &[Location::Header("X-Shopify-Topic")],
+    event_id: &[Location::Header("X-Shopify-Webhook-Id")],
+    attacks: &[
+        Attack::WrongSignature,
+        Attack::MissingHeader,
+        Attack::WrongSecret,
+        Attack::BodyChanged,
+    ],
+    note: None,
+    detect: |request, _| request.has(HEADER),
+    check_key: super::any_key,
+    sign,
+    verify,
+    signed_timestamp: super::no_timestamp,
+};
+
+fn sign(s: &Signing<'_>) -> Vec<Header> {
+    let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
     vec![(HEADER.to_string(), BASE64.encode(mac))]
 }
 
-pub(super) fn verify(check: &Check<'_>) -> Result<usize, Failure> {
+fn verify(check: &Check<'_>) -> Result<usize, Failure> {
     let value = check.header(HEADER)?;
     let signature = BASE64.decode(value).map_err(|_| Failure::MalformedHeader {
         header: HEADER.to_string(),

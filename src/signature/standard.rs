@@ -6,15 +6,56 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::{Check, Failure, crypto};
-use crate::headers::Header;
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance, crypto,
+};
+use crate::headers::{Header, get_one};
+
+pub(super) const PROVIDER: Provider = Provider {
+    name: "standard",
+    aliases: &["svix"],
+    summary: "Standard Webhooks (Svix and others): webhook-id, webhook-timestamp, webhook-signature",
+    key: KeyKind::Secret,
+    signature: SignatureAt::Header(SIGNATURE),
+    signature_prefix: "v1,",
+    other_headers: &[ID, TIMESTAMP, "svix-id", "svix-timestamp", "svix-signature"],
+    tolerance: Some(Tolerance {
+        default_secs: super::DEFAULT_TOLERANCE_SECS,
+        rejects_future: true,
+    }),
+    several_signatures: true,
+    signs_id: true,
+    event_type: &[],
+    event_id: &[Location::Header(ID), Location::Header("svix-id")],
+    attacks: &[
+        Attack::WrongSignature,
+        Attack::MissingHeader,
+        Attack::WrongSecret,
+        Attack::BodyChanged,
+        Attack::StaleTimestamp,
+        Attack::FutureTimestamp,
+        Attack::Rotation,
+    ],
+    note: None,
+    detect: |request, _| request.has(SIGNATURE) || request.has("svix-signature"),
+    check_key: |secret| decode_secret(secret).map(drop),
+    sign,
+    verify,
+    signed_timestamp: |headers| {
+        get_one(headers, TIMESTAMP)
+            .or_else(|| get_one(headers, "svix-timestamp"))?
+            .trim()
+            .parse()
+            .ok()
+    },
+};
 
 const ID: &str = "webhook-id";
 const TIMESTAMP: &str = "webhook-timestamp";
 const SIGNATURE: &str = "webhook-signature";
 
 /// The key behind a `whsec_<base64>` secret.
-pub(super) fn decode_secret(secret: &[u8]) -> Result<Vec<u8>, String> {
+fn decode_secret(secret: &[u8]) -> Result<Vec<u8>, String> {
     let encoded = secret.strip_prefix(b"whsec_").unwrap_or(secret);
     let key = BASE64.decode(encoded).map_err(|_| {
         "Standard Webhooks secrets are base64, optionally prefixed with whsec_".to_string()
@@ -25,9 +66,11 @@ pub(super) fn decode_secret(secret: &[u8]) -> Result<Vec<u8>, String> {
     Ok(key)
 }
 
-pub(super) fn sign(secrets: &[&[u8]], body: &[u8], timestamp: i64, id: &str) -> Vec<Header> {
-    let ts = timestamp.to_string();
-    let signatures: Vec<String> = secrets
+fn sign(s: &Signing<'_>) -> Vec<Header> {
+    let (body, id) = (s.request.body, s.id);
+    let ts = s.timestamp.to_string();
+    let signatures: Vec<String> = s
+        .keys
         .iter()
         .map(|secret| {
             let key = decode_secret(secret).expect("secrets are checked before signing");
@@ -61,12 +104,12 @@ fn header<'a>(check: &'a Check<'_>, name: &str) -> Result<(&'a str, String), Fai
     }
 }
 
-pub(super) fn verify(check: &Check<'_>) -> Result<usize, Failure> {
+fn verify(check: &Check<'_>) -> Result<usize, Failure> {
     let (id, _) = header(check, "id")?;
     let (ts_text, ts_header) = header(check, "timestamp")?;
     let (value, sig_header) = header(check, "signature")?;
     let timestamp = check.timestamp(&ts_header, ts_text)?;
-    check.check_age(timestamp, true)?;
+    check.check_age(timestamp)?;
 
     let v1: Vec<&str> = value
         .split(' ')

@@ -2,23 +2,64 @@
 //! whole `whsec_…` string. Like Stripe's library: the signature is checked first, then the age;
 //! future timestamps are accepted; entries of other schemes (`v0=`) are ignored.
 
-use super::{Check, Failure, crypto, generic};
-use crate::headers::Header;
+use super::{
+    Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, Tolerance, crypto, generic,
+};
+use crate::headers::{Header, get_one};
 
-pub(super) const HEADER: &str = "Stripe-Signature";
+const HEADER: &str = "Stripe-Signature";
 
-pub(super) fn sign(secrets: &[&[u8]], body: &[u8], timestamp: i64) -> Vec<Header> {
-    let ts = timestamp.to_string();
+pub(super) const PROVIDER: Provider = Provider {
+    name: "stripe",
+    aliases: &[],
+    summary: "Stripe: Stripe-Signature: t=<unix>,v1=<hex>",
+    key: KeyKind::Secret,
+    signature: SignatureAt::Header(HEADER),
+    signature_prefix: "v1=",
+    other_headers: &[],
+    tolerance: Some(Tolerance {
+        default_secs: super::DEFAULT_TOLERANCE_SECS,
+        rejects_future: false,
+    }),
+    several_signatures: true,
+    signs_id: false,
+    event_type: &[],
+    event_id: &[],
+    attacks: &[
+        Attack::WrongSignature,
+        Attack::MissingHeader,
+        Attack::WrongSecret,
+        Attack::BodyChanged,
+        Attack::StaleTimestamp,
+        Attack::Rotation,
+    ],
+    note: None,
+    detect: |request, _| request.has(HEADER),
+    check_key: super::any_key,
+    sign,
+    verify,
+    signed_timestamp: |headers| {
+        get_one(headers, HEADER)?
+            .split(',')
+            .find_map(|item| item.trim().strip_prefix("t="))?
+            .trim()
+            .parse()
+            .ok()
+    },
+};
+
+fn sign(s: &Signing<'_>) -> Vec<Header> {
+    let ts = s.timestamp.to_string();
     let mut value = format!("t={ts}");
-    for secret in secrets {
-        let mac = crypto::hmac_sha256(secret, &[ts.as_bytes(), b".", body]);
+    for secret in s.keys {
+        let mac = crypto::hmac_sha256(secret, &[ts.as_bytes(), b".", s.request.body]);
         value.push_str(",v1=");
         value.push_str(&hex::encode(mac));
     }
     vec![(HEADER.to_string(), value)]
 }
 
-pub(super) fn verify(check: &Check<'_>) -> Result<usize, Failure> {
+fn verify(check: &Check<'_>) -> Result<usize, Failure> {
     let value = check.header(HEADER)?;
     let malformed = |reason: &str| Failure::MalformedHeader {
         header: HEADER.to_string(),
@@ -55,6 +96,6 @@ pub(super) fn verify(check: &Check<'_>) -> Result<usize, Failure> {
         .ok_or(Failure::Mismatch {
             secrets: check.secrets.len(),
         })?;
-    check.check_age(timestamp, false)?;
+    check.check_age(timestamp)?;
     Ok(index)
 }

@@ -6,6 +6,55 @@ use proptest::prelude::*;
 use super::*;
 use crate::headers::get_one;
 
+// These tests sign and verify bodies POSTed to a URL none of these schemes signs: the wrappers
+// below keep them about bodies and headers.
+
+fn sign(
+    scheme: Scheme,
+    keys: Keys<'_>,
+    body: &[u8],
+    timestamp: i64,
+    id: &str,
+) -> Result<Vec<Header>, SignError> {
+    super::sign(scheme, keys, &SignedRequest::post(&[], body), timestamp, id)
+}
+
+fn verify(
+    scheme: Scheme,
+    keys: Keys<'_>,
+    headers: &[Header],
+    body: &[u8],
+    now: i64,
+    tolerance_secs: u64,
+) -> Verdict {
+    super::verify(
+        scheme,
+        keys,
+        &SignedRequest::post(headers, body),
+        now,
+        Some(tolerance_secs),
+    )
+}
+
+fn detect(headers: &[Header], hex_header: &str) -> Option<Scheme> {
+    detect_headers(headers, hex_header)
+}
+
+fn verify_auto(
+    keys: Keys<'_>,
+    headers: &[Header],
+    body: &[u8],
+    now: i64,
+    tolerance: u64,
+) -> Verdict {
+    super::verify_auto(
+        keys,
+        &SignedRequest::post(headers, body),
+        now,
+        Some(tolerance),
+    )
+}
+
 fn h(name: &str, value: &str) -> Header {
     (name.to_string(), value.to_string())
 }
@@ -42,7 +91,7 @@ const SLACK_BODY: &str = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_
 fn github_published_vector() {
     let secret: &[u8] = b"It's a Secret to Everybody";
     let headers = sign(
-        Scheme::Github,
+        Scheme::GITHUB,
         Keys::new(&[secret]),
         b"Hello, World!",
         0,
@@ -56,11 +105,11 @@ fn github_published_vector() {
             "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
         )]
     );
-    let verdict = verify_with(Scheme::Github, &[secret], &headers, b"Hello, World!", 0);
+    let verdict = verify_with(Scheme::GITHUB, &[secret], &headers, b"Hello, World!", 0);
     assert_eq!(
         verdict,
         Verdict::Valid {
-            scheme: Scheme::Github,
+            scheme: Scheme::GITHUB,
             secret_index: 1
         }
     );
@@ -71,7 +120,7 @@ fn standard_webhooks_published_vector() {
     let secret: &[u8] = b"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     let body = br#"{"test": 2432232314}"#;
     let headers = sign(
-        Scheme::Standard,
+        Scheme::STANDARD,
         Keys::new(&[secret]),
         body,
         1614265330,
@@ -89,7 +138,7 @@ fn standard_webhooks_published_vector() {
             ),
         ]
     );
-    assert!(verify_with(Scheme::Standard, &[secret], &headers, body, 1614265330).is_valid());
+    assert!(verify_with(Scheme::STANDARD, &[secret], &headers, body, 1614265330).is_valid());
 }
 
 #[test]
@@ -104,15 +153,15 @@ fn standard_webhooks_accepts_svix_header_names() {
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
         ),
     ];
-    assert_eq!(detect(&headers, DEFAULT_HEX_HEADER), Some(Scheme::Standard));
-    assert!(verify_with(Scheme::Standard, &[secret], &headers, body, 1614265330).is_valid());
+    assert_eq!(detect(&headers, DEFAULT_HEX_HEADER), Some(Scheme::STANDARD));
+    assert!(verify_with(Scheme::STANDARD, &[secret], &headers, body, 1614265330).is_valid());
 }
 
 #[test]
 fn slack_published_vector() {
     let secret: &[u8] = b"8f742231b10e8888abcd99yyyzzz85a5";
     let headers = sign(
-        Scheme::Slack,
+        Scheme::SLACK,
         Keys::new(&[secret]),
         SLACK_BODY.as_bytes(),
         1531420618,
@@ -125,7 +174,7 @@ fn slack_published_vector() {
     );
     assert!(
         verify_with(
-            Scheme::Slack,
+            Scheme::SLACK,
             &[secret],
             &headers,
             SLACK_BODY.as_bytes(),
@@ -141,7 +190,7 @@ fn slack_published_vector() {
 fn stripe_known_answer() {
     let secret: &[u8] = b"whsec_test_secret";
     let headers = sign(
-        Scheme::Stripe,
+        Scheme::STRIPE,
         Keys::new(&[secret]),
         br#"{"id":"evt_1"}"#,
         1700000000,
@@ -160,7 +209,7 @@ fn stripe_known_answer() {
 #[test]
 fn shopify_known_answer() {
     let headers = sign(
-        Scheme::Shopify,
+        Scheme::SHOPIFY,
         Keys::new(&[b"shpss_secret"]),
         br#"{"id":1}"#,
         0,
@@ -179,12 +228,12 @@ fn shopify_known_answer() {
 #[test]
 fn hex_known_answer_with_and_without_prefix_and_custom_header() {
     let keys = Keys::new(&[b"s3cret"]).with_hex_header("X-Signature");
-    let headers = sign(Scheme::Hex, keys, br#"{"id":1}"#, 0, "").unwrap();
+    let headers = sign(Scheme::HEX, keys, br#"{"id":1}"#, 0, "").unwrap();
     let digest = "63ddab34da5838e383545e9c90b40f74a4e3daabc5dd9a8d49a51875ad4b2418";
     assert_eq!(headers, vec![h("X-Signature", digest)]);
     for value in [digest.to_string(), format!("sha256={digest}")] {
         let verdict = verify(
-            Scheme::Hex,
+            Scheme::HEX,
             keys,
             &[h("x-signature", &value)],
             br#"{"id":1}"#,
@@ -200,12 +249,12 @@ fn hex_known_answer_with_and_without_prefix_and_custom_header() {
 #[test]
 fn one_byte_body_change_is_a_mismatch_for_every_body_scheme() {
     for scheme in [
-        Scheme::Hex,
-        Scheme::Github,
-        Scheme::Stripe,
-        Scheme::Standard,
-        Scheme::Shopify,
-        Scheme::Slack,
+        Scheme::HEX,
+        Scheme::GITHUB,
+        Scheme::STRIPE,
+        Scheme::STANDARD,
+        Scheme::SHOPIFY,
+        Scheme::SLACK,
     ] {
         let secret: &[u8] = b"whsec_c2VjcmV0LWtleQ==";
         let headers = sign(scheme, Keys::new(&[secret]), b"{\"a\":1}", 1000, "msg_1").unwrap();
@@ -220,15 +269,15 @@ fn one_byte_body_change_is_a_mismatch_for_every_body_scheme() {
 
 #[test]
 fn wrong_secret_is_a_mismatch_and_gitlab_a_token_mismatch() {
-    let headers = sign(Scheme::Github, Keys::new(&[b"right"]), b"x", 0, "").unwrap();
+    let headers = sign(Scheme::GITHUB, Keys::new(&[b"right"]), b"x", 0, "").unwrap();
     assert_eq!(
-        failure(verify_with(Scheme::Github, &[b"wrong"], &headers, b"x", 0)),
+        failure(verify_with(Scheme::GITHUB, &[b"wrong"], &headers, b"x", 0)),
         Failure::Mismatch { secrets: 1 }
     );
-    let headers = sign(Scheme::Gitlab, Keys::new(&[b"right"]), b"x", 0, "").unwrap();
+    let headers = sign(Scheme::GITLAB, Keys::new(&[b"right"]), b"x", 0, "").unwrap();
     assert_eq!(
         failure(verify_with(
-            Scheme::Gitlab,
+            Scheme::GITLAB,
             &[b"wrong", b"other"],
             &headers,
             b"x",
@@ -240,8 +289,8 @@ fn wrong_secret_is_a_mismatch_and_gitlab_a_token_mismatch() {
 
 #[test]
 fn gitlab_token_ignores_the_body_and_says_so() {
-    let headers = sign(Scheme::Gitlab, Keys::new(&[b"tok"]), b"", 0, "").unwrap();
-    let verdict = verify_with(Scheme::Gitlab, &[b"tok"], &headers, b"anything", 0);
+    let headers = sign(Scheme::GITLAB, Keys::new(&[b"tok"]), b"", 0, "").unwrap();
+    let verdict = verify_with(Scheme::GITLAB, &[b"tok"], &headers, b"anything", 0);
     assert!(verdict.is_valid());
     assert!(verdict.to_string().contains("does not sign the body"));
 }
@@ -250,13 +299,13 @@ fn gitlab_token_ignores_the_body_and_says_so() {
 fn rotation_accepts_the_right_secret_second() {
     let body = b"rotate me";
     for scheme in [
-        Scheme::Hex,
-        Scheme::Github,
-        Scheme::Stripe,
-        Scheme::Standard,
-        Scheme::Shopify,
-        Scheme::Slack,
-        Scheme::Gitlab,
+        Scheme::HEX,
+        Scheme::GITHUB,
+        Scheme::STRIPE,
+        Scheme::STANDARD,
+        Scheme::SHOPIFY,
+        Scheme::SLACK,
+        Scheme::GITLAB,
     ] {
         let right: &[u8] = b"whsec_cmlnaHQtc2VjcmV0";
         let old: &[u8] = b"whsec_b2xkLXNlY3JldA==";
@@ -276,11 +325,11 @@ fn rotation_accepts_the_right_secret_second() {
 fn sender_rotation_emits_one_signature_per_secret() {
     let a: &[u8] = b"whsec_YWFhYWFhYWE=";
     let b: &[u8] = b"whsec_YmJiYmJiYmI=";
-    let stripe = sign(Scheme::Stripe, Keys::new(&[a, b]), b"x", 7, "").unwrap();
+    let stripe = sign(Scheme::STRIPE, Keys::new(&[a, b]), b"x", 7, "").unwrap();
     assert_eq!(stripe[0].1.matches(",v1=").count(), 2);
     // A receiver that only knows the second secret still accepts.
-    assert!(verify_with(Scheme::Stripe, &[b], &stripe, b"x", 7).is_valid());
-    let standard = sign(Scheme::Standard, Keys::new(&[a, b]), b"x", 7, "msg").unwrap();
+    assert!(verify_with(Scheme::STRIPE, &[b], &stripe, b"x", 7).is_valid());
+    let standard = sign(Scheme::STANDARD, Keys::new(&[a, b]), b"x", 7, "msg").unwrap();
     assert_eq!(
         get_one(&standard, "webhook-signature")
             .unwrap()
@@ -288,27 +337,27 @@ fn sender_rotation_emits_one_signature_per_secret() {
             .count(),
         2
     );
-    assert!(verify_with(Scheme::Standard, &[b], &standard, b"x", 7).is_valid());
+    assert!(verify_with(Scheme::STANDARD, &[b], &standard, b"x", 7).is_valid());
 }
 
 #[test]
 fn stripe_tolerance_edges_and_future_timestamps() {
     let secret: &[u8] = b"whsec_x";
-    let headers = sign(Scheme::Stripe, Keys::new(&[secret]), b"b", 1000, "").unwrap();
-    assert!(verify_with(Scheme::Stripe, &[secret], &headers, b"b", 1300).is_valid());
+    let headers = sign(Scheme::STRIPE, Keys::new(&[secret]), b"b", 1000, "").unwrap();
+    assert!(verify_with(Scheme::STRIPE, &[secret], &headers, b"b", 1300).is_valid());
     assert_eq!(
-        failure(verify_with(Scheme::Stripe, &[secret], &headers, b"b", 1301)),
+        failure(verify_with(Scheme::STRIPE, &[secret], &headers, b"b", 1301)),
         Failure::TimestampTooOld {
             by_secs: 1,
             tolerance_secs: 300
         }
     );
     // Stripe's library accepts timestamps from the future.
-    assert!(verify_with(Scheme::Stripe, &[secret], &headers, b"b", 0).is_valid());
+    assert!(verify_with(Scheme::STRIPE, &[secret], &headers, b"b", 0).is_valid());
     // The signature is checked before the age, as Stripe's library does.
     assert_eq!(
         failure(verify_with(
-            Scheme::Stripe,
+            Scheme::STRIPE,
             &[b"whsec_y"],
             &headers,
             b"b",
@@ -320,7 +369,7 @@ fn stripe_tolerance_edges_and_future_timestamps() {
 
 #[test]
 fn standard_and_slack_reject_both_directions_beyond_tolerance() {
-    for scheme in [Scheme::Standard, Scheme::Slack] {
+    for scheme in [Scheme::STANDARD, Scheme::SLACK] {
         let secret: &[u8] = b"whsec_c2VjcmV0";
         let headers = sign(scheme, Keys::new(&[secret]), b"b", 10_000, "msg").unwrap();
         assert!(verify_with(scheme, &[secret], &headers, b"b", 10_300).is_valid());
@@ -347,11 +396,11 @@ fn standard_and_slack_reject_both_directions_beyond_tolerance() {
 #[test]
 fn tolerance_is_a_parameter() {
     let secret: &[u8] = b"k";
-    let headers = sign(Scheme::Slack, Keys::new(&[secret]), b"b", 100, "").unwrap();
-    assert!(verify(Scheme::Slack, Keys::new(&[secret]), &headers, b"b", 160, 60).is_valid());
+    let headers = sign(Scheme::SLACK, Keys::new(&[secret]), b"b", 100, "").unwrap();
+    assert!(verify(Scheme::SLACK, Keys::new(&[secret]), &headers, b"b", 160, 60).is_valid());
     assert_eq!(
         failure(verify(
-            Scheme::Slack,
+            Scheme::SLACK,
             Keys::new(&[secret]),
             &headers,
             b"b",
@@ -373,17 +422,17 @@ fn absurd_timestamps_are_malformed_or_out_of_tolerance_never_a_panic() {
             "Stripe-Signature",
             &format!("t={ts},v1={}", "0".repeat(64)),
         )];
-        let verdict = failure(verify_with(Scheme::Stripe, &[secret], &headers, b"", 0));
+        let verdict = failure(verify_with(Scheme::STRIPE, &[secret], &headers, b"", 0));
         assert_eq!(verdict.code(), "malformed_header", "{ts}");
     }
-    let min = sign(Scheme::Slack, Keys::new(&[secret]), b"", i64::MIN, "").unwrap();
+    let min = sign(Scheme::SLACK, Keys::new(&[secret]), b"", i64::MIN, "").unwrap();
     assert_eq!(
-        failure(verify_with(Scheme::Slack, &[secret], &min, b"", i64::MAX)).code(),
+        failure(verify_with(Scheme::SLACK, &[secret], &min, b"", i64::MAX)).code(),
         "timestamp_too_old"
     );
-    let max = sign(Scheme::Slack, Keys::new(&[secret]), b"", i64::MAX, "").unwrap();
+    let max = sign(Scheme::SLACK, Keys::new(&[secret]), b"", i64::MAX, "").unwrap();
     assert_eq!(
-        failure(verify_with(Scheme::Slack, &[secret], &max, b"", i64::MIN)).code(),
+        failure(verify_with(Scheme::SLACK, &[secret], &max, b"", i64::MIN)).code(),
         "timestamp_too_new"
     );
 }
@@ -391,13 +440,13 @@ fn absurd_timestamps_are_malformed_or_out_of_tolerance_never_a_panic() {
 #[test]
 fn missing_headers_name_the_header() {
     let cases = [
-        (Scheme::Hex, "X-Webhook-Signature"),
-        (Scheme::Github, "X-Hub-Signature-256"),
-        (Scheme::Stripe, "Stripe-Signature"),
-        (Scheme::Standard, "webhook-id"),
-        (Scheme::Shopify, "X-Shopify-Hmac-Sha256"),
-        (Scheme::Slack, "X-Slack-Request-Timestamp"),
-        (Scheme::Gitlab, "X-Gitlab-Token"),
+        (Scheme::HEX, "X-Webhook-Signature"),
+        (Scheme::GITHUB, "X-Hub-Signature-256"),
+        (Scheme::STRIPE, "Stripe-Signature"),
+        (Scheme::STANDARD, "webhook-id"),
+        (Scheme::SHOPIFY, "X-Shopify-Hmac-Sha256"),
+        (Scheme::SLACK, "X-Slack-Request-Timestamp"),
+        (Scheme::GITLAB, "X-Gitlab-Token"),
     ];
     for (scheme, header) in cases {
         assert_eq!(
@@ -412,15 +461,15 @@ fn missing_headers_name_the_header() {
 #[test]
 fn garbage_headers_are_malformed_with_a_reason() {
     let cases = [
-        (Scheme::Hex, h("X-Webhook-Signature", "zz-not-hex")),
-        (Scheme::Hex, h("X-Webhook-Signature", "abcd")),
-        (Scheme::Github, h("X-Hub-Signature-256", "md5=abcd")),
-        (Scheme::Github, h("X-Hub-Signature-256", "sha256=xyz")),
-        (Scheme::Stripe, h("Stripe-Signature", "v1=abcd")),
-        (Scheme::Stripe, h("Stripe-Signature", "t=1")),
-        (Scheme::Stripe, h("Stripe-Signature", "t=1,v1=nothex")),
-        (Scheme::Stripe, h("Stripe-Signature", "t=1,t=2,v1=00")),
-        (Scheme::Shopify, h("X-Shopify-Hmac-Sha256", "***")),
+        (Scheme::HEX, h("X-Webhook-Signature", "zz-not-hex")),
+        (Scheme::HEX, h("X-Webhook-Signature", "abcd")),
+        (Scheme::GITHUB, h("X-Hub-Signature-256", "md5=abcd")),
+        (Scheme::GITHUB, h("X-Hub-Signature-256", "sha256=xyz")),
+        (Scheme::STRIPE, h("Stripe-Signature", "v1=abcd")),
+        (Scheme::STRIPE, h("Stripe-Signature", "t=1")),
+        (Scheme::STRIPE, h("Stripe-Signature", "t=1,v1=nothex")),
+        (Scheme::STRIPE, h("Stripe-Signature", "t=1,t=2,v1=00")),
+        (Scheme::SHOPIFY, h("X-Shopify-Hmac-Sha256", "***")),
     ];
     for (scheme, header) in cases {
         let f = failure(verify_with(
@@ -441,7 +490,7 @@ fn garbage_headers_are_malformed_with_a_reason() {
     };
     for sig in ["v2,abc", "", "v1,***"] {
         let f = failure(verify_with(
-            Scheme::Standard,
+            Scheme::STANDARD,
             &[b"whsec_a2V5"],
             &standard(sig),
             b"",
@@ -454,17 +503,17 @@ fn garbage_headers_are_malformed_with_a_reason() {
         h("X-Slack-Signature", "v1=00"),
     ];
     assert_eq!(
-        failure(verify_with(Scheme::Slack, &[b"k"], &slack, b"", 0)).code(),
+        failure(verify_with(Scheme::SLACK, &[b"k"], &slack, b"", 0)).code(),
         "malformed_header"
     );
 }
 
 #[test]
 fn duplicate_signature_headers_are_refused() {
-    let headers = sign(Scheme::Github, Keys::new(&[b"k"]), b"b", 0, "").unwrap();
+    let headers = sign(Scheme::GITHUB, Keys::new(&[b"k"]), b"b", 0, "").unwrap();
     let doubled = vec![headers[0].clone(), headers[0].clone()];
     assert_eq!(
-        failure(verify_with(Scheme::Github, &[b"k"], &doubled, b"b", 0)),
+        failure(verify_with(Scheme::GITHUB, &[b"k"], &doubled, b"b", 0)),
         Failure::DuplicateHeader {
             header: "X-Hub-Signature-256".to_string(),
             count: 2
@@ -474,11 +523,11 @@ fn duplicate_signature_headers_are_refused() {
 
 #[test]
 fn empty_body_signs_and_verifies() {
-    for scheme in Scheme::ALL {
+    for scheme in Scheme::all() {
         let secret: &[u8] = b"whsec_ZW1wdHk=";
         let headers = sign(scheme, Keys::new(&[secret]), b"", 1, "msg").unwrap();
         let verdict = verify_with(scheme, &[secret], &headers, b"", 1);
-        if scheme == Scheme::None {
+        if scheme == Scheme::NONE {
             assert_eq!(verdict, Verdict::Unsigned);
         } else {
             assert!(verdict.is_valid(), "{scheme}: {verdict:?}");
@@ -489,27 +538,27 @@ fn empty_body_signs_and_verifies() {
 #[test]
 fn no_secret_and_unusable_secrets_are_explained() {
     assert_eq!(
-        sign(Scheme::Github, Keys::new(&[]), b"", 0, ""),
+        sign(Scheme::GITHUB, Keys::new(&[]), b"", 0, ""),
         Err(SignError::NoSecret {
-            scheme: Scheme::Github
+            scheme: Scheme::GITHUB
         })
     );
     assert!(matches!(
-        sign(Scheme::Standard, Keys::new(&[b"whsec_!!!"]), b"", 0, ""),
+        sign(Scheme::STANDARD, Keys::new(&[b"whsec_!!!"]), b"", 0, ""),
         Err(SignError::BadSecret { index: 1, .. })
     ));
     assert!(matches!(
-        sign(Scheme::Hex, Keys::new(&[b""]), b"", 0, ""),
+        sign(Scheme::HEX, Keys::new(&[b""]), b"", 0, ""),
         Err(SignError::BadSecret { .. })
     ));
     assert_eq!(
-        failure(verify_with(Scheme::Github, &[], &[], b"", 0)),
+        failure(verify_with(Scheme::GITHUB, &[], &[], b"", 0)),
         Failure::NoSecret
     );
-    let headers = sign(Scheme::Standard, Keys::new(&[b"whsec_a2V5"]), b"", 0, "m").unwrap();
+    let headers = sign(Scheme::STANDARD, Keys::new(&[b"whsec_a2V5"]), b"", 0, "m").unwrap();
     assert_eq!(
         failure(verify_with(
-            Scheme::Standard,
+            Scheme::STANDARD,
             &[b"not base64!"],
             &headers,
             b"",
@@ -522,7 +571,7 @@ fn no_secret_and_unusable_secrets_are_explained() {
 
 #[test]
 fn detect_recognises_each_scheme_and_unsigned() {
-    for scheme in Scheme::ALL.into_iter().filter(|s| *s != Scheme::None) {
+    for scheme in Scheme::all().filter(|s| *s != Scheme::NONE) {
         let headers = sign(scheme, Keys::new(&[b"whsec_a2V5"]), b"", 0, "m").unwrap();
         assert_eq!(detect(&headers, DEFAULT_HEX_HEADER), Some(scheme));
     }
@@ -538,9 +587,9 @@ fn detect_recognises_each_scheme_and_unsigned() {
 
 #[test]
 fn verdict_json_never_contains_the_expected_signature() {
-    let headers = sign(Scheme::Github, Keys::new(&[b"k"]), b"a", 0, "").unwrap();
-    let verdict = verify_with(Scheme::Github, &[b"k"], &headers, b"b", 0);
-    let expected = sign(Scheme::Github, Keys::new(&[b"k"]), b"b", 0, "").unwrap();
+    let headers = sign(Scheme::GITHUB, Keys::new(&[b"k"]), b"a", 0, "").unwrap();
+    let verdict = verify_with(Scheme::GITHUB, &[b"k"], &headers, b"b", 0);
+    let expected = sign(Scheme::GITHUB, Keys::new(&[b"k"]), b"b", 0, "").unwrap();
     let text = format!(
         "{verdict} {}",
         serde_json::to_string(&crate::capture::VerdictRecord::from(&verdict)).unwrap()
@@ -561,17 +610,19 @@ proptest! {
     ) {
         let b64 = format!("whsec_{}", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &secret));
         let token = hex::encode(&secret);
-        for scheme in Scheme::ALL.into_iter().filter(|s| *s != Scheme::None) {
-            let secret: &[u8] = match scheme {
-                Scheme::Standard => b64.as_bytes(),
-                Scheme::Gitlab => token.as_bytes(),
-                _ => &secret,
+        for scheme in Scheme::all().filter(|s| *s != Scheme::NONE) {
+            let secret: &[u8] = if scheme == Scheme::STANDARD {
+                b64.as_bytes()
+            } else if scheme == Scheme::GITLAB {
+                token.as_bytes()
+            } else {
+                &secret
             };
             let keys = Keys::new(std::slice::from_ref(&secret));
             let headers = sign(scheme, keys, &body, timestamp, &id).unwrap();
             let verdict = verify(scheme, keys, &headers, &body, timestamp, 300);
             prop_assert!(verdict.is_valid(), "{} {:?}", scheme, verdict);
-            if scheme != Scheme::Gitlab {
+            if scheme != Scheme::GITLAB {
                 let mut tampered = body.clone();
                 tampered.push(b'!');
                 let verdict = verify(scheme, keys, &headers, &tampered, timestamp, 300);
@@ -582,13 +633,13 @@ proptest! {
 
     #[test]
     fn arbitrary_header_values_never_panic(value in ".{0,200}", scheme_index in 0usize..8) {
-        let scheme = Scheme::ALL[scheme_index];
+        let scheme = Scheme::all().nth(scheme_index).unwrap();
         let names = ["X-Webhook-Signature", "X-Hub-Signature-256", "Stripe-Signature", "webhook-signature",
             "webhook-timestamp", "webhook-id", "X-Shopify-Hmac-Sha256", "X-Slack-Signature",
             "X-Slack-Request-Timestamp", "X-Gitlab-Token"];
         let headers: Vec<Header> = names.iter().map(|n| h(n, &value)).collect();
         let verdict = verify(scheme, Keys::new(&[b"whsec_a2V5"]), &headers, b"body", 0, 300);
-        prop_assert!(!verdict.is_valid() || scheme == Scheme::Gitlab || scheme == Scheme::None);
+        prop_assert!(!verdict.is_valid() || scheme == Scheme::GITLAB || scheme == Scheme::NONE);
     }
 }
 
@@ -610,9 +661,148 @@ proptest! {
             .map(|(i, v)| (NAMES[i.parse::<usize>().unwrap() % NAMES.len()].to_string(), v.clone()))
             .collect();
         let secrets: [&[u8]; 1] = [b"prop-secret"];
-        for scheme in Scheme::ALL {
+        for scheme in Scheme::all() {
             let verdict = verify(scheme, Keys::new(&secrets), &headers, &body, now, 300);
             prop_assert!(!verdict.is_valid(), "{scheme}: {headers:?}");
         }
     }
+}
+
+// ---- the registry ----
+
+#[test]
+fn registry_names_and_aliases_are_unique_and_resolve() {
+    let mut seen = std::collections::HashSet::new();
+    for provider in REGISTRY {
+        for name in std::iter::once(&provider.name).chain(provider.aliases) {
+            assert!(seen.insert(*name), "{name} is used twice");
+            assert_eq!(
+                Scheme::from_name(name).map(Scheme::name),
+                Some(provider.name)
+            );
+        }
+        assert!(!provider.summary.is_empty(), "{}", provider.name);
+    }
+    assert_eq!(Scheme::from_name("svix"), Some(Scheme::STANDARD));
+    assert_eq!(Scheme::from_name("nope"), None);
+}
+
+/// A key every scheme of `kind` accepts, as the tests need one.
+fn test_key(scheme: Scheme) -> &'static [u8] {
+    if scheme.check_secret(b"whsec_dGVzdC1rZXk=").is_ok() {
+        b"whsec_dGVzdC1rZXk="
+    } else {
+        b"test-key"
+    }
+}
+
+#[test]
+fn every_provider_round_trips_is_detected_and_lists_its_headers() {
+    let body = br#"{"id":"evt_1","type":"order.completed"}"#;
+    let now = 1_700_000_000;
+    for scheme in Scheme::all() {
+        let provider = scheme.provider();
+        let key = [test_key(scheme)];
+        let keys = Keys::new(&key);
+        let request = SignedRequest {
+            method: "POST",
+            url: Some("https://example.test/hooks?x=1"),
+            headers: &[],
+            body,
+        };
+        let signed = super::sign(scheme, keys, &request, now, "msg_1").unwrap();
+        let sent = SignedRequest {
+            headers: &signed,
+            ..request
+        };
+        let verdict = super::verify(scheme, keys, &sent, now, None);
+        if provider.key == KeyKind::None {
+            assert!(signed.is_empty());
+            assert_eq!(verdict, Verdict::Unsigned);
+            assert_eq!(super::detect(&sent, DEFAULT_HEX_HEADER), None);
+            continue;
+        }
+        assert_eq!(verdict.scheme(), Some(scheme), "{scheme}: {verdict}");
+        assert!(verdict.is_valid(), "{scheme}: {verdict}");
+        assert_eq!(
+            super::detect(&sent, DEFAULT_HEX_HEADER),
+            Some(scheme),
+            "{scheme} is detected from its own signed request"
+        );
+        // Every header the signer wrote is one the registry lists (for redaction and stripping).
+        let listed = scheme.signature_header_names(DEFAULT_HEX_HEADER);
+        assert!(!listed.is_empty(), "{scheme}");
+        for (name, _) in &signed {
+            assert!(
+                listed.contains(&name.to_ascii_lowercase()),
+                "{scheme}: {name} is not listed"
+            );
+        }
+        assert_eq!(
+            provider.tolerance.is_some(),
+            (provider.signed_timestamp)(&signed) == Some(now),
+            "{scheme}: a timestamped scheme reads back the timestamp it signed"
+        );
+        assert!(!provider.attacks.is_empty(), "{scheme}");
+    }
+}
+
+/// The README's scheme table, as the registry gives it.
+fn readme_table() -> String {
+    let code = |names: &[&str]| -> String {
+        if names.is_empty() {
+            "—".into()
+        } else {
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            quoted.join(", ")
+        }
+    };
+    let mut table = String::from(
+        "| `--scheme` | signature | other headers | key | timestamp tolerance |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for scheme in Scheme::all() {
+        let provider = scheme.provider();
+        let mut name = format!("`{}`", provider.name);
+        if !provider.aliases.is_empty() {
+            name.push_str(&format!(" (or {})", code(provider.aliases)));
+        }
+        let signature = match provider.signature {
+            SignatureAt::Nowhere => "—".to_string(),
+            SignatureAt::Header(header) => format!("`{header}`"),
+            SignatureAt::ConfiguredHeader => "`--signature-header` (`X-Webhook-Signature`)".into(),
+        };
+        let key = match provider.key {
+            KeyKind::None => "—",
+            KeyKind::Secret => "secret",
+            KeyKind::Token => "token, sent as is",
+            KeyKind::KeyPair => "key pair",
+        };
+        let tolerance = match provider.tolerance {
+            None => "—".to_string(),
+            Some(t) if t.rejects_future => format!("{} s, either way", t.default_secs),
+            Some(t) => format!("{} s, future accepted", t.default_secs),
+        };
+        table.push_str(&format!(
+            "| {name} | {signature} | {} | {key} | {tolerance} |\n",
+            code(provider.other_headers)
+        ));
+    }
+    table
+}
+
+#[test]
+fn the_readme_scheme_table_matches_the_registry() {
+    let readme = include_str!("../../README.md");
+    let start = "<!-- schemes: checked against src/signature by a test -->\n";
+    let end = "<!-- end of schemes -->";
+    let from = readme
+        .find(start)
+        .expect("the README marks its scheme table")
+        + start.len();
+    let to = from + readme[from..].find(end).expect("the table ends");
+    let expected = readme_table();
+    assert!(
+        readme[from..to] == expected,
+        "README.md's scheme table is stale; replace it with:\n{expected}"
+    );
 }

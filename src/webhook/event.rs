@@ -1,25 +1,70 @@
 //! What a webhook request is about: its event type and event id, read from provider headers or
 //! from the JSON body. Pure; `listen`, `replay` and the web view share it.
 
+use std::sync::LazyLock;
+
 use crate::headers::{Header, get_one};
+use crate::signature::{Location, Provider, REGISTRY};
 
-/// Provider headers that name the event type, most specific first.
-const TYPE_HEADERS: [&str; 5] = [
-    "x-github-event",
-    "x-shopify-topic",
-    "x-gitlab-event",
-    "x-webhook-event",
-    "x-event-type",
-];
+/// Header names for the event type and id that no one provider owns, tried after the providers'.
+const GENERIC_TYPE_HEADERS: [&str; 2] = ["x-webhook-event", "x-event-type"];
+const GENERIC_ID_HEADERS: [&str; 1] = ["x-webhook-id"];
 
-/// Provider headers that carry a delivery or event id; a repeat means the sender retried.
-const ID_HEADERS: [&str; 5] = [
-    "webhook-id",
-    "svix-id",
-    "x-github-delivery",
-    "x-shopify-webhook-id",
-    "x-webhook-id",
-];
+/// The header names the registry's providers give for one field (lower case, registry order,
+/// each once), without the generic ones.
+fn provider_headers(
+    field: fn(&Provider) -> &'static [Location],
+    generic: &[&str],
+) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for provider in REGISTRY {
+        for location in field(provider) {
+            if let Location::Header(name) = location
+                && !generic.iter().any(|g| g.eq_ignore_ascii_case(name))
+                && !names.iter().any(|n| n.eq_ignore_ascii_case(name))
+            {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Headers that name the event type, most specific first: the providers', then generic ones.
+fn type_headers() -> &'static [&'static str] {
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut names = provider_headers(|p| p.event_type, &GENERIC_TYPE_HEADERS);
+        names.extend(GENERIC_TYPE_HEADERS);
+        names
+    });
+    &NAMES
+}
+
+/// Headers that carry a delivery or event id (a repeat means the sender retried): the
+/// providers', then generic ones.
+fn id_headers() -> &'static [&'static str] {
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut names = provider_id_headers().to_vec();
+        names.extend(GENERIC_ID_HEADERS);
+        names
+    });
+    &NAMES
+}
+
+/// The providers' own event-id headers (those a replay with a new id rewrites).
+pub fn provider_id_headers() -> &'static [&'static str] {
+    static NAMES: LazyLock<Vec<&'static str>> =
+        LazyLock::new(|| provider_headers(|p| p.event_id, &GENERIC_ID_HEADERS));
+    &NAMES
+}
+
+/// The headers `send` writes the event type in: the providers' own and `X-Webhook-Event` (left
+/// out of a fixture made from a capture, since `_meta.event` says it).
+pub fn sent_type_headers() -> Vec<&'static str> {
+    let mut names = provider_headers(|p| p.event_type, &GENERIC_TYPE_HEADERS);
+    names.push(crate::signature::GENERIC_EVENT_HEADER);
+    names
+}
 
 /// The event type: the body's `type`, `event` or `event_type` (a string), else a provider header.
 pub fn event_type(headers: &[Header], body: Option<&serde_json::Value>) -> Option<String> {
@@ -30,7 +75,7 @@ pub fn event_type(headers: &[Header], body: Option<&serde_json::Value>) -> Optio
             }
         }
     }
-    TYPE_HEADERS
+    type_headers()
         .iter()
         .find_map(|name| get_one(headers, name))
         .map(str::to_string)
@@ -46,7 +91,7 @@ pub fn event_id(headers: &[Header], body: Option<&serde_json::Value>) -> Option<
             _ => {}
         }
     }
-    ID_HEADERS
+    id_headers()
         .iter()
         .find_map(|name| get_one(headers, name))
         .map(str::to_string)
@@ -247,6 +292,30 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
         }
+    }
+
+    #[test]
+    fn header_lists_come_from_the_registry_in_the_old_order() {
+        assert_eq!(
+            type_headers(),
+            [
+                "X-GitHub-Event",
+                "X-Shopify-Topic",
+                "X-Gitlab-Event",
+                "x-webhook-event",
+                "x-event-type"
+            ]
+        );
+        assert_eq!(
+            id_headers(),
+            [
+                "webhook-id",
+                "svix-id",
+                "X-GitHub-Delivery",
+                "X-Shopify-Webhook-Id",
+                "x-webhook-id"
+            ]
+        );
     }
 
     #[test]

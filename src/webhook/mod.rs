@@ -9,16 +9,19 @@ pub mod event;
 use crate::headers::Header;
 use crate::outbound::delivery::Outgoing;
 use crate::secret::Secret;
-use crate::signature::{self, Keys, Scheme, SignError};
+use crate::signature::{self, Keys, Location, Scheme, SignError, SignedRequest};
 
 /// The header that names the event type for a scheme: the provider's own, else `X-Webhook-Event`.
 pub fn event_type_header(scheme: Scheme) -> &'static str {
-    match scheme {
-        Scheme::Github => "X-GitHub-Event",
-        Scheme::Shopify => "X-Shopify-Topic",
-        Scheme::Gitlab => "X-Gitlab-Event",
-        _ => "X-Webhook-Event",
-    }
+    scheme
+        .provider()
+        .event_type
+        .iter()
+        .find_map(|location| match location {
+            Location::Header(name) => Some(*name),
+            Location::Body(_) => None,
+        })
+        .unwrap_or(signature::GENERIC_EVENT_HEADER)
 }
 
 /// Signs bodies with one scheme and a set of secrets, checked once when made.
@@ -42,7 +45,7 @@ impl Signer {
             secrets,
             hex_header: hex_header.to_string(),
         };
-        signer.try_sign(b"", 0, "msg_check")?;
+        signer.try_sign(&SignedRequest::post(&[], b""), 0, "msg_check")?;
         Ok(signer)
     }
 
@@ -55,20 +58,25 @@ impl Signer {
         Signer::new(self.scheme, secrets, &self.hex_header)
     }
 
-    fn try_sign(&self, body: &[u8], timestamp: i64, id: &str) -> Result<Vec<Header>, SignError> {
+    fn try_sign(
+        &self,
+        request: &SignedRequest<'_>,
+        timestamp: i64,
+        id: &str,
+    ) -> Result<Vec<Header>, SignError> {
         let keys = crate::secret::as_keys(&self.secrets);
         signature::sign(
             self.scheme,
             Keys::new(&keys).with_hex_header(&self.hex_header),
-            body,
+            request,
             timestamp,
             id,
         )
     }
 
-    /// The signature headers for `body` at `timestamp`, for event `id`.
-    pub fn sign(&self, body: &[u8], timestamp: i64, id: &str) -> Vec<Header> {
-        self.try_sign(body, timestamp, id)
+    /// The signature headers for `request` at `timestamp`, for event `id`.
+    pub fn sign(&self, request: &SignedRequest<'_>, timestamp: i64, id: &str) -> Vec<Header> {
+        self.try_sign(request, timestamp, id)
             .expect("the secrets were checked when the signer was made")
     }
 
@@ -108,9 +116,18 @@ impl Webhook {
         }
     }
 
-    /// The request signed by `signer` at `timestamp`.
+    /// The request signed by `signer` at `timestamp`: what is signed is the request as sent
+    /// (method, URL, headers with the user's on top, body).
     pub fn signed(&self, signer: &Signer, timestamp: i64) -> Outgoing {
-        self.with_signature(signer.sign(&self.body, timestamp, &self.event_id))
+        let mut headers = self.headers.clone();
+        merge_headers(&mut headers, self.user_headers.clone());
+        let request = SignedRequest {
+            method: &self.method,
+            url: Some(self.url.as_str()),
+            headers: &headers,
+            body: &self.body,
+        };
+        self.with_signature(signer.sign(&request, timestamp, &self.event_id))
     }
 }
 
@@ -171,11 +188,11 @@ mod tests {
     #[test]
     fn signs_verifiably_and_user_headers_win() {
         for scheme in [
-            Scheme::Hex,
-            Scheme::Github,
-            Scheme::Stripe,
-            Scheme::Standard,
-            Scheme::Slack,
+            Scheme::HEX,
+            Scheme::GITHUB,
+            Scheme::STRIPE,
+            Scheme::STANDARD,
+            Scheme::SLACK,
         ] {
             let signer = Signer::new(scheme, vec![Secret::new("whsec_c2VjcmV0")], "X-Sig").unwrap();
             let request = webhook().signed(&signer, 1_700_000_000);
@@ -187,10 +204,9 @@ mod tests {
             let verdict = signature::verify(
                 scheme,
                 Keys::new(&keys).with_hex_header("X-Sig"),
-                &request.headers,
-                &request.body,
+                &request.signed_request(),
                 1_700_000_000,
-                300,
+                Some(300),
             );
             assert!(verdict.is_valid(), "{scheme}: {verdict}");
         }
@@ -198,9 +214,9 @@ mod tests {
 
     #[test]
     fn bad_secrets_fail_when_the_signer_is_made() {
-        assert!(Signer::new(Scheme::Stripe, vec![], "X").is_err());
-        assert!(Signer::new(Scheme::Standard, vec![Secret::new("not base64!")], "X").is_err());
-        assert!(Signer::new(Scheme::None, vec![], "X").is_ok());
+        assert!(Signer::new(Scheme::STRIPE, vec![], "X").is_err());
+        assert!(Signer::new(Scheme::STANDARD, vec![Secret::new("not base64!")], "X").is_err());
+        assert!(Signer::new(Scheme::NONE, vec![], "X").is_ok());
     }
 
     #[test]
@@ -213,6 +229,6 @@ mod tests {
             "http://h/a/b?y=2&x=1"
         );
         assert_eq!(join_path("http://h/", Some("/b?y=2")), "http://h/b?y=2");
-        assert_eq!(event_type_header(Scheme::Github), "X-GitHub-Event");
+        assert_eq!(event_type_header(Scheme::GITHUB), "X-GitHub-Event");
     }
 }

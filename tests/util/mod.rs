@@ -310,7 +310,7 @@ pub fn sign_headers(
     hooky::signature::sign(
         scheme,
         hooky::signature::Keys::new(&keys),
-        body,
+        &hooky::signature::SignedRequest::post(&[], body),
         timestamp,
         "msg_test",
     )

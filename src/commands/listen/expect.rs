@@ -1,27 +1,12 @@
-//! `hooky listen --expect EXPR`: which requests count towards `--count`. Pure: an expression is
-//! parsed once and matched against the facts of a request.
+//! `hooky listen --expect EXPR`: which requests count towards `--count`. Pure: an expression
+//! (parsed once, at the command line, by [`crate::cli::values`]) is matched against the facts of a
+//! request.
 
 use serde_json::Value;
 
+pub use crate::cli::values::Expectation;
 use crate::headers::{Header, get_all};
 use crate::json_path;
-
-/// One condition a request must meet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expectation {
-    /// `type=order.completed`: the event type.
-    Type(String),
-    /// `verified`: the signature is valid.
-    Verified,
-    /// `path=/hooks/x`: the path, without the query.
-    Path(String),
-    /// `method=POST` (case-insensitive).
-    Method(String),
-    /// `header:X-Foo=bar`: one of the header's values equals this (name case-insensitive).
-    Header(String, String),
-    /// `json:data.amount=500`: the value at a dot path of the JSON body.
-    Json(String, String),
-}
 
 /// What `--expect` looks at in a request.
 pub struct Facts<'a> {
@@ -31,41 +16,6 @@ pub struct Facts<'a> {
     pub path: &'a str,
     pub headers: &'a [Header],
     pub json: Option<&'a Value>,
-}
-
-const FORMS: &str =
-    "type=EVENT, verified, path=/PATH, method=POST, header:NAME=VALUE, json:PATH=VALUE";
-
-/// Parses one `--expect` expression.
-pub fn parse(text: &str) -> Result<Expectation, String> {
-    let bad = || format!("invalid --expect {text:?}: use one of {FORMS}");
-    if text == "verified" {
-        return Ok(Expectation::Verified);
-    }
-    if let Some(rest) = text.strip_prefix("header:") {
-        let (name, value) = rest.split_once('=').ok_or_else(bad)?;
-        if name.trim().is_empty() {
-            return Err(bad());
-        }
-        return Ok(Expectation::Header(
-            name.trim().to_string(),
-            value.to_string(),
-        ));
-    }
-    if let Some(rest) = text.strip_prefix("json:") {
-        let (path, value) = rest.split_once('=').ok_or_else(bad)?;
-        if path.is_empty() || path.split('.').any(str::is_empty) {
-            return Err(bad());
-        }
-        return Ok(Expectation::Json(path.to_string(), value.to_string()));
-    }
-    let (key, value) = text.split_once('=').ok_or_else(bad)?;
-    match key {
-        "type" => Ok(Expectation::Type(value.to_string())),
-        "path" => Ok(Expectation::Path(value.to_string())),
-        "method" => Ok(Expectation::Method(value.to_string())),
-        _ => Err(bad()),
-    }
 }
 
 impl Expectation {
@@ -124,6 +74,7 @@ pub fn never_matches(expectations: &[Expectation], verifying: bool) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::values::parse_expectation as parse;
     use serde_json::json;
 
     #[test]

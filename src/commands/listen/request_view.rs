@@ -361,7 +361,7 @@ mod tests {
     fn invalid() -> Checked {
         Checked {
             verdict: Verdict::Invalid {
-                scheme: Scheme::Stripe,
+                scheme: Scheme::STRIPE,
                 failure: Failure::TimestampTooOld {
                     by_secs: 12,
                     tolerance_secs: 300,
@@ -471,7 +471,7 @@ mod tests {
             hint: hint.map(str::to_string),
         };
         let mismatch = Verdict::Invalid {
-            scheme: Scheme::Hex,
+            scheme: Scheme::HEX,
             failure: Failure::Mismatch { secrets: 1 },
         };
         assert_eq!(
@@ -486,7 +486,7 @@ mod tests {
         assert_eq!(
             short_verdict(&checked(
                 Verdict::Valid {
-                    scheme: Scheme::Github,
+                    scheme: Scheme::GITHUB,
                     secret_index: 2
                 },
                 None

@@ -4,18 +4,12 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::cli::values::Step;
 use crate::commands::listen::dedup::{IdDigest, digest};
 use crate::headers::Header;
 
 /// How many event ids `--respond-seq-per-event` remembers; older ones start their sequence again.
 pub const PER_EVENT_CAPACITY: usize = 50_000;
-
-/// One answer of a sequence: a status and extra headers (`429:retry-after=2`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    pub status: u16,
-    pub headers: Vec<Header>,
-}
 
 /// Why a step was chosen, so the default body can say where a non-2xx came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,66 +25,6 @@ pub struct Answer {
     pub status: u16,
     pub headers: Vec<Header>,
     pub source: Source,
-}
-
-/// Parses a status code, accepting only 100..=599.
-pub fn parse_status(text: &str) -> Result<u16, String> {
-    match text.trim().parse::<u16>() {
-        Ok(code) if (100..=599).contains(&code) => Ok(code),
-        _ => Err(format!(
-            "invalid status {text:?}: use an HTTP status code from 100 to 599"
-        )),
-    }
-}
-
-/// Parses `--fail-rate`: a probability from 0 to 1.
-pub fn parse_rate(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(format!(
-            "invalid rate {text:?}: use a probability from 0 to 1, such as 0.2"
-        )),
-    }
-}
-
-/// Parses `500,500,429:retry-after=2,200`: statuses separated by commas, each with optional
-/// `:name=value` headers (`retry-after` is written `Retry-After`).
-pub fn parse_sequence(text: &str) -> Result<Vec<Step>, String> {
-    let mut steps = Vec::new();
-    for item in text.split(',') {
-        let item = item.trim();
-        let mut parts = item.split(':');
-        let status = parse_status(parts.next().unwrap_or_default()).map_err(|e| {
-            format!("{e} (in --respond-seq {text:?}; write it as 500,429:retry-after=2,200)")
-        })?;
-        let mut headers = Vec::new();
-        for header in parts {
-            let (name, value) = header.split_once('=').ok_or_else(|| {
-                format!("invalid header {header:?} in --respond-seq: write it as name=value, such as retry-after=2")
-            })?;
-            let name = name.trim();
-            if !crate::http_headers::is_token(name) {
-                return Err(format!("invalid header name {name:?} in --respond-seq"));
-            }
-            let name = if name.eq_ignore_ascii_case("retry-after") {
-                "Retry-After".to_string()
-            } else {
-                name.to_string()
-            };
-            headers.push((name, value.trim().to_string()));
-        }
-        steps.push(Step { status, headers });
-    }
-    Ok(steps)
-}
-
-/// A parsed `--respond-seq` (a newtype, so clap takes it as one value).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sequence(pub Vec<Step>);
-
-/// [`parse_sequence`] as a clap value parser.
-pub fn parse_sequence_arg(text: &str) -> Result<Sequence, String> {
-    parse_sequence(text).map(Sequence)
 }
 
 /// The answering policy, fixed at start-up.
@@ -191,6 +125,7 @@ pub fn default_body(status: u16, source: Source) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::values::{parse_rate, parse_sequence};
 
     fn plan(sequence: &str, per_event: bool) -> Plan {
         Plan {

@@ -6,9 +6,10 @@
 use crate::cli::SchemeSelection;
 use crate::headers::Header;
 use crate::secret::Secret;
-use crate::signature::{self, Failure, Keys, Scheme, Verdict};
+use crate::signature::{self, Failure, Keys, Scheme, SignedRequest, Verdict};
 
 /// The verification settings of a receiver.
+#[derive(Clone)]
 pub struct Verifier {
     pub selection: SchemeSelection,
     secrets: Vec<Secret>,
@@ -47,28 +48,27 @@ impl Verifier {
         crate::secret::as_keys(&self.secrets)
     }
 
-    fn verdict(&self, headers: &[Header], body: &[u8], now: i64) -> Verdict {
+    fn verdict(&self, request: &SignedRequest<'_>, now: i64) -> Verdict {
         let secrets = crate::secret::as_keys(&self.secrets);
         let keys = Keys::new(&secrets).with_hex_header(&self.hex_header);
+        let tolerance = Some(self.tolerance_secs);
         match self.selection {
-            SchemeSelection::Auto => {
-                signature::verify_auto(keys, headers, body, now, self.tolerance_secs)
-            }
+            SchemeSelection::Auto => signature::verify_auto(keys, request, now, tolerance),
             SchemeSelection::Fixed(scheme) => {
-                signature::verify(scheme, keys, headers, body, now, self.tolerance_secs)
+                signature::verify(scheme, keys, request, now, tolerance)
             }
         }
     }
 
     /// Verifies a request; on a signature mismatch of a JSON body, tries the body re-serialised
     /// (minified and pretty-printed) and says so when one of them verifies.
-    pub fn check(&self, headers: &[Header], body: &[u8], now: i64) -> Checked {
-        let verdict = self.verdict(headers, body, now);
+    pub fn check(&self, request: &SignedRequest<'_>, now: i64) -> Checked {
+        let verdict = self.verdict(request, now);
         let hint = match &verdict {
             Verdict::Invalid {
                 failure: Failure::Mismatch { .. },
                 ..
-            } => self.reserialisation_hint(headers, body, now),
+            } => self.reserialisation_hint(request, now),
             Verdict::Invalid {
                 failure: Failure::NoSecret,
                 ..
@@ -78,12 +78,17 @@ impl Verifier {
         Checked { verdict, hint }
     }
 
-    fn reserialisation_hint(&self, headers: &[Header], body: &[u8], now: i64) -> Option<String> {
+    fn reserialisation_hint(&self, request: &SignedRequest<'_>, now: i64) -> Option<String> {
+        let body = request.body;
         let value = crate::webhook::event::parse_json_body(body)?;
         let minified = serde_json::to_vec(&value).ok()?;
         let pretty = serde_json::to_vec_pretty(&value).ok()?;
         for (form, candidate) in [("minified", minified), ("pretty-printed", pretty)] {
-            if candidate != body && self.verdict(headers, &candidate, now).is_valid() {
+            let reserialised = SignedRequest {
+                body: &candidate,
+                ..*request
+            };
+            if candidate != body && self.verdict(&reserialised, now).is_valid() {
                 return Some(format!(
                     "the body verifies once {form}: it was probably re-serialised by a proxy or framework \
                      (verify the raw bytes, before any JSON parsing)"
@@ -96,21 +101,12 @@ impl Verifier {
     /// The signature headers this receiver looks for, for the hint of an unsigned request.
     pub fn looked_for(&self) -> String {
         let schemes: Vec<Scheme> = match self.selection {
-            SchemeSelection::Auto => Scheme::ALL[1..].to_vec(),
+            SchemeSelection::Auto => Scheme::all().collect(),
             SchemeSelection::Fixed(scheme) => vec![scheme],
         };
-        let names: Vec<&str> = schemes
+        let names: Vec<String> = schemes
             .iter()
-            .filter_map(|scheme| match scheme {
-                Scheme::None => None,
-                Scheme::Hex => Some(self.hex_header.as_str()),
-                Scheme::Github => Some("X-Hub-Signature-256"),
-                Scheme::Stripe => Some("Stripe-Signature"),
-                Scheme::Standard => Some("webhook-signature"),
-                Scheme::Shopify => Some("X-Shopify-Hmac-Sha256"),
-                Scheme::Slack => Some("X-Slack-Signature"),
-                Scheme::Gitlab => Some("X-Gitlab-Token"),
-            })
+            .filter_map(|scheme| scheme.signature_header(&self.hex_header))
             .collect();
         format!("hooky looked for {}", names.join(", "))
     }
@@ -128,7 +124,7 @@ impl Verifier {
     /// Checks every secret against a fixed scheme at start-up, so a bad secret fails once, clearly.
     pub fn check_secrets(&self) -> Result<(), String> {
         if let SchemeSelection::Fixed(scheme) = self.selection {
-            if scheme == Scheme::None {
+            if scheme == Scheme::NONE {
                 return Ok(());
             }
             for (index, secret) in self.secrets.iter().enumerate() {
@@ -159,17 +155,25 @@ mod tests {
 
     fn github_headers(body: &[u8]) -> Vec<Header> {
         let keys: [&[u8]; 1] = [b"s3cret"];
-        signature::sign(Scheme::Github, Keys::new(&keys), body, 0, "").unwrap()
+        signature::sign(
+            Scheme::GITHUB,
+            Keys::new(&keys),
+            &SignedRequest::post(&[], body),
+            0,
+            "",
+        )
+        .unwrap()
     }
 
     #[test]
     fn valid_with_the_rotated_secret() {
         let body = br#"{"a":1}"#;
-        let checked = verifier(SchemeSelection::Auto).check(&github_headers(body), body, 1000);
+        let checked = verifier(SchemeSelection::Auto)
+            .check(&SignedRequest::post(&github_headers(body), body), 1000);
         assert_eq!(
             checked.verdict,
             Verdict::Valid {
-                scheme: Scheme::Github,
+                scheme: Scheme::GITHUB,
                 secret_index: 2
             }
         );
@@ -181,17 +185,20 @@ mod tests {
         let signed = br#"{"a":1,"b":[1,2]}"#;
         let headers = github_headers(signed);
         let pretty = serde_json::to_vec_pretty(&serde_json::json!({"a":1,"b":[1,2]})).unwrap();
-        let checked = verifier(SchemeSelection::Auto).check(&headers, &pretty, 1000);
+        let checked =
+            verifier(SchemeSelection::Auto).check(&SignedRequest::post(&headers, &pretty), 1000);
         assert_eq!(checked.verdict.kind(), "invalid");
         assert!(checked.hint.unwrap().contains("minified"));
 
         let signed_pretty = pretty.clone();
         let headers = github_headers(&signed_pretty);
-        let checked = verifier(SchemeSelection::Auto).check(&headers, signed, 1000);
+        let checked =
+            verifier(SchemeSelection::Auto).check(&SignedRequest::post(&headers, signed), 1000);
         assert!(checked.hint.unwrap().contains("pretty-printed"));
 
         // A real tampering gets no hint.
-        let checked = verifier(SchemeSelection::Auto).check(&headers, br#"{"a":2}"#, 1000);
+        let checked = verifier(SchemeSelection::Auto)
+            .check(&SignedRequest::post(&headers, br#"{"a":2}"#), 1000);
         assert_eq!(checked.hint, None);
     }
 
@@ -214,7 +221,7 @@ mod tests {
     #[test]
     fn bad_secrets_fail_at_start() {
         assert!(
-            verifier(SchemeSelection::Fixed(Scheme::Standard))
+            verifier(SchemeSelection::Fixed(Scheme::STANDARD))
                 .check_secrets()
                 .is_err()
         );

@@ -268,9 +268,6 @@ pub fn next_link<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<String
     })
 }
 
-/// Pages one poll follows at most unless `--max-pages` says otherwise.
-pub const DEFAULT_MAX_PAGES: usize = 1000;
-
 /// Body keys that hold a link to the next page.
 const NEXT_LINK_KEYS: [&str; 4] = ["next", "next_url", "next_page_url", "links.next"];
 /// Query parameters that say how many items a full page holds.

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::outbound::delivery::Outgoing;
 use crate::secret::Secret;
-use crate::signature::Scheme;
+use crate::signature::{Attack, Scheme};
 use crate::webhook::{Signer, Webhook};
 
 /// How far outside the providers' default five-minute tolerance the stale and future variants go.
@@ -45,24 +45,19 @@ pub enum Check {
 }
 
 impl Check {
-    /// The checks that apply to a scheme, in the order they are sent.
+    /// The checks that apply to a scheme, in the order they are sent: the valid event, the
+    /// provider's attack variants, the duplicate.
     pub fn for_scheme(scheme: Scheme) -> Vec<Check> {
-        let mut checks = vec![Check::Valid, Check::WrongSignature, Check::MissingHeader];
-        if scheme != Scheme::Gitlab {
-            // A GitLab token is the secret itself, so "wrong secret" is "wrong signature", and the
-            // body is not signed at all.
-            checks.extend([Check::WrongSecret, Check::BodyChanged]);
-        }
-        if scheme.is_timestamped() {
-            checks.push(Check::StaleTimestamp);
-        }
-        // Stripe's libraries accept a timestamp from the future; Standard Webhooks and Slack's reject it.
-        if matches!(scheme, Scheme::Standard | Scheme::Slack) {
-            checks.push(Check::FutureTimestamp);
-        }
-        if scheme.allows_several_signatures() {
-            checks.push(Check::Rotation);
-        }
+        let mut checks = vec![Check::Valid];
+        checks.extend(scheme.provider().attacks.iter().map(|attack| match attack {
+            Attack::WrongSignature => Check::WrongSignature,
+            Attack::MissingHeader => Check::MissingHeader,
+            Attack::WrongSecret => Check::WrongSecret,
+            Attack::BodyChanged => Check::BodyChanged,
+            Attack::StaleTimestamp => Check::StaleTimestamp,
+            Attack::FutureTimestamp => Check::FutureTimestamp,
+            Attack::Rotation => Check::Rotation,
+        }));
         checks.push(Check::Duplicate);
         checks
     }
@@ -154,28 +149,14 @@ fn signer_secrets_first(signer: &Signer) -> Vec<Secret> {
 
 /// The one header that holds the signature proper.
 fn signature_header(scheme: Scheme, hex_header: &str) -> String {
-    match scheme {
-        Scheme::Hex => hex_header.to_string(),
-        Scheme::Standard => "webhook-signature".into(),
-        other => other
-            .signature_header_names(hex_header)
-            .into_iter()
-            .next()
-            .unwrap_or_default(),
-    }
+    scheme.signature_header(hex_header).unwrap_or_default()
 }
 
 /// Changes the first character of the signature value (the last one may only carry base64 padding
 /// bits a lenient decoder ignores), keeping it well-formed hex or base64.
 fn alter_signature(scheme: Scheme, hex_header: &str, request: &mut Outgoing) {
     let name = signature_header(scheme, hex_header);
-    let marker = match scheme {
-        Scheme::Github => "sha256=",
-        Scheme::Stripe => "v1=",
-        Scheme::Standard => "v1,",
-        Scheme::Slack => "v0=",
-        _ => "",
-    };
+    let marker = scheme.provider().signature_prefix;
     for (n, value) in request.headers.iter_mut() {
         if !n.eq_ignore_ascii_case(&name) {
             continue;
@@ -245,7 +226,7 @@ mod tests {
 
     #[test]
     fn every_variant_gets_the_verdict_a_verifier_gives() {
-        for scheme in Scheme::ALL.into_iter().filter(|s| *s != Scheme::None) {
+        for scheme in Scheme::all().filter(|s| *s != Scheme::NONE) {
             let signer = Signer::new(scheme, vec![Secret::new(SECRET)], "X-Sig").unwrap();
             let keys: [&[u8]; 1] = [SECRET.as_bytes()];
             for check in Check::for_scheme(scheme) {
@@ -253,10 +234,9 @@ mod tests {
                     let verdict = verify(
                         scheme,
                         Keys::new(&keys).with_hex_header("X-Sig"),
-                        &request.headers,
-                        &request.body,
+                        &request.signed_request(),
                         NOW,
-                        300,
+                        Some(300),
                     );
                     let accepted = verdict.is_valid();
                     match check.expect() {
@@ -272,14 +252,14 @@ mod tests {
 
     #[test]
     fn checks_per_scheme() {
-        let stripe = Check::for_scheme(Scheme::Stripe);
+        let stripe = Check::for_scheme(Scheme::STRIPE);
         assert!(
             stripe.contains(&Check::StaleTimestamp) && !stripe.contains(&Check::FutureTimestamp)
         );
         assert!(stripe.contains(&Check::Rotation));
-        assert!(Check::for_scheme(Scheme::Slack).contains(&Check::FutureTimestamp));
-        assert!(!Check::for_scheme(Scheme::Github).contains(&Check::StaleTimestamp));
-        assert!(!Check::for_scheme(Scheme::Gitlab).contains(&Check::BodyChanged));
+        assert!(Check::for_scheme(Scheme::SLACK).contains(&Check::FutureTimestamp));
+        assert!(!Check::for_scheme(Scheme::GITHUB).contains(&Check::StaleTimestamp));
+        assert!(!Check::for_scheme(Scheme::GITLAB).contains(&Check::BodyChanged));
     }
 
     #[test]

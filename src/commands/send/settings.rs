@@ -14,8 +14,8 @@ pub(super) fn signer(
     fixture_scheme: Option<Scheme>,
     out: &Output,
 ) -> anyhow::Result<Signer> {
-    let scheme = args.scheme.or(fixture_scheme).unwrap_or(Scheme::Hex);
-    let secrets = if scheme == Scheme::None {
+    let scheme = args.scheme.or(fixture_scheme).unwrap_or(Scheme::HEX);
+    let secrets = if scheme == Scheme::NONE {
         Vec::new()
     } else {
         super::super::resolve_secrets(&args.secrets, out, super::super::DevUse::Sign)?.list
@@ -37,7 +37,7 @@ mod tests {
     fn signer_for(flags: &[&str], fixture_scheme: Option<Scheme>) -> anyhow::Result<Signer> {
         let argv = ["hooky", "--quiet", "send", "--to", "http://127.0.0.1:9/"];
         let cli = Cli::try_parse_from(argv.iter().chain(flags)).expect("clap accepts the flags");
-        let out = Output::new(&cli.global);
+        let out = cli.global.output();
         let Command::Send(args) = cli.command else {
             panic!("not a send command");
         };
@@ -48,24 +48,24 @@ mod tests {
     fn the_scheme_flag_wins_over_the_fixture() {
         let s = signer_for(
             &["--scheme", "github", "--secret", "s"],
-            Some(Scheme::Stripe),
+            Some(Scheme::STRIPE),
         )
         .unwrap();
-        assert_eq!(s.scheme, Scheme::Github);
+        assert_eq!(s.scheme, Scheme::GITHUB);
     }
 
     #[test]
     fn without_the_flag_the_fixture_scheme_then_hex() {
-        let s = signer_for(&["--secret", "s"], Some(Scheme::Stripe)).unwrap();
-        assert_eq!(s.scheme, Scheme::Stripe);
+        let s = signer_for(&["--secret", "s"], Some(Scheme::STRIPE)).unwrap();
+        assert_eq!(s.scheme, Scheme::STRIPE);
         let s = signer_for(&["--secret", "s"], None).unwrap();
-        assert_eq!(s.scheme, Scheme::Hex);
+        assert_eq!(s.scheme, Scheme::HEX);
     }
 
     #[test]
     fn scheme_none_reads_no_secret() {
-        let s = signer_for(&["--scheme", "none", "--secret", "s"], Some(Scheme::Stripe)).unwrap();
-        assert_eq!(s.scheme, Scheme::None);
+        let s = signer_for(&["--scheme", "none", "--secret", "s"], Some(Scheme::STRIPE)).unwrap();
+        assert_eq!(s.scheme, Scheme::NONE);
         assert!(s.secrets().is_empty());
     }
 }

@@ -1,0 +1,106 @@
+//! sign's settings step: [`SignArgs`] turned once into typed [`Settings`], with the secrets read
+//! and checked against the scheme (one usage error, before the body is read); the signing reads
+//! only `Settings`.
+
+use std::path::PathBuf;
+
+use crate::cli::SignArgs;
+use crate::exit::CliError;
+use crate::output::Output;
+use crate::secret::{Secret, as_keys};
+use crate::signature::{self, Keys, Scheme};
+
+pub struct Settings {
+    pub scheme: Scheme,
+    /// None for `--scheme none`, else at least one (given, or the development secret).
+    pub secrets: Vec<Secret>,
+    /// Unix seconds: `--timestamp`, else now.
+    pub timestamp: i64,
+    /// `--id`, else a fresh `msg_…` id.
+    pub id: String,
+    pub hex_header: String,
+    /// The body's file; `None` or `-` for stdin.
+    pub file: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn from_args(
+        args: SignArgs,
+        out: &Output,
+        now: i64,
+        rng: &mut impl rand::Rng,
+    ) -> anyhow::Result<Settings> {
+        let secrets = if args.scheme == Scheme::NONE {
+            Vec::new()
+        } else {
+            crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Sign)?
+                .list
+        };
+        let settings = Settings {
+            scheme: args.scheme,
+            secrets,
+            timestamp: args.timestamp.unwrap_or(now),
+            id: args
+                .id
+                .unwrap_or_else(|| crate::ids::prefixed_id("msg", rng)),
+            hex_header: args.signature_header,
+            file: args.file,
+        };
+        // Signing nothing checks the secrets against the scheme with signing's own errors.
+        settings.sign(b"")?;
+        Ok(settings)
+    }
+
+    /// The headers that sign `body`.
+    pub fn sign(&self, body: &[u8]) -> anyhow::Result<Vec<crate::headers::Header>> {
+        let keys = as_keys(&self.secrets);
+        signature::sign(
+            self.scheme,
+            Keys::new(&keys).with_hex_header(&self.hex_header),
+            &signature::SignedRequest::post(&[], body),
+            self.timestamp,
+            &self.id,
+        )
+        .map_err(|e| CliError::usage(e.to_string()).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn settings(flags: &[&str]) -> anyhow::Result<Settings> {
+        let argv = ["hooky", "--quiet", "sign"];
+        let cli = Cli::try_parse_from(argv.iter().chain(flags)).expect("clap accepts the flags");
+        let out = cli.global.output();
+        let Command::Sign(args) = cli.command else {
+            panic!("not a sign command");
+        };
+        Settings::from_args(args, &out, 1_700_000_000, &mut rand::thread_rng())
+    }
+
+    #[test]
+    fn a_secret_that_does_not_fit_the_scheme_is_refused_before_the_body_is_read() {
+        let error = settings(&["--scheme", "standard", "--secret", "not base64!"])
+            .err()
+            .expect("refused");
+        let cli = error.downcast_ref::<CliError>().expect("a usage error");
+        assert_eq!(cli.code, crate::exit::USAGE);
+        assert!(cli.message.contains("standard"), "{}", cli.message);
+    }
+
+    #[test]
+    fn defaults_are_filled_in_once() {
+        let s = settings(&["--scheme", "stripe", "--secret", "s"]).unwrap();
+        assert_eq!(s.timestamp, 1_700_000_000);
+        assert!(s.id.starts_with("msg_"));
+        assert_eq!(s.sign(b"{}").unwrap().len(), 1);
+        let s = settings(&["--scheme", "none", "--timestamp", "5", "--id", "x"]).unwrap();
+        assert!(s.secrets.is_empty());
+        assert_eq!((s.timestamp, s.id.as_str()), (5, "x"));
+        assert!(s.sign(b"{}").unwrap().is_empty());
+    }
+}
