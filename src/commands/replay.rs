@@ -752,19 +752,6 @@ async fn send(
     let concurrency = usize::try_from(args.concurrency)
         .unwrap_or(usize::MAX)
         .max(1);
-    let pooled = delivery::client(concurrency)?;
-    let proxy = crate::outbound::connection::proxy_configured();
-    let retry = RetryOptions {
-        retries: args.retries,
-        timeout: args.timeout,
-        max_response: args.max_response,
-        ..RetryOptions::default()
-    };
-    let rate = args.rate.or_else(|| {
-        args.interval
-            .filter(|d| !d.is_zero())
-            .map(|d| 1.0 / d.as_secs_f64())
-    });
     let (jobs, producer) = produce(source, Preparer::new(context.clone(), out), concurrency);
     let progress = out.show_progress().then(|| {
         let bar = indicatif::ProgressBar::no_length();
@@ -779,49 +766,83 @@ async fn send(
         bar: progress.clone(),
         first_bodies: args.diff.then(Default::default),
     };
-    let verbose = out.verbose > 0 && !out.json;
     let started = Instant::now();
     let mut running = load::start(
-        LoadOptions { concurrency, rate },
-        load::from_channel(jobs),
-        move || ReplayWorker {
-            transport: WorkerTransport::new(&pooled, proxy),
-            retry,
-            context: context.clone(),
-            verbose,
+        LoadOptions {
+            concurrency,
+            rate: replay_rate(args),
         },
+        load::from_channel(jobs),
+        workers(args, context, out, concurrency)?,
         move |tally: &mut ReplayTally, _, outcome| reporter.record(tally, outcome),
     );
-    let stopped_by = load::wait(
-        &mut running,
-        |done| {
-            if let Some(bar) = &progress {
-                bar.set_position(done);
-            }
-        },
-        interrupted,
-    )
-    .await;
-    if let Some(bar) = progress {
+    let tick = |done| progress.iter().for_each(|bar| bar.set_position(done));
+    let stopped_by = load::wait(&mut running, tick, interrupted).await;
+    if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
-    let elapsed = started.elapsed();
-    let (mut summary, mut any_failed) = (Summary::default(), false);
-    for tally in running.tallies() {
-        summary.merge(&tally.summary);
-        any_failed |= tally.any_failed;
-    }
-    if out.json {
-        out.json(&summary.to_json(elapsed))?;
-    } else if summary.sent > 1 || out.verbose > 0 || stopped_by.is_some() {
-        out.info(&summary.to_text(elapsed));
-    }
+    let any_failed = print_summary(running.tallies(), started, stopped_by.is_some(), out)?;
     if let Some(signal) = stopped_by {
         return Ok(Sent::Stopped(signal));
     }
     // The producer has finished: every job it made was taken.
     let broken = producer.await??;
     Ok(Sent::Done { any_failed, broken })
+}
+
+/// `--rate`, or one replay per `--interval`.
+fn replay_rate(args: &ReplayArgs) -> Option<f64> {
+    args.rate.or_else(|| {
+        args.interval
+            .filter(|d| !d.is_zero())
+            .map(|d| 1.0 / d.as_secs_f64())
+    })
+}
+
+/// What makes each replay worker: its connection (or the pooled client, under a proxy), the retry
+/// policy and the run's context.
+fn workers(
+    args: &ReplayArgs,
+    context: Arc<Context>,
+    out: &Output,
+    concurrency: usize,
+) -> anyhow::Result<impl Fn() -> ReplayWorker + Send + Sync + 'static> {
+    let pooled = delivery::client(concurrency)?;
+    let proxy = crate::outbound::connection::proxy_configured();
+    let retry = RetryOptions {
+        retries: args.retries,
+        timeout: args.timeout,
+        max_response: args.max_response,
+        ..RetryOptions::default()
+    };
+    let verbose = out.verbose > 0 && !out.json;
+    Ok(move || ReplayWorker {
+        transport: WorkerTransport::new(&pooled, proxy),
+        retry,
+        context: context.clone(),
+        verbose,
+    })
+}
+
+/// Adds up the workers' tallies and prints the summary; `true` when any replay failed.
+fn print_summary(
+    tallies: Vec<ReplayTally>,
+    started: Instant,
+    stopped: bool,
+    out: &Output,
+) -> anyhow::Result<bool> {
+    let elapsed = started.elapsed();
+    let (mut summary, mut any_failed) = (Summary::default(), false);
+    for tally in tallies {
+        summary.merge(&tally.summary);
+        any_failed |= tally.any_failed;
+    }
+    if out.json {
+        out.json(&summary.to_json(elapsed))?;
+    } else if summary.sent > 1 || out.verbose > 0 || stopped {
+        out.info(&summary.to_text(elapsed));
+    }
+    Ok(any_failed)
 }
 
 /// Prepares the source's jobs on a thread of their own (reading and parsing the file runs beside

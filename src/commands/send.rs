@@ -796,8 +796,6 @@ async fn run_load(
 ) -> anyhow::Result<u8> {
     let concurrency =
         usize::try_from(args.concurrency.min(args.count.max(1))).unwrap_or(usize::MAX);
-    let pooled = delivery::client(concurrency)?;
-    let proxy = crate::outbound::connection::proxy_configured();
     let progress = out.show_progress().then(|| {
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(args.count),
@@ -812,9 +810,6 @@ async fn run_load(
         out: out.clone(),
         bar: progress.clone(),
     };
-    let (plan, options) = (Arc::new(plan), retry_options(args));
-    let (expected_status, expected_body) = (args.expect_status, Arc::new(args.expect_body.clone()));
-    let keep_lines = out.verbose > 0;
     let started = Instant::now();
     let mut running = load::start(
         LoadOptions {
@@ -822,54 +817,64 @@ async fn run_load(
             rate: args.rate,
         },
         load::numbered(args.count),
-        move || LoadWorker {
-            plan: plan.clone(),
-            transport: WorkerTransport::new(&pooled, proxy),
-            options,
-            expected_status,
-            expected_body: expected_body.clone(),
-            keep_lines,
-        },
+        load_workers(plan, args, out, concurrency)?,
         move |tally: &mut LoadTally, _, result| printer.record(tally, result),
     );
-    let stopped_by = load::wait(
-        &mut running,
-        |done| {
-            if let Some(bar) = &progress {
-                bar.set_position(done);
-            }
-        },
-        interrupted,
-    )
-    .await;
-    if let Some(bar) = progress {
+    let tick = |done| progress.iter().for_each(|bar| bar.set_position(done));
+    let stopped_by = load::wait(&mut running, tick, interrupted).await;
+    if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed();
-    let LoadTally {
-        summary,
-        unmet,
-        panics,
-    } = running
+    let tally = running
         .tallies()
         .into_iter()
         .fold(LoadTally::default(), LoadTally::add);
     if out.json {
-        out.json(&summary.to_json(elapsed))?;
+        out.json(&tally.summary.to_json(elapsed))?;
     } else {
-        out.data(&summary.to_text(elapsed))?;
+        out.data(&tally.summary.to_text(elapsed))?;
     }
-    if let Some(signal) = stopped_by {
-        return Ok(signal.exit_code());
+    match stopped_by {
+        Some(signal) => Ok(signal.exit_code()),
+        None => load_verdict(&tally, args),
     }
-    if panics > 0 {
+}
+
+/// What makes each load worker: the plan, its connection (or the pooled client, under a proxy),
+/// the retry policy and the expectations.
+fn load_workers(
+    plan: Plan,
+    args: &SendArgs,
+    out: &Output,
+    concurrency: usize,
+) -> anyhow::Result<impl Fn() -> LoadWorker + Send + Sync + 'static> {
+    let pooled = delivery::client(concurrency)?;
+    let proxy = crate::outbound::connection::proxy_configured();
+    let (plan, options) = (Arc::new(plan), retry_options(args));
+    let (expected_status, expected_body) = (args.expect_status, Arc::new(args.expect_body.clone()));
+    let keep_lines = out.verbose > 0;
+    Ok(move || LoadWorker {
+        plan: plan.clone(),
+        transport: WorkerTransport::new(&pooled, proxy),
+        options,
+        expected_status,
+        expected_body: expected_body.clone(),
+        keep_lines,
+    })
+}
+
+/// The exit status of a finished load: a bug, unmet expectations, failed sends, or success.
+fn load_verdict(tally: &LoadTally, args: &SendArgs) -> anyhow::Result<u8> {
+    let sent = tally.summary.sent;
+    if tally.panics > 0 {
         return Err(CliError::failed(format!(
-            "{panics} of {} requests failed with an internal error (a bug in hooky)",
-            summary.sent
+            "{} of {sent} requests failed with an internal error (a bug in hooky)",
+            tally.panics
         ))
         .into());
     }
-    if unmet == 0 {
+    if tally.unmet == 0 {
         return Ok(exit::OK);
     }
     let expectations_given = args.expect_status.is_some() || !args.expect_body.is_empty();
@@ -878,7 +883,7 @@ async fn run_load(
     } else {
         (exit::FAILURE, "were not answered 2xx")
     };
-    Err(CliError::new(code, format!("{unmet} of {} requests {what}", summary.sent)).into())
+    Err(CliError::new(code, format!("{} of {sent} requests {what}", tally.unmet)).into())
 }
 
 async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {

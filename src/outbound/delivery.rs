@@ -469,37 +469,7 @@ pub async fn deliver_with(
         let result = transport
             .send(request, options.timeout, options.max_response)
             .await;
-        let latency = sent.elapsed();
-        let mut retryable_failure = true;
-        let (attempt, headers, body) = match result {
-            Ok((status, headers, body)) => (
-                Attempt {
-                    number,
-                    status: Some(status),
-                    error: None,
-                    latency,
-                },
-                headers,
-                body,
-            ),
-            Err(failure) => {
-                retryable_failure = failure.retryable;
-                (
-                    Attempt {
-                        number,
-                        status: None,
-                        error: Some(failure.message),
-                        latency,
-                    },
-                    Vec::new(),
-                    Vec::new(),
-                )
-            }
-        };
-        let retryable = match attempt.status {
-            Some(status) => classify_status(status) == StatusClass::Retryable,
-            None => retryable_failure,
-        };
+        let (attempt, headers, body, retryable) = attempt_of(number, sent.elapsed(), result);
         let retry_after = crate::headers::get_one(&headers, "retry-after")
             .and_then(|value| parse_retry_after(value, SystemTime::now()));
         let declined_retry_after = retry_after.filter(|wait| *wait > MAX_RETRY_WAIT);
@@ -521,6 +491,33 @@ pub async fn deliver_with(
         });
         attempts.push(attempt);
         tokio::time::sleep(wait).await;
+    }
+}
+
+/// One attempt's record, the answer's headers and body (empty without an answer), and whether
+/// another attempt could get a different answer.
+fn attempt_of(
+    number: u32,
+    latency: Duration,
+    result: Result<Answer, SendFailure>,
+) -> (Attempt, Vec<Header>, Vec<u8>, bool) {
+    let attempt = |status, error| Attempt {
+        number,
+        status,
+        error,
+        latency,
+    };
+    match result {
+        Ok((status, headers, body)) => {
+            let retryable = classify_status(status) == StatusClass::Retryable;
+            (attempt(Some(status), None), headers, body, retryable)
+        }
+        Err(failure) => (
+            attempt(None, Some(failure.message)),
+            Vec::new(),
+            Vec::new(),
+            failure.retryable,
+        ),
     }
 }
 
