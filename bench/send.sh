@@ -23,6 +23,7 @@ start_and_wait "$RESULTS/sink.log" "$REFERENCE" sink 0
 SINK=$URL
 hooky_rps() { "$1" --json send order.completed --to "$SINK/hooks" --count "$COUNT" --concurrency "$CONNECTIONS" --no-retry | json_field requests_per_sec; }
 node_rps() { command -v node >/dev/null && node "$@" "$SINK/hooks" "$COUNT" "$CONNECTIONS" | json_field requests_per_sec || echo n/a; }
+num() { awk -v v="$1" 'BEGIN { if (v + 0 > 0) printf "%.0f", v; else print v }'; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 printf '%-6s %10s %10s %10s %10s %10s\n' round wrk hooky undici fetch baseline
@@ -33,7 +34,7 @@ for round in $(seq 1 "$ROUNDS"); do
   UNDICI=$(node_rps "$UNDICI_DIR/sender.mjs")
   FETCH=$(node_rps "$BENCH_DIR/node-sender.mjs")
   BASE=n/a; [ -n "${BASELINE:-}" ] && BASE=$(hooky_rps "$BASELINE")
-  printf '%-6s %10.0f %10.0f %10s %10s %10s\n' "$round" "$WRK" "$SEND" "$UNDICI" "$FETCH" "$BASE"
+  printf '%-6s %10s %10s %10s %10s %10s\n' "$round" "$(num "$WRK")" "$(num "$SEND")" "$(num "$UNDICI")" "$(num "$FETCH")" "$(num "$BASE")"
   TO_WRK+=" $(ratio "$SEND" "$WRK")"; TO_UNDICI+=" $(ratio "$SEND" "$UNDICI")"
   TO_FETCH+=" $(ratio "$SEND" "$FETCH")"; TO_BASELINE+=" $(ratio "$SEND" "$BASE")"
 done
