@@ -1176,3 +1176,49 @@ fn a_large_selection_streams_in_order_and_byte_exact() {
     );
     assert_eq!(receiver.requests().len(), 1206);
 }
+
+#[test]
+fn a_replay_into_the_listener_capturing_into_its_file_ends_at_the_files_old_end() {
+    let listener = crate::util::listen(&["-q"]);
+    let file = listener.dir.path().join(".hooky/captures.jsonl");
+    let hooks = format!("{}/hooks", listener.url);
+    let sent = run(
+        &["send", "order.completed", "--to", &hooks, "--count", "5"],
+        b"",
+    );
+    assert_code(&sent, 0);
+    let count_lines = || std::fs::read_to_string(&file).unwrap().lines().count();
+    assert_eq!(count_lines(), 5);
+    // Each replay is captured into the file being replayed: the replay must not read them back.
+    let mut child = crate::util::hooky()
+        .args([
+            "replay",
+            "--from",
+            file.to_str().unwrap(),
+            "--event",
+            "order.*",
+            "--to",
+        ])
+        .arg(&listener.url)
+        .args(["--json", "--concurrency", "2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!(
+                "the replay did not end: {} lines in the file",
+                count_lines()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_code(&out, 0);
+    let summary = json_lines(&out).pop().unwrap();
+    assert_eq!(summary["sent"], 5, "{}", stderr(&out));
+    assert_eq!(count_lines(), 10);
+}

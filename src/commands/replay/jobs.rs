@@ -3,7 +3,7 @@
 //! time, so a replay of a million captures holds a few of them, not the file.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -76,8 +76,9 @@ pub fn streamed(
     out: &Output,
 ) -> anyhow::Result<Source> {
     let cutoff = selection.cutoff(super::super::now_unix());
+    let end = open(path)?.metadata()?.len();
     let skip = if selection.needs_counting() {
-        let counted = count(path, selection, cutoff)?;
+        let counted = count(path, end, selection, cutoff)?;
         check_seqs(selection, &counted.present, path)?;
         selection
             .last
@@ -87,6 +88,7 @@ pub fn streamed(
     };
     let mut stream = Stream {
         path: path.to_path_buf(),
+        end,
         selection: selection.clone(),
         cutoff,
         skip,
@@ -148,9 +150,15 @@ struct Counted {
     present: Box<dyn Fn(u64) -> bool>,
 }
 
-/// Reads every line's selection key (not its body) to count the matches and find the numbers.
-fn count(path: &Path, selection: &Selection, cutoff: Option<i64>) -> anyhow::Result<Counted> {
-    let mut reader = BufReader::with_capacity(256 * 1024, open(path)?);
+/// Reads every line's selection key (not its body), up to `end`, to count the matches and find the
+/// numbers.
+fn count(
+    path: &Path,
+    end: u64,
+    selection: &Selection,
+    cutoff: Option<i64>,
+) -> anyhow::Result<Counted> {
+    let mut reader = BufReader::with_capacity(256 * 1024, open(path)?.take(end));
     let mut wanted: Vec<(u64, bool)> = selection
         .seqs
         .iter()
@@ -196,16 +204,20 @@ fn open(path: &Path) -> anyhow::Result<File> {
         .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())).into())
 }
 
-/// The capture file read round after round, keeping the selected records.
+/// The capture file read round after round, keeping the selected records: up to where it ended
+/// when the replay started, since a replay into a `hooky listen` that captures into the same file
+/// would otherwise replay its own replays, without end.
 struct Stream {
     path: PathBuf,
+    /// The file's length when the replay started.
+    end: u64,
     selection: Selection,
     cutoff: Option<i64>,
     /// Matches left out at the start of each round (all but the `--last` N).
     skip: u64,
     rounds: u64,
     round: u64,
-    reader: Option<CaptureReader<BufReader<File>>>,
+    reader: Option<CaptureReader<BufReader<std::io::Take<File>>>>,
     taken_in_round: u64,
     /// Records read in the first round, matching or not.
     records_seen: u64,
@@ -225,7 +237,7 @@ impl Iterator for Stream {
                 self.taken_in_round = 0;
                 match open(&self.path) {
                     Ok(file) => {
-                        let reader = BufReader::with_capacity(256 * 1024, file);
+                        let reader = BufReader::with_capacity(256 * 1024, file.take(self.end));
                         self.reader = Some(CaptureReader::new(reader));
                     }
                     Err(error) => return self.stop(error),
