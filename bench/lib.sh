@@ -30,6 +30,8 @@ build_all() {
 # start_and_wait LOGFILE CMD… : starts a server, waits (bounded) for "http://…" in its output, sets URL.
 start_and_wait() {
   local log=$1; shift
+  # A log left by an earlier run must not be read before the server truncates it.
+  rm -f "$log"
   "$@" >"$log" 2>&1 &
   PIDS+=($!)
   SERVER_PID=$!
@@ -64,14 +66,14 @@ PY
 # wrk_post URL LABEL: fires signed POSTs; sets RPS, P99_MS, NON2XX, COMPLETED.
 wrk_post() {
   local url=$1 label=$2 out=$RESULTS/wrk-$2.txt
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH_DIR/post.lua" "$url/hooks/bench" >"$out" 2>&1
+  "${LOAD_CORE[@]}" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH_DIR/post.lua" "$url/hooks/bench" >"$out" 2>&1
   parse_wrk "$out"
 }
 
 # wrk_get URL LABEL: plain GETs (the ceiling of a sink).
 wrk_get() {
   local url=$1 out=$RESULTS/wrk-$2.txt
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url/" >"$out" 2>&1
+  "${LOAD_CORE[@]}" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url/" >"$out" 2>&1
   parse_wrk "$out"
 }
 
@@ -99,3 +101,22 @@ verdict() {
 
 # json_field FIELD: reads JSON lines on stdin, prints FIELD of the last one.
 json_field() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
+
+# The summary every script adds to, and run.sh prints as the README's table (markdown rows).
+SUMMARY=${SUMMARY:-$RESULTS/summary.md}
+# row WHAT HOOKY REFERENCE RATIO TARGET VERDICT: one line of the summary table, also printed.
+row() {
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$@" >>"$SUMMARY"
+  printf '  %-64s %8s  (target %s)  %s\n' "$1" "$4" "$5" "$6"
+}
+
+# median VALUE…: the median of the numbers given (n/a when there are none).
+median() { printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Pinning: `pin on` puts the server on core 0 and wrk on core 1 (taskset), so neither steals the
+# other's core; `pin off` lets the scheduler place both. Prefixes, not functions: `$!` must be the
+# server's own pid.
+pin() {
+  if [ "$1" = on ]; then SERVER_CORE=(taskset -c 0) LOAD_CORE=(taskset -c 1); else SERVER_CORE=() LOAD_CORE=(); fi
+}
+pin off

@@ -1,69 +1,150 @@
 #!/usr/bin/env bash
-# Listen throughput and latency: signed ~1 KB JSON POSTs from wrk (64 connections, 10 s) against
-#   hooky listen --secret S --json > /dev/null   (verification and capture on)
-#   (a) bench/reference-receiver: verify + append to a file, nothing else (the floor)
-#   (b) bench/express-receiver: the tutorials' express receiver
-# measured one after the other in the same run. Loopback only. Usage: bench/listen.sh
+# Listen throughput, latency and CPU: signed ~1 KB JSON POSTs from wrk (64 connections) against
+#   the floor: bench/reference-receiver, verify + append one line per request, nothing else
+#   hooky listen --secret S --json > FILE   (verification and capture on, stdout to a file)
+#   hooky listen --secret S > FILE          (the default human mode)
+#   the express tutorial receiver + capture (bench/express-receiver)
+# in interleaved rounds (each round runs every receiver once, in turn), pinned (server on core 0,
+# wrk on core 1) and unpinned; each figure is the median over the rounds, each ratio the median of
+# the per-round ratios. Every hooky run is checked for "nothing lost" (every 2xx is in the capture;
+# in --json mode stdout has one request line per capture line), and so is a stop by SIGINT and by
+# SIGTERM in the middle of the load.
+# HOOKY_BEFORE=/path/to/an/older/hooky adds that binary to every round (before/after comparisons).
+# Loopback only. Usage: bench/listen.sh   (ROUNDS=3 DURATION=5s by default)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-5s}
 need
 build_all
 make_body
 
-run_hooky() {
-  local capture=$RESULTS/hooky-captures.jsonl ready=$RESULTS/hooky-ready.json
-  rm -f "$capture" "$ready"
-  "$HOOKY" listen --port 0 --secret "$SECRET" --json --capture "$capture" --ready-file "$ready" >/dev/null 2>"$RESULTS/hooky.log" &
-  local pid=$!; PIDS+=($pid)
+declare -A RPS P99 CPU
+LOST_CHECKS=() LOST_FAIL=0
+
+# run_variant NAME: starts that receiver (on the server core when pinned), loads it for DURATION,
+# stops it, records its figures and checks that nothing was lost.
+run_variant() {
+  local name=$1 capture=$RESULTS/listen-$1.jsonl stdout=$RESULTS/listen-$1.out ready=$RESULTS/listen-$1.ready
+  rm -f "$capture" "$stdout" "$ready"
+  case $name in
+    floor) start_and_wait "$RESULTS/listen-$name.log" "${SERVER_CORE[@]}" "$REFERENCE" verify 0 "$SECRET" "$capture" ;;
+    express)
+      [ -d "$BENCH_DIR/express-receiver/node_modules" ] || return 0
+      start_and_wait "$RESULTS/listen-$name.log" "${SERVER_CORE[@]}" node "$BENCH_DIR/express-receiver/server.js" 0 "$SECRET" "$capture" ;;
+    *)
+      local binary=$HOOKY mode=()
+      case $name in before-*) binary=$HOOKY_BEFORE ;; esac
+      case $name in *json) mode=(--json) ;; esac
+      "${SERVER_CORE[@]}" "$binary" "${mode[@]}" listen --port 0 --secret "$SECRET" --capture "$capture" \
+        --ready-file "$ready" >"$stdout" 2>"$RESULTS/listen-$name.log" &
+      SERVER_PID=$!; PIDS+=("$SERVER_PID")
+      for _ in $(seq 1 200); do [ -s "$ready" ] && break; sleep 0.05; done
+      [ -s "$ready" ] || { echo "hooky listen did not start" >&2; cat "$RESULTS/listen-$name.log" >&2; exit 1; }
+      URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready") ;;
+  esac
+  local before; before=$(cpu_ticks "$SERVER_PID")
+  wrk_post "$URL" "listen-$name"
+  local cpu; cpu=$(cpu_us_per_request "$before" "$(cpu_ticks "$SERVER_PID")" "$COMPLETED")
+  case $name in floor|express) stop "$SERVER_PID" ;; *) stop_int "$SERVER_PID" ;; esac
+  RPS[$name]+=" $RPS" P99[$name]+=" $P99_MS" CPU[$name]+=" $cpu"
+  case $name in floor|express) ;; *) check_lost "$name" "$capture" "$stdout" ;; esac
+  rm -f "$capture" "$stdout"
+}
+
+# check_lost NAME CAPTURE STDOUT: every 2xx wrk saw is in the capture; in --json mode, stdout has a
+# request line for each captured request (answered ones may be more: wrk stops reading at the end).
+check_lost() {
+  local name=$1 lines answered printed ok=pass
+  lines=$(wc -l <"$2")
+  answered=$((COMPLETED - NON2XX))
+  [ "$answered" -le "$lines" ] || ok=FAIL
+  case $name in
+    *json) printed=$(grep -c '^{"type":"request"' "$3" || true); [ "$printed" -eq "$lines" ] || ok=FAIL ;;
+    *) printed="-" ;;
+  esac
+  [ "$ok" = pass ] || LOST_FAIL=1
+  LOST_CHECKS+=("$(printf '%-22s %10s 2xx %10s capture lines %10s stdout request lines  %s' "$name" "$answered" "$lines" "$printed" "$ok")")
+}
+
+# signal_run SIGNAL: hooky --json under load, stopped by SIGNAL half-way through; nothing lost.
+signal_run() {
+  local sig=$1 capture=$RESULTS/listen-$1.jsonl stdout=$RESULTS/listen-$1.out ready=$RESULTS/listen-$1.ready
+  rm -f "$capture" "$stdout" "$ready"
+  "$HOOKY" --json listen --port 0 --secret "$SECRET" --capture "$capture" --ready-file "$ready" \
+    >"$stdout" 2>"$RESULTS/listen-$sig.log" &
+  local pid=$!; PIDS+=("$pid")
   for _ in $(seq 1 200); do [ -s "$ready" ] && break; sleep 0.05; done
   URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready")
-  local before; before=$(cpu_ticks "$pid")
-  wrk_post "$URL" hooky
-  HOOKY_RPS=$RPS HOOKY_P99=$P99_MS HOOKY_NON2XX=$NON2XX HOOKY_DONE=$COMPLETED
-  HOOKY_CPU=$(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" "$COMPLETED")
-  stop_int "$pid"
-  HOOKY_LINES=$(wc -l <"$capture")
+  DURATION=4s wrk_post "$URL" "listen-$sig" &
+  local load=$!
+  sleep 2
+  kill "-$sig" "$pid"
+  local code=0; wait "$pid" || code=$?
+  wait "$load" || true
+  parse_wrk "$RESULTS/wrk-listen-$sig.txt"
+  check_lost "$sig-json" "$capture" "$stdout"
+  [ "$code" -eq 0 ] || { LOST_FAIL=1; LOST_CHECKS+=("hooky exited $code after SIG$sig (expected 0)   FAIL"); }
+  rm -f "$capture" "$stdout"
 }
 
-run_reference() {
-  local capture=$RESULTS/reference-captures.jsonl
-  rm -f "$capture"
-  start_and_wait "$RESULTS/reference.log" "$REFERENCE" verify 0 "$SECRET" "$capture"
-  local before; before=$(cpu_ticks "$SERVER_PID")
-  wrk_post "$URL" reference
-  REF_RPS=$RPS REF_P99=$P99_MS
-  REF_CPU=$(cpu_us_per_request "$before" "$(cpu_ticks "$SERVER_PID")" "$COMPLETED")
-  stop "$SERVER_PID"
+report() {
+  local label=$1 v
+  echo "listen, $label: $ROUNDS interleaved rounds of $DURATION, wrk -t2 -c$CONNECTIONS; medians"
+  printf '  %-36s %12s %10s %16s\n' "receiver" "requests/s" "p99 ms" "CPU us/request"
+  for v in floor json human ${HOOKY_BEFORE:+before-json before-human} express; do
+    [ -n "${RPS[$v]:-}" ] || continue
+    # shellcheck disable=SC2086
+    printf '  %-36s %12s %10s %16s\n' "$(describe "$v")" "$(median ${RPS[$v]})" "$(median ${P99[$v]})" "$(median ${CPU[$v]})"
+  done
+  for v in json human ${HOOKY_BEFORE:+before-json before-human}; do
+    local ratios=() p99s=() cpus=() xs=() i
+    read -ra a <<<"${RPS[$v]}"; read -ra f <<<"${RPS[floor]}"; read -ra p <<<"${P99[$v]}"; read -ra pf <<<"${P99[floor]}"
+    read -ra e <<<"${RPS[express]:-}"
+    for i in "${!a[@]}"; do
+      ratios+=("$(ratio "${a[$i]}" "${f[$i]}")") p99s+=("$(ratio "${p[$i]}" "${pf[$i]}")")
+      [ -z "${e[$i]:-}" ] || xs+=("$(ratio "${a[$i]}" "${e[$i]}")")
+    done
+    local r pr x
+    r=$(median "${ratios[@]}") pr=$(median "${p99s[@]}") x=$(median "${xs[@]:-n/a}")
+    # shellcheck disable=SC2086
+    row "listen $(describe "$v"), $label" "$(median ${RPS[$v]}) req/s, p99 $(median ${P99[$v]}) ms" \
+      "floor: $(median ${RPS[floor]}) req/s, p99 $(median ${P99[floor]}) ms" "$r" "≥ 0.70" "$(verdict "$r" 0.70)"
+    row "listen $(describe "$v") p99, $label" "$(median ${P99[$v]}) ms" "floor: $(median ${P99[floor]}) ms" "$pr" "≤ 2" "$(verdict "$pr" 2 max)"
+    # shellcheck disable=SC2086
+    [ -z "${RPS[express]:-}" ] || row "listen $(describe "$v") vs express, $label" "$(median ${RPS[$v]}) req/s" \
+      "express + capture: $(median ${RPS[express]}) req/s" "$x" "≥ 10" "$(verdict "$x" 10)"
+  done
+  echo
 }
 
-run_express() {
-  EXPRESS_RPS=n/a EXPRESS_P99=n/a EXPRESS_CPU=n/a
-  [ -d "$BENCH_DIR/express-receiver/node_modules" ] || return 0
-  local capture=$RESULTS/express-captures.jsonl
-  rm -f "$capture"
-  start_and_wait "$RESULTS/express.log" node "$BENCH_DIR/express-receiver/server.js" 0 "$SECRET" "$capture"
-  local before; before=$(cpu_ticks "$SERVER_PID")
-  wrk_post "$URL" express
-  EXPRESS_RPS=$RPS EXPRESS_P99=$P99_MS
-  EXPRESS_CPU=$(cpu_us_per_request "$before" "$(cpu_ticks "$SERVER_PID")" "$COMPLETED")
-  stop "$SERVER_PID"
+describe() {
+  case $1 in
+    floor) echo "floor (Rust verify + append)" ;;
+    json) echo "hooky --json > file" ;;
+    human) echo "hooky (human) > file" ;;
+    before-json) echo "before: hooky --json > file" ;;
+    before-human) echo "before: hooky (human) > file" ;;
+    express) echo "express + capture" ;;
+  esac
 }
 
-run_hooky
-run_reference
-run_express
+for pinning in pinned unpinned; do
+  RPS=() P99=() CPU=()
+  if [ $pinning = pinned ]; then pin on; label="pinned (server core 0, wrk core 1)"; else pin off; label="unpinned"; fi
+  for round in $(seq 1 "$ROUNDS"); do
+    for v in floor json human ${HOOKY_BEFORE:+before-json before-human} express; do
+      run_variant "$v"
+    done
+  done
+  report "$label"
+done
+pin off
+signal_run INT
+signal_run TERM
 
-verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { if (v == "n/a") { print "n/a"; exit } ok = (op == "<=") ? v <= t : v >= t; print ok ? "pass" : "FAIL" }'; }
-printf '%-34s %12s %10s %14s\n' "receiver" "requests/s" "p99 ms" "CPU us/request"
-printf '%-34s %12s %10s %14s\n' "hooky listen (verify+capture)" "$HOOKY_RPS" "$HOOKY_P99" "$HOOKY_CPU"
-printf '%-34s %12s %10s %14s\n' "(a) minimal Rust verify+append" "$REF_RPS" "$REF_P99" "$REF_CPU"
-printf '%-34s %12s %10s %14s\n' "(b) express tutorial receiver" "$EXPRESS_RPS" "$EXPRESS_P99" "$EXPRESS_CPU"
-echo
-r_a=$(ratio "$HOOKY_RPS" "$REF_RPS") r_b=$(ratio "$HOOKY_RPS" "$EXPRESS_RPS") r_p=$(ratio "$HOOKY_P99" "$REF_P99")
-echo "hooky / (a) throughput: $r_a   (target >= 0.70)   $(verdict "$r_a" 0.70 ">=")"
-echo "hooky / (b) throughput: $r_b   (target >= 10)   $(verdict "$r_b" 10 ">=")"
-echo "hooky p99 / (a) p99:    $r_p   (target <= 2)   $(verdict "$r_p" 2 "<=")"
-echo "CPU per request, hooky / (a): $(ratio "$HOOKY_CPU" "$REF_CPU")   (the cost of hooky's work, less sensitive to a busy machine)"
-lost=$(awk -v done="$HOOKY_DONE" -v bad="$HOOKY_NON2XX" -v lines="$HOOKY_LINES" 'BEGIN { print (lines >= done - bad) ? "pass" : "FAIL" }')
-echo "nothing lost: wrk saw $HOOKY_DONE complete responses ($HOOKY_NON2XX not 2xx); the capture has $HOOKY_LINES lines   $lost"
-echo "  (the capture may hold up to $CONNECTIONS more: requests answered as wrk stopped reading)"
+echo "nothing lost (every 2xx in the capture; --json: one stdout request line per capture line):"
+printf '  %s\n' "${LOST_CHECKS[@]}"
+total=${#LOST_CHECKS[@]}
+row "nothing lost: every 2xx captured, every capture printed (${total} runs incl. SIGINT and SIGTERM mid-load)" \
+  "$([ $LOST_FAIL = 0 ] && echo "all $total" || echo "some FAILED")" "—" "—" "all" "$([ $LOST_FAIL = 0 ] && echo pass || echo FAIL)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Listen memory: hooky listen --secret S --json > /dev/null (verification and capture on) under
+# Listen memory: hooky listen --secret S > FILE (verification and capture on, human mode) under
 # signed POSTs from wrk until it has answered TOTAL requests (default 1,000,000), its RSS read
 # after every round. Target: under 64 MiB at the end, and flat (the last reading within 25 % of the
 # one after the first round). Loopback only; bounded by TOTAL and by 30 rounds.
@@ -13,7 +13,7 @@ make_body
 
 capture=$RESULTS/memory-captures.jsonl ready=$RESULTS/memory-ready.json
 rm -f "$capture" "$ready"
-"$HOOKY" listen --port 0 --secret "$SECRET" --json --capture "$capture" --ready-file "$ready" >/dev/null 2>"$RESULTS/memory.log" &
+"$HOOKY" listen --port 0 --secret "$SECRET" --capture "$capture" --ready-file "$ready" >"$RESULTS/memory.out" 2>"$RESULTS/memory.log" &
 pid=$!; PIDS+=($pid)
 for _ in $(seq 1 200); do [ -s "$ready" ] && break; sleep 0.05; done
 URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready")
@@ -41,3 +41,5 @@ echo
 echo "RSS after $answered requests: $last_mib MiB   (target < 64)   $(verdict "$last_mib" 64 "<=")"
 echo "RSS growth, last / after round 1: $growth   (target <= 1.25)   $(verdict "$growth" 1.25 "<=")"
 echo "capture lines: $lines (every answered request, plus those answered as wrk stopped reading)"
+row "listen RSS after $answered requests" "$last_mib MiB" "after round 1: $(awk -v k="$first" 'BEGIN {printf "%.1f", k / 1024}') MiB" "$growth" "< 64 MiB, flat (≤ 1.25)" \
+  "$([ "$(verdict "$last_mib" 64 "<=")" = pass ] && [ "$(verdict "$growth" 1.25 "<=")" = pass ] && echo pass || echo FAIL)"

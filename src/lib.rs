@@ -32,8 +32,8 @@
 //!     HTTP and curl).
 //!   - [`webhook`]: headers and signing of one request (pure), and [`event`](webhook::event) (event
 //!     type and id of a request).
-//!   - [`web_view`]: the web view's routes, page, token check and event stream frames (pure; `poll`
-//!     shares its key header).
+//!   - [`web_view`]: the web view's page, key and token checks, event data and request items
+//!     (pure; `poll` shares its key header). Its endpoints are `listen`'s, as an axum Router.
 //! - The pure core, no sockets, no terminal, no clock: [`signature`] (every scheme), [`headers`]
 //!   (the HTTP `Header` type, its lookups and `Name: value` parsing), [`http_headers`] (hop-by-hop rules for relaying),
 //!   [`ids`], [`units`] (durations, sizes, times), [`json_path`] (dot paths into JSON).

@@ -181,6 +181,28 @@ pub fn secret_spans(text: &str, secrets: &[&[u8]]) -> Vec<std::ops::Range<usize>
     spans
 }
 
+/// A query string (or a URL) with the value of every `hub.verify_token` replaced, for printing and capturing: it
+/// is a shared secret, whether or not it is ours.
+pub fn redact_query_tokens(query: &str) -> std::borrow::Cow<'_, str> {
+    if !query.contains("hub.verify_token=") && !query.contains("hub%2Everify_token=") {
+        return query.into();
+    }
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|part| match part.split_once('=') {
+            Some((name, _))
+                if form_urlencoded::parse(name.rsplit('?').next().unwrap_or(name).as_bytes())
+                    .next()
+                    .is_some_and(|(n, _)| n == "hub.verify_token") =>
+            {
+                format!("{name}={}", REDACTED)
+            }
+            _ => part.to_string(),
+        })
+        .collect();
+    parts.join("&").into()
+}
+
 /// `text` with every occurrence of a secret replaced by [`REDACTED`]: for strings that are shown
 /// whole (a query string, a verdict's reason in an old capture).
 pub fn redact_text(text: &str, secrets: &[&[u8]]) -> String {
@@ -292,5 +314,21 @@ mod tests {
                 .contains("holds no secret")
         );
         assert!(read_secret_file(&dir.path().join("missing")).is_err());
+    }
+    #[test]
+    fn meta_verify_tokens_are_redacted_from_queries_and_urls() {
+        assert_eq!(
+            redact_query_tokens("hub.mode=subscribe&hub.verify_token=s3cret&hub.challenge=1"),
+            "hub.mode=subscribe&hub.verify_token=(redacted)&hub.challenge=1"
+        );
+        assert_eq!(
+            redact_query_tokens("hub%2Everify_token=s3cret"),
+            "hub%2Everify_token=(redacted)"
+        );
+        assert_eq!(redact_query_tokens("a=1&b=2"), "a=1&b=2");
+        assert_eq!(
+            redact_query_tokens("http://h/x?hub.verify_token=s&a=1"),
+            "http://h/x?hub.verify_token=(redacted)&a=1"
+        );
     }
 }

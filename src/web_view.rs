@@ -1,6 +1,6 @@
-//! The web view's pure pieces: which `/_hooky/` route a path is, the page with its token filled in,
+//! The web view's pure pieces: what `/_hooky/requests/<item>` names, the page with its token filled in,
 //! the security headers, where the access key travels (query, header, cookie), the key and replay
-//! token checks (constant time), the Server-Sent Events frames and their resume point, and the
+//! token checks (constant time), the event stream's data and its resume point, and the
 //! replay action's request, with whether its answer may be shown. Pure; `listen` does the IO.
 
 use serde::Deserialize;
@@ -32,39 +32,23 @@ pub const HISTORY: u64 = 200;
 /// The largest replay request body the listener reads.
 pub const MAX_ACTION_BODY: usize = 64 * 1024;
 
-/// Where a request under `/_hooky/` goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
-    Page,
-    /// A static file of the page: its name and content type.
-    Asset(&'static str, &'static str),
-    Events,
+/// What `/_hooky/requests/<item>` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestItem {
+    /// `<seq>.har`: the web view's HAR download.
     Har(u64),
-    Curl(u64),
-    Replay,
-    /// Anything else: the demo feed (`/_hooky/requests…`) or its 404.
-    Feed,
+    /// `<seq>`: the feed's record.
+    Record(u64),
+    /// Anything else.
+    Bad,
 }
 
-/// The route of a path under `/_hooky/` (the caller checked the prefix).
-pub fn route(path: &str) -> Route {
-    match path {
-        "/_hooky" | "/_hooky/" | "/_hooky/index.html" => return Route::Page,
-        "/_hooky/app.js" => return Route::Asset("app.js", "text/javascript; charset=utf-8"),
-        "/_hooky/style.css" => return Route::Asset("style.css", "text/css; charset=utf-8"),
-        "/_hooky/events" => return Route::Events,
-        "/_hooky/replay" => return Route::Replay,
-        _ => {}
+/// The item of `/_hooky/requests/<item>` (the router gives the segment).
+pub fn request_item(item: &str) -> RequestItem {
+    if let Some(seq) = item.strip_suffix(".har").and_then(|s| s.parse().ok()) {
+        return RequestItem::Har(seq);
     }
-    if let Some(rest) = path.strip_prefix("/_hooky/requests/") {
-        if let Some(seq) = rest.strip_suffix(".har").and_then(|s| s.parse().ok()) {
-            return Route::Har(seq);
-        }
-        if let Some(seq) = rest.strip_suffix("/curl").and_then(|s| s.parse().ok()) {
-            return Route::Curl(seq);
-        }
-    }
-    Route::Feed
+    item.parse().map_or(RequestItem::Bad, RequestItem::Record)
 }
 
 /// Whether the token a request carries is this process's token. Constant time in the token.
@@ -177,21 +161,13 @@ pub fn event_data(record: &CaptureRecord, line: &str) -> String {
     value.to_string()
 }
 
-/// One Server-Sent Events frame: the sequence number as its id, so a reconnecting browser says
-/// where it stopped. `data` must be one line (compact JSON is).
-pub fn sse_frame(seq: u64, data: &str) -> String {
-    format!("id: {seq}\nevent: request\ndata: {data}\n\n")
-}
-
 /// Where an event stream resumes: after `Last-Event-ID` when the browser reconnects, else after
 /// `?since=`, else `None` (start with the recent history).
-pub fn resume_after(last_event_id: Option<&str>, query: Option<&str>) -> Option<u64> {
+pub fn resume_after(last_event_id: Option<&str>, since: Option<&str>) -> Option<u64> {
     if let Some(seq) = last_event_id.and_then(|id| id.trim().parse().ok()) {
         return Some(seq);
     }
-    form_urlencoded::parse(query?.as_bytes())
-        .find(|(key, _)| key == "since")
-        .and_then(|(_, value)| value.parse().ok())
+    since?.parse().ok()
 }
 
 /// Where the history of a fresh page starts: the last [`HISTORY`] requests.
@@ -257,18 +233,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn routes() {
-        assert_eq!(route("/_hooky/"), Route::Page);
-        assert_eq!(route("/_hooky"), Route::Page);
-        assert!(matches!(route("/_hooky/app.js"), Route::Asset("app.js", _)));
-        assert_eq!(route("/_hooky/events"), Route::Events);
-        assert_eq!(route("/_hooky/requests/12.har"), Route::Har(12));
-        assert_eq!(route("/_hooky/requests/12/curl"), Route::Curl(12));
-        assert_eq!(route("/_hooky/replay"), Route::Replay);
-        assert_eq!(route("/_hooky/requests/12"), Route::Feed);
-        assert_eq!(route("/_hooky/requests/x.har"), Route::Feed);
-        assert_eq!(route("/_hooky/requests"), Route::Feed);
-        assert_eq!(route("/_hooky/nothing"), Route::Feed);
+    fn request_items() {
+        assert_eq!(request_item("12.har"), RequestItem::Har(12));
+        assert_eq!(request_item("12"), RequestItem::Record(12));
+        assert_eq!(request_item("x.har"), RequestItem::Bad);
+        assert_eq!(request_item("12.json"), RequestItem::Bad);
+        assert_eq!(request_item(""), RequestItem::Bad);
     }
 
     #[test]
@@ -364,11 +334,10 @@ mod tests {
 
     #[test]
     fn frames_and_resume_points() {
-        assert_eq!(sse_frame(3, "{}"), "id: 3\nevent: request\ndata: {}\n\n");
-        assert_eq!(resume_after(Some("41"), Some("since=2")), Some(41));
-        assert_eq!(resume_after(Some("junk"), Some("x=1&since=2")), Some(2));
+        assert_eq!(resume_after(Some("41"), Some("2")), Some(41));
+        assert_eq!(resume_after(Some("junk"), Some("2")), Some(2));
         assert_eq!(resume_after(None, None), None);
-        assert_eq!(resume_after(None, Some("since=abc")), None);
+        assert_eq!(resume_after(None, Some("abc")), None);
         assert_eq!(history_start(500), 300);
         assert_eq!(history_start(5), 0);
     }

@@ -1,6 +1,7 @@
 //! The bad input campaign: hostile HTTP at `hooky listen` and hostile arguments and files at every
 //! command. Each case must get a clear answer; the listener must stay alive and keep serving.
 
+use hooky::capture::VerdictKind;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
@@ -257,7 +258,7 @@ fn malformed_signatures_of_every_scheme_are_invalid_never_a_crash() {
     let invalid = l
         .captures()
         .iter()
-        .filter(|r| r.verdict.verdict == "invalid")
+        .filter(|r| r.verdict.verdict == VerdictKind::Invalid)
         .count();
     assert_eq!(invalid, cases.len());
     l.interrupt();
@@ -270,6 +271,7 @@ fn hostile_files() -> tempfile::TempDir {
     let good = |seq: u64| {
         let mut record = hooky::capture::CaptureRecord {
             seq,
+            v: hooky::capture::CAPTURE_VERSION,
             id: format!("req_{seq}"),
             received_at: "2024-01-01T00:00:00Z".into(),
             remote_addr: "127.0.0.1:1".into(),
@@ -288,8 +290,9 @@ fn hostile_files() -> tempfile::TempDir {
             status: 200,
             duplicate_of: None,
             forward: None,
+            handshake: None,
         };
-        record.verdict.verdict = "unsigned".into();
+        record.verdict.verdict = VerdictKind::Unsigned;
         record.set_body(br#"{"id":"evt_1"}"#);
         record.to_line()
     };

@@ -62,7 +62,11 @@ async fn concurrent_signed_load_every_2xx_is_captured() {
     assert_eq!(answered, 32 * 63);
     let captures = l.captures();
     assert_eq!(captures.len() as u64, answered);
-    assert!(captures.iter().all(|r| r.verdict.verdict == "valid"));
+    assert!(
+        captures
+            .iter()
+            .all(|r| r.verdict.verdict == hooky::capture::VerdictKind::Valid)
+    );
     let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
         .await
         .unwrap();
@@ -217,4 +221,131 @@ fn a_second_listener_on_the_same_capture_file_is_refused() {
     assert_code(&output, 124);
     let (output, _) = first.interrupt();
     assert_code(&output, 0);
+}
+
+/// The `seq` of every `"type":"request"` line of a `--json` listener's stdout, in order, and
+/// their statuses.
+fn printed_requests(output: &std::process::Output) -> (Vec<u64>, Vec<u16>) {
+    crate::util::json_lines(output)
+        .iter()
+        .filter(|line| line["type"] == "request")
+        .map(|line| {
+            (
+                line["seq"].as_u64().unwrap(),
+                line["status"].as_u64().unwrap() as u16,
+            )
+        })
+        .unzip()
+}
+
+/// Issue 16, group commit: requests that arrive together are written together, and still every
+/// answered request is one capture line and one stdout line, both in sequence order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_load_gives_one_capture_line_and_one_stdout_line_per_request_in_order() {
+    let l = listen(&["--secret", SECRET, "--json"]);
+    let answered = load(l.url.clone(), 32, 40, Arc::new(AtomicBool::new(false))).await;
+    assert_eq!(answered, 32 * 40);
+    let seqs: Vec<u64> = l.captures().iter().map(|r| r.seq).collect();
+    assert_eq!(seqs, (1..=answered).collect::<Vec<_>>());
+    let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    assert_code(&output, 0);
+    let (printed, statuses) = printed_requests(&output);
+    assert_eq!(printed, seqs);
+    assert!(statuses.iter().all(|&s| s == 200));
+}
+
+/// Issue 16: SIGTERM in the middle of the load: the drain answers what is in flight, and the last
+/// batches reach the capture and stdout before the exit (a stop that skipped the last write of
+/// stdout would print fewer lines than the capture holds).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_in_the_middle_of_the_load_loses_nothing_in_the_capture_or_on_stdout() {
+    let l = listen(&["--secret", SECRET, "--json"]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let sending = tokio::spawn(load(l.url.clone(), 32, 1000, stop.clone()));
+    l.captured(300).await;
+    l.signal("TERM");
+    let (output, dir) = tokio::task::spawn_blocking(move || l.wait()).await.unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let answered = sending.await.unwrap();
+    assert_code(&output, 0);
+    let text = std::fs::read(dir.path().join(".hooky/captures.jsonl")).unwrap();
+    let file = hooky::capture::read_captures(text.as_slice()).unwrap();
+    assert!(file.skipped.is_empty(), "{:?}", file.skipped);
+    assert_eq!(file.records.len() as u64, answered, "{}", stderr(&output));
+    let (printed, _) = printed_requests(&output);
+    let captured: Vec<u64> = file.records.iter().map(|r| r.seq).collect();
+    assert_eq!(printed, captured);
+}
+
+/// Issue 16: a batch the capture file cannot take (here: it would cross the file size limit) is
+/// answered 503 for every request in it, including those whose lines alone would have fit, and
+/// leaves nothing of itself in the file; stdout says 503 for each of them.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_that_cannot_be_written_is_answered_503_whole() {
+    let mut command = std::process::Command::new("sh");
+    command
+        .args([
+            "-c",
+            r#"trap - XFSZ; exec prlimit --fsize=6000:unlimited "$0" "$@""#,
+        ])
+        .arg(env!("CARGO_BIN_EXE_hooky"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("NO_COLOR", "1");
+    let l = listen_via(command, &["--json"]);
+    let post = |i: usize| {
+        let url = l.url.clone();
+        async move {
+            let body = format!(r#"{{"id":"evt_{i}","pad":"{}"}}"#, "p".repeat(200));
+            let answer = crate::util::post_with(&url, &[], body.as_bytes()).await;
+            answer.status().as_u16()
+        }
+    };
+    // One alone first, so some request surely fits; then waves that arrive together.
+    let mut statuses = vec![post(0).await];
+    for wave in 0..4 {
+        let tasks: Vec<_> = (0..24)
+            .map(|i| tokio::spawn(post(100 * (wave + 1) + i)))
+            .collect();
+        for task in tasks {
+            statuses.push(task.await.unwrap());
+        }
+    }
+    assert!(
+        statuses.iter().all(|&s| s == 200 || s == 503),
+        "{statuses:?}"
+    );
+    let ok = statuses.iter().filter(|&&s| s == 200).count();
+    assert!(ok >= 1 && ok < statuses.len(), "{statuses:?}");
+    let captures = l.captures();
+    assert_eq!(captures.len(), ok);
+    assert!(captures.iter().all(|r| r.status == 200));
+    let (output, _) = tokio::task::spawn_blocking(move || l.interrupt())
+        .await
+        .unwrap();
+    assert_code(&output, 0);
+    let (printed, mut printed_statuses) = printed_requests(&output);
+    assert_eq!(printed.len(), statuses.len());
+    printed_statuses.sort();
+    statuses.sort();
+    assert_eq!(printed_statuses, statuses);
+    // Once per burst: a smaller batch after a failed one may fit again, and the next one fail;
+    // the two messages alternate, the error first.
+    let err = stderr(&output);
+    let messages: Vec<bool> = err
+        .lines()
+        .filter_map(|line| {
+            if line.contains("cannot write the capture file") {
+                Some(true)
+            } else {
+                line.contains("writable again").then_some(false)
+            }
+        })
+        .collect();
+    assert!(messages.first() == Some(&true), "{err}");
+    assert!(messages.windows(2).all(|w| w[0] != w[1]), "{err}");
 }

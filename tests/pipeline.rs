@@ -168,7 +168,7 @@ async fn an_old_capture_is_rejected_unless_re_signed() {
 
     let verdicts: Vec<(String, Option<String>)> = records
         .iter()
-        .map(|r| (r.verdict.verdict.clone(), r.verdict.code.clone()))
+        .map(|r| (r.verdict.verdict.name().to_string(), r.verdict.code.clone()))
         .collect();
     let too_old = (
         String::from("invalid"),
@@ -267,7 +267,8 @@ fn send_signs_every_scheme_so_that_listen_verifies_it() {
     assert_eq!(records.len(), schemes.len());
     for (record, scheme) in records.iter().zip(schemes) {
         assert_eq!(
-            record.verdict.verdict, "valid",
+            record.verdict.verdict,
+            hooky::capture::VerdictKind::Valid,
             "{scheme}: {:?}",
             record.verdict
         );
@@ -328,7 +329,7 @@ fn a_load_from_send_is_captured_in_full() {
     assert!(
         records
             .iter()
-            .all(|r| r.verdict.verdict == "valid" && r.status == 200)
+            .all(|r| r.verdict.verdict == hooky::capture::VerdictKind::Valid && r.status == 200)
     );
     let mut ids: Vec<&str> = records
         .iter()

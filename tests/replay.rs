@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hooky::capture::{BodyEncoding, CaptureRecord, VerdictRecord, sha256_hex};
+use hooky::capture::{BodyEncoding, CaptureRecord, VerdictKind, VerdictRecord, sha256_hex};
 use hooky::signature::{self, Failure, Keys, Scheme, Verdict};
 
 use crate::util::receiver::{Received, Receiver};
@@ -61,7 +61,7 @@ fn capture(seq: u64, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Captu
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect(),
         verdict: VerdictRecord {
-            verdict: "unsigned".into(),
+            verdict: VerdictKind::Unsigned,
             ..Default::default()
         },
         status: 200,
@@ -241,7 +241,7 @@ fn old_signed_capture(scheme: Scheme, secret: &str) -> CaptureRecord {
         .collect();
     let mut record = capture(1, "/hooks", &refs, body);
     record.verdict = VerdictRecord {
-        verdict: "valid".into(),
+        verdict: VerdictKind::Valid,
         scheme: Some(scheme.name().into()),
         secret_index: Some(1),
         ..Default::default()
@@ -434,7 +434,7 @@ fn selection_filters() {
     ] {
         let mut record = capture(seq, path, &[("content-type", "application/json")], b"{}");
         record.event_type = Some(event.into());
-        record.verdict.verdict = verdict.into();
+        record.verdict.verdict = VerdictKind::from_name(verdict).unwrap();
         record.received_at =
             (chrono::Utc::now() - chrono::Duration::minutes(minutes_ago)).to_rfc3339();
         records.push(record);
@@ -1014,8 +1014,7 @@ fn without_to_a_planted_host_is_never_the_address() {
 fn show_escapes_what_the_file_says() {
     let dir = tempfile::tempdir().unwrap();
     let mut record = capture(1, "/hooks", &[("X-A", "1")], b"x");
-    record.verdict.verdict = "valid\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2J".into();
-    record.verdict.scheme = Some("gith\x1b[2Jub".into());
+    record.verdict.scheme = Some("gith\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2Jub".into());
     let file = write_file(dir.path(), &lines(&[record]));
     let output = run(
         &["replay", "--from", file.to_str().unwrap(), "--show", "1"],
@@ -1024,7 +1023,7 @@ fn show_escapes_what_the_file_says() {
     assert_code(&output, 0);
     let text = stdout(&output);
     assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
-    assert!(text.contains("valid\\x1b]52"), "{text}");
+    assert!(text.contains("gith\\x1b]52"), "{text}");
 }
 
 /// The query goes out with the bytes it was captured with: the URL parser's `'` → `%27` would

@@ -2,9 +2,10 @@
 //! the strong ETag, `If-None-Match` matching, and the Host check that keeps a web page on another
 //! origin from reading it through DNS rebinding. Pure; the listener does the IO.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::capture::{BodyEncoding, CaptureRecord};
+use crate::capture::{BodyEncoding, CaptureRecord, CaptureSummary};
 
 /// The reserved path prefix of hooky's own endpoints.
 pub const PREFIX: &str = "/_hooky/";
@@ -35,35 +36,44 @@ pub fn cut_body(body: &str, encoding: BodyEncoding, limit: usize) -> (&str, bool
     (&body[..end], true)
 }
 
-/// One feed item: what a poller needs to see a request, with the body decoded when it is text,
-/// cut to [`ITEM_BODY_LIMIT`].
-pub fn item(record: &CaptureRecord) -> Value {
-    let (body, truncated) = match record.body.as_deref() {
-        Some(body) => {
-            let (cut, truncated) = cut_body(body, record.body_encoding, ITEM_BODY_LIMIT);
-            (Some(cut), truncated)
+/// One feed item: the capture's summary (as HAR's `_hooky` and `replay --list --json` have it),
+/// the event type again as `type` (the field a poller looks for first), and the body in its stored
+/// form, cut to [`ITEM_BODY_LIMIT`].
+#[derive(Debug, Serialize)]
+pub struct FeedItem<'a> {
+    #[serde(flatten)]
+    pub capture: CaptureSummary<'a>,
+    #[serde(rename = "type")]
+    pub event_type: Option<&'a str>,
+    pub body: Option<&'a str>,
+    pub body_encoding: BodyEncoding,
+    /// Only when the body was cut.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub body_truncated: bool,
+}
+
+impl<'a> From<&'a CaptureRecord> for FeedItem<'a> {
+    fn from(record: &'a CaptureRecord) -> Self {
+        let (body, body_truncated) = match record.body.as_deref() {
+            Some(body) => {
+                let (cut, truncated) = cut_body(body, record.body_encoding, ITEM_BODY_LIMIT);
+                (Some(cut), truncated)
+            }
+            None => (None, false),
+        };
+        FeedItem {
+            capture: CaptureSummary::from(record),
+            event_type: record.event_type.as_deref(),
+            body,
+            body_encoding: record.body_encoding,
+            body_truncated,
         }
-        None => (None, false),
-    };
-    let mut item = json!({
-        "seq": record.seq,
-        "id": record.id,
-        "received_at": record.received_at,
-        "type": record.event_type,
-        "event_id": record.event_id,
-        "method": record.method,
-        "path": record.path,
-        "query": record.query,
-        "verdict": record.verdict,
-        "status": record.status,
-        "body": body,
-        "body_encoding": record.body_encoding,
-        "body_size": record.body_size,
-    });
-    if truncated {
-        item["body_truncated"] = Value::Bool(true);
     }
-    item
+}
+
+/// One feed item (see [`FeedItem`]) as JSON.
+pub fn item(record: &CaptureRecord) -> Value {
+    serde_json::to_value(FeedItem::from(record)).expect("a feed item always serialises")
 }
 
 /// The page body for `?since=`: the items and the cursor to ask from next.
@@ -86,26 +96,21 @@ pub fn if_none_match(header: &str, etag: &str) -> bool {
     header.trim() == "*" || header.split(',').any(|tag| bare(tag) == bare(etag))
 }
 
-/// Parses the query of a feed request: `since` (default 0) and `limit`.
-pub fn parse_query(query: Option<&str>) -> Result<(u64, usize), String> {
-    let mut since = 0;
-    let mut limit = DEFAULT_LIMIT;
-    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        match &*key {
-            "since" => {
-                since = value
-                    .parse()
-                    .map_err(|_| format!("since must be a sequence number, not {value:?}"))?
-            }
-            "limit" => {
-                limit = value
-                    .parse::<usize>()
-                    .map_err(|_| format!("limit must be a number, not {value:?}"))?
-                    .clamp(1, MAX_LIMIT)
-            }
-            _ => {}
-        }
-    }
+/// Checks the `since` (default 0) and `limit` of a feed request's query; `limit` is clamped.
+pub fn page_query(since: Option<&str>, limit: Option<&str>) -> Result<(u64, usize), String> {
+    let since = match since {
+        Some(value) => value
+            .parse()
+            .map_err(|_| format!("since must be a sequence number, not {value:?}"))?,
+        None => 0,
+    };
+    let limit = match limit {
+        Some(value) => value
+            .parse::<usize>()
+            .map_err(|_| format!("limit must be a number, not {value:?}"))?
+            .clamp(1, MAX_LIMIT),
+        None => DEFAULT_LIMIT,
+    };
     Ok((since, limit))
 }
 
@@ -222,6 +227,29 @@ mod tests {
     }
 
     #[test]
+    fn an_item_is_the_capture_summary_plus_type_and_body() {
+        let mut record = CaptureRecord {
+            seq: 4,
+            event_type: Some("order.paid".into()),
+            duplicate_of: Some(2),
+            ..Default::default()
+        };
+        record.set_body(b"{}");
+        let mut item = item(&record);
+        assert_eq!(item["type"], "order.paid");
+        assert_eq!(item["body"], "{}");
+        assert_eq!(item["body_encoding"], "utf8");
+        let fields = item.as_object_mut().unwrap();
+        for own in ["type", "body", "body_encoding"] {
+            fields.remove(own);
+        }
+        assert_eq!(
+            item,
+            serde_json::to_value(CaptureSummary::from(&record)).unwrap()
+        );
+    }
+
+    #[test]
     fn etags_match_weakly() {
         let tag = etag(b"body");
         assert!(tag.starts_with('"') && tag.ends_with('"') && tag.len() == 34);
@@ -234,10 +262,11 @@ mod tests {
 
     #[test]
     fn queries() {
-        assert_eq!(parse_query(None), Ok((0, DEFAULT_LIMIT)));
-        assert_eq!(parse_query(Some("since=5&limit=2")), Ok((5, 2)));
-        assert_eq!(parse_query(Some("limit=999999")), Ok((0, MAX_LIMIT)));
-        assert!(parse_query(Some("since=abc")).is_err());
+        assert_eq!(page_query(None, None), Ok((0, DEFAULT_LIMIT)));
+        assert_eq!(page_query(Some("5"), Some("2")), Ok((5, 2)));
+        assert_eq!(page_query(None, Some("999999")), Ok((0, MAX_LIMIT)));
+        assert!(page_query(Some("abc"), None).is_err());
+        assert!(page_query(None, Some("0x10")).is_err());
     }
 
     #[test]

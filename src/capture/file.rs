@@ -53,21 +53,23 @@ impl Appender {
         ))
     }
 
-    /// Appends one line (the record's `to_line()`); the data is in the file (the OS's cache) when it
-    /// returns, so a reader or a crash of hooky after the answer cannot lose it.
+    /// Appends whole lines (records' `to_line()`, one or a batch of them) in one write; the data is
+    /// in the file (the OS's cache) when it returns, so a reader or a crash of hooky after the
+    /// answer cannot lose it.
     ///
     /// A write that fails part-way (disk full, file size limit) is cut off again, so the file never
-    /// keeps half a record; when even that fails, the next record starts on a new line.
-    pub fn append(&mut self, line: &str) -> std::io::Result<()> {
+    /// keeps part of a batch; when even that fails, the next record starts on a new line.
+    pub fn append(&mut self, lines: impl AsRef<[u8]>) -> std::io::Result<()> {
+        let lines = lines.as_ref();
         let owned;
         let bytes = if self.needs_newline {
-            let mut with_newline = Vec::with_capacity(line.len() + 1);
+            let mut with_newline = Vec::with_capacity(lines.len() + 1);
             with_newline.push(b'\n');
-            with_newline.extend_from_slice(line.as_bytes());
+            with_newline.extend_from_slice(lines);
             owned = with_newline;
             owned.as_slice()
         } else {
-            line.as_bytes()
+            lines
         };
         let mut written = 0;
         while written < bytes.len() {
@@ -247,14 +249,14 @@ mod tests {
         let path = dir.path().join("sub/captures.jsonl");
         let (mut appender, last) = Appender::open(&path).unwrap();
         assert_eq!(last, 0);
-        appender.append(&line(1, "x")).unwrap();
+        appender.append(line(1, "x")).unwrap();
         // A long line, longer than the tail window, then a truncated one (a crash).
-        appender.append(&line(2, &"y".repeat(200_000))).unwrap();
+        appender.append(line(2, &"y".repeat(200_000))).unwrap();
         appender.append("{\"seq\":3,\"bo").unwrap();
         drop(appender);
         let (mut appender, last) = Appender::open(&path).unwrap();
         assert_eq!(last, 3);
-        appender.append(&line(4, "z")).unwrap();
+        appender.append(line(4, "z")).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.ends_with("{\"seq\":3,\"bo\n{\"seq\":4,\"body\":\"z\"}\n"));
         #[cfg(unix)]

@@ -6,14 +6,16 @@
 //! `postData.encoding: "base64"` (the spec defines `encoding` for response `content` only; tools
 //! that keep binary request bodies reuse it, and `_encoding` is read too). hooky's own fields ride
 //! in an `_hooky` object on each
-//! entry (custom fields start with `_`, as the spec asks), so capture → HAR → capture keeps the
-//! sequence number, verdict and body byte for byte.
+//! entry (custom fields start with `_`, as the spec asks): the capture's [`CaptureSummary`], so
+//! capture → HAR → capture keeps the sequence number, verdict and body byte for byte.
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer};
 use serde_json::{Value, json};
 
-use crate::capture::{BodyEncoding, CaptureRecord, VerdictRecord};
+use crate::capture::{
+    BodyEncoding, CaptureRecord, CaptureSummary, ForwardRecord, VerdictKind, VerdictRecord,
+};
 use crate::headers::{Header, get_one};
 
 /// Methods whose entries carry a request worth replaying.
@@ -125,6 +127,10 @@ struct HookyFields {
     body_size: Option<u64>,
     #[serde(default, deserialize_with = "lenient")]
     body_sha256: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    duplicate_of: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    forward: Option<ForwardRecord>,
     /// Read strictly (below): a verdict hooky wrote must come back as it was.
     #[serde(default)]
     verdict: Option<Value>,
@@ -210,12 +216,12 @@ fn read_entry(entry: Entry, next_seq: u64) -> Result<CaptureRecord, String> {
             crate::signature::DEFAULT_HEX_HEADER,
         ) {
             Some(scheme) => VerdictRecord {
-                verdict: "unverified".into(),
+                verdict: VerdictKind::Unverified,
                 scheme: Some(scheme.name().into()),
                 ..Default::default()
             },
             None => VerdictRecord {
-                verdict: "unsigned".into(),
+                verdict: VerdictKind::Unsigned,
                 ..Default::default()
             },
         },
@@ -249,6 +255,8 @@ fn read_entry(entry: Entry, next_seq: u64) -> Result<CaptureRecord, String> {
             .and_then(|r| r.status)
             .and_then(|s| u16::try_from(s).ok())
             .unwrap_or(0),
+        duplicate_of: hooky.duplicate_of,
+        forward: hooky.forward,
         ..Default::default()
     };
     match (body, hooky.body_omitted) {
@@ -364,23 +372,7 @@ fn entry(record: &CaptureRecord, base_url: Option<&str>) -> Value {
         }
         request["postData"] = post;
     }
-    let mut hooky = json!({
-        "seq": record.seq,
-        "id": record.id,
-        "remote_addr": record.remote_addr,
-        "verdict": record.verdict,
-        "body_sha256": record.body_sha256,
-        "body_size": record.body_size,
-    });
-    for (name, value) in [
-        ("event_type", &record.event_type),
-        ("event_id", &record.event_id),
-        ("body_omitted", &record.body_omitted),
-    ] {
-        if let Some(value) = value {
-            hooky[name] = value.clone().into();
-        }
-    }
+    let hooky = CaptureSummary::from(record);
     json!({
         "startedDateTime": record.received_at,
         "time": 0,
@@ -444,7 +436,7 @@ mod tests {
             event_type: Some("order.created".into()),
             event_id: Some("evt_1".into()),
             verdict: VerdictRecord {
-                verdict: "valid".into(),
+                verdict: VerdictKind::Valid,
                 scheme: Some("stripe".into()),
                 secret_index: Some(1),
                 ..Default::default()
@@ -474,6 +466,13 @@ mod tests {
         ];
         // Absent fields stay absent, even when the body would suggest a value.
         records[0].event_id = None;
+        records[1].duplicate_of = Some(1);
+        records[2].forward = Some(ForwardRecord {
+            url: "http://127.0.0.1:3000/hooks/in".into(),
+            status: Some(502),
+            latency_ms: 12,
+            error: None,
+        });
         let refs: Vec<&CaptureRecord> = records.iter().collect();
         let har = write(&refs, None, "0.1.0");
         let text = serde_json::to_string_pretty(&har).unwrap();
@@ -535,7 +534,7 @@ mod tests {
         assert_eq!(first.headers.len(), 2, "pseudo-headers dropped");
         assert_eq!(first.event_type.as_deref(), Some("a.b"));
         assert_eq!(first.event_id.as_deref(), Some("evt_9"));
-        assert_eq!(first.verdict.verdict, "unverified");
+        assert_eq!(first.verdict.verdict, VerdictKind::Unverified);
         assert_eq!(first.verdict.scheme.as_deref(), Some("stripe"));
         assert_eq!(first.status, 200);
         assert_eq!(import.records[1].body_bytes().unwrap(), vec![0, 1]);

@@ -2,7 +2,8 @@
 //!
 //! `listen` writes it; `replay`, `poll`'s demo feed and the web view read it. This module is the
 //! record and the line codec (records, encoding, line parsing and a tolerant reader over any
-//! `BufRead`). Pure. The README documents the fields. Around it, what several commands share about
+//! `BufRead`), with the format's version ([`CAPTURE_VERSION`], the line's `v`) and the typed
+//! verdict ([`VerdictKind`]); its JSON Schema is `schema/capture-line.json`. Pure. The README documents the fields. Around it, what several commands share about
 //! captures:
 //! - [`file`](mod@file): the capture file on disk (created private, appended under its lock, tailed), and
 //!   [`index`]: where its records start by sequence number, and reading them back from there.
@@ -30,11 +31,28 @@ use crate::signature::Verdict;
 /// Where `listen` captures and `replay` reads unless told otherwise.
 pub const DEFAULT_CAPTURE_PATH: &str = ".hooky/captures.jsonl";
 
-/// One captured request and how hooky answered it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// The version of the capture line this hooky writes (its `v` field). A line without `v` is from
+/// before the field existed and reads as version 1: the fields are the same.
+pub const CAPTURE_VERSION: u32 = 1;
+
+fn capture_version() -> u32 {
+    CAPTURE_VERSION
+}
+
+/// One captured request and how hooky answered it: one line of the capture file
+/// (`schema/capture-line.json`).
+///
+/// Field order is part of the format: `seq` must stay first, because the file's tail and index are
+/// read by matching the line's start without parsing it (`capture::file`'s `SEQ_PREFIX`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CaptureRecord {
     /// 1-based, continuing across sessions that append to the same file.
     pub seq: u64,
+    /// The capture format's version, 1. Absent in lines written before it existed (read as 1).
+    #[serde(default = "capture_version")]
+    #[cfg_attr(test, schemars(extend("const" = 1)))]
+    pub v: u32,
     /// A unique id for this capture (not the event's id).
     pub id: String,
     /// RFC 3339 time the request was received.
@@ -69,9 +87,51 @@ pub struct CaptureRecord {
     /// What the app behind `--forward-to` answered, when forwarding was on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward: Option<ForwardRecord>,
+    /// A provider's verification handshake hooky answered (or refused) itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshake: Option<HandshakeRecord>,
+}
+
+/// A verification handshake as captured: which one, and why it was not answered, if it was not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct HandshakeRecord {
+    /// `slack url_verification`, `meta hub.challenge`, …
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+impl Default for CaptureRecord {
+    fn default() -> Self {
+        CaptureRecord {
+            seq: 0,
+            v: CAPTURE_VERSION,
+            id: String::new(),
+            received_at: String::new(),
+            remote_addr: String::new(),
+            method: String::new(),
+            path: String::new(),
+            query: None,
+            headers: Vec::new(),
+            body: None,
+            body_encoding: BodyEncoding::default(),
+            body_size: 0,
+            body_sha256: String::new(),
+            body_omitted: None,
+            event_type: None,
+            event_id: None,
+            verdict: VerdictRecord::default(),
+            status: 0,
+            duplicate_of: None,
+            forward: None,
+            handshake: None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum BodyEncoding {
     /// The body is valid UTF-8 and stored as text.
@@ -81,10 +141,52 @@ pub enum BodyEncoding {
     Base64,
 }
 
-/// The verification verdict as captured: `verdict` is `valid`, `invalid` or `unsigned`.
+/// What a signature check concluded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictKind {
+    /// Signed with one of the secrets (`scheme`, `secret_index` say which).
+    Valid,
+    /// Signed, but the signature does not check out (`code` and `reason` say why).
+    Invalid,
+    /// No signature hooky knows was found (or no secret was given to check it with).
+    #[default]
+    Unsigned,
+    /// Imported from a HAR file that hooky did not write: the headers carry a signature of
+    /// `scheme`, but it was not checked (no secret was at hand when the request was received).
+    Unverified,
+}
+
+impl VerdictKind {
+    /// The name as written in records and taken by `--verdict`.
+    pub fn name(self) -> &'static str {
+        match self {
+            VerdictKind::Valid => "valid",
+            VerdictKind::Invalid => "invalid",
+            VerdictKind::Unsigned => "unsigned",
+            VerdictKind::Unverified => "unverified",
+        }
+    }
+
+    /// The kind a name stands for (the inverse of [`VerdictKind::name`]).
+    pub fn from_name(name: &str) -> Option<VerdictKind> {
+        [
+            VerdictKind::Valid,
+            VerdictKind::Invalid,
+            VerdictKind::Unsigned,
+            VerdictKind::Unverified,
+        ]
+        .into_iter()
+        .find(|kind| kind.name() == name)
+    }
+}
+
+/// The verification verdict as captured, and as `verify --json` prints it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct VerdictRecord {
-    pub verdict: String,
+    pub verdict: VerdictKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,18 +210,18 @@ impl From<&Verdict> for VerdictRecord {
                 scheme,
                 secret_index,
             } => VerdictRecord {
-                verdict: "valid".into(),
+                verdict: VerdictKind::Valid,
                 scheme: Some(scheme.name().into()),
                 secret_index: Some(*secret_index),
                 note: verdict.note().map(str::to_string),
                 ..Default::default()
             },
             Verdict::Unsigned => VerdictRecord {
-                verdict: "unsigned".into(),
+                verdict: VerdictKind::Unsigned,
                 ..Default::default()
             },
             Verdict::Invalid { scheme, failure } => VerdictRecord {
-                verdict: "invalid".into(),
+                verdict: VerdictKind::Invalid,
                 scheme: Some(scheme.name().into()),
                 code: Some(failure.code().into()),
                 reason: Some(failure.to_string()),
@@ -130,6 +232,7 @@ impl From<&Verdict> for VerdictRecord {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ForwardRecord {
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,9 +336,64 @@ impl CaptureRecord {
     }
 }
 
-/// Parses one line of a capture file.
+/// A capture without its headers and body: the one serialisation of a capture that the feed's
+/// items, HAR's `_hooky` object and `replay --list --json` share (each adds its own fields).
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct CaptureSummary<'a> {
+    pub seq: u64,
+    pub id: &'a str,
+    pub received_at: &'a str,
+    pub remote_addr: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub event_type: Option<&'a str>,
+    pub event_id: Option<&'a str>,
+    pub verdict: &'a VerdictRecord,
+    pub status: u16,
+    pub duplicate_of: Option<u64>,
+    pub body_size: u64,
+    pub body_sha256: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_omitted: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward: Option<&'a ForwardRecord>,
+}
+
+impl<'a> From<&'a CaptureRecord> for CaptureSummary<'a> {
+    fn from(record: &'a CaptureRecord) -> Self {
+        CaptureSummary {
+            seq: record.seq,
+            id: &record.id,
+            received_at: &record.received_at,
+            remote_addr: &record.remote_addr,
+            method: &record.method,
+            path: &record.path,
+            query: record.query.as_deref(),
+            event_type: record.event_type.as_deref(),
+            event_id: record.event_id.as_deref(),
+            verdict: &record.verdict,
+            status: record.status,
+            duplicate_of: record.duplicate_of,
+            body_size: record.body_size,
+            body_sha256: &record.body_sha256,
+            body_omitted: record.body_omitted.as_deref(),
+            forward: record.forward.as_ref(),
+        }
+    }
+}
+
+/// Parses one line of a capture file. A line of a newer format version than this hooky writes is
+/// refused (its fields may mean something else), with the version in the reason.
 pub fn parse_line(line: &str) -> Result<CaptureRecord, String> {
     let record: CaptureRecord = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    if record.v > CAPTURE_VERSION {
+        return Err(format!(
+            "capture format version {} is newer than this hooky reads ({CAPTURE_VERSION}); upgrade hooky",
+            record.v
+        ));
+    }
     crate::http_headers::check_names(&record.headers)?;
     Ok(record)
 }
@@ -348,10 +506,7 @@ mod tests {
             ],
             event_type: Some("order.completed".into()),
             event_id: Some("evt_1".into()),
-            verdict: VerdictRecord {
-                verdict: "unsigned".into(),
-                ..Default::default()
-            },
+            verdict: VerdictRecord::default(),
             status: 200,
             ..Default::default()
         };
@@ -418,6 +573,50 @@ mod tests {
     }
 
     #[test]
+    fn lines_start_with_seq_then_the_version() {
+        let line = sample(42, b"{}").to_line();
+        assert!(line.starts_with(r#"{"seq":42,"v":1,"#), "{line}");
+        // The tail and index read the sequence number from the line's start alone.
+        assert_eq!(file::seq_of_line(line.as_bytes()), Some(42));
+        assert_eq!(file::last_seq_in(line.as_bytes(), true), Some(42));
+    }
+
+    #[test]
+    fn a_line_from_before_the_version_field_reads_as_version_1() {
+        // Written by hooky before `v` existed (and before `unverified`): no `v`, no `forward`,
+        // no `body_omitted`.
+        let old = r#"{"seq":7,"id":"req_7","received_at":"2024-01-01T00:00:00.000Z","remote_addr":"127.0.0.1:5000","method":"POST","path":"/hooks","query":null,"headers":[["content-type","application/json"]],"body":"{}","body_encoding":"utf8","body_size":2,"body_sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","event_type":null,"event_id":null,"verdict":{"verdict":"valid","scheme":"stripe","secret_index":0},"status":200,"duplicate_of":null}"#;
+        let file = read_captures(format!("{old}\n").as_bytes()).unwrap();
+        assert!(file.skipped.is_empty(), "{:?}", file.skipped);
+        let record = &file.records[0];
+        assert_eq!((record.seq, record.v), (7, CAPTURE_VERSION));
+        assert_eq!(record.verdict.verdict, VerdictKind::Valid);
+        assert_eq!(record.body_bytes().unwrap(), b"{}");
+        // Written again, it carries the version.
+        assert!(record.to_line().starts_with(r#"{"seq":7,"v":1,"#));
+    }
+
+    #[test]
+    fn a_line_of_a_newer_version_is_skipped_with_the_reason() {
+        let newer = sample(3, b"x")
+            .to_line()
+            .replacen(r#""v":1"#, r#""v":2"#, 1);
+        let file = read_captures(newer.as_bytes()).unwrap();
+        assert!(file.records.is_empty());
+        assert!(
+            file.skipped[0].reason.contains("capture format version 2"),
+            "{:?}",
+            file.skipped
+        );
+        let unknown_verdict = sample(4, b"x").to_line().replacen(
+            r#""verdict":"unsigned""#,
+            r#""verdict":"maybe""#,
+            1,
+        );
+        assert!(parse_line(unknown_verdict.trim_end()).is_err());
+    }
+
+    #[test]
     fn repeated_headers_keep_their_order() {
         let line = sample(1, b"").to_line();
         assert!(line.contains(r#"["x-dup","1"],["x-dup","2"]"#), "{line}");
@@ -481,7 +680,7 @@ mod tests {
                 tolerance_secs: 300,
             },
         });
-        assert_eq!(record.verdict, "invalid");
+        assert_eq!(record.verdict, VerdictKind::Invalid);
         assert_eq!(record.code.as_deref(), Some("timestamp_too_old"));
         assert_eq!(record.scheme.as_deref(), Some("stripe"));
     }

@@ -39,7 +39,8 @@ pub struct PlanOptions {
     /// Whether any secret was given (re-signing needs one).
     pub has_secret: bool,
     /// The tolerance receivers apply to signed timestamps, for the stale-signature warning.
-    pub tolerance_secs: u64,
+    /// `None`: each provider's own.
+    pub tolerance_secs: Option<u64>,
 }
 
 /// The signature to make for each attempt.
@@ -295,7 +296,10 @@ fn stale_signature_note(
 ) -> Option<String> {
     let scheme = captured.filter(|s| s.is_timestamped())?;
     let age = now - signature_timestamp(&record.headers, scheme)?;
-    let tolerance = i64::try_from(options.tolerance_secs).unwrap_or(i64::MAX);
+    let tolerance = options
+        .tolerance_secs
+        .unwrap_or_else(|| scheme.default_tolerance_secs());
+    let tolerance = i64::try_from(tolerance).unwrap_or(i64::MAX);
     (age > tolerance).then(|| {
         format!(
             "capture #{}: its {scheme} signature was made {} ago, past the {} receivers tolerate; the receiver will likely reject it (re-sign with --resign --secret …)",
@@ -416,7 +420,7 @@ pub fn signature_timestamp(headers: &[Header], scheme: Scheme) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::VerdictRecord;
+    use crate::capture::{VerdictKind, VerdictRecord};
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
@@ -439,11 +443,10 @@ mod tests {
             event_id: Some("evt_1".into()),
             verdict: VerdictRecord {
                 verdict: if scheme.is_some() {
-                    "valid"
+                    VerdictKind::Valid
                 } else {
-                    "unsigned"
-                }
-                .into(),
+                    VerdictKind::Unsigned
+                },
                 scheme: scheme.map(str::to_string),
                 ..Default::default()
             },
@@ -458,7 +461,7 @@ mod tests {
         PlanOptions {
             to: Some("http://127.0.0.1:9/base/".into()),
             hex_header: signature::DEFAULT_HEX_HEADER.into(),
-            tolerance_secs: 300,
+            tolerance_secs: None,
             ..Default::default()
         }
     }

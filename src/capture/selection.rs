@@ -224,7 +224,7 @@ impl<'a> Key<'a> {
             event_type: record.event_type.as_deref(),
             path: &record.path,
             received_at: &record.received_at,
-            verdict: &record.verdict.verdict,
+            verdict: record.verdict.verdict.name(),
         }
     }
 
@@ -252,7 +252,7 @@ mod tests {
             headers: vec![],
             event_type: event.map(str::to_string),
             verdict: VerdictRecord {
-                verdict: verdict.into(),
+                verdict: crate::capture::VerdictKind::from_name(verdict).unwrap(),
                 ..Default::default()
             },
             status: 200,

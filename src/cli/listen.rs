@@ -51,9 +51,10 @@ pub struct ListenArgs {
     #[arg(long, value_name = "NAME", default_value = DEFAULT_HEX_HEADER)]
     pub signature_header: String,
 
-    /// How far a signed timestamp may be from now
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::units::parse_duration)]
-    pub tolerance: Duration,
+    /// How far a signed timestamp may be from now; default the provider's (5m for stripe,
+    /// standard and slack)
+    #[arg(long, value_name = "DURATION", value_parser = crate::units::parse_duration)]
+    pub tolerance: Option<Duration>,
 
     /// enforce: answer 401 to an unsigned or invalid request; report: answer normally, only
     /// report it. Default: enforce with your secret, report with the development secret
@@ -63,6 +64,21 @@ pub struct ListenArgs {
     /// Do not verify signatures at all (same as --scheme none)
     #[arg(long, conflicts_with_all = ["verify_mode", "secrets", "secret_files"])]
     pub no_verify: bool,
+
+    /// Token to compare Meta's (WhatsApp, Instagram) hub.verify_token with, to answer its
+    /// subscription handshake; prefer HOOKY_VERIFY_TOKEN=…, as arguments show in `ps`
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "HOOKY_VERIFY_TOKEN",
+        hide_env_values = true
+    )]
+    pub verify_token: Option<crate::secret::Secret>,
+
+    /// Do not answer providers' verification handshakes (Slack url_verification, Meta
+    /// hub.challenge, Zoom, Twitch, Dropbox, Microsoft Graph): treat them as any request
+    #[arg(long, conflicts_with = "verify_token")]
+    pub no_handshake: bool,
 
     /// Print each request's body under its line (without the headers -v adds)
     #[arg(long)]

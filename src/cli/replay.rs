@@ -142,9 +142,9 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "NAME", default_value = DEFAULT_HEX_HEADER)]
     pub signature_header: String,
 
-    /// Receivers' timestamp tolerance, for the stale-signature warning
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::units::parse_duration)]
-    pub tolerance: Duration,
+    /// Receivers' timestamp tolerance, for the stale-signature warning; default the provider's
+    #[arg(long, value_name = "DURATION", value_parser = crate::units::parse_duration)]
+    pub tolerance: Option<Duration>,
 
     /// Keep the event and delivery ids, to test idempotency (the default)
     #[arg(long, conflicts_with = "new_id")]

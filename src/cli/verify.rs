@@ -23,9 +23,10 @@ pub struct VerifyArgs {
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = crate::headers::parse_header)]
     pub headers: Vec<(String, String)>,
 
-    /// How far a signed timestamp may be from now
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::units::parse_duration)]
-    pub tolerance: Duration,
+    /// How far a signed timestamp may be from now; default the provider's (5m for stripe,
+    /// standard and slack)
+    #[arg(long, value_name = "DURATION", value_parser = crate::units::parse_duration)]
+    pub tolerance: Option<Duration>,
 
     /// Verify as if it were this time (unix seconds or RFC 3339); default now
     #[arg(long, value_name = "TIME", value_parser = crate::units::parse_time)]

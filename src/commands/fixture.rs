@@ -72,10 +72,11 @@ fn new(args: FixtureNewArgs, out: &Output) -> anyhow::Result<u8> {
     crate::private_fs::write_atomic(&path, text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     if out.json {
-        out.json(&serde_json::json!({
-            "type": "fixture", "name": args.name, "path": path.display().to_string(),
-            "left_out": left_out,
-        }))?;
+        out.json(&Record::Fixture {
+            name: &args.name,
+            path: path.display().to_string(),
+            left_out: &left_out,
+        })?;
     } else {
         if !left_out.is_empty() {
             out.info(&format!(
@@ -91,4 +92,18 @@ fn new(args: FixtureNewArgs, out: &Output) -> anyhow::Result<u8> {
         ));
     }
     Ok(exit::OK)
+}
+
+/// The line of `hooky fixture new --json` (`schema/fixture.json`).
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Record<'a> {
+    Fixture {
+        name: &'a str,
+        /// The file written.
+        path: String,
+        /// Credential headers of the capture left out of the fixture.
+        left_out: &'a [String],
+    },
 }

@@ -4,18 +4,22 @@
 //!
 //! The flags become [`settings::Settings`] first (every flag check is there); the rest reads only
 //! those. The pure pieces live in listen's own modules, beside it in `commands/listen/`:
-//! [`verification`] (verdict, proxy hint, redaction), [`respond`] (answer plans), [`expect`]
+//! [`verification`] (verdict, proxy hint, redaction), [`handshake`] (providers' verification
+//! handshakes), [`respond`] (answer plans), [`expect`]
 //! (`--expect`), [`dedup`] (bounded duplicate window), [`request_view`] (how a request is shown),
 //! [`line_rate`] (one line per request, or a summary per second); and in the shared
 //! `capture::feed` and `web_view`. The capture file IO is in `capture::file`.
 
 pub mod dedup;
 pub mod expect;
+pub mod handshake;
 pub mod line_rate;
+pub mod record;
 pub mod request_view;
 pub mod respond;
 pub mod verification;
 
+mod batch;
 mod feed_endpoint;
 mod forward;
 pub mod settings;
@@ -41,7 +45,7 @@ use tokio::net::TcpListener;
 use crate::capture::feed;
 use crate::capture::file::Appender;
 use crate::capture::index::CaptureIndex;
-use crate::capture::{CaptureRecord, VerdictRecord};
+use crate::capture::{CaptureRecord, HandshakeRecord, VerdictRecord};
 use crate::cli::ListenArgs;
 use crate::exit::{self, CliError};
 use crate::headers::Header;
@@ -58,8 +62,8 @@ use settings::Settings;
 use verification::{Checked, Verifier};
 
 type Answer = Response<Full<Bytes>>;
-/// A response body: whole, or the web view's event stream.
-type Body = http_body_util::Either<Full<Bytes>, web::EventStream>;
+/// A response body: a whole one of the receiver, or one from `/_hooky/`'s router.
+type Body = http_body_util::Either<Full<Bytes>, axum::body::Body>;
 
 /// How long the drain after Ctrl-C, `--count` or `--timeout` may take before hooky gives up on the
 /// requests still in flight.
@@ -80,6 +84,10 @@ struct Listener {
     detail: Detail,
     /// One line per request, or a summary per second when they come too fast.
     lines: Mutex<LineRate>,
+    /// Providers' verification handshakes are answered (not `--no-handshake`).
+    handshakes: bool,
+    /// `--verify-token`, for Meta's handshake.
+    verify_token: Option<crate::secret::Secret>,
     /// `--response-body` and its content type, both decided once at start-up.
     response_body: Option<(Bytes, &'static str)>,
     response_headers: Vec<Header>,
@@ -113,17 +121,20 @@ struct Listener {
     /// falls behind catches up from the capture file.
     live: tokio::sync::broadcast::Sender<Arc<web::LiveEvent>>,
     shared: Mutex<Shared>,
+    /// The capture file and the writer's buffers: see [`batch`].
+    sink: Mutex<batch::Sink>,
+    /// Wakes the writer when a batch gets its first record.
+    batched: tokio::sync::Notify,
 }
 
-/// The state requests take turns on: sequence numbers, the capture file, duplicates, answers.
+/// The state requests take turns on: sequence numbers, duplicates, answers, the open batch.
 struct Shared {
     next_seq: u64,
-    appender: Option<Appender>,
-    /// Set while the capture cannot be written, so the error is printed once per burst.
-    capture_failing: bool,
     duplicates: DuplicateWindow,
     responder: Responder,
     rng: StdRng,
+    /// The records committed and not yet written, in sequence order.
+    batch: batch::Batch,
 }
 
 /// Why the accept loop ended.
@@ -147,6 +158,7 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
         web::open_browser(&ui_url(&url, &state.key), out);
     }
 
+    let writer = tokio::spawn(batch::writer(state.clone()));
     let graceful = GracefulShutdown::new();
     let deadline = settings.timeout.map(|t| tokio::time::Instant::now() + t);
     // Once a second, the summary of the requests that came too fast for a line each.
@@ -172,12 +184,15 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     )
     .await;
     let forced = drain(&state, &reason, graceful, &mut signals).await;
+    // What the requests still in flight after a cut-short drain committed is written all the same.
+    writer.abort();
+    batch::write(&state);
     if let Some(summaries) = summaries {
         summaries.abort();
         print_summary(&state);
     }
     if let Some(appender) = state
-        .shared
+        .sink
         .lock()
         .expect("no panics while locked")
         .appender
@@ -207,8 +222,7 @@ async fn start(
     let capture = open_capture(settings)?;
     let shared = Shared {
         next_seq: capture.last_seq + 1,
-        appender: capture.appender,
-        capture_failing: false,
+        batch: batch::Batch::default(),
         duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
         responder: Responder::new(settings.plan.clone()),
         rng: match settings.seed {
@@ -232,6 +246,8 @@ async fn start(
         detail: settings.detail,
         lines: Mutex::new(LineRate::default()),
         verifier: settings.verifier.clone(),
+        handshakes: settings.handshakes,
+        verify_token: settings.verify_token.clone(),
         response_body: settings.response_body.clone(),
         response_headers: settings.response_headers.clone(),
         delay: settings.delay,
@@ -254,6 +270,8 @@ async fn start(
         ui_public: settings.ui_public,
         live: tokio::sync::broadcast::channel(web::LIVE_CAPACITY).0,
         shared: Mutex::new(shared),
+        sink: Mutex::new(batch::Sink::new(capture.appender)),
+        batched: tokio::sync::Notify::new(),
     });
     Ok((state, listener, url))
 }
@@ -324,6 +342,7 @@ async fn accept_loop(
     deadline: Option<tokio::time::Instant>,
 ) -> Stop {
     let mut stopped = state.stop.subscribe();
+    let ui = web::router(state.clone());
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(client_timeout)
@@ -333,10 +352,10 @@ async fn accept_loop(
             accepted = listener.accept() => match accepted {
                 Ok((stream, remote)) => {
                     let _ = stream.set_nodelay(true);
-                    let state = state.clone();
+                    let (state, ui) = (state.clone(), ui.clone());
                     let service = hyper::service::service_fn(move |request| {
-                        let state = state.clone();
-                        async move { Ok::<_, Infallible>(route(&state, remote, request).await) }
+                        let (state, ui) = (state.clone(), ui.clone());
+                        async move { Ok::<_, Infallible>(route(&state, &ui, remote, request).await) }
                     });
                     let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                     tokio::spawn(async move {
@@ -472,21 +491,20 @@ fn announce_url(
 ) -> anyhow::Result<()> {
     let out = &state.out;
     if out.json {
-        out.json(&serde_json::json!({
-            "type": "listening",
-            "url": url,
-            "pid": std::process::id(),
-            "capture": state.capture_path.as_ref().map(|p| p.display().to_string()),
-            "ui": state.ui.as_ref().map(|_| ui_url(url, &state.key)),
-            "key": state.key,
-            "secret_source": match &state.origin {
-                None => "none",
-                Some(Origin::Given(_)) => "given",
-                Some(Origin::Development(_)) => "development",
+        out.json(&record::Record::Listening {
+            url,
+            pid: std::process::id(),
+            capture: state.capture_path.as_ref().map(|p| p.display().to_string()),
+            ui: state.ui.as_ref().map(|_| ui_url(url, &state.key)),
+            key: &state.key,
+            secret_source: match &state.origin {
+                None => record::SecretSource::None,
+                Some(Origin::Given(_)) => record::SecretSource::Given,
+                Some(Origin::Development(_)) => record::SecretSource::Development,
             },
-            "development_secret": development_secret,
-            "enforcing": state.enforce,
-        }))?;
+            development_secret,
+            enforcing: state.enforce,
+        })?;
     } else {
         out.data(&format!("hooky listening on {}", out.paint.bold(url)))?;
         if state.ui.is_some() {
@@ -613,10 +631,17 @@ async fn read_body(state: &Listener, request: Request<Incoming>) -> BodyRead {
 }
 
 /// hooky's own endpoints under `/_hooky/`, or a request to receive.
-async fn route(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Response<Body> {
+async fn route(
+    state: &Listener,
+    ui: &axum::Router,
+    remote: SocketAddr,
+    request: Request<Incoming>,
+) -> Response<Body> {
     let path = request.uri().path();
     if path.starts_with(feed::PREFIX) || path == "/_hooky" {
-        return web::serve(state, remote, request).await;
+        return web::serve(ui, remote, request)
+            .await
+            .map(http_body_util::Either::Right);
     }
     state.in_flight.fetch_add(1, Ordering::SeqCst);
     // Counted down however the request ends, even when its client goes away mid-way.
@@ -672,6 +697,8 @@ enum Action {
     Forward { verified: String },
     /// Answered by the `--respond` plan, chosen under the lock in [`commit`].
     Plan,
+    /// A provider's verification handshake, answered (or refused) by hooky as the provider asks.
+    Handshake(handshake::Handshake),
 }
 
 /// The settings [`decide`] reads.
@@ -684,6 +711,9 @@ struct Policy<'a> {
     /// The base URL senders address when hooky sits behind a tunnel, for URL-signing schemes;
     /// `None`: `http://` + the Host header. (A `--public-url` flag sets it.)
     public_url: Option<&'a str>,
+    /// Whether handshakes are answered, and `--verify-token`.
+    handshakes: bool,
+    verify_token: Option<&'a [u8]>,
 }
 
 impl Listener {
@@ -695,6 +725,8 @@ impl Listener {
             max_body: self.max_body,
             forwarding: self.forwarder.is_some(),
             public_url: None,
+            handshakes: self.handshakes,
+            verify_token: self.verify_token.as_ref().map(|t| t.expose()),
         }
     }
 }
@@ -736,6 +768,13 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
     let mut forward_preview = None;
     let mut answer = match (&decision.action, &state.forwarder) {
         (Action::Refuse(status, body), _) => json_answer(*status, body),
+        (Action::Handshake(handshake), _) => {
+            record.handshake = Some(HandshakeRecord {
+                kind: handshake.kind.name().to_string(),
+                refused: handshake.refused.clone(),
+            });
+            handshake_answer(handshake)
+        }
         (Action::Forward { verified }, Some(forwarder)) => {
             let (answer, preview) = forward(forwarder, &received, verified, &mut record).await;
             forward_preview = preview;
@@ -744,23 +783,33 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         // Filled in under the lock, where the answer plan is.
         _ => Response::new(Full::new(Bytes::new())),
     };
-    let planned = !matches!(decision.action, Action::Refuse(..)) && record.forward.is_none();
+    let planned = matches!(decision.action, Action::Plan | Action::Forward { .. })
+        && record.forward.is_none();
 
-    let line = commit(
+    let verified = decision.checked.verdict.is_valid();
+    let view = (!state.out.json).then(|| {
+        Box::new(batch::View {
+            checked: decision.checked,
+            body: received.body.clone(),
+            forward_preview,
+            started: received.started,
+        })
+    });
+    let committed = commit(
         state,
-        &mut record,
+        record,
         event_id.as_deref(),
         planned,
         &mut answer,
-    );
-    report(
-        state,
-        &received,
-        &record,
-        &line,
-        &decision.checked,
-        forward_preview.as_deref(),
-    );
+        view,
+    )
+    .await;
+    match committed {
+        // As before group commit: a request answered 503 (`--status 503` too) is not counted.
+        Some(record) if record.status != 503 => count_expected(state, &received, &record, verified),
+        Some(_) => {}
+        None => answer = capture_failed(),
+    }
     if let Some(delay) = state.delay {
         tokio::time::sleep(delay).await;
     }
@@ -838,6 +887,16 @@ fn decide(received: &Received, policy: &Policy) -> Decision {
         body: &received.body,
     };
     let mut checked = policy.verifier.check(&request, received.at.timestamp());
+    if let Some(handshake) = policy
+        .handshakes
+        .then(|| handshake_of(received, &checked, policy))
+        .flatten()
+    {
+        return Decision {
+            checked,
+            action: Action::Handshake(handshake),
+        };
+    }
     // Under enforcement an unsigned request is a failure too: a receiver with a secret must not
     // take requests anyone could have sent.
     let refusal = match &checked.verdict {
@@ -867,6 +926,55 @@ fn decide(received: &Received, policy: &Policy) -> Decision {
     Decision { checked, action }
 }
 
+/// The handshake a request is, if any, with hooky's answer; signed ones only count as verified
+/// with their own provider's scheme, whose key Zoom's answer is made with.
+fn handshake_of(
+    received: &Received,
+    checked: &Checked,
+    policy: &Policy,
+) -> Option<handshake::Handshake> {
+    let keys = policy.verifier.keys();
+    let verified = match &checked.verdict {
+        Verdict::Valid {
+            scheme,
+            secret_index,
+        } => keys
+            .get(secret_index.saturating_sub(1))
+            .map(|key| handshake::Verified {
+                scheme: scheme.name(),
+                key,
+            }),
+        _ => None,
+    };
+    handshake::recognise(
+        &handshake::Inbound {
+            method: received.method.as_str(),
+            query: received.query.as_deref(),
+            headers: &received.headers,
+            body: &received.body,
+        },
+        verified,
+        policy.verify_token,
+    )
+}
+
+/// hooky's answer to a handshake: exactly the provider's format, never sniffed as anything else.
+fn handshake_answer(handshake: &handshake::Handshake) -> Answer {
+    let mut response = Response::new(Full::new(Bytes::from(handshake.body.clone())));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(handshake.status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(handshake.content_type),
+    );
+    headers.insert(
+        hyper::header::X_CONTENT_TYPE_OPTIONS,
+        hyper::header::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
 /// The capture record before [`commit`] gives it its sequence number, id and status; secrets
 /// redacted.
 fn capture_record(
@@ -887,7 +995,11 @@ fn capture_record(
         method: received.method.as_str().to_string(),
         // A secret in the URL (`?token=…`) is redacted like one in a header.
         path: redact(&received.path),
-        query: received.query.as_deref().map(redact),
+        // Meta's hub.verify_token is a secret too, whoever's it is.
+        query: received
+            .query
+            .as_deref()
+            .map(|query| redact(&crate::secret::redact_query_tokens(query))),
         headers: state.verifier.redact(&received.headers),
         // They may come from headers (`X-GitHub-Event`, `webhook-id`), redacted like the rest.
         event_type: event_type.as_deref().map(redact),
@@ -969,23 +1081,24 @@ fn forwarded_answer(relayed: Relayed) -> (Answer, Option<String>) {
 }
 
 /// Under the lock: the sequence number and id, the duplicate window, the planned answer, the
-/// append to the capture file, the web view's live event. Returns the capture line (empty when
-/// nothing needs it); a capture file that cannot be written turns the answer into a 503.
-fn commit(
+/// record added to the open batch. Then waits for the batch to be written (see [`batch`]): the
+/// record back once it is in the capture file, `None` when the batch could not be written.
+async fn commit(
     state: &Listener,
-    record: &mut CaptureRecord,
+    mut record: CaptureRecord,
     event_id: Option<&str>,
     planned: bool,
     answer: &mut Answer,
-) -> String {
-    let (capture_error, line) = {
+    view: Option<Box<batch::View>>,
+) -> Option<CaptureRecord> {
+    let (first, done) = {
         let mut shared = state.shared.lock().expect("no panics while locked");
         let shared = &mut *shared;
         record.seq = shared.next_seq;
         shared.next_seq += 1;
         record.id = crate::ids::prefixed_id("req", &mut shared.rng);
         if let Some(id) = event_id {
-            note_duplicate(&mut shared.duplicates, id, record);
+            note_duplicate(&mut shared.duplicates, id, &mut record);
         }
         if planned {
             let roll: f64 = shared.rng.r#gen();
@@ -994,27 +1107,16 @@ fn commit(
         }
         record.status = answer.status().as_u16();
         let wants_line =
-            shared.appender.is_some() || state.live.receiver_count() > 0 || state.out.json;
-        let line = if wants_line {
-            record.to_line()
-        } else {
-            String::new()
-        };
-        let error = append(state, shared, record, &line, answer);
-        // Under the lock, so the web view's streams see the requests in sequence order.
-        if state.live.receiver_count() > 0 && record.status != 503 {
-            let _ = state
-                .live
-                .send(Arc::new(web::LiveEvent::new(record, &line)));
-        }
-        (error, line)
+            state.capture_path.is_some() || state.live.receiver_count() > 0 || state.out.json;
+        shared.batch.add(record, wants_line, view)
     };
-    if let Some(error) = capture_error {
-        state.out.warn(&format!(
-            "cannot write the capture file: {error}; answering 503 until it works again"
-        ));
+    if first {
+        state.batched.notify_one();
     }
-    line
+    match done.await {
+        Ok(committed) if committed.written => Some(committed.record),
+        _ => None,
+    }
 }
 
 /// Marks a repeated event id (within the window), or notes one too long to remember.
@@ -1032,83 +1134,21 @@ fn note_duplicate(duplicates: &mut DuplicateWindow, id: &str, record: &mut Captu
     }
 }
 
-/// Appends the line to the capture file (if any) and indexes it. A failed write answers 503 and
-/// returns the error the first time of a burst, to be printed once the lock is released.
-fn append(
-    state: &Listener,
-    shared: &mut Shared,
-    record: &mut CaptureRecord,
-    line: &str,
-    answer: &mut Answer,
-) -> Option<std::io::Error> {
-    let appender = shared.appender.as_mut()?;
-    match appender.append(line) {
-        Ok(()) => {
-            if let Some(index) = &state.index {
-                // The line just written ends the file (one stat, for a mark only).
-                let start = || {
-                    let end = appender.end_offset().ok()?;
-                    Some(end.saturating_sub(line.len() as u64))
-                };
-                index
-                    .write()
-                    .expect("no panics while locked")
-                    .push_with(record.seq, start);
-            }
-            if shared.capture_failing {
-                shared.capture_failing = false;
-                state.out.info("the capture file is writable again");
-            }
-            None
-        }
-        Err(e) => {
-            let error = (!shared.capture_failing).then_some(e);
-            shared.capture_failing = true;
-            *answer = json_answer(
-                503,
-                &serde_json::json!({"error": "capture_failed", "message": "hooky could not save this request; retry later"}),
-            );
-            answer.headers_mut().insert(
-                hyper::header::RETRY_AFTER,
-                hyper::header::HeaderValue::from_static("1"),
-            );
-            record.status = 503;
-            error
-        }
-    }
-}
-
-/// After the commit: the request printed (a line, or a `--json` record), and counted when it was
-/// captured and meets every `--expect`. The web view's live event went out under the lock.
-fn report(
-    state: &Listener,
-    received: &Received,
-    record: &CaptureRecord,
-    line: &str,
-    checked: &Checked,
-    forward_preview: Option<&str>,
-) {
-    print_request(
-        state,
-        record,
-        line,
-        checked,
-        &received.body,
-        forward_preview,
-        received.started.elapsed(),
+/// The answer to a request the capture file could not take.
+fn capture_failed() -> Answer {
+    let mut answer = json_answer(
+        503,
+        &serde_json::json!({"error": "capture_failed", "message": "hooky could not save this request; retry later"}),
     );
-    if record.status != 503 {
-        count_expected(state, received, record, checked);
-    }
+    answer.headers_mut().insert(
+        hyper::header::RETRY_AFTER,
+        hyper::header::HeaderValue::from_static("1"),
+    );
+    answer
 }
 
 /// Counts a captured request that meets every `--expect`; reaching `--count` stops the listener.
-fn count_expected(
-    state: &Listener,
-    received: &Received,
-    record: &CaptureRecord,
-    checked: &Checked,
-) {
+fn count_expected(state: &Listener, received: &Received, record: &CaptureRecord, verified: bool) {
     // The whole document only when an --expect looks into it: most bodies are never parsed.
     let json = if state.expectations_read_json {
         crate::webhook::event::parse_json_body(&received.body)
@@ -1117,7 +1157,7 @@ fn count_expected(
     };
     let facts = Facts {
         event_type: record.event_type.as_deref(),
-        verified: checked.verdict.is_valid(),
+        verified,
         method: &record.method,
         path: &record.path,
         headers: &received.headers,
@@ -1178,56 +1218,39 @@ fn preview(body: &[u8]) -> String {
     crate::output::ellipsize(&line, PREVIEW_CHARS + 1).into_owned()
 }
 
-fn print_request(
-    state: &Listener,
-    record: &CaptureRecord,
-    capture_line: &str,
-    checked: &Checked,
-    body: &[u8],
-    forward_preview: Option<&str>,
-    latency: Duration,
-) {
-    let out = &state.out;
-    // Output errors (a closed pipe) must not stop the listener: the capture has the request.
-    let _ = if out.json {
-        // The capture line was made before a failed write turned the answer into a 503.
-        let fresh;
-        let line = if record.status == 503 || capture_line.is_empty() {
-            fresh = record.to_line();
-            &fresh
-        } else {
-            capture_line
-        };
-        out.json_line(&request_view::request_line(line, &record.headers))
-    } else {
-        let own_line = state
-            .lines
-            .lock()
-            .expect("no panics while locked")
-            .admit(checked.verdict.kind(), record.status);
-        if !own_line {
-            return;
-        }
-        let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
-        let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
-        let line = request_view::render_line(record, checked, &local, latency_ms, &out.paint);
-        let (shown, left_out) = crate::output::clip_body(body, out.max_print);
-        let mut text = request_view::render_human(
-            record,
-            checked,
-            shown,
-            line,
-            &out.paint,
-            state.detail,
-            forward_preview,
-        );
-        let body_shown = state.detail.verbose > 0 || state.detail.body;
-        if body_shown && left_out > 0 && record.body_omitted.is_none() {
-            text.push('\n');
-            text.push_str(&crate::output::clipped_note(left_out, &out.paint));
-        }
-        out.data(&text)
-    };
+/// A request's human view, as many lines as `--verbose` and `--body` ask, appended to `out` with
+/// its newline (one write for the whole batch), unless it went into the next summary instead.
+fn render_request(state: &Listener, record: &CaptureRecord, view: &batch::View, out: &mut Vec<u8>) {
+    let paint = &state.out.paint;
+    let checked = &view.checked;
+    let own_line = state
+        .lines
+        .lock()
+        .expect("no panics while locked")
+        .admit(checked.verdict.kind(), record.status);
+    if !own_line {
+        return;
+    }
+    let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
+    let latency_ms = u64::try_from(view.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let line = request_view::render_line(record, checked, &local, latency_ms, paint);
+    let (shown, left_out) = crate::output::clip_body(&view.body, state.out.max_print);
+    let mut text = request_view::render_human(
+        record,
+        checked,
+        shown,
+        line,
+        paint,
+        state.detail,
+        view.forward_preview.as_deref(),
+    );
+    let body_shown = state.detail.verbose > 0 || state.detail.body;
+    if body_shown && left_out > 0 && record.body_omitted.is_none() {
+        text.push('\n');
+        text.push_str(&crate::output::clipped_note(left_out, paint));
+    }
+    out.extend_from_slice(text.as_bytes());
+    out.push(b'\n');
 }
 
 /// The summary line of the requests that got no line of their own, if there were any.
@@ -1263,7 +1286,7 @@ mod tests {
             SchemeSelection::Auto,
             vec![crate::secret::Secret::new("s3cret")],
             crate::signature::DEFAULT_HEX_HEADER.into(),
-            300,
+            None,
         )
     }
 
@@ -1275,6 +1298,8 @@ mod tests {
             max_body: 10,
             forwarding,
             public_url: None,
+            handshakes: true,
+            verify_token: Some(b"tok"),
         }
     }
 
@@ -1395,6 +1420,45 @@ mod tests {
             .action,
             Action::Plan
         );
+    }
+
+    #[test]
+    fn decide_answers_handshakes_even_under_enforcement_and_not_when_turned_off() {
+        let verifier = verifier();
+        let enforcing = policy(&verifier, true, true);
+        let mut meta = received(Vec::new(), b"", None);
+        meta.method = hyper::Method::GET;
+        meta.query = Some("hub.mode=subscribe&hub.verify_token=tok&hub.challenge=42".into());
+        let decision = decide(&meta, &enforcing);
+        let Action::Handshake(handshake) = &decision.action else {
+            panic!("{:?}", decision.action)
+        };
+        assert_eq!((handshake.status, &handshake.body[..]), (200, &b"42"[..]));
+        // No missing-signature hint on a handshake that is answered.
+        assert_eq!(decision.checked.hint, None);
+
+        let off = Policy {
+            handshakes: false,
+            ..policy(&verifier, true, true)
+        };
+        assert!(matches!(decide(&meta, &off).action, Action::Refuse(401, _)));
+
+        // Slack's is answered once signed with the secret hooky holds.
+        let body = br#"{"type":"url_verification","challenge":"c"}"#;
+        let keys: [&[u8]; 1] = [b"s3cret"];
+        let headers = crate::signature::sign(
+            Scheme::SLACK,
+            crate::signature::Keys::new(&keys),
+            &SignedRequest::post(&[], body),
+            1000,
+            "",
+        )
+        .unwrap();
+        let decision = decide(&received(headers, body, None), &enforcing);
+        let Action::Handshake(handshake) = &decision.action else {
+            panic!("{:?}", decision.action)
+        };
+        assert_eq!((handshake.status, &handshake.body[..]), (200, &b"c"[..]));
     }
 
     #[test]

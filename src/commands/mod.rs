@@ -11,6 +11,9 @@ pub mod send;
 pub mod sign;
 pub mod verify;
 
+#[cfg(test)]
+mod schemas;
+
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 

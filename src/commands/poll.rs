@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod diff;
 pub mod pacing;
 pub mod poll_state;
+pub mod record;
 pub mod settings;
 pub mod until;
 
@@ -17,20 +18,21 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
 use rand::Rng;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::cli::PollArgs;
 use crate::exit::{self, CliError};
 use crate::headers::{Header, get_all};
 use crate::outbound::backoff::{BackoffPolicy, RetryBudget, StatusClass, classify_status};
 use crate::outbound::delivery::{self, RetryOptions, USER_AGENT};
-use crate::output::{Output, sanitize, sanitize_line};
+use crate::output::{ErrorRecord, Output, sanitize, sanitize_line};
 use crate::units::format_duration;
 use crate::webhook::Webhook;
 use conditional::{NotModified, Validators};
 use cursor::{Cursor, NextPage, Window};
 use pacing::{Hints, Reason, Wait};
 use poll_state::PollState;
+use record::Record;
 use settings::Settings;
 use until::Condition;
 
@@ -741,8 +743,10 @@ impl<'a> Poller<'a> {
 
     fn report_unchanged(&self, status: u16) -> anyhow::Result<()> {
         if self.out.json {
-            self.out
-                .json(&json!({"type": "unchanged", "time": now_rfc3339(), "status": status}))?;
+            self.out.json(&Record::Unchanged {
+                time: now_rfc3339(),
+                status,
+            })?;
         } else if self.out.verbose > 0 {
             self.out.info(&format!("{} {} unchanged", clock(), status));
         }
@@ -763,23 +767,16 @@ impl<'a> Poller<'a> {
         };
         let text = String::from_utf8_lossy(body);
         if self.out.json {
-            let mut record = json!({
-                "type": "change", "time": now_rfc3339(), "status": status, "first": first,
-            });
-            match &changes {
-                Some(changes) => {
-                    record["changes"] = changes
-                        .iter()
-                        .map(|c| json!({"path": c.path, "old": c.old, "new": c.new}))
-                        .collect();
-                }
-                None => {
-                    record["body"] = json
-                        .cloned()
-                        .unwrap_or_else(|| Value::String(text.to_string()));
-                }
-            }
-            self.out.json(&record)?;
+            self.out.json(&Record::Change {
+                time: now_rfc3339(),
+                status,
+                first,
+                changes: changes.as_deref(),
+                body: changes.is_none().then(|| {
+                    json.cloned()
+                        .unwrap_or_else(|| Value::String(text.to_string()))
+                }),
+            })?;
         } else {
             let head = format!("{} {}", clock(), self.out.paint.status(status));
             match &changes {
@@ -808,10 +805,12 @@ impl<'a> Poller<'a> {
         self.counters.items += 1;
         let id = self.settings.fields.id_of(item);
         if self.out.json {
-            self.out.json(&json!({
-                "type": "item", "time": now_rfc3339(), "id": id,
-                "cursor": self.settings.fields.timestamp_of(item), "item": item,
-            }))?;
+            self.out.json(&Record::Item {
+                time: now_rfc3339(),
+                id: &id,
+                cursor: self.settings.fields.timestamp_of(item),
+                item,
+            })?;
         } else {
             // One line per item: id, type, time and a short summary; -v adds the whole item.
             let line = cursor::item_line(item, &self.settings.fields, ITEM_LINE_WIDTH);
@@ -887,11 +886,14 @@ impl<'a> Poller<'a> {
         .await;
         let status = delivered.status();
         if self.out.json {
-            self.out.json(&json!({
-                "type": "delivery", "url": emitter.url.as_str(), "id": id, "status": status,
-                "attempts": delivered.attempts.len(), "ok": delivered.is_success(),
-                "error": delivered.last().error,
-            }))?;
+            self.out.json(&Record::Delivery {
+                url: emitter.url.as_str(),
+                id: &id,
+                status,
+                attempts: delivered.attempts.len(),
+                ok: delivered.is_success(),
+                error: delivered.last().error.as_deref(),
+            })?;
         }
         if !delivered.is_success() {
             let mut what = status
@@ -936,9 +938,10 @@ impl<'a> Poller<'a> {
 
     fn report_wait(&self, wait: Wait) -> anyhow::Result<()> {
         if self.out.json {
-            self.out.json(&json!({
-                "type": "wait", "seconds": wait.duration.as_secs_f64(), "reason": wait.reason.name(),
-            }))?;
+            self.out.json(&Record::Wait {
+                seconds: wait.duration.as_secs_f64(),
+                reason: wait.reason.name(),
+            })?;
         } else if wait.reason != Reason::Interval && wait.reason != Reason::LongPoll
             || self.out.verbose > 0
         {
@@ -954,12 +957,13 @@ impl<'a> Poller<'a> {
     /// Reports a rate-limit answer; the wait record that follows says how long and why.
     fn report_rate_limit(&self, message: &str) -> anyhow::Result<()> {
         if self.out.json {
-            let mut record = crate::output::error_record(message, None);
-            record["time"] = now_rfc3339().into();
-            record["retrying"] = true.into();
-            record["rate_limited"] = true.into();
-            record["failures"] = self.budget.failures.into();
-            self.out.json(&record)?;
+            self.out.json(&Record::Error {
+                error: ErrorRecord::new(message, None),
+                time: now_rfc3339(),
+                retrying: true,
+                failures: self.budget.failures,
+                rate_limited: Some(true),
+            })?;
         } else {
             self.out
                 .warn(&format!("{message}; waiting for the quota to come back"));
@@ -976,11 +980,13 @@ impl<'a> Poller<'a> {
         retrying: bool,
     ) -> anyhow::Result<()> {
         if self.out.json {
-            let mut record = crate::output::error_record(message, hint);
-            record["time"] = now_rfc3339().into();
-            record["retrying"] = retrying.into();
-            record["failures"] = self.budget.failures.into();
-            self.out.json(&record)?;
+            self.out.json(&Record::Error {
+                error: ErrorRecord::new(message, hint),
+                time: now_rfc3339(),
+                retrying,
+                failures: self.budget.failures,
+                rate_limited: None,
+            })?;
         } else if retrying {
             self.out.warn(&format!(
                 "{message} (retry {} of {})",
@@ -1009,15 +1015,22 @@ impl<'a> Poller<'a> {
         };
         let c = &self.counters;
         if self.out.json {
-            self.out.json(&json!({
-                "type": "done", "reason": reason, "exit_code": code, "polls": c.polls,
-                "cursor": self.cursor.value,
-            }))?;
-            self.out.json(&json!({
-                "type": "summary", "requests": c.requests, "polls": c.polls, "status_200": c.ok_200,
-                "status_304": c.not_modified, "bytes_received": c.bytes,
-                "bytes_without_validators": c.naive_bytes, "changes": c.changes, "items": c.items,
-            }))?;
+            self.out.json(&Record::Done {
+                reason,
+                exit_code: code,
+                polls: c.polls,
+                cursor: self.cursor.value.as_deref(),
+            })?;
+            self.out.json(&Record::Summary {
+                requests: c.requests,
+                polls: c.polls,
+                status_200: c.ok_200,
+                status_304: c.not_modified,
+                bytes_received: c.bytes,
+                bytes_without_validators: c.naive_bytes,
+                changes: c.changes,
+                items: c.items,
+            })?;
         } else {
             let saved = c.naive_bytes.saturating_sub(c.bytes);
             self.out.info(&format!(

@@ -6,6 +6,8 @@
 //! `replay_plan` (what goes out), `har` (the HAR format). This file does the reading, prompting,
 //! sending and printing.
 
+pub mod record;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -32,6 +34,7 @@ use crate::output::{self, Output, sanitize, sanitize_line};
 use crate::secret::as_keys;
 use crate::signature::Keys;
 use jobs::{Context, Preparer};
+use record::{CaptureView, Record, ReplayDiff, ReplayResult};
 
 /// `hooky captures`: the `--list` of `hooky replay`.
 pub fn run_captures(args: CapturesArgs, out: &Output) -> anyhow::Result<u8> {
@@ -182,7 +185,7 @@ fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptio
         rewrite_body_id: args.rewrite_body_id,
         edits,
         has_secret,
-        tolerance_secs: args.tolerance.as_secs(),
+        tolerance_secs: args.tolerance.map(|t| t.as_secs()),
     })
 }
 
@@ -340,7 +343,7 @@ fn table_row(record: &CaptureRecord) -> [String; 8] {
         path,
         sanitize_line(record.event_type.as_deref().unwrap_or("-")),
         human_size(record.body_size),
-        sanitize_line(&record.verdict.verdict),
+        record.verdict.verdict.name().to_string(),
         if record.status == 0 {
             "-".into()
         } else {
@@ -365,12 +368,7 @@ fn list(records: &[CaptureRecord], selection: &Selection, out: &Output) -> anyho
     };
     if out.json {
         for r in &chosen {
-            out.json(&serde_json::json!({
-                "type": "capture", "seq": r.seq, "id": r.id, "received_at": r.received_at,
-                "method": r.method, "path": r.path, "query": r.query, "event_type": r.event_type,
-                "event_id": r.event_id, "body_size": r.body_size, "verdict": r.verdict.verdict,
-                "scheme": r.verdict.scheme, "status": r.status, "duplicate_of": r.duplicate_of,
-            }))?;
+            out.json(&Record::Capture(CaptureView::listed(r)))?;
         }
         return Ok(exit::OK);
     }
@@ -425,19 +423,16 @@ fn redacted(record: &CaptureRecord, keys: &[&[u8]]) -> CaptureRecord {
 
 fn show(record: &CaptureRecord, keys: &[&[u8]], out: &Output) -> anyhow::Result<()> {
     let record = redacted(record, keys);
-    let body = record.body_bytes();
     if out.json {
-        let mut value = serde_json::to_value(&record)?;
-        value["type"] = "capture".into();
-        value["body_ok"] = body.is_ok().into();
-        return Ok(out.json(&value)?);
+        return Ok(out.json(&Record::Capture(CaptureView::shown(&record)))?);
     }
+    let body = record.body_bytes();
     let p = &out.paint;
     // Every string here comes from a file: escaped like everything listen prints.
-    let kind = sanitize_line(&record.verdict.verdict);
+    let kind = record.verdict.verdict.name();
     let verdict = match &record.verdict.scheme {
-        Some(scheme) => format!("{} ({})", p.verdict(&kind), sanitize_line(scheme)),
-        None => p.verdict(&kind),
+        Some(scheme) => format!("{} ({})", p.verdict(kind), sanitize_line(scheme)),
+        None => p.verdict(kind),
     };
     out.data(&p.dim(&format!(
         "# capture #{} received {} from {}",
@@ -596,12 +591,18 @@ fn print_dry_run(job: &jobs::Job, request: &Outgoing, out: &Output) -> anyhow::R
     let (seq, round, resigned) = (job.prepared.seq, job.round, job.prepared.signing.is_some());
     if out.json {
         let (body, encoding) = crate::capture::encode_body(&request.body);
-        out.json(&serde_json::json!({
-            "type": "request", "seq": seq, "round": round, "method": request.method,
-            "url": request.url.as_str(), "headers": request.headers, "body": body,
-            "body_encoding": encoding, "body_size": request.body.len(),
-            "body_sha256": sha256_hex(&request.body), "resigned": resigned,
-        }))?;
+        out.json(&Record::Request {
+            seq,
+            round,
+            method: &request.method,
+            url: request.url.as_str(),
+            headers: &request.headers,
+            body,
+            body_encoding: encoding,
+            body_size: request.body.len(),
+            body_sha256: sha256_hex(&request.body),
+            resigned,
+        })?;
         return Ok(());
     }
     let resigned = if resigned { ", re-signed now" } else { "" };
@@ -872,7 +873,7 @@ fn print_summary(
         any_failed |= tally.any_failed;
     }
     if out.json {
-        out.json(&summary.to_json(elapsed))?;
+        out.json(&Record::Summary(summary.to_record(elapsed)))?;
     } else if summary.sent > 1 || out.verbose > 0 || stopped {
         out.info(&summary.to_text(elapsed));
     }
@@ -929,7 +930,7 @@ fn diff_of(outcome: &Outcome, body_sha: &str, first_bodies: &mut HashMap<u64, St
 
 /// One printed result.
 struct ResultLine {
-    json: serde_json::Value,
+    json: ReplayResult,
     text: String,
 }
 
@@ -937,8 +938,8 @@ impl ResultLine {
     /// The line as `--json` or people read it, with its newline.
     fn write_to(&self, buffer: &mut Vec<u8>, json: bool) {
         if json {
-            serde_json::to_writer(&mut *buffer, &self.json)
-                .expect("a JSON value always serialises");
+            serde_json::to_writer(&mut *buffer, &Record::Replay(&self.json))
+                .expect("a record always serialises");
         } else {
             buffer.extend_from_slice(self.text.as_bytes());
         }
@@ -950,13 +951,21 @@ fn result_line(outcome: &Outcome, body_sha: &str, diff: Option<&Diff>, out: &Out
     let delivery = &outcome.delivery;
     let last = delivery.last();
     let p = &out.paint;
-    let mut json = serde_json::json!({
-        "type": "replay", "seq": outcome.seq, "round": outcome.round, "method": outcome.method,
-        "url": outcome.url, "status": last.status, "error": last.error,
-        "attempts": delivery.attempts.len(), "resigned": outcome.resigned,
-        "latency_ms": crate::units::millis(last.latency), "elapsed_ms": crate::units::millis(delivery.elapsed),
-        "response_size": delivery.response_body.len(), "response_sha256": body_sha,
-    });
+    let mut json = ReplayResult {
+        seq: outcome.seq,
+        round: outcome.round,
+        method: outcome.method.clone(),
+        url: outcome.url.clone(),
+        status: last.status,
+        error: last.error.clone(),
+        attempts: delivery.attempts.len(),
+        resigned: outcome.resigned,
+        latency_ms: crate::units::millis(last.latency),
+        elapsed_ms: crate::units::millis(delivery.elapsed),
+        response_size: delivery.response_body.len(),
+        response_sha256: body_sha.to_string(),
+        diff: None,
+    };
     let answer = match (last.status, &last.error) {
         (Some(status), _) => p.status(status),
         (None, Some(error)) => p.error(&sanitize_line(error)),
@@ -974,9 +983,11 @@ fn result_line(outcome: &Outcome, body_sha: &str, diff: Option<&Diff>, out: &Out
     }
     if let Some(diff) = diff {
         let same_status = diff.captured.is_some() && diff.captured == last.status;
-        json["diff"] = serde_json::json!({
-            "captured_status": diff.captured, "captured_from": diff.captured_from,
-            "status_same": same_status, "body_same_as_first_replay": diff.body_same_as_first,
+        json.diff = Some(ReplayDiff {
+            captured_status: diff.captured,
+            captured_from: diff.captured_from,
+            status_same: same_status,
+            body_same_as_first_replay: diff.body_same_as_first,
         });
         match diff.captured {
             Some(captured) if same_status => {

@@ -14,9 +14,11 @@ pub fn run(args: DevSecretArgs, out: &Output) -> anyhow::Result<u8> {
     let current = String::from_utf8_lossy(dev.current().expose()).into_owned();
     let old = dev.secrets.len() - 1;
     if out.json {
-        out.json(&serde_json::json!({
-            "type": "secret", "secret": current, "path": dev.shown_path(), "old_secrets": old,
-        }))?;
+        out.json(&Record::Secret {
+            secret: &current,
+            path: dev.shown_path(),
+            old_secrets: old,
+        })?;
         return Ok(exit::OK);
     }
     out.data(&current)?;
@@ -35,4 +37,19 @@ pub fn run(args: DevSecretArgs, out: &Output) -> anyhow::Result<u8> {
     }
     out.info(&note);
     Ok(exit::OK)
+}
+
+/// The line of `hooky secret --json` (`schema/secret.json`).
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Record<'a> {
+    Secret {
+        /// The development secret in use (a development secret, printed on purpose).
+        secret: &'a str,
+        /// Where it is kept.
+        path: String,
+        /// Older secrets `listen` still accepts, until `--drop-old`.
+        old_secrets: usize,
+    },
 }

@@ -7,6 +7,7 @@
 //! randomness, network, terminal.
 
 pub mod attack;
+pub mod record;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::cli::{ExpectedStatus, SendArgs};
 use crate::exit::{self, CliError};
@@ -32,6 +33,7 @@ use crate::output::{self, Output, sanitize_line};
 use crate::signature::Scheme;
 use crate::webhook::{self, Signer, Webhook};
 use attack::{Check, Outcome};
+use record::Record;
 
 use crate::fixtures::disk::load_catalog;
 
@@ -270,12 +272,23 @@ impl Plan {
         let event_id = event_id
             .or_else(|| crate::webhook::event::event_id(&headers, None))
             .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rng));
+        let method = self
+            .method
+            .clone()
+            .or(meta.method)
+            .unwrap_or_else(|| "POST".into());
+        // A GET fixture (a handshake's) whose payload is only its `_meta` has no body to send.
+        let body = if matches!(method.as_str(), "GET" | "HEAD")
+            && serde_json::from_slice::<serde_json::Value>(&body)
+                .is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+        {
+            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+            Vec::new()
+        } else {
+            body
+        };
         Ok(Webhook {
-            method: self
-                .method
-                .clone()
-                .or(meta.method)
-                .unwrap_or_else(|| "POST".into()),
+            method,
             // Parsed once in the plan; only a fixture's path suffix makes a new one.
             url: match meta.path.as_deref() {
                 None => self.url.clone(),
@@ -326,10 +339,12 @@ fn list(catalog: &Catalog, out: &Output) -> anyhow::Result<u8> {
         .collect();
     if out.json {
         for (name, source, scheme, description) in rows {
-            out.json(&json!({
-                "type": "fixture", "name": name, "source": source,
-                "scheme": scheme, "description": description,
-            }))?;
+            out.json(&Record::Fixture {
+                name,
+                source,
+                scheme,
+                description,
+            })?;
         }
         return Ok(exit::OK);
     }
@@ -411,15 +426,15 @@ fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u
     let secrets = plan.secret_keys();
     if out.json {
         let headers = crate::secret::redact_headers(&request.headers, &secrets);
-        let mut value = json!({
-            "type": "request", "method": request.method, "url": request.url.as_str(),
-            "headers": headers, "body": String::from_utf8_lossy(&request.body),
-        });
-        if args.curl {
-            value["curl"] =
-                crate::outbound::request_format::curl_command(&request, &secrets).into();
-        }
-        out.json(&value)?;
+        out.json(&Record::Request {
+            method: request.method.clone(),
+            url: crate::secret::redact_query_tokens(request.url.as_str()).into_owned(),
+            headers,
+            body: String::from_utf8_lossy(&request.body).into_owned(),
+            curl: args
+                .curl
+                .then(|| crate::outbound::request_format::curl_command(&request, &secrets)),
+        })?;
     } else if args.curl {
         out.data(&crate::outbound::request_format::curl_command(
             &request, &secrets,
@@ -511,30 +526,29 @@ fn preview(body: &[u8], chars: usize) -> String {
     crate::output::ellipsize(&String::from_utf8_lossy(body), chars + 1).into_owned()
 }
 
-fn response_json(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> Value {
+fn response_record(plan: &Plan, webhook: &Webhook, delivery: &Delivery) -> record::Response {
     let last = delivery.last();
     let ms = crate::units::millis;
-    json!({
-        "type": "response",
-        "event": webhook.event_type,
-        "event_id": webhook.event_id,
-        "fixture": plan.payload.name,
-        "scheme": plan.signer.scheme,
-        "method": webhook.method,
-        "url": webhook.url.as_str(),
-        "status": last.status,
-        "ok": delivery.is_success(),
-        "error": last.error,
-        "attempts": delivery.attempts.len(),
-        "latency_ms": ms(last.latency),
-        "elapsed_ms": ms(delivery.elapsed),
-        "body": preview(&delivery.response_body, JSON_PREVIEW_CHARS),
-    })
+    record::Response {
+        event: webhook.event_type.clone(),
+        event_id: webhook.event_id.clone(),
+        fixture: plan.payload.name.clone(),
+        scheme: plan.signer.scheme,
+        method: webhook.method.clone(),
+        url: crate::secret::redact_query_tokens(webhook.url.as_str()).into_owned(),
+        status: last.status,
+        ok: delivery.is_success(),
+        error: last.error.clone(),
+        attempts: delivery.attempts.len(),
+        latency_ms: ms(last.latency),
+        elapsed_ms: ms(delivery.elapsed),
+        body: preview(&delivery.response_body, JSON_PREVIEW_CHARS),
+    }
 }
 
 fn report(plan: &Plan, webhook: &Webhook, delivery: &Delivery, out: &Output) -> anyhow::Result<()> {
     if out.json {
-        out.json(&response_json(plan, webhook, delivery))?;
+        out.json(&Record::Response(response_record(plan, webhook, delivery)))?;
         return Ok(());
     }
     out.data(&answer_line(webhook, delivery, &out.paint))?;
@@ -559,7 +573,7 @@ fn sending_line(plan: &Plan, webhook: &Webhook) -> String {
         sanitize_line(&webhook.event_id),
         plan.signer.scheme,
         webhook.method,
-        webhook.url
+        crate::secret::redact_query_tokens(webhook.url.as_str())
     )
 }
 
@@ -666,7 +680,13 @@ struct LoadResult {
     class: String,
     elapsed: Duration,
     met: bool,
-    line: Option<Value>,
+    line: Option<LoadLine>,
+}
+
+/// The line a load prints for one send: its answer (`-v`), or why it could not be made.
+enum LoadLine {
+    Response(record::Response),
+    Error(crate::output::ErrorRecord),
 }
 
 /// A load worker: the plan, and a connection of its own to send over.
@@ -692,7 +712,9 @@ impl load::Worker for LoadWorker {
                     class: "error".into(),
                     elapsed: Duration::ZERO,
                     met: false,
-                    line: Some(crate::output::error::error_record_of(&error)),
+                    line: Some(LoadLine::Error(crate::output::error::error_record_of(
+                        &error,
+                    ))),
                 };
             }
         };
@@ -714,7 +736,7 @@ impl load::Worker for LoadWorker {
             met: verdict(&delivery, &expectations, plan.signer.scheme).is_none(),
             line: self
                 .keep_lines
-                .then(|| response_json(plan, &webhook, &delivery)),
+                .then(|| LoadLine::Response(response_record(plan, &webhook, &delivery))),
         }
     }
 }
@@ -744,20 +766,24 @@ struct LinePrinter {
 }
 
 impl LinePrinter {
-    fn print(&self, line: &Value) {
+    fn print(&self, line: LoadLine) {
         // A closed stdout ends nothing here: the summary's write reports it.
         if self.out.json {
-            let _ = self.out.json(line);
+            let _ = self.out.json(&match line {
+                LoadLine::Response(response) => Record::Response(response),
+                LoadLine::Error(error) => Record::Error(error),
+            });
             return;
         }
-        let status = line["status"]
-            .as_u64()
-            .map_or("-".to_string(), |s| s.to_string());
-        let text = format!(
-            "{status} {} {}ms",
-            line["event_id"].as_str().unwrap_or(""),
-            line["elapsed_ms"]
-        );
+        let text = match &line {
+            LoadLine::Response(response) => format!(
+                "{} {} {}ms",
+                response.status.map_or("-".to_string(), |s| s.to_string()),
+                response.event_id,
+                response.elapsed_ms
+            ),
+            LoadLine::Error(error) => format!("- error: {}", sanitize_line(&error.error)),
+        };
         match &self.bar {
             Some(bar) => bar.println(text),
             None => {
@@ -782,7 +808,7 @@ impl LinePrinter {
         if !result.met {
             tally.unmet += 1;
         }
-        if let Some(line) = &result.line {
+        if let Some(line) = result.line {
             self.print(line);
         }
     }
@@ -831,7 +857,7 @@ async fn run_load(
         .into_iter()
         .fold(LoadTally::default(), LoadTally::add);
     if out.json {
-        out.json(&tally.summary.to_json(elapsed))?;
+        out.json(&Record::Summary(tally.summary.to_record(elapsed)))?;
     } else {
         out.data(&tally.summary.to_text(elapsed))?;
     }
@@ -941,11 +967,14 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
             .map(|s| s.map_or("error".to_string(), |s| s.to_string()))
             .collect();
         if out.json {
-            out.json(&json!({
-                "type": "check", "check": check.name(), "description": check.description(),
-                "expect": check.expect(), "statuses": statuses, "result": outcome,
-                "errors": errors,
-            }))?;
+            out.json(&Record::Check {
+                check: check.name(),
+                description: check.description(),
+                expect: check.expect(),
+                statuses,
+                result: outcome,
+                errors,
+            })?;
         } else {
             let result = match outcome {
                 Outcome::Pass => out.paint.ok("pass"),
@@ -969,10 +998,12 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
         }
     }
     if out.json {
-        out.json(&json!({
-            "type": "attack_summary", "scheme": scheme, "passed": passed,
-            "failed": failed, "info": informational,
-        }))?;
+        out.json(&Record::AttackSummary {
+            scheme,
+            passed,
+            failed,
+            info: informational,
+        })?;
     } else {
         out.data(&format!(
             "{passed} passed, {failed} failed, {informational} informational"
@@ -1111,7 +1142,7 @@ async fn watch_send(
 
 fn report_error(error: &anyhow::Error, out: &Output) {
     if out.json {
-        let _ = out.json(&crate::output::error::error_record_of(error));
+        let _ = out.json(&Record::Error(crate::output::error::error_record_of(error)));
         return;
     }
     let (_, lines) = crate::output::error::describe(error);

@@ -16,9 +16,7 @@ pub fn run(args: VerifyArgs, out: &Output) -> anyhow::Result<u8> {
     let verdict = settings.verify(&body);
 
     if out.json {
-        let mut record = serde_json::to_value(VerdictRecord::from(&verdict))?;
-        record["type"] = "verdict".into();
-        out.json(&record)?;
+        out.json(&Record::Verdict(VerdictRecord::from(&verdict)))?;
     } else {
         let text = sanitize_line(&verdict.to_string());
         let (kind, rest) = text.split_once(' ').unwrap_or((&text, ""));
@@ -32,4 +30,12 @@ pub fn run(args: VerifyArgs, out: &Output) -> anyhow::Result<u8> {
     } else {
         exit::VERIFY_FAILED
     })
+}
+
+/// The line of `hooky verify --json` (`schema/verify.json`): the verdict as a capture keeps it.
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Record {
+    Verdict(VerdictRecord),
 }

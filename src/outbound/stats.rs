@@ -87,6 +87,31 @@ impl Histogram {
     }
 }
 
+/// A load's `summary` record of `send --json` and `replay --json`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct LoadSummary {
+    pub sent: u64,
+    /// Answered 2xx.
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Failures by class: `4xx`, `5xx`, `timeout`, `connect`, …
+    pub failures: BTreeMap<String, u64>,
+    pub elapsed_ms: f64,
+    pub requests_per_sec: f64,
+    pub latency_ms: Latencies,
+}
+
+/// Latency percentiles in milliseconds.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct Latencies {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
 /// What a load of requests came to.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
@@ -131,24 +156,23 @@ impl Summary {
         }
     }
 
-    /// The summary as one JSON object (`"type":"summary"`), latencies in milliseconds.
-    pub fn to_json(&self, elapsed: Duration) -> serde_json::Value {
+    /// The summary as the fields of a `--json` `summary` record, latencies in milliseconds.
+    pub fn to_record(&self, elapsed: Duration) -> LoadSummary {
         let ms = crate::units::millis;
-        serde_json::json!({
-            "type": "summary",
-            "sent": self.sent,
-            "succeeded": self.succeeded,
-            "failed": self.failed(),
-            "failures": self.failures,
-            "elapsed_ms": ms(elapsed),
-            "requests_per_sec": (self.rate(elapsed) * 10.0).round() / 10.0,
-            "latency_ms": {
-                "p50": ms(self.latency.percentile(0.5)),
-                "p90": ms(self.latency.percentile(0.9)),
-                "p99": ms(self.latency.percentile(0.99)),
-                "max": ms(self.latency.max()),
+        LoadSummary {
+            sent: self.sent,
+            succeeded: self.succeeded,
+            failed: self.failed(),
+            failures: self.failures.clone(),
+            elapsed_ms: ms(elapsed),
+            requests_per_sec: (self.rate(elapsed) * 10.0).round() / 10.0,
+            latency_ms: Latencies {
+                p50: ms(self.latency.percentile(0.5)),
+                p90: ms(self.latency.percentile(0.9)),
+                p99: ms(self.latency.percentile(0.99)),
+                max: ms(self.latency.max()),
             },
-        })
+        }
     }
 
     /// The summary as a few human lines; failures only when there were some.
@@ -224,9 +248,9 @@ mod tests {
         s.record("timeout", Duration::from_millis(8));
         s.record("5xx", Duration::from_millis(4));
         assert_eq!((s.sent, s.succeeded, s.failed()), (4, 1, 3));
-        let json = s.to_json(Duration::from_secs(2));
-        assert_eq!(json["failures"]["5xx"], 2);
-        assert_eq!(json["requests_per_sec"], 2.0);
+        let record = s.to_record(Duration::from_secs(2));
+        assert_eq!(record.failures["5xx"], 2);
+        assert_eq!(record.requests_per_sec, 2.0);
         assert!(
             s.to_text(Duration::from_secs(2))
                 .contains("failed 3 (5xx: 2, timeout: 1)")

@@ -17,10 +17,10 @@ pub fn describe(error: &anyhow::Error) -> (u8, Vec<String>) {
     (exit::code(error), lines)
 }
 
-/// `error` as the `--json` error record (see [`super::error_record`]): its message with the
-/// causes, and its hint when it has one.
-pub fn error_record_of(error: &anyhow::Error) -> serde_json::Value {
-    super::error_record(&format!("{error:#}"), exit::hint(error))
+/// `error` as the fields of the `--json` error record (see [`super::ErrorRecord`]): its message
+/// with the causes, and its hint when it has one.
+pub fn error_record_of(error: &anyhow::Error) -> super::ErrorRecord {
+    super::ErrorRecord::new(format!("{error:#}"), exit::hint(error))
 }
 
 #[cfg(test)]
@@ -33,13 +33,13 @@ mod tests {
     fn one_json_error_shape() {
         let error = anyhow::Error::new(CliError::usage("bad --port").with_hint("use a number"));
         assert_eq!(
-            error_record_of(&error),
-            serde_json::json!({"type": "error", "error": "bad --port", "hint": "use a number"})
+            serde_json::to_value(error_record_of(&error)).unwrap(),
+            serde_json::json!({"error": "bad --port", "hint": "use a number"})
         );
         let error = anyhow::anyhow!("boom").context("while sending");
         assert_eq!(
-            error_record_of(&error),
-            serde_json::json!({"type": "error", "error": "while sending: boom"})
+            serde_json::to_value(error_record_of(&error)).unwrap(),
+            serde_json::json!({"error": "while sending: boom"})
         );
     }
 

@@ -14,14 +14,26 @@ pub use clip::{clip_body, clipped_note};
 pub use sanitize::{ellipsize, sanitize, sanitize_line};
 pub use style::Paint;
 
-/// The one `--json` error record of every command: `{"type":"error","error":…,"hint":…}`, `hint`
-/// only when there is one. A command may add its own fields (`seq`, `time`, `retrying`).
-pub fn error_record(error: &str, hint: Option<&str>) -> serde_json::Value {
-    let mut record = serde_json::json!({ "type": "error", "error": error });
-    if let Some(hint) = hint {
-        record["hint"] = hint.into();
+/// The fields of the one `--json` error record of every command: `{"type":"error","error":…,
+/// "hint":…}`, `hint` only when there is one. Each command's `Record::Error` flattens it and may
+/// add its own fields (`seq`, `time`, `retrying`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct ErrorRecord {
+    /// The message, with its causes.
+    pub error: String,
+    /// How to fix it, when hooky knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl ErrorRecord {
+    pub fn new(error: impl Into<String>, hint: Option<&str>) -> Self {
+        ErrorRecord {
+            error: error.into(),
+            hint: hint.map(str::to_string),
+        }
     }
-    record
 }
 
 /// How a command writes: decided once from the global flags and the environment.
@@ -64,9 +76,10 @@ impl Output {
         }
     }
 
-    /// Writes one JSON object as one line of stdout, flushed so a reader sees it at once.
-    pub fn json(&self, value: &serde_json::Value) -> std::io::Result<()> {
-        let mut line = serde_json::to_vec(value).expect("a JSON value always serialises");
+    /// Writes one record (a command's typed `Record`) as one line of stdout, flushed so a reader
+    /// sees it at once.
+    pub fn json(&self, record: &impl serde::Serialize) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(record).expect("a record always serialises");
         line.push(b'\n');
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(&line)?;

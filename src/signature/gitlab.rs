@@ -17,7 +17,8 @@ pub(super) const PROVIDER: Provider = Provider {
     several_signatures: false,
     signs_id: false,
     event_type: &[Location::Header("X-Gitlab-Event")],
-    event_id: &[],
+    // Unique per event (X-Gitlab-Webhook-UUID names the webhook, not the event).
+    event_id: &[Location::Header("X-Gitlab-Event-UUID")],
     // The token is the secret itself, so "wrong secret" is "wrong signature", and the body is not
     // signed at all.
     attacks: &[Attack::WrongSignature, Attack::MissingHeader],

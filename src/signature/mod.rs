@@ -14,6 +14,7 @@ mod generic;
 mod github;
 mod gitlab;
 mod none;
+mod paddle;
 mod shopify;
 mod slack;
 mod standard;
@@ -35,6 +36,7 @@ pub static REGISTRY: &[&Provider] = &[
     &shopify::PROVIDER,
     &slack::PROVIDER,
     &gitlab::PROVIDER,
+    &paddle::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];

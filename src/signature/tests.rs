@@ -687,7 +687,35 @@ fn registry_names_and_aliases_are_unique_and_resolve() {
     assert_eq!(Scheme::from_name("nope"), None);
 }
 
-/// A key every scheme of `kind` accepts, as the tests need one.
+#[test]
+fn without_a_tolerance_each_provider_applies_its_own() {
+    for scheme in Scheme::all().filter(|s| s.is_timestamped()) {
+        let secret = [test_key(scheme)];
+        let tolerance = scheme.default_tolerance_secs();
+        let headers = sign(scheme, Keys::new(&secret), b"b", 1000, "m").unwrap();
+        let at = |now: i64| {
+            super::verify(
+                scheme,
+                Keys::new(&secret),
+                &SignedRequest::post(&headers, b"b"),
+                now,
+                None,
+            )
+        };
+        let edge = 1000 + i64::try_from(tolerance).unwrap();
+        assert!(at(edge).is_valid(), "{scheme}");
+        assert_eq!(
+            failure(at(edge + 1)),
+            Failure::TimestampTooOld {
+                by_secs: 1,
+                tolerance_secs: tolerance
+            },
+            "{scheme}"
+        );
+    }
+}
+
+/// A key `scheme` accepts.
 fn test_key(scheme: Scheme) -> &'static [u8] {
     if scheme.check_secret(b"whsec_dGVzdC1rZXk=").is_ok() {
         b"whsec_dGVzdC1rZXk="

@@ -51,6 +51,29 @@ fn id_headers() -> &'static [&'static str] {
     &NAMES
 }
 
+/// JSON pointers into the body the providers give for one field, in registry order.
+fn body_pointers(field: fn(&Provider) -> &'static [Location]) -> Vec<&'static str> {
+    REGISTRY
+        .iter()
+        .flat_map(|provider| field(provider))
+        .filter_map(|location| match location {
+            Location::Body(pointer) => Some(*pointer),
+            Location::Header(_) => None,
+        })
+        .collect()
+}
+
+fn type_pointers() -> &'static [&'static str] {
+    static POINTERS: LazyLock<Vec<&'static str>> =
+        LazyLock::new(|| body_pointers(|p| p.event_type));
+    &POINTERS
+}
+
+fn id_pointers() -> &'static [&'static str] {
+    static POINTERS: LazyLock<Vec<&'static str>> = LazyLock::new(|| body_pointers(|p| p.event_id));
+    &POINTERS
+}
+
 /// The providers' own event-id headers (those a replay with a new id rewrites).
 pub fn provider_id_headers() -> &'static [&'static str] {
     static NAMES: LazyLock<Vec<&'static str>> =
@@ -66,11 +89,17 @@ pub fn sent_type_headers() -> Vec<&'static str> {
     names
 }
 
-/// The event type: the body's `type`, `event` or `event_type` (a string), else a provider header.
+/// The event type: the body's `type`, `event` or `event_type` (a string), else where a provider
+/// puts it in the body, else a provider header.
 pub fn event_type(headers: &[Header], body: Option<&serde_json::Value>) -> Option<String> {
     if let Some(body) = body {
         for key in ["type", "event", "event_type"] {
             if let Some(text) = body.get(key).and_then(|v| v.as_str()) {
+                return Some(text.to_string());
+            }
+        }
+        for pointer in type_pointers() {
+            if let Some(text) = body.pointer(pointer).and_then(|v| v.as_str()) {
                 return Some(text.to_string());
             }
         }
@@ -81,11 +110,12 @@ pub fn event_type(headers: &[Header], body: Option<&serde_json::Value>) -> Optio
         .map(str::to_string)
 }
 
-/// The event id: the body's `id` (string or number), else its `event_id` (Slack), else a provider
-/// delivery-id header.
+/// The event id: the body's `id` (string or number), else its `event_id` (Slack), else where a
+/// provider puts it in the body, else a provider delivery-id header.
 pub fn event_id(headers: &[Header], body: Option<&serde_json::Value>) -> Option<String> {
-    for key in ["id", "event_id"] {
-        match body.and_then(|b| b.get(key)) {
+    let fields = ["/id", "/event_id"].iter().chain(id_pointers());
+    for pointer in fields {
+        match body.and_then(|b| b.pointer(pointer)) {
             Some(serde_json::Value::String(s)) => return Some(s.clone()),
             Some(serde_json::Value::Number(n)) => return Some(n.to_string()),
             _ => {}
@@ -101,35 +131,38 @@ pub fn event_id(headers: &[Header], body: Option<&serde_json::Value>) -> Option<
 /// building the whole JSON document: `listen` needs only these five fields of every body.
 pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<String>) {
     let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    match object.then(|| serde_json::from_slice::<Envelope>(body)) {
-        Some(Ok(envelope)) => {
-            let kind = [envelope.kind, envelope.event, envelope.event_type]
-                .into_iter()
-                .find_map(|field| match field {
-                    Some(Field::Text(text)) => Some(text),
-                    _ => None,
-                });
-            let id = [envelope.id, envelope.event_id]
-                .into_iter()
-                .find_map(|field| match field {
-                    Some(Field::Text(text)) => Some(text),
-                    Some(Field::Number(number)) => Some(number.to_string()),
-                    _ => None,
-                });
-            (
+    if let Some(Ok(envelope)) = object.then(|| serde_json::from_slice::<Envelope>(body)) {
+        let kind = [envelope.kind, envelope.event, envelope.event_type]
+            .into_iter()
+            .find_map(|field| match field {
+                Some(Field::Text(text)) => Some(text),
+                _ => None,
+            });
+        let id = [envelope.id, envelope.event_id]
+            .into_iter()
+            .find_map(|field| match field {
+                Some(Field::Text(text)) => Some(text),
+                Some(Field::Number(number)) => Some(number.to_string()),
+                _ => None,
+            });
+        // A field missing from the envelope may still be where a provider puts it deeper in the
+        // body: only then is the whole body parsed.
+        let deeper = (kind.is_none() && !type_pointers().is_empty())
+            || (id.is_none() && !id_pointers().is_empty());
+        if !deeper {
+            return (
                 kind.or_else(|| event_type(headers, None)),
                 id.or_else(|| event_id(headers, None)),
-            )
-        }
-        // Not an object, not JSON, or JSON this shortcut cannot read (a repeated key): the full way.
-        _ => {
-            let json = parse_json_body(body);
-            (
-                event_type(headers, json.as_ref()),
-                event_id(headers, json.as_ref()),
-            )
+            );
         }
     }
+    // Not an object, not JSON, JSON this shortcut cannot read (a repeated key), or a field to look
+    // for deeper: the full way.
+    let json = parse_json_body(body);
+    (
+        event_type(headers, json.as_ref()),
+        event_id(headers, json.as_ref()),
+    )
 }
 
 /// The top-level fields [`event_fields`] reads; everything else is skipped unparsed.
@@ -295,7 +328,7 @@ mod tests {
     }
 
     #[test]
-    fn header_lists_come_from_the_registry_in_the_old_order() {
+    fn header_lists_come_from_the_registry() {
         assert_eq!(
             type_headers(),
             [
@@ -313,6 +346,7 @@ mod tests {
                 "svix-id",
                 "X-GitHub-Delivery",
                 "X-Shopify-Webhook-Id",
+                "X-Gitlab-Event-UUID",
                 "x-webhook-id"
             ]
         );

@@ -5,12 +5,15 @@
 //! (peer, Host, access key), like every `/_hooky/` endpoint.
 
 use std::path::Path;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
+use hyper::body::Bytes;
 use hyper::header::{self, HeaderValue};
-use hyper::{Method, Request, Response};
+use hyper::{HeaderMap, Method, Response, Uri};
+use serde::Deserialize;
 
 use super::{Answer, Listener, json_answer};
 use crate::capture::CaptureRecord;
@@ -75,107 +78,145 @@ fn sized_item(record: CaptureRecord) -> (serde_json::Value, usize) {
     (item, size)
 }
 
-pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        let mut answer = json_answer(
-            405,
-            &feed::error("method_not_allowed", "the feed is read-only: use GET"),
-        );
-        answer
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return answer;
-    }
+/// `?since=&limit=` of a feed page, checked by [`feed::page_query`].
+#[derive(Deserialize)]
+pub struct PageQuery {
+    since: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /_hooky/requests?since=<seq>&limit=<n>`: a page of captures after `since`, with a `Link`
+/// to the next page when there is more.
+pub async fn page(
+    State(state): State<Arc<Listener>>,
+    method: Method,
+    headers: HeaderMap,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Answer {
     let Some(path) = state.capture_path.clone() else {
+        return no_capture();
+    };
+    let query = match &query {
+        Ok(Query(query)) => feed::page_query(query.since.as_deref(), query.limit.as_deref()),
+        Err(rejection) => Err(rejection.body_text()),
+    };
+    let (since, limit) = match query {
+        Ok(parsed) => parsed,
+        Err(message) => return json_answer(400, &feed::error("bad_query", &message)),
+    };
+    let Some(index) = state.index.clone() else {
         return json_answer(
-            404,
-            &feed::error(
-                "no_capture",
-                "the feed is served from the capture file, and this listener runs with --no-capture",
-            ),
+            500,
+            &feed::error("capture_unreadable", "the capture file is not indexed"),
         );
     };
-    let route = request.uri().path().trim_end_matches('/').to_string();
-    let query = request.uri().query().map(str::to_string);
-    let if_none_match = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-
-    let mut next = None;
-    let body = if route == "/_hooky/requests" {
-        let (since, limit) = match feed::parse_query(query.as_deref()) {
-            Ok(parsed) => parsed,
-            Err(message) => return json_answer(400, &feed::error("bad_query", &message)),
-        };
-        let Some(index) = state.index.clone() else {
-            return json_answer(
-                500,
-                &feed::error("capture_unreadable", "the capture file is not indexed"),
-            );
-        };
-        let read = tokio::task::spawn_blocking(move || {
-            read_after(&path, &index, since, limit, feed::PAGE_BUDGET, sized_item)
-        })
-        .await;
-        match read {
-            Ok(Ok((items, more))) => {
-                let page = feed::page(items, since, more);
-                if more {
-                    next = page["next_since"]
-                        .as_u64()
-                        .map(|after| feed::next_link(after, limit));
-                }
-                page
-            }
-            Ok(Err(error)) if error.kind() == std::io::ErrorKind::NotFound => {
-                feed::page(Vec::new(), since, false)
-            }
-            _ => {
-                return json_answer(
-                    500,
-                    &feed::error("capture_unreadable", "cannot read the capture file"),
-                );
-            }
-        }
-    } else if let Some(seq) = route.strip_prefix("/_hooky/requests/") {
-        let Ok(seq) = seq.parse::<u64>() else {
-            return json_answer(
-                400,
-                &feed::error("bad_seq", "use /_hooky/requests/<sequence number>"),
-            );
-        };
-        match record(state, seq).await {
-            Ok(Some(record)) => serde_json::to_value(&record).expect("a record serialises"),
-            Ok(None) => {
-                return json_answer(
-                    404,
-                    &feed::error("not_found", &format!("no capture #{seq}")),
-                );
-            }
-            Err(_) => {
-                return json_answer(
-                    500,
-                    &feed::error("capture_unreadable", "cannot read the capture file"),
-                );
-            }
-        }
-    } else {
-        return json_answer(
-            404,
-            &feed::error(
-                "not_found",
-                "hooky serves /_hooky/requests?since=<seq> and /_hooky/requests/<seq>",
-            ),
-        );
+    let read = tokio::task::spawn_blocking(move || {
+        read_after(&path, &index, since, limit, feed::PAGE_BUDGET, sized_item)
+    })
+    .await;
+    let (items, more) = match read {
+        Ok(Ok(read)) => read,
+        Ok(Err(error)) if error.kind() == std::io::ErrorKind::NotFound => (Vec::new(), false),
+        _ => return unreadable(),
     };
+    let page = feed::page(items, since, more);
+    let next = more
+        .then(|| page["next_since"].as_u64())
+        .flatten()
+        .map(|after| feed::next_link(after, limit));
+    cached_json(&page, &method, &headers, next)
+}
 
+/// `GET /_hooky/requests/<seq>`: one capture.
+pub async fn record_answer(
+    state: &Listener,
+    seq: u64,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Answer {
+    if state.capture_path.is_none() {
+        return no_capture();
+    }
+    match record(state, seq).await {
+        Ok(Some(record)) => {
+            let body = serde_json::to_value(&record).expect("a record serialises");
+            cached_json(&body, method, headers, None)
+        }
+        Ok(None) => json_answer(
+            404,
+            &feed::error("not_found", &format!("no capture #{seq}")),
+        ),
+        Err(_) => unreadable(),
+    }
+}
+
+/// The feed's answer to anything but GET and HEAD.
+pub async fn read_only() -> Answer {
+    let mut answer = json_answer(
+        405,
+        &feed::error("method_not_allowed", "the feed is read-only: use GET"),
+    );
+    answer
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    answer
+}
+
+/// Anything under `/_hooky/` that no route serves: the feed's answers, as the feed was asked.
+pub async fn not_found(method: Method, uri: Uri) -> Answer {
+    if method != Method::GET && method != Method::HEAD {
+        return read_only().await;
+    }
+    // `/_hooky/requests/<anything deeper>` names a record badly; elsewhere nothing is served.
+    if uri.path().starts_with("/_hooky/requests/") {
+        return bad_seq();
+    }
+    json_answer(
+        404,
+        &feed::error(
+            "not_found",
+            "hooky serves /_hooky/requests?since=<seq> and /_hooky/requests/<seq>",
+        ),
+    )
+}
+
+pub fn bad_seq() -> Answer {
+    json_answer(
+        400,
+        &feed::error("bad_seq", "use /_hooky/requests/<sequence number>"),
+    )
+}
+
+fn no_capture() -> Answer {
+    json_answer(
+        404,
+        &feed::error(
+            "no_capture",
+            "the feed is served from the capture file, and this listener runs with --no-capture",
+        ),
+    )
+}
+
+fn unreadable() -> Answer {
+    json_answer(
+        500,
+        &feed::error("capture_unreadable", "cannot read the capture file"),
+    )
+}
+
+/// `body` as JSON with a strong ETag (304 when `If-None-Match` has it), `Last-Modified`, and the
+/// `Link` to the next page; no body for HEAD.
+fn cached_json(
+    body: &serde_json::Value,
+    method: &Method,
+    headers: &HeaderMap,
+    next: Option<String>,
+) -> Answer {
     let bytes = Bytes::from(body.to_string());
     let etag = feed::etag(&bytes);
-    let last_modified = last_modified(&body);
-    let not_modified = if_none_match
-        .as_deref()
+    let not_modified = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
         .is_some_and(|header| feed::if_none_match(header, &etag));
     let mut answer = if not_modified {
         let mut answer = Response::new(Full::new(Bytes::new()));
@@ -183,7 +224,7 @@ pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
         answer
     } else {
         let mut answer = json_answer(200, &serde_json::Value::Null);
-        *answer.body_mut() = Full::new(if request.method() == Method::HEAD {
+        *answer.body_mut() = Full::new(if method == Method::HEAD {
             Bytes::new()
         } else {
             bytes
@@ -194,7 +235,7 @@ pub async fn serve(state: &Listener, request: &Request<Incoming>) -> Answer {
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
-    if let Some(value) = last_modified.and_then(|v| HeaderValue::from_str(&v).ok()) {
+    if let Some(value) = last_modified(body).and_then(|v| HeaderValue::from_str(&v).ok()) {
         headers.insert(header::LAST_MODIFIED, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

@@ -119,6 +119,16 @@ pub fn render_line(
     if let Some(first) = record.duplicate_of {
         line.push_str(&format!("  {}", paint.warn(&format!("dup #{first}"))));
     }
+    if let Some(handshake) = &record.handshake {
+        let kind = sanitize_line(&handshake.kind);
+        line.push_str(&match &handshake.refused {
+            None => format!("  {}", paint.ok(&format!("handshake {kind} answered"))),
+            Some(why) => format!(
+                "  {}",
+                paint.warn(&format!("handshake {kind} {}", sanitize_line(why)))
+            ),
+        });
+    }
     if let Some(forward) = &record.forward {
         let answer = match (forward.status, &forward.error) {
             (Some(status), _) => paint.status(status),
@@ -319,13 +329,21 @@ fn json_string(text: &str) -> String {
     sanitize_line(&serde_json::to_string(text).expect("a string always serialises"))
 }
 
-/// The `--json` line for one request: its capture line with `"type":"request"` and its content type
-/// in front, so the record is serialised once and the two can never disagree.
+/// The `--json` line for one request ([`super::record::Record::Request`]): its capture line with
+/// `"type":"request"` and its content type in front, so the record is serialised once and the two
+/// can never disagree.
 pub fn request_line(capture_line: &str, headers: &[Header]) -> String {
-    let content_type =
-        serde_json::to_string(&content_type(headers)).expect("a string always serialises");
-    let fields = capture_line.strip_prefix('{').unwrap_or(capture_line);
-    format!("{{\"type\":\"request\",\"content_type\":{content_type},{fields}")
+    let mut line = Vec::with_capacity(capture_line.len() + 64);
+    push_request_line(&mut line, capture_line.as_bytes(), headers);
+    String::from_utf8(line).expect("JSON text is UTF-8")
+}
+
+/// [`request_line`] appended to `out` (listen's batch of stdout lines), without an allocation.
+pub fn push_request_line(out: &mut Vec<u8>, capture_line: &[u8], headers: &[Header]) {
+    out.extend_from_slice(b"{\"type\":\"request\",\"content_type\":");
+    serde_json::to_writer(&mut *out, &content_type(headers)).expect("a string always serialises");
+    out.push(b',');
+    out.extend_from_slice(capture_line.strip_prefix(b"{").unwrap_or(capture_line));
 }
 
 #[cfg(test)]
@@ -526,7 +544,17 @@ mod tests {
         assert_eq!(value["verdict"]["code"], "timestamp_too_old");
         assert_eq!(value["content_type"], "application/json");
         assert_eq!(value["duplicate_of"], 3);
+        // Byte for byte the typed record's serialisation.
+        let typed = super::super::record::Record::Request {
+            content_type: content_type(&record.headers),
+            capture: &record,
+        };
+        assert_eq!(
+            line,
+            format!("{}\n", serde_json::to_string(&typed).unwrap())
+        );
         for key in [
+            "v",
             "id",
             "received_at",
             "method",

@@ -54,6 +54,10 @@ pub struct Settings {
     pub expectations: Vec<Expectation>,
     /// What human mode shows under each request's line.
     pub detail: Detail,
+    /// Providers' verification handshakes are answered (not `--no-handshake`).
+    pub handshakes: bool,
+    /// `--verify-token`, for Meta's handshake.
+    pub verify_token: Option<crate::secret::Secret>,
 }
 
 impl Settings {
@@ -103,6 +107,8 @@ impl Settings {
                 verbose: out.verbose,
                 body: args.body,
             },
+            handshakes: !args.no_handshake,
+            verify_token: args.verify_token.filter(|t| !t.expose().is_empty()),
         })
     }
 
@@ -142,7 +148,7 @@ fn verification(args: &ListenArgs, out: &Output) -> anyhow::Result<(Verifier, Op
         },
         secrets.map(|s| s.list).unwrap_or_default(),
         args.signature_header.clone(),
-        args.tolerance.as_secs(),
+        args.tolerance.map(|t| t.as_secs()),
     );
     verifier
         .check_secrets()

@@ -14,7 +14,8 @@ pub struct Verifier {
     pub selection: SchemeSelection,
     secrets: Vec<Secret>,
     pub hex_header: String,
-    pub tolerance_secs: u64,
+    /// `None`: each provider's own.
+    pub tolerance_secs: Option<u64>,
 }
 
 /// A verdict, and a hint when the failure has a likely everyday cause.
@@ -29,7 +30,7 @@ impl Verifier {
         selection: SchemeSelection,
         secrets: Vec<Secret>,
         hex_header: String,
-        tolerance_secs: u64,
+        tolerance_secs: Option<u64>,
     ) -> Self {
         Verifier {
             selection,
@@ -51,7 +52,7 @@ impl Verifier {
     fn verdict(&self, request: &SignedRequest<'_>, now: i64) -> Verdict {
         let secrets = crate::secret::as_keys(&self.secrets);
         let keys = Keys::new(&secrets).with_hex_header(&self.hex_header);
-        let tolerance = Some(self.tolerance_secs);
+        let tolerance = self.tolerance_secs;
         match self.selection {
             SchemeSelection::Auto => signature::verify_auto(keys, request, now, tolerance),
             SchemeSelection::Fixed(scheme) => {
@@ -149,7 +150,7 @@ mod tests {
             selection,
             vec![Secret::new("old"), Secret::new("s3cret")],
             signature::DEFAULT_HEX_HEADER.into(),
-            300,
+            None,
         )
     }
 

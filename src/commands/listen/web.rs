@@ -1,8 +1,11 @@
-//! `listen`'s own endpoints under `/_hooky/`: the gate in front of all of them (loopback peers only
+//! `listen`'s own endpoints under `/_hooky/`, as one `axum::Router` that the listener's hyper
+//! accept loop hands every `/_hooky` request to (the loop keeps its header timeout and graceful
+//! shutdown). A gate layer stands in front of every route and the fallback: loopback peers only
 //! unless `--ui-public`, the Host check against DNS rebinding, and the per-process access key from
-//! `?key=`, `X-Hooky-Key` or the page's cookie), then the web view — the page and its script and style (embedded in the binary), the
-//! live event stream, the HAR and curl downloads, and the replay action (POST with the page's
-//! token only). The demo feed itself is `feed_endpoint`. The pure pieces are in `web_view`.
+//! `?key=`, `X-Hooky-Key` or the page's cookie. Then the web view — the page and its script and
+//! style (embedded in the binary), the live event stream (`axum::response::sse`), the HAR and curl
+//! downloads, and the replay action (POST with the page's token only) — and the demo feed, which
+//! is `feed_endpoint`. The pure pieces are in `web_view`.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -12,23 +15,31 @@ use std::sync::{Arc, RwLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Either, Full, Limited};
-use hyper::body::{Bytes, Frame, Incoming};
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, Extension, Path as RoutePath, Query, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderValue};
-use hyper::{Method, Request, Response};
+use hyper::{Method, Uri};
 use rand::RngCore;
+use serde::Deserialize;
 use tokio::sync::{broadcast, mpsc, watch};
 
-use super::{Answer, Body, Listener, feed_endpoint, json_answer};
+use super::{Answer, Listener, feed_endpoint, json_answer};
 use crate::capture::CaptureRecord;
 use crate::capture::feed;
 use crate::capture::index::CaptureIndex;
 use crate::capture::replay_plan::{self, PlanOptions};
 use crate::cli::SchemeSelection;
-use crate::outbound::delivery::{self, RetryOptions};
+use crate::outbound::delivery::{self, Delivery, RetryOptions};
 use crate::output::{Output, sanitize_line};
 use crate::signature::Keys;
-use crate::web_view::{self, Route};
+use crate::web_view::{self, RequestItem};
 
 const PAGE: &str = include_str!("ui/index.html");
 const APP_JS: &str = include_str!("ui/app.js");
@@ -39,7 +50,7 @@ const STYLE_CSS: &str = include_str!("ui/style.css");
 pub const LIVE_CAPACITY: usize = 64;
 
 /// Records read from the capture file per step when a stream catches up, and the most bytes of
-/// frames a step holds (a frame is at most about [`web_view::INLINE_LIMIT`]).
+/// events a step holds (an event is at most about [`web_view::INLINE_LIMIT`]).
 const CATCH_UP_BATCH: usize = 100;
 const CATCH_UP_BUDGET: usize = 4 * 1024 * 1024;
 
@@ -74,40 +85,39 @@ impl Ui {
     }
 }
 
-/// One captured request, ready to go out on every event stream.
+/// One captured request, ready to go out on every event stream: its event is built once.
 pub struct LiveEvent {
     seq: u64,
-    frame: Bytes,
+    event: Event,
 }
 
 impl LiveEvent {
     pub fn new(record: &CaptureRecord, line: &str) -> LiveEvent {
         LiveEvent {
             seq: record.seq,
-            frame: Bytes::from(web_view::sse_frame(
-                record.seq,
-                &web_view::event_data(record, line),
-            )),
+            event: request_event(record.seq, &web_view::event_data(record, line)),
         }
     }
 }
 
-/// The body of an event stream: frames from the task that follows the captures.
-pub struct EventStream {
-    frames: mpsc::Receiver<Bytes>,
+/// The `request` event of capture `seq`, resumable by its id.
+fn request_event(seq: u64, data: &str) -> Event {
+    Event::default()
+        .id(seq.to_string())
+        .event("request")
+        .data(data)
 }
 
-impl hyper::body::Body for EventStream {
-    type Data = Bytes;
-    type Error = Infallible;
+/// The events of one stream, from the task that follows the captures.
+struct EventStream {
+    events: mpsc::Receiver<Event>,
+}
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        self.frames
-            .poll_recv(cx)
-            .map(|frame| frame.map(|bytes| Ok(Frame::data(bytes))))
+impl futures_core::Stream for EventStream {
+    type Item = Result<Event, Infallible>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.events.poll_recv(cx).map(|event| event.map(Ok))
     }
 }
 
@@ -118,8 +128,48 @@ pub fn random_key(rng: &mut impl RngCore) -> String {
     hex::encode(bytes)
 }
 
+/// Every `/_hooky` request of the listener: the router answers it. `remote` is the peer the gate
+/// checks.
+pub async fn serve(
+    router: &Router,
+    remote: SocketAddr,
+    mut request: hyper::Request<Incoming>,
+) -> Response {
+    request.extensions_mut().insert(ConnectInfo(remote));
+    let Ok(answer) = tower_service::Service::call(&mut router.clone(), request).await;
+    answer
+}
+
+/// `/_hooky/`'s routes: the web view's (off with `--no-ui`, each answer with [`secured`] headers)
+/// and the feed's, all behind [`gate`].
+pub fn router(state: Arc<Listener>) -> Router {
+    let page = || get(page).fallback(read_only);
+    let ui = Router::new()
+        .route("/_hooky", page())
+        .route("/_hooky/", page())
+        .route("/_hooky/index.html", page())
+        .route("/_hooky/app.js", get(app_js).fallback(read_only))
+        .route("/_hooky/style.css", get(style_css).fallback(read_only))
+        .route("/_hooky/events", get(events).fallback(read_only))
+        .route("/_hooky/requests/{seq}/curl", get(curl).fallback(read_only))
+        .route("/_hooky/replay", post(replay).fallback(replay_needs_post))
+        .route_layer(middleware::map_response(secured_layer))
+        .route_layer(middleware::from_fn_with_state(state.clone(), ui_on));
+    let feed_page = || get(feed_endpoint::page).fallback(feed_endpoint::read_only);
+    let feed_item = || get(request_item).fallback(request_item_other_method);
+    Router::new()
+        .route("/_hooky/requests", feed_page())
+        .route("/_hooky/requests/", feed_page())
+        .route("/_hooky/requests/{item}", feed_item())
+        .route("/_hooky/requests/{item}/", feed_item())
+        .fallback(feed_endpoint::not_found)
+        .merge(ui)
+        .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .with_state(state)
+}
+
 /// How a request under `/_hooky/` presented the access key, when it did.
-#[derive(PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum KeyGiven {
     /// In the `X-Hooky-Key` header or the browser's cookie.
     HeaderOrCookie,
@@ -129,7 +179,7 @@ enum KeyGiven {
 
 /// Which of the request's keys (header, `?key=`, cookie) is this process's access key. Each is
 /// compared in constant time.
-fn key_given(state: &Listener, request: &Request<Incoming>) -> Option<KeyGiven> {
+fn key_given(state: &Listener, request: &Request) -> Option<KeyGiven> {
     let headers = request.headers();
     let header = headers
         .get(web_view::KEY_HEADER)
@@ -150,11 +200,7 @@ fn key_given(state: &Listener, request: &Request<Incoming>) -> Option<KeyGiven> 
 /// The gate in front of every `/_hooky/` endpoint: the peer (loopback unless `--ui-public`), the
 /// Host (against DNS rebinding, unless `--ui-public`, where the key alone decides), then the access
 /// key. `Err` is the refusal.
-fn admit(
-    state: &Listener,
-    remote: SocketAddr,
-    request: &Request<Incoming>,
-) -> Result<KeyGiven, Box<Answer>> {
+fn admit(state: &Listener, remote: SocketAddr, request: &Request) -> Result<KeyGiven, Box<Answer>> {
     if !web_view::peer_allowed(remote.ip(), state.ui_public) {
         return Err(Box::new(json_answer(
             403,
@@ -190,66 +236,109 @@ fn admit(
     })
 }
 
-/// Everything under `/_hooky/`.
-pub async fn serve(
-    state: &Listener,
-    remote: SocketAddr,
-    request: Request<Incoming>,
-) -> Response<Body> {
-    let given = match admit(state, remote, &request) {
-        Ok(given) => given,
-        Err(refusal) => return whole(secured(*refusal)),
-    };
-    let route = web_view::route(request.uri().path());
-    if route == Route::Feed {
-        return whole(feed_endpoint::serve(state, &request).await);
-    }
-    let Some(ui) = &state.ui else {
-        return whole(json_answer(
-            404,
-            &feed::error("no_ui", "the web view is off (--no-ui)"),
-        ));
-    };
-    if route == Route::Replay {
-        if request.method() != Method::POST {
-            return whole(not_allowed("the replay action takes a POST", "POST"));
+/// The layer in front of every route and the fallback: [`admit`], which also tells the page how
+/// the key came.
+async fn gate(
+    State(state): State<Arc<Listener>>,
+    ConnectInfo(remote): ConnectInfo<SocketAddr>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match admit(&state, remote, &request) {
+        Ok(given) => {
+            request.extensions_mut().insert(given);
+            next.run(request).await
         }
-        return whole(secured(replay(state, ui, request).await));
+        Err(refusal) => secured(*refusal).into_response(),
     }
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        return whole(not_allowed("this is read-only: use GET", "GET, HEAD"));
+}
+
+/// The web view's routes answer only when it is on.
+async fn ui_on(State(state): State<Arc<Listener>>, request: Request, next: Next) -> Response {
+    if state.ui.is_none() {
+        return no_ui().into_response();
     }
-    let answer = match route {
+    next.run(request).await
+}
+
+fn no_ui() -> Answer {
+    json_answer(404, &feed::error("no_ui", "the web view is off (--no-ui)"))
+}
+
+/// The web view; with `?key=…` it first moves the key into a cookie.
+async fn page(
+    State(state): State<Arc<Listener>>,
+    Extension(given): Extension<KeyGiven>,
+    uri: Uri,
+) -> Answer {
+    match &state.ui {
         // The key leaves the address bar (and the history) for a cookie only this origin sends.
-        Route::Page if given == KeyGiven::Query => key_to_cookie(state, &request),
-        Route::Page => content(ui.page.clone(), "text/html; charset=utf-8"),
-        Route::Asset(name, kind) => {
-            let text = match name {
-                "app.js" => APP_JS,
-                _ => STYLE_CSS,
-            };
-            content(Bytes::from_static(text.as_bytes()), kind)
-        }
-        Route::Events => return events(state, &request),
-        Route::Har(seq) => har(state, seq).await,
-        Route::Curl(seq) => curl(state, seq, request.uri().query()).await,
-        Route::Feed | Route::Replay => unreachable!("handled above"),
-    };
-    let mut answer = secured(answer);
-    if request.method() == Method::HEAD {
-        *answer.body_mut() = Full::new(Bytes::new());
+        Some(_) if given == KeyGiven::Query => key_to_cookie(&state, &uri),
+        Some(ui) => content(ui.page.clone(), "text/html; charset=utf-8"),
+        None => no_ui(),
     }
-    whole(answer)
+}
+
+async fn app_js() -> Answer {
+    content(
+        Bytes::from_static(APP_JS.as_bytes()),
+        "text/javascript; charset=utf-8",
+    )
+}
+
+async fn style_css() -> Answer {
+    content(
+        Bytes::from_static(STYLE_CSS.as_bytes()),
+        "text/css; charset=utf-8",
+    )
+}
+
+async fn read_only() -> Answer {
+    not_allowed("this is read-only: use GET", "GET, HEAD")
+}
+
+async fn replay_needs_post() -> Answer {
+    not_allowed("the replay action takes a POST", "POST")
+}
+
+/// `GET /_hooky/requests/<item>`: `<seq>.har` is the web view's download, anything else the feed's
+/// record (the router cannot tell them apart: a segment has no suffix pattern).
+async fn request_item(
+    State(state): State<Arc<Listener>>,
+    RoutePath(item): RoutePath<String>,
+    method: Method,
+    headers: hyper::HeaderMap,
+) -> Answer {
+    match web_view::request_item(&item) {
+        RequestItem::Har(_) if state.ui.is_none() => no_ui(),
+        RequestItem::Har(seq) => secured(har(&state, seq).await),
+        RequestItem::Record(seq) => {
+            feed_endpoint::record_answer(&state, seq, &method, &headers).await
+        }
+        RequestItem::Bad => feed_endpoint::bad_seq(),
+    }
+}
+
+/// Any other method on `/_hooky/requests/<item>`: the web view's or the feed's 405.
+async fn request_item_other_method(
+    State(state): State<Arc<Listener>>,
+    RoutePath(item): RoutePath<String>,
+) -> Answer {
+    match web_view::request_item(&item) {
+        RequestItem::Har(_) if state.ui.is_none() => no_ui(),
+        RequestItem::Har(_) => secured(not_allowed("this is read-only: use GET", "GET, HEAD")),
+        _ => feed_endpoint::read_only().await,
+    }
 }
 
 /// `GET /_hooky/?key=…`: sets the key's cookie and redirects to the same page without the key.
-fn key_to_cookie(state: &Listener, request: &Request<Incoming>) -> Answer {
-    let mut location = request.uri().path().to_string();
-    if let Some(query) = web_view::query_without_key(request.uri().query()) {
+fn key_to_cookie(state: &Listener, uri: &Uri) -> Answer {
+    let mut location = uri.path().to_string();
+    if let Some(query) = web_view::query_without_key(uri.query()) {
         location.push('?');
         location.push_str(&query);
     }
-    let mut answer = Response::new(Full::new(Bytes::new()));
+    let mut answer = hyper::Response::new(Full::new(Bytes::new()));
     *answer.status_mut() = hyper::StatusCode::SEE_OTHER;
     let cookie = web_view::key_cookie(state.local.port(), &state.key);
     let headers = answer.headers_mut();
@@ -263,12 +352,8 @@ fn key_to_cookie(state: &Listener, request: &Request<Incoming>) -> Answer {
     answer
 }
 
-fn whole(answer: Answer) -> Response<Body> {
-    answer.map(Either::Left)
-}
-
 fn content(bytes: Bytes, kind: &'static str) -> Answer {
-    let mut answer = Response::new(Full::new(bytes));
+    let mut answer = hyper::Response::new(Full::new(bytes));
     answer
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
@@ -285,7 +370,11 @@ fn not_allowed(message: &str, allow: &'static str) -> Answer {
 
 /// The headers every web view answer carries: no caching (the page holds the token), no sniffing,
 /// no framing, no referrer, and the page's Content-Security-Policy. No CORS headers, on purpose.
-fn secured<B>(mut answer: Response<B>) -> Response<B> {
+async fn secured_layer(answer: Response) -> Response {
+    secured(answer)
+}
+
+fn secured<B>(mut answer: hyper::Response<B>) -> hyper::Response<B> {
     let headers = answer.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -304,14 +393,23 @@ fn secured<B>(mut answer: Response<B>) -> Response<B> {
     answer
 }
 
+/// `?since=` of the event stream.
+#[derive(Deserialize)]
+struct EventsQuery {
+    since: Option<String>,
+}
+
 /// `GET /_hooky/events`: the captured requests as Server-Sent Events, from after `Last-Event-ID`
 /// (or `?since=`, or the recent history), then live as they arrive.
-fn events(state: &Listener, request: &Request<Incoming>) -> Response<Body> {
-    let last_event_id = request
-        .headers()
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok());
-    let resume = web_view::resume_after(last_event_id, request.uri().query());
+async fn events(
+    State(state): State<Arc<Listener>>,
+    headers: hyper::HeaderMap,
+    query: Result<Query<EventsQuery>, QueryRejection>,
+) -> Response {
+    let last_event_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
+    // A query that does not read as one (`?since=1&since=2`) resumes nowhere in particular.
+    let since = query.as_ref().ok().and_then(|q| q.since.as_deref());
+    let resume = web_view::resume_after(last_event_id, since);
     // Subscribe before reading the history, so nothing falls between the two.
     let live = state.live.subscribe();
     let last_seq = state
@@ -321,42 +419,32 @@ fn events(state: &Listener, request: &Request<Incoming>) -> Response<Body> {
         .next_seq
         .saturating_sub(1);
     let after = resume.unwrap_or_else(|| web_view::history_start(last_seq));
-    let (frames, receiver) = mpsc::channel(16);
+    let (sender, receiver) = mpsc::channel(16);
     let capture = state.capture_path.clone().zip(state.index.clone());
-    tokio::spawn(follow(frames, live, state.stop.subscribe(), capture, after));
-    let mut answer = Response::new(Either::Right(EventStream { frames: receiver }));
-    let headers = answer.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/event-stream"),
-    );
-    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    secured(answer)
+    tokio::spawn(follow(sender, live, state.stop.subscribe(), capture, after));
+    let stream = Sse::new(EventStream { events: receiver })
+        .keep_alive(KeepAlive::new().interval(KEEPALIVE).text("keep-alive"));
+    ([("x-accel-buffering", "no")], stream).into_response()
 }
 
 /// Feeds one event stream until its client leaves or the listener stops: the captures after `sent`
 /// from the file, then the live ones; a stream that falls behind the live channel re-reads the file.
 async fn follow(
-    frames: mpsc::Sender<Bytes>,
+    events: mpsc::Sender<Event>,
     mut live: broadcast::Receiver<Arc<LiveEvent>>,
     mut stop: watch::Receiver<bool>,
     capture: Option<(PathBuf, Arc<RwLock<CaptureIndex>>)>,
     mut sent: u64,
 ) {
-    if frames
-        .send(Bytes::from_static(b"retry: 2000\n\n"))
-        .await
-        .is_err()
-    {
+    let retry = Event::default().retry(Duration::from_secs(2));
+    if events.send(retry).await.is_err() {
         return;
     }
     if let Some((path, index)) = &capture
-        && catch_up(&frames, path, index, &mut sent).await.is_err()
+        && catch_up(&events, path, index, &mut sent).await.is_err()
     {
         return;
     }
-    let mut keepalive = tokio::time::interval(KEEPALIVE);
-    keepalive.tick().await;
     loop {
         tokio::select! {
             received = live.recv() => match received {
@@ -364,26 +452,21 @@ async fn follow(
                     if event.seq <= sent {
                         continue;
                     }
-                    if frames.send(event.frame.clone()).await.is_err() {
+                    if events.send(event.event.clone()).await.is_err() {
                         return;
                     }
                     sent = event.seq;
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     if let Some((path, index)) = &capture
-                        && catch_up(&frames, path, index, &mut sent).await.is_err() {
+                        && catch_up(&events, path, index, &mut sent).await.is_err() {
                             return;
                         }
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             _ = stopped(&mut stop) => return,
-            _ = keepalive.tick() => {
-                if frames.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err() {
-                    return;
-                }
-            }
-            _ = frames.closed() => return,
+            _ = events.closed() => return,
         }
     }
 }
@@ -395,9 +478,9 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 }
 
 /// Sends the captures after `sent` from the file, a few at a time, each read where the index says
-/// it starts (a frame holds at most [`web_view::INLINE_LIMIT`] of body). `Err` when the client left.
+/// it starts (an event holds at most [`web_view::INLINE_LIMIT`] of body). `Err` when the client left.
 async fn catch_up(
-    frames: &mpsc::Sender<Bytes>,
+    events: &mpsc::Sender<Event>,
     path: &Path,
     index: &Arc<RwLock<CaptureIndex>>,
     sent: &mut u64,
@@ -413,9 +496,8 @@ async fn catch_up(
                 CATCH_UP_BUDGET,
                 |record| {
                     let data = web_view::event_data(&record, &record.to_line());
-                    let frame = Bytes::from(web_view::sse_frame(record.seq, &data));
-                    let size = frame.len();
-                    ((record.seq, frame), size)
+                    let size = data.len();
+                    ((record.seq, request_event(record.seq, &data)), size)
                 },
             )
         })
@@ -424,8 +506,8 @@ async fn catch_up(
         let Ok(Ok((batch, more))) = read else {
             return Ok(());
         };
-        for (seq, frame) in batch {
-            frames.send(frame).await.map_err(|_| ())?;
+        for (seq, event) in batch {
+            events.send(event).await.map_err(|_| ())?;
             *sent = seq;
         }
         if !more {
@@ -505,25 +587,39 @@ fn own_url(local: std::net::SocketAddr) -> String {
     format!("http://{}", std::net::SocketAddr::new(ip, local.port()))
 }
 
+/// `?to=URL&resign=1` of the curl download.
+#[derive(Deserialize)]
+struct CurlQuery {
+    to: Option<String>,
+    resign: Option<String>,
+}
+
 /// `GET /_hooky/requests/<seq>/curl[?to=URL&resign=1]`: a curl command that sends the capture again
 /// (to its own URL unless `to` says otherwise). Signatures may appear; secrets never.
-async fn curl(state: &Listener, seq: u64, query: Option<&str>) -> Answer {
-    let mut to = None;
-    let mut resign = false;
-    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        match &*key {
-            "to" if !value.is_empty() => to = Some(value.into_owned()),
-            "resign" => resign = matches!(&*value, "1" | "true"),
-            _ => {}
+async fn curl(
+    State(state): State<Arc<Listener>>,
+    RoutePath(seq): RoutePath<String>,
+    query: Result<Query<CurlQuery>, QueryRejection>,
+) -> Answer {
+    let Ok(seq) = seq.parse::<u64>() else {
+        return feed_endpoint::bad_seq();
+    };
+    let (to, resign) = match query {
+        Ok(Query(query)) => (
+            query.to.filter(|to| !to.is_empty()),
+            matches!(query.resign.as_deref(), Some("1" | "true")),
+        ),
+        Err(rejection) => {
+            return json_answer(400, &feed::error("bad_query", &rejection.body_text()));
         }
-    }
-    let record = match record(state, seq).await {
+    };
+    let record = match record(&state, seq).await {
         Ok(record) => record,
         Err(answer) => return answer,
     };
     let keys = state.verifier.keys();
     let now = crate::commands::now_unix();
-    let mut options = plan_options(state, to, resign);
+    let mut options = plan_options(&state, to, resign);
     if options.to.is_none() {
         // The listener's own address plus the captured path: never the captured Host, which the
         // sender chose (`Host: localhost:8080@attacker` would send the secret elsewhere).
@@ -549,7 +645,10 @@ async fn curl(state: &Listener, seq: u64, query: Option<&str>) -> Answer {
 
 /// `POST /_hooky/replay` with the page's token: sends a capture to a URL, re-signed if asked, and
 /// reports the answer. The secrets stay in this process.
-async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer {
+async fn replay(State(state): State<Arc<Listener>>, request: Request) -> Answer {
+    let Some(ui) = &state.ui else {
+        return no_ui();
+    };
     let token = request
         .headers()
         .get(web_view::TOKEN_HEADER)
@@ -563,38 +662,12 @@ async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer
             ),
         );
     }
-    let body = match Limited::new(request.into_body(), web_view::MAX_ACTION_BODY)
-        .collect()
-        .await
-    {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            return json_answer(
-                400,
-                &feed::error("bad_request", "the replay request could not be read"),
-            );
-        }
-    };
-    let action = match web_view::parse_replay_request(&body) {
-        Ok(action) => action,
-        Err(message) => return json_answer(400, &feed::error("bad_request", &message)),
-    };
-    let record = match record(state, action.seq).await {
-        Ok(record) => record,
+    let (action, prepared) = match replay_prepared(&state, request).await {
+        Ok(prepared) => prepared,
         Err(answer) => return answer,
     };
-    let options = plan_options(state, Some(action.url.clone()), action.resign);
-    let prepared = match replay_plan::prepare(
-        &record,
-        &options,
-        crate::commands::now_unix(),
-        &mut rand::thread_rng(),
-    ) {
-        Ok(prepared) => prepared,
-        Err(message) => return json_answer(400, &feed::error("cannot_replay", &message)),
-    };
     let keys = state.verifier.keys();
-    let signing_keys = Keys::new(&keys).with_hex_header(&options.hex_header);
+    let signing_keys = Keys::new(&keys).with_hex_header(&state.verifier.hex_header);
     // Sign once up front, so a signing error is the page's answer rather than a panic later.
     if let Err(error) = prepared.outgoing(signing_keys, crate::commands::now_unix()) {
         return json_answer(
@@ -605,35 +678,83 @@ async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer
             ),
         );
     }
-    let client = match delivery::client(1) {
-        Ok(client) => client,
-        Err(error) => return json_answer(500, &feed::error("client", &error.to_string())),
+    let delivered = match replay_deliver(&state, &prepared, signing_keys).await {
+        Ok(delivered) => delivered,
+        Err(answer) => return answer,
     };
+    log_replay(&state.out, &action, &prepared, &delivered);
+    json_answer(200, &replay_result(&state, &prepared, &delivered))
+}
+
+/// The replay action read from the page's request, and the capture it names, prepared.
+async fn replay_prepared(
+    state: &Listener,
+    request: Request,
+) -> Result<(web_view::ReplayRequest, replay_plan::Prepared), Answer> {
+    let body = match Limited::new(request.into_body(), web_view::MAX_ACTION_BODY)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return Err(json_answer(
+                400,
+                &feed::error("bad_request", "the replay request could not be read"),
+            ));
+        }
+    };
+    let action = web_view::parse_replay_request(&body)
+        .map_err(|message| json_answer(400, &feed::error("bad_request", &message)))?;
+    let record = record(state, action.seq).await?;
+    let options = plan_options(state, Some(action.url.clone()), action.resign);
+    let now = crate::commands::now_unix();
+    let prepared = replay_plan::prepare(&record, &options, now, &mut rand::thread_rng())
+        .map_err(|message| json_answer(400, &feed::error("cannot_replay", &message)))?;
+    Ok((action, prepared))
+}
+
+/// Sends the prepared capture once (no retries), signed afresh.
+async fn replay_deliver(
+    state: &Listener,
+    prepared: &replay_plan::Prepared,
+    signing_keys: Keys<'_>,
+) -> Result<Delivery, Answer> {
+    let client = delivery::client(1)
+        .map_err(|error| json_answer(500, &feed::error("client", &error.to_string())))?;
     let retry = RetryOptions {
         retries: 0,
         timeout: REPLAY_TIMEOUT,
         max_response: state.max_response,
         ..RetryOptions::default()
     };
-    let delivered = delivery::deliver(
+    Ok(delivery::deliver(
         &client,
         retry,
         |_| {
             prepared
                 .outgoing(signing_keys, crate::commands::now_unix())
-                .expect("signing was checked above")
+                .expect("signing was checked before")
         },
         || 0.0,
         |_| {},
     )
-    .await;
+    .await)
+}
+
+/// One line on stderr for each replay from the page.
+fn log_replay(
+    out: &Output,
+    action: &web_view::ReplayRequest,
+    prepared: &replay_plan::Prepared,
+    delivered: &Delivery,
+) {
     let last = delivered.last();
     let outcome = match (last.status, &last.error) {
         (Some(status), _) => status.to_string(),
         (None, Some(error)) => error.clone(),
         (None, None) => "no answer".into(),
     };
-    state.out.info(&format!(
+    out.info(&format!(
         "web view: replayed #{} to {}{}: {}",
         action.seq,
         sanitize_line(&action.url),
@@ -644,9 +765,18 @@ async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer
         },
         sanitize_line(&outcome)
     ));
+}
+
+/// What the page is told about a replay.
+fn replay_result(
+    state: &Listener,
+    prepared: &replay_plan::Prepared,
+    delivered: &Delivery,
+) -> serde_json::Value {
+    let last = delivered.last();
     let mut result = serde_json::json!({
         "type": "replay",
-        "seq": action.seq,
+        "seq": prepared.seq,
         "url": prepared.url.as_str(),
         "resigned": prepared.signing.is_some(),
         "status": last.status,
@@ -666,7 +796,7 @@ async fn replay(state: &Listener, ui: &Ui, request: Request<Incoming>) -> Answer
     } else {
         result["response_withheld"] = "the answer's headers and body are shown only for the --forward-to app or a loopback address".into();
     }
-    json_answer(200, &result)
+    result
 }
 
 /// `--open`: the system's browser on the page. Failing to open it is a warning, not an error.

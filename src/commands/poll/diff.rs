@@ -4,7 +4,8 @@ use serde_json::Value;
 
 /// One changed field: its dot path (empty for the whole document) and the values before and after
 /// (`None` when the field was absent).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct Change {
     pub path: String,
     pub old: Option<Value>,

@@ -376,9 +376,10 @@ impl Preparer {
 
     fn report(&self, error: &str, seq: u64) -> std::io::Result<()> {
         if self.out.json {
-            let mut record = crate::output::error_record(error, None);
-            record["seq"] = seq.into();
-            return self.out.json(&record);
+            return self.out.json(&super::record::Record::Error {
+                error: crate::output::ErrorRecord::new(error, None),
+                seq,
+            });
         }
         eprintln!(
             "{} {}",

@@ -20,6 +20,7 @@ const WRONG_SECRETS: [&str; 2] = [
 
 /// What a conforming receiver does with a check's request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Expect {
     /// Answers 2xx.
@@ -186,6 +187,7 @@ fn tamper(body: &[u8]) -> Vec<u8> {
 
 /// The verdict on one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Pass,

@@ -13,7 +13,8 @@ pub struct Settings {
     pub scheme: SchemeSelection,
     pub secrets: Vec<Secret>,
     pub headers: Vec<Header>,
-    pub tolerance_secs: u64,
+    /// `None`: the provider's.
+    pub tolerance_secs: Option<u64>,
     /// Unix seconds: `--now`, else now.
     pub now: i64,
     pub hex_header: String,
@@ -33,7 +34,7 @@ impl Settings {
             scheme: args.scheme,
             secrets,
             headers: args.headers,
-            tolerance_secs: args.tolerance.as_secs(),
+            tolerance_secs: args.tolerance.map(|t| t.as_secs()),
             now: args.now.unwrap_or(now),
             hex_header: args.signature_header,
             file: args.file,
@@ -44,7 +45,7 @@ impl Settings {
     pub fn verify(&self, body: &[u8]) -> Verdict {
         let keys = as_keys(&self.secrets);
         let keys = Keys::new(&keys).with_hex_header(&self.hex_header);
-        let (now, tolerance) = (self.now, Some(self.tolerance_secs));
+        let (now, tolerance) = (self.now, self.tolerance_secs);
         let request = SignedRequest::post(&self.headers, body);
         match self.scheme {
             SchemeSelection::Auto => signature::verify_auto(keys, &request, now, tolerance),
@@ -75,7 +76,7 @@ mod tests {
     #[test]
     fn flags_become_typed_settings() {
         let s = settings(&["--secret", "s", "--tolerance", "2m", "-H", "X-A: b"]);
-        assert_eq!((s.now, s.tolerance_secs), (1_700_000_000, 120));
+        assert_eq!((s.now, s.tolerance_secs), (1_700_000_000, Some(120)));
         assert_eq!(s.headers, vec![("X-A".to_string(), "b".to_string())]);
         assert_eq!(s.secrets.len(), 1);
         let s = settings(&["--scheme", "none", "--now", "7"]);
