@@ -1,6 +1,7 @@
 //! listen's settings step: [`ListenArgs`] turned once into validated, typed [`Settings`]. Every
 //! flag check happens here, with one error each (an `--expect` that can never hold, secrets that
-//! do not fit the scheme, an unreadable `--response-body`); the rest of `listen` reads only
+//! do not fit the scheme, an unreadable `--response-body`, a `--forward-to` that is not an http(s)
+//! URL); the rest of `listen` reads only
 //! `Settings`.
 
 use std::net::IpAddr;
@@ -54,6 +55,8 @@ pub struct Settings {
     pub expectations: Vec<Expectation>,
     /// What human mode shows under each request's line.
     pub detail: Detail,
+    /// `--public-url`, checked, without a trailing `/`.
+    pub public_url: Option<String>,
     /// Providers' verification handshakes are answered (not `--no-handshake`).
     pub handshakes: bool,
     /// `--verify-token`, for Meta's handshake.
@@ -66,6 +69,10 @@ impl Settings {
     pub fn from_args(args: ListenArgs, out: &Output) -> anyhow::Result<Settings> {
         let (verifier, origin) = verification(&args, out)?;
         let response_body = response_body(&args)?;
+        let public_url = args.public_url.as_deref().map(public_url).transpose()?;
+        if let Some(url) = &args.forward_to {
+            crate::outbound::delivery::http_url(url, "--forward-to")?;
+        }
         // A secret the user gave is enforced; the development secret only inspects, since a
         // sender that never saw it (a provider, a curl) must not be refused, unless
         // --verify-mode enforce.
@@ -107,6 +114,7 @@ impl Settings {
                 verbose: out.verbose,
                 body: args.body,
             },
+            public_url,
             handshakes: !args.no_handshake,
             verify_token: args.verify_token.filter(|t| !t.expose().is_empty()),
         })
@@ -118,6 +126,21 @@ impl Settings {
             .iter()
             .any(|e| matches!(e, Expectation::Json(..)))
     }
+}
+
+/// `--public-url` as a base the received path and query are appended to: an http(s) URL with no
+/// query or fragment, its trailing `/` dropped.
+fn public_url(url: &str) -> anyhow::Result<String> {
+    let parsed = crate::outbound::delivery::http_url(url, "--public-url")?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(CliError::usage(format!(
+            "--public-url {url:?} has a query or fragment; it is the base the received path and \
+             query are appended to"
+        ))
+        .with_hint("pass the scheme, host and any path prefix, such as https://abc.ngrok.app")
+        .into());
+    }
+    Ok(url.trim_end_matches('/').to_string())
 }
 
 /// The verifier and where its secrets came from; a usage error for an `--expect` that could
@@ -209,6 +232,13 @@ mod tests {
     fn a_secret_that_does_not_fit_the_scheme_is_one_usage_error() {
         let message = usage_error(&["--scheme", "standard", "--secret", "not base64!"]);
         assert!(message.contains("standard"), "{message}");
+    }
+
+    #[test]
+    fn a_forward_to_that_is_not_an_http_url_is_one_usage_error() {
+        let message = usage_error(&["--no-verify", "--forward-to", "ftp://127.0.0.1/app"]);
+        assert!(message.contains("--forward-to"), "{message}");
+        assert!(settings(&["--no-verify", "--forward-to", "http://127.0.0.1:3000"]).is_ok());
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub enum Check {
     StaleTimestamp,
     FutureTimestamp,
     Rotation,
+    UrlChanged,
     Duplicate,
 }
 
@@ -58,6 +59,7 @@ impl Check {
             Attack::StaleTimestamp => Check::StaleTimestamp,
             Attack::FutureTimestamp => Check::FutureTimestamp,
             Attack::Rotation => Check::Rotation,
+            Attack::UrlChanged => Check::UrlChanged,
         }));
         checks.push(Check::Duplicate);
         checks
@@ -73,6 +75,7 @@ impl Check {
             Check::StaleTimestamp => "stale_timestamp",
             Check::FutureTimestamp => "future_timestamp",
             Check::Rotation => "rotation",
+            Check::UrlChanged => "url_changed",
             Check::Duplicate => "duplicate_id",
         }
     }
@@ -87,6 +90,7 @@ impl Check {
             Check::StaleTimestamp => "timestamp 10 minutes old",
             Check::FutureTimestamp => "timestamp 10 minutes ahead",
             Check::Rotation => "two signatures, the second valid",
+            Check::UrlChanged => "signed for another URL",
             Check::Duplicate => "same event id sent twice",
         }
     }
@@ -139,8 +143,26 @@ impl Check {
                     .expect("both secrets suit the scheme");
                 vec![webhook.signed(&pair, now)]
             }
+            Check::UrlChanged => {
+                let mut elsewhere = webhook.clone();
+                elsewhere.url = other_url(&webhook.url);
+                let mut request = elsewhere.signed(signer, now);
+                request.url = webhook.url.clone();
+                vec![request]
+            }
         }
     }
+}
+
+/// `url` with a path segment added: what a URL-signing sender would have signed for another
+/// endpoint.
+fn other_url(url: &reqwest::Url) -> reqwest::Url {
+    let mut other = url.clone();
+    other.set_path(&format!(
+        "{}/signed-for-another-url",
+        url.path().trim_end_matches('/')
+    ));
+    other
 }
 
 /// The signer's first secret, the one the receiver is assumed to hold.
@@ -215,12 +237,15 @@ mod tests {
     const NOW: i64 = 1_700_000_000;
 
     fn webhook() -> Webhook {
+        let body = br#"{"id":"evt_1","amount":5}"#;
+        // Twilio covers a JSON body through the URL's bodySHA256 (the others ignore the query).
+        let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body));
         Webhook {
             method: "POST".into(),
-            url: reqwest::Url::parse("http://127.0.0.1:9/").unwrap(),
+            url: reqwest::Url::parse(&format!("http://127.0.0.1:9/?bodySHA256={hash}")).unwrap(),
             headers: vec![("Content-Type".into(), "application/json".into())],
             user_headers: vec![],
-            body: br#"{"id":"evt_1","amount":5}"#.to_vec(),
+            body: body.to_vec(),
             event_id: "evt_1".into(),
             event_type: "t".into(),
         }
