@@ -9,8 +9,14 @@ use crate::secret::Secret;
 use crate::signature::{Attack, Scheme};
 use crate::webhook::{Signer, Webhook};
 
-/// How far outside the providers' default five-minute tolerance the stale and future variants go.
+/// How far outside the providers' default five-minute tolerance the stale and future variants go;
+/// twice the tolerance for providers that allow more.
 pub const SKEW_SECS: i64 = 600;
+
+fn skew_secs(scheme: Scheme) -> i64 {
+    let tolerance = i64::try_from(scheme.default_tolerance_secs()).unwrap_or(i64::MAX / 2);
+    SKEW_SECS.max(tolerance.saturating_mul(2))
+}
 
 /// A secret no receiver is configured with (valid base64 for Standard Webhooks).
 const WRONG_SECRETS: [&str; 2] = [
@@ -87,8 +93,8 @@ impl Check {
             Check::MissingHeader => "signature header missing",
             Check::WrongSecret => "signed with another secret",
             Check::BodyChanged => "body changed after signing",
-            Check::StaleTimestamp => "timestamp 10 minutes old",
-            Check::FutureTimestamp => "timestamp 10 minutes ahead",
+            Check::StaleTimestamp => "timestamp 10 minutes (or twice the tolerance) old",
+            Check::FutureTimestamp => "timestamp 10 minutes (or twice the tolerance) ahead",
             Check::Rotation => "two signatures, the second valid",
             Check::UrlChanged => "signed for another URL",
             Check::Duplicate => "same event id sent twice",
@@ -133,8 +139,8 @@ impl Check {
                 request.body = tamper(&request.body);
                 vec![request]
             }
-            Check::StaleTimestamp => vec![webhook.signed(signer, now - SKEW_SECS)],
-            Check::FutureTimestamp => vec![webhook.signed(signer, now + SKEW_SECS)],
+            Check::StaleTimestamp => vec![webhook.signed(signer, now - skew_secs(scheme))],
+            Check::FutureTimestamp => vec![webhook.signed(signer, now + skew_secs(scheme))],
             Check::Rotation => {
                 let mut secrets = vec![Secret::new(WRONG_SECRETS[1])];
                 secrets.extend(signer_secrets_first(signer));
@@ -263,7 +269,7 @@ mod tests {
                         Keys::new(&keys).with_hex_header("X-Sig"),
                         &request.signed_request(),
                         NOW,
-                        Some(300),
+                        None,
                     );
                     let accepted = verdict.is_valid();
                     match check.expect() {
