@@ -42,13 +42,12 @@ CAPTURE_MB=$(( $(stat -c %s "$CAPTURE") / 1048576 ))
 start_and_wait "$RESULTS/sink.log" "$REFERENCE" sink 0
 SINK=$URL
 LINES=$RESULTS/replay-lines.jsonl
-replay() { "$@" --json replay --all --to "$SINK" --concurrency "$CONNECTIONS" --retries 0 >"$LINES"; tail -1 "$LINES"; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+replay() { "$1" --json replay --from "$2" --all --to "$SINK" --concurrency "$CONNECTIONS" --retries 0 >"$LINES"; tail -1 "$LINES"; }
 printf '%-6s %12s %12s %10s\n' round send replay sent
 TO_SEND=""
 for round in $(seq 1 "$ROUNDS"); do
   SEND_RPS=$("$HOOKY" --json send order.completed --to "$SINK/hooks" --count "$COUNT" --concurrency "$CONNECTIONS" --no-retry | json_field requests_per_sec)
-  SUMMARY=$(replay "$HOOKY" --from "$CAPTURE")
+  SUMMARY=$(replay "$HOOKY" "$CAPTURE")
   REPLAY_RPS=$(echo "$SUMMARY" | json_field requests_per_sec)
   SENT=$(echo "$SUMMARY" | json_field succeeded)
   printf '%-6s %12.0f %12.0f %10s\n' "$round" "$SEND_RPS" "$REPLAY_RPS" "$SENT"
@@ -61,8 +60,11 @@ stop "$SERVER_PID"
 rm -f "$LINES" "$SMALL"
 
 echo
-TO_SEND=$(echo "$TO_SEND" | median)
+# shellcheck disable=SC2086 # a word list, split on purpose
+TO_SEND=$(median $TO_SEND)
 RSS_GROWTH=$(ratio "$RSS_LARGE" "$RSS_SMALL")
 echo "capture file: $COUNT captures, $CAPTURE_MB MiB"
 echo "hooky replay / hooky send: $TO_SEND   (target >= 0.90)  $(verdict "$TO_SEND" 0.90)"
 echo "hooky replay peak RSS: $RSS_SMALL KiB at $((COUNT / 10)) captures, $RSS_LARGE KiB at $COUNT (x$RSS_GROWTH; target: constant, <= 1.25)  $(verdict "$RSS_GROWTH" 1.25 max)"
+row "replay of $COUNT captures, concurrency $CONNECTIONS (\`bench/replay.sh\`)" "$(kilo "$REPLAY_RPS") req/s" "hooky send, same sink: $(kilo "$SEND_RPS") req/s" "$TO_SEND" "≥ 0.90" "$(verdict "$TO_SEND" 0.90)"
+row "replay peak RSS, $((COUNT / 10)) vs $COUNT captures" "$((RSS_SMALL / 1024)) → $((RSS_LARGE / 1024)) MiB" "—" "$RSS_GROWTH" "constant (≤ 1.25)" "$(verdict "$RSS_GROWTH" 1.25 max)"

@@ -24,10 +24,9 @@ SINK=$URL
 hooky_rps() { "$1" --json send order.completed --to "$SINK/hooks" --count "$COUNT" --concurrency "$CONNECTIONS" --no-retry | json_field requests_per_sec; }
 node_rps() { command -v node >/dev/null && node "$@" "$SINK/hooks" "$COUNT" "$CONNECTIONS" | json_field requests_per_sec || echo n/a; }
 num() { awk -v v="$1" 'BEGIN { if (v + 0 > 0) printf "%.0f", v; else print v }'; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 printf '%-6s %10s %10s %10s %10s %10s\n' round wrk hooky undici fetch baseline
-TO_WRK="" TO_UNDICI="" TO_FETCH="" TO_BASELINE=""
+TO_WRK="" TO_UNDICI="" TO_FETCH="" TO_BASELINE="" ALL_WRK="" ALL_SEND="" ALL_UNDICI="" ALL_FETCH=""
 for round in $(seq 1 "$ROUNDS"); do
   wrk_post "$SINK" sink; WRK=$RPS
   SEND=$(hooky_rps "$HOOKY")
@@ -35,6 +34,7 @@ for round in $(seq 1 "$ROUNDS"); do
   FETCH=$(node_rps "$BENCH_DIR/node-sender.mjs")
   BASE=n/a; [ -n "${BASELINE:-}" ] && BASE=$(hooky_rps "$BASELINE")
   printf '%-6s %10s %10s %10s %10s %10s\n' "$round" "$(num "$WRK")" "$(num "$SEND")" "$(num "$UNDICI")" "$(num "$FETCH")" "$(num "$BASE")"
+  ALL_WRK+=" $WRK"; ALL_SEND+=" $SEND"; ALL_UNDICI+=" $UNDICI"; ALL_FETCH+=" $FETCH"
   TO_WRK+=" $(ratio "$SEND" "$WRK")"; TO_UNDICI+=" $(ratio "$SEND" "$UNDICI")"
   TO_FETCH+=" $(ratio "$SEND" "$FETCH")"; TO_BASELINE+=" $(ratio "$SEND" "$BASE")"
 done
@@ -44,8 +44,10 @@ RSS_LARGE=$(rss_kib "$COUNT")
 stop "$SERVER_PID"
 
 echo
-TO_WRK=$(echo "$TO_WRK" | median); TO_UNDICI=$(echo "$TO_UNDICI" | median)
-TO_FETCH=$(echo "$TO_FETCH" | median); TO_BASELINE=$(echo "$TO_BASELINE" | median)
+# shellcheck disable=SC2086 # word lists, split on purpose
+TO_WRK=$(median $TO_WRK); TO_UNDICI=$(median $TO_UNDICI); TO_FETCH=$(median $TO_FETCH); TO_BASELINE=$(median $TO_BASELINE)
+# shellcheck disable=SC2086
+SEND=$(median $ALL_SEND); WRK=$(median $ALL_WRK); UNDICI=$(median $ALL_UNDICI); FETCH=$(median $ALL_FETCH)
 # "Does not grow": within 25 % (allocator and pool noise), not a per-request amount.
 RSS_GROWTH=$(ratio "$RSS_LARGE" "$RSS_SMALL")
 echo "hooky send / wrk (ceiling):   $TO_WRK   (target >= 0.50)  $(verdict "$TO_WRK" 0.50)"
@@ -53,3 +55,7 @@ echo "hooky send / undici Pool:     $TO_UNDICI   (target >= 3)     $(verdict "$T
 echo "hooky send / node fetch:      $TO_FETCH"
 [ -n "${BASELINE:-}" ] && echo "hooky send / baseline binary: $TO_BASELINE"
 echo "hooky send peak RSS: $RSS_SMALL KiB at --count $((COUNT / 10)), $RSS_LARGE KiB at --count $COUNT (x$RSS_GROWTH; target: flat, <= 1.25)  $(verdict "$RSS_GROWTH" 1.25 max)"
+row "send \`--count $COUNT --concurrency $CONNECTIONS\` (\`bench/send.sh\`, median of $ROUNDS rounds)" "$(kilo "$SEND") req/s" "wrk against the same sink: $(kilo "$WRK") req/s" "$TO_WRK" "≥ 0.50" "$(verdict "$TO_WRK" 0.50)"
+row "send vs Node undici \`Pool.request\` + crypto" "$(kilo "$SEND") req/s" "$(kilo "$UNDICI") req/s" "$TO_UNDICI" "≥ 3" "$(verdict "$TO_UNDICI" 3)"
+row "send vs Node \`fetch\` + crypto" "$(kilo "$SEND") req/s" "$(kilo "$FETCH") req/s" "$TO_FETCH" "—" "—"
+row "send peak RSS, \`--count\` $((COUNT / 10)) vs $COUNT" "$((RSS_SMALL / 1024)) → $((RSS_LARGE / 1024)) MiB" "—" "$RSS_GROWTH" "flat (≤ 1.25)" "$(verdict "$RSS_GROWTH" 1.25 max)"
