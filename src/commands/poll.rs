@@ -14,6 +14,7 @@ pub mod settings;
 pub mod until;
 
 use std::io::IsTerminal;
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
@@ -64,6 +65,29 @@ enum End {
     Failed(CliError),
     /// Ctrl-C or SIGTERM.
     Stopped(super::Signal),
+}
+
+/// What one feed poll saw across its pages, for its [`Outcome`].
+#[derive(Default)]
+struct FeedPoll {
+    /// The status of the first page (of the page whose item met `--until`, when one did).
+    status: Option<u16>,
+    changed: bool,
+    /// The last page's hints.
+    hints: Hints,
+    elapsed: Duration,
+}
+
+impl FeedPoll {
+    fn outcome(self, done: bool) -> Outcome {
+        Outcome::Success {
+            status: self.status.unwrap_or(200),
+            changed: self.changed,
+            hints: self.hints,
+            elapsed: self.elapsed,
+            done,
+        }
+    }
 }
 
 /// One HTTP answer.
@@ -224,85 +248,111 @@ impl<'a> Poller<'a> {
                 None => self.poll().await?,
             };
             let unit: f64 = rand::thread_rng().r#gen();
-            let wait = match outcome {
-                Outcome::Success {
-                    status,
-                    changed,
-                    hints,
-                    elapsed,
-                    done,
-                } => {
-                    self.budget.record_success();
-                    self.last_error = None;
-                    self.counters.polls += 1;
-                    self.last_status = Some(status);
-                    self.save_state()?;
-                    if done || self.until_met_on_response(status)? {
-                        return Ok(End::Until);
-                    }
-                    if self
-                        .settings
-                        .count
-                        .is_some_and(|n| self.counters.polls >= n)
-                    {
-                        return Ok(End::Count);
-                    }
-                    self.idle_streak = if changed {
-                        0
-                    } else {
-                        self.idle_streak.saturating_add(1)
-                    };
-                    self.report_hints(&hints);
-                    self.settings
-                        .pacing
-                        .after_success(&hints, self.idle_streak, elapsed, unit)
-                }
-                Outcome::RateLimited { message, hints } => {
-                    self.report_rate_limit(&message)?;
-                    self.last_error = Some(message);
-                    self.report_hints(&hints);
-                    self.settings.pacing.after_rate_limit(&hints, unit)
-                }
-                Outcome::Retryable { message, hints } => {
-                    self.last_error = Some(message.clone());
-                    let retry = self.budget.record_failure();
-                    self.report_error(&message, None, retry)?;
-                    if !retry {
-                        let retries = self.settings.retries;
-                        return Ok(End::Failed(
-                            CliError::failed(format!(
-                                "gave up after {retries} retr{} in a row: {message}",
-                                if retries == 1 { "y" } else { "ies" }
-                            ))
-                            .with_hint("raise --retries to ride out longer outages"),
-                        ));
-                    }
-                    self.report_hints(&hints);
-                    self.settings
-                        .pacing
-                        .after_failure(&hints, self.budget.failures, unit)
-                }
-                Outcome::Final(error) => {
-                    self.report_error(&error.message, error.hint.as_deref(), false)?;
-                    return Ok(End::Failed(error));
-                }
+            let wait = match self.next_wait(outcome, unit)? {
+                ControlFlow::Continue(wait) => wait,
+                ControlFlow::Break(end) => return Ok(end),
             };
             self.report_wait(wait)?;
-            if let Some(deadline) = self.deadline {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if wait.duration > left {
-                    return Ok(End::Deadline {
-                        detail: format!(
-                            "the next poll was due in {} ({}), after the deadline (in {})",
-                            format_duration(wait.duration),
-                            wait.reason.name(),
-                            format_duration(left),
-                        ),
-                    });
-                }
+            if let Some(end) = self.deadline_before(wait) {
+                return Ok(end);
             }
             tokio::time::sleep(wait.duration).await;
         }
+    }
+
+    /// What follows a poll: the wait before the next one, or the end.
+    fn next_wait(&mut self, outcome: Outcome, unit: f64) -> anyhow::Result<ControlFlow<End, Wait>> {
+        Ok(ControlFlow::Continue(match outcome {
+            Outcome::Success {
+                status,
+                changed,
+                hints,
+                elapsed,
+                done,
+            } => return self.after_success(status, changed, &hints, elapsed, done, unit),
+            Outcome::RateLimited { message, hints } => {
+                self.report_rate_limit(&message)?;
+                self.last_error = Some(message);
+                self.report_hints(&hints);
+                self.settings.pacing.after_rate_limit(&hints, unit)
+            }
+            Outcome::Retryable { message, hints } => {
+                self.last_error = Some(message.clone());
+                let retry = self.budget.record_failure();
+                self.report_error(&message, None, retry)?;
+                if !retry {
+                    let retries = self.settings.retries;
+                    return Ok(ControlFlow::Break(End::Failed(
+                        CliError::failed(format!(
+                            "gave up after {retries} retr{} in a row: {message}",
+                            if retries == 1 { "y" } else { "ies" }
+                        ))
+                        .with_hint("raise --retries to ride out longer outages"),
+                    )));
+                }
+                self.report_hints(&hints);
+                self.settings
+                    .pacing
+                    .after_failure(&hints, self.budget.failures, unit)
+            }
+            Outcome::Final(error) => {
+                self.report_error(&error.message, error.hint.as_deref(), false)?;
+                return Ok(ControlFlow::Break(End::Failed(error)));
+            }
+        }))
+    }
+
+    /// A 2xx or 304: counted, the state saved, `--until` and `--count` checked; else the wait,
+    /// longer while nothing changes with `--idle-backoff`.
+    fn after_success(
+        &mut self,
+        status: u16,
+        changed: bool,
+        hints: &Hints,
+        elapsed: Duration,
+        done: bool,
+        unit: f64,
+    ) -> anyhow::Result<ControlFlow<End, Wait>> {
+        self.budget.record_success();
+        self.last_error = None;
+        self.counters.polls += 1;
+        self.last_status = Some(status);
+        self.save_state()?;
+        if done || self.until_met_on_response(status)? {
+            return Ok(ControlFlow::Break(End::Until));
+        }
+        if self
+            .settings
+            .count
+            .is_some_and(|n| self.counters.polls >= n)
+        {
+            return Ok(ControlFlow::Break(End::Count));
+        }
+        self.idle_streak = if changed {
+            0
+        } else {
+            self.idle_streak.saturating_add(1)
+        };
+        self.report_hints(hints);
+        Ok(ControlFlow::Continue(self.settings.pacing.after_success(
+            hints,
+            self.idle_streak,
+            elapsed,
+            unit,
+        )))
+    }
+
+    /// The end when the next poll would come after the deadline.
+    fn deadline_before(&self, wait: Wait) -> Option<End> {
+        let left = self.deadline?.saturating_duration_since(Instant::now());
+        (wait.duration > left).then(|| End::Deadline {
+            detail: format!(
+                "the next poll was due in {} ({}), after the deadline (in {})",
+                format_duration(wait.duration),
+                wait.reason.name(),
+                format_duration(left),
+            ),
+        })
     }
 
     /// One poll: one request in resource mode, every page in feed mode.
@@ -355,7 +405,45 @@ impl<'a> Poller<'a> {
         }
     }
 
+    /// One GET, counted, and its answer told apart: a response to read, or an outcome.
     async fn request(&mut self, url: &str, extra: &[Header]) -> Result<Response, Outcome> {
+        let request = delivery::Outgoing {
+            method: "GET".into(),
+            url: delivery::parse_url(url).map_err(|error| Outcome::Retryable {
+                message: format!("GET {url}: {error}"),
+                hints: Hints::default(),
+            })?,
+            target: None,
+            headers: self.request_headers(url, extra),
+            body: Vec::new(),
+        };
+        let started = Instant::now();
+        self.counters.requests += 1;
+        let (status, headers, body) = delivery::send_once(
+            &self.client,
+            &request,
+            self.settings.request_timeout,
+            self.settings.max_response,
+        )
+        .await
+        .map_err(|error| Outcome::Retryable {
+            message: format!("GET {url}: {error}"),
+            hints: Hints::default(),
+        })?;
+        let elapsed = started.elapsed();
+        self.count_response(status, body.len());
+        let response = Response {
+            status,
+            headers,
+            body: body.to_vec(),
+            elapsed,
+        };
+        self.classify(url, response)
+    }
+
+    /// Accept (unless given), the -H headers, the listener's access key for a hooky feed, and
+    /// `Prefer: wait` for a long poll.
+    fn request_headers(&self, url: &str, extra: &[Header]) -> Vec<Header> {
         let mut headers: Vec<Header> = Vec::new();
         if !self
             .settings
@@ -379,32 +467,12 @@ impl<'a> Poller<'a> {
         if let Some(hold) = self.settings.wait {
             headers.push(("Prefer".into(), format!("wait={hold}")));
         }
-        let request = delivery::Outgoing {
-            method: "GET".into(),
-            url: delivery::parse_url(url).map_err(|error| Outcome::Retryable {
-                message: format!("GET {url}: {error}"),
-                hints: Hints::default(),
-            })?,
-            target: None,
-            headers,
-            body: Vec::new(),
-        };
-        let started = Instant::now();
-        self.counters.requests += 1;
-        let (status, headers, body) = delivery::send_once(
-            &self.client,
-            &request,
-            self.settings.request_timeout,
-            self.settings.max_response,
-        )
-        .await
-        .map_err(|error| Outcome::Retryable {
-            message: format!("GET {url}: {error}"),
-            hints: Hints::default(),
-        })?;
-        let elapsed = started.elapsed();
-        self.counters.bytes += body.len() as u64;
-        let hints = Hints::read(&headers, SystemTime::now());
+        headers
+    }
+
+    /// The byte counts of the summary: what came, and what would have come without validators.
+    fn count_response(&mut self, status: u16, body_len: usize) {
+        self.counters.bytes += body_len as u64;
         match status {
             304 => {
                 self.counters.not_modified += 1;
@@ -414,9 +482,15 @@ impl<'a> Poller<'a> {
                 if status == 200 {
                     self.counters.ok_200 += 1;
                 }
-                self.counters.naive_bytes += body.len() as u64;
+                self.counters.naive_bytes += body_len as u64;
             }
         }
+    }
+
+    /// A 2xx or 304 to read; else rate limited, retryable (a 5xx, a `--retry-on` status) or final.
+    fn classify(&self, url: &str, response: Response) -> Result<Response, Outcome> {
+        let status = response.status;
+        let hints = Hints::read(&response.headers, SystemTime::now());
         let class = if self.settings.retry_on.contains(&status) {
             StatusClass::Retryable
         } else {
@@ -437,12 +511,7 @@ impl<'a> Poller<'a> {
             });
         }
         match (status, class) {
-            (304, _) | (_, StatusClass::Success) => Ok(Response {
-                status,
-                headers,
-                body: body.to_vec(),
-                elapsed,
-            }),
+            (304, _) | (_, StatusClass::Success) => Ok(response),
             (_, StatusClass::Retryable) => Err(Outcome::Retryable {
                 message: described,
                 hints,
@@ -499,11 +568,7 @@ impl<'a> Poller<'a> {
         let mut url = first_url.clone();
         let mut visited = std::collections::HashSet::from([first_url.clone()]);
         let mut window = Window::default();
-        let mut first_status = None;
-        let mut changed = false;
-        let mut last_hints = Hints::default();
-        let mut elapsed = Duration::ZERO;
-        let opaque = self.settings.cursor_from.is_some();
+        let mut seen = FeedPoll::default();
         for page in 1..=self.settings.max_pages {
             let first = page == 1;
             let have_body = self.last_body.is_some() || self.validators_from_state;
@@ -511,99 +576,129 @@ impl<'a> Poller<'a> {
                 Ok(response) => response,
                 Err(outcome) => return Ok(outcome),
             };
-            elapsed += response.elapsed;
-            last_hints = Hints::read(&response.headers, SystemTime::now());
+            seen.elapsed += response.elapsed;
+            seen.hints = Hints::read(&response.headers, SystemTime::now());
             if first {
-                first_status = Some(response.status);
-                self.validators.update(response.status, &response.headers);
-                self.validators_url = Some(first_url.clone());
-                self.tell_missing_validators(response.status);
+                seen.status = Some(response.status);
+                self.first_feed_page(&first_url, &response);
             }
             if response.status == 304 {
                 break;
             }
-            if first {
-                self.last_body = Some(response.body.clone());
-            }
-            let Some(body) = crate::webhook::event::parse_json_body(&response.body) else {
-                return Ok(Outcome::Final(CliError::failed(format!(
-                    "GET {url} answered {} with a body that is not JSON; feed mode reads a JSON array of items",
-                    response.status
-                ))));
+            let body = match feed_body(&url, &response) {
+                Ok(body) => body,
+                Err(outcome) => return Ok(outcome),
             };
             let items = match cursor::items(&body, self.settings.items.as_deref()) {
                 Ok(items) => items,
                 Err(message) => return Ok(Outcome::Final(CliError::failed(message))),
             };
             let fresh = self.cursor.page(items, &self.settings.fields, &mut window);
-            for index in fresh {
-                changed = true;
-                if self.report_item(response.status, &items[index]).await? {
-                    return Ok(Outcome::Success {
-                        status: response.status,
-                        changed,
-                        hints: last_hints,
-                        elapsed,
-                        done: true,
-                    });
-                }
+            seen.changed |= !fresh.is_empty();
+            if self.report_fresh(response.status, items, fresh).await? {
+                seen.status = Some(response.status);
+                return Ok(seen.outcome(true));
             }
             if let Some(path) = &self.settings.cursor_from {
                 self.cursor
                     .opaque(&mut window, crate::json_path::get(&body, path));
             }
-            let link = cursor::next_link(get_all(&response.headers, "link"));
-            let limit = reqwest::Url::parse(&url)
-                .ok()
-                .and_then(|u| cursor::page_limit(&u));
-            let next = match cursor::next_page(link, &body, items.len(), limit) {
-                NextPage::Done => break,
-                NextPage::Link(link) => match resolve(&url, &link) {
-                    Some(next) => next,
-                    None => break,
-                },
-                NextPage::More(named) => {
-                    // The next page is asked for with the cursor moved past this one.
-                    self.cursor.commit(std::mem::take(&mut window), opaque);
-                    if let Some(named) = named.filter(|_| !opaque) {
-                        self.cursor.advance_to(named);
-                    }
-                    self.feed_url()?
-                }
-            };
-            if !visited.insert(next.clone()) {
-                let message = format!(
-                    "the feed's next page is one this poll already read ({next}): a link loop, \
-                     or a cursor that does not move; the rest waits for the next poll"
-                );
-                if !self.repeat_told {
-                    self.repeat_told = true;
-                    self.out.warn(&message);
-                } else if self.out.verbose > 0 {
-                    self.out.info(&message);
-                }
-                break;
+            let next = self.next_feed_url(&url, &response, &body, items.len(), &mut window)?;
+            match next {
+                Some(next) if !self.stops_before(&next, &mut visited, page) => url = next,
+                _ => break,
             }
-            if page == self.settings.max_pages {
-                self.out.warn(&format!(
-                    "read {page} pages in one poll (--max-pages); the rest waits for the next poll"
-                ));
-                break;
+        }
+        self.cursor
+            .commit(window, self.settings.cursor_from.is_some());
+        if !seen.changed {
+            self.report_unchanged(seen.status.unwrap_or(200))?;
+        }
+        Ok(seen.outcome(false))
+    }
+
+    /// Prints a page's new items, in order; `true` as soon as one meets `--until`.
+    async fn report_fresh(
+        &mut self,
+        status: u16,
+        items: &[Value],
+        fresh: Vec<usize>,
+    ) -> anyhow::Result<bool> {
+        for index in fresh {
+            if self.report_item(status, &items[index]).await? {
+                return Ok(true);
             }
-            url = next;
         }
-        self.cursor.commit(window, opaque);
-        let status = first_status.unwrap_or(200);
-        if !changed {
-            self.report_unchanged(status)?;
+        Ok(false)
+    }
+
+    /// The first page's validators, and its body kept for the next poll's 304.
+    fn first_feed_page(&mut self, first_url: &str, response: &Response) {
+        self.validators.update(response.status, &response.headers);
+        self.validators_url = Some(first_url.to_string());
+        self.tell_missing_validators(response.status);
+        if response.status != 304 {
+            self.last_body = Some(response.body.clone());
         }
-        Ok(Outcome::Success {
-            status,
-            changed,
-            hints: last_hints,
-            elapsed,
-            done: false,
+    }
+
+    /// The URL of the feed's next page, if this one says there is more: its link, or the feed's
+    /// URL with the cursor moved past this page (committing the page's window).
+    fn next_feed_url(
+        &mut self,
+        url: &str,
+        response: &Response,
+        body: &serde_json::Value,
+        items: usize,
+        window: &mut Window,
+    ) -> anyhow::Result<Option<String>> {
+        let opaque = self.settings.cursor_from.is_some();
+        let link = cursor::next_link(get_all(&response.headers, "link"));
+        let limit = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| cursor::page_limit(&u));
+        Ok(match cursor::next_page(link, body, items, limit) {
+            NextPage::Done => None,
+            NextPage::Link(link) => resolve(url, &link),
+            NextPage::More(named) => {
+                // The next page is asked for with the cursor moved past this one.
+                self.cursor.commit(std::mem::take(window), opaque);
+                if let Some(named) = named.filter(|_| !opaque) {
+                    self.cursor.advance_to(named);
+                }
+                Some(self.feed_url()?)
+            }
         })
+    }
+
+    /// Whether one poll stops before reading `next`: a page it already read (said once, as a
+    /// warning), or `--max-pages` reached.
+    fn stops_before(
+        &mut self,
+        next: &str,
+        visited: &mut std::collections::HashSet<String>,
+        page: usize,
+    ) -> bool {
+        if !visited.insert(next.to_string()) {
+            let message = format!(
+                "the feed's next page is one this poll already read ({next}): a link loop, \
+                 or a cursor that does not move; the rest waits for the next poll"
+            );
+            if !self.repeat_told {
+                self.repeat_told = true;
+                self.out.warn(&message);
+            } else if self.out.verbose > 0 {
+                self.out.info(&message);
+            }
+            return true;
+        }
+        if page == self.settings.max_pages {
+            self.out.warn(&format!(
+                "read {page} pages in one poll (--max-pages); the rest waits for the next poll"
+            ));
+            return true;
+        }
+        false
     }
 
     /// Says once per validator that the server does not send one asked for (--etag,
@@ -840,24 +935,7 @@ impl<'a> Poller<'a> {
         let Some(emitter) = &self.settings.emitter else {
             return Ok(());
         };
-        let id = id
-            .map(str::to_string)
-            .or_else(|| crate::webhook::event::event_id(&[], json))
-            .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rand::thread_rng()));
-        let content_type = if json.is_some() {
-            "application/json"
-        } else {
-            "application/octet-stream"
-        };
-        let webhook = Webhook {
-            method: "POST".into(),
-            url: emitter.url.clone(),
-            headers: vec![("Content-Type".into(), content_type.into())],
-            user_headers: Vec::new(),
-            body: body.to_vec(),
-            event_id: id.clone(),
-            event_type: crate::webhook::event::event_type(&[], json).unwrap_or_default(),
-        };
+        let webhook = emitted_webhook(emitter, body, json, id);
         // Every attempt is signed afresh: timestamped schemes get the time of that attempt.
         let build = |_attempt: u32| webhook.signed(&emitter.signer, super::now_unix());
         let policy = BackoffPolicy {
@@ -884,11 +962,21 @@ impl<'a> Poller<'a> {
             },
         )
         .await;
+        self.report_delivery(emitter, &webhook.event_id, &delivered)
+    }
+
+    /// The `delivery` record, and a warning when the webhook did not get through.
+    fn report_delivery(
+        &self,
+        emitter: &settings::Emitter,
+        id: &str,
+        delivered: &delivery::Delivery,
+    ) -> anyhow::Result<()> {
         let status = delivered.status();
         if self.out.json {
             self.out.json(&Record::Delivery {
                 url: emitter.url.as_str(),
-                id: &id,
+                id,
                 status,
                 attempts: delivered.attempts.len(),
                 ok: delivered.is_success(),
@@ -1051,6 +1139,44 @@ impl<'a> Poller<'a> {
                 .into()),
             End::Failed(error) => Err(error.into()),
         }
+    }
+}
+
+/// A feed page's body as JSON, or the final error: feed mode reads JSON.
+fn feed_body(url: &str, response: &Response) -> Result<serde_json::Value, Outcome> {
+    crate::webhook::event::parse_json_body(&response.body).ok_or_else(|| {
+        Outcome::Final(CliError::failed(format!(
+            "GET {url} answered {} with a body that is not JSON; feed mode reads a JSON array of items",
+            response.status
+        )))
+    })
+}
+
+/// The webhook `--emit-webhook` sends for a body: its event id (given, found in the body, or a
+/// fresh `msg_…`) and type, unsigned (each attempt signs it afresh).
+fn emitted_webhook(
+    emitter: &settings::Emitter,
+    body: &[u8],
+    json: Option<&Value>,
+    id: Option<&str>,
+) -> Webhook {
+    let id = id
+        .map(str::to_string)
+        .or_else(|| crate::webhook::event::event_id(&[], json))
+        .unwrap_or_else(|| crate::ids::prefixed_id("msg", &mut rand::thread_rng()));
+    let content_type = if json.is_some() {
+        "application/json"
+    } else {
+        "application/octet-stream"
+    };
+    Webhook {
+        method: "POST".into(),
+        url: emitter.url.clone(),
+        headers: vec![("Content-Type".into(), content_type.into())],
+        user_headers: Vec::new(),
+        body: body.to_vec(),
+        event_id: id,
+        event_type: crate::webhook::event::event_type(&[], json).unwrap_or_default(),
     }
 }
 

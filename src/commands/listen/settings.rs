@@ -1,6 +1,7 @@
 //! listen's settings step: [`ListenArgs`] turned once into validated, typed [`Settings`]. Every
 //! flag check happens here, with one error each (an `--expect` that can never hold, secrets that
-//! do not fit the scheme, an unreadable `--response-body`); the rest of `listen` reads only
+//! do not fit the scheme, an unreadable `--response-body`, a `--forward-to` that is not an http(s)
+//! URL); the rest of `listen` reads only
 //! `Settings`.
 
 use std::net::IpAddr;
@@ -66,6 +67,9 @@ impl Settings {
     pub fn from_args(args: ListenArgs, out: &Output) -> anyhow::Result<Settings> {
         let (verifier, origin) = verification(&args, out)?;
         let response_body = response_body(&args)?;
+        if let Some(url) = &args.forward_to {
+            crate::outbound::delivery::http_url(url, "--forward-to")?;
+        }
         // A secret the user gave is enforced; the development secret only inspects, since a
         // sender that never saw it (a provider, a curl) must not be refused, unless
         // --verify-mode enforce.
@@ -209,6 +213,13 @@ mod tests {
     fn a_secret_that_does_not_fit_the_scheme_is_one_usage_error() {
         let message = usage_error(&["--scheme", "standard", "--secret", "not base64!"]);
         assert!(message.contains("standard"), "{message}");
+    }
+
+    #[test]
+    fn a_forward_to_that_is_not_an_http_url_is_one_usage_error() {
+        let message = usage_error(&["--no-verify", "--forward-to", "ftp://127.0.0.1/app"]);
+        assert!(message.contains("--forward-to"), "{message}");
+        assert!(settings(&["--no-verify", "--forward-to", "http://127.0.0.1:3000"]).is_ok());
     }
 
     #[test]

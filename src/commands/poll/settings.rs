@@ -70,59 +70,15 @@ impl Settings {
     /// Checks the flags and builds the settings; `stdout_is_terminal` decides the CI deadline.
     /// Loads --emit-webhook's secrets now, so a bad one fails before the first poll.
     pub fn from_args(args: PollArgs, stdout_is_terminal: bool) -> anyhow::Result<Self> {
-        delivery::http_url(&args.url, "URL")?;
-        if let Some(url) = &args.emit_webhook {
-            delivery::http_url(url, "--emit-webhook")?;
-        }
-        if !(0.0..=1.0).contains(&args.jitter) {
-            return Err(CliError::usage(format!(
-                "--jitter {} is out of range: use a fraction from 0 to 1, such as 0.2",
-                args.jitter
-            ))
-            .into());
-        }
-        if !(args.multiplier.is_finite() && args.multiplier >= 1.0) {
-            return Err(CliError::usage("--multiplier must be a number of at least 1").into());
-        }
-        if args.idle_backoff && args.max_interval < args.interval {
-            return Err(CliError::usage(format!(
-                "--max-interval {} is shorter than --interval {}",
-                format_duration(args.max_interval),
-                format_duration(args.interval)
-            ))
-            .into());
-        }
-        if args.backoff_cap < args.backoff_base {
-            return Err(CliError::usage("--backoff-cap is shorter than --backoff-base").into());
-        }
+        check_ranges(&args)?;
         let until = args
             .until
             .iter()
             .map(|text| until::parse(text))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|error| CliError::usage(error).with_hint(until::GRAMMAR))?;
-        let feed = args.since.is_some() || args.cursor_from.is_some() || args.items.is_some();
-        let feed_only = [
-            (args.cursor_field.is_some(), "--cursor-field"),
-            (args.id_field != "id", "--id-field"),
-            (args.since_param != "since", "--since-param"),
-        ];
-        if let Some((_, flag)) = feed_only.iter().find(|(set, _)| *set && !feed) {
-            return Err(CliError::usage(format!("{flag} applies to feed mode only"))
-                .with_hint("start feed mode with --since VALUE (or --cursor-from / --items)")
-                .into());
-        }
-        let emitter = match &args.emit_webhook {
-            Some(url) => {
-                let signer = Signer::new(args.scheme, args.secrets.load()?, &args.signature_header)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-                Some(Emitter {
-                    url: delivery::http_url(url, "--emit-webhook")?,
-                    signer,
-                })
-            }
-            None => None,
-        };
+        let feed = feed_mode(&args)?;
+        let emitter = emitter(&args)?;
         let request_timeout = match args.wait {
             Some(hold) => args
                 .request_timeout
@@ -132,6 +88,7 @@ impl Settings {
         let deadline_after = args.timeout.or_else(|| {
             (args.count.is_none() && !stdout_is_terminal).then_some(DEFAULT_CI_DEADLINE)
         });
+        let pacing = pacing(&args);
         let mut fields = Fields {
             id: args.id_field,
             ..Fields::default()
@@ -139,19 +96,6 @@ impl Settings {
         if let Some(field) = args.cursor_field {
             fields.cursor = vec![field];
         }
-        let pacing = Pacing {
-            interval: args.interval,
-            idle_backoff: args.idle_backoff,
-            multiplier: args.multiplier,
-            max_interval: args.max_interval,
-            backoff: BackoffPolicy {
-                base: args.backoff_base,
-                multiplier: 2.0,
-                cap: args.backoff_cap,
-                jitter: args.jitter,
-            },
-            long_poll: args.wait.is_some(),
-        };
         Ok(Settings {
             url: args.url,
             headers: args.headers,
@@ -178,6 +122,81 @@ impl Settings {
             wait: args.wait,
             emitter,
         })
+    }
+}
+
+/// The URLs, and the numbers that must fall in a range or in order.
+fn check_ranges(args: &PollArgs) -> anyhow::Result<()> {
+    delivery::http_url(&args.url, "URL")?;
+    if let Some(url) = &args.emit_webhook {
+        delivery::http_url(url, "--emit-webhook")?;
+    }
+    if !(0.0..=1.0).contains(&args.jitter) {
+        return Err(CliError::usage(format!(
+            "--jitter {} is out of range: use a fraction from 0 to 1, such as 0.2",
+            args.jitter
+        ))
+        .into());
+    }
+    if !(args.multiplier.is_finite() && args.multiplier >= 1.0) {
+        return Err(CliError::usage("--multiplier must be a number of at least 1").into());
+    }
+    if args.idle_backoff && args.max_interval < args.interval {
+        return Err(CliError::usage(format!(
+            "--max-interval {} is shorter than --interval {}",
+            format_duration(args.max_interval),
+            format_duration(args.interval)
+        ))
+        .into());
+    }
+    if args.backoff_cap < args.backoff_base {
+        return Err(CliError::usage("--backoff-cap is shorter than --backoff-base").into());
+    }
+    Ok(())
+}
+
+/// Whether this is feed mode; the feed-only flags are refused outside it.
+fn feed_mode(args: &PollArgs) -> anyhow::Result<bool> {
+    let feed = args.since.is_some() || args.cursor_from.is_some() || args.items.is_some();
+    let feed_only = [
+        (args.cursor_field.is_some(), "--cursor-field"),
+        (args.id_field != "id", "--id-field"),
+        (args.since_param != "since", "--since-param"),
+    ];
+    if let Some((_, flag)) = feed_only.iter().find(|(set, _)| *set && !feed) {
+        return Err(CliError::usage(format!("{flag} applies to feed mode only"))
+            .with_hint("start feed mode with --since VALUE (or --cursor-from / --items)")
+            .into());
+    }
+    Ok(feed)
+}
+
+/// `--emit-webhook`'s target and signer, with its secrets loaded now.
+fn emitter(args: &PollArgs) -> anyhow::Result<Option<Emitter>> {
+    let Some(url) = &args.emit_webhook else {
+        return Ok(None);
+    };
+    let signer = Signer::new(args.scheme, args.secrets.load()?, &args.signature_header)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(Some(Emitter {
+        url: delivery::http_url(url, "--emit-webhook")?,
+        signer,
+    }))
+}
+
+fn pacing(args: &PollArgs) -> Pacing {
+    Pacing {
+        interval: args.interval,
+        idle_backoff: args.idle_backoff,
+        multiplier: args.multiplier,
+        max_interval: args.max_interval,
+        backoff: BackoffPolicy {
+            base: args.backoff_base,
+            multiplier: 2.0,
+            cap: args.backoff_cap,
+            jitter: args.jitter,
+        },
+        long_poll: args.wait.is_some(),
     }
 }
 
