@@ -68,7 +68,14 @@ fn checks(output: &std::process::Output) -> Vec<serde_json::Value> {
 fn hooky_listen_passes_every_check_of_every_scheme_and_fails_without_verifying() {
     let shared_key_schemes =
         Scheme::all().filter(|s| matches!(s.provider().key, KeyKind::Secret | KeyKind::Token));
+    // Each provider's own event where it has one (Twilio's is a form, as it sends them).
+    let list = json_lines(&run(&["send", "--list", "--json"], b""));
     for scheme in shared_key_schemes {
+        let own = list.iter().find_map(|f| {
+            let name = f["name"].as_str()?;
+            (f["source"] == "built-in" && name.starts_with(&format!("{}/", scheme.name())))
+                .then_some(name)
+        });
         let l = listen(&[
             "--secret",
             SECRET,
@@ -76,7 +83,9 @@ fn hooky_listen_passes_every_check_of_every_scheme_and_fails_without_verifying()
             scheme.name(),
             "--no-capture",
         ]);
-        let out = attack(&l.url, scheme.name(), &["--json"]);
+        let mut extra = vec!["--json"];
+        extra.extend(own);
+        let out = attack(&l.url, scheme.name(), &extra);
         assert_code(&out, 0);
         let results = checks(&out);
         assert!(

@@ -22,5 +22,6 @@ mod send;
 mod sign_verify;
 mod signals;
 mod terminal;
+mod url_signed;
 mod web;
 mod web_browser;

@@ -51,6 +51,12 @@ pub struct ListenArgs {
     #[arg(long, value_name = "NAME", default_value = DEFAULT_HEX_HEADER)]
     pub signature_header: String,
 
+    /// The base URL senders address when hooky sits behind a tunnel (https://abc.ngrok.app):
+    /// URL-signing schemes (twilio, square, hubspot) are verified against it plus the path and
+    /// query received. Default: http:// and the Host header
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+
     /// How far a signed timestamp may be from now; default the provider's (5m for stripe,
     /// standard and slack)
     #[arg(long, value_name = "DURATION", value_parser = crate::units::parse_duration)]

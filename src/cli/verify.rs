@@ -36,6 +36,15 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "NAME", default_value = DEFAULT_HEX_HEADER)]
     pub signature_header: String,
 
+    /// The full URL the request is sent to, as the sender addresses it: twilio, square and
+    /// hubspot sign it
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// The request's HTTP method (hubspot signs it)
+    #[arg(long, value_name = "METHOD", default_value = "POST")]
+    pub method: String,
+
     /// The request body: a file, or - (the default) for stdin
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,

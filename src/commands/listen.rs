@@ -82,6 +82,8 @@ struct Listener {
     looked_for: String,
     /// What human mode shows under each request's line.
     detail: Detail,
+    /// `--public-url`: the base URL senders address, for URL-signing schemes.
+    public_url: Option<String>,
     /// One line per request, or a summary per second when they come too fast.
     lines: Mutex<LineRate>,
     /// Providers' verification handshakes are answered (not `--no-handshake`).
@@ -244,6 +246,7 @@ async fn start(
         origin: settings.origin.clone(),
         looked_for: settings.verifier.looked_for(),
         detail: settings.detail,
+        public_url: settings.public_url.clone(),
         lines: Mutex::new(LineRate::default()),
         verifier: settings.verifier.clone(),
         handshakes: settings.handshakes,
@@ -708,8 +711,8 @@ struct Policy<'a> {
     looked_for: &'a str,
     max_body: u64,
     forwarding: bool,
-    /// The base URL senders address when hooky sits behind a tunnel, for URL-signing schemes;
-    /// `None`: `http://` + the Host header. (A `--public-url` flag sets it.)
+    /// The base URL senders address when hooky sits behind a tunnel (`--public-url`), for
+    /// URL-signing schemes; `None`: `http://` + the Host header.
     public_url: Option<&'a str>,
     /// Whether handshakes are answered, and `--verify-token`.
     handshakes: bool,
@@ -724,7 +727,7 @@ impl Listener {
             looked_for: &self.looked_for,
             max_body: self.max_body,
             forwarding: self.forwarder.is_some(),
-            public_url: None,
+            public_url: self.public_url.as_deref(),
             handshakes: self.handshakes,
             verify_token: self.verify_token.as_ref().map(|t| t.expose()),
         }

@@ -181,6 +181,37 @@ pub fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// `--url` of `sign` and `verify`, kept exactly as typed (the URL-signing schemes sign its text):
+/// an http(s) URL, required when `scheme` signs the URL.
+pub fn request_url(
+    scheme: crate::signature::Scheme,
+    url: Option<String>,
+) -> Result<Option<String>, crate::exit::CliError> {
+    match url {
+        Some(url) => {
+            crate::outbound::delivery::http_url(&url, "--url")?;
+            Ok(Some(url))
+        }
+        None if scheme.signs_url() => Err(crate::exit::CliError::usage(format!(
+            "the {scheme} scheme signs the URL the request is sent to, and no --url was given"
+        ))
+        .with_hint(
+            "pass the full URL the sender addresses, such as --url https://example.com/webhooks",
+        )),
+        None => Ok(None),
+    }
+}
+
+/// `--method` of `sign` and `verify`, upper case; an HTTP method token.
+pub fn request_method(method: &str) -> Result<String, crate::exit::CliError> {
+    reqwest::Method::from_bytes(method.as_bytes())
+        .map(|m| m.as_str().to_ascii_uppercase())
+        .map_err(|_| {
+            crate::exit::CliError::usage(format!("--method {method:?} is not an HTTP method"))
+                .with_hint("such as POST, PUT or GET")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

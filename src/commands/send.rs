@@ -189,7 +189,9 @@ impl Plan {
                 CompiledPayload::compile(&name, template, &env)
             }
             _ => None,
-        };
+        }
+        // The fast path writes JSON; a form body is encoded the slow way.
+        .filter(|compiled| !compiled.meta().is_form());
         let payload = Payload {
             name,
             fixture,
@@ -200,7 +202,10 @@ impl Plan {
         // A first render checks the templates, the JSON and the overrides before anything is sent,
         // and tells the fixture's default scheme, which the signer needs.
         let now = args.clock.unwrap_or_else(super::now_unix);
-        let (_, meta) = payload.render(1, &mut StdRng::seed_from_u64(0), now)?;
+        let (first, meta) = payload.render(1, &mut StdRng::seed_from_u64(0), now)?;
+        if meta.is_form() {
+            fixtures::form_body(&payload.name, &first).map_err(usage)?;
+        }
         let signer = settings::signer(args, meta.scheme, out)?;
         Ok(Plan {
             payload,
@@ -246,7 +251,11 @@ impl Plan {
             }
             None => {
                 let (payload, meta) = self.payload.render(seq, &mut rng, self.now())?;
-                let body = serde_json::to_vec(&payload).expect("a JSON value always serialises");
+                let body = if meta.is_form() {
+                    fixtures::form_body(&self.payload.name, &payload).map_err(CliError::usage)?
+                } else {
+                    serde_json::to_vec(&payload).expect("a JSON value always serialises")
+                };
                 let id = crate::webhook::event::event_id(&[], Some(&payload));
                 let event_type = crate::webhook::event::event_type(&[], Some(&payload));
                 (body, id, event_type, meta)
@@ -257,8 +266,12 @@ impl Plan {
             .clone()
             .or(body_event_type)
             .unwrap_or_else(|| self.payload.name.clone());
+        let content_type = meta
+            .content_type
+            .clone()
+            .unwrap_or_else(|| "application/json".into());
         let mut headers: Vec<Header> = vec![
-            ("Content-Type".into(), "application/json".into()),
+            ("Content-Type".into(), content_type),
             ("User-Agent".into(), delivery::USER_AGENT.into()),
             (
                 webhook::event_type_header(self.signer.scheme).into(),
@@ -847,12 +860,8 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
     let mut tally = Tally::default();
     let mut results = Vec::new();
     let mut valid_rejected = false;
-    let mut signs_url = false;
     for (index, check) in checks.into_iter().enumerate() {
         let webhook = plan.build(index as u64 + 1)?;
-        if check == Check::Valid {
-            signs_url = attack::signs_url(&webhook, &plan.signer);
-        }
         let (judged, statuses, errors) = if valid_rejected && check.expect() == Expect::Reject {
             let skipped = Judged {
                 outcome: Outcome::Skipped,
@@ -883,7 +892,7 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
         results.push((check, judged.outcome));
         print_check(out, index == 0, scheme, check, judged, statuses, errors)?;
     }
-    for diagnosis in attack::diagnose(&results, scheme, signs_url) {
+    for diagnosis in attack::diagnose(&results, scheme, scheme.signs_url()) {
         if out.json {
             out.json(&Record::Diagnosis {
                 code: diagnosis.code,

@@ -1,7 +1,9 @@
-//! HMAC-SHA256 and the constant-time comparison every scheme uses.
+//! HMAC-SHA256 (and HMAC-SHA1 for the providers that still use it) and the constant-time
+//! comparison every scheme uses.
 
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 /// HMAC-SHA256 of the concatenation of `parts`, without copying them together.
@@ -11,6 +13,20 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
         mac.update(part);
     }
     mac.finalize().into_bytes().to_vec()
+}
+
+/// HMAC-SHA1 of the concatenation of `parts` (Intercom, Twilio: their documented algorithm).
+pub(crate) fn hmac_sha1(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha1>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The SHA-256 digest of `data`, in lower-case hex (Twilio's `bodySHA256`).
+pub(crate) fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
 }
 
 /// Constant-time equality, as a `subtle::Choice` to combine without branching; different lengths

@@ -13,12 +13,17 @@ mod crypto;
 mod generic;
 mod github;
 mod gitlab;
+mod hubspot;
+mod intercom;
 mod none;
 mod paddle;
 mod shopify;
 mod slack;
+mod square;
 mod standard;
 mod stripe;
+mod twilio;
+mod typeform;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -36,7 +41,12 @@ pub static REGISTRY: &[&Provider] = &[
     &shopify::PROVIDER,
     &slack::PROVIDER,
     &gitlab::PROVIDER,
+    &twilio::PROVIDER,
+    &square::PROVIDER,
+    &hubspot::PROVIDER,
     &paddle::PROVIDER,
+    &typeform::PROVIDER,
+    &intercom::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
@@ -185,6 +195,9 @@ pub enum Attack {
     FutureTimestamp,
     /// Two signatures, an unknown one and a valid one: must be accepted.
     Rotation,
+    /// Signed for another URL than the one it is sent to. Declaring it marks a provider as one
+    /// that signs the URL (see [`Scheme::signs_url`]).
+    UrlChanged,
 }
 
 /// Everything about one scheme. One `const PROVIDER` per file, listed in [`REGISTRY`].
@@ -251,6 +264,9 @@ impl Scheme {
     pub const SHOPIFY: Scheme = Scheme(&shopify::PROVIDER);
     pub const SLACK: Scheme = Scheme(&slack::PROVIDER);
     pub const GITLAB: Scheme = Scheme(&gitlab::PROVIDER);
+    pub const TWILIO: Scheme = Scheme(&twilio::PROVIDER);
+    pub const SQUARE: Scheme = Scheme(&square::PROVIDER);
+    pub const HUBSPOT: Scheme = Scheme(&hubspot::PROVIDER);
 
     /// Every scheme, in registry order.
     pub fn all() -> impl Iterator<Item = Scheme> {
@@ -280,6 +296,12 @@ impl Scheme {
         self.0
             .tolerance
             .map_or(DEFAULT_TOLERANCE_SECS, |t| t.default_secs)
+    }
+
+    /// Whether the signature covers the URL the sender addressed (Twilio, Square, HubSpot): such a
+    /// request verifies only against that URL.
+    pub fn signs_url(self) -> bool {
+        self.0.attacks.contains(&Attack::UrlChanged)
     }
 
     /// Whether one request can carry several signatures (secret rotation on the sender side).
@@ -454,6 +476,14 @@ impl Verdict {
             Verdict::Unsigned => None,
         }
     }
+
+    /// Why the request is invalid, when it is.
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            Verdict::Invalid { failure, .. } => Some(failure),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Verdict {
@@ -500,6 +530,15 @@ pub enum Failure {
     NoSecret,
     #[error("no usable secret: {reason}")]
     UnusableSecret { reason: String },
+    #[error("no URL to verify against: the signature covers the URL the sender addressed")]
+    NoUrl,
+    #[error(
+        "body hash mismatch: the body's SHA-256 is not the bodySHA256 the URL carries (the body \
+         changed after signing)"
+    )]
+    BodyHashMismatch,
+    #[error("the body is not signed: {reason}")]
+    UnsignedBody { reason: String },
 }
 
 impl Failure {
@@ -515,6 +554,9 @@ impl Failure {
             Failure::TokenMismatch { .. } => "token_mismatch",
             Failure::NoSecret => "no_secret",
             Failure::UnusableSecret { .. } => "unusable_secret",
+            Failure::NoUrl => "no_url",
+            Failure::BodyHashMismatch => "body_hash_mismatch",
+            Failure::UnsignedBody { .. } => "unsigned_body",
         }
     }
 }
@@ -585,7 +627,6 @@ pub struct Check<'a> {
     pub(crate) headers: &'a [Header],
     pub(crate) body: &'a [u8],
     /// Method and URL, for the providers that sign them.
-    #[allow(dead_code)]
     pub(crate) request: SignedRequest<'a>,
     pub(crate) now: i64,
     pub(crate) tolerance_secs: u64,
@@ -608,10 +649,21 @@ impl Check<'_> {
         }
     }
 
-    /// Index (1-based) of the first secret whose MAC over `message` equals one of `candidates`.
+    /// Index (1-based) of the first secret whose HMAC-SHA256 over `message` equals one of
+    /// `candidates`.
     fn match_any(&self, message: &[&[u8]], candidates: &[Vec<u8>]) -> Option<usize> {
+        self.match_any_by(crypto::hmac_sha256, message, candidates)
+    }
+
+    /// [`Check::match_any`] with another MAC.
+    fn match_any_by(
+        &self,
+        mac: fn(&[u8], &[&[u8]]) -> Vec<u8>,
+        message: &[&[u8]],
+        candidates: &[Vec<u8>],
+    ) -> Option<usize> {
         crypto::first_match(self.secrets.iter().map(|secret| {
-            let mac = crypto::hmac_sha256(secret, message);
+            let mac = mac(secret, message);
             candidates
                 .iter()
                 .fold(subtle::Choice::from(0), |found, candidate| {

@@ -347,6 +347,7 @@ mod tests {
                 "X-GitHub-Delivery",
                 "X-Shopify-Webhook-Id",
                 "X-Gitlab-Event-UUID",
+                "I-Twilio-Idempotency-Token",
                 "x-webhook-id"
             ]
         );

@@ -51,8 +51,16 @@ pub fn short_verdict(checked: &Checked) -> String {
                 Failure::MalformedHeader { header, .. } => format!("malformed {header}"),
                 Failure::DuplicateHeader { header, .. } => format!("{header} repeated"),
                 // The only hint of a mismatch: the body verifies once re-serialised.
-                Failure::Mismatch { .. } if checked.hint.is_some() => {
+                Failure::Mismatch { .. }
+                    if checked
+                        .hint
+                        .as_deref()
+                        .is_some_and(|h| h.starts_with("the body verifies once")) =>
+                {
                     "body re-serialised on the way (-v)".to_string()
+                }
+                Failure::Mismatch { .. } if scheme.signs_url() => {
+                    "signed for another URL or secret (-v)".to_string()
                 }
                 Failure::Mismatch { .. } => "signed with another secret".to_string(),
                 Failure::TimestampTooOld { .. } => "timestamp too old".to_string(),
@@ -60,6 +68,9 @@ pub fn short_verdict(checked: &Checked) -> String {
                 Failure::TokenMismatch { .. } => "wrong token".to_string(),
                 Failure::NoSecret => "no secret to verify with".to_string(),
                 Failure::UnusableSecret { .. } => "unusable secret".to_string(),
+                Failure::NoUrl => "no URL to verify against".to_string(),
+                Failure::BodyHashMismatch => "body changed (bodySHA256)".to_string(),
+                Failure::UnsignedBody { .. } => "body not signed".to_string(),
             };
             format!("invalid {scheme}: {reason}")
         }
@@ -202,7 +213,13 @@ pub fn render_human(
     }
     let wants_body = detail.verbose > 0 || detail.body;
     if wants_body && record.body_omitted.is_none() && !body.is_empty() {
-        let text = render_body(body, paint, detail.verbose > 1);
+        let is_form = content_type(&record.headers)
+            .is_some_and(|t| crate::fixtures::media_type(t) == crate::fixtures::FORM_CONTENT_TYPE);
+        let text = if is_form {
+            render_form(body, paint)
+        } else {
+            render_body(body, paint, detail.verbose > 1)
+        };
         out.push('\n');
         if detail.verbose == 1 && !detail.body {
             out.push_str(&first_lines(&text, PREVIEW_LINES, paint));
@@ -228,6 +245,27 @@ fn first_lines(text: &str, count: usize, paint: &Paint) -> String {
         ));
     }
     out
+}
+
+/// A form body for people: one field a line, names aligned, both decoded and escaped.
+pub fn render_form(body: &[u8], paint: &Paint) -> String {
+    let fields: Vec<(String, String)> = form_urlencoded::parse(body)
+        .map(|(name, value)| (sanitize_line(&name), sanitize_line(&value)))
+        .collect();
+    let width = fields
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(32);
+    let lines: Vec<String> = fields
+        .iter()
+        .map(|(name, value)| {
+            let pad = width.saturating_sub(name.chars().count());
+            format!("{}{}  {value}", paint.key(name), " ".repeat(pad))
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// A body for people: JSON pretty-printed and colorized, other text escaped, binary as hex.
@@ -511,6 +549,17 @@ mod tests {
             )),
             "valid github"
         );
+    }
+
+    #[test]
+    fn form_bodies_are_a_table_of_fields() {
+        let body = b"Body=Hi+there%21&From=%2B14155550123&MessagingServiceSid=&X%1B=%1B[2J";
+        let text = render_form(body, &Paint::new(false));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "Body                 Hi there!");
+        assert_eq!(lines[1], "From                 +14155550123");
+        assert_eq!(lines[2].trim_end(), "MessagingServiceSid");
+        assert!(!text.contains('\x1b'), "{text:?}");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct Settings {
     pub expectations: Vec<Expectation>,
     /// What human mode shows under each request's line.
     pub detail: Detail,
+    /// `--public-url`, checked, without a trailing `/`.
+    pub public_url: Option<String>,
     /// Providers' verification handshakes are answered (not `--no-handshake`).
     pub handshakes: bool,
     /// `--verify-token`, for Meta's handshake.
@@ -67,6 +69,7 @@ impl Settings {
     pub fn from_args(args: ListenArgs, out: &Output) -> anyhow::Result<Settings> {
         let (verifier, origin) = verification(&args, out)?;
         let response_body = response_body(&args)?;
+        let public_url = args.public_url.as_deref().map(public_url).transpose()?;
         if let Some(url) = &args.forward_to {
             crate::outbound::delivery::http_url(url, "--forward-to")?;
         }
@@ -111,6 +114,7 @@ impl Settings {
                 verbose: out.verbose,
                 body: args.body,
             },
+            public_url,
             handshakes: !args.no_handshake,
             verify_token: args.verify_token.filter(|t| !t.expose().is_empty()),
         })
@@ -122,6 +126,21 @@ impl Settings {
             .iter()
             .any(|e| matches!(e, Expectation::Json(..)))
     }
+}
+
+/// `--public-url` as a base the received path and query are appended to: an http(s) URL with no
+/// query or fragment, its trailing `/` dropped.
+fn public_url(url: &str) -> anyhow::Result<String> {
+    let parsed = crate::outbound::delivery::http_url(url, "--public-url")?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(CliError::usage(format!(
+            "--public-url {url:?} has a query or fragment; it is the base the received path and \
+             query are appended to"
+        ))
+        .with_hint("pass the scheme, host and any path prefix, such as https://abc.ngrok.app")
+        .into());
+    }
+    Ok(url.trim_end_matches('/').to_string())
 }
 
 /// The verifier and where its secrets came from; a usage error for an `--expect` that could

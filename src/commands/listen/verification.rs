@@ -68,8 +68,10 @@ impl Verifier {
         let hint = match &verdict {
             Verdict::Invalid {
                 failure: Failure::Mismatch { .. },
-                ..
-            } => self.reserialisation_hint(request, now),
+                scheme,
+            } => self
+                .reserialisation_hint(request, now)
+                .or_else(|| url_hint(*scheme, request)),
             Verdict::Invalid {
                 failure: Failure::NoSecret,
                 ..
@@ -139,6 +141,16 @@ impl Verifier {
         }
         Ok(())
     }
+}
+
+/// For a scheme that signs the URL, the URL hooky verified against: a tunnel or proxy in front
+/// of hooky changes it, which `--public-url` undoes.
+fn url_hint(scheme: Scheme, request: &SignedRequest<'_>) -> Option<String> {
+    let url = request.url.filter(|_| scheme.signs_url())?;
+    Some(format!(
+        "{scheme} signs the URL the sender used, and hooky verified against {url}: behind a \
+         tunnel or proxy, pass --public-url with the base URL the sender addressed"
+    ))
 }
 
 #[cfg(test)]

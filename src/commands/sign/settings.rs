@@ -19,6 +19,10 @@ pub struct Settings {
     /// `--id`, else a fresh `msg_…` id.
     pub id: String,
     pub hex_header: String,
+    /// `--url`: required by the schemes that sign the URL.
+    pub url: Option<String>,
+    /// `--method`, upper case.
+    pub method: String,
     /// The body's file; `None` or `-` for stdin.
     pub file: Option<PathBuf>,
 }
@@ -36,7 +40,11 @@ impl Settings {
             crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Sign)?
                 .list
         };
+        let url = crate::commands::request_url(args.scheme, args.url)?;
+        let method = crate::commands::request_method(&args.method)?;
         let settings = Settings {
+            url,
+            method,
             scheme: args.scheme,
             secrets,
             timestamp: args.timestamp.unwrap_or(now),
@@ -57,7 +65,12 @@ impl Settings {
         signature::sign(
             self.scheme,
             Keys::new(&keys).with_hex_header(&self.hex_header),
-            &signature::SignedRequest::post(&[], body),
+            &signature::SignedRequest {
+                method: &self.method,
+                url: self.url.as_deref(),
+                headers: &[],
+                body,
+            },
             self.timestamp,
             &self.id,
         )
@@ -90,6 +103,33 @@ mod tests {
         let cli = error.downcast_ref::<CliError>().expect("a usage error");
         assert_eq!(cli.code, crate::exit::USAGE);
         assert!(cli.message.contains("standard"), "{}", cli.message);
+    }
+
+    #[test]
+    fn a_url_signing_scheme_needs_the_url() {
+        let error = settings(&["--scheme", "twilio", "--secret", "s"])
+            .err()
+            .expect("refused");
+        let cli = error.downcast_ref::<CliError>().expect("a usage error");
+        assert_eq!(cli.code, crate::exit::USAGE);
+        assert!(cli.message.contains("twilio"), "{}", cli.message);
+        assert!(cli.hint.as_deref().unwrap_or("").contains("--url"));
+        let s = settings(&[
+            "--scheme",
+            "hubspot",
+            "--secret",
+            "s",
+            "--url",
+            "https://h.test/x",
+            "--method",
+            "put",
+        ])
+        .unwrap();
+        assert_eq!(
+            (s.url.as_deref(), s.method.as_str()),
+            (Some("https://h.test/x"), "PUT")
+        );
+        assert!(settings(&["--scheme", "square", "--secret", "s", "--url", "h.test/x"]).is_err());
     }
 
     #[test]

@@ -18,6 +18,10 @@ pub struct Settings {
     /// Unix seconds: `--now`, else now.
     pub now: i64,
     pub hex_header: String,
+    /// `--url`: required by the schemes that sign the URL.
+    pub url: Option<String>,
+    /// `--method`, upper case.
+    pub method: String,
     /// The body's file; `None` or `-` for stdin.
     pub file: Option<PathBuf>,
 }
@@ -30,7 +34,21 @@ impl Settings {
             crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Verify)?
                 .list
         };
+        // With auto, the scheme the headers show decides whether a URL is needed.
+        let scheme = match args.scheme {
+            SchemeSelection::Fixed(scheme) => Some(scheme),
+            SchemeSelection::Auto => {
+                signature::detect_headers(&args.headers, &args.signature_header)
+            }
+        };
+        let url = match scheme {
+            Some(scheme) => crate::commands::request_url(scheme, args.url)?,
+            None => args.url,
+        };
+        let method = crate::commands::request_method(&args.method)?;
         Ok(Settings {
+            url,
+            method,
             scheme: args.scheme,
             secrets,
             headers: args.headers,
@@ -46,7 +64,12 @@ impl Settings {
         let keys = as_keys(&self.secrets);
         let keys = Keys::new(&keys).with_hex_header(&self.hex_header);
         let (now, tolerance) = (self.now, self.tolerance_secs);
-        let request = SignedRequest::post(&self.headers, body);
+        let request = SignedRequest {
+            method: &self.method,
+            url: self.url.as_deref(),
+            headers: &self.headers,
+            body,
+        };
         match self.scheme {
             SchemeSelection::Auto => signature::verify_auto(keys, &request, now, tolerance),
             SchemeSelection::Fixed(scheme) => {
@@ -62,6 +85,30 @@ mod tests {
 
     use super::*;
     use crate::cli::{Cli, Command};
+
+    fn try_settings(flags: &[&str]) -> anyhow::Result<Settings> {
+        let argv = ["hooky", "--quiet", "verify"];
+        let cli = Cli::try_parse_from(argv.iter().chain(flags)).expect("clap accepts the flags");
+        let out = cli.global.output();
+        let Command::Verify(args) = cli.command else {
+            panic!("not a verify command");
+        };
+        Settings::from_args(args, &out, 1_700_000_000)
+    }
+
+    #[test]
+    fn a_url_signed_request_needs_the_url_even_when_detected() {
+        let twilio = ["--secret", "s", "-H", "X-Twilio-Signature: AAAA"];
+        let error = try_settings(&twilio).err().expect("refused");
+        let cli = error
+            .downcast_ref::<crate::exit::CliError>()
+            .expect("a usage error");
+        assert!(cli.message.contains("twilio"), "{}", cli.message);
+        let with_url = [&twilio[..], &["--url", "https://h.test/sms"]].concat();
+        let s = try_settings(&with_url).unwrap();
+        assert_eq!(s.url.as_deref(), Some("https://h.test/sms"));
+        assert!(try_settings(&["--scheme", "square", "--secret", "s"]).is_err());
+    }
 
     fn settings(flags: &[&str]) -> Settings {
         let argv = ["hooky", "--quiet", "verify"];
