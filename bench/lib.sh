@@ -36,7 +36,7 @@ start_and_wait() {
   PIDS+=($!)
   SERVER_PID=$!
   for _ in $(seq 1 200); do
-    URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -1 || true)
+    URL=$(grep -so 'http://127\.0\.0\.1:[0-9]*' "$log" | head -1 || true)
     [ -n "$URL" ] && return 0
     sleep 0.05
   done
@@ -107,8 +107,11 @@ SUMMARY=${SUMMARY:-$RESULTS/summary.md}
 # row WHAT HOOKY REFERENCE RATIO TARGET VERDICT: one line of the summary table, also printed.
 row() {
   printf '| %s | %s | %s | %s | %s | %s |\n' "$@" >>"$SUMMARY"
-  printf '  %-64s %8s  (target %s)  %s\n' "$1" "$4" "$5" "$6"
+  printf '  %s: %s; reference %s; ratio %s (target %s) %s\n' "$@"
 }
+
+# kilo N: 12345.6 as 12.3k (request rates in the summary).
+kilo() { awk -v n="$1" 'BEGIN { if (n ~ /^[0-9.]+$/) printf "%.1fk", n / 1000; else print n }'; }
 
 # median VALUE…: the median of the numbers given (n/a when there are none).
 median() { printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -12,9 +12,10 @@
 # HOOKY_BEFORE=/path/to/an/older/hooky adds that binary to every round (before/after comparisons).
 # Loopback only. Usage: bench/listen.sh   (ROUNDS=3 DURATION=5s by default)
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
+# Before lib.sh, whose default is one 10 s run.
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5s}
+source "$(dirname "$0")/lib.sh"
 need
 build_all
 make_body
@@ -107,13 +108,17 @@ report() {
     done
     local r pr x
     r=$(median "${ratios[@]}") pr=$(median "${p99s[@]}") x=$(median "${xs[@]:-n/a}")
+    local rps p99 cpu frps fp99 fcpu
     # shellcheck disable=SC2086
-    row "listen $(describe "$v"), $label" "$(median ${RPS[$v]}) req/s, p99 $(median ${P99[$v]}) ms" \
-      "floor: $(median ${RPS[floor]}) req/s, p99 $(median ${P99[floor]}) ms" "$r" "≥ 0.70" "$(verdict "$r" 0.70)"
-    row "listen $(describe "$v") p99, $label" "$(median ${P99[$v]}) ms" "floor: $(median ${P99[floor]}) ms" "$pr" "≤ 2" "$(verdict "$pr" 2 max)"
+    rps=$(median ${RPS[$v]}) p99=$(median ${P99[$v]}) cpu=$(median ${CPU[$v]})
     # shellcheck disable=SC2086
-    [ -z "${RPS[express]:-}" ] || row "listen $(describe "$v") vs express, $label" "$(median ${RPS[$v]}) req/s" \
-      "express + capture: $(median ${RPS[express]}) req/s" "$x" "≥ 10" "$(verdict "$x" 10)"
+    frps=$(median ${RPS[floor]}) fp99=$(median ${P99[floor]}) fcpu=$(median ${CPU[floor]})
+    row "listen $(describe "$v"), $label" "$(kilo "$rps") req/s" "floor: $(kilo "$frps") req/s" "$r" "≥ 0.70" "$(verdict "$r" 0.70)"
+    row "listen $(describe "$v") p99, $label" "$p99 ms" "floor: $fp99 ms" "$pr" "≤ 2" "$(verdict "$pr" 2 max)"
+    row "listen $(describe "$v") CPU per request, $label" "$cpu µs" "floor: $fcpu µs" "$(ratio "$cpu" "$fcpu")" "—" "—"
+    # shellcheck disable=SC2086
+    [ -z "${RPS[express]:-}" ] || row "listen $(describe "$v") vs express, $label" "$(kilo "$rps") req/s" \
+      "express + capture: $(kilo "$(median ${RPS[express]})") req/s" "$x" "≥ 10" "$(verdict "$x" 10)"
   done
   echo
 }

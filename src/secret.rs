@@ -222,6 +222,16 @@ pub fn redact_text(text: &str, secrets: &[&[u8]]) -> String {
     out
 }
 
+/// [`redact_headers`] on headers the caller owns: nothing is copied, only a value that would reveal
+/// a secret is replaced.
+pub fn redact_headers_in_place(headers: &mut [Header], secrets: &[&[u8]]) {
+    for (name, value) in headers.iter_mut() {
+        if reveals_secret(name, value, secrets) {
+            *value = REDACTED.to_string();
+        }
+    }
+}
+
 /// The headers with every value that would reveal a secret replaced by [`REDACTED`].
 pub fn redact_headers(headers: &[Header], secrets: &[&[u8]]) -> Vec<Header> {
     headers
@@ -239,6 +249,23 @@ pub fn redact_headers(headers: &[Header], secrets: &[&[u8]]) -> Vec<Header> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redacting_in_place_matches_redacting_a_copy() {
+        let secrets: [&[u8]; 1] = [b"hunter2"];
+        let headers: Vec<Header> = vec![
+            ("authorization".into(), "Bearer hunter2".into()),
+            ("x-api-key".into(), "nothing secret".into()),
+            ("x-other".into(), "a,hunter2,b".into()),
+            ("content-type".into(), "application/json".into()),
+        ];
+        let copy = redact_headers(&headers, &secrets);
+        let mut owned = headers.clone();
+        redact_headers_in_place(&mut owned, &secrets);
+        assert_eq!(owned, copy);
+        assert_eq!(owned[3], headers[3]);
+        assert!(owned.iter().all(|(_, v)| !v.contains("hunter2")));
+    }
 
     #[test]
     fn never_shows_its_value() {

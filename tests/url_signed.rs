@@ -253,3 +253,41 @@ fn form_fields_are_set_and_shown_as_a_table() {
         "{text}"
     );
 }
+
+#[test]
+fn a_json_event_for_twilio_goes_to_the_url_with_its_body_hash() {
+    // The generic order.completed fixture is JSON: Twilio covers it through bodySHA256.
+    let listening = listen(&["--secret", SECRET, "--scheme", "twilio"]);
+    let out = run(
+        &[
+            "send",
+            "order.completed",
+            "--scheme",
+            "twilio",
+            "--attack",
+            "--to",
+            &listening.url,
+            "--secret",
+            SECRET,
+        ],
+        b"",
+    );
+    assert_code(&out, 0);
+    let records = listening.captures();
+    let valid = &records[0];
+    assert_eq!(
+        valid.verdict.verdict,
+        VerdictKind::Valid,
+        "{:?}",
+        valid.verdict
+    );
+    assert!(
+        valid
+            .query
+            .as_deref()
+            .is_some_and(|q| q.starts_with("bodySHA256=")),
+        "{:?}",
+        valid.query
+    );
+    listening.interrupt();
+}

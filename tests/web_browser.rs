@@ -442,4 +442,45 @@ async fn drive(session: Session, url: String, printed: String) {
             )
             .await;
     }
+
+    {
+        // A form body (Twilio's SMS webhook) is a table of its fields, decoded.
+        let form = vec![(
+            "content-type".to_string(),
+            "application/x-www-form-urlencoded".to_string(),
+        )];
+        let body = b"Body=Hi+%3Cb%3Ethere%3C%2Fb%3E&From=%2B14155550123&MessagingServiceSid=";
+        assert_eq!(
+            post_with(&format!("{url}/sms"), &form, body).await.status(),
+            401
+        );
+        session
+            .wait_for("the form request's row", ROWS, |v| {
+                v.as_array().is_some_and(|a| a.len() == 4)
+            })
+            .await;
+        session.click("#rows tr[data-seq='4']").await;
+        let fields = session
+            .wait_for(
+                "the form fields of #4",
+                "return [...document.querySelectorAll('#detail table.form tr')].map(r => [...r.cells].map(c => c.textContent))",
+                |v| v.as_array().is_some_and(|a| !a.is_empty()),
+            )
+            .await;
+        assert_eq!(
+            fields,
+            json!([
+                ["Body", "Hi <b>there</b>"],
+                ["From", "+14155550123"],
+                ["MessagingServiceSid", ""]
+            ])
+        );
+        assert_eq!(
+            session
+                .eval("return document.querySelectorAll('#detail b').length")
+                .await,
+            0
+        );
+        session.click("#rows tr[data-seq='1']").await;
+    }
 }

@@ -299,14 +299,23 @@ impl Plan {
         } else {
             body
         };
+        // Parsed once in the plan; only a fixture's path suffix (or a body hash) makes a new one.
+        let mut url = match meta.path.as_deref() {
+            None => self.url.clone(),
+            suffix => delivery::parse_url(&webhook::join_path(self.url.as_str(), suffix))
+                .map_err(|e| anyhow::Error::new(CliError::usage(e)))?,
+        };
+        let mut sent_headers = headers.clone();
+        webhook::merge_headers(&mut sent_headers, self.user_headers.clone());
+        if let Some(hashed) =
+            crate::signature::url_for_body(self.signer.scheme, url.as_str(), &sent_headers, &body)
+        {
+            url =
+                delivery::parse_url(&hashed).map_err(|e| anyhow::Error::new(CliError::usage(e)))?;
+        }
         Ok(Webhook {
             method,
-            // Parsed once in the plan; only a fixture's path suffix makes a new one.
-            url: match meta.path.as_deref() {
-                None => self.url.clone(),
-                suffix => delivery::parse_url(&webhook::join_path(self.url.as_str(), suffix))
-                    .map_err(|e| anyhow::Error::new(CliError::usage(e)))?,
-            },
+            url,
             headers,
             user_headers: self.user_headers.clone(),
             body,

@@ -23,6 +23,7 @@ mod square;
 mod standard;
 mod stripe;
 mod twilio;
+mod twitch;
 mod typeform;
 
 use std::fmt;
@@ -47,6 +48,7 @@ pub static REGISTRY: &[&Provider] = &[
     &paddle::PROVIDER,
     &typeform::PROVIDER,
     &intercom::PROVIDER,
+    &twitch::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
@@ -596,6 +598,13 @@ pub fn verify(
         },
         Err(failure) => invalid(failure),
     }
+}
+
+/// The URL a sender of `scheme` addresses with this body, when it differs from `url`: Twilio
+/// adds `bodySHA256=<hex SHA-256 of the body>` to the query when it posts a body that is not a
+/// form (JSON), since that is how its signature covers the body. `None`: send to `url` as is.
+pub fn url_for_body(scheme: Scheme, url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
+    (scheme == Scheme::TWILIO).then(|| twilio::url_for_body(url, headers, body))?
 }
 
 /// Recognises the scheme of a request, trying the registry in order.

@@ -134,6 +134,34 @@ fn port_variants(url: &str) -> Vec<String> {
     vec![without, with]
 }
 
+/// `url` with the `bodySHA256` Twilio adds when it posts a body that is not a form.
+pub(super) fn url_for_body(url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
+    let request = SignedRequest {
+        method: "POST",
+        url: Some(url),
+        headers,
+        body,
+    };
+    let Body::Uncovered(_) = body_part(&request, url) else {
+        return None;
+    };
+    let (base, fragment) = match url.split_once('#') {
+        Some((base, fragment)) => (base, Some(fragment)),
+        None => (url, None),
+    };
+    let separator = match base.split_once('?') {
+        Some((_, "")) => "",
+        Some(_) => "&",
+        None => "?",
+    };
+    let mut hashed = format!("{base}{separator}{BODY_HASH}={}", crypto::sha256_hex(body));
+    if let Some(fragment) = fragment {
+        hashed.push('#');
+        hashed.push_str(fragment);
+    }
+    Some(hashed)
+}
+
 fn mac(key: &[u8], url: &str, fields: &[u8]) -> Vec<u8> {
     crypto::hmac_sha1(key, &[url.as_bytes(), fields])
 }
@@ -314,6 +342,31 @@ mod tests {
             uncovered.failure().map(Failure::code),
             Some("unsigned_body")
         );
+    }
+
+    #[test]
+    fn a_json_body_is_sent_to_the_url_with_its_hash() {
+        let json = [("Content-Type".to_string(), "application/json".to_string())];
+        let body = br#"{"property": "value", "boolean": true}"#;
+        let hash = "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+        assert_eq!(
+            url_for_body(URL, &json, body),
+            Some(format!("{URL}&bodySHA256={hash}"))
+        );
+        assert_eq!(
+            url_for_body("https://h.test/a", &json, body),
+            Some(format!("https://h.test/a?bodySHA256={hash}"))
+        );
+        // A form, or a URL that already carries the hash, is sent as is.
+        let form = [(FORM.0.to_string(), FORM.1.to_string())];
+        assert_eq!(url_for_body(URL, &form, b"a=1"), None);
+        let hashed = format!("{URL}&bodySHA256={hash}");
+        assert_eq!(url_for_body(&hashed, &json, body), None);
+        // Signed for the hashed URL, the JSON body verifies.
+        let sig = signature_of(&hashed, &json, body);
+        let mut headers = json.to_vec();
+        headers.push((SIGNATURE.to_string(), sig));
+        assert!(verdict(Some(&hashed), &headers, body).is_valid());
     }
 
     #[test]

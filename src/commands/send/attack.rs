@@ -9,8 +9,14 @@ use crate::secret::Secret;
 use crate::signature::{Attack, Scheme};
 use crate::webhook::{Signer, Webhook};
 
-/// How far outside the providers' default five-minute tolerance the stale and future variants go.
+/// How far outside the providers' default five-minute tolerance the stale and future variants go;
+/// twice the tolerance for providers that allow more.
 pub const SKEW_SECS: i64 = 600;
+
+fn skew_secs(scheme: Scheme) -> i64 {
+    let tolerance = i64::try_from(scheme.default_tolerance_secs()).unwrap_or(i64::MAX / 2);
+    SKEW_SECS.max(tolerance.saturating_mul(2))
+}
 
 /// A secret no receiver is configured with (valid base64 for Standard Webhooks).
 const WRONG_SECRETS: [&str; 2] = [
@@ -195,13 +201,6 @@ impl Check {
             }
         }
     }
-}
-
-/// How far outside the tolerance the stale and future variants go: ten minutes, or twice the
-/// provider's tolerance when that is longer (a ten-minute-old event is fresh to some).
-fn skew_secs(scheme: Scheme) -> i64 {
-    let twice = scheme.default_tolerance_secs().saturating_mul(2);
-    SKEW_SECS.max(i64::try_from(twice).unwrap_or(i64::MAX))
 }
 
 fn skew_text(scheme: Scheme) -> String {

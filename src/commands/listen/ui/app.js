@@ -332,6 +332,7 @@
     if (record.body === '') return el('p', { class: 'note' }, 'Empty body.');
     if (record.body_encoding === 'base64') return hexView(record.body);
     const text = record.body;
+    if (contentType(record).split(';')[0].trim() === 'application/x-www-form-urlencoded') return formTable(text);
     const looksJson = contentType(record).includes('json') || /^\s*[[{]/.test(text);
     if (looksJson) {
       try {
@@ -343,6 +344,14 @@
       } catch (e) { /* not JSON after all: show the text */ }
     }
     return el('pre', { class: 'body' }, text);
+  }
+
+  // A form body (Twilio's webhooks) as a table of its fields, decoded, in order.
+  function formTable(text) {
+    const fields = [...new URLSearchParams(text)];
+    if (fields.length === 0) return el('pre', { class: 'body' }, text);
+    return el('table', { class: 'headers form body' }, el('tbody', {}, fields.map(([name, value]) =>
+      el('tr', {}, el('td', {}, name), el('td', {}, value)))));
   }
 
   function hexView(base64) {
