@@ -25,6 +25,7 @@ mod stripe;
 mod twilio;
 mod twitch;
 mod typeform;
+mod zoom;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -49,6 +50,7 @@ pub static REGISTRY: &[&Provider] = &[
     &typeform::PROVIDER,
     &intercom::PROVIDER,
     &twitch::PROVIDER,
+    &zoom::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
