@@ -3,6 +3,7 @@
 mod util;
 
 mod architecture;
+mod attack;
 mod bad_input;
 mod cli;
 mod completions;
