@@ -1083,3 +1083,141 @@ fn a_capture_that_cannot_go_out_is_the_one_json_error_shape() {
     assert!(error.get("message").is_none(), "{error}");
     assert!(receiver.requests().is_empty());
 }
+
+#[test]
+fn a_large_selection_streams_in_order_and_byte_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let records: Vec<CaptureRecord> = (1..=1200u64)
+        .map(|seq| {
+            let body = if seq % 7 == 0 {
+                vec![0, 255, seq as u8, b'\n']
+            } else {
+                format!(
+                    r#"{{"id":"evt_{seq}","n":{seq},"text":"caf\u00e9 {}"}}"#,
+                    "x".repeat((seq % 50) as usize)
+                )
+                .into_bytes()
+            };
+            let headers = [("user-agent", "Sender/2.0"), ("x-seq", &seq.to_string())];
+            let mut record = capture(seq, &format!("/hooks/{}", seq % 3), &headers, &body);
+            record.event_type = Some(
+                if seq % 2 == 0 {
+                    "order.created"
+                } else {
+                    "invoice.paid"
+                }
+                .into(),
+            );
+            record
+        })
+        .collect();
+    let file = write_file(dir.path(), &lines(&records));
+    let from = file.to_str().unwrap();
+    let receiver = receiver(200);
+    let replay = |extra: &[&str]| {
+        let mut args = vec![
+            "replay",
+            "--from",
+            from,
+            "--to",
+            &receiver.base,
+            "--concurrency",
+            "1",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        run(&args, b"")
+    };
+
+    // One worker: the replays arrive in the file's order, each as it was captured.
+    let out = replay(&["--all"]);
+    assert_code(&out, 0);
+    let got = receiver.requests();
+    assert_eq!(got.len(), 1200);
+    for (record, received) in records.iter().zip(&got) {
+        assert_eq!(
+            received.header("x-seq"),
+            Some(record.seq.to_string().as_str())
+        );
+        assert_same_request(record, received);
+    }
+    let summary = json_lines(&out).pop().unwrap();
+    assert_eq!(
+        (summary["sent"].as_u64(), summary["succeeded"].as_u64()),
+        (Some(1200), Some(1200))
+    );
+
+    // Filters and --last read the file twice (count, then send), --repeat goes round again.
+    let out = replay(&[
+        "--event", "order.*", "--path", "/hooks/1", "--last", "3", "--repeat", "2",
+    ]);
+    assert_code(&out, 0);
+    let seqs: Vec<String> = receiver.requests()[1200..]
+        .iter()
+        .map(|r| r.header("x-seq").unwrap().to_string())
+        .collect();
+    assert_eq!(seqs, ["1186", "1192", "1198", "1186", "1192", "1198"]);
+
+    // A number that is not there is named before anything is sent.
+    let out = replay(&["7", "1201-1205", "99999"]);
+    assert_code(&out, 2);
+    assert!(
+        stderr(&out).contains("no capture #99999"),
+        "{}",
+        stderr(&out)
+    );
+    let out = replay(&["--event", "nothing.*"]);
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("matches the selection"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(receiver.requests().len(), 1206);
+}
+
+#[test]
+fn a_replay_into_the_listener_capturing_into_its_file_ends_at_the_files_old_end() {
+    let listener = crate::util::listen(&["-q"]);
+    let file = listener.dir.path().join(".hooky/captures.jsonl");
+    let hooks = format!("{}/hooks", listener.url);
+    let sent = run(
+        &["send", "order.completed", "--to", &hooks, "--count", "5"],
+        b"",
+    );
+    assert_code(&sent, 0);
+    let count_lines = || std::fs::read_to_string(&file).unwrap().lines().count();
+    assert_eq!(count_lines(), 5);
+    // Each replay is captured into the file being replayed: the replay must not read them back.
+    let mut child = crate::util::hooky()
+        .args([
+            "replay",
+            "--from",
+            file.to_str().unwrap(),
+            "--event",
+            "order.*",
+            "--to",
+        ])
+        .arg(&listener.url)
+        .args(["--json", "--concurrency", "2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!(
+                "the replay did not end: {} lines in the file",
+                count_lines()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_code(&out, 0);
+    let summary = json_lines(&out).pop().unwrap();
+    assert_eq!(summary["sent"], 5, "{}", stderr(&out));
+    assert_eq!(count_lines(), 10);
+}

@@ -635,7 +635,8 @@ fn attack_passes_a_verifying_receiver_and_fails_a_lazy_one() {
         assert_eq!(duplicate["statuses"], serde_json::json!([200, 200]));
     }
 
-    // Stripe: wrong signature, missing header, wrong secret, body changed, stale timestamp
+    // Stripe: wrong signature, missing header, wrong secret, body changed, stale timestamp (10
+    // minutes, and just past the tolerance)
     let lazy = Receiver::ok();
     let out = send(&lazy, &["stripe/payment_intent.succeeded", "--attack"]);
     // 4 (an expectation failed), not the count: 1 and 2 mean "could not connect" and "usage".
@@ -646,7 +647,7 @@ fn attack_passes_a_verifying_receiver_and_fails_a_lazy_one() {
         "{table}"
     );
     assert!(
-        table.lines().last().unwrap().contains("5 failed"),
+        table.lines().last().unwrap().contains("6 failed"),
         "the count is on the last line: {table}"
     );
     // Standard also rejects a timestamp from the future; no event named: any will do
@@ -655,7 +656,7 @@ fn attack_passes_a_verifying_receiver_and_fails_a_lazy_one() {
     let lines = json_lines(&out);
     let summary = lines.last().unwrap();
     assert_eq!(summary["type"], "attack_summary");
-    assert_eq!(summary["failed"], 6);
+    assert_eq!(summary["failed"], 7);
     // A single failed check is 4 too, never 1 (which means the receiver could not be reached).
     let closed = {
         // A port that was free a moment ago: connections to it are refused.
@@ -934,4 +935,209 @@ fn fixture_new_from_a_capture() {
         b"",
     );
     assert_code(&missing, 2);
+}
+
+/// A keep-alive HTTP/1.1 server that answers each connection's first request 200 and then closes
+/// the connection without saying so (no `Connection: close`), as idle timeouts do. Records the `id`
+/// of every event it answered.
+fn closing_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let ids = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = ids.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap();
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                seen.lock()
+                    .unwrap()
+                    .push(event["id"].as_str().unwrap().to_string());
+                let mut stream = reader.into_inner();
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                // Dropped: closed after one answer.
+            });
+        }
+    });
+    (url, ids)
+}
+
+fn load_summary(out: &std::process::Output) -> serde_json::Value {
+    let lines = json_lines(out);
+    let summary = lines.last().unwrap().clone();
+    assert_eq!(summary["type"], "summary", "{}", stderr(out));
+    summary
+}
+
+#[test]
+fn a_load_reconnects_when_the_receiver_closes_kept_alive_connections() {
+    let (url, ids) = closing_server();
+    let out = run(
+        &[
+            "send",
+            "order.created",
+            "--to",
+            &url,
+            "--count",
+            "60",
+            "--concurrency",
+            "4",
+            "--json",
+        ],
+        b"",
+    );
+    assert_code(&out, 0);
+    let summary = load_summary(&out);
+    assert_eq!(
+        (summary["sent"].as_u64(), summary["succeeded"].as_u64()),
+        (Some(60), Some(60))
+    );
+    let mut ids = ids.lock().unwrap().clone();
+    assert_eq!(ids.len(), 60, "each event answered once");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 60, "and every event a different one");
+}
+
+#[test]
+fn a_load_retries_a_500_over_the_same_connection_and_counts_each_send_once() {
+    let answered = std::sync::Mutex::new(std::collections::HashSet::new());
+    let receiver = Receiver::start(move |request, _| {
+        let id = request.json()["id"].as_str().unwrap().to_string();
+        if answered.lock().unwrap().insert(id) {
+            (
+                500,
+                vec![("retry-after".into(), "0".into())],
+                "later".into(),
+            )
+        } else {
+            (204, vec![], String::new())
+        }
+    });
+    let out = send(
+        &receiver,
+        &[
+            "order.created",
+            "--count",
+            "30",
+            "--concurrency",
+            "4",
+            "--retries",
+            "2",
+            "--json",
+        ],
+    );
+    assert_code(&out, 0);
+    let summary = load_summary(&out);
+    assert_eq!(
+        (summary["sent"].as_u64(), summary["succeeded"].as_u64()),
+        (Some(30), Some(30))
+    );
+    let got = receiver.requests();
+    assert_eq!(got.len(), 60, "one 500 and one retry per event");
+    let mut ids: Vec<String> = got
+        .iter()
+        .map(|r| r.json()["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    for pair in ids.chunks(2) {
+        assert_eq!(pair[0], pair[1], "the retry carries the same event");
+    }
+
+    // Without retries, the 500s are the run's failures, counted once each.
+    let receiver = Receiver::start(|_, _| (500, vec![], String::new()));
+    let out = send(
+        &receiver,
+        &[
+            "order.created",
+            "--count",
+            "12",
+            "--concurrency",
+            "3",
+            "--no-retry",
+            "--json",
+        ],
+    );
+    assert_code(&out, 1);
+    let summary = load_summary(&out);
+    assert_eq!(summary["failures"]["5xx"], 12);
+    assert_eq!(receiver.requests().len(), 12);
+}
+
+#[test]
+fn a_load_to_https_speaks_tls_and_counts_each_failed_handshake() {
+    // A plain HTTP server does not answer a TLS handshake: every send fails to connect, none
+    // reaches the handler, and nothing panics.
+    let receiver = Receiver::ok();
+    let url = receiver.url.replace("http://", "https://");
+    let out = run(
+        &[
+            "send",
+            "order.created",
+            "--to",
+            &url,
+            "--count",
+            "5",
+            "--concurrency",
+            "2",
+            "--no-retry",
+            "--json",
+        ],
+        b"",
+    );
+    assert_code(&out, 1);
+    let summary = load_summary(&out);
+    assert_eq!(summary["sent"], 5);
+    assert_eq!(summary["failures"]["connect"], 5, "{summary}");
+    assert!(receiver.requests().is_empty());
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_load_goes_through_a_configured_proxy() {
+    // The proxy (a recording server) gets every request in absolute form; the target is never
+    // contacted (nothing listens there).
+    let proxy = Receiver::ok();
+    let mut command = hooky();
+    command
+        .env("HTTP_PROXY", &proxy.base)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy");
+    let out = run_in(
+        command,
+        &[
+            "send",
+            "order.created",
+            "--to",
+            "http://localhost:9/hook",
+            "--count",
+            "6",
+            "--concurrency",
+            "2",
+            "--no-retry",
+            "--json",
+        ],
+        b"",
+    );
+    assert_code(&out, 0);
+    assert_eq!(load_summary(&out)["succeeded"], 6);
+    assert_eq!(proxy.requests().len(), 6);
 }

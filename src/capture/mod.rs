@@ -424,40 +424,66 @@ pub struct CaptureFile {
 
 /// Reads a capture file leniently: blank lines are ignored, truncated or malformed lines are skipped
 /// and reported with their line number, and the rest is kept.
-pub fn read_captures(mut reader: impl BufRead) -> std::io::Result<CaptureFile> {
+pub fn read_captures(reader: impl BufRead) -> std::io::Result<CaptureFile> {
     let mut file = CaptureFile::default();
-    let mut buffer = Vec::new();
-    let mut line_no = 0;
-    loop {
-        buffer.clear();
-        if reader.read_until(b'\n', &mut buffer)? == 0 {
-            break;
-        }
-        line_no += 1;
-        let Ok(text) = std::str::from_utf8(&buffer) else {
-            file.skipped.push(SkippedLine {
-                line: line_no,
-                reason: "not UTF-8".into(),
-            });
-            continue;
-        };
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
-        match parse_line(text) {
+    for entry in CaptureReader::new(reader) {
+        match entry? {
             Ok(record) => file.records.push(record),
-            Err(reason) => file.skipped.push(SkippedLine {
-                line: line_no,
-                reason: if buffer.ends_with(b"\n") {
+            Err(skipped) => file.skipped.push(skipped),
+        }
+    }
+    Ok(file)
+}
+
+/// The records of a capture file one at a time, in file order, each a record or the line skipped
+/// (as [`read_captures`] reads them): a replay of a million captures holds one line at a time.
+pub struct CaptureReader<R> {
+    reader: R,
+    buffer: Vec<u8>,
+    line_no: usize,
+}
+
+impl<R: BufRead> CaptureReader<R> {
+    pub fn new(reader: R) -> CaptureReader<R> {
+        CaptureReader {
+            reader,
+            buffer: Vec::new(),
+            line_no: 0,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for CaptureReader<R> {
+    type Item = std::io::Result<Result<CaptureRecord, SkippedLine>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.buffer.clear();
+            match self.reader.read_until(b'\n', &mut self.buffer) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(error) => return Some(Err(error)),
+            }
+            self.line_no += 1;
+            let line = self.line_no;
+            let Ok(text) = std::str::from_utf8(&self.buffer) else {
+                let reason = "not UTF-8".into();
+                return Some(Ok(Err(SkippedLine { line, reason })));
+            };
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            return Some(Ok(parse_line(text).map_err(|reason| SkippedLine {
+                line,
+                reason: if self.buffer.ends_with(b"\n") {
                     brief_reason(&reason)
                 } else {
                     format!("truncated last line ({})", brief_reason(&reason))
                 },
-            }),
+            })));
         }
     }
-    Ok(file)
 }
 
 #[cfg(test)]

@@ -38,6 +38,9 @@ pub struct PlanOptions {
     pub edits: Vec<Edit>,
     /// Whether any secret was given (re-signing needs one).
     pub has_secret: bool,
+    /// The key-pair schemes' private keys to re-sign with (`--private-key`, then the development
+    /// keys); each scheme signs with the first of its kind.
+    pub private_keys: Vec<crate::secret::Secret>,
     /// The tolerance receivers apply to signed timestamps, for the stale-signature warning.
     /// `None`: each provider's own.
     pub tolerance_secs: Option<u64>,
@@ -149,116 +152,24 @@ pub fn prepare(
     now: i64,
     rng: &mut impl Rng,
 ) -> Result<Prepared, String> {
-    let seq = record.seq;
-    let mut body = record.body_bytes().map_err(|e| e.to_string())?;
     let mut notes = Vec::new();
     let captured = captured_scheme(record, &options.hex_header);
     let scheme = options.scheme.or(captured).filter(|s| *s != Scheme::NONE);
-
-    let mut body_changed = false;
-    if !options.edits.is_empty() || options.rewrite_body_id && options.new_id {
-        let mut json = crate::webhook::event::parse_json_body(&body).ok_or_else(|| {
-            format!("capture #{seq}: --set, --unset and --rewrite-body-id need a JSON body, and this one is not JSON")
-        })?;
-        for edit in &options.edits {
-            match edit {
-                Edit::Set(path, value) => crate::json_path::set(&mut json, path, value.clone())
-                    .map_err(|e| format!("capture #{seq}: --set {e}"))?,
-                Edit::Unset(path) => {
-                    if !crate::json_path::unset(&mut json, path)
-                        .map_err(|e| format!("capture #{seq}: --unset {e}"))?
-                    {
-                        notes.push(format!("capture #{seq}: --unset {path}: nothing there"));
-                    }
-                }
-            }
-        }
-        if options.rewrite_body_id && options.new_id {
-            match json.get("id") {
-                Some(Value::String(old)) => {
-                    let prefix = old.rsplit_once('_').map_or("evt", |(p, _)| p);
-                    json["id"] = crate::ids::prefixed_id(prefix, rng).into();
-                }
-                _ => notes.push(format!(
-                    "capture #{seq}: the body has no string \"id\" for --rewrite-body-id to replace"
-                )),
-            }
-        }
-        body = serde_json::to_vec(&json).expect("a JSON value always serialises");
-        body_changed = true;
-    }
-
+    let (body, body_changed) = edited_body(record, options, rng, &mut notes)?;
     let fresh_id = options.new_id.then(|| crate::ids::prefixed_id("msg", rng));
-    let id_is_signed = scheme.is_some_and(|s| s.provider().signs_id);
-    let must_resign = options.resign || body_changed || (options.new_id && id_is_signed);
-
-    let mut signing = None;
-    if must_resign {
-        match scheme {
-            None if options.resign => {
-                return Err(format!(
-                    "capture #{seq} carries no signature hooky recognises, so there is no scheme to re-sign with: pass --scheme"
-                ));
-            }
-            None => {}
-            Some(scheme) if options.resign && !options.has_secret => {
-                return Err(format!(
-                    "capture #{seq}: re-signing with {scheme} needs a secret: pass --secret, HOOKY_SECRET or --secret-file"
-                ));
-            }
-            Some(scheme) if !options.has_secret => {
-                let what = if body_changed {
-                    "the body was edited"
-                } else {
-                    "the webhook-id changed"
-                };
-                notes.push(format!(
-                    "capture #{seq}: {what}, so its {scheme} signature will no longer match; pass --secret (or HOOKY_SECRET) to re-sign"
-                ));
-            }
-            Some(scheme) => {
-                let id = fresh_id
-                    .clone()
-                    .or_else(|| get_one(&record.headers, "webhook-id").map(str::to_string))
-                    .or_else(|| get_one(&record.headers, "svix-id").map(str::to_string))
-                    .or_else(|| record.event_id.clone())
-                    .unwrap_or_else(|| crate::ids::prefixed_id("msg", rng));
-                let svix_names = get_one(&record.headers, "svix-signature").is_some()
-                    && get_one(&record.headers, "webhook-signature").is_none();
-                signing = Some(Signing {
-                    scheme,
-                    id,
-                    svix_names,
-                });
-            }
-        }
+    let signing = signing(
+        record,
+        options,
+        scheme,
+        body_changed,
+        fresh_id.as_deref(),
+        rng,
+        &mut notes,
+    )?;
+    if signing.is_none() {
+        notes.extend(stale_signature_note(record, captured, options, now));
     }
-
-    if signing.is_none()
-        && let Some(scheme) = captured.filter(|s| s.is_timestamped())
-        && let Some(age) = signature_timestamp(&record.headers, scheme).map(|ts| now - ts)
-        && let tolerance = options
-            .tolerance_secs
-            .unwrap_or_else(|| scheme.default_tolerance_secs())
-        && age > i64::try_from(tolerance).unwrap_or(i64::MAX)
-    {
-        notes.push(format!(
-                        "capture #{seq}: its {scheme} signature was made {} ago, past the {} receivers tolerate; the receiver will likely reject it (re-sign with --resign --secret …)",
-                        format_age(age),
-                        format_age(i64::try_from(tolerance).unwrap_or(i64::MAX)),
-                    ));
-    }
-
-    let strip: Vec<String> = match &signing {
-        Some(signing) => {
-            let mut names = signing.scheme.signature_header_names(&options.hex_header);
-            if let Some(captured) = captured {
-                names.extend(captured.signature_header_names(&options.hex_header));
-            }
-            names
-        }
-        None => Vec::new(),
-    };
+    let strip = replaced_signature_headers(signing.as_ref(), captured, &options.hex_header);
     let headers = outgoing_headers(
         record,
         options,
@@ -269,7 +180,7 @@ pub fn prepare(
     );
     let target = target_url(record, options)?;
     Ok(Prepared {
-        seq,
+        seq: record.seq,
         method: record.method.clone(),
         url: crate::outbound::delivery::parse_url(&target)?,
         target,
@@ -278,6 +189,144 @@ pub fn prepare(
         signing,
         notes,
     })
+}
+
+/// The body to send: the captured bytes, or the JSON body with `--set`/`--unset` and
+/// `--rewrite-body-id` applied (then `true`: the old signature no longer fits).
+fn edited_body(
+    record: &CaptureRecord,
+    options: &PlanOptions,
+    rng: &mut impl Rng,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<u8>, bool), String> {
+    let seq = record.seq;
+    let body = record.body_bytes().map_err(|e| e.to_string())?;
+    let rewrite_id = options.rewrite_body_id && options.new_id;
+    if options.edits.is_empty() && !rewrite_id {
+        return Ok((body, false));
+    }
+    let mut json = crate::webhook::event::parse_json_body(&body).ok_or_else(|| {
+        format!("capture #{seq}: --set, --unset and --rewrite-body-id need a JSON body, and this one is not JSON")
+    })?;
+    for edit in &options.edits {
+        match edit {
+            Edit::Set(path, value) => crate::json_path::set(&mut json, path, value.clone())
+                .map_err(|e| format!("capture #{seq}: --set {e}"))?,
+            Edit::Unset(path) => {
+                if !crate::json_path::unset(&mut json, path)
+                    .map_err(|e| format!("capture #{seq}: --unset {e}"))?
+                {
+                    notes.push(format!("capture #{seq}: --unset {path}: nothing there"));
+                }
+            }
+        }
+    }
+    if rewrite_id {
+        match json.get("id") {
+            Some(Value::String(old)) => {
+                let prefix = old.rsplit_once('_').map_or("evt", |(p, _)| p);
+                json["id"] = crate::ids::prefixed_id(prefix, rng).into();
+            }
+            _ => notes.push(format!(
+                "capture #{seq}: the body has no string \"id\" for --rewrite-body-id to replace"
+            )),
+        }
+    }
+    let body = serde_json::to_vec(&json).expect("a JSON value always serialises");
+    Ok((body, true))
+}
+
+/// The signature to make for each attempt, when the replay must be re-signed and can be; a note
+/// when it must be but has no secret; an error when `--resign` cannot be honoured.
+fn signing(
+    record: &CaptureRecord,
+    options: &PlanOptions,
+    scheme: Option<Scheme>,
+    body_changed: bool,
+    fresh_id: Option<&str>,
+    rng: &mut impl Rng,
+    notes: &mut Vec<String>,
+) -> Result<Option<Signing>, String> {
+    let seq = record.seq;
+    let id_is_signed = scheme.is_some_and(|s| s.provider().signs_id);
+    let must_resign = options.resign || body_changed || (options.new_id && id_is_signed);
+    if !must_resign {
+        return Ok(None);
+    }
+    match scheme {
+        None if options.resign => Err(format!(
+            "capture #{seq} carries no signature hooky recognises, so there is no scheme to re-sign with: pass --scheme"
+        )),
+        None => Ok(None),
+        Some(scheme) if options.resign && !options.has_secret => Err(format!(
+            "capture #{seq}: re-signing with {scheme} needs a secret: pass --secret, HOOKY_SECRET or --secret-file"
+        )),
+        Some(scheme) if !options.has_secret => {
+            let what = if body_changed {
+                "the body was edited"
+            } else {
+                "the webhook-id changed"
+            };
+            notes.push(format!(
+                "capture #{seq}: {what}, so its {scheme} signature will no longer match; pass --secret (or HOOKY_SECRET) to re-sign"
+            ));
+            Ok(None)
+        }
+        Some(scheme) => {
+            let id = fresh_id
+                .map(str::to_string)
+                .or_else(|| get_one(&record.headers, "webhook-id").map(str::to_string))
+                .or_else(|| get_one(&record.headers, "svix-id").map(str::to_string))
+                .or_else(|| record.event_id.clone())
+                .unwrap_or_else(|| crate::ids::prefixed_id("msg", rng));
+            let svix_names = get_one(&record.headers, "svix-signature").is_some()
+                && get_one(&record.headers, "webhook-signature").is_none();
+            Ok(Some(Signing {
+                scheme,
+                id,
+                svix_names,
+            }))
+        }
+    }
+}
+
+/// The warning for a replay that keeps a timestamped signature older than receivers tolerate.
+fn stale_signature_note(
+    record: &CaptureRecord,
+    captured: Option<Scheme>,
+    options: &PlanOptions,
+    now: i64,
+) -> Option<String> {
+    let scheme = captured.filter(|s| s.is_timestamped())?;
+    let age = now - signature_timestamp(&record.headers, scheme)?;
+    let tolerance = options
+        .tolerance_secs
+        .unwrap_or_else(|| scheme.default_tolerance_secs());
+    let tolerance = i64::try_from(tolerance).unwrap_or(i64::MAX);
+    (age > tolerance).then(|| {
+        format!(
+            "capture #{}: its {scheme} signature was made {} ago, past the {} receivers tolerate; the receiver will likely reject it (re-sign with --resign --secret …)",
+            record.seq,
+            format_age(age),
+            format_age(tolerance),
+        )
+    })
+}
+
+/// The headers a new signature replaces: the new scheme's and the captured one's.
+fn replaced_signature_headers(
+    signing: Option<&Signing>,
+    captured: Option<Scheme>,
+    hex_header: &str,
+) -> Vec<String> {
+    let Some(signing) = signing else {
+        return Vec::new();
+    };
+    let mut names = signing.scheme.signature_header_names(hex_header);
+    if let Some(captured) = captured {
+        names.extend(captured.signature_header_names(hex_header));
+    }
+    names
 }
 
 /// A rough age for messages: `45s`, `12m`, `5h`, `3 days`.

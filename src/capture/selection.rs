@@ -132,32 +132,42 @@ impl Selection {
 
     /// The records selected, in file order. `now` is unix seconds (for `--since` durations).
     pub fn apply<'a>(&self, records: &'a [CaptureRecord], now: i64) -> Vec<&'a CaptureRecord> {
-        let cutoff = self.since.map(|since| since.cutoff(now));
+        let cutoff = self.cutoff(now);
         let mut chosen: Vec<&CaptureRecord> = records
             .iter()
-            .filter(|r| self.seqs.is_empty() || self.seqs.iter().any(|s| s.contains(r.seq)))
-            .filter(|r| {
-                self.event
-                    .as_deref()
-                    .is_none_or(|glob| r.event_type.as_deref().is_some_and(|t| glob_match(glob, t)))
-            })
-            .filter(|r| {
-                self.path
-                    .as_deref()
-                    .is_none_or(|glob| glob_match(glob, &r.path))
-            })
-            .filter(|r| {
-                self.verdict
-                    .as_deref()
-                    .is_none_or(|v| r.verdict.verdict.name() == v)
-            })
-            .filter(|r| cutoff.is_none_or(|cutoff| received_unix(r).is_some_and(|at| at >= cutoff)))
+            .filter(|r| self.matches(&Key::of(r), cutoff))
             .collect();
         if let Some(last) = self.last {
             let skip = chosen.len().saturating_sub(last);
             chosen.drain(..skip);
         }
         chosen
+    }
+
+    /// The `--since` cutoff in unix seconds, for [`Selection::matches`].
+    pub fn cutoff(&self, now: i64) -> Option<i64> {
+        self.since.map(|since| since.cutoff(now))
+    }
+
+    /// Whether a capture passes every criterion but `--last` (which needs the whole selection).
+    pub fn matches(&self, key: &Key<'_>, cutoff: Option<i64>) -> bool {
+        (self.seqs.is_empty() || self.seqs.iter().any(|s| s.contains(key.seq)))
+            && self
+                .event
+                .as_deref()
+                .is_none_or(|glob| key.event_type.is_some_and(|t| glob_match(glob, t)))
+            && self
+                .path
+                .as_deref()
+                .is_none_or(|glob| glob_match(glob, key.path))
+            && self.verdict.as_deref().is_none_or(|v| key.verdict == v)
+            && cutoff.is_none_or(|cutoff| unix_time(key.received_at).is_some_and(|at| at >= cutoff))
+    }
+
+    /// Whether choosing needs a first pass over the file: to name the numbers asked for that are
+    /// not there, or to know where the last N start.
+    pub fn needs_counting(&self) -> bool {
+        self.last.is_some() || self.seqs.iter().any(|s| matches!(s, SeqSpec::One(_)))
     }
 
     /// The single sequence numbers asked for that are not in `records`, to report them by name.
@@ -174,9 +184,56 @@ impl Selection {
 
 /// When a capture was received, in unix seconds (`None` if its time is unreadable).
 pub fn received_unix(record: &CaptureRecord) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(&record.received_at)
+    unix_time(&record.received_at)
+}
+
+fn unix_time(rfc3339: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
         .ok()
         .map(|t| t.timestamp())
+}
+
+/// What a selection looks at in a capture: read from a record, or from a capture line without the
+/// rest of it (its body is skipped, not decoded), for a first pass over a large file.
+#[derive(Debug, serde::Deserialize)]
+pub struct Key<'a> {
+    pub seq: u64,
+    #[serde(borrow, default)]
+    pub event_type: Option<&'a str>,
+    #[serde(borrow)]
+    pub path: &'a str,
+    #[serde(borrow)]
+    pub received_at: &'a str,
+    #[serde(borrow, rename = "verdict", deserialize_with = "verdict_name")]
+    pub verdict: &'a str,
+}
+
+fn verdict_name<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<&'de str, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Verdict<'a> {
+        #[serde(borrow)]
+        verdict: &'a str,
+    }
+    Ok(<Verdict<'de> as serde::Deserialize>::deserialize(deserializer)?.verdict)
+}
+
+impl<'a> Key<'a> {
+    pub fn of(record: &'a CaptureRecord) -> Key<'a> {
+        Key {
+            seq: record.seq,
+            event_type: record.event_type.as_deref(),
+            path: &record.path,
+            received_at: &record.received_at,
+            verdict: record.verdict.verdict.name(),
+        }
+    }
+
+    /// The key of a capture line; `None` for a line that is not a capture (or whose strings hold
+    /// escapes, which [`CaptureRecord`] would read but a borrowed key cannot: such a line is
+    /// counted by the full parse instead).
+    pub fn parse(line: &'a str) -> Option<Key<'a>> {
+        serde_json::from_str(line).ok()
+    }
 }
 
 #[cfg(test)]
@@ -319,6 +376,50 @@ mod tests {
         assert_eq!(seqs(&at, now), vec![2, 3, 4]);
         assert_eq!(parse_since("90"), Ok(Since::Ago(Duration::from_secs(90))));
         assert!(parse_since("yesterday").is_err());
+    }
+
+    #[test]
+    fn a_key_read_from_a_line_selects_like_the_record() {
+        let now = 1_704_069_000;
+        let selection = Selection {
+            event: Some("order.*".into()),
+            verdict: Some("valid".into()),
+            since: Some(parse_since("45m").unwrap()),
+            ..Default::default()
+        };
+        for record in sample() {
+            let line = record.to_line();
+            let key = Key::parse(line.trim_end()).unwrap();
+            assert_eq!(key.seq, record.seq);
+            assert_eq!(
+                selection.matches(&key, selection.cutoff(now)),
+                selection.matches(&Key::of(&record), selection.cutoff(now)),
+                "#{}",
+                record.seq
+            );
+        }
+        assert!(Key::parse("garbage").is_none());
+        assert!(
+            Selection {
+                last: Some(1),
+                ..Default::default()
+            }
+            .needs_counting()
+        );
+        assert!(
+            Selection {
+                seqs: vec![SeqSpec::One(1)],
+                ..Default::default()
+            }
+            .needs_counting()
+        );
+        assert!(
+            !Selection {
+                seqs: vec![SeqSpec::Range(1, 2)],
+                ..Default::default()
+            }
+            .needs_counting()
+        );
     }
 
     #[test]

@@ -10,27 +10,30 @@ pub mod record;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::capture::replay_plan::{self, Edit, PlanOptions, Prepared};
+mod jobs;
+
+use crate::capture::replay_plan::{self, Edit, PlanOptions};
 use crate::capture::selection::Selection;
 use crate::capture::{CaptureRecord, read_captures, sha256_hex};
 use crate::cli::{CapturesArgs, ExportFormat, ReplayArgs, SchemeSelection, SelectArgs};
 use crate::exit::{self, CliError};
 use crate::headers::Header;
-use crate::outbound::delivery::{self, Delivery, RetryOptions};
-use crate::outbound::load::{LoadOptions, spawn_load};
+use crate::outbound::connection::WorkerTransport;
+use crate::outbound::delivery::{self, Delivery, Outgoing, RetryOptions};
+use crate::outbound::load::{self, LoadOptions};
 use crate::outbound::stats::Summary;
 use crate::output::{self, Output, sanitize, sanitize_line};
 use crate::secret::{Secret, as_keys};
 use crate::signature::Keys;
+use jobs::{Context, Preparer};
 use record::{CaptureView, Record, ReplayDiff, ReplayResult};
 
 /// `hooky captures`: the `--list` of `hooky replay`.
@@ -41,8 +44,13 @@ pub fn run_captures(args: CapturesArgs, out: &Output) -> anyhow::Result<u8> {
 
 pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
     let interrupted = super::interrupt_signal()?;
-    let records = load(&args.from, out)?;
     let selection = selection(&args.select);
+    let streamed = jobs::can_stream(&args, &selection);
+    let records = if streamed {
+        Vec::new()
+    } else {
+        load(&args.from, out)?
+    };
     if args.list {
         return list(&records, &selection, out);
     }
@@ -54,101 +62,41 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
     };
     let keys = as_keys(&secrets);
     if let Some(seq) = args.show {
-        let record = records.iter().find(|r| r.seq == seq).ok_or_else(|| {
-            CliError::usage(format!(
-                "there is no capture #{seq} in {}",
-                args.from.display()
-            ))
-            .with_hint("hooky replay --list shows what there is")
-        })?;
-        show(record, &keys, out)?;
-        return Ok(exit::OK);
+        return show_seq(&records, seq, &args.from, &keys, out);
     }
-
-    let options = plan_options(&args, !secrets.is_empty())?;
+    let mut options = plan_options(&args, !secrets.is_empty())?;
+    if args.resign {
+        options.private_keys = private_keys(&args)?;
+    }
     if options.to.is_none() && !args.dry_run && args.export.is_none() {
         return Err(CliError::usage("where to? pass --to URL (the captured path is appended)")
             .with_hint("hooky replay 3 --to http://localhost:3000, or --dry-run to see what would go out")
             .into());
     }
-    let Some(chosen) = choose(&records, &selection, &args.from)? else {
-        // Esc or Ctrl-C in the picker: the list is gone, nothing more to say.
-        return Ok(exit::INTERRUPTED);
-    };
-    if let Some(format) = args.export {
-        return export(format, &chosen, &options, &args, &keys, out);
-    }
-    if let Some(scheme) = options.scheme.filter(|_| args.resign) {
-        for (index, secret) in keys.iter().enumerate() {
-            scheme.check_secret(secret).map_err(|reason| {
-                CliError::usage(format!(
-                    "secret #{} cannot be used with the {scheme} scheme: {reason}",
-                    index + 1
-                ))
-            })?;
-        }
-    }
-
     let seed = args.seed.unwrap_or_else(|| rand::thread_rng().r#gen());
-    let now = super::now_unix();
-    // Prepare each capture once up front: its warnings are printed once, and a capture that cannot
-    // go out (damaged body, no scheme to re-sign with, unusable secret) fails alone, by name.
-    let mut sendable = Vec::new();
-    let mut broken = 0u64;
-    for record in &chosen {
-        let checked = replay_plan::prepare(record, &options, now, &mut StdRng::seed_from_u64(seed))
-            .and_then(|prepared| {
-                prepared
-                    .outgoing(Keys::new(&keys).with_hex_header(&options.hex_header), now)
-                    .map_err(|e| format!("capture #{}: {e}", record.seq))
-                    .map(|_| prepared)
-            });
-        match checked {
-            Ok(prepared) => {
-                for note in &prepared.notes {
-                    out.warn(note);
-                }
-                sendable.push((*record).clone());
-            }
-            Err(error) => {
-                broken += 1;
-                if out.json {
-                    out.json(&Record::Error {
-                        error: output::ErrorRecord::new(error.as_str(), None),
-                        seq: record.seq,
-                    })?;
-                } else {
-                    eprintln!(
-                        "{} {}",
-                        out.paint_err.error("hooky: error:"),
-                        sanitize_line(&error)
-                    );
-                }
-            }
-        }
-    }
-
-    let mut jobs: Vec<(usize, u64)> = (0..args.repeat)
-        .flat_map(|round| (0..sendable.len()).map(move |index| (index, round + 1)))
-        .collect();
-    if args.shuffle {
-        jobs.shuffle(&mut StdRng::seed_from_u64(seed));
-    }
-
-    let failed = if args.dry_run {
-        dry_run(&sendable, &jobs, &options, &keys, seed, out)?;
-        false
+    let source = if streamed {
+        jobs::streamed(&args.from, &selection, args.repeat, out)?
     } else {
-        let batch = Batch {
-            records: sendable,
-            jobs,
-            options,
-            secrets,
-            seed,
+        let Some(chosen) = choose(&records, &selection, &args.from)? else {
+            // Esc or Ctrl-C in the picker: the list is gone, nothing more to say.
+            return Ok(exit::INTERRUPTED);
         };
-        let sent = send(&args, batch, out, interrupted);
-        match sent.await? {
-            Sent::Done { any_failed } => any_failed,
+        if let Some(format) = args.export {
+            return export(format, &chosen, &options, &args, &keys, out);
+        }
+        jobs::in_memory(chosen, args.repeat, args.shuffle.then_some(seed))
+    };
+    check_resign_secrets(&options, args.resign, &keys)?;
+    let context = Arc::new(Context {
+        options,
+        secrets,
+        seed,
+    });
+    let (failed, broken) = if args.dry_run {
+        (false, dry_run(source, context, out)?)
+    } else {
+        match send(&args, source, context, out, interrupted).await? {
+            Sent::Done { any_failed, broken } => (any_failed, broken),
             Sent::Stopped(signal) => return Ok(signal.exit_code()),
         }
     };
@@ -157,6 +105,42 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
     } else {
         exit::OK
     })
+}
+
+/// `--show SEQ`: one capture in full.
+fn show_seq(
+    records: &[CaptureRecord],
+    seq: u64,
+    from: &Path,
+    keys: &[&[u8]],
+    out: &Output,
+) -> anyhow::Result<u8> {
+    let record = records.iter().find(|r| r.seq == seq).ok_or_else(|| {
+        CliError::usage(format!("there is no capture #{seq} in {}", from.display()))
+            .with_hint("hooky replay --list shows what there is")
+    })?;
+    show(record, keys, out)?;
+    Ok(exit::OK)
+}
+
+/// Every secret given must suit the scheme replays are re-signed with (`--scheme`).
+fn check_resign_secrets(options: &PlanOptions, resign: bool, keys: &[&[u8]]) -> anyhow::Result<()> {
+    // A key-pair scheme's private key is checked when signing; the secrets go unused.
+    let secret_scheme = options
+        .scheme
+        .filter(|s| s.provider().key != crate::signature::KeyKind::KeyPair);
+    let Some(scheme) = secret_scheme.filter(|_| resign) else {
+        return Ok(());
+    };
+    for (index, secret) in keys.iter().enumerate() {
+        scheme.check_secret(secret).map_err(|reason| {
+            CliError::usage(format!(
+                "secret #{} cannot be used with the {scheme} scheme: {reason}",
+                index + 1
+            ))
+        })?;
+    }
+    Ok(())
 }
 
 fn selection(args: &SelectArgs) -> Selection {
@@ -209,7 +193,21 @@ fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptio
         edits,
         has_secret,
         tolerance_secs: args.tolerance.map(|t| t.as_secs()),
+        private_keys: Vec::new(),
     })
+}
+
+/// The private keys `--resign` may need: `--private-key`, then the development key of every
+/// key-pair scheme that has one (a capture of each scheme signs with the first of its kind).
+fn private_keys(args: &ReplayArgs) -> anyhow::Result<Vec<Secret>> {
+    let mut keys = Vec::new();
+    if let Some(path) = &args.private_key.private_key {
+        keys.push(crate::dev_keys::read_private_file(path)?);
+    }
+    for scheme in crate::signature::key_pair::schemes() {
+        keys.extend(crate::dev_keys::private_key(scheme)?);
+    }
+    Ok(keys)
 }
 
 /// A whole capture or HAR file, opened without following a link (see `private_fs`).
@@ -285,25 +283,10 @@ fn choose<'a>(
     if selection.is_empty() {
         return pick(records);
     }
-    let missing = selection.missing_seqs(records);
-    if !missing.is_empty() {
-        let names: Vec<String> = missing.iter().map(|n| format!("#{n}")).collect();
-        return Err(CliError::usage(format!(
-            "no capture {} in {}",
-            names.join(", "),
-            from.display()
-        ))
-        .with_hint("hooky replay --list shows what there is")
-        .into());
-    }
+    jobs::check_seqs(selection, &|seq| records.iter().any(|r| r.seq == seq), from)?;
     let chosen = selection.apply(records, super::now_unix());
     if chosen.is_empty() {
-        return Err(CliError::failed(format!(
-            "no capture in {} matches the selection",
-            from.display()
-        ))
-        .with_hint("hooky replay --list with the same filters shows what matches")
-        .into());
+        return Err(jobs::no_match(from).into());
     }
     Ok(Some(chosen))
 }
@@ -555,9 +538,14 @@ fn export(
                 let request =
                     replay_plan::prepare(record, options, now, &mut StdRng::seed_from_u64(seed))
                         .and_then(|p| {
-                            p.outgoing(Keys::new(keys).with_hex_header(&options.hex_header), now)
-                                .map(|request| (request, p.exact_url().to_string()))
-                                .map_err(|e| format!("capture #{}: {e}", record.seq))
+                            p.outgoing(
+                                Keys::new(keys)
+                                    .with_private_keys(&as_keys(&options.private_keys))
+                                    .with_hex_header(&options.hex_header),
+                                now,
+                            )
+                            .map(|request| (request, p.exact_url().to_string()))
+                            .map_err(|e| format!("capture #{}: {e}", record.seq))
                         });
                 match request {
                     Ok((request, url)) => {
@@ -601,60 +589,61 @@ fn print_head(out: &Output, method: &str, target: &str, headers: &[Header]) -> a
     Ok(())
 }
 
-fn dry_run(
-    records: &[CaptureRecord],
-    jobs: &[(usize, u64)],
-    options: &PlanOptions,
-    keys: &[&[u8]],
-    seed: u64,
-    out: &Output,
-) -> anyhow::Result<()> {
-    let now = super::now_unix();
-    for (i, (index, round)) in jobs.iter().enumerate() {
-        let record = &records[*index];
-        let mut rng = StdRng::seed_from_u64(seed.wrapping_add(i as u64));
-        let prepared =
-            replay_plan::prepare(record, options, now, &mut rng).map_err(CliError::failed)?;
-        let mut request = prepared
-            .outgoing(Keys::new(keys).with_hex_header(&options.hex_header), now)
-            .map_err(|e| CliError::failed(e.to_string()))?;
-        request.headers = crate::secret::redact_headers(&request.headers, keys);
-        if out.json {
-            let (body, encoding) = crate::capture::encode_body(&request.body);
-            out.json(&Record::Request {
-                seq: record.seq,
-                round: *round,
-                method: &request.method,
-                url: request.url.as_str(),
-                headers: &request.headers,
-                body,
-                body_encoding: encoding,
-                body_size: request.body.len(),
-                body_sha256: sha256_hex(&request.body),
-                resigned: prepared.signing.is_some(),
-            })?;
+/// `--dry-run`: each request as it would go out, secrets redacted. Returns how many captures could
+/// not go out.
+fn dry_run(source: jobs::Source, context: Arc<Context>, out: &Output) -> anyhow::Result<u64> {
+    let mut preparer = Preparer::new(context.clone(), out);
+    let secrets = as_keys(&context.secrets);
+    let private = as_keys(&context.options.private_keys);
+    let keys = Keys::new(&secrets)
+        .with_private_keys(&private)
+        .with_hex_header(&context.options.hex_header);
+    let mut shown = 0u64;
+    for item in source {
+        let (record, round) = item?;
+        let Some((_, job)) = preparer.prepare(&record, round)? else {
             continue;
-        }
-        let p = &out.paint;
-        out.data(&p.dim(&format!(
-            "# capture #{} (round {round}){}",
-            record.seq,
-            if prepared.signing.is_some() {
-                ", re-signed now"
-            } else {
-                ""
-            }
-        )))?;
-        print_head(out, &request.method, request.url.as_str(), &request.headers)?;
-        if !request.body.is_empty() {
-            out.data(&body_text(&request.body, out))?;
-        }
-        out.data("")?;
+        };
+        let mut request = job
+            .prepared
+            .outgoing(keys, super::now_unix())
+            .map_err(|e| CliError::failed(e.to_string()))?;
+        request.headers = crate::secret::redact_headers(&request.headers, &secrets);
+        print_dry_run(&job, &request, out)?;
+        shown += 1;
     }
-    out.info(&format!(
-        "dry run: {} request(s) shown, nothing sent",
-        jobs.len()
-    ));
+    out.info(&format!("dry run: {shown} request(s) shown, nothing sent"));
+    Ok(preparer.broken)
+}
+
+fn print_dry_run(job: &jobs::Job, request: &Outgoing, out: &Output) -> anyhow::Result<()> {
+    let (seq, round, resigned) = (job.prepared.seq, job.round, job.prepared.signing.is_some());
+    if out.json {
+        let (body, encoding) = crate::capture::encode_body(&request.body);
+        out.json(&Record::Request {
+            seq,
+            round,
+            method: &request.method,
+            url: request.url.as_str(),
+            headers: &request.headers,
+            body,
+            body_encoding: encoding,
+            body_size: request.body.len(),
+            body_sha256: sha256_hex(&request.body),
+            resigned,
+        })?;
+        return Ok(());
+    }
+    let resigned = if resigned { ", re-signed now" } else { "" };
+    out.data(
+        &out.paint
+            .dim(&format!("# capture #{seq} (round {round}){resigned}")),
+    )?;
+    print_head(out, &request.method, request.url.as_str(), &request.headers)?;
+    if !request.body.is_empty() {
+        out.data(&body_text(&request.body, out))?;
+    }
+    out.data("")?;
     Ok(())
 }
 
@@ -675,196 +664,278 @@ struct Outcome {
 enum Sent {
     Done {
         any_failed: bool,
+        /// Captures that could not go out.
+        broken: u64,
     },
     /// Ctrl-C or SIGTERM: the summary so far was printed.
     Stopped(super::Signal),
 }
 
-/// What one run sends, settled before the first request: the captures that can go out, the
-/// order of the sends, how each is rebuilt, the secrets to re-sign with and the run's seed.
-struct Batch {
-    records: Vec<CaptureRecord>,
-    /// (index into `records`, round) in sending order.
-    jobs: Vec<(usize, u64)>,
-    options: PlanOptions,
-    secrets: Vec<Secret>,
-    seed: u64,
+/// A replay worker: a connection of its own and the secrets to re-sign with.
+struct ReplayWorker {
+    transport: WorkerTransport,
+    retry: RetryOptions,
+    context: Arc<Context>,
+    verbose: bool,
 }
 
-/// Sends the batch's jobs and prints each answer and the summary.
+impl load::Worker for ReplayWorker {
+    type Job = jobs::Job;
+    type Output = Outcome;
+
+    async fn run(&mut self, _: u64, job: jobs::Job) -> Outcome {
+        let keys = as_keys(&self.context.secrets);
+        let private = as_keys(&self.context.options.private_keys);
+        let keys = Keys::new(&keys)
+            .with_private_keys(&private)
+            .with_hex_header(&self.context.options.hex_header);
+        let prepared = &job.prepared;
+        let verbose = self.verbose;
+        let delivery = delivery::deliver_with(
+            &mut self.transport,
+            self.retry,
+            // A fresh timestamp for every attempt, as a provider's own retries carry.
+            |_attempt| {
+                prepared
+                    .outgoing(keys, super::now_unix())
+                    .expect("signing was checked before sending")
+            },
+            rand::random::<f64>,
+            |notice| {
+                if verbose {
+                    eprintln!("capture #{}: {}", prepared.seq, notice.describe());
+                }
+            },
+        )
+        .await;
+        Outcome {
+            seq: prepared.seq,
+            round: job.round,
+            url: prepared.url.to_string(),
+            resigned: prepared.signing.is_some(),
+            captured_status: job.captured_status,
+            captured_from: job.captured_from,
+            method: job.prepared.method,
+            delivery,
+        }
+    }
+}
+
+/// What a worker's replays came to; the workers' tallies add up to the run's.
+#[derive(Default)]
+struct ReplayTally {
+    summary: Summary,
+    any_failed: bool,
+}
+
+/// Counts each replay and prints its result line, above the progress bar. Lines are gathered and
+/// written together, when 64 KiB are waiting or at the next tick (a tenth of a second): one write
+/// per line cost more than a tenth of a fast replay.
+#[derive(Clone)]
+struct Reporter {
+    out: Output,
+    bar: Option<indicatif::ProgressBar>,
+    /// `--diff`: the first answer's body hash of each capture.
+    first_bodies: Option<Arc<Mutex<HashMap<u64, String>>>>,
+    pending: Arc<Mutex<Vec<u8>>>,
+}
+
+/// Result lines waiting are written once this many bytes are.
+const PENDING_LINES_MAX: usize = 64 * 1024;
+
+impl Reporter {
+    fn record(&self, tally: &mut ReplayTally, outcome: Result<Outcome, load::Panicked>) {
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(panicked) => {
+                // A replay that panicked is a counted failure, never one that silently vanished.
+                tally.summary.record("internal error", Duration::ZERO);
+                tally.any_failed = true;
+                self.above_bar(|| self.out.warn(&panicked.to_string()));
+                return;
+            }
+        };
+        let delivery = &outcome.delivery;
+        tally
+            .summary
+            .record(&delivery.last().class(), delivery.elapsed);
+        tally.any_failed |= !delivery.is_success();
+        let body_sha = sha256_hex(&delivery.response_body);
+        let diff = self.first_bodies.as_ref().map(|first_bodies| {
+            let mut first_bodies = first_bodies.lock().unwrap_or_else(|e| e.into_inner());
+            diff_of(&outcome, &body_sha, &mut first_bodies)
+        });
+        let line = result_line(&outcome, &body_sha, diff.as_ref(), &self.out);
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        line.write_to(&mut pending, self.out.json);
+        if pending.len() >= PENDING_LINES_MAX {
+            self.write_out(&mut pending);
+        }
+    }
+
+    /// Writes the result lines waiting.
+    fn flush(&self) {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        self.write_out(&mut pending);
+    }
+
+    fn write_out(&self, pending: &mut Vec<u8>) {
+        if pending.is_empty() {
+            return;
+        }
+        // A closed stdout ends nothing here: the summary's write reports it.
+        self.above_bar(|| {
+            let mut stdout = std::io::stdout().lock();
+            let _ = std::io::Write::write_all(&mut stdout, pending);
+            let _ = std::io::Write::flush(&mut stdout);
+        });
+        pending.clear();
+    }
+
+    fn above_bar(&self, print: impl FnOnce()) {
+        match &self.bar {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }
+    }
+}
+
+/// Sends the source's replays and prints each answer and the summary.
 async fn send(
     args: &ReplayArgs,
-    batch: Batch,
+    source: jobs::Source,
+    context: Arc<Context>,
     out: &Output,
     interrupted: impl std::future::Future<Output = super::Signal>,
 ) -> anyhow::Result<Sent> {
-    let Batch {
-        records,
-        jobs,
-        options,
-        secrets,
-        seed,
-    } = batch;
-    let total = jobs.len() as u64;
-    let client = delivery::client(args.concurrency as usize)?;
+    let concurrency = usize::try_from(args.concurrency)
+        .unwrap_or(usize::MAX)
+        .max(1);
+    let (jobs, producer) = produce(source, Preparer::new(context.clone(), out), concurrency);
+    let progress = out.show_progress().then(|| {
+        let bar = indicatif::ProgressBar::no_length();
+        bar.set_style(output::progress_style("{pos} replays, {rate}"));
+        bar
+    });
+    if args.diff && !out.json {
+        out.info("diff: comparing each answer's status with the captured one; captures do not keep response bodies, so bodies are compared between replays of the same capture");
+    }
+    let reporter = Reporter {
+        out: out.clone(),
+        bar: progress.clone(),
+        first_bodies: args.diff.then(Default::default),
+        pending: Default::default(),
+    };
+    let lines = reporter.clone();
+    let started = Instant::now();
+    let mut running = load::start(
+        LoadOptions {
+            concurrency,
+            rate: replay_rate(args),
+        },
+        load::from_channel(jobs),
+        workers(args, context, out, concurrency)?,
+        move |tally: &mut ReplayTally, _, outcome| reporter.record(tally, outcome),
+    );
+    let tick = |done| {
+        lines.flush();
+        progress.iter().for_each(|bar| bar.set_position(done));
+    };
+    let stopped_by = load::wait(&mut running, tick, interrupted).await;
+    // Taken first: a worker's result and its line are recorded together, under its tally's lock.
+    let tallies = running.tallies();
+    lines.flush();
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    let any_failed = print_summary(tallies, started, stopped_by.is_some(), out)?;
+    if let Some(signal) = stopped_by {
+        return Ok(Sent::Stopped(signal));
+    }
+    // The producer has finished: every job it made was taken.
+    let broken = producer.await??;
+    Ok(Sent::Done { any_failed, broken })
+}
+
+/// `--rate`, or one replay per `--interval`.
+fn replay_rate(args: &ReplayArgs) -> Option<f64> {
+    args.rate.or_else(|| {
+        args.interval
+            .filter(|d| !d.is_zero())
+            .map(|d| 1.0 / d.as_secs_f64())
+    })
+}
+
+/// What makes each replay worker: its connection (or the pooled client, under a proxy), the retry
+/// policy and the run's context.
+fn workers(
+    args: &ReplayArgs,
+    context: Arc<Context>,
+    out: &Output,
+    concurrency: usize,
+) -> anyhow::Result<impl Fn() -> ReplayWorker + Send + Sync + 'static> {
+    let pooled = delivery::client(concurrency)?;
+    let proxy = crate::outbound::connection::proxy_configured();
     let retry = RetryOptions {
         retries: args.retries,
         timeout: args.timeout,
         max_response: args.max_response,
         ..RetryOptions::default()
     };
-    let rate = args.rate.or_else(|| {
-        args.interval
-            .filter(|d| !d.is_zero())
-            .map(|d| 1.0 / d.as_secs_f64())
-    });
-    let shared = Arc::new((records, jobs, options, secrets));
     let verbose = out.verbose > 0 && !out.json;
-    let started = Instant::now();
-    let mut results = spawn_load(
-        LoadOptions {
-            count: total,
-            concurrency: args.concurrency as usize,
-            rate,
-        },
-        move |i| {
-            let (shared, client) = (shared.clone(), client.clone());
-            async move {
-                let (records, jobs, options, secrets) = &*shared;
-                let (index, round) = jobs[i as usize];
-                let record = &records[index];
-                let mut rng = StdRng::seed_from_u64(seed.wrapping_add(i));
-                let prepared = replay_plan::prepare(record, options, super::now_unix(), &mut rng)
-                    .expect("every capture was prepared once before sending");
-                let keys = as_keys(secrets);
-                // With forwarding on, the app's answer is the one to compare with, not listen's.
-                let (captured_status, captured_from) =
-                    match record.forward.as_ref().and_then(|f| f.status) {
-                        Some(status) => (Some(status), "forwarded app"),
-                        None => (Some(record.status).filter(|s| *s != 0), "listen"),
-                    };
-                let delivery = deliver(
-                    &client,
-                    retry,
-                    &prepared,
-                    &keys,
-                    &options.hex_header,
-                    verbose,
-                )
-                .await;
-                Outcome {
-                    seq: record.seq,
-                    round,
-                    method: prepared.method.clone(),
-                    url: prepared.url.to_string(),
-                    resigned: prepared.signing.is_some(),
-                    captured_status,
-                    captured_from,
-                    delivery,
-                }
-            }
-        },
-    );
-
-    let progress = out.show_progress().then(|| {
-        let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(output::progress_style(
-            "{bar:30} {pos}/{len} replays, {rate}, eta {eta}",
-        ));
-        bar
-    });
-    if args.diff && !out.json {
-        out.info("diff: comparing each answer's status with the captured one; captures do not keep response bodies, so bodies are compared between replays of the same capture");
-    }
-    let mut first_bodies: HashMap<u64, String> = HashMap::new();
-    let mut summary = Summary::default();
-    let mut any_failed = false;
-    tokio::pin!(interrupted);
-    let mut stopped_by = None;
-    loop {
-        let next = tokio::select! {
-            next = results.recv() => next,
-            signal = &mut interrupted => {
-                stopped_by = Some(signal);
-                None
-            }
-        };
-        let Some((_, outcome)) = next else { break };
-        let outcome = match outcome {
-            Ok(outcome) => outcome,
-            Err(panicked) => {
-                // A replay that panicked is a counted failure, never one that silently vanished.
-                summary.record("internal error", Duration::ZERO);
-                any_failed = true;
-                match &progress {
-                    Some(bar) => {
-                        bar.suspend(|| out.warn(&panicked.to_string()));
-                        bar.inc(1);
-                    }
-                    None => out.warn(&panicked.to_string()),
-                }
-                continue;
-            }
-        };
-        let delivery = &outcome.delivery;
-        let last = delivery.last();
-        summary.record(&last.class(), delivery.elapsed);
-        any_failed |= !delivery.is_success();
-        let body_sha = sha256_hex(&delivery.response_body);
-        let diff = args
-            .diff
-            .then(|| diff_of(&outcome, &body_sha, &mut first_bodies));
-        let line = result_line(&outcome, &body_sha, diff.as_ref(), out);
-        match &progress {
-            Some(bar) => {
-                bar.suspend(|| line.print(out))?;
-                bar.inc(1);
-            }
-            None => line.print(out)?,
-        }
-    }
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-    let elapsed = started.elapsed();
-    if out.json {
-        out.json(&Record::Summary(summary.to_record(elapsed)))?;
-    } else if total > 1 || out.verbose > 0 || stopped_by.is_some() {
-        out.info(&summary.to_text(elapsed));
-    }
-    Ok(match stopped_by {
-        Some(signal) => Sent::Stopped(signal),
-        None => Sent::Done { any_failed },
+    Ok(move || ReplayWorker {
+        transport: WorkerTransport::new(&pooled, proxy),
+        retry,
+        context: context.clone(),
+        verbose,
     })
 }
 
-async fn deliver(
-    client: &reqwest::Client,
-    retry: RetryOptions,
-    prepared: &Prepared,
-    keys: &[&[u8]],
-    hex_header: &str,
-    verbose: bool,
-) -> Delivery {
-    let keys = Keys::new(keys).with_hex_header(hex_header);
-    let seq = prepared.seq;
-    delivery::deliver(
-        client,
-        retry,
-        // A fresh timestamp for every attempt, as a provider's own retries carry.
-        |_attempt| {
-            prepared
-                .outgoing(keys, super::now_unix())
-                .expect("signing was checked before sending")
-        },
-        rand::random::<f64>,
-        |notice| {
-            if verbose {
-                eprintln!("capture #{seq}: {}", notice.describe());
+/// Adds up the workers' tallies and prints the summary; `true` when any replay failed.
+fn print_summary(
+    tallies: Vec<ReplayTally>,
+    started: Instant,
+    stopped: bool,
+    out: &Output,
+) -> anyhow::Result<bool> {
+    let elapsed = started.elapsed();
+    let (mut summary, mut any_failed) = (Summary::default(), false);
+    for tally in tallies {
+        summary.merge(&tally.summary);
+        any_failed |= tally.any_failed;
+    }
+    if out.json {
+        out.json(&Record::Summary(summary.to_record(elapsed)))?;
+    } else if summary.sent > 1 || out.verbose > 0 || stopped {
+        out.info(&summary.to_text(elapsed));
+    }
+    Ok(any_failed)
+}
+
+/// Prepares the source's jobs on a thread of their own (reading and parsing the file runs beside
+/// the sending), a few ahead of the workers. The handle gives the number of captures that could
+/// not go out, or the error that stopped the reading.
+fn produce(
+    source: jobs::Source,
+    mut preparer: Preparer,
+    concurrency: usize,
+) -> (
+    tokio::sync::mpsc::Receiver<(u64, jobs::Job)>,
+    tokio::task::JoinHandle<anyhow::Result<u64>>,
+) {
+    let (sender, receiver) = tokio::sync::mpsc::channel(concurrency.saturating_mul(2).max(16));
+    let producer = tokio::task::spawn_blocking(move || {
+        for item in source {
+            let (record, round) = item?;
+            if let Some(job) = preparer.prepare(&record, round)?
+                && sender.blocking_send(job).is_err()
+            {
+                break; // the workers are gone (interrupted)
             }
-        },
-    )
-    .await
+        }
+        Ok(preparer.broken)
+    });
+    (receiver, producer)
 }
 
 /// The comparison `--diff` makes for one answer.
@@ -896,12 +967,15 @@ struct ResultLine {
 }
 
 impl ResultLine {
-    fn print(&self, out: &Output) -> std::io::Result<()> {
-        if out.json {
-            out.json(&Record::Replay(&self.json))
+    /// The line as `--json` or people read it, with its newline.
+    fn write_to(&self, buffer: &mut Vec<u8>, json: bool) {
+        if json {
+            serde_json::to_writer(&mut *buffer, &Record::Replay(&self.json))
+                .expect("a record always serialises");
         } else {
-            out.data(&self.text)
+            buffer.extend_from_slice(self.text.as_bytes());
         }
+        buffer.push(b'\n');
     }
 }
 

@@ -25,13 +25,14 @@ use crate::fixtures::payload_template::CompiledPayload;
 use crate::fixtures::template::{RenderContext, Template};
 use crate::fixtures::{self, Catalog, Edit, Meta, Overrides, Source};
 use crate::headers::Header;
+use crate::outbound::connection::WorkerTransport;
 use crate::outbound::delivery::{self, Delivery, RetryNotice, RetryOptions};
-use crate::outbound::load::{LoadOptions, spawn_load};
+use crate::outbound::load::{self, LoadOptions};
 use crate::outbound::stats::Summary;
 use crate::output::{self, Output, sanitize_line};
 use crate::signature::Scheme;
 use crate::webhook::{self, Signer, Webhook};
-use attack::{Check, Outcome};
+use attack::{Check, Expect, Judged, Outcome};
 use record::Record;
 
 use crate::fixtures::disk::load_catalog;
@@ -701,7 +702,138 @@ struct LoadResult {
     class: String,
     elapsed: Duration,
     met: bool,
-    line: Option<Record>,
+    line: Option<LoadLine>,
+}
+
+/// The line a load prints for one send: its answer (`-v`), or why it could not be made.
+enum LoadLine {
+    Response(record::Response),
+    Error(crate::output::ErrorRecord),
+}
+
+/// A load worker: the plan, and a connection of its own to send over.
+struct LoadWorker {
+    plan: Arc<Plan>,
+    transport: WorkerTransport,
+    options: RetryOptions,
+    expected_status: Option<ExpectedStatus>,
+    expected_body: Arc<Vec<(String, String)>>,
+    keep_lines: bool,
+}
+
+impl load::Worker for LoadWorker {
+    type Job = ();
+    type Output = LoadResult;
+
+    async fn run(&mut self, i: u64, _: ()) -> LoadResult {
+        let plan = &*self.plan;
+        let webhook = match plan.build(i + 1) {
+            Ok(webhook) => webhook,
+            Err(error) => {
+                return LoadResult {
+                    class: "error".into(),
+                    elapsed: Duration::ZERO,
+                    met: false,
+                    line: Some(LoadLine::Error(crate::output::error::error_record_of(
+                        &error,
+                    ))),
+                };
+            }
+        };
+        let delivery = delivery::deliver_with(
+            &mut self.transport,
+            self.options,
+            |_attempt| webhook.signed(&plan.signer, plan.now()),
+            rand::random::<f64>,
+            |_| {},
+        )
+        .await;
+        let expectations = Expectations {
+            status: self.expected_status,
+            body: &self.expected_body,
+        };
+        LoadResult {
+            class: delivery.last().class(),
+            elapsed: delivery.elapsed,
+            met: verdict(&delivery, &expectations, plan.signer.scheme).is_none(),
+            line: self
+                .keep_lines
+                .then(|| LoadLine::Response(response_record(plan, &webhook, &delivery))),
+        }
+    }
+}
+
+/// What a load worker's sends came to; the workers' tallies add up to the run's.
+#[derive(Default)]
+struct LoadTally {
+    summary: Summary,
+    unmet: u64,
+    panics: u64,
+}
+
+impl LoadTally {
+    fn add(mut self, other: LoadTally) -> LoadTally {
+        self.summary.merge(&other.summary);
+        self.unmet += other.unmet;
+        self.panics += other.panics;
+        self
+    }
+}
+
+/// Where a load prints its per-request lines (`-v`, errors): stdout, above the progress bar.
+#[derive(Clone)]
+struct LinePrinter {
+    out: Output,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl LinePrinter {
+    fn print(&self, line: LoadLine) {
+        // A closed stdout ends nothing here: the summary's write reports it.
+        if self.out.json {
+            let _ = self.out.json(&match line {
+                LoadLine::Response(response) => Record::Response(response),
+                LoadLine::Error(error) => Record::Error(error),
+            });
+            return;
+        }
+        let text = match &line {
+            LoadLine::Response(response) => format!(
+                "{} {} {}ms",
+                response.status.map_or("-".to_string(), |s| s.to_string()),
+                response.event_id,
+                response.elapsed_ms
+            ),
+            LoadLine::Error(error) => format!("- error: {}", sanitize_line(&error.error)),
+        };
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => {
+                let _ = self.out.data(&text);
+            }
+        }
+    }
+
+    /// Counts one finished send in `tally`; a job that panicked is a counted failure, never a
+    /// request that silently vanished.
+    fn record(&self, tally: &mut LoadTally, result: Result<LoadResult, load::Panicked>) {
+        let result = result.unwrap_or_else(|_| {
+            tally.panics += 1;
+            LoadResult {
+                class: "internal error".into(),
+                elapsed: Duration::ZERO,
+                met: false,
+                line: None,
+            }
+        });
+        tally.summary.record(&result.class, result.elapsed);
+        if !result.met {
+            tally.unmet += 1;
+        }
+        if let Some(line) = result.line {
+            self.print(line);
+        }
+    }
 }
 
 async fn run_load(
@@ -710,53 +842,8 @@ async fn run_load(
     out: &Output,
     interrupted: impl std::future::Future<Output = super::Signal>,
 ) -> anyhow::Result<u8> {
-    let concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
-    let client = delivery::client(concurrency)?;
-    let options = retry_options(args);
-    let expected_status = args.expect_status;
-    let expected_body = Arc::new(args.expect_body.clone());
-    let keep_lines = out.verbose > 0;
-    let plan = Arc::new(plan);
-    let started = Instant::now();
-    let job_plan = plan.clone();
-    let mut results = spawn_load(
-        LoadOptions {
-            count: args.count,
-            concurrency,
-            rate: args.rate,
-        },
-        move |i| {
-            let (plan, client, expected_body) =
-                (job_plan.clone(), client.clone(), expected_body.clone());
-            async move {
-                let webhook = match plan.build(i + 1) {
-                    Ok(webhook) => webhook,
-                    Err(error) => {
-                        return LoadResult {
-                            class: "error".into(),
-                            elapsed: Duration::ZERO,
-                            met: false,
-                            line: Some(Record::Error(crate::output::error::error_record_of(
-                                &error,
-                            ))),
-                        };
-                    }
-                };
-                let delivery = deliver(&client, &plan, &webhook, options, |_| {}).await;
-                let expectations = Expectations {
-                    status: expected_status,
-                    body: &expected_body,
-                };
-                LoadResult {
-                    class: delivery.last().class(),
-                    elapsed: delivery.elapsed,
-                    met: verdict(&delivery, &expectations, plan.signer.scheme).is_none(),
-                    line: keep_lines
-                        .then(|| Record::Response(response_record(&plan, &webhook, &delivery))),
-                }
-            }
-        },
-    );
+    let concurrency =
+        usize::try_from(args.concurrency.min(args.count.max(1))).unwrap_or(usize::MAX);
     let progress = out.show_progress().then(|| {
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(args.count),
@@ -767,78 +854,75 @@ async fn run_load(
         ));
         bar
     });
-    let mut summary = Summary::default();
-    let mut unmet = 0u64;
-    let mut panics = 0u64;
-    tokio::pin!(interrupted);
-    let mut stopped_by = None;
-    loop {
-        let next = tokio::select! {
-            next = results.recv() => next,
-            signal = &mut interrupted => {
-                stopped_by = Some(signal);
-                None
-            }
-        };
-        let Some((_, result)) = next else { break };
-        // A job that panicked is a counted failure, never a request that silently vanished.
-        let result = result.unwrap_or_else(|_| {
-            panics += 1;
-            LoadResult {
-                class: "internal error".into(),
-                elapsed: Duration::ZERO,
-                met: false,
-                line: None,
-            }
-        });
-        summary.record(&result.class, result.elapsed);
-        if !result.met {
-            unmet += 1;
-        }
-        if let Some(line) = result.line {
-            if out.json {
-                out.json(&line)?;
-            } else {
-                let text = match &line {
-                    Record::Response(response) => format!(
-                        "{} {} {}ms",
-                        response.status.map_or("-".to_string(), |s| s.to_string()),
-                        response.event_id,
-                        response.elapsed_ms
-                    ),
-                    Record::Error(error) => format!("- error: {}", sanitize_line(&error.error)),
-                    _ => unreachable!("a load result line is a response or an error"),
-                };
-                match &progress {
-                    Some(bar) => bar.println(text),
-                    None => out.data(&text)?,
-                }
-            }
-        }
-        if let Some(bar) = &progress {
-            bar.inc(1);
-        }
-    }
-    if let Some(bar) = progress {
+    let printer = LinePrinter {
+        out: out.clone(),
+        bar: progress.clone(),
+    };
+    let started = Instant::now();
+    let mut running = load::start(
+        LoadOptions {
+            concurrency,
+            rate: args.rate,
+        },
+        load::numbered(args.count),
+        load_workers(plan, args, out, concurrency)?,
+        move |tally: &mut LoadTally, _, result| printer.record(tally, result),
+    );
+    let tick = |done| progress.iter().for_each(|bar| bar.set_position(done));
+    let stopped_by = load::wait(&mut running, tick, interrupted).await;
+    if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed();
+    let tally = running
+        .tallies()
+        .into_iter()
+        .fold(LoadTally::default(), LoadTally::add);
     if out.json {
-        out.json(&Record::Summary(summary.to_record(elapsed)))?;
+        out.json(&Record::Summary(tally.summary.to_record(elapsed)))?;
     } else {
-        out.data(&summary.to_text(elapsed))?;
+        out.data(&tally.summary.to_text(elapsed))?;
     }
-    if let Some(signal) = stopped_by {
-        return Ok(signal.exit_code());
+    match stopped_by {
+        Some(signal) => Ok(signal.exit_code()),
+        None => load_verdict(&tally, args),
     }
-    if panics > 0 {
+}
+
+/// What makes each load worker: the plan, its connection (or the pooled client, under a proxy),
+/// the retry policy and the expectations.
+fn load_workers(
+    plan: Plan,
+    args: &SendArgs,
+    out: &Output,
+    concurrency: usize,
+) -> anyhow::Result<impl Fn() -> LoadWorker + Send + Sync + 'static> {
+    let pooled = delivery::client(concurrency)?;
+    let proxy = crate::outbound::connection::proxy_configured();
+    let (plan, options) = (Arc::new(plan), retry_options(args));
+    let (expected_status, expected_body) = (args.expect_status, Arc::new(args.expect_body.clone()));
+    let keep_lines = out.verbose > 0;
+    Ok(move || LoadWorker {
+        plan: plan.clone(),
+        transport: WorkerTransport::new(&pooled, proxy),
+        options,
+        expected_status,
+        expected_body: expected_body.clone(),
+        keep_lines,
+    })
+}
+
+/// The exit status of a finished load: a bug, unmet expectations, failed sends, or success.
+fn load_verdict(tally: &LoadTally, args: &SendArgs) -> anyhow::Result<u8> {
+    let sent = tally.summary.sent;
+    if tally.panics > 0 {
         return Err(CliError::failed(format!(
-            "{panics} of {} requests failed with an internal error (a bug in hooky)",
-            summary.sent
+            "{} of {sent} requests failed with an internal error (a bug in hooky)",
+            tally.panics
         ))
         .into());
     }
-    if unmet == 0 {
+    if tally.unmet == 0 {
         return Ok(exit::OK);
     }
     let expectations_given = args.expect_status.is_some() || !args.expect_body.is_empty();
@@ -847,7 +931,7 @@ async fn run_load(
     } else {
         (exit::FAILURE, "were not answered 2xx")
     };
-    Err(CliError::new(code, format!("{unmet} of {} requests {what}", summary.sent)).into())
+    Err(CliError::new(code, format!("{} of {sent} requests {what}", tally.unmet)).into())
 }
 
 async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
@@ -858,115 +942,203 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
             .into());
     }
     let client = delivery::client(1)?;
-    let name_width = 18;
+    let checks = Check::for_scheme(scheme);
     if !out.json {
         out.info(&format!(
             "attacking {} with {} checks ({scheme})",
             plan.url,
-            Check::for_scheme(scheme).len()
+            checks.len()
         ));
-        out.data(&out.paint.bold(&format!(
-            "{:name_width$}  {:34}  {:6}  {:9}  RESULT",
-            "CHECK", "REQUEST", "EXPECT", "GOT"
-        )))?;
     }
-    let (mut passed, mut failed, mut informational) = (0u64, 0u64, 0u64);
+    let mut tally = Tally::default();
+    let mut results = Vec::new();
     let mut valid_rejected = false;
-    let mut answered_any = false;
-    let mut first_error: Option<String> = None;
-    for (index, check) in Check::for_scheme(scheme).into_iter().enumerate() {
+    for (index, check) in checks.into_iter().enumerate() {
         let webhook = plan.build(index as u64 + 1)?;
-        let mut statuses = Vec::new();
-        let mut errors = Vec::new();
-        for request in check.requests(&webhook, &plan.signer, plan.now()) {
-            match delivery::send_once(&client, &request, args.timeout, args.max_response).await {
-                Ok((status, _, _)) => {
-                    answered_any = true;
-                    statuses.push(Some(status));
-                }
-                Err(error) => {
-                    first_error.get_or_insert_with(|| error.clone());
-                    statuses.push(None);
-                    errors.push(error);
-                }
+        let (judged, statuses, errors) = if valid_rejected && check.expect() == Expect::Reject {
+            let skipped = Judged {
+                outcome: Outcome::Skipped,
+                note: Some("not sent: the correctly signed event was rejected".into()),
+            };
+            (skipped, Vec::new(), Vec::new())
+        } else {
+            let (statuses, errors) = attack_once(&client, &check, &webhook, plan, args).await;
+            if index == 0 && statuses.iter().all(Option::is_none) {
+                // Nothing can be tested: one error, not a table of failures.
+                let error = errors
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "no answer".into());
+                return Err(CliError::failed(format!(
+                    "the receiver never answered: {}",
+                    sanitize_line(&error)
+                ))
+                .with_hint(format!("is it running at {}?", plan.url))
+                .into());
             }
-        }
-        let outcome = attack::judge(check.expect(), &statuses);
-        match outcome {
-            Outcome::Pass => passed += 1,
-            Outcome::Fail => failed += 1,
-            Outcome::Info => informational += 1,
-        }
-        if check == Check::Valid && outcome == Outcome::Fail {
+            (attack::judge(check.expect(), &statuses), statuses, errors)
+        };
+        if check == Check::Valid && judged.outcome == Outcome::Fail {
             valid_rejected = true;
         }
-        let got: Vec<String> = statuses
-            .iter()
-            .map(|s| s.map_or("error".to_string(), |s| s.to_string()))
-            .collect();
+        tally.count(judged.outcome);
+        results.push((check, judged.outcome));
+        print_check(out, index == 0, scheme, check, judged, statuses, errors)?;
+    }
+    for diagnosis in attack::diagnose(&results, scheme, scheme.signs_url()) {
         if out.json {
-            out.json(&Record::Check {
-                check: check.name(),
-                description: check.description(),
-                expect: check.expect(),
-                statuses,
-                result: outcome,
-                errors,
+            out.json(&Record::Diagnosis {
+                code: diagnosis.code,
+                message: diagnosis.message,
             })?;
         } else {
-            let result = match outcome {
-                Outcome::Pass => out.paint.ok("pass"),
-                Outcome::Fail => out.paint.error("FAIL"),
-                Outcome::Info => out.paint.dim(&info_text(&statuses)),
-            };
-            let expect = serde_json::to_value(check.expect())
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            out.data(&format!(
-                "{:name_width$}  {:34}  {:6}  {:9}  {result}",
-                check.name(),
-                check.description(),
-                expect,
-                got.join(", ")
-            ))?;
-            for error in errors {
-                out.info(&format!("  {}", sanitize_line(&error)));
-            }
+            out.warn(&diagnosis.message);
         }
     }
     if out.json {
         out.json(&Record::AttackSummary {
             scheme,
-            passed,
-            failed,
-            info: informational,
+            passed: tally.passed,
+            failed: tally.failed,
+            warned: tally.warned,
+            skipped: tally.skipped,
+            info: tally.info,
         })?;
     } else {
-        out.data(&format!(
-            "{passed} passed, {failed} failed, {informational} informational"
-        ))?;
-    }
-    if valid_rejected {
-        out.warn("the receiver rejected a correctly signed event: check that it uses the same scheme and secret");
-    }
-    if !answered_any {
-        // Nothing was tested: a runtime failure (1), not failed checks (4).
-        let error = first_error.unwrap_or_else(|| "no answer".into());
-        return Err(CliError::failed(format!(
-            "the receiver never answered: {}",
-            sanitize_line(&error)
-        ))
-        .with_hint(format!("is it running at {}?", plan.url))
-        .into());
+        out.data(&tally.line())?;
     }
     // 4, as for any unmet expectation: a count as the exit code would collide with 1 (could not
-    // connect) and 2 (usage). The count is in the summary line and in `attack_summary`.
-    Ok(if failed > 0 {
+    // connect) and 2 (usage). The count is in the summary line and in `attack_summary`. A warning
+    // (a forged request answered 5xx) is not a failure: the request was refused.
+    Ok(if tally.failed > 0 {
         exit::EXPECTATION_FAILED
     } else {
         exit::OK
     })
+}
+
+/// The checks' results counted.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    warned: u64,
+    skipped: u64,
+    info: u64,
+}
+
+impl Tally {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Pass => self.passed += 1,
+            Outcome::Fail => self.failed += 1,
+            Outcome::Warn => self.warned += 1,
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::Info => self.info += 1,
+        }
+    }
+
+    /// `9 passed, 1 failed, …`: the last line of the table.
+    fn line(&self) -> String {
+        let mut line = format!("{} passed, {} failed", self.passed, self.failed);
+        if self.warned > 0 {
+            line.push_str(&format!(", {} warned", self.warned));
+        }
+        if self.skipped > 0 {
+            line.push_str(&format!(", {} skipped", self.skipped));
+        }
+        line.push_str(&format!(", {} informational", self.info));
+        line
+    }
+}
+
+/// Sends a check's requests; each one's status (`None`: no answer) and the errors.
+async fn attack_once(
+    client: &reqwest::Client,
+    check: &Check,
+    webhook: &Webhook,
+    plan: &Plan,
+    args: &SendArgs,
+) -> (Vec<Option<u16>>, Vec<String>) {
+    let mut statuses = Vec::new();
+    let mut errors = Vec::new();
+    for request in check.requests(webhook, &plan.signer, plan.now()) {
+        match delivery::send_once(client, &request, args.timeout, args.max_response).await {
+            Ok((status, _, _)) => statuses.push(Some(status)),
+            Err(error) => {
+                statuses.push(None);
+                errors.push(error);
+            }
+        }
+    }
+    (statuses, errors)
+}
+
+/// One check: a `check` record, or a row of the table (its header before the first).
+fn print_check(
+    out: &Output,
+    first: bool,
+    scheme: Scheme,
+    check: Check,
+    judged: Judged,
+    statuses: Vec<Option<u16>>,
+    errors: Vec<String>,
+) -> anyhow::Result<()> {
+    if out.json {
+        out.json(&Record::Check {
+            check: check.name(),
+            description: check.description(scheme),
+            expect: check.expect(),
+            statuses,
+            result: judged.outcome,
+            note: judged.note,
+            errors,
+        })?;
+        return Ok(());
+    }
+    let name_width = 18;
+    if first {
+        out.data(&out.paint.bold(&format!(
+            "{:name_width$}  {:38}  {:6}  {:9}  RESULT",
+            "CHECK", "REQUEST", "EXPECT", "GOT"
+        )))?;
+    }
+    let result = match judged.outcome {
+        Outcome::Pass => out.paint.ok("pass"),
+        Outcome::Fail => out.paint.error("FAIL"),
+        Outcome::Warn => out.paint.warn("warn"),
+        Outcome::Skipped => out.paint.dim("skipped"),
+        Outcome::Info => out.paint.dim(&info_text(&statuses)),
+    };
+    let expect = serde_json::to_value(check.expect())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let got: Vec<String> = statuses
+        .iter()
+        .map(|s| s.map_or("error".to_string(), |s| s.to_string()))
+        .collect();
+    let got = if got.is_empty() {
+        "-".to_string()
+    } else {
+        got.join(", ")
+    };
+    out.data(&format!(
+        "{:name_width$}  {:38}  {:6}  {:9}  {result}",
+        check.name(),
+        check.description(scheme),
+        expect,
+        got
+    ))?;
+    if judged.outcome == Outcome::Warn
+        && let Some(note) = &judged.note
+    {
+        out.warn(note);
+    }
+    for error in errors {
+        out.info(&format!("  {}", sanitize_line(&error)));
+    }
+    Ok(())
 }
 
 fn info_text(statuses: &[Option<u16>]) -> String {

@@ -212,29 +212,82 @@ pub async fn send_once(
     request: &Outgoing,
     timeout: Duration,
     max_response: u64,
-) -> Result<(u16, Vec<Header>, Vec<u8>), String> {
+) -> Result<Answer, String> {
     send_request(client, request, request.body.clone(), timeout, max_response)
         .await
         .map_err(|failure| failure.message)
 }
 
+/// An answer: status, headers, body.
+pub type Answer = (u16, Vec<Header>, Vec<u8>);
+
 /// Why an attempt got no usable answer, and whether trying again could help.
-struct SendFailure {
-    message: String,
-    retryable: bool,
+#[derive(Debug)]
+pub struct SendFailure {
+    pub message: String,
+    pub retryable: bool,
 }
 
-impl From<reqwest::Error> for SendFailure {
-    fn from(error: reqwest::Error) -> Self {
+impl SendFailure {
+    /// A failure another attempt may not meet (a timeout, a refused connection).
+    pub fn retryable(message: impl Into<String>) -> SendFailure {
         SendFailure {
-            message: describe_error(error),
+            message: message.into(),
             retryable: true,
+        }
+    }
+
+    /// A failure every attempt would meet (an invalid request, an answer over the limit).
+    pub fn fatal(message: impl Into<String>) -> SendFailure {
+        SendFailure {
+            message: message.into(),
+            retryable: false,
         }
     }
 }
 
+impl From<reqwest::Error> for SendFailure {
+    fn from(error: reqwest::Error) -> Self {
+        SendFailure::retryable(describe_error(error))
+    }
+}
+
+/// What sends one attempt: the shared pooled client, or a load worker's own connection.
+pub trait Transport {
+    fn send(
+        &mut self,
+        request: Outgoing,
+        timeout: Duration,
+        max_response: u64,
+    ) -> impl std::future::Future<Output = Result<Answer, SendFailure>> + Send;
+}
+
+impl Transport for &reqwest::Client {
+    async fn send(
+        &mut self,
+        mut request: Outgoing,
+        timeout: Duration,
+        max_response: u64,
+    ) -> Result<Answer, SendFailure> {
+        // The request is not needed afterwards: its body moves instead of being copied.
+        let body = std::mem::take(&mut request.body);
+        send_request(self, &request, body, timeout, max_response).await
+    }
+}
+
+impl Transport for crate::outbound::connection::Connection {
+    async fn send(
+        &mut self,
+        request: Outgoing,
+        timeout: Duration,
+        max_response: u64,
+    ) -> Result<Answer, SendFailure> {
+        crate::outbound::connection::Connection::send(self, request, timeout, max_response).await
+    }
+}
+
 /// An answer's headers as hooky's `(name, value)` list, values decoded leniently.
-fn header_list(map: &reqwest::header::HeaderMap) -> Vec<Header> {
+pub fn header_list(map: &reqwest::header::HeaderMap) -> Vec<Header> {
     map.iter()
         .map(|(name, value)| {
             (
@@ -391,6 +444,17 @@ async fn send_exact(
 pub async fn deliver(
     client: &reqwest::Client,
     options: RetryOptions,
+    build: impl FnMut(u32) -> Outgoing,
+    jitter: impl FnMut() -> f64,
+    on_retry: impl FnMut(RetryNotice<'_>),
+) -> Delivery {
+    deliver_with(&mut &*client, options, build, jitter, on_retry).await
+}
+
+/// [`deliver`] over any [`Transport`]: a load worker passes its own connection.
+pub async fn deliver_with(
+    transport: &mut impl Transport,
+    options: RetryOptions,
     mut build: impl FnMut(u32) -> Outgoing,
     mut jitter: impl FnMut() -> f64,
     mut on_retry: impl FnMut(RetryNotice<'_>),
@@ -400,49 +464,12 @@ pub async fn deliver(
     let mut number = 0;
     loop {
         number += 1;
-        let mut request = build(number);
+        let request = build(number);
         let sent = Instant::now();
-        // The request is not needed afterwards: its body moves instead of being copied.
-        let body = std::mem::take(&mut request.body);
-        let result = send_request(
-            client,
-            &request,
-            body,
-            options.timeout,
-            options.max_response,
-        )
-        .await;
-        let latency = sent.elapsed();
-        let mut retryable_failure = true;
-        let (attempt, headers, body) = match result {
-            Ok((status, headers, body)) => (
-                Attempt {
-                    number,
-                    status: Some(status),
-                    error: None,
-                    latency,
-                },
-                headers,
-                body,
-            ),
-            Err(failure) => {
-                retryable_failure = failure.retryable;
-                (
-                    Attempt {
-                        number,
-                        status: None,
-                        error: Some(failure.message),
-                        latency,
-                    },
-                    Vec::new(),
-                    Vec::new(),
-                )
-            }
-        };
-        let retryable = match attempt.status {
-            Some(status) => classify_status(status) == StatusClass::Retryable,
-            None => retryable_failure,
-        };
+        let result = transport
+            .send(request, options.timeout, options.max_response)
+            .await;
+        let (attempt, headers, body, retryable) = attempt_of(number, sent.elapsed(), result);
         let retry_after = crate::headers::get_one(&headers, "retry-after")
             .and_then(|value| parse_retry_after(value, SystemTime::now()));
         let declined_retry_after = retry_after.filter(|wait| *wait > MAX_RETRY_WAIT);
@@ -464,6 +491,33 @@ pub async fn deliver(
         });
         attempts.push(attempt);
         tokio::time::sleep(wait).await;
+    }
+}
+
+/// One attempt's record, the answer's headers and body (empty without an answer), and whether
+/// another attempt could get a different answer.
+fn attempt_of(
+    number: u32,
+    latency: Duration,
+    result: Result<Answer, SendFailure>,
+) -> (Attempt, Vec<Header>, Vec<u8>, bool) {
+    let attempt = |status, error| Attempt {
+        number,
+        status,
+        error,
+        latency,
+    };
+    match result {
+        Ok((status, headers, body)) => {
+            let retryable = classify_status(status) == StatusClass::Retryable;
+            (attempt(Some(status), None), headers, body, retryable)
+        }
+        Err(failure) => (
+            attempt(None, Some(failure.message)),
+            Vec::new(),
+            Vec::new(),
+            failure.retryable,
+        ),
     }
 }
 

@@ -1,18 +1,23 @@
 //! Running many deliveries: a fixed pool of workers (`--concurrency`), an optional steady pace
-//! (`--rate`), results streamed back as they finish. Shared by `send --count` and `replay`.
+//! (`--rate`). Shared by `send --count` and `replay`.
+//!
+//! Each worker keeps its own state (its connection) and folds its results into its own tally, read
+//! by the caller when the load ends or is interrupted: nothing crosses tasks per request but an
+//! atomic count (a channel hop per request cost more than a tenth of the throughput).
 
 use std::future::Future;
-use std::sync::Arc;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-/// How many jobs, how many at once, how fast.
+/// How many at once, how fast.
 #[derive(Clone, Copy, Debug)]
 pub struct LoadOptions {
-    pub count: u64,
     pub concurrency: usize,
     /// Jobs started per second at most; `None` = as fast as the workers go.
     pub rate: Option<f64>,
@@ -29,60 +34,168 @@ impl std::fmt::Display for Panicked {
     }
 }
 
-/// Starts `options.count` jobs (`job(i)` for i in 0..count) on `options.concurrency` workers and
-/// returns a channel that yields `(i, output)` as each finishes, `Err` for a job that panicked.
-/// Job `i` starts no earlier than `i / rate` seconds after the start, so a rate is kept without
-/// bursts.
-pub fn spawn_load<F, Fut, T>(
+/// One worker of a load: runs the jobs it takes, one at a time, with state of its own.
+pub trait Worker: Send + 'static {
+    type Job: Send + 'static;
+    type Output;
+    fn run(&mut self, index: u64, job: Self::Job) -> impl Future<Output = Self::Output> + Send;
+}
+
+/// The jobs `0..count`, for a load that makes each job from its number.
+pub fn numbered(count: u64) -> impl Fn() -> std::future::Ready<Option<(u64, ())>> + Send + Sync {
+    let next = AtomicU64::new(0);
+    move || {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        std::future::ready((i < count).then_some((i, ())))
+    }
+}
+
+/// The next job of a load read from a stream, when there is one.
+pub type NextJob<J> = std::pin::Pin<Box<dyn Future<Output = Option<(u64, J)>> + Send>>;
+
+/// The jobs a producer sends, numbered by it, for a load read from a stream.
+pub fn from_channel<J: Send + 'static>(
+    receiver: tokio::sync::mpsc::Receiver<(u64, J)>,
+) -> impl Fn() -> NextJob<J> + Send + Sync {
+    let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
+    move || {
+        let receiver = receiver.clone();
+        Box::pin(async move { receiver.lock().await.recv().await })
+    }
+}
+
+/// A load under way: its workers, how many jobs they finished, and each worker's tally.
+pub struct Running<T> {
+    workers: JoinSet<()>,
+    done: Arc<AtomicU64>,
+    tallies: Vec<Arc<Mutex<T>>>,
+}
+
+impl<T: Default> Running<T> {
+    /// Jobs finished so far (for a progress bar).
+    pub fn completed(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Waits until every job is done. Cancel-safe: an interrupted caller can still take the
+    /// tallies.
+    pub async fn join(&mut self) {
+        while self.workers.join_next().await.is_some() {}
+    }
+
+    /// Stops any worker still running and returns every worker's tally.
+    pub fn tallies(mut self) -> Vec<T> {
+        self.workers.abort_all();
+        self.tallies
+            .iter()
+            .map(|tally| std::mem::take(&mut *tally.lock().unwrap_or_else(|e| e.into_inner())))
+            .collect()
+    }
+}
+
+/// Starts `options.concurrency` workers (each made by `make_worker`) that take jobs from `next`
+/// until it says `None`, and fold each result into their tally with `fold(tally, index, result)`;
+/// `Err` is a job that panicked, after which its worker is made anew. Job `i` starts no earlier
+/// than `i / rate` seconds after the start, so a rate is kept without bursts.
+pub fn start<W, T, N, NF>(
     options: LoadOptions,
-    job: F,
-) -> mpsc::Receiver<(u64, Result<T, Panicked>)>
+    next: N,
+    make_worker: impl Fn() -> W + Send + Sync + 'static,
+    fold: impl Fn(&mut T, u64, Result<W::Output, Panicked>) + Send + Sync + 'static,
+) -> Running<T>
 where
-    F: Fn(u64) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
+    W: Worker,
+    T: Default + Send + 'static,
+    N: Fn() -> NF + Send + Sync + 'static,
+    NF: Future<Output = Option<(u64, W::Job)>> + Send,
 {
-    let workers = options
-        .concurrency
-        .max(1)
-        .min(options.count.max(1) as usize);
-    let (sender, receiver) = mpsc::channel(workers * 4);
-    let next = Arc::new(AtomicU64::new(0));
-    let job = Arc::new(job);
-    let start = Instant::now();
-    for _ in 0..workers {
-        let (sender, next, job) = (sender.clone(), next.clone(), job.clone());
-        tokio::spawn(async move {
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= options.count {
-                    break;
-                }
+    let next = Arc::new(next);
+    let make_worker = Arc::new(make_worker);
+    let fold = Arc::new(fold);
+    let done = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut running = Running {
+        workers: JoinSet::new(),
+        done: done.clone(),
+        tallies: Vec::new(),
+    };
+    for _ in 0..options.concurrency.max(1) {
+        let tally = Arc::new(Mutex::new(T::default()));
+        running.tallies.push(tally.clone());
+        let (next, make_worker, fold, done) = (
+            next.clone(),
+            make_worker.clone(),
+            fold.clone(),
+            done.clone(),
+        );
+        running.workers.spawn(async move {
+            let mut worker = make_worker();
+            while let Some((i, job)) = next().await {
                 if let Some(rate) = options.rate.filter(|r| *r > 0.0) {
-                    // A tiny rate (1e-300/s) puts a job past any clock: it never starts.
-                    let due = Duration::try_from_secs_f64(i as f64 / rate)
-                        .ok()
-                        .and_then(|offset| start.checked_add(offset));
-                    match due {
-                        Some(due) => tokio::time::sleep_until(due).await,
-                        None => std::future::pending().await,
-                    }
+                    wait_for_turn(started, i, rate).await;
                 }
-                // Each job is its own task, so a panic ends that job, not the worker: the
-                // JoinHandle tells it, and the job is reported as failed.
-                let output = tokio::spawn(job(i)).await.map_err(|error| {
-                    Panicked(match error.try_into_panic() {
-                        Ok(payload) => panic_message(payload.as_ref()),
-                        Err(error) => error.to_string(),
-                    })
-                });
-                if sender.send((i, output)).await.is_err() {
-                    break; // the reader is gone (interrupted): stop starting work
+                let output = catch_unwind(worker.run(i, job)).await;
+                if output.is_err() {
+                    // Its state may be half-changed: the next job gets a fresh worker.
+                    worker = make_worker();
                 }
+                fold(
+                    &mut tally.lock().unwrap_or_else(|e| e.into_inner()),
+                    i,
+                    output,
+                );
+                done.fetch_add(1, Ordering::Relaxed);
             }
         });
     }
-    receiver
+    running
+}
+
+/// Waits for the load to end, calling `tick(completed)` every 100 ms (for a progress bar), or for
+/// `interrupted`, whose value it returns.
+pub async fn wait<T: Default, S>(
+    running: &mut Running<T>,
+    mut tick: impl FnMut(u64),
+    interrupted: impl Future<Output = S>,
+) -> Option<S> {
+    tokio::pin!(interrupted);
+    let mut ticks = tokio::time::interval(Duration::from_millis(100));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = running.join() => {
+                tick(running.completed());
+                return None;
+            }
+            signal = &mut interrupted => return Some(signal),
+            _ = ticks.tick() => tick(running.completed()),
+        }
+    }
+}
+
+/// Sleeps until job `i` is due at `rate` jobs per second from `started`.
+async fn wait_for_turn(started: Instant, i: u64, rate: f64) {
+    // A tiny rate (1e-300/s) puts a job past any clock: it never starts.
+    let due = Duration::try_from_secs_f64(i as f64 / rate)
+        .ok()
+        .and_then(|offset| started.checked_add(offset));
+    match due {
+        Some(due) => tokio::time::sleep_until(due).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Runs a job, turning a panic into [`Panicked`] instead of ending the worker.
+async fn catch_unwind<O>(job: impl Future<Output = O>) -> Result<O, Panicked> {
+    let mut job = std::pin::pin!(job);
+    std::future::poll_fn(|cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| job.as_mut().poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => Poll::Ready(Err(Panicked(panic_message(payload.as_ref())))),
+        }
+    })
+    .await
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -121,14 +234,52 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
 mod tests {
     use super::*;
 
+    /// A worker that runs a closure per job and counts what it ran.
+    struct Probe<F>(F, u64);
+
+    impl<F, Fut, O> Worker for Probe<F>
+    where
+        F: Fn(u64) -> Fut + Send + 'static,
+        Fut: Future<Output = O> + Send,
+    {
+        type Job = ();
+        type Output = (O, u64);
+        async fn run(&mut self, index: u64, _: ()) -> (O, u64) {
+            self.1 += 1;
+            ((self.0)(index).await, self.1)
+        }
+    }
+
+    type Seen<O> = Vec<(u64, Result<O, Panicked>)>;
+
+    async fn run_all<F, Fut, O>(count: u64, options: LoadOptions, job: F) -> Seen<O>
+    where
+        F: Fn(u64) -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = O> + Send,
+        O: Send + 'static,
+    {
+        let mut running = start(
+            options,
+            numbered(count),
+            move || Probe(job.clone(), 0),
+            |seen: &mut Seen<O>, i, out: Result<(O, u64), Panicked>| {
+                seen.push((i, out.map(|(o, _)| o)))
+            },
+        );
+        running.join().await;
+        let mut seen: Seen<O> = running.tallies().into_iter().flatten().collect();
+        seen.sort_by_key(|(i, _)| *i);
+        seen
+    }
+
     #[tokio::test]
     async fn runs_every_job_once_within_the_concurrency() {
         let running = Arc::new(AtomicU64::new(0));
         let peak = Arc::new(AtomicU64::new(0));
         let (r, p) = (running.clone(), peak.clone());
-        let mut results = spawn_load(
+        let seen = run_all(
+            50,
             LoadOptions {
-                count: 50,
                 concurrency: 4,
                 rate: None,
             },
@@ -142,33 +293,27 @@ mod tests {
                     i * 2
                 }
             },
-        );
-        let mut seen = Vec::new();
-        while let Some((i, out)) = results.recv().await {
-            assert_eq!(out, Ok(i * 2));
-            seen.push(i);
-        }
-        seen.sort();
-        assert_eq!(seen, (0..50).collect::<Vec<_>>());
+        )
+        .await;
+        let expected: Seen<u64> = (0..50).map(|i| (i, Ok(i * 2))).collect();
+        assert_eq!(seen, expected);
         assert!(peak.load(Ordering::SeqCst) <= 4);
     }
 
     #[tokio::test(start_paused = true)]
     async fn keeps_the_rate() {
         let start = Instant::now();
-        let mut results = spawn_load(
+        let seen = run_all(
+            5,
             LoadOptions {
-                count: 5,
                 concurrency: 5,
                 rate: Some(10.0),
             },
             |_| async { Instant::now() },
-        );
-        let mut times = Vec::new();
-        while let Some((i, at)) = results.recv().await {
-            times.push((i, at.unwrap() - start));
-        }
-        for (i, offset) in times {
+        )
+        .await;
+        for (i, at) in seen {
+            let offset = at.unwrap() - start;
             assert!(
                 offset >= Duration::from_millis(100 * i),
                 "job {i} started at {offset:?}"
@@ -178,9 +323,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_job_is_reported_and_the_others_still_run() {
-        let mut results = spawn_load(
+        let seen = run_all(
+            6,
             LoadOptions {
-                count: 6,
                 concurrency: 2,
                 rate: None,
             },
@@ -190,45 +335,95 @@ mod tests {
                 }
                 i
             },
-        );
-        let mut ok = Vec::new();
-        let mut panicked = Vec::new();
-        while let Some((i, out)) = results.recv().await {
-            match out {
-                Ok(value) => ok.push(value),
-                Err(Panicked(message)) => panicked.push((i, message)),
-            }
-        }
-        ok.sort();
-        panicked.sort();
-        assert_eq!(ok, [0, 2, 4]);
+        )
+        .await;
         assert_eq!(
-            panicked,
-            [
-                (1, "job 1 broke".to_string()),
-                (3, "job 3 broke".to_string()),
-                (5, "job 5 broke".to_string())
+            seen,
+            vec![
+                (0, Ok(0)),
+                (1, Err(Panicked("job 1 broke".into()))),
+                (2, Ok(2)),
+                (3, Err(Panicked("job 3 broke".into()))),
+                (4, Ok(4)),
+                (5, Err(Panicked("job 5 broke".into()))),
             ]
         );
     }
 
+    #[tokio::test]
+    async fn a_worker_keeps_its_state_between_jobs_and_gets_a_fresh_one_after_a_panic() {
+        let mut running = start(
+            LoadOptions {
+                concurrency: 1,
+                rate: None,
+            },
+            numbered(4),
+            || {
+                Probe(
+                    |i| async move {
+                        assert_ne!(i, 1, "job 1 breaks");
+                    },
+                    0,
+                )
+            },
+            |jobs_run: &mut Vec<Option<u64>>, _, out: Result<((), u64), Panicked>| {
+                jobs_run.push(out.ok().map(|(_, n)| n))
+            },
+        );
+        running.join().await;
+        assert_eq!(running.completed(), 4);
+        assert_eq!(
+            running.tallies(),
+            vec![vec![Some(1), None, Some(1), Some(2)]]
+        );
+    }
+
+    #[tokio::test]
+    async fn jobs_from_a_channel_come_in_the_order_sent() {
+        let (sender, receiver) = tokio::sync::mpsc::channel(2);
+        tokio::spawn(async move {
+            for i in 0..20u64 {
+                sender.send((i, i * 10)).await.unwrap();
+            }
+        });
+        struct Echo;
+        impl Worker for Echo {
+            type Job = u64;
+            type Output = u64;
+            async fn run(&mut self, _: u64, job: u64) -> u64 {
+                job
+            }
+        }
+        let mut running = start(
+            LoadOptions {
+                concurrency: 1,
+                rate: None,
+            },
+            from_channel(receiver),
+            || Echo,
+            |seen: &mut Vec<u64>, _, out: Result<u64, Panicked>| seen.push(out.unwrap()),
+        );
+        running.join().await;
+        let expected: Vec<u64> = (0..20).map(|i| i * 10).collect();
+        assert_eq!(running.tallies(), vec![expected]);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn an_absurdly_slow_rate_never_panics() {
-        let mut results = spawn_load(
+        let mut running = start(
             LoadOptions {
-                count: 2,
                 concurrency: 2,
                 rate: Some(1e-300),
             },
-            |i| async move { i },
+            numbered(2),
+            || Probe(|i| async move { i }, 0),
+            |seen: &mut Vec<u64>, i, _: Result<(u64, u64), Panicked>| seen.push(i),
         );
-        assert_eq!(
-            results.recv().await,
-            Some((0, Ok(0))),
-            "job 0 is due at once"
-        );
-        let second = tokio::time::timeout(Duration::from_secs(3600), results.recv()).await;
-        assert!(second.is_err(), "job 1 is due past any clock: {second:?}");
+        let finished = tokio::time::timeout(Duration::from_secs(3600), running.join()).await;
+        assert!(finished.is_err(), "job 1 is due past any clock");
+        assert_eq!(running.completed(), 1, "job 0 is due at once");
+        let seen: Vec<u64> = running.tallies().into_iter().flatten().collect();
+        assert_eq!(seen, [0]);
     }
 
     #[test]

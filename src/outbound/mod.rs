@@ -4,6 +4,7 @@
 //! [`request_format`] renders a request for people: raw HTTP/1.1 or curl (pure).
 
 pub mod backoff;
+pub mod connection;
 pub mod delivery;
 pub mod load;
 pub mod request_format;

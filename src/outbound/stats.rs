@@ -54,6 +54,18 @@ impl Histogram {
         self.total
     }
 
+    /// Adds another histogram's samples to this one.
+    pub fn merge(&mut self, other: &Histogram) {
+        if other.counts.len() > self.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            *mine += theirs;
+        }
+        self.total += other.total;
+        self.max_micros = self.max_micros.max(other.max_micros);
+    }
+
     /// The latency at or below which `p` (0..=1) of the samples fall.
     pub fn percentile(&self, p: f64) -> Duration {
         if self.total == 0 {
@@ -120,6 +132,16 @@ impl Summary {
             *self.failures.entry(class.to_string()).or_default() += 1;
         }
         self.latency.record(latency);
+    }
+
+    /// Adds another summary's counts (a load worker's) to this one.
+    pub fn merge(&mut self, other: &Summary) {
+        self.sent += other.sent;
+        self.succeeded += other.succeeded;
+        for (class, count) in &other.failures {
+            *self.failures.entry(class.clone()).or_default() += count;
+        }
+        self.latency.merge(&other.latency);
     }
 
     pub fn failed(&self) -> u64 {
@@ -233,6 +255,27 @@ mod tests {
             s.to_text(Duration::from_secs(2))
                 .contains("failed 3 (5xx: 2, timeout: 1)")
         );
+    }
+
+    #[test]
+    fn merged_summaries_count_and_rank_as_one() {
+        let (mut a, mut b, mut whole) =
+            (Summary::default(), Summary::default(), Summary::default());
+        for ms in 1..=100u64 {
+            let class = if ms % 10 == 0 { "5xx" } else { "2xx" };
+            let part = if ms % 3 == 0 { &mut a } else { &mut b };
+            part.record(class, Duration::from_millis(ms));
+            whole.record(class, Duration::from_millis(ms));
+        }
+        a.merge(&b);
+        assert_eq!(
+            (a.sent, a.succeeded, a.failures.clone()),
+            (100, 90, whole.failures.clone())
+        );
+        for p in [0.5, 0.9, 0.99] {
+            assert_eq!(a.latency.percentile(p), whole.latency.percentile(p));
+        }
+        assert_eq!(a.latency.max(), Duration::from_millis(100));
     }
 
     #[test]
