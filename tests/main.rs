@@ -10,6 +10,7 @@ mod completions;
 mod examples;
 mod first_five;
 mod handshake;
+mod key_pairs;
 mod listen;
 mod nothing_lost;
 mod pipeline;

@@ -138,9 +138,12 @@ impl Check {
     pub fn requests(self, webhook: &Webhook, signer: &Signer, now: i64) -> Vec<Outgoing> {
         let scheme = signer.scheme;
         let wrong = || {
+            // A key-pair scheme's wrong key is another private key of its kind.
+            let key = crate::signature::key_pair::wrong_private_key(scheme)
+                .unwrap_or_else(|| WRONG_SECRETS[0].to_string());
             signer
-                .with_secrets(vec![Secret::new(WRONG_SECRETS[0])])
-                .expect("the wrong secret suits every scheme")
+                .with_secrets(vec![Secret::new(key)])
+                .expect("the wrong key suits its scheme")
         };
         let rotation = |valid_first: bool| {
             let mut secrets = signer_secrets_first(signer);
@@ -449,13 +452,25 @@ mod tests {
     #[test]
     fn every_variant_gets_the_verdict_a_verifier_gives() {
         for scheme in Scheme::all().filter(|s| *s != Scheme::NONE) {
-            let signer = Signer::new(scheme, vec![Secret::new(SECRET)], "X-Sig").unwrap();
+            use rand::SeedableRng;
+            let pair = crate::signature::key_pair::generate(
+                scheme,
+                &mut rand::rngs::StdRng::seed_from_u64(3),
+            );
+            let (signing, public) = match &pair {
+                Some(pair) => (pair.private_pem.as_str(), pair.public.as_bytes()),
+                None => (SECRET, SECRET.as_bytes()),
+            };
+            let signer = Signer::new(scheme, vec![Secret::new(signing)], "X-Sig").unwrap();
             let keys: [&[u8]; 1] = [SECRET.as_bytes()];
+            let public_keys: [&[u8]; 1] = [public];
             for check in Check::for_scheme(scheme) {
                 for request in check.requests(&webhook(), &signer, NOW) {
                     let verdict = verify(
                         scheme,
-                        Keys::new(&keys).with_hex_header("X-Sig"),
+                        Keys::new(&keys)
+                            .with_public_keys(&public_keys)
+                            .with_hex_header("X-Sig"),
                         &request.signed_request(),
                         NOW,
                         None,
