@@ -72,6 +72,8 @@ fn no_flags_every_built_in_fixture_is_valid_and_a_subfolder_finds_the_secret() {
         "meta/subscribe",
         "dropbox/challenge",
         "microsoft-graph/validation",
+        "zoom/endpoint.url_validation",
+        "twitch/webhook_callback_verification",
     ];
     let fixtures: Vec<String> = json_lines(&list)
         .iter()

@@ -159,3 +159,43 @@ async fn no_handshake_treats_them_as_any_request() {
     l.captured(1).await;
     assert_eq!(l.captures()[0].handshake, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zoom_and_twitch_handshakes_are_answered_once_signed() {
+    let l = listen(&["--secret", SECRET]);
+    let hook = format!("{}/hook", l.url);
+    let (zoom, _) = send("zoom/endpoint.url_validation", &hook);
+    assert_eq!(zoom["status"], 200, "{zoom}");
+    let answer: serde_json::Value = serde_json::from_str(zoom["body"].as_str().unwrap()).unwrap();
+    let plain = answer["plainToken"].as_str().unwrap();
+    assert!(plain.starts_with("plain_"), "{answer}");
+    // The hex HMAC-SHA256 of the token with the secret, as Zoom checks it.
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(plain.as_bytes());
+    assert_eq!(
+        answer["encryptedToken"],
+        hex::encode(mac.finalize().into_bytes())
+    );
+
+    let (twitch, _) = send("twitch/webhook_callback_verification", &hook);
+    assert_eq!(twitch["status"], 200, "{twitch}");
+    assert!(
+        twitch["body"].as_str().unwrap().starts_with("challenge_"),
+        "{twitch}"
+    );
+    l.captured(2).await;
+    let kinds: Vec<_> = l
+        .captures()
+        .iter()
+        .map(|r| r.handshake.clone().expect("a handshake"))
+        .collect();
+    assert!(kinds.iter().all(|k| k.refused.is_none()), "{kinds:?}");
+    assert_eq!(
+        kinds.iter().map(|k| k.kind.as_str()).collect::<Vec<_>>(),
+        [
+            "zoom endpoint.url_validation",
+            "twitch webhook_callback_verification"
+        ]
+    );
+}
