@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signature headers for a body (for scripts and CI)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a request''s signature headers against a body; exit 0 only when valid')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print the project''s development secret (.hooky/secret), creating it; --rotate for a new one')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Make a development key pair for discord or sendgrid (.hooky/keys/) and print its public key')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script or the man page')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Manage fixtures: turn a captured request into one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -52,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--ready-file', '--ready-file', [CompletionResultType]::ParameterName, 'Write {"url":…,"pid":…} to this file (atomically) once the socket is bound')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
+            [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Public key for the key-pair schemes, as the provider shows it (discord: hex; sendgrid: base64), or @FILE (repeatable). Without one, the development keys in .hooky/keys/')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme, or auto to recognise it from each request''s headers')
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The base URL senders address when hooky sits behind a tunnel (https://abc.ngrok.app): URL-signing schemes (twilio, square, hubspot) are verified against it plus the path and query received. Default: http:// and the Host header')
@@ -107,6 +109,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme; default the fixture''s, else hex')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'Private key for the key-pair schemes (discord, sendgrid): a PKCS#8 PEM file. Without it, the development key of `hooky keygen` in .hooky/keys/')
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header, ''Name: value'' (repeatable); replaces a header of the same name')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header, ''Name: value'' (repeatable); replaces a header of the same name')
@@ -203,6 +206,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Scheme to re-sign with; auto means the scheme detected at capture')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'Private key for the key-pair schemes (discord, sendgrid): a PKCS#8 PEM file. Without it, the development key of `hooky keygen` in .hooky/keys/')
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
             [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'Receivers'' timestamp tolerance, for the stale-signature warning; default the provider''s')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set a JSON body field before sending, such as data.amount=500 (repeatable; re-signs)')
@@ -265,6 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'Private key for the key-pair schemes (discord, sendgrid): a PKCS#8 PEM file. Without it, the development key of `hooky keygen` in .hooky/keys/')
             [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'Timestamp to sign (unix seconds or RFC 3339); default now')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Message id (Standard Webhooks `webhook-id`); default a fresh msg_… id')
             [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header name for the hex scheme')
@@ -287,6 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme, or auto to recognise it from the headers')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read secrets from a file, one per line (repeatable)')
+            [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Public key for the key-pair schemes, as the provider shows it (discord: hex; sendgrid: base64), or @FILE (repeatable). Without one, the development keys in .hooky/keys/')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request header as ''Name: value'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request header as ''Name: value'' (repeatable)')
             [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'How far a signed timestamp may be from now; default the provider''s (5m for stripe, standard and slack)')
@@ -312,6 +318,22 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('--max-print', '--max-print', [CompletionResultType]::ParameterName, 'Most of one body printed in human mode (the capture and --json keep it whole)')
             [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Make a new development secret; hooky listen still accepts the old one until --drop-old')
             [CompletionResult]::new('--drop-old', '--drop-old', [CompletionResultType]::ParameterName, 'Stop accepting the old secrets (with --rotate: replace the secret outright)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with a "type" field')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (all headers, timings); repeat for more')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail (all headers, timings); repeat for more')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hooky;keygen' {
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'The key-pair scheme')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset')
+            [CompletionResult]::new('--max-print', '--max-print', [CompletionResultType]::ParameterName, 'Most of one body printed in human mode (the capture and --json keep it whole)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing development key pair')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with a "type" field')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
@@ -392,6 +414,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signature headers for a body (for scripts and CI)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a request''s signature headers against a body; exit 0 only when valid')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print the project''s development secret (.hooky/secret), creating it; --rotate for a new one')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Make a development key pair for discord or sendgrid (.hooky/keys/) and print its public key')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script or the man page')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Manage fixtures: turn a captured request into one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -419,6 +442,9 @@ Register-ArgumentCompleter -Native -CommandName 'hooky' -ScriptBlock {
             break
         }
         'hooky;help;secret' {
+            break
+        }
+        'hooky;help;keygen' {
             break
         }
         'hooky;help;completions' {

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand sign 'Print the signature headers for a body (for scripts and CI)'
             cand verify 'Verify a request''s signature headers against a body; exit 0 only when valid'
             cand secret 'Print the project''s development secret (.hooky/secret), creating it; --rotate for a new one'
+            cand keygen 'Make a development key pair for discord or sendgrid (.hooky/keys/) and print its public key'
             cand completions 'Print a shell completion script or the man page'
             cand fixture 'Manage fixtures: turn a captured request into one'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -48,6 +49,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --ready-file 'Write {"url":…,"pid":…} to this file (atomically) once the socket is bound'
             cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
+            cand --public-key 'Public key for the key-pair schemes, as the provider shows it (discord: hex; sendgrid: base64), or @FILE (repeatable). Without one, the development keys in .hooky/keys/'
             cand --scheme 'Signature scheme, or auto to recognise it from each request''s headers'
             cand --signature-header 'Header name for the hex scheme'
             cand --public-url 'The base URL senders address when hooky sits behind a tunnel (https://abc.ngrok.app): URL-signing schemes (twilio, square, hubspot) are verified against it plus the path and query received. Default: http:// and the Host header'
@@ -102,6 +104,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --scheme 'Signature scheme; default the fixture''s, else hex'
             cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
+            cand --private-key 'Private key for the key-pair schemes (discord, sendgrid): a PKCS#8 PEM file. Without it, the development key of `hooky keygen` in .hooky/keys/'
             cand --signature-header 'Header name for the hex scheme'
             cand -H 'Extra header, ''Name: value'' (repeatable); replaces a header of the same name'
             cand --header 'Extra header, ''Name: value'' (repeatable); replaces a header of the same name'
@@ -196,6 +199,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --scheme 'Scheme to re-sign with; auto means the scheme detected at capture'
             cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
+            cand --private-key 'Private key for the key-pair schemes (discord, sendgrid): a PKCS#8 PEM file. Without it, the development key of `hooky keygen` in .hooky/keys/'
             cand --signature-header 'Header name for the hex scheme'
             cand --tolerance 'Receivers'' timestamp tolerance, for the stale-signature warning; default the provider''s'
             cand --set 'Set a JSON body field before sending, such as data.amount=500 (repeatable; re-signs)'
@@ -256,6 +260,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --scheme 'Signature scheme'
             cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
+            cand --private-key 'Private key for the key-pair schemes (discord, sendgrid): a PKCS#8 PEM file. Without it, the development key of `hooky keygen` in .hooky/keys/'
             cand --timestamp 'Timestamp to sign (unix seconds or RFC 3339); default now'
             cand --id 'Message id (Standard Webhooks `webhook-id`); default a fresh msg_… id'
             cand --signature-header 'Header name for the hex scheme'
@@ -277,6 +282,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --scheme 'Signature scheme, or auto to recognise it from the headers'
             cand --secret 'Signing secret (repeat for rotation); prefer HOOKY_SECRET=…, as arguments show in `ps`. Without any, the project''s development secret in .hooky/secret (see `hooky secret`)'
             cand --secret-file 'Read secrets from a file, one per line (repeatable)'
+            cand --public-key 'Public key for the key-pair schemes, as the provider shows it (discord: hex; sendgrid: base64), or @FILE (repeatable). Without one, the development keys in .hooky/keys/'
             cand -H 'Request header as ''Name: value'' (repeatable)'
             cand --header 'Request header as ''Name: value'' (repeatable)'
             cand --tolerance 'How far a signed timestamp may be from now; default the provider''s (5m for stripe, standard and slack)'
@@ -301,6 +307,21 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand --max-print 'Most of one body printed in human mode (the capture and --json keep it whole)'
             cand --rotate 'Make a new development secret; hooky listen still accepts the old one until --drop-old'
             cand --drop-old 'Stop accepting the old secrets (with --rotate: replace the secret outright)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with a "type" field'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Print more detail (all headers, timings); repeat for more'
+            cand --verbose 'Print more detail (all headers, timings); repeat for more'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooky;keygen'= {
+            cand --scheme 'The key-pair scheme'
+            cand --color 'When to use colors: auto means only on a terminal and only if NO_COLOR is unset'
+            cand --max-print 'Most of one body printed in human mode (the capture and --json keep it whole)'
+            cand --force 'Replace an existing development key pair'
             cand --json 'Machine output: one JSON object per line on stdout, each with a "type" field'
             cand -q 'Print only results and errors, no progress or notes'
             cand --quiet 'Print only results and errors, no progress or notes'
@@ -374,6 +395,7 @@ set edit:completion:arg-completer[hooky] = {|@words|
             cand sign 'Print the signature headers for a body (for scripts and CI)'
             cand verify 'Verify a request''s signature headers against a body; exit 0 only when valid'
             cand secret 'Print the project''s development secret (.hooky/secret), creating it; --rotate for a new one'
+            cand keygen 'Make a development key pair for discord or sendgrid (.hooky/keys/) and print its public key'
             cand completions 'Print a shell completion script or the man page'
             cand fixture 'Manage fixtures: turn a captured request into one'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -393,6 +415,8 @@ set edit:completion:arg-completer[hooky] = {|@words|
         &'hooky;help;verify'= {
         }
         &'hooky;help;secret'= {
+        }
+        &'hooky;help;keygen'= {
         }
         &'hooky;help;completions'= {
         }

@@ -61,7 +61,8 @@ pub fn generate(rng: &mut dyn RngCore) -> String {
     )
 }
 
-/// The `.hooky` folder a command in `cwd` uses: the first one holding a secret walking up,
+/// The `.hooky` folder a command in `cwd` uses: the first one holding a secret (or development
+/// keys) walking up,
 /// stopping below `home`; else `cwd/.hooky`. Pure but for the existence checks.
 pub fn project_dir(cwd: &Path, home: Option<&Path>) -> PathBuf {
     let mut folder = Some(cwd);
@@ -73,7 +74,9 @@ pub fn project_dir(cwd: &Path, home: Option<&Path>) -> PathBuf {
         let is_link = std::fs::symlink_metadata(&candidate)
             .is_ok_and(|metadata| metadata.file_type().is_symlink());
         // A link is returned so that it is refused rather than followed or skipped.
-        if is_link || std::fs::symlink_metadata(candidate.join(SECRET_FILE)).is_ok() {
+        let holds = |name: &str| std::fs::symlink_metadata(candidate.join(name)).is_ok();
+        // Development key pairs (`hooky keygen`) mark a project as the secret does.
+        if is_link || holds(SECRET_FILE) || holds(crate::dev_keys::KEYS_DIR) {
             return candidate;
         }
         folder = dir.parent();
@@ -212,7 +215,10 @@ mod tests {
         let secret = generate(&mut rand::rngs::StdRng::seed_from_u64(1));
         assert!(secret.starts_with(PREFIX));
         assert_eq!(secret.len(), PREFIX.len() + 44);
-        for scheme in crate::signature::Scheme::all() {
+        // Key-pair schemes sign with a private key, never with the secret.
+        let secret_schemes = crate::signature::Scheme::all()
+            .filter(|s| s.provider().key != crate::signature::KeyKind::KeyPair);
+        for scheme in secret_schemes {
             assert_eq!(scheme.check_secret(secret.as_bytes()), Ok(()), "{scheme}");
         }
         let other = generate(&mut rand::rngs::StdRng::seed_from_u64(2));

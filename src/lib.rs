@@ -39,12 +39,14 @@
 //!   [`ids`], [`units`] (durations, sizes, times), [`json_path`] (dot paths into JSON).
 //! - [`secret`]: the redacting `Secret` type, secret files, where secrets came from.
 //!   [`dev_secret`]: the project's development secret in `.hooky/secret` (found walking up).
+//!   [`dev_keys`]: the development key pairs of the key-pair schemes in `.hooky/keys/`.
 //!   [`private_fs`]: opening and writing hooky's own files without following links (captures,
 //!   `.hooky/`, `--state`, ready files).
 
 pub mod capture;
 pub mod cli;
 pub mod commands;
+pub mod dev_keys;
 pub mod dev_secret;
 pub mod exit;
 pub mod fixtures;
@@ -76,6 +78,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Captures(args) => commands::replay::run_captures(args, &out),
         Command::Fixture(args) => commands::fixture::run(args, &out),
         Command::Secret(args) => commands::secret::run(args, &out),
+        Command::Keygen(args) => commands::keygen::run(args, &out),
         // listen drains in-flight requests on Ctrl-C or SIGTERM itself, so nothing it answered
         // is lost.
         Command::Listen(args) => block_on(commands::listen::run(args, &out)),

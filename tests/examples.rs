@@ -158,6 +158,17 @@ impl Playground {
             b"",
         );
         assert!(first.status.success());
+        // The README runs `hooky keygen` before `hooky listen`: the shared listener, started
+        // first, must find the development key pairs as a listener started after keygen does.
+        for scheme in ["discord", "sendgrid"] {
+            let mut c = hooky();
+            c.current_dir(&project_path);
+            assert!(
+                run_in(c, &["keygen", "--scheme", scheme], b"")
+                    .status
+                    .success()
+            );
+        }
         let listener = listen_in(project, &["--verify-mode", "enforce", "-q"]);
         let port = listener.url.rsplit(':').next().unwrap().to_string();
         let ready: serde_json::Value = serde_json::from_str(

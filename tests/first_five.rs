@@ -34,6 +34,19 @@ fn no_flags_every_built_in_fixture_is_valid_and_a_subfolder_finds_the_secret() {
     let project = dir.path().to_path_buf();
     let sub = project.join("app/src");
     std::fs::create_dir_all(&sub).unwrap();
+    // The key-pair schemes' fixtures need a development key pair, made once (see the README).
+    for scheme in ["discord", "sendgrid"] {
+        let out = run_in(
+            {
+                let mut c = hooky();
+                c.current_dir(&project);
+                c
+            },
+            &["keygen", "--scheme", scheme],
+            b"",
+        );
+        assert_code(&out, 0);
+    }
     let l = listen_in(dir, &[]);
 
     let secret_file = project.join(".hooky/secret");

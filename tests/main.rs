@@ -3,12 +3,14 @@
 mod util;
 
 mod architecture;
+mod attack;
 mod bad_input;
 mod cli;
 mod completions;
 mod examples;
 mod first_five;
 mod handshake;
+mod key_pairs;
 mod listen;
 mod nothing_lost;
 mod pipeline;

@@ -5,7 +5,11 @@
 
 use hooky::signature::{KeyKind, Scheme};
 
-use crate::util::{Listening, assert_code, json_lines, listen, run, stdout};
+use std::path::{Path, PathBuf};
+
+use crate::util::{
+    Listening, assert_code, hooky, json_lines, listen, run, run_in, stdout, tempdir,
+};
 
 /// A secret every HMAC scheme takes (Standard Webhooks needs base64).
 const SECRET: &str = "whsec_cHJvdmlkZXJzLXRlc3Qtc2VjcmV0";
@@ -17,8 +21,55 @@ fn signed_schemes() -> impl Iterator<Item = Scheme> {
 /// The URL every request is signed for (the URL-signing schemes cover it; the others ignore it).
 const URL: &str = "https://example.test/hooks?source=providers";
 
-fn verify_args(scheme: Option<Scheme>, signed: &str) -> Vec<String> {
-    let mut args = vec!["verify".to_string(), "--secret".into(), SECRET.into()];
+/// A folder holding a development key pair of every key-pair scheme (`hooky keygen`).
+struct KeyPairs(tempfile::TempDir);
+
+impl KeyPairs {
+    fn new() -> KeyPairs {
+        let dir = tempdir();
+        for scheme in Scheme::all().filter(|s| s.provider().key == KeyKind::KeyPair) {
+            let out = run_at(dir.path(), &["keygen", "--scheme", scheme.name()]);
+            assert_code(&out, 0);
+        }
+        KeyPairs(dir)
+    }
+
+    fn file(&self, scheme: Scheme, extension: &str) -> PathBuf {
+        self.0
+            .path()
+            .join(format!(".hooky/keys/{}.{extension}", scheme.name()))
+    }
+
+    /// What `sign`, `send` and `replay` sign `scheme` with: its private key, else the secret.
+    fn signing_args(&self, scheme: Scheme) -> Vec<String> {
+        if scheme.provider().key == KeyKind::KeyPair {
+            let key = self.file(scheme, "key");
+            vec!["--private-key".into(), key.display().to_string()]
+        } else {
+            vec!["--secret".into(), SECRET.into()]
+        }
+    }
+
+    /// What `verify` and `listen` verify every scheme with: the secret and every public key.
+    fn verifying_args(&self) -> Vec<String> {
+        let mut args = vec!["--secret".to_string(), SECRET.into()];
+        for scheme in Scheme::all().filter(|s| s.provider().key == KeyKind::KeyPair) {
+            args.push("--public-key".into());
+            args.push(format!("@{}", self.file(scheme, "pub").display()));
+        }
+        args
+    }
+}
+
+fn run_at(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut command = hooky();
+    command.current_dir(dir);
+    run_in(command, args, b"")
+}
+
+fn verify_args(keys: &KeyPairs, scheme: Option<Scheme>, signed: &str) -> Vec<String> {
+    let mut args = vec!["verify".to_string()];
+    args.extend(keys.verifying_args());
     args.extend(["--url".into(), URL.into()]);
     if let Some(scheme) = scheme {
         args.extend(["--scheme".into(), scheme.name().into()]);
@@ -32,23 +83,17 @@ fn verify_args(scheme: Option<Scheme>, signed: &str) -> Vec<String> {
 #[test]
 fn every_scheme_signs_what_verify_recognises_and_accepts() {
     let body = br#"{"id":"evt_1","type":"order.completed"}"#;
+    let keys = KeyPairs::new();
     for scheme in signed_schemes() {
-        let signed = run(
-            &[
-                "sign",
-                "--scheme",
-                scheme.name(),
-                "--secret",
-                SECRET,
-                "--url",
-                URL,
-            ],
-            body,
-        );
+        let mut args = vec!["sign".to_string(), "--scheme".into(), scheme.name().into()];
+        args.extend(keys.signing_args(scheme));
+        args.extend(["--url".into(), URL.into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let signed = run(&args, body);
         assert_code(&signed, 0);
         let signed = stdout(&signed);
         for named in [None, Some(scheme)] {
-            let args = verify_args(named, &signed);
+            let args = verify_args(&keys, named, &signed);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let verified = run(&args, body);
             assert_code(&verified, 0);
@@ -104,14 +149,15 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
         );
     }
 
-    let first = listen(&["--secret", SECRET]);
-    for (_, fixture) in &fixtures {
-        let out = run(
-            &[
-                "send", fixture, "--to", &first.url, "--secret", SECRET, "--json",
-            ],
-            b"",
-        );
+    let keys = KeyPairs::new();
+    let verifying = keys.verifying_args();
+    let verifying: Vec<&str> = verifying.iter().map(String::as_str).collect();
+    let first = listen(&verifying);
+    for (scheme, fixture) in &fixtures {
+        let mut args = vec!["send", fixture, "--to", &first.url, "--json"];
+        let signing = keys.signing_args(*scheme);
+        args.extend(signing.iter().map(String::as_str));
+        let out = run(&args, b"");
         assert_code(&out, 0);
         assert_eq!(json_lines(&out)[0]["status"], 200, "{fixture}");
     }
@@ -136,8 +182,10 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
         assert!(record.event_type.is_some(), "{fixture} shows no event type");
     }
 
-    let second = listen(&["--secret", SECRET]);
-    let out = run(
+    let second = listen(&verifying);
+    // Captures of several key-pair schemes re-sign with the development keys, found from here.
+    let out = run_at(
+        keys.0.path(),
         &[
             "replay",
             "--from",
@@ -149,7 +197,6 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
             "--secret",
             SECRET,
         ],
-        b"",
     );
     assert_code(&out, 0);
     let replayed = stop(second);

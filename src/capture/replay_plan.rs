@@ -38,6 +38,9 @@ pub struct PlanOptions {
     pub edits: Vec<Edit>,
     /// Whether any secret was given (re-signing needs one).
     pub has_secret: bool,
+    /// The key-pair schemes' private keys to re-sign with (`--private-key`, then the development
+    /// keys); each scheme signs with the first of its kind.
+    pub private_keys: Vec<crate::secret::Secret>,
     /// The tolerance receivers apply to signed timestamps, for the stale-signature warning.
     /// `None`: each provider's own.
     pub tolerance_secs: Option<u64>,

@@ -75,6 +75,24 @@ impl SecretArgs {
     }
 }
 
+/// The private key the key-pair schemes (`discord`, `sendgrid`) sign with.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PrivateKeyArgs {
+    /// Private key for the key-pair schemes (discord, sendgrid): a PKCS#8 PEM file. Without it,
+    /// the development key of `hooky keygen` in .hooky/keys/
+    #[arg(long = "private-key", value_name = "FILE")]
+    pub private_key: Option<PathBuf>,
+}
+
+/// The public keys the key-pair schemes verify with.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PublicKeyArgs {
+    /// Public key for the key-pair schemes, as the provider shows it (discord: hex; sendgrid:
+    /// base64), or @FILE (repeatable). Without one, the development keys in .hooky/keys/
+    #[arg(long = "public-key", value_name = "KEY|@FILE")]
+    pub public_keys: Vec<String>,
+}
+
 /// `--scheme auto` (recognise it from the headers) or one scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemeSelection {

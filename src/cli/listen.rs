@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::{SchemeSelection, SecretArgs};
+use super::{PublicKeyArgs, SchemeSelection, SecretArgs};
 use crate::signature::DEFAULT_HEX_HEADER;
 
 /// `hooky listen`: receive webhooks, verify, answer and capture them.
@@ -42,6 +42,9 @@ pub struct ListenArgs {
 
     #[command(flatten)]
     pub secrets: SecretArgs,
+
+    #[command(flatten)]
+    pub public_keys: PublicKeyArgs,
 
     /// Signature scheme, or auto to recognise it from each request's headers
     #[arg(long, value_parser = SchemeSelection::parser(), default_value = "auto")]

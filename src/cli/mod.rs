@@ -22,13 +22,16 @@ mod verify;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use clap_error::report_clap_error;
-pub use common::{GivenSecrets, SECRET_ENV, SchemeSelection, SecretArgs, scheme_parser};
+pub use common::{
+    GivenSecrets, PrivateKeyArgs, PublicKeyArgs, SECRET_ENV, SchemeSelection, SecretArgs,
+    scheme_parser,
+};
 pub use completions::CompletionsArgs;
 pub use fixture::{FixtureArgs, FixtureCommand, FixtureNewArgs};
 pub use listen::{ListenArgs, VerifyMode};
 pub use poll::PollArgs;
 pub use replay::{CapturesArgs, ExportFormat, ReplayArgs, SelectArgs, VerdictFilter};
-pub use secret::DevSecretArgs;
+pub use secret::{DevSecretArgs, KeygenArgs};
 pub use send::{ExpectedStatus, SendArgs};
 pub use sign::SignArgs;
 pub use verify::VerifyArgs;
@@ -117,6 +120,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Print the project's development secret (.hooky/secret), creating it; --rotate for a new one
     Secret(DevSecretArgs),
+    /// Make a development key pair for discord or sendgrid (.hooky/keys/) and print its public key
+    Keygen(KeygenArgs),
     /// Print a shell completion script or the man page
     Completions(CompletionsArgs),
     /// Manage fixtures: turn a captured request into one

@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::{SchemeSelection, SecretArgs};
+use super::{PrivateKeyArgs, SchemeSelection, SecretArgs};
 use crate::capture::DEFAULT_CAPTURE_PATH;
 use crate::capture::selection::{SeqSpec, Since};
 use crate::signature::DEFAULT_HEX_HEADER;
@@ -137,6 +137,9 @@ pub struct ReplayArgs {
 
     #[command(flatten)]
     pub secrets: SecretArgs,
+
+    #[command(flatten)]
+    pub private_key: PrivateKeyArgs,
 
     /// Header name for the hex scheme
     #[arg(long, value_name = "NAME", default_value = DEFAULT_HEX_HEADER)]

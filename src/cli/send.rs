@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::SecretArgs;
+use super::{PrivateKeyArgs, SecretArgs};
 use crate::signature::{DEFAULT_HEX_HEADER, Scheme};
 
 /// Where `send` delivers when `--to` is not given: where `hooky listen` listens by default.
@@ -68,6 +68,9 @@ pub struct SendArgs {
 
     #[command(flatten)]
     pub secrets: SecretArgs,
+
+    #[command(flatten)]
+    pub private_key: PrivateKeyArgs,
 
     /// Header name for the hex scheme
     #[arg(long, value_name = "NAME", default_value = DEFAULT_HEX_HEADER)]

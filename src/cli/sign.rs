@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::SecretArgs;
+use super::{PrivateKeyArgs, SecretArgs};
 use crate::signature::{DEFAULT_HEX_HEADER, Scheme};
 
 /// `hooky sign`: print the headers that sign a body.
@@ -17,6 +17,9 @@ pub struct SignArgs {
 
     #[command(flatten)]
     pub secrets: SecretArgs,
+
+    #[command(flatten)]
+    pub private_key: PrivateKeyArgs,
 
     /// Timestamp to sign (unix seconds or RFC 3339); default now
     #[arg(long, value_name = "TIME", value_parser = crate::units::parse_time)]

@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{SchemeSelection, SecretArgs};
+use super::{PublicKeyArgs, SchemeSelection, SecretArgs};
 use crate::signature::DEFAULT_HEX_HEADER;
 
 /// `hooky verify`: check a request's signature headers against its body.
@@ -18,6 +18,9 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub secrets: SecretArgs,
+
+    #[command(flatten)]
+    pub public_keys: PublicKeyArgs,
 
     /// Request header as 'Name: value' (repeatable)
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = crate::headers::parse_header)]

@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod fixture;
+pub mod keygen;
 pub mod listen;
 pub mod poll;
 pub mod replay;
@@ -19,10 +20,11 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::cli::SecretArgs;
+use crate::cli::{PrivateKeyArgs, PublicKeyArgs, SecretArgs};
 use crate::exit::CliError;
 use crate::output::Output;
-use crate::secret::{Origin, Secrets};
+use crate::secret::{Origin, Secret, Secrets};
+use crate::signature::{KeyKind, Scheme};
 
 /// What a command does with the development secrets when the user gave none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +70,62 @@ pub fn resolve_secrets(
         list,
         origin: Origin::Development(path),
     })
+}
+
+/// The keys `scheme` signs with: for a key-pair scheme its private key (`--private-key`, else the
+/// development key of `hooky keygen`), for `none` nothing, else the secrets ([`resolve_secrets`]).
+pub fn resolve_signing_keys(
+    scheme: Scheme,
+    secrets: &SecretArgs,
+    private_key: &PrivateKeyArgs,
+    out: &Output,
+) -> anyhow::Result<Vec<Secret>> {
+    let key_pair = scheme.provider().key == KeyKind::KeyPair;
+    if private_key.private_key.is_some() && !key_pair {
+        return Err(CliError::usage(format!(
+            "--private-key is for the key-pair schemes, and {scheme} signs with a secret"
+        ))
+        .with_hint("drop --private-key, or pass --scheme discord or sendgrid")
+        .into());
+    }
+    if scheme == Scheme::NONE {
+        return Ok(Vec::new());
+    }
+    if key_pair {
+        return resolve_private_key(scheme, private_key).map(|key| vec![key]);
+    }
+    Ok(resolve_secrets(secrets, out, DevUse::Sign)?.list)
+}
+
+/// The private key of a key-pair scheme: `--private-key FILE`, else the development key.
+pub fn resolve_private_key(scheme: Scheme, args: &PrivateKeyArgs) -> anyhow::Result<Secret> {
+    if let Some(path) = &args.private_key {
+        return crate::dev_keys::read_private_file(path);
+    }
+    crate::dev_keys::private_key(scheme)?.ok_or_else(|| {
+        CliError::usage(format!(
+            "the {scheme} scheme signs with a private key, and there is none"
+        ))
+        .with_hint(format!(
+            "run `hooky keygen --scheme {scheme}` for a development key pair, or pass --private-key FILE"
+        ))
+        .into()
+    })
+}
+
+/// The public keys to verify the key-pair schemes with: `--public-key` values, else the
+/// development ones (none is fine: a key-pair request then gets a verdict saying so). The flag
+/// is true when the user gave them.
+pub fn resolve_public_keys(args: &PublicKeyArgs) -> anyhow::Result<(Vec<Secret>, bool)> {
+    if args.public_keys.is_empty() {
+        return Ok((crate::dev_keys::public_keys()?, false));
+    }
+    let keys = args
+        .public_keys
+        .iter()
+        .map(|spec| crate::dev_keys::read_public_spec(spec))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok((keys, true))
 }
 
 /// Reads a `TEXT|@FILE` value of `flag`: the file's bytes after `@`, else the text itself.

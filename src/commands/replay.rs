@@ -31,7 +31,7 @@ use crate::outbound::delivery::{self, Delivery, Outgoing, RetryOptions};
 use crate::outbound::load::{self, LoadOptions};
 use crate::outbound::stats::Summary;
 use crate::output::{self, Output, sanitize, sanitize_line};
-use crate::secret::as_keys;
+use crate::secret::{Secret, as_keys};
 use crate::signature::Keys;
 use jobs::{Context, Preparer};
 use record::{CaptureView, Record, ReplayDiff, ReplayResult};
@@ -64,7 +64,10 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
     if let Some(seq) = args.show {
         return show_seq(&records, seq, &args.from, &keys, out);
     }
-    let options = plan_options(&args, !secrets.is_empty())?;
+    let mut options = plan_options(&args, !secrets.is_empty())?;
+    if args.resign {
+        options.private_keys = private_keys(&args)?;
+    }
     if options.to.is_none() && !args.dry_run && args.export.is_none() {
         return Err(CliError::usage("where to? pass --to URL (the captured path is appended)")
             .with_hint("hooky replay 3 --to http://localhost:3000, or --dry-run to see what would go out")
@@ -122,7 +125,11 @@ fn show_seq(
 
 /// Every secret given must suit the scheme replays are re-signed with (`--scheme`).
 fn check_resign_secrets(options: &PlanOptions, resign: bool, keys: &[&[u8]]) -> anyhow::Result<()> {
-    let Some(scheme) = options.scheme.filter(|_| resign) else {
+    // A key-pair scheme's private key is checked when signing; the secrets go unused.
+    let secret_scheme = options
+        .scheme
+        .filter(|s| s.provider().key != crate::signature::KeyKind::KeyPair);
+    let Some(scheme) = secret_scheme.filter(|_| resign) else {
         return Ok(());
     };
     for (index, secret) in keys.iter().enumerate() {
@@ -186,7 +193,21 @@ fn plan_options(args: &ReplayArgs, has_secret: bool) -> anyhow::Result<PlanOptio
         edits,
         has_secret,
         tolerance_secs: args.tolerance.map(|t| t.as_secs()),
+        private_keys: Vec::new(),
     })
+}
+
+/// The private keys `--resign` may need: `--private-key`, then the development key of every
+/// key-pair scheme that has one (a capture of each scheme signs with the first of its kind).
+fn private_keys(args: &ReplayArgs) -> anyhow::Result<Vec<Secret>> {
+    let mut keys = Vec::new();
+    if let Some(path) = &args.private_key.private_key {
+        keys.push(crate::dev_keys::read_private_file(path)?);
+    }
+    for scheme in crate::signature::key_pair::schemes() {
+        keys.extend(crate::dev_keys::private_key(scheme)?);
+    }
+    Ok(keys)
 }
 
 /// A whole capture or HAR file, opened without following a link (see `private_fs`).
@@ -517,9 +538,14 @@ fn export(
                 let request =
                     replay_plan::prepare(record, options, now, &mut StdRng::seed_from_u64(seed))
                         .and_then(|p| {
-                            p.outgoing(Keys::new(keys).with_hex_header(&options.hex_header), now)
-                                .map(|request| (request, p.exact_url().to_string()))
-                                .map_err(|e| format!("capture #{}: {e}", record.seq))
+                            p.outgoing(
+                                Keys::new(keys)
+                                    .with_private_keys(&as_keys(&options.private_keys))
+                                    .with_hex_header(&options.hex_header),
+                                now,
+                            )
+                            .map(|request| (request, p.exact_url().to_string()))
+                            .map_err(|e| format!("capture #{}: {e}", record.seq))
                         });
                 match request {
                     Ok((request, url)) => {
@@ -568,7 +594,10 @@ fn print_head(out: &Output, method: &str, target: &str, headers: &[Header]) -> a
 fn dry_run(source: jobs::Source, context: Arc<Context>, out: &Output) -> anyhow::Result<u64> {
     let mut preparer = Preparer::new(context.clone(), out);
     let secrets = as_keys(&context.secrets);
-    let keys = Keys::new(&secrets).with_hex_header(&context.options.hex_header);
+    let private = as_keys(&context.options.private_keys);
+    let keys = Keys::new(&secrets)
+        .with_private_keys(&private)
+        .with_hex_header(&context.options.hex_header);
     let mut shown = 0u64;
     for item in source {
         let (record, round) = item?;
@@ -656,7 +685,10 @@ impl load::Worker for ReplayWorker {
 
     async fn run(&mut self, _: u64, job: jobs::Job) -> Outcome {
         let keys = as_keys(&self.context.secrets);
-        let keys = Keys::new(&keys).with_hex_header(&self.context.options.hex_header);
+        let private = as_keys(&self.context.options.private_keys);
+        let keys = Keys::new(&keys)
+            .with_private_keys(&private)
+            .with_hex_header(&self.context.options.hex_header);
         let prepared = &job.prepared;
         let verbose = self.verbose;
         let delivery = delivery::deliver_with(

@@ -32,7 +32,7 @@ use crate::outbound::stats::Summary;
 use crate::output::{self, Output, sanitize_line};
 use crate::signature::Scheme;
 use crate::webhook::{self, Signer, Webhook};
-use attack::{Check, Outcome};
+use attack::{Check, Expect, Judged, Outcome};
 use record::Record;
 
 use crate::fixtures::disk::load_catalog;
@@ -942,115 +942,203 @@ async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Resul
             .into());
     }
     let client = delivery::client(1)?;
-    let name_width = 18;
+    let checks = Check::for_scheme(scheme);
     if !out.json {
         out.info(&format!(
             "attacking {} with {} checks ({scheme})",
             plan.url,
-            Check::for_scheme(scheme).len()
+            checks.len()
         ));
-        out.data(&out.paint.bold(&format!(
-            "{:name_width$}  {:34}  {:6}  {:9}  RESULT",
-            "CHECK", "REQUEST", "EXPECT", "GOT"
-        )))?;
     }
-    let (mut passed, mut failed, mut informational) = (0u64, 0u64, 0u64);
+    let mut tally = Tally::default();
+    let mut results = Vec::new();
     let mut valid_rejected = false;
-    let mut answered_any = false;
-    let mut first_error: Option<String> = None;
-    for (index, check) in Check::for_scheme(scheme).into_iter().enumerate() {
+    for (index, check) in checks.into_iter().enumerate() {
         let webhook = plan.build(index as u64 + 1)?;
-        let mut statuses = Vec::new();
-        let mut errors = Vec::new();
-        for request in check.requests(&webhook, &plan.signer, plan.now()) {
-            match delivery::send_once(&client, &request, args.timeout, args.max_response).await {
-                Ok((status, _, _)) => {
-                    answered_any = true;
-                    statuses.push(Some(status));
-                }
-                Err(error) => {
-                    first_error.get_or_insert_with(|| error.clone());
-                    statuses.push(None);
-                    errors.push(error);
-                }
+        let (judged, statuses, errors) = if valid_rejected && check.expect() == Expect::Reject {
+            let skipped = Judged {
+                outcome: Outcome::Skipped,
+                note: Some("not sent: the correctly signed event was rejected".into()),
+            };
+            (skipped, Vec::new(), Vec::new())
+        } else {
+            let (statuses, errors) = attack_once(&client, &check, &webhook, plan, args).await;
+            if index == 0 && statuses.iter().all(Option::is_none) {
+                // Nothing can be tested: one error, not a table of failures.
+                let error = errors
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "no answer".into());
+                return Err(CliError::failed(format!(
+                    "the receiver never answered: {}",
+                    sanitize_line(&error)
+                ))
+                .with_hint(format!("is it running at {}?", plan.url))
+                .into());
             }
-        }
-        let outcome = attack::judge(check.expect(), &statuses);
-        match outcome {
-            Outcome::Pass => passed += 1,
-            Outcome::Fail => failed += 1,
-            Outcome::Info => informational += 1,
-        }
-        if check == Check::Valid && outcome == Outcome::Fail {
+            (attack::judge(check.expect(), &statuses), statuses, errors)
+        };
+        if check == Check::Valid && judged.outcome == Outcome::Fail {
             valid_rejected = true;
         }
-        let got: Vec<String> = statuses
-            .iter()
-            .map(|s| s.map_or("error".to_string(), |s| s.to_string()))
-            .collect();
+        tally.count(judged.outcome);
+        results.push((check, judged.outcome));
+        print_check(out, index == 0, scheme, check, judged, statuses, errors)?;
+    }
+    for diagnosis in attack::diagnose(&results, scheme, scheme.signs_url()) {
         if out.json {
-            out.json(&Record::Check {
-                check: check.name(),
-                description: check.description(),
-                expect: check.expect(),
-                statuses,
-                result: outcome,
-                errors,
+            out.json(&Record::Diagnosis {
+                code: diagnosis.code,
+                message: diagnosis.message,
             })?;
         } else {
-            let result = match outcome {
-                Outcome::Pass => out.paint.ok("pass"),
-                Outcome::Fail => out.paint.error("FAIL"),
-                Outcome::Info => out.paint.dim(&info_text(&statuses)),
-            };
-            let expect = serde_json::to_value(check.expect())
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            out.data(&format!(
-                "{:name_width$}  {:34}  {:6}  {:9}  {result}",
-                check.name(),
-                check.description(),
-                expect,
-                got.join(", ")
-            ))?;
-            for error in errors {
-                out.info(&format!("  {}", sanitize_line(&error)));
-            }
+            out.warn(&diagnosis.message);
         }
     }
     if out.json {
         out.json(&Record::AttackSummary {
             scheme,
-            passed,
-            failed,
-            info: informational,
+            passed: tally.passed,
+            failed: tally.failed,
+            warned: tally.warned,
+            skipped: tally.skipped,
+            info: tally.info,
         })?;
     } else {
-        out.data(&format!(
-            "{passed} passed, {failed} failed, {informational} informational"
-        ))?;
-    }
-    if valid_rejected {
-        out.warn("the receiver rejected a correctly signed event: check that it uses the same scheme and secret");
-    }
-    if !answered_any {
-        // Nothing was tested: a runtime failure (1), not failed checks (4).
-        let error = first_error.unwrap_or_else(|| "no answer".into());
-        return Err(CliError::failed(format!(
-            "the receiver never answered: {}",
-            sanitize_line(&error)
-        ))
-        .with_hint(format!("is it running at {}?", plan.url))
-        .into());
+        out.data(&tally.line())?;
     }
     // 4, as for any unmet expectation: a count as the exit code would collide with 1 (could not
-    // connect) and 2 (usage). The count is in the summary line and in `attack_summary`.
-    Ok(if failed > 0 {
+    // connect) and 2 (usage). The count is in the summary line and in `attack_summary`. A warning
+    // (a forged request answered 5xx) is not a failure: the request was refused.
+    Ok(if tally.failed > 0 {
         exit::EXPECTATION_FAILED
     } else {
         exit::OK
     })
+}
+
+/// The checks' results counted.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    warned: u64,
+    skipped: u64,
+    info: u64,
+}
+
+impl Tally {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Pass => self.passed += 1,
+            Outcome::Fail => self.failed += 1,
+            Outcome::Warn => self.warned += 1,
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::Info => self.info += 1,
+        }
+    }
+
+    /// `9 passed, 1 failed, …`: the last line of the table.
+    fn line(&self) -> String {
+        let mut line = format!("{} passed, {} failed", self.passed, self.failed);
+        if self.warned > 0 {
+            line.push_str(&format!(", {} warned", self.warned));
+        }
+        if self.skipped > 0 {
+            line.push_str(&format!(", {} skipped", self.skipped));
+        }
+        line.push_str(&format!(", {} informational", self.info));
+        line
+    }
+}
+
+/// Sends a check's requests; each one's status (`None`: no answer) and the errors.
+async fn attack_once(
+    client: &reqwest::Client,
+    check: &Check,
+    webhook: &Webhook,
+    plan: &Plan,
+    args: &SendArgs,
+) -> (Vec<Option<u16>>, Vec<String>) {
+    let mut statuses = Vec::new();
+    let mut errors = Vec::new();
+    for request in check.requests(webhook, &plan.signer, plan.now()) {
+        match delivery::send_once(client, &request, args.timeout, args.max_response).await {
+            Ok((status, _, _)) => statuses.push(Some(status)),
+            Err(error) => {
+                statuses.push(None);
+                errors.push(error);
+            }
+        }
+    }
+    (statuses, errors)
+}
+
+/// One check: a `check` record, or a row of the table (its header before the first).
+fn print_check(
+    out: &Output,
+    first: bool,
+    scheme: Scheme,
+    check: Check,
+    judged: Judged,
+    statuses: Vec<Option<u16>>,
+    errors: Vec<String>,
+) -> anyhow::Result<()> {
+    if out.json {
+        out.json(&Record::Check {
+            check: check.name(),
+            description: check.description(scheme),
+            expect: check.expect(),
+            statuses,
+            result: judged.outcome,
+            note: judged.note,
+            errors,
+        })?;
+        return Ok(());
+    }
+    let name_width = 18;
+    if first {
+        out.data(&out.paint.bold(&format!(
+            "{:name_width$}  {:38}  {:6}  {:9}  RESULT",
+            "CHECK", "REQUEST", "EXPECT", "GOT"
+        )))?;
+    }
+    let result = match judged.outcome {
+        Outcome::Pass => out.paint.ok("pass"),
+        Outcome::Fail => out.paint.error("FAIL"),
+        Outcome::Warn => out.paint.warn("warn"),
+        Outcome::Skipped => out.paint.dim("skipped"),
+        Outcome::Info => out.paint.dim(&info_text(&statuses)),
+    };
+    let expect = serde_json::to_value(check.expect())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let got: Vec<String> = statuses
+        .iter()
+        .map(|s| s.map_or("error".to_string(), |s| s.to_string()))
+        .collect();
+    let got = if got.is_empty() {
+        "-".to_string()
+    } else {
+        got.join(", ")
+    };
+    out.data(&format!(
+        "{:name_width$}  {:38}  {:6}  {:9}  {result}",
+        check.name(),
+        check.description(scheme),
+        expect,
+        got
+    ))?;
+    if judged.outcome == Outcome::Warn
+        && let Some(note) = &judged.note
+    {
+        out.warn(note);
+    }
+    for error in errors {
+        out.info(&format!("  {}", sanitize_line(&error)));
+    }
+    Ok(())
 }
 
 fn info_text(statuses: &[Option<u16>]) -> String {

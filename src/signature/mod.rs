@@ -10,13 +10,16 @@
 //! [`Scheme`] is a cheap handle to one entry. Adding a provider is its file and one line there.
 
 mod crypto;
+mod discord;
 mod generic;
 mod github;
 mod gitlab;
 mod hubspot;
 mod intercom;
+pub mod key_pair;
 mod none;
 mod paddle;
+mod sendgrid;
 mod shopify;
 mod slack;
 mod square;
@@ -51,6 +54,8 @@ pub static REGISTRY: &[&Provider] = &[
     &intercom::PROVIDER,
     &twitch::PROVIDER,
     &zoom::PROVIDER,
+    &discord::PROVIDER,
+    &sendgrid::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
@@ -131,6 +136,18 @@ impl<'a> Keys<'a> {
 
     pub fn with_hex_header(mut self, hex_header: &'a str) -> Self {
         self.hex_header = hex_header;
+        self
+    }
+
+    /// The private keys (PKCS#8 PEM) the key-pair schemes sign with.
+    pub fn with_private_keys(mut self, private_keys: &'a [&'a [u8]]) -> Self {
+        self.private_keys = private_keys;
+        self
+    }
+
+    /// The public keys (each in its provider's format) the key-pair schemes verify with.
+    pub fn with_public_keys(mut self, public_keys: &'a [&'a [u8]]) -> Self {
+        self.public_keys = public_keys;
         self
     }
 
@@ -271,6 +288,8 @@ impl Scheme {
     pub const TWILIO: Scheme = Scheme(&twilio::PROVIDER);
     pub const SQUARE: Scheme = Scheme(&square::PROVIDER);
     pub const HUBSPOT: Scheme = Scheme(&hubspot::PROVIDER);
+    pub const DISCORD: Scheme = Scheme(&discord::PROVIDER);
+    pub const SENDGRID: Scheme = Scheme(&sendgrid::PROVIDER);
 
     /// Every scheme, in registry order.
     pub fn all() -> impl Iterator<Item = Scheme> {
@@ -379,6 +398,12 @@ impl Serialize for Scheme {
 pub enum SignError {
     #[error("the {scheme} scheme needs a secret: pass --secret, HOOKY_SECRET or --secret-file")]
     NoSecret { scheme: Scheme },
+    #[error(
+        "the {scheme} scheme signs with a private key: pass --private-key FILE, or run `hooky keygen --scheme {scheme}` for a development key pair"
+    )]
+    NoPrivateKey { scheme: Scheme },
+    #[error("no private key usable with the {scheme} scheme: {reason}")]
+    BadPrivateKey { scheme: Scheme, reason: String },
     #[error("secret #{index} cannot be used with the {scheme} scheme: {reason}")]
     BadSecret {
         scheme: Scheme,
@@ -419,7 +444,30 @@ pub fn sign(
     if provider.key == KeyKind::None {
         return Ok(Vec::new());
     }
-    let signing_keys = keys.for_signing(provider.key);
+    let mut signing_keys = keys.for_signing(provider.key);
+    if signing_keys.is_empty() && provider.key == KeyKind::KeyPair {
+        return Err(SignError::NoPrivateKey { scheme });
+    }
+    // A key-pair scheme may be handed the private keys of several (replay --resign of mixed
+    // captures): it signs with the first of its own kind.
+    let own_kind;
+    if provider.key == KeyKind::KeyPair {
+        own_kind = signing_keys
+            .iter()
+            .position(|key| scheme.check_secret(key).is_ok())
+            .map(|index| &signing_keys[index..=index]);
+        signing_keys = match own_kind {
+            Some(key) => key,
+            None => {
+                return Err(SignError::BadPrivateKey {
+                    scheme,
+                    reason: scheme
+                        .check_secret(signing_keys[0])
+                        .expect_err("no key passed the check"),
+                });
+            }
+        };
+    }
     if signing_keys.is_empty() {
         return Err(SignError::NoSecret { scheme });
     }
@@ -497,7 +545,11 @@ impl fmt::Display for Verdict {
                 scheme,
                 secret_index,
             } => {
-                write!(f, "valid {scheme} signature (secret #{secret_index})")?;
+                let key = match scheme.provider().key {
+                    KeyKind::KeyPair => "public key",
+                    _ => "secret",
+                };
+                write!(f, "valid {scheme} signature ({key} #{secret_index})")?;
                 if let Some(note) = scheme.provider().note {
                     write!(f, "; {note}")?;
                 }
@@ -543,6 +595,14 @@ pub enum Failure {
     BodyHashMismatch,
     #[error("the body is not signed: {reason}")]
     UnsignedBody { reason: String },
+    #[error("signature mismatch: the signature verifies with none of the {keys} public key(s)")]
+    KeyMismatch { keys: usize },
+    #[error(
+        "no public key to verify with: pass --public-key KEY|@FILE, or run `hooky keygen --scheme {scheme}` for a development key pair"
+    )]
+    NoPublicKey { scheme: Scheme },
+    #[error("no usable public key: {reason}")]
+    UnusablePublicKey { reason: String },
 }
 
 impl Failure {
@@ -561,6 +621,9 @@ impl Failure {
             Failure::NoUrl => "no_url",
             Failure::BodyHashMismatch => "body_hash_mismatch",
             Failure::UnsignedBody { .. } => "unsigned_body",
+            Failure::KeyMismatch { .. } => "signature_mismatch",
+            Failure::NoPublicKey { .. } => "no_public_key",
+            Failure::UnusablePublicKey { .. } => "unusable_public_key",
         }
     }
 }
@@ -580,6 +643,9 @@ pub fn verify(
     }
     let invalid = |failure| Verdict::Invalid { scheme, failure };
     let verifying_keys = keys.for_verifying(provider.key);
+    if verifying_keys.is_empty() && provider.key == KeyKind::KeyPair {
+        return invalid(Failure::NoPublicKey { scheme });
+    }
     if verifying_keys.is_empty() {
         return invalid(Failure::NoSecret);
     }

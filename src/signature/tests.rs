@@ -532,9 +532,9 @@ fn duplicate_signature_headers_are_refused() {
 #[test]
 fn empty_body_signs_and_verifies() {
     for scheme in Scheme::all() {
-        let secret: &[u8] = b"whsec_ZW1wdHk=";
-        let headers = sign(scheme, Keys::new(&[secret]), b"", 1, "msg").unwrap();
-        let verdict = verify_with(scheme, &[secret], &headers, b"", 1);
+        let keys = keys_for(scheme, b"whsec_ZW1wdHk=");
+        let headers = sign(scheme, keys, b"", 1, "msg").unwrap();
+        let verdict = verify(scheme, keys, &headers, b"", 1, DEFAULT_TOLERANCE_SECS);
         if scheme == Scheme::NONE {
             assert_eq!(verdict, Verdict::Unsigned);
         } else if scheme == Scheme::SQUARE {
@@ -583,7 +583,7 @@ fn no_secret_and_unusable_secrets_are_explained() {
 #[test]
 fn detect_recognises_each_scheme_and_unsigned() {
     for scheme in Scheme::all().filter(|s| *s != Scheme::NONE) {
-        let headers = sign(scheme, Keys::new(&[b"whsec_a2V5"]), b"", 0, "m").unwrap();
+        let headers = sign(scheme, keys_for(scheme, b"whsec_a2V5"), b"", 0, "m").unwrap();
         assert_eq!(detect(&headers, DEFAULT_HEX_HEADER), Some(scheme));
     }
     assert_eq!(
@@ -629,7 +629,11 @@ proptest! {
             } else {
                 &secret
             };
-            let keys = Keys::new(std::slice::from_ref(&secret));
+            let keys = if scheme.provider().key == KeyKind::KeyPair {
+                keys_for(scheme, b"")
+            } else {
+                Keys::new(std::slice::from_ref(&secret))
+            };
             let headers = sign(scheme, keys, &body, timestamp, &id).unwrap();
             let verdict = verify(scheme, keys, &headers, &body, timestamp, 300);
             if scheme == Scheme::SQUARE && body.is_empty() {
@@ -738,6 +742,24 @@ fn without_a_tolerance_each_provider_applies_its_own() {
     }
 }
 
+/// Keys that sign and verify with `scheme`: `secret`, or for a key-pair scheme a pair made from a
+/// fixed seed (leaked: a test's keys live as long as it does).
+fn keys_for(scheme: Scheme, secret: &'static [u8]) -> Keys<'static> {
+    use rand::SeedableRng;
+    let secrets: &'static [&'static [u8]] = Box::leak(Box::new([secret]));
+    let keys = Keys::new(secrets);
+    match key_pair::generate(scheme, &mut rand::rngs::StdRng::seed_from_u64(7)) {
+        Some(pair) => {
+            let private: &'static [u8] =
+                Box::leak(pair.private_pem.into_bytes().into_boxed_slice());
+            let public: &'static [u8] = Box::leak(pair.public.into_bytes().into_boxed_slice());
+            keys.with_private_keys(Box::leak(Box::new([private])))
+                .with_public_keys(Box::leak(Box::new([public])))
+        }
+        None => keys,
+    }
+}
+
 /// A key `scheme` accepts.
 fn test_key(scheme: Scheme) -> &'static [u8] {
     if scheme.check_secret(b"whsec_dGVzdC1rZXk=").is_ok() {
@@ -753,8 +775,7 @@ fn every_provider_round_trips_is_detected_and_lists_its_headers() {
     let now = 1_700_000_000;
     for scheme in Scheme::all() {
         let provider = scheme.provider();
-        let key = [test_key(scheme)];
-        let keys = Keys::new(&key);
+        let keys = keys_for(scheme, test_key(scheme));
         let request = SignedRequest {
             method: "POST",
             url: Some("https://example.test/hooks?x=1"),

@@ -147,8 +147,8 @@ pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<
             });
         // A field missing from the envelope may still be where a provider puts it deeper in the
         // body: only then is the whole body parsed.
-        let deeper = (kind.is_none() && !type_pointers().is_empty())
-            || (id.is_none() && !id_pointers().is_empty());
+        let deeper = (kind.is_none() && type_pointers().iter().any(|p| reaches_objects(p)))
+            || (id.is_none() && id_pointers().iter().any(|p| reaches_objects(p)));
         if !deeper {
             return (
                 kind.or_else(|| event_type(headers, None)),
@@ -163,6 +163,17 @@ pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<
         event_type(headers, json.as_ref()),
         event_id(headers, json.as_ref()),
     )
+}
+
+/// Whether a provider's body pointer can match in an object: one that starts with an array index
+/// (SendGrid's `/0/sg_event_id`, into its array of events) is not worth parsing an object for.
+fn reaches_objects(pointer: &str) -> bool {
+    let first = pointer
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
+    first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The top-level fields [`event_fields`] reads; everything else is skipped unparsed.
@@ -298,7 +309,7 @@ mod tests {
     #[test]
     fn the_shortcut_agrees_with_the_full_parse() {
         let headers = [h("X-GitHub-Event", "push"), h("X-GitHub-Delivery", "d-1")];
-        let bodies: [&[u8]; 12] = [
+        let bodies: [&[u8]; 13] = [
             br#"{"id":"evt_1","type":"order.completed","data":{"a":[1,{"b":null}]}}"#,
             br#"{"type":5,"event":"x","id":42}"#,
             br#"{"event_type":"y","id":-7.5}"#,
@@ -308,6 +319,7 @@ mod tests {
             br#" {"id":18446744073709551615}"#,
             br#"{}"#,
             br#"[{"type":"in an array"}]"#,
+            br#"[{"event":"delivered","sg_event_id":"sg_1"}]"#,
             b"a=1&type=form",
             b"{broken",
             b"",

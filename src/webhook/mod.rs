@@ -64,10 +64,14 @@ impl Signer {
         timestamp: i64,
         id: &str,
     ) -> Result<Vec<Header>, SignError> {
+        // A signer's keys are what its scheme signs with: secrets, or a key-pair scheme's
+        // private keys.
         let keys = crate::secret::as_keys(&self.secrets);
         signature::sign(
             self.scheme,
-            Keys::new(&keys).with_hex_header(&self.hex_header),
+            Keys::new(&keys)
+                .with_private_keys(&keys)
+                .with_hex_header(&self.hex_header),
             request,
             timestamp,
             id,

@@ -71,6 +71,13 @@ pub fn short_verdict(checked: &Checked) -> String {
                 Failure::NoUrl => "no URL to verify against".to_string(),
                 Failure::BodyHashMismatch => "body changed (bodySHA256)".to_string(),
                 Failure::UnsignedBody { .. } => "body not signed".to_string(),
+                Failure::KeyMismatch { .. } => "signed with another key".to_string(),
+                Failure::NoPublicKey { .. } => {
+                    format!(
+                        "no public key: run `hooky keygen --scheme {scheme}` or pass --public-key"
+                    )
+                }
+                Failure::UnusablePublicKey { .. } => "unusable public key".to_string(),
             };
             format!("invalid {scheme}: {reason}")
         }

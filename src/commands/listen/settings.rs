@@ -67,7 +67,7 @@ impl Settings {
     /// Checks the flags and reads what they point at (the secrets, `--response-body`). Creates the
     /// development secret when verifying without a secret given.
     pub fn from_args(args: ListenArgs, out: &Output) -> anyhow::Result<Settings> {
-        let (verifier, origin) = verification(&args, out)?;
+        let (verifier, origin, keys_given) = verification(&args, out)?;
         let response_body = response_body(&args)?;
         let public_url = args.public_url.as_deref().map(public_url).transpose()?;
         if let Some(url) = &args.forward_to {
@@ -75,11 +75,11 @@ impl Settings {
         }
         // A secret the user gave is enforced; the development secret only inspects, since a
         // sender that never saw it (a provider, a curl) must not be refused, unless
-        // --verify-mode enforce.
+        // --verify-mode enforce. A public key the user gave is enforced too.
         let enforce = verifier.has_secrets()
             && match args.verify_mode {
                 Some(mode) => mode == VerifyMode::Enforce,
-                None => matches!(origin, Some(Origin::Given(_))),
+                None => matches!(origin, Some(Origin::Given(_))) || keys_given,
             };
         Ok(Settings {
             host: args.host,
@@ -143,9 +143,13 @@ fn public_url(url: &str) -> anyhow::Result<String> {
     Ok(url.trim_end_matches('/').to_string())
 }
 
-/// The verifier and where its secrets came from; a usage error for an `--expect` that could
+/// The verifier, where its secrets came from and whether the user gave public keys; a usage
+/// error for an `--expect` that could
 /// never match, or secrets that do not fit the scheme.
-fn verification(args: &ListenArgs, out: &Output) -> anyhow::Result<(Verifier, Option<Origin>)> {
+fn verification(
+    args: &ListenArgs,
+    out: &Output,
+) -> anyhow::Result<(Verifier, Option<Origin>, bool)> {
     // Verification off: nothing to verify with, and the development secret is not even created.
     let verifying = !args.no_verify && args.scheme != SchemeSelection::Fixed(Scheme::NONE);
     if let Some(reason) = expect::never_matches(&args.expectations, verifying) {
@@ -162,6 +166,11 @@ fn verification(args: &ListenArgs, out: &Output) -> anyhow::Result<(Verifier, Op
     } else {
         None
     };
+    let (public_keys, keys_given) = if verifying {
+        crate::commands::resolve_public_keys(&args.public_keys)?
+    } else {
+        (Vec::new(), false)
+    };
     let origin = secrets.as_ref().map(|s| s.origin.clone());
     let verifier = Verifier::new(
         if verifying {
@@ -172,11 +181,12 @@ fn verification(args: &ListenArgs, out: &Output) -> anyhow::Result<(Verifier, Op
         secrets.map(|s| s.list).unwrap_or_default(),
         args.signature_header.clone(),
         args.tolerance.map(|t| t.as_secs()),
-    );
+    )
+    .with_public_keys(public_keys);
     verifier
         .check_secrets()
         .map_err(|e| CliError::usage(e).with_hint("check --scheme and the secret's format"))?;
-    Ok((verifier, origin))
+    Ok((verifier, origin, keys_given))
 }
 
 /// `--response-body` read once, with its content type.

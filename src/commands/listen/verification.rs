@@ -13,6 +13,8 @@ use crate::signature::{self, Failure, Keys, Scheme, SignedRequest, Verdict};
 pub struct Verifier {
     pub selection: SchemeSelection,
     secrets: Vec<Secret>,
+    /// The key-pair schemes' public keys (each in its provider's format).
+    public_keys: Vec<Secret>,
     pub hex_header: String,
     /// `None`: each provider's own.
     pub tolerance_secs: Option<u64>,
@@ -35,9 +37,16 @@ impl Verifier {
         Verifier {
             selection,
             secrets,
+            public_keys: Vec::new(),
             hex_header,
             tolerance_secs,
         }
+    }
+
+    /// The same verifier with public keys for the key-pair schemes.
+    pub fn with_public_keys(mut self, public_keys: Vec<Secret>) -> Self {
+        self.public_keys = public_keys;
+        self
     }
 
     pub fn has_secrets(&self) -> bool {
@@ -51,7 +60,10 @@ impl Verifier {
 
     fn verdict(&self, request: &SignedRequest<'_>, now: i64) -> Verdict {
         let secrets = crate::secret::as_keys(&self.secrets);
-        let keys = Keys::new(&secrets).with_hex_header(&self.hex_header);
+        let public_keys = crate::secret::as_keys(&self.public_keys);
+        let keys = Keys::new(&secrets)
+            .with_public_keys(&public_keys)
+            .with_hex_header(&self.hex_header);
         let tolerance = self.tolerance_secs;
         match self.selection {
             SchemeSelection::Auto => signature::verify_auto(keys, request, now, tolerance),
@@ -128,6 +140,18 @@ impl Verifier {
     pub fn check_secrets(&self) -> Result<(), String> {
         if let SchemeSelection::Fixed(scheme) = self.selection {
             if scheme == Scheme::NONE {
+                return Ok(());
+            }
+            if scheme.provider().key == signature::KeyKind::KeyPair {
+                // Its secrets go unused; its public keys must be its own.
+                for (index, key) in self.public_keys.iter().enumerate() {
+                    signature::key_pair::check_public(scheme, key.expose()).map_err(|reason| {
+                        format!(
+                            "public key #{} cannot be used with the {scheme} scheme: {reason}",
+                            index + 1
+                        )
+                    })?;
+                }
                 return Ok(());
             }
             for (index, secret) in self.secrets.iter().enumerate() {

@@ -367,7 +367,10 @@ impl Preparer {
             return Ok(prepared);
         }
         let keys = as_keys(&self.context.secrets);
-        let keys = Keys::new(&keys).with_hex_header(&self.context.options.hex_header);
+        let private = as_keys(&self.context.options.private_keys);
+        let keys = Keys::new(&keys)
+            .with_private_keys(&private)
+            .with_hex_header(&self.context.options.hex_header);
         prepared
             .outgoing(keys, now)
             .map_err(|e| format!("capture #{seq}: {e}"))?;

@@ -40,12 +40,23 @@ pub enum Record {
     /// `--attack`: one per check.
     Check {
         check: &'static str,
-        description: &'static str,
+        description: String,
         expect: Expect,
-        /// The status of each request of the check, `null` when it got no answer.
+        /// The status of each request of the check, `null` when it got no answer (empty when
+        /// skipped).
         statuses: Vec<Option<u16>>,
         result: Outcome,
+        /// Why a check warned or was skipped.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
         errors: Vec<String>,
+    },
+    /// `--attack`: what the checks together say about the receiver (the valid event rejected,
+    /// a re-serialised body verified, one end of a rotation header ignored).
+    Diagnosis {
+        /// `valid_rejected`, `body_reserialised`, `rotation_last_only`, `rotation_first_only`.
+        code: &'static str,
+        message: String,
     },
     /// `--attack`: the count of checks by result.
     AttackSummary {
@@ -53,6 +64,8 @@ pub enum Record {
         scheme: Scheme,
         passed: u64,
         failed: u64,
+        warned: u64,
+        skipped: u64,
         info: u64,
     },
 }

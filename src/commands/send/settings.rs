@@ -7,19 +7,16 @@ use crate::output::Output;
 use crate::signature::Scheme;
 use crate::webhook::Signer;
 
-/// The signer for `--scheme`, else the fixture's scheme, else hex; secrets are read only when
-/// the scheme signs.
+/// The signer for `--scheme`, else the fixture's scheme, else hex; secrets (or a key-pair
+/// scheme's private key) are read only when the scheme signs.
 pub(super) fn signer(
     args: &SendArgs,
     fixture_scheme: Option<Scheme>,
     out: &Output,
 ) -> anyhow::Result<Signer> {
     let scheme = args.scheme.or(fixture_scheme).unwrap_or(Scheme::HEX);
-    let secrets = if scheme == Scheme::NONE {
-        Vec::new()
-    } else {
-        super::super::resolve_secrets(&args.secrets, out, super::super::DevUse::Sign)?.list
-    };
+    let secrets =
+        super::super::resolve_signing_keys(scheme, &args.secrets, &args.private_key, out)?;
     Signer::new(scheme, secrets, &args.signature_header).map_err(|e| {
         CliError::usage(e.to_string())
             .with_hint("give the receiver's secret with --secret, HOOKY_SECRET or --secret-file, or --scheme none")

@@ -12,7 +12,8 @@ use crate::signature::{self, Keys, Scheme};
 
 pub struct Settings {
     pub scheme: Scheme,
-    /// None for `--scheme none`, else at least one (given, or the development secret).
+    /// None for `--scheme none`, else at least one (given, or the development secret); for a
+    /// key-pair scheme, its private key.
     pub secrets: Vec<Secret>,
     /// Unix seconds: `--timestamp`, else now.
     pub timestamp: i64,
@@ -34,12 +35,12 @@ impl Settings {
         now: i64,
         rng: &mut impl rand::Rng,
     ) -> anyhow::Result<Settings> {
-        let secrets = if args.scheme == Scheme::NONE {
-            Vec::new()
-        } else {
-            crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Sign)?
-                .list
-        };
+        let secrets = crate::commands::resolve_signing_keys(
+            args.scheme,
+            &args.secrets,
+            &args.private_key,
+            out,
+        )?;
         let url = crate::commands::request_url(args.scheme, args.url)?;
         let method = crate::commands::request_method(&args.method)?;
         let settings = Settings {
@@ -64,7 +65,9 @@ impl Settings {
         let keys = as_keys(&self.secrets);
         signature::sign(
             self.scheme,
-            Keys::new(&keys).with_hex_header(&self.hex_header),
+            Keys::new(&keys)
+                .with_private_keys(&keys)
+                .with_hex_header(&self.hex_header),
             &signature::SignedRequest {
                 method: &self.method,
                 url: self.url.as_deref(),

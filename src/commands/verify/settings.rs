@@ -12,6 +12,8 @@ use crate::signature::{self, Keys, Scheme, SignedRequest, Verdict};
 pub struct Settings {
     pub scheme: SchemeSelection,
     pub secrets: Vec<Secret>,
+    /// `--public-key`s, else the development ones, for the key-pair schemes.
+    pub public_keys: Vec<Secret>,
     pub headers: Vec<Header>,
     /// `None`: the provider's.
     pub tolerance_secs: Option<u64>,
@@ -34,6 +36,7 @@ impl Settings {
             crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Verify)?
                 .list
         };
+        let public_keys = crate::commands::resolve_public_keys(&args.public_keys)?.0;
         // With auto, the scheme the headers show decides whether a URL is needed.
         let scheme = match args.scheme {
             SchemeSelection::Fixed(scheme) => Some(scheme),
@@ -51,6 +54,7 @@ impl Settings {
             method,
             scheme: args.scheme,
             secrets,
+            public_keys,
             headers: args.headers,
             tolerance_secs: args.tolerance.map(|t| t.as_secs()),
             now: args.now.unwrap_or(now),
@@ -62,7 +66,10 @@ impl Settings {
     /// The verdict on `body` with the headers given.
     pub fn verify(&self, body: &[u8]) -> Verdict {
         let keys = as_keys(&self.secrets);
-        let keys = Keys::new(&keys).with_hex_header(&self.hex_header);
+        let public_keys = as_keys(&self.public_keys);
+        let keys = Keys::new(&keys)
+            .with_public_keys(&public_keys)
+            .with_hex_header(&self.hex_header);
         let (now, tolerance) = (self.now, self.tolerance_secs);
         let request = SignedRequest {
             method: &self.method,

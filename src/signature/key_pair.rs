@@ -1,0 +1,112 @@
+//! What the key-pair schemes (`discord`, `sendgrid`) share: reading the keys they are given, a
+//! development key pair for `hooky keygen`, and a key no receiver holds for `send --attack`.
+//!
+//! Private keys are PKCS#8 PEM (what `hooky keygen` and `openssl genpkey` write); public keys are
+//! text in the provider's own format (Discord: hex; SendGrid: base64 DER), or SPKI PEM. The curve
+//! arithmetic is the `ed25519-dalek` and `p256` crates'.
+
+use super::{Scheme, discord, sendgrid};
+
+/// A new key pair: the private key as PKCS#8 PEM, the public key in the provider's format.
+pub struct KeyPair {
+    pub private_pem: String,
+    pub public: String,
+}
+
+/// The key-pair schemes, for `hooky keygen --scheme` and the development keys.
+pub fn schemes() -> impl Iterator<Item = Scheme> {
+    Scheme::all().filter(|s| s.provider().key == super::KeyKind::KeyPair)
+}
+
+/// A fresh key pair for `scheme` from `rng` (the OS's in `hooky keygen`); `None` when the scheme
+/// is not a key-pair one.
+pub fn generate(
+    scheme: Scheme,
+    rng: &mut (impl rand::CryptoRng + rand::RngCore),
+) -> Option<KeyPair> {
+    let mut seed = [0u8; 32];
+    rng.fill_bytes(&mut seed);
+    from_seed(scheme, &seed)
+}
+
+/// The key pair `seed` (32 bytes) makes: an Ed25519 secret key, or a P-256 scalar (`None` in the
+/// negligible case it is out of range).
+fn from_seed(scheme: Scheme, seed: &[u8; 32]) -> Option<KeyPair> {
+    match scheme.name() {
+        "discord" => Some(discord::key_pair(seed)),
+        "sendgrid" => sendgrid::key_pair(seed),
+        _ => None,
+    }
+}
+
+/// A private key no receiver is configured with, for `send --attack`'s "wrong key" check.
+pub fn wrong_private_key(scheme: Scheme) -> Option<String> {
+    from_seed(scheme, &[0x5a; 32]).map(|pair| pair.private_pem)
+}
+
+/// The public key of the private key `private_pem` in the provider's format.
+pub fn public_of(scheme: Scheme, private_pem: &[u8]) -> Result<String, String> {
+    match scheme.name() {
+        "discord" => discord::public_of(private_pem),
+        "sendgrid" => sendgrid::public_of(private_pem),
+        _ => Err(format!("the {scheme} scheme uses no key pair")),
+    }
+}
+
+/// Checks that `key` is a public key of `scheme`, in the provider's format or SPKI PEM.
+pub fn check_public(scheme: Scheme, key: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(key)
+        .map_err(|_| "it is not text".to_string())?
+        .trim();
+    let ok = match scheme.name() {
+        "discord" => discord::parse_public(text).is_some(),
+        "sendgrid" => sendgrid::parse_public(text).is_some(),
+        _ => return Err(format!("the {scheme} scheme uses no key pair")),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "it is not a {scheme} public key ({})",
+            public_format(scheme)
+        ))
+    }
+}
+
+/// How the provider shows its public key.
+pub fn public_format(scheme: Scheme) -> &'static str {
+    match scheme.name() {
+        "discord" => "64 hex digits, as Discord's Developer Portal shows it",
+        _ => "base64 DER, as SendGrid's Mail Settings show it",
+    }
+}
+
+/// A private key file's text, or why it is not one (never quoting it: it is a secret).
+pub(super) fn private_pem<'k>(key: &'k [u8], example: &str) -> Result<&'k str, String> {
+    let text = std::str::from_utf8(key)
+        .map_err(|_| format!("the private key is not PEM text ({example} writes one)"))?;
+    if !text.contains("-----BEGIN PRIVATE KEY-----") {
+        return Err(format!(
+            "the private key is not a PKCS#8 PEM key (\"-----BEGIN PRIVATE KEY-----\"; {example} writes one)"
+        ));
+    }
+    Ok(text.trim())
+}
+
+/// The public keys among `keys` that `parse` reads, with their 1-based positions: listen and
+/// verify hand every scheme all the public keys they were given (a Discord key and a SendGrid key
+/// can sit side by side), and each scheme uses its own.
+pub(super) fn usable<K>(keys: &[&[u8]], parse: impl Fn(&str) -> Option<K>) -> Vec<(usize, K)> {
+    keys.iter()
+        .enumerate()
+        .filter_map(|(i, key)| {
+            let text = std::str::from_utf8(key).ok()?.trim();
+            parse(text).map(|k| (i + 1, k))
+        })
+        .collect()
+}
+
+/// Whether `text` is a PEM public key (SPKI).
+pub(super) fn is_public_pem(text: &str) -> bool {
+    text.starts_with("-----BEGIN PUBLIC KEY-----")
+}
