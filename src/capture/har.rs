@@ -186,7 +186,70 @@ pub fn read(text: &str) -> Result<HarImport, String> {
 }
 
 fn read_entry(entry: Entry, next_seq: u64) -> Result<CaptureRecord, String> {
-    let request = entry.request.ok_or("no request")?;
+    let request = read_request(entry.request.ok_or("no request")?)?;
+    let hooky = entry.hooky;
+    let verdict = entry_verdict(hooky.as_ref(), &request)?;
+    // hooky's own export says exactly what was there; other tools' entries are read afresh.
+    let (event_type, event_id) = match &hooky {
+        Some(h) => (h.event_type.clone(), h.event_id.clone()),
+        None => {
+            let parsed_body = request
+                .body
+                .as_deref()
+                .and_then(crate::webhook::event::parse_json_body);
+            (
+                crate::webhook::event::event_type(&request.headers, parsed_body.as_ref()),
+                crate::webhook::event::event_id(&request.headers, parsed_body.as_ref()),
+            )
+        }
+    };
+    let hooky = hooky.unwrap_or_default();
+    let mut record = CaptureRecord {
+        seq: hooky.seq.unwrap_or(next_seq),
+        id: hooky.id.unwrap_or_else(|| format!("har_{next_seq}")),
+        received_at: entry.started_date_time.unwrap_or_default(),
+        remote_addr: hooky
+            .remote_addr
+            .or(entry.server_ip_address)
+            .unwrap_or_default(),
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        event_type,
+        event_id,
+        headers: request.headers,
+        verdict,
+        status: entry
+            .response
+            .and_then(|r| r.status)
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(0),
+        duplicate_of: hooky.duplicate_of,
+        forward: hooky.forward,
+        ..Default::default()
+    };
+    match (request.body, hooky.body_omitted) {
+        (Some(bytes), _) => record.set_body(&bytes),
+        (None, Some(reason)) => {
+            record.body_omitted = Some(reason);
+            record.body_size = hooky.body_size.unwrap_or(0);
+            record.body_sha256 = hooky.body_sha256.unwrap_or_default();
+        }
+        (None, None) => record.set_body(b""),
+    }
+    Ok(record)
+}
+
+/// A HAR request, checked: a replayable method, a URL, resendable headers and the body bytes.
+struct ImportedRequest {
+    method: String,
+    path: String,
+    query: Option<String>,
+    headers: Vec<Header>,
+    body: Option<Vec<u8>>,
+}
+
+fn read_request(request: Request) -> Result<ImportedRequest, String> {
     let method = request
         .method
         .ok_or("no request.method")?
@@ -205,16 +268,30 @@ fn read_entry(entry: Entry, next_seq: u64) -> Result<CaptureRecord, String> {
         .collect();
     crate::http_headers::check_names(&headers)?;
     let body = request.post_data.map(read_post_data).transpose()?;
-    let parsed_body = body
-        .as_deref()
-        .and_then(crate::webhook::event::parse_json_body);
-    let hooky = entry.hooky;
-    let verdict = match hooky.as_ref().and_then(|h| h.verdict.clone()) {
-        Some(v) => serde_json::from_value(v).map_err(|e| format!("bad _hooky.verdict: {e}"))?,
-        None => match crate::signature::detect(
-            &crate::signature::SignedRequest::post(&headers, body.as_deref().unwrap_or_default()),
-            crate::signature::DEFAULT_HEX_HEADER,
-        ) {
+    Ok(ImportedRequest {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    })
+}
+
+/// hooky's own verdict when the entry carries one; otherwise `unverified` when a known scheme's
+/// signature is there (hooky never checked it), else `unsigned`.
+fn entry_verdict(
+    hooky: Option<&HookyFields>,
+    request: &ImportedRequest,
+) -> Result<VerdictRecord, String> {
+    if let Some(v) = hooky.and_then(|h| h.verdict.clone()) {
+        return serde_json::from_value(v).map_err(|e| format!("bad _hooky.verdict: {e}"));
+    }
+    let signed = crate::signature::SignedRequest::post(
+        &request.headers,
+        request.body.as_deref().unwrap_or_default(),
+    );
+    Ok(
+        match crate::signature::detect(&signed, crate::signature::DEFAULT_HEX_HEADER) {
             Some(scheme) => VerdictRecord {
                 verdict: VerdictKind::Unverified,
                 scheme: Some(scheme.name().into()),
@@ -225,50 +302,7 @@ fn read_entry(entry: Entry, next_seq: u64) -> Result<CaptureRecord, String> {
                 ..Default::default()
             },
         },
-    };
-    // hooky's own export says exactly what was there; other tools' entries are read afresh.
-    let (event_type, event_id) = match &hooky {
-        Some(h) => (h.event_type.clone(), h.event_id.clone()),
-        None => (
-            crate::webhook::event::event_type(&headers, parsed_body.as_ref()),
-            crate::webhook::event::event_id(&headers, parsed_body.as_ref()),
-        ),
-    };
-    let hooky = hooky.unwrap_or_default();
-    let mut record = CaptureRecord {
-        seq: hooky.seq.unwrap_or(next_seq),
-        id: hooky.id.unwrap_or_else(|| format!("har_{next_seq}")),
-        received_at: entry.started_date_time.unwrap_or_default(),
-        remote_addr: hooky
-            .remote_addr
-            .or(entry.server_ip_address)
-            .unwrap_or_default(),
-        method,
-        path,
-        query,
-        event_type,
-        event_id,
-        headers,
-        verdict,
-        status: entry
-            .response
-            .and_then(|r| r.status)
-            .and_then(|s| u16::try_from(s).ok())
-            .unwrap_or(0),
-        duplicate_of: hooky.duplicate_of,
-        forward: hooky.forward,
-        ..Default::default()
-    };
-    match (body, hooky.body_omitted) {
-        (Some(bytes), _) => record.set_body(&bytes),
-        (None, Some(reason)) => {
-            record.body_omitted = Some(reason);
-            record.body_size = hooky.body_size.unwrap_or(0);
-            record.body_sha256 = hooky.body_sha256.unwrap_or_default();
-        }
-        (None, None) => record.set_body(b""),
-    }
-    Ok(record)
+    )
 }
 
 /// The body bytes of a `postData`: `text` (base64 when `encoding`/`_encoding` says so), or the
