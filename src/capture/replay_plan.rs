@@ -298,7 +298,8 @@ fn stale_signature_note(
     now: i64,
 ) -> Option<String> {
     let scheme = captured.filter(|s| s.is_timestamped())?;
-    let age = now - signature_timestamp(&record.headers, scheme)?;
+    let body = record.body_bytes().unwrap_or_default();
+    let age = now - signature_timestamp(&record.headers, &body, scheme)?;
     let tolerance = options
         .tolerance_secs
         .unwrap_or_else(|| scheme.default_tolerance_secs());
@@ -415,9 +416,10 @@ fn outgoing_headers(
     headers
 }
 
-/// The signed timestamp (unix seconds) of a timestamped scheme's headers, if readable.
-pub fn signature_timestamp(headers: &[Header], scheme: Scheme) -> Option<i64> {
-    (scheme.provider().signed_timestamp)(headers)
+/// The signed timestamp (unix seconds) of a timestamped scheme's request, if readable (Linear's
+/// is in the body).
+pub fn signature_timestamp(headers: &[Header], body: &[u8], scheme: Scheme) -> Option<i64> {
+    (scheme.provider().signed_timestamp)(headers, body)
 }
 
 #[cfg(test)]
@@ -758,19 +760,19 @@ mod tests {
     fn timestamps_of_each_scheme() {
         let h = |n: &str, v: &str| vec![(n.to_string(), v.to_string())];
         assert_eq!(
-            signature_timestamp(&h("Stripe-Signature", "t=12,v1=ab"), Scheme::STRIPE),
+            signature_timestamp(&h("Stripe-Signature", "t=12,v1=ab"), b"", Scheme::STRIPE),
             Some(12)
         );
         assert_eq!(
-            signature_timestamp(&h("svix-timestamp", "13"), Scheme::STANDARD),
+            signature_timestamp(&h("svix-timestamp", "13"), b"", Scheme::STANDARD),
             Some(13)
         );
         assert_eq!(
-            signature_timestamp(&h("X-Slack-Request-Timestamp", "14"), Scheme::SLACK),
+            signature_timestamp(&h("X-Slack-Request-Timestamp", "14"), b"", Scheme::SLACK),
             Some(14)
         );
         assert_eq!(
-            signature_timestamp(&h("X-Hub-Signature-256", "x"), Scheme::GITHUB),
+            signature_timestamp(&h("X-Hub-Signature-256", "x"), b"", Scheme::GITHUB),
             None
         );
     }

@@ -44,7 +44,7 @@ pub(super) const PROVIDER: Provider = Provider {
     check_key: super::any_key,
     sign,
     verify,
-    signed_timestamp: |headers| {
+    signed_timestamp: |headers, _| {
         let millis: i64 = get_one(headers, TIMESTAMP)?.trim().parse().ok()?;
         Some(millis.div_euclid(1000))
     },

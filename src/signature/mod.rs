@@ -17,6 +17,7 @@ mod gitlab;
 mod hubspot;
 mod intercom;
 pub mod key_pair;
+mod linear;
 mod none;
 mod paddle;
 mod sendgrid;
@@ -56,6 +57,7 @@ pub static REGISTRY: &[&Provider] = &[
     &zoom::PROVIDER,
     &discord::PROVIDER,
     &sendgrid::PROVIDER,
+    &linear::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
@@ -258,8 +260,9 @@ pub struct Provider {
     pub sign: fn(&Signing<'_>) -> Vec<Header>,
     /// The 1-based index of the key that verifies the request, or why none does.
     pub verify: fn(&Check<'_>) -> Result<usize, Failure>,
-    /// The signed timestamp (unix seconds) of a request, for the stale-signature warning.
-    pub signed_timestamp: fn(&[Header]) -> Option<i64>,
+    /// The signed timestamp (unix seconds) of a request (headers, body), for the stale-signature
+    /// warning.
+    pub signed_timestamp: fn(&[Header], &[u8]) -> Option<i64>,
 }
 
 /// Any key will do ([`Scheme::check_secret`] has already refused an empty one).
@@ -268,7 +271,7 @@ fn any_key(_: &[u8]) -> Result<(), String> {
 }
 
 /// For schemes that sign no timestamp.
-fn no_timestamp(_: &[Header]) -> Option<i64> {
+fn no_timestamp(_: &[Header], _: &[u8]) -> Option<i64> {
     None
 }
 
@@ -290,6 +293,7 @@ impl Scheme {
     pub const HUBSPOT: Scheme = Scheme(&hubspot::PROVIDER);
     pub const DISCORD: Scheme = Scheme(&discord::PROVIDER);
     pub const SENDGRID: Scheme = Scheme(&sendgrid::PROVIDER);
+    pub const LINEAR: Scheme = Scheme(&linear::PROVIDER);
 
     /// Every scheme, in registry order.
     pub fn all() -> impl Iterator<Item = Scheme> {
@@ -593,6 +597,8 @@ pub enum Failure {
          changed after signing)"
     )]
     BodyHashMismatch,
+    #[error("malformed body field {field}: {reason}")]
+    MalformedBodyField { field: String, reason: String },
     #[error("the body is not signed: {reason}")]
     UnsignedBody { reason: String },
     #[error("signature mismatch: the signature verifies with none of the {keys} public key(s)")]
@@ -620,6 +626,7 @@ impl Failure {
             Failure::UnusableSecret { .. } => "unusable_secret",
             Failure::NoUrl => "no_url",
             Failure::BodyHashMismatch => "body_hash_mismatch",
+            Failure::MalformedBodyField { .. } => "malformed_body_field",
             Failure::UnsignedBody { .. } => "unsigned_body",
             Failure::KeyMismatch { .. } => "signature_mismatch",
             Failure::NoPublicKey { .. } => "no_public_key",

@@ -42,7 +42,7 @@ pub(super) const PROVIDER: Provider = Provider {
     check_key: super::any_key,
     sign,
     verify,
-    signed_timestamp: |headers| entries(get_one(headers, HEADER)?).ok()?.0?.parse().ok(),
+    signed_timestamp: |headers, _| entries(get_one(headers, HEADER)?).ok()?.0?.parse().ok(),
 };
 
 fn sign(s: &Signing<'_>) -> Vec<Header> {

@@ -41,7 +41,7 @@ pub(super) const PROVIDER: Provider = Provider {
     check_key: |secret| decode_secret(secret).map(drop),
     sign,
     verify,
-    signed_timestamp: |headers| {
+    signed_timestamp: |headers, _| {
         get_one(headers, TIMESTAMP)
             .or_else(|| get_one(headers, "svix-timestamp"))?
             .trim()

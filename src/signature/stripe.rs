@@ -38,7 +38,7 @@ pub(super) const PROVIDER: Provider = Provider {
     check_key: super::any_key,
     sign,
     verify,
-    signed_timestamp: |headers| {
+    signed_timestamp: |headers, _| {
         get_one(headers, HEADER)?
             .split(',')
             .find_map(|item| item.trim().strip_prefix("t="))?

@@ -540,6 +540,12 @@ fn empty_body_signs_and_verifies() {
         } else if scheme == Scheme::SQUARE {
             // Square's helper refuses an empty body.
             assert_eq!(verdict.failure().map(Failure::code), Some("unsigned_body"));
+        } else if scheme == Scheme::LINEAR {
+            // The signature matches; Linear's timestamp lives in the (here empty) body.
+            assert_eq!(
+                verdict.failure().map(Failure::code),
+                Some("malformed_body_field")
+            );
         } else {
             assert!(verdict.is_valid(), "{scheme}: {verdict:?}");
         }
@@ -639,6 +645,10 @@ proptest! {
             if scheme == Scheme::SQUARE && body.is_empty() {
                 // Square's helper refuses an empty body.
                 prop_assert_eq!(verdict.failure().map(Failure::code), Some("unsigned_body"));
+            } else if scheme == Scheme::LINEAR {
+                // An arbitrary body has no webhookTimestamp: the signature matches, the body
+                // field is what fails.
+                prop_assert_ne!(verdict.failure().map(Failure::code), Some("signature_mismatch"));
             } else {
                 prop_assert!(verdict.is_valid(), "{} {:?}", scheme, verdict);
             }
@@ -712,12 +722,14 @@ fn without_a_tolerance_each_provider_applies_its_own() {
     for scheme in Scheme::all().filter(|s| s.is_timestamped()) {
         let secret = [test_key(scheme)];
         let tolerance = scheme.default_tolerance_secs();
-        let headers = sign(scheme, Keys::new(&secret), b"b", 1000, "m").unwrap();
+        // Signed at 1000 s; Linear carries that time in the body, in milliseconds.
+        let body = br#"{"webhookTimestamp":1000000}"#;
+        let headers = sign(scheme, Keys::new(&secret), body, 1000, "m").unwrap();
         let at = |now: i64| {
             super::verify(
                 scheme,
                 Keys::new(&secret),
-                &SignedRequest::post(&headers, b"b").with_url(URL),
+                &SignedRequest::post(&headers, body).with_url(URL),
                 now,
                 None,
             )
@@ -771,7 +783,8 @@ fn test_key(scheme: Scheme) -> &'static [u8] {
 
 #[test]
 fn every_provider_round_trips_is_detected_and_lists_its_headers() {
-    let body = br#"{"id":"evt_1","type":"order.completed"}"#;
+    // Linear reads the signing time from the body's webhookTimestamp (ms).
+    let body = br#"{"id":"evt_1","type":"order.completed","webhookTimestamp":1700000000000}"#;
     let now = 1_700_000_000;
     for scheme in Scheme::all() {
         let provider = scheme.provider();
@@ -812,7 +825,7 @@ fn every_provider_round_trips_is_detected_and_lists_its_headers() {
         }
         assert_eq!(
             provider.tolerance.is_some(),
-            (provider.signed_timestamp)(&signed) == Some(now),
+            (provider.signed_timestamp)(&signed, body) == Some(now),
             "{scheme}: a timestamped scheme reads back the timestamp it signed"
         );
         assert!(!provider.attacks.is_empty(), "{scheme}");

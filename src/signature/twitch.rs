@@ -42,7 +42,7 @@ pub(super) const PROVIDER: Provider = Provider {
     check_key: super::any_key,
     sign,
     verify,
-    signed_timestamp: |headers| parse_time(get_one(headers, TIMESTAMP)?.trim()),
+    signed_timestamp: |headers, _| parse_time(get_one(headers, TIMESTAMP)?.trim()),
 };
 
 /// Unix seconds of an RFC 3339 time.

@@ -44,7 +44,7 @@ pub(super) const PROVIDER: Provider = Provider {
     check_key: super::any_key,
     sign,
     verify,
-    signed_timestamp: |headers| get_one(headers, TIMESTAMP)?.trim().parse().ok(),
+    signed_timestamp: |headers, _| get_one(headers, TIMESTAMP)?.trim().parse().ok(),
 };
 
 fn sign(s: &Signing<'_>) -> Vec<Header> {

@@ -70,6 +70,7 @@ pub fn short_verdict(checked: &Checked) -> String {
                 Failure::UnusableSecret { .. } => "unusable secret".to_string(),
                 Failure::NoUrl => "no URL to verify against".to_string(),
                 Failure::BodyHashMismatch => "body changed (bodySHA256)".to_string(),
+                Failure::MalformedBodyField { field, .. } => format!("malformed body {field}"),
                 Failure::UnsignedBody { .. } => "body not signed".to_string(),
                 Failure::KeyMismatch { .. } => "signed with another key".to_string(),
                 Failure::NoPublicKey { .. } => {

@@ -435,7 +435,8 @@ mod tests {
     const NOW: i64 = 1_700_000_000;
 
     fn webhook() -> Webhook {
-        let body = br#"{"id":"evt_1","amount":5}"#;
+        // Linear reads its signing time from the body (ms).
+        let body = br#"{"id":"evt_1","amount":5,"webhookTimestamp":1700000000000}"#;
         // Twilio covers a JSON body through the URL's bodySHA256 (the others ignore the query).
         let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body));
         Webhook {
