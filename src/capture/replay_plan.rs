@@ -166,9 +166,14 @@ pub fn prepare(
         rng,
         &mut notes,
     )?;
-    if signing.is_none() {
-        notes.extend(stale_signature_note(record, captured, options, now));
-    }
+    notes.extend(stale_signature_note(
+        record,
+        &body,
+        captured,
+        signing.is_some(),
+        options,
+        now,
+    ));
     let strip = replaced_signature_headers(signing.as_ref(), captured, &options.hex_header);
     let headers = outgoing_headers(
         record,
@@ -290,21 +295,36 @@ fn signing(
     }
 }
 
-/// The warning for a replay that keeps a timestamped signature older than receivers tolerate.
+/// The warning for a replay that keeps a timestamped signature older than receivers tolerate. A
+/// re-sign makes a fresh timestamp, except where the scheme carries it in the body (Linear's
+/// `webhookTimestamp`): the replay sends `body` (the captured one, or as edited) as it is.
 fn stale_signature_note(
     record: &CaptureRecord,
+    body: &[u8],
     captured: Option<Scheme>,
+    resigned: bool,
     options: &PlanOptions,
     now: i64,
 ) -> Option<String> {
     let scheme = captured.filter(|s| s.is_timestamped())?;
-    let body = record.body_bytes().unwrap_or_default();
-    let age = now - signature_timestamp(&record.headers, &body, scheme)?;
+    let in_body = signature_timestamp(&record.headers, &[], scheme).is_none();
+    if resigned && !in_body {
+        return None;
+    }
+    let age = now - signature_timestamp(&record.headers, body, scheme)?;
     let tolerance = options
         .tolerance_secs
         .unwrap_or_else(|| scheme.default_tolerance_secs());
     let tolerance = i64::try_from(tolerance).unwrap_or(i64::MAX);
     (age > tolerance).then(|| {
+        if in_body {
+            return format!(
+                "capture #{}: its {scheme} timestamp, in the body, was made {} ago, past the {} receivers tolerate; a replay keeps the body, so the receiver will likely reject it even re-signed (put a fresh one in with --set and --resign --secret …)",
+                record.seq,
+                format_age(age),
+                format_age(tolerance),
+            );
+        }
         format!(
             "capture #{}: its {scheme} signature was made {} ago, past the {} receivers tolerate; the receiver will likely reject it (re-sign with --resign --secret …)",
             record.seq,
@@ -567,6 +587,38 @@ mod tests {
             Some(300),
         );
         assert!(verdict.is_valid(), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_stale_timestamp_in_the_body_is_flagged_even_when_re_signed() {
+        // Linear's webhookTimestamp (ms), two hours old.
+        let old = br#"{"type":"Issue","webhookTimestamp":1699992800000}"#;
+        let r = record(&[("Linear-Signature", "00")], old, Some("linear"));
+        let resign = PlanOptions {
+            resign: true,
+            has_secret: true,
+            ..options()
+        };
+        for options in [options(), resign.clone()] {
+            let p = prepare(&r, &options, NOW, &mut rng()).unwrap();
+            assert!(
+                p.notes
+                    .iter()
+                    .any(|n| n.contains("in the body, was made 2h")),
+                "{:?}",
+                p.notes
+            );
+        }
+        // A fresh timestamp put in with --set leaves nothing to warn about.
+        let fresh = PlanOptions {
+            edits: vec![Edit::Set(
+                "webhookTimestamp".into(),
+                Value::from(1_700_000_000_000_i64),
+            )],
+            ..resign
+        };
+        let p = prepare(&r, &fresh, NOW, &mut rng()).unwrap();
+        assert!(p.notes.is_empty(), "{:?}", p.notes);
     }
 
     #[test]
