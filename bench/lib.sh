@@ -114,7 +114,8 @@ row() {
 kilo() { awk -v n="$1" 'BEGIN { if (n ~ /^[0-9.]+$/) printf "%.1fk", n / 1000; else print n }'; }
 
 # median VALUE…: the median of the numbers given (n/a when there are none).
-median() { printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Non-numbers (n/a, inf) are left out; none at all gives n/a (grep's "no match" must not end the run).
+median() { printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Pinning: `pin on` puts the server on core 0 and wrk on core 1 (taskset), so neither steals the
 # other's core; `pin off` lets the scheduler place both. Prefixes, not functions: `$!` must be the
