@@ -47,9 +47,9 @@ printf '%-6s %12s %12s %10s\n' round send replay sent
 TO_SEND=""
 for round in $(seq 1 "$ROUNDS"); do
   SEND_RPS=$("$HOOKY" --json send order.completed --to "$SINK/hooks" --count "$COUNT" --concurrency "$CONNECTIONS" --no-retry | json_field requests_per_sec)
-  SUMMARY=$(replay "$HOOKY" "$CAPTURE")
-  REPLAY_RPS=$(echo "$SUMMARY" | json_field requests_per_sec)
-  SENT=$(echo "$SUMMARY" | json_field succeeded)
+  RESULT=$(replay "$HOOKY" "$CAPTURE")
+  REPLAY_RPS=$(echo "$RESULT" | json_field requests_per_sec)
+  SENT=$(echo "$RESULT" | json_field succeeded)
   printf '%-6s %12.0f %12.0f %10s\n' "$round" "$SEND_RPS" "$REPLAY_RPS" "$SENT"
   TO_SEND+=" $(ratio "$REPLAY_RPS" "$SEND_RPS")"
 done
