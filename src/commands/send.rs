@@ -235,33 +235,12 @@ impl Plan {
     /// The webhook for send number `seq`: rendered, with its headers, ready to be signed.
     fn build(&self, seq: u64) -> anyhow::Result<Webhook> {
         let mut rng = self.rng(seq);
-        let (body, event_id, body_event_type, meta) = match &self.payload.compiled {
-            Some(compiled) => {
-                let env = |name: &str| std::env::var(name).ok();
-                let rendered = compiled
-                    .render(&mut RenderContext {
-                        now: self.now(),
-                        seq,
-                        rng: &mut rng,
-                        env: &env,
-                    })
-                    .map_err(|e| CliError::usage(e.to_string()))?;
-                let (body, id, event_type) =
-                    (rendered.body, rendered.event_id, rendered.event_type);
-                (body, id, event_type, compiled.meta().clone())
-            }
-            None => {
-                let (payload, meta) = self.payload.render(seq, &mut rng, self.now())?;
-                let body = if meta.is_form() {
-                    fixtures::form_body(&self.payload.name, &payload).map_err(CliError::usage)?
-                } else {
-                    serde_json::to_vec(&payload).expect("a JSON value always serialises")
-                };
-                let id = crate::webhook::event::event_id(&[], Some(&payload));
-                let event_type = crate::webhook::event::event_type(&[], Some(&payload));
-                (body, id, event_type, meta)
-            }
-        };
+        let Rendered {
+            body,
+            event_id,
+            event_type: body_event_type,
+            meta,
+        } = self.render(seq, &mut rng)?;
         let event_type = meta
             .event
             .clone()
@@ -290,30 +269,8 @@ impl Plan {
             .clone()
             .or(meta.method)
             .unwrap_or_else(|| "POST".into());
-        // A GET fixture (a handshake's) whose payload is only its `_meta` has no body to send.
-        let body = if matches!(method.as_str(), "GET" | "HEAD")
-            && serde_json::from_slice::<serde_json::Value>(&body)
-                .is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
-        {
-            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
-            Vec::new()
-        } else {
-            body
-        };
-        // Parsed once in the plan; only a fixture's path suffix (or a body hash) makes a new one.
-        let mut url = match meta.path.as_deref() {
-            None => self.url.clone(),
-            suffix => delivery::parse_url(&webhook::join_path(self.url.as_str(), suffix))
-                .map_err(|e| anyhow::Error::new(CliError::usage(e)))?,
-        };
-        let mut sent_headers = headers.clone();
-        webhook::merge_headers(&mut sent_headers, self.user_headers.clone());
-        if let Some(hashed) =
-            crate::signature::url_for_body(self.signer.scheme, url.as_str(), &sent_headers, &body)
-        {
-            url =
-                delivery::parse_url(&hashed).map_err(|e| anyhow::Error::new(CliError::usage(e)))?;
-        }
+        let body = without_empty_get_body(&method, body, &mut headers);
+        let url = self.target_url(meta.path.as_deref(), &headers, &body)?;
         Ok(Webhook {
             method,
             url,
@@ -323,6 +280,63 @@ impl Plan {
             event_id,
             event_type,
         })
+    }
+
+    /// The body of send number `seq` with the event id, type and `_meta` it names.
+    fn render(&self, seq: u64, rng: &mut StdRng) -> anyhow::Result<Rendered> {
+        if let Some(compiled) = &self.payload.compiled {
+            let env = |name: &str| std::env::var(name).ok();
+            let rendered = compiled
+                .render(&mut RenderContext {
+                    now: self.now(),
+                    seq,
+                    rng,
+                    env: &env,
+                })
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            return Ok(Rendered {
+                body: rendered.body,
+                event_id: rendered.event_id,
+                event_type: rendered.event_type,
+                meta: compiled.meta().clone(),
+            });
+        }
+        let (payload, meta) = self.payload.render(seq, rng, self.now())?;
+        let body = if meta.is_form() {
+            fixtures::form_body(&self.payload.name, &payload).map_err(CliError::usage)?
+        } else {
+            serde_json::to_vec(&payload).expect("a JSON value always serialises")
+        };
+        Ok(Rendered {
+            body,
+            event_id: crate::webhook::event::event_id(&[], Some(&payload)),
+            event_type: crate::webhook::event::event_type(&[], Some(&payload)),
+            meta,
+        })
+    }
+
+    /// The URL to send to: the plan's (parsed once), with a fixture's path suffix, and with the
+    /// body's hash for schemes that sign it in the URL (Twilio's `bodySHA256`).
+    fn target_url(
+        &self,
+        path_suffix: Option<&str>,
+        headers: &[Header],
+        body: &[u8],
+    ) -> anyhow::Result<reqwest::Url> {
+        let parse = |url: &str| {
+            delivery::parse_url(url).map_err(|e| anyhow::Error::new(CliError::usage(e)))
+        };
+        let url = match path_suffix {
+            None => self.url.clone(),
+            suffix => parse(&webhook::join_path(self.url.as_str(), suffix))?,
+        };
+        let mut sent_headers = headers.to_vec();
+        webhook::merge_headers(&mut sent_headers, self.user_headers.clone());
+        match crate::signature::url_for_body(self.signer.scheme, url.as_str(), &sent_headers, body)
+        {
+            Some(hashed) => parse(&hashed),
+            None => Ok(url),
+        }
     }
 
     fn secret_keys(&self) -> Vec<&[u8]> {
@@ -1297,4 +1311,25 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A rendered body with what it names.
+struct Rendered {
+    body: Vec<u8>,
+    event_id: Option<String>,
+    event_type: Option<String>,
+    meta: fixtures::Meta,
+}
+
+/// A GET fixture (a handshake's) whose payload is only its `_meta` has no body to send.
+fn without_empty_get_body(method: &str, body: Vec<u8>, headers: &mut Vec<Header>) -> Vec<u8> {
+    let empty_object = || {
+        serde_json::from_slice::<serde_json::Value>(&body)
+            .is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+    };
+    if matches!(method, "GET" | "HEAD") && empty_object() {
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+        return Vec::new();
+    }
+    body
 }
