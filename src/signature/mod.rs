@@ -29,6 +29,7 @@ mod stripe;
 mod twilio;
 mod twitch;
 mod typeform;
+mod v0;
 mod zoom;
 
 use std::fmt;

@@ -1,9 +1,7 @@
 //! Slack: `X-Slack-Signature: v0=<hex of HMAC-SHA256(secret, "v0:{ts}:{body}")>` with
 //! `X-Slack-Request-Timestamp: <unix>`; rejected when more than the tolerance off either way.
 
-use super::{
-    Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, Tolerance, crypto, generic,
-};
+use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, Tolerance};
 use crate::headers::{Header, get_one};
 
 const SIGNATURE: &str = "X-Slack-Signature";
@@ -42,32 +40,9 @@ pub(super) const PROVIDER: Provider = Provider {
 };
 
 fn sign(s: &Signing<'_>) -> Vec<Header> {
-    let ts = s.timestamp.to_string();
-    let mac = crypto::hmac_sha256(s.first(), &[b"v0:", ts.as_bytes(), b":", s.request.body]);
-    vec![
-        (TIMESTAMP.to_string(), ts),
-        (SIGNATURE.to_string(), format!("v0={}", hex::encode(mac))),
-    ]
+    super::v0::sign(s, TIMESTAMP, SIGNATURE)
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
-    let ts_text = check.header(TIMESTAMP)?;
-    let value = check.header(SIGNATURE)?;
-    let timestamp = check.timestamp(TIMESTAMP, ts_text)?;
-    check.check_age(timestamp)?;
-    let digits = value
-        .strip_prefix("v0=")
-        .ok_or_else(|| Failure::MalformedHeader {
-            header: SIGNATURE.to_string(),
-            reason: "expected v0=<hex>".to_string(),
-        })?;
-    let signature = generic::decode_hex_signature(SIGNATURE, digits)?;
-    check
-        .match_any(
-            &[b"v0:", ts_text.as_bytes(), b":", check.body],
-            &[signature],
-        )
-        .ok_or(Failure::Mismatch {
-            secrets: check.secrets.len(),
-        })
+    super::v0::verify(check, TIMESTAMP, SIGNATURE)
 }
