@@ -57,6 +57,8 @@ pub struct ListenArgs {
     /// The base URL senders address when hooky sits behind a tunnel (https://abc.ngrok.app):
     /// URL-signing schemes (twilio, square, hubspot) are verified against it plus the path and
     /// query received. Default: http:// and the Host header
+    // The example URL is help text for the terminal, not a link for rustdoc.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
 
