@@ -105,20 +105,13 @@ fn verify(check: &Check<'_>) -> Result<usize, Failure> {
             ),
         })?;
     let signature = Signature::from_bytes(&signature);
-    let keys = key_pair::usable(check.secrets, parse_public);
-    if keys.is_empty() {
-        return Err(Failure::UnusablePublicKey {
-            reason: format!(
-                "none of the {} public key(s) is a Discord key (64 hex digits, as the Developer Portal shows it)",
-                check.secrets.len()
-            ),
-        });
-    }
     let message = [timestamp.as_bytes(), check.body].concat();
-    keys.iter()
-        .find(|(_, key)| key.verify_strict(&message, &signature).is_ok())
-        .map(|(index, _)| *index)
-        .ok_or(Failure::KeyMismatch { keys: keys.len() })
+    key_pair::first_verifying(
+        check.secrets,
+        parse_public,
+        "a Discord key (64 hex digits, as the Developer Portal shows it)",
+        |key| key.verify_strict(&message, &signature).is_ok(),
+    )
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! text in the provider's own format (Discord: hex; SendGrid: base64 DER), or SPKI PEM. The curve
 //! arithmetic is the `ed25519-dalek` and `p256` crates'.
 
-use super::{Scheme, discord, sendgrid};
+use super::{Failure, Scheme, discord, sendgrid};
 
 /// A new key pair: the private key as PKCS#8 PEM, the public key in the provider's format.
 pub struct KeyPair {
@@ -93,17 +93,33 @@ pub(super) fn private_pem<'k>(key: &'k [u8], example: &str) -> Result<&'k str, S
     Ok(text.trim())
 }
 
-/// The public keys among `keys` that `parse` reads, with their 1-based positions: listen and
-/// verify hand every scheme all the public keys they were given (a Discord key and a SendGrid key
-/// can sit side by side), and each scheme uses its own.
-pub(super) fn usable<K>(keys: &[&[u8]], parse: impl Fn(&str) -> Option<K>) -> Vec<(usize, K)> {
-    keys.iter()
+/// The 1-based index of the first public key that `verifies` the signature. Keys not in the
+/// scheme's format are skipped (listen passes every key to every scheme); none usable at all is
+/// `UnusablePublicKey`, naming `described` ("a Discord key (64 hex digits, …)").
+pub(super) fn first_verifying<K>(
+    keys: &[&[u8]],
+    parse: impl Fn(&str) -> Option<K>,
+    described: &str,
+    verifies: impl Fn(&K) -> bool,
+) -> Result<usize, Failure> {
+    let usable: Vec<(usize, K)> = keys
+        .iter()
         .enumerate()
         .filter_map(|(i, key)| {
             let text = std::str::from_utf8(key).ok()?.trim();
             parse(text).map(|k| (i + 1, k))
         })
-        .collect()
+        .collect();
+    if usable.is_empty() {
+        return Err(Failure::UnusablePublicKey {
+            reason: format!("none of the {} public key(s) is {described}", keys.len()),
+        });
+    }
+    usable
+        .iter()
+        .find(|(_, key)| verifies(key))
+        .map(|(index, _)| *index)
+        .ok_or(Failure::KeyMismatch { keys: usable.len() })
 }
 
 /// Whether `text` is a PEM public key (SPKI).

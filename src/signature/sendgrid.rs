@@ -105,20 +105,13 @@ fn verify(check: &Check<'_>) -> Result<usize, Failure> {
                 value.chars().count()
             ),
         })?;
-    let keys = key_pair::usable(check.secrets, parse_public);
-    if keys.is_empty() {
-        return Err(Failure::UnusablePublicKey {
-            reason: format!(
-                "none of the {} public key(s) is a SendGrid key (base64 DER, as the Mail Settings page shows it)",
-                check.secrets.len()
-            ),
-        });
-    }
     let message = [timestamp.as_bytes(), check.body].concat();
-    keys.iter()
-        .find(|(_, key)| key.verify(&message, &signature).is_ok())
-        .map(|(index, _)| *index)
-        .ok_or(Failure::KeyMismatch { keys: keys.len() })
+    key_pair::first_verifying(
+        check.secrets,
+        parse_public,
+        "a SendGrid key (base64 DER, as the Mail Settings page shows it)",
+        |key| key.verify(&message, &signature).is_ok(),
+    )
 }
 
 #[cfg(test)]
