@@ -1018,7 +1018,7 @@ fn a_load_reconnects_when_the_receiver_closes_kept_alive_connections() {
 }
 
 #[test]
-fn a_load_retries_a_500_over_the_same_connection_and_counts_each_send_once() {
+fn a_load_retries_a_500_and_counts_each_send_once() {
     let answered = std::sync::Mutex::new(std::collections::HashSet::new());
     let receiver = Receiver::start(move |request, _| {
         let id = request.json()["id"].as_str().unwrap().to_string();
