@@ -25,6 +25,7 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
     detect: |request, hex_header| request.has(hex_header),
     check_key: super::any_key,
     sign,

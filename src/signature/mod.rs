@@ -236,6 +236,9 @@ pub enum Attack {
     UrlChanged,
 }
 
+/// A provider's [`Provider::url_for_body`] hook: `(url, headers, body)` to the URL to address.
+pub type UrlForBody = fn(&str, &[Header], &[u8]) -> Option<String>;
+
 /// Everything about one scheme. One `const PROVIDER` per file, listed in [`REGISTRY`].
 pub struct Provider {
     /// The `--scheme` value.
@@ -267,6 +270,9 @@ pub struct Provider {
     pub note: Option<&'static str>,
     /// The verification handshake the provider sends before any event, if it sends one.
     pub handshake: Option<Handshake>,
+    /// The URL a sender addresses with a body (`url`, the request's headers, the body), when it
+    /// differs from `url`: `None` for the providers that never change it (see [`url_for_body`]).
+    pub url_for_body: Option<UrlForBody>,
     /// Whether a request carries this scheme's signature (given the `hex` header name).
     pub detect: fn(&SignedRequest<'_>, &str) -> bool,
     /// Checks one key before use, saying why it cannot be used.
@@ -692,11 +698,11 @@ pub fn verify(
     }
 }
 
-/// The URL a sender of `scheme` addresses with this body, when it differs from `url`: Twilio
+/// The URL a sender of `scheme` addresses with this body, when it differs from `url` (Twilio
 /// adds `bodySHA256=<hex SHA-256 of the body>` to the query when it posts a body that is not a
-/// form (JSON), since that is how its signature covers the body. `None`: send to `url` as is.
+/// form, since that is how its signature covers the body). `None`: send to `url` as is.
 pub fn url_for_body(scheme: Scheme, url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
-    (scheme == Scheme::TWILIO).then(|| twilio::url_for_body(url, headers, body))?
+    (scheme.provider().url_for_body?)(url, headers, body)
 }
 
 /// Recognises the scheme of a request, trying the registry in order.

@@ -18,6 +18,7 @@ pub(super) const PROVIDER: Provider = Provider {
     attacks: &[],
     note: None,
     handshake: None,
+    url_for_body: None,
     detect: |_, _| false,
     check_key: |_| Ok(()),
     sign: |_: &Signing<'_>| Vec::new(),

@@ -39,6 +39,7 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,

@@ -39,6 +39,7 @@ pub(super) const PROVIDER: Provider = Provider {
         at: Location::Body("/type"),
         answer: "echo `challenge`",
     }),
+    url_for_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,

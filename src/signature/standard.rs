@@ -38,6 +38,7 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
     detect: |request, _| request.has(SIGNATURE) || request.has("svix-signature"),
     check_key: |secret| decode_secret(secret).map(drop),
     sign,

@@ -43,6 +43,7 @@ pub(super) const PROVIDER: Provider = Provider {
         at: Location::Header("Twitch-Eventsub-Message-Type"),
         answer: "echo `challenge`",
     }),
+    url_for_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,

@@ -44,6 +44,7 @@ pub(super) const PROVIDER: Provider = Provider {
         at: Location::Body("/event"),
         answer: "`{plainToken, encryptedToken}`, the hex HMAC of the token",
     }),
+    url_for_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
