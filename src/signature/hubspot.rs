@@ -40,6 +40,8 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::UrlChanged,
     ],
     note: None,
+    handshake: None,
+    url_for_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,

@@ -192,6 +192,18 @@ pub enum Location {
     Body(&'static str),
 }
 
+/// A verification handshake the provider sends before it delivers events, signed like them;
+/// `listen` answers it (`commands::listen::handshake`) and the README lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handshake {
+    /// The message's name, as the provider sends it (`url_verification`).
+    pub name: &'static str,
+    /// Where the name travels: a header's value or a body field.
+    pub at: Location,
+    /// What the endpoint answers, in a few words.
+    pub answer: &'static str,
+}
+
 /// How far a signed timestamp may be from now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tolerance {
@@ -224,6 +236,9 @@ pub enum Attack {
     UrlChanged,
 }
 
+/// A provider's [`Provider::url_for_body`] hook: `(url, headers, body)` to the URL to address.
+pub type UrlForBody = fn(&str, &[Header], &[u8]) -> Option<String>;
+
 /// Everything about one scheme. One `const PROVIDER` per file, listed in [`REGISTRY`].
 pub struct Provider {
     /// The `--scheme` value.
@@ -253,6 +268,11 @@ pub struct Provider {
     pub attacks: &'static [Attack],
     /// What a valid verdict does not cover, if anything (GitLab's token).
     pub note: Option<&'static str>,
+    /// The verification handshake the provider sends before any event, if it sends one.
+    pub handshake: Option<Handshake>,
+    /// The URL a sender addresses with a body (`url`, the request's headers, the body), when it
+    /// differs from `url`: `None` for the providers that never change it (see [`url_for_body`]).
+    pub url_for_body: Option<UrlForBody>,
     /// Whether a request carries this scheme's signature (given the `hex` header name).
     pub detect: fn(&SignedRequest<'_>, &str) -> bool,
     /// Checks one key before use, saying why it cannot be used.
@@ -295,6 +315,8 @@ impl Scheme {
     pub const DISCORD: Scheme = Scheme(&discord::PROVIDER);
     pub const SENDGRID: Scheme = Scheme(&sendgrid::PROVIDER);
     pub const LINEAR: Scheme = Scheme(&linear::PROVIDER);
+    pub const TWITCH: Scheme = Scheme(&twitch::PROVIDER);
+    pub const ZOOM: Scheme = Scheme(&zoom::PROVIDER);
 
     /// Every scheme, in registry order.
     pub fn all() -> impl Iterator<Item = Scheme> {
@@ -676,11 +698,11 @@ pub fn verify(
     }
 }
 
-/// The URL a sender of `scheme` addresses with this body, when it differs from `url`: Twilio
+/// The URL a sender of `scheme` addresses with this body, when it differs from `url` (Twilio
 /// adds `bodySHA256=<hex SHA-256 of the body>` to the query when it posts a body that is not a
-/// form (JSON), since that is how its signature covers the body. `None`: send to `url` as is.
+/// form, since that is how its signature covers the body). `None`: send to `url` as is.
 pub fn url_for_body(scheme: Scheme, url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
-    (scheme == Scheme::TWILIO).then(|| twilio::url_for_body(url, headers, body))?
+    (scheme.provider().url_for_body?)(url, headers, body)
 }
 
 /// Recognises the scheme of a request, trying the registry in order.

@@ -34,6 +34,8 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::Rotation,
     ],
     note: None,
+    handshake: None,
+    url_for_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,
