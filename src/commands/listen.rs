@@ -1345,6 +1345,7 @@ mod tests {
             "",
         )
         .unwrap()
+        .headers
     }
 
     #[test]
@@ -1468,7 +1469,8 @@ mod tests {
             1000,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         let decision = decide(&received(headers, body, None), &enforcing);
         let Action::Handshake(handshake) = &decision.action else {
             panic!("{:?}", decision.action)

@@ -1,9 +1,9 @@
 //! GitHub: `X-Hub-Signature-256: sha256=<hex of HMAC-SHA256(secret, body)>`.
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto, generic,
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, crypto,
+    generic,
 };
-use crate::headers::Header;
 
 const HEADER: &str = "X-Hub-Signature-256";
 
@@ -35,9 +35,12 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: super::no_timestamp,
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
-    vec![(HEADER.to_string(), format!("sha256={}", hex::encode(mac)))]
+    Signed::headers(vec![(
+        HEADER.to_string(),
+        format!("sha256={}", hex::encode(mac)),
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {

@@ -1,7 +1,8 @@
 //! GitLab: `X-Gitlab-Token: <secret>`. A shared token, not a signature: the body is not covered.
 
-use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto};
-use crate::headers::Header;
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, crypto,
+};
 
 const HEADER: &str = "X-Gitlab-Token";
 
@@ -44,11 +45,11 @@ fn check_token(secret: &[u8]) -> Result<(), String> {
     }
 }
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
-    vec![(
+fn sign(s: &Signing<'_>) -> Signed {
+    Signed::headers(vec![(
         HEADER.to_string(),
         String::from_utf8_lossy(s.first()).into_owned(),
-    )]
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {

@@ -2,8 +2,7 @@
 //! docs describe it. The header name is GitHub's legacy one: a request that also carries
 //! `X-Hub-Signature-256` is GitHub's, which the registry tries first.
 
-use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, crypto};
-use crate::headers::Header;
+use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signed, Signing, crypto};
 
 const HEADER: &str = "X-Hub-Signature";
 
@@ -36,9 +35,12 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: super::no_timestamp,
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha1(s.first(), &[s.request.body]);
-    vec![(HEADER.to_string(), format!("sha1={}", hex::encode(mac)))]
+    Signed::headers(vec![(
+        HEADER.to_string(),
+        format!("sha1={}", hex::encode(mac)),
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -104,7 +106,8 @@ mod tests {
             0,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         assert_eq!(signed, vec![("X-Hub-Signature".into(), SIGNATURE.into())]);
         assert!(check(&signed, BODY).is_valid());
         assert_eq!(check(&signed, b"{}").kind(), "invalid");

@@ -2,7 +2,7 @@
 //! `X-Slack-Request-Timestamp: <unix>`; rejected when more than the tolerance off either way.
 
 use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, Tolerance};
-use crate::headers::{Header, get_one};
+use crate::headers::get_one;
 
 const SIGNATURE: &str = "X-Slack-Signature";
 const TIMESTAMP: &str = "X-Slack-Request-Timestamp";
@@ -39,7 +39,7 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: |headers, _| get_one(headers, TIMESTAMP)?.trim().parse().ok(),
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> super::Signed {
     super::v0::sign(s, TIMESTAMP, SIGNATURE)
 }
 

@@ -11,8 +11,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, SignedRequest, Signing,
-    crypto,
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, SignedRequest,
+    Signing, crypto,
 };
 use crate::headers::{Header, get_one};
 
@@ -166,16 +166,16 @@ fn mac(key: &[u8], url: &str, fields: &[u8]) -> Vec<u8> {
     crypto::hmac_sha1(key, &[url.as_bytes(), fields])
 }
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let url = s.request.url.unwrap_or_default();
     let fields = match body_part(&s.request, url) {
         Body::Fields(fields) => fields,
         Body::Hashed(_) | Body::Uncovered(_) => Vec::new(),
     };
-    vec![(
+    Signed::headers(vec![(
         SIGNATURE.to_string(),
         BASE64.encode(mac(s.first(), url, &fields)),
-    )]
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -255,8 +255,9 @@ mod tests {
             headers,
             body,
         };
-        let headers =
-            crate::signature::sign(Scheme::TWILIO, Keys::new(&[TOKEN]), &request, 0, "").unwrap();
+        let headers = crate::signature::sign(Scheme::TWILIO, Keys::new(&[TOKEN]), &request, 0, "")
+            .unwrap()
+            .headers;
         headers[0].1.clone()
     }
 

@@ -5,7 +5,7 @@
 //! handshake is answered by `listen` (see `commands::listen::handshake`).
 
 use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance};
-use crate::headers::{Header, get_one};
+use crate::headers::get_one;
 
 const SIGNATURE: &str = "x-zm-signature";
 const TIMESTAMP: &str = "x-zm-request-timestamp";
@@ -44,7 +44,7 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: |headers, _| get_one(headers, TIMESTAMP)?.trim().parse().ok(),
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> super::Signed {
     super::v0::sign(s, TIMESTAMP, SIGNATURE)
 }
 
@@ -95,7 +95,8 @@ mod tests {
             1658496654,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         assert_eq!(
             signed,
             vec![
