@@ -24,6 +24,9 @@ pub(super) const PROVIDER: Provider = Provider {
     // signed at all.
     attacks: &[Attack::WrongSignature, Attack::MissingHeader],
     note: Some("token only: gitlab does not sign the body"),
+    handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: check_token,
     sign,

@@ -54,6 +54,9 @@ pub(super) const PROVIDER: Provider = Provider {
     sign,
     verify,
     signed_timestamp: |_, body| read(body).ok()?.timestamp.parse().ok(),
+    handshake: None,
+    url_for_body: None,
+    forge_body: Some(forge),
 };
 
 /// The three signed values as the body carries them, and whether it carries them as form fields.

@@ -197,6 +197,18 @@ pub enum Location {
     Body(&'static str),
 }
 
+/// A verification handshake the provider sends before it delivers events, signed like them;
+/// `listen` answers it (`commands::listen::handshake`) and the README lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handshake {
+    /// The message's name, as the provider sends it (`url_verification`).
+    pub name: &'static str,
+    /// Where the name travels: a header's value or a body field.
+    pub at: Location,
+    /// What the endpoint answers, in a few words.
+    pub answer: &'static str,
+}
+
 /// How far a signed timestamp may be from now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tolerance {
@@ -231,6 +243,12 @@ pub enum Attack {
     FieldsSwapped,
 }
 
+/// A provider's [`Provider::url_for_body`] hook: `(url, headers, body)` to the URL to address.
+pub type UrlForBody = fn(&str, &[Header], &[u8]) -> Option<String>;
+
+/// A provider's [`Provider::forge_body`] hook: `(signed body, attack)` to the forged body.
+pub type ForgeBody = fn(&[u8], Attack) -> Option<Vec<u8>>;
+
 /// Everything about one scheme. One `const PROVIDER` per file, listed in [`REGISTRY`].
 pub struct Provider {
     /// The `--scheme` value.
@@ -260,6 +278,14 @@ pub struct Provider {
     pub attacks: &'static [Attack],
     /// What a valid verdict does not cover, if anything (GitLab's token).
     pub note: Option<&'static str>,
+    /// The verification handshake the provider sends before any event, if it sends one.
+    pub handshake: Option<Handshake>,
+    /// The URL a sender addresses with a body (`url`, the request's headers, the body), when it
+    /// differs from `url`: `None` for the providers that never change it (see [`url_for_body`]).
+    pub url_for_body: Option<UrlForBody>,
+    /// How an `--attack` variant alters a signed body, for the providers whose signature travels in
+    /// the body (see [`forge_body`]); `None` for the others, altered through their headers.
+    pub forge_body: Option<ForgeBody>,
     /// Whether a request carries this scheme's signature (given the `hex` header name).
     pub detect: fn(&SignedRequest<'_>, &str) -> bool,
     /// Checks one key before use, saying why it cannot be used.
@@ -304,6 +330,8 @@ impl Scheme {
     pub const SENDGRID: Scheme = Scheme(&sendgrid::PROVIDER);
     pub const LINEAR: Scheme = Scheme(&linear::PROVIDER);
     pub const MAILGUN: Scheme = Scheme(&mailgun::PROVIDER);
+    pub const TWITCH: Scheme = Scheme(&twitch::PROVIDER);
+    pub const ZOOM: Scheme = Scheme(&zoom::PROVIDER);
 
     /// Every scheme, in registry order.
     pub fn all() -> impl Iterator<Item = Scheme> {
@@ -713,18 +741,18 @@ pub fn verify(
     }
 }
 
-/// The URL a sender of `scheme` addresses with this body, when it differs from `url`: Twilio
+/// The URL a sender of `scheme` addresses with this body, when it differs from `url` (Twilio
 /// adds `bodySHA256=<hex SHA-256 of the body>` to the query when it posts a body that is not a
-/// form (JSON), since that is how its signature covers the body. `None`: send to `url` as is.
+/// form, since that is how its signature covers the body). `None`: send to `url` as is.
 pub fn url_for_body(scheme: Scheme, url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
-    (scheme == Scheme::TWILIO).then(|| twilio::url_for_body(url, headers, body))?
+    (scheme.provider().url_for_body?)(url, headers, body)
 }
 
 /// The body of a signed request changed the way an `--attack` variant needs, for the schemes
 /// whose signature travels in the body (the header schemes are altered through their headers):
 /// `None` when the variant does not apply to the scheme or the body carries no signature.
 pub fn forge_body(scheme: Scheme, body: &[u8], attack: Attack) -> Option<Vec<u8>> {
-    (scheme == Scheme::MAILGUN).then(|| mailgun::forge(body, attack))?
+    (scheme.provider().forge_body?)(body, attack)
 }
 
 /// Recognises the scheme of a request, trying the registry in order.

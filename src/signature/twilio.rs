@@ -42,6 +42,9 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::UrlChanged,
     ],
     note: None,
+    handshake: None,
+    url_for_body: Some(url_for_body),
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
@@ -135,7 +138,7 @@ fn port_variants(url: &str) -> Vec<String> {
 }
 
 /// `url` with the `bodySHA256` Twilio adds when it posts a body that is not a form.
-pub(super) fn url_for_body(url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
+fn url_for_body(url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
     let request = SignedRequest {
         method: "POST",
         url: Some(url),
@@ -350,10 +353,18 @@ mod tests {
         let json = [("Content-Type".to_string(), "application/json".to_string())];
         let body = br#"{"property": "value", "boolean": true}"#;
         let hash = "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+        // Through the registry, as `send` asks: only Twilio changes the URL.
         assert_eq!(
-            url_for_body(URL, &json, body),
+            crate::signature::url_for_body(Scheme::TWILIO, URL, &json, body),
             Some(format!("{URL}&bodySHA256={hash}"))
         );
+        for other in Scheme::all().filter(|s| *s != Scheme::TWILIO) {
+            assert_eq!(
+                crate::signature::url_for_body(other, URL, &json, body),
+                None,
+                "{other}"
+            );
+        }
         assert_eq!(
             url_for_body("https://h.test/a", &json, body),
             Some(format!("https://h.test/a?bodySHA256={hash}"))

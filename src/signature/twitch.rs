@@ -5,8 +5,8 @@
 //! is rejected (Twitch says nothing of the future, so one is accepted).
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, Tolerance,
-    crypto, generic,
+    Attack, Check, Failure, Handshake, KeyKind, Location, Provider, SignatureAt, Signed, Signing,
+    Tolerance, crypto, generic,
 };
 use crate::headers::get_one;
 
@@ -38,6 +38,13 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::StaleTimestamp,
     ],
     note: None,
+    handshake: Some(Handshake {
+        name: "webhook_callback_verification",
+        at: Location::Header("Twitch-Eventsub-Message-Type"),
+        answer: "echo `challenge`",
+    }),
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
