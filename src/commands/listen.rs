@@ -212,9 +212,9 @@ pub async fn run(args: ListenArgs, out: &Output) -> anyhow::Result<u8> {
     exit_code(&settings, &state, reason, forced)
 }
 
-/// Each request in steps: [`read`] → [`decide()`] → [`forward()`] (if so decided) → [`commit()`] (which
-/// waits for the request's batch to be written and printed, see [`batch`]) → `--expect` counted →
-/// `--delay` → answer.
+/// Each request in steps: [`read`] → [`decide()`] → [`first_answer`] ([`forward()`] if so
+/// decided) → [`commit()`] (which waits for the request's batch to be written and printed, see
+/// [`batch`]) → `--expect` counted → `--delay` → answer.
 async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>) -> Answer {
     let mut received = match read(state, remote, request).await {
         Ok(received) => received,
@@ -239,24 +239,8 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         event_id.as_deref(),
     );
 
-    let mut forward_preview = None;
-    let mut answer = match (&decision.action, &state.forwarder) {
-        (Action::Refuse(status, body), _) => json_answer(*status, body),
-        (Action::Handshake(handshake), _) => {
-            record.handshake = Some(HandshakeRecord {
-                kind: handshake.kind.name().to_string(),
-                refused: handshake.refused.clone(),
-            });
-            handshake_answer(handshake)
-        }
-        (Action::Forward { verified }, Some(forwarder)) => {
-            let (answer, preview) = forward(forwarder, &received, verified, &mut record).await;
-            forward_preview = preview;
-            answer
-        }
-        // Filled in under the lock, where the answer plan is.
-        _ => Response::new(Full::new(Bytes::new())),
-    };
+    let (mut answer, forward_preview) =
+        first_answer(state, &decision.action, &received, &mut record).await;
     let planned = matches!(decision.action, Action::Plan | Action::Forward { .. })
         && record.forward.is_none();
 
@@ -288,4 +272,29 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         tokio::time::sleep(delay).await;
     }
     answer
+}
+
+/// The answer known before the commit: hooky's refusal, a handshake's, or the `--forward-to`
+/// app's (with its preview for people); an empty one that the plan fills in under the lock.
+async fn first_answer(
+    state: &Listener,
+    action: &Action,
+    received: &receive::Received,
+    record: &mut crate::capture::CaptureRecord,
+) -> (Answer, Option<String>) {
+    match (action, &state.forwarder) {
+        (Action::Refuse(status, body), _) => (json_answer(*status, body), None),
+        (Action::Handshake(handshake), _) => {
+            record.handshake = Some(HandshakeRecord {
+                kind: handshake.kind.name().to_string(),
+                refused: handshake.refused.clone(),
+            });
+            (handshake_answer(handshake), None)
+        }
+        (Action::Forward { verified }, Some(forwarder)) => {
+            forward(forwarder, received, verified, record).await
+        }
+        // Filled in under the lock, where the answer plan is.
+        _ => (Response::new(Full::new(Bytes::new())), None),
+    }
 }

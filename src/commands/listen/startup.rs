@@ -23,31 +23,16 @@ use crate::exit::CliError;
 use crate::output::Output;
 
 /// Everything before the first request: the forwarder, the port bound, the capture opened.
-/// Long for its one `Listener` literal, which reads best whole.
 pub(super) async fn start(
     settings: &Settings,
     out: &Output,
 ) -> anyhow::Result<(Arc<Listener>, TcpListener, String)> {
-    let forwarder = match &settings.forward_to {
-        Some(url) => Some(Forwarder::new(
-            url,
-            settings.forward_timeout,
-            settings.max_response,
-        )?),
-        None => None,
-    };
+    let forwarder = (settings.forward_to.as_ref())
+        .map(|url| Forwarder::new(url, settings.forward_timeout, settings.max_response))
+        .transpose()?;
     let (listener, local, url) = bind(settings).await?;
     let capture = open_capture(settings)?;
-    let shared = Shared {
-        next_seq: capture.last_seq + 1,
-        batch: batch::Batch::default(),
-        duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
-        responder: Responder::new(settings.plan.clone()),
-        rng: match settings.seed {
-            Some(seed) => StdRng::seed_from_u64(seed),
-            None => StdRng::from_entropy(),
-        },
-    };
+    let shared = shared(settings, capture.last_seq);
 
     let ui = settings.ui.then(|| {
         web::Ui::new(
@@ -93,6 +78,20 @@ pub(super) async fn start(
         batched: tokio::sync::Notify::new(),
     });
     Ok((state, listener, url))
+}
+
+/// The state requests take turns on, as it starts: numbering after the capture's last request.
+fn shared(settings: &Settings, last_seq: u64) -> Shared {
+    Shared {
+        next_seq: last_seq + 1,
+        batch: batch::Batch::default(),
+        duplicates: DuplicateWindow::new(dedup::DEFAULT_WINDOW),
+        responder: Responder::new(settings.plan.clone()),
+        rng: match settings.seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_entropy(),
+        },
+    }
 }
 
 /// The bound socket, its address, and its URL.

@@ -100,26 +100,30 @@ pub(super) fn result_line(
             status_same: same_status,
             body_same_as_first_replay: diff.body_same_as_first,
         });
-        match diff.captured {
-            Some(captured) if same_status => {
-                text.push_str(&format!("  (same as captured {captured})"))
-            }
-            Some(captured) => text.push_str(&format!(
-                "  {}",
-                p.warn(&format!("(captured {captured}: changed)"))
-            )),
-            None => text.push_str("  (no captured status)"),
-        }
-        if diff.body_same_as_first == Some(false) {
-            text.push_str(&format!(
-                "  {}",
-                p.warn("(body differs from the first replay)")
-            ));
-        }
+        diff_notes(diff, same_status, p, &mut text);
     }
     if out.verbose > 0 && !delivery.response_body.is_empty() {
         text.push('\n');
         text.push_str(&body_text(&delivery.response_body, out));
     }
     ResultLine { json, text }
+}
+
+/// `--diff`'s notes after a result's line: the status against the captured one, and a body that
+/// differs from the first replay's.
+fn diff_notes(diff: &Diff, same_status: bool, p: &crate::output::Paint, text: &mut String) {
+    match diff.captured {
+        Some(captured) if same_status => text.push_str(&format!("  (same as captured {captured})")),
+        Some(captured) => text.push_str(&format!(
+            "  {}",
+            p.warn(&format!("(captured {captured}: changed)"))
+        )),
+        None => text.push_str("  (no captured status)"),
+    }
+    if diff.body_same_as_first == Some(false) {
+        text.push_str(&format!(
+            "  {}",
+            p.warn("(body differs from the first replay)")
+        ));
+    }
 }

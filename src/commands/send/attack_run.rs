@@ -63,7 +63,17 @@ pub(super) async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> an
         results.push((check, judged.outcome));
         print_check(out, index == 0, scheme, check, judged, statuses, errors)?;
     }
-    for diagnosis in attack::diagnose(&results, scheme, scheme.signs_url()) {
+    report_attack(&results, &tally, scheme, out)
+}
+
+/// After the checks: the diagnoses their results add up to, the summary, and the exit code.
+fn report_attack(
+    results: &[(Check, Outcome)],
+    tally: &Tally,
+    scheme: Scheme,
+    out: &Output,
+) -> anyhow::Result<u8> {
+    for diagnosis in attack::diagnose(results, scheme, scheme.signs_url()) {
         if out.json {
             out.json(&Record::Diagnosis {
                 code: diagnosis.code,

@@ -89,19 +89,7 @@ impl Plan {
         out: &Output,
     ) -> anyhow::Result<Plan> {
         let usage = |e: String| anyhow::Error::new(CliError::usage(e));
-        let (fixture, fixture_path, name) = match event {
-            Some(event) => {
-                let found = catalog.find(event).map_err(|e| {
-                    CliError::usage(e).with_hint("hooky send --list shows every event")
-                })?;
-                let template = found.template().map_err(|e| usage(e.to_string()))?;
-                let path = (found.source != Source::BuiltIn)
-                    .then(|| found.path.clone())
-                    .flatten();
-                (Some(template), path, found.name.clone())
-            }
-            None => (None, None, "--data".to_string()),
-        };
+        let (fixture, fixture_path, name) = fixture(catalog, event)?;
         let data = match &args.data {
             Some(spec) => {
                 let (label, text) = read_data(spec)?;
@@ -109,17 +97,7 @@ impl Plan {
             }
             None => None,
         };
-        let mut edits = Vec::new();
-        for (list, as_string) in [(&args.set, false), (&args.set_str, true)] {
-            for text in list {
-                let (path, value) =
-                    crate::json_path::parse_assignment(text, as_string).map_err(usage)?;
-                edits.push(Edit::Set(path, value));
-            }
-        }
-        for path in &args.unset {
-            edits.push(Edit::Unset(path.clone()));
-        }
+        let edits = edits(args)?;
         let url = check_url(&args.to)?;
         if let Some(method) = &args.method {
             reqwest::Method::from_bytes(method.as_bytes())
@@ -283,6 +261,43 @@ impl Plan {
     pub(super) fn secret_keys(&self) -> Vec<&[u8]> {
         crate::secret::as_keys(self.signer.secrets())
     }
+}
+
+/// The fixture named `event` (its template, its file unless built in, its name), or none for
+/// `--data` alone.
+fn fixture(
+    catalog: &Catalog,
+    event: Option<&str>,
+) -> anyhow::Result<(Option<Template>, Option<PathBuf>, String)> {
+    let Some(event) = event else {
+        return Ok((None, None, "--data".to_string()));
+    };
+    let found = catalog
+        .find(event)
+        .map_err(|e| CliError::usage(e).with_hint("hooky send --list shows every event"))?;
+    let template = found
+        .template()
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let path = (found.source != Source::BuiltIn)
+        .then(|| found.path.clone())
+        .flatten();
+    Ok((Some(template), path, found.name.clone()))
+}
+
+/// `--set`, `--set-str` and `--unset`, in that order, as edits of the payload.
+fn edits(args: &SendArgs) -> anyhow::Result<Vec<Edit>> {
+    let mut edits = Vec::new();
+    for (list, as_string) in [(&args.set, false), (&args.set_str, true)] {
+        for text in list {
+            let (path, value) =
+                crate::json_path::parse_assignment(text, as_string).map_err(CliError::usage)?;
+            edits.push(Edit::Set(path, value));
+        }
+    }
+    for path in &args.unset {
+        edits.push(Edit::Unset(path.clone()));
+    }
+    Ok(edits)
 }
 
 /// Reads `--data`: `@FILE`, `-` (stdin) or inline JSON. Returns a label for errors and the text.

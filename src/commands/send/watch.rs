@@ -28,27 +28,7 @@ pub(super) async fn watch(
 ) -> anyhow::Result<u8> {
     use notify::Watcher;
 
-    let mut files: Vec<PathBuf> = first.fixture_path.iter().cloned().collect();
-    if let Some(path) = args.data.as_deref().and_then(|d| d.strip_prefix('@')) {
-        files.push(PathBuf::from(path));
-    }
-    if args.data.as_deref() == Some("-") {
-        return Err(CliError::usage("--watch cannot watch stdin").into());
-    }
-    if files.is_empty() {
-        return Err(
-            CliError::usage("--watch needs a file to watch, and this fixture is built in")
-                .with_hint(format!(
-                    "copy it into {}/ (hooky send --list shows the names), or use --data @FILE",
-                    crate::fixtures::disk::PROJECT_DIR
-                ))
-                .into(),
-        );
-    }
-    let files: Vec<PathBuf> = files
-        .iter()
-        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
-        .collect();
+    let files = watched_files(&first, args)?;
     let (sender, mut changes) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let _ = sender.send(event);
@@ -94,6 +74,31 @@ pub(super) async fn watch(
             }
         };
     }
+}
+
+/// The files `--watch` watches: the fixture's file and `--data @FILE`, made absolute.
+fn watched_files(first: &Plan, args: &SendArgs) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = first.fixture_path.iter().cloned().collect();
+    if let Some(path) = args.data.as_deref().and_then(|d| d.strip_prefix('@')) {
+        files.push(PathBuf::from(path));
+    }
+    if args.data.as_deref() == Some("-") {
+        return Err(CliError::usage("--watch cannot watch stdin").into());
+    }
+    if files.is_empty() {
+        return Err(
+            CliError::usage("--watch needs a file to watch, and this fixture is built in")
+                .with_hint(format!(
+                    "copy it into {}/ (hooky send --list shows the names), or use --data @FILE",
+                    crate::fixtures::disk::PROJECT_DIR
+                ))
+                .into(),
+        );
+    }
+    Ok(files
+        .iter()
+        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+        .collect())
 }
 
 async fn watch_send(
