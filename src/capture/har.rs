@@ -378,16 +378,7 @@ fn entry(record: &CaptureRecord, base_url: Option<&str>) -> Value {
         .iter()
         .map(|(name, value)| json!({"name": name, "value": value}))
         .collect();
-    let query: Vec<Value> = record
-        .query
-        .iter()
-        .flat_map(|q| q.split('&'))
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            json!({"name": name, "value": value})
-        })
-        .collect();
+    let query = query_string(record);
     let mime = get_one(&record.headers, "content-type").unwrap_or("application/octet-stream");
     let mut request = json!({
         "method": record.method,
@@ -426,6 +417,20 @@ fn entry(record: &CaptureRecord, base_url: Option<&str>) -> Value {
         "timings": {"send": 0, "wait": 0, "receive": 0},
         "_hooky": hooky,
     })
+}
+
+/// HAR's `queryString`: each `name=value` pair of the query as captured (not decoded).
+fn query_string(record: &CaptureRecord) -> Vec<Value> {
+    record
+        .query
+        .iter()
+        .flat_map(|q| q.split('&'))
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            json!({"name": name, "value": value})
+        })
+        .collect()
 }
 
 fn status_text(status: u16) -> &'static str {

@@ -60,12 +60,7 @@ pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
     if args.list {
         return list(&records, &selection, out);
     }
-    // Re-signing without a secret of the user's uses the development secret, as `send` does.
-    let secrets = if args.resign {
-        super::resolve_secrets(&args.secrets, out, super::DevUse::Sign)?.list
-    } else {
-        args.secrets.load()?
-    };
+    let secrets = settings::secrets(&args, out)?;
     let keys = as_keys(&secrets);
     if let Some(seq) = args.show {
         return show_seq(&records, seq, &args.from, &keys, out);

@@ -95,13 +95,7 @@ impl Forwarder {
                 },
             ),
             Err(error) => {
-                let status = if error.starts_with("timed out") {
-                    504
-                } else if error.starts_with(OUTSIDE_BASE) {
-                    400
-                } else {
-                    502
-                };
+                let status = failed_status(&error);
                 (
                     Relayed::Failed {
                         status,
@@ -116,6 +110,18 @@ impl Forwarder {
                 )
             }
         }
+    }
+}
+
+/// hooky's answer when the relay failed: 504 when the app took too long, 400 for a path that
+/// would leave the base, else 502.
+fn failed_status(error: &str) -> u16 {
+    if error.starts_with("timed out") {
+        504
+    } else if error.starts_with(OUTSIDE_BASE) {
+        400
+    } else {
+        502
     }
 }
 

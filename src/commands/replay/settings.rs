@@ -5,6 +5,7 @@ use crate::capture::replay_plan::{Edit, PlanOptions};
 use crate::capture::selection::Selection;
 use crate::cli::{ReplayArgs, SchemeSelection, SelectArgs};
 use crate::exit::CliError;
+use crate::output::Output;
 use crate::secret::Secret;
 
 /// Every secret given must suit the scheme replays are re-signed with (`--scheme`).
@@ -96,4 +97,14 @@ pub(super) fn private_keys(args: &ReplayArgs) -> anyhow::Result<Vec<Secret>> {
         keys.extend(crate::dev_keys::private_key(scheme)?);
     }
     Ok(keys)
+}
+
+/// The secrets replays are re-signed or checked with. Re-signing without a secret of the user's
+/// uses the development secret, as `send` does.
+pub(super) fn secrets(args: &ReplayArgs, out: &Output) -> anyhow::Result<Vec<Secret>> {
+    Ok(if args.resign {
+        crate::commands::resolve_secrets(&args.secrets, out, crate::commands::DevUse::Sign)?.list
+    } else {
+        args.secrets.load()?
+    })
 }

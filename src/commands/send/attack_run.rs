@@ -202,15 +202,7 @@ fn print_check(
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
-    let got: Vec<String> = statuses
-        .iter()
-        .map(|s| s.map_or("error".to_string(), |s| s.to_string()))
-        .collect();
-    let got = if got.is_empty() {
-        "-".to_string()
-    } else {
-        got.join(", ")
-    };
+    let got = got_text(&statuses);
     out.data(&format!(
         "{:name_width$}  {:38}  {:6}  {:9}  {result}",
         check.name(),
@@ -227,6 +219,19 @@ fn print_check(
         out.info(&format!("  {}", sanitize_line(&error)));
     }
     Ok(())
+}
+
+/// The table's GOT column: each answer's status (`error` for none), `-` when nothing was sent.
+fn got_text(statuses: &[Option<u16>]) -> String {
+    let got: Vec<String> = statuses
+        .iter()
+        .map(|s| s.map_or("error".to_string(), |s| s.to_string()))
+        .collect();
+    if got.is_empty() {
+        "-".to_string()
+    } else {
+        got.join(", ")
+    }
 }
 
 fn info_text(statuses: &[Option<u16>]) -> String {
