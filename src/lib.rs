@@ -6,8 +6,10 @@
 //! - `main.rs` parses the command line and calls [`run`]; nothing else.
 //! - [`cli`]: clap definitions, the [`values`](cli::values) of flags parsed at the command line,
 //!   clap's errors in hooky's format, and the shell completion candidates. It knows no command.
-//!   [`commands`]: one module per subcommand, doing the IO, with
-//!   its own pure modules in `commands/<cmd>/`: `poll`'s [`conditional`](commands::poll::conditional),
+//!   [`commands`]: one module per subcommand, doing the IO: `<cmd>.rs` a short orchestrator, its
+//!   steps beside it in `commands/<cmd>/` (listen: startup, receive, decide, commit, report,
+//!   shutdown…; send: plan, deliver, report, watch…; poll: request, feed, schedule…; replay: read,
+//!   list, deliver, report…), with its own pure modules there: `poll`'s [`conditional`](commands::poll::conditional),
 //!   [`cursor`](commands::poll::cursor), [`pacing`](commands::poll::pacing),
 //!   [`until`](commands::poll::until), [`diff`](commands::poll::diff),
 //!   [`poll_state`](commands::poll::poll_state); `listen`'s

@@ -1,7 +1,8 @@
 //! The layout's promises, checked on the source: a module whose `//!` says "Pure" (and every file of
 //! `signature/`, pure by design) uses no tokio, reqwest, hyper, `std::fs` or `std::net` outside its
 //! unit tests, apart from the value types listed in `VALUE_TYPES`; and dependencies point down
-//! (commands → cli → the shared modules; `exit` a leaf), never up.
+//! (commands → cli → the shared modules; `exit` a leaf), never up; and no function is over
+//! `MAX_FUNCTION_LINES` lines without a `// long: <why>` comment above it.
 
 use std::path::{Path, PathBuf};
 
@@ -172,4 +173,101 @@ fn dependencies_point_down() {
         "dependencies pointing up (see src/lib.rs's map):\n{}",
         offences.join("\n")
     );
+}
+
+/// The most lines a function of `src/` may have (its `fn` line to its closing brace) unless a
+/// comment above it gives the reason: `// long: <why>`.
+const MAX_FUNCTION_LINES: usize = 60;
+
+/// The functions of a file longer than `MAX_FUNCTION_LINES` without a reason, as (line, name,
+/// length). A function is found as the README's one-line script finds it: a line that opens an
+/// `fn` (not a declaration ending in `;` nor a one-liner ending in `}`), to the first line after
+/// it that is a `}` at the same indentation. The reason is looked for in the comments and
+/// attributes right above the `fn` line.
+fn long_functions(text: &str) -> Vec<(usize, String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index];
+        let Some(name) = opened_fn(line) else {
+            index += 1;
+            continue;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let closing = format!("{}}}", " ".repeat(indent));
+        let Some(end) = (index + 1..lines.len()).find(|&i| lines[i].trim_end() == closing) else {
+            break;
+        };
+        let length = end - index + 1;
+        let reason = lines[..index]
+            .iter()
+            .rev()
+            .map(|l| l.trim_start())
+            .take_while(|l| l.starts_with("//") || l.starts_with("#["))
+            .any(|l| l.contains("// long:"));
+        if length > MAX_FUNCTION_LINES && !reason {
+            found.push((index + 1, name.to_string(), length));
+        }
+        index = end + 1;
+    }
+    found
+}
+
+/// The name of the function a line opens with its body, if it does.
+fn opened_fn(line: &str) -> Option<&str> {
+    let mut rest = line.trim_start();
+    if let Some(after) = rest.strip_prefix("pub") {
+        rest = match after.strip_prefix('(') {
+            Some(scoped) => scoped.split_once(") ")?.1,
+            None => after.strip_prefix(' ')?,
+        };
+    }
+    rest = rest.strip_prefix("async ").unwrap_or(rest);
+    let name = rest.strip_prefix("fn ")?;
+    let name = &name
+        [..name.find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))?];
+    let end = line.trim_end();
+    (!name.is_empty() && !end.ends_with(';') && !end.ends_with('}')).then_some(name)
+}
+
+#[test]
+fn functions_are_short_or_say_why() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    let mut offenders = Vec::new();
+    for path in &files {
+        let relative = path.strip_prefix(root).unwrap().display().to_string();
+        let text = std::fs::read_to_string(path).unwrap();
+        for (line, name, length) in long_functions(&text) {
+            offenders.push(format!("{relative}:{line} {name} ({length} lines)"));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines: split them into named steps, or put \
+         `// long: <why>` above the fn (the README's layout section lists the longest):\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn a_long_function_is_found_unless_it_says_why() {
+    let body = "    x();\n".repeat(MAX_FUNCTION_LINES - 1);
+    let long = format!("pub(crate) async fn long() {{\n{body}}}\n");
+    assert_eq!(
+        long_functions(&long),
+        vec![(1, "long".to_string(), MAX_FUNCTION_LINES + 1)]
+    );
+    let nested = format!("impl A {{\n    /// Doc.\n    fn nested(&self) {{\n{body}    }}\n}}\n");
+    assert_eq!(
+        long_functions(&nested),
+        vec![(3, "nested".to_string(), MAX_FUNCTION_LINES + 1)]
+    );
+    let explained = format!("// long: one table, read whole\n#[test]\n{long}");
+    assert!(long_functions(&explained).is_empty());
+    let short = "fn short() {\n    x();\n}\nfn declared();\nfn one_line() { x() }\n";
+    assert!(long_functions(short).is_empty());
 }

@@ -675,6 +675,8 @@ mod tests {
         assert!(verdict.is_valid(), "{verdict:?}");
     }
 
+    // long: one old capture replayed three ways (as captured, re-signed, with a new id), each
+    // compared with the one before it.
     #[test]
     fn resigns_with_a_fresh_timestamp_keeping_the_id() {
         let old = signature::sign(
@@ -755,6 +757,8 @@ mod tests {
         );
     }
 
+    // long: one capture through edits without a secret, then with one, then a body that is not
+    // JSON: the cases build on each other.
     #[test]
     fn edits_imply_resigning_and_say_so_without_a_secret() {
         let old = signature::sign(

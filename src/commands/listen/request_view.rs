@@ -161,6 +161,7 @@ pub fn render_line(
 }
 
 /// The human view of one request, without a trailing newline: its line, then what `detail` asks.
+// long: each `-v` detail in turn; the perf branch splits it into steps (push_details).
 pub fn render_human(
     record: &CaptureRecord,
     checked: &Checked,
@@ -436,6 +437,7 @@ mod tests {
         }
     }
 
+    // long: one request's line, checked for each fact it shows and how each is escaped.
     #[test]
     fn one_line_per_request_with_the_facts_escaped() {
         let body = br#"{"type":"order.completed","note":"x\u001b[31m"}"#;

@@ -413,8 +413,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    // Long on purpose: one case per way a feed says "more" (or not), each with its message, read
-    // as one table.
+    // long: one case per way a feed says "more" (or not), each with its message, read as one
+    // table.
     #[test]
     fn a_page_says_whether_there_is_more() {
         let link = Some("/events?page=2".to_string());
