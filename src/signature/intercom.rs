@@ -18,7 +18,8 @@ pub(super) const PROVIDER: Provider = Provider {
     tolerance: None,
     several_signatures: false,
     signs_id: false,
-    // The body's `type` is always `notification_event`: the event is its `topic`.
+    // The body's `type` is always `notification_event`: the event is its `topic` (read first for
+    // an Intercom request); the id is the body's `id` (`notif_…`).
     event_type: &[Location::Body("/topic")],
     event_id: &[Location::Body("/id")],
     attacks: &[

@@ -165,9 +165,11 @@ pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<
     )
 }
 
-/// The event type and id of a request of `scheme`: where its provider puts them first (Intercom's
-/// body `topic`, under a `type` that is always `notification_event`), then as [`event_fields`]
-/// finds them. Without a scheme, [`event_fields`].
+/// The event type and id of a request of `scheme`. The type is read first where its provider puts
+/// it (Intercom's body `topic`, under a `type` that is always `notification_event`), then as
+/// [`event_fields`] finds it. The id is [`event_fields`]'s (the body's `id` first): `send` prints
+/// that one as the id `listen` will show, and duplicates are spotted by it. Without a scheme,
+/// [`event_fields`].
 pub fn event_fields_for(
     scheme: Option<Scheme>,
     headers: &[Header],
@@ -176,23 +178,19 @@ pub fn event_fields_for(
     let Some(provider) = scheme.map(Scheme::provider) else {
         return event_fields(headers, body);
     };
-    let in_body = |l: &Location| matches!(l, Location::Body(_));
-    let json = (provider.event_type.iter().any(in_body) || provider.event_id.iter().any(in_body))
-        .then(|| parse_json_body(body))
-        .flatten();
-    let kind = locate(provider.event_type, headers, json.as_ref());
-    let id = locate(provider.event_id, headers, json.as_ref());
-    if kind.is_some() && id.is_some() {
-        return (kind, id);
-    }
-    let (any_kind, any_id) = match &json {
-        Some(json) => (
-            event_type(headers, Some(json)),
-            event_id(headers, Some(json)),
-        ),
-        None => event_fields(headers, body),
+    let in_body = provider
+        .event_type
+        .iter()
+        .any(|l| matches!(l, Location::Body(_)));
+    let json = in_body.then(|| parse_json_body(body)).flatten();
+    let Some(kind) = locate(provider.event_type, headers, json.as_ref()) else {
+        return event_fields(headers, body);
     };
-    (kind.or(any_kind), id.or(any_id))
+    let id = match &json {
+        Some(json) => event_id(headers, Some(json)),
+        None => event_fields(headers, body).1,
+    };
+    (Some(kind), id)
 }
 
 /// The first of `locations` that holds a string (or, in the body, a number).
@@ -435,12 +433,16 @@ mod tests {
             event_fields_for(None, &[], body).0.as_deref(),
             Some("notification_event")
         );
-        // A header the scheme names wins over the body; what it lacks comes from the generic places.
+        // A header the scheme names wins over the body's type; the id is the body's first.
         let github = Scheme::from_name("github");
-        let headers = [h("X-GitHub-Event", "push")];
+        let headers = [h("X-GitHub-Event", "push"), h("X-GitHub-Delivery", "d-1")];
         assert_eq!(
             event_fields_for(github, &headers, br#"{"type":"t","id":7}"#),
             (Some("push".into()), Some("7".into()))
+        );
+        assert_eq!(
+            event_fields_for(github, &[], br#"{"type":"t"}"#),
+            (Some("t".into()), None)
         );
         assert_eq!(
             event_fields_for(intercom, &[], b"not json"),
