@@ -18,8 +18,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, SignedRequest, Signing,
-    crypto,
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, SignedRequest,
+    Signing, crypto,
 };
 use crate::headers::{Header, get_all, get_one};
 
@@ -54,6 +54,7 @@ pub(super) const PROVIDER: Provider = Provider {
     note: None,
     handshake: None,
     url_for_body: Some(url_for_body),
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
@@ -224,17 +225,17 @@ fn mac(algorithm: Algorithm, key: &[u8], url: &str, fields: &[u8]) -> Vec<u8> {
 
 /// Signs with the HMAC the request's settings header names; one naming an algorithm Twilio does
 /// not document gets HMAC-SHA1, which receivers then refuse, as they refuse the header.
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let url = s.request.url.unwrap_or_default();
     let fields = match body_part(&s.request, url) {
         Body::Fields(fields) => fields,
         Body::Hashed(_) | Body::Uncovered(_) => Vec::new(),
     };
     let algorithm = algorithm(s.request.headers).unwrap_or(Algorithm::Sha1);
-    vec![(
+    Signed::headers(vec![(
         SIGNATURE.to_string(),
         BASE64.encode(mac(algorithm, s.first(), url, &fields)),
-    )]
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -319,8 +320,9 @@ mod tests {
             headers,
             body,
         };
-        let headers =
-            crate::signature::sign(Scheme::TWILIO, Keys::new(&[TOKEN]), &request, 0, "").unwrap();
+        let headers = crate::signature::sign(Scheme::TWILIO, Keys::new(&[TOKEN]), &request, 0, "")
+            .unwrap()
+            .headers;
         headers[0].1.clone()
     }
 

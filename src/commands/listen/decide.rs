@@ -238,6 +238,7 @@ mod tests {
             "",
         )
         .unwrap()
+        .headers
     }
 
     #[test]
@@ -361,7 +362,8 @@ mod tests {
             1000,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         let decision = decide(&received(headers, body, None), &enforcing);
         let Action::Handshake(handshake) = &decision.action else {
             panic!("{:?}", decision.action)
