@@ -21,10 +21,6 @@ mod report;
 mod settings;
 mod watch;
 
-use crate::cli::SendArgs;
-use crate::exit;
-use crate::fixtures::disk::load_catalog;
-use crate::output::Output;
 use attack_run::run_attack;
 use deliver::run_single;
 use dry_run::print_request;
@@ -33,6 +29,11 @@ use list::pick;
 use load_run::run_load;
 use plan::Plan;
 use watch::watch;
+
+use crate::cli::SendArgs;
+use crate::exit;
+use crate::fixtures::disk::load_catalog;
+use crate::output::Output;
 
 /// Boxed because the arguments are many (the `Command` enum stays small).
 pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
