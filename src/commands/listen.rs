@@ -241,12 +241,10 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         event_type,
         event_id.as_deref(),
     );
-
     let (mut answer, forward_preview) =
         first_answer(state, &decision.action, &received, &mut record).await;
     let planned = matches!(decision.action, Action::Plan | Action::Forward { .. })
         && record.forward.is_none();
-
     let verified = decision.checked.verdict.is_valid();
     let view = (!state.out.json).then(|| {
         Box::new(batch::View {
