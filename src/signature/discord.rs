@@ -34,6 +34,7 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::BodyChanged,
     ],
     note: Some("no age check: discord-interactions has none, so a replayed request verifies"),
+    handshake: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: |key| parse_private(key).map(|_| ()),
     sign,

@@ -24,6 +24,7 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::BodyChanged,
     ],
     note: None,
+    handshake: None,
     detect: |request, hex_header| request.has(hex_header),
     check_key: super::any_key,
     sign,

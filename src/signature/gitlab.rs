@@ -23,6 +23,7 @@ pub(super) const PROVIDER: Provider = Provider {
     // signed at all.
     attacks: &[Attack::WrongSignature, Attack::MissingHeader],
     note: Some("token only: gitlab does not sign the body"),
+    handshake: None,
     detect: |request, _| request.has(HEADER),
     check_key: check_token,
     sign,

@@ -40,6 +40,7 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::UrlChanged,
     ],
     note: None,
+    handshake: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,

@@ -29,6 +29,7 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::BodyChanged,
     ],
     note: None,
+    handshake: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,

@@ -192,6 +192,18 @@ pub enum Location {
     Body(&'static str),
 }
 
+/// A verification handshake the provider sends before it delivers events, signed like them;
+/// `listen` answers it (`commands::listen::handshake`) and the README lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handshake {
+    /// The message's name, as the provider sends it (`url_verification`).
+    pub name: &'static str,
+    /// Where the name travels: a header's value or a body field.
+    pub at: Location,
+    /// What the endpoint answers, in a few words.
+    pub answer: &'static str,
+}
+
 /// How far a signed timestamp may be from now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tolerance {
@@ -253,6 +265,8 @@ pub struct Provider {
     pub attacks: &'static [Attack],
     /// What a valid verdict does not cover, if anything (GitLab's token).
     pub note: Option<&'static str>,
+    /// The verification handshake the provider sends before any event, if it sends one.
+    pub handshake: Option<Handshake>,
     /// Whether a request carries this scheme's signature (given the `hex` header name).
     pub detect: fn(&SignedRequest<'_>, &str) -> bool,
     /// Checks one key before use, saying why it cannot be used.
@@ -295,6 +309,8 @@ impl Scheme {
     pub const DISCORD: Scheme = Scheme(&discord::PROVIDER);
     pub const SENDGRID: Scheme = Scheme(&sendgrid::PROVIDER);
     pub const LINEAR: Scheme = Scheme(&linear::PROVIDER);
+    pub const TWITCH: Scheme = Scheme(&twitch::PROVIDER);
+    pub const ZOOM: Scheme = Scheme(&zoom::PROVIDER);
 
     /// Every scheme, in registry order.
     pub fn all() -> impl Iterator<Item = Scheme> {

@@ -17,6 +17,7 @@ pub(super) const PROVIDER: Provider = Provider {
     event_id: &[],
     attacks: &[],
     note: None,
+    handshake: None,
     detect: |_, _| false,
     check_key: |_| Ok(()),
     sign: |_: &Signing<'_>| Vec::new(),

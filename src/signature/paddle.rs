@@ -38,6 +38,7 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::Rotation,
     ],
     note: None,
+    handshake: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,

@@ -1,7 +1,9 @@
 //! Slack: `X-Slack-Signature: v0=<hex of HMAC-SHA256(secret, "v0:{ts}:{body}")>` with
 //! `X-Slack-Request-Timestamp: <unix>`; rejected when more than the tolerance off either way.
 
-use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, Tolerance};
+use super::{
+    Attack, Check, Failure, Handshake, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance,
+};
 use crate::headers::{Header, get_one};
 
 const SIGNATURE: &str = "X-Slack-Signature";
@@ -32,6 +34,11 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::FutureTimestamp,
     ],
     note: None,
+    handshake: Some(Handshake {
+        name: "url_verification",
+        at: Location::Body("/type"),
+        answer: "echo `challenge`",
+    }),
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,

@@ -37,6 +37,7 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::Rotation,
     ],
     note: None,
+    handshake: None,
     detect: |request, _| request.has(SIGNATURE) || request.has("svix-signature"),
     check_key: |secret| decode_secret(secret).map(drop),
     sign,

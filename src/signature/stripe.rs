@@ -34,6 +34,7 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::Rotation,
     ],
     note: None,
+    handshake: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,

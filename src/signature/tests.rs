@@ -843,7 +843,8 @@ fn readme_table() -> String {
         }
     };
     let mut table = String::from(
-        "| `--scheme` | signature | other headers | key | timestamp tolerance |\n| --- | --- | --- | --- | --- |\n",
+        "| `--scheme` | signature | other headers | key | timestamp tolerance | handshake |\n\
+         | --- | --- | --- | --- | --- | --- |\n",
     );
     for scheme in Scheme::all() {
         let provider = scheme.provider();
@@ -867,8 +868,12 @@ fn readme_table() -> String {
             Some(t) if t.rejects_future => format!("{} s, either way", t.default_secs),
             Some(t) => format!("{} s, future accepted", t.default_secs),
         };
+        let handshake = match provider.handshake {
+            None => "—".to_string(),
+            Some(h) => format!("`{}`: {}", h.name, h.answer),
+        };
         table.push_str(&format!(
-            "| {name} | {signature} | {} | {key} | {tolerance} |\n",
+            "| {name} | {signature} | {} | {key} | {tolerance} | {handshake} |\n",
             code(provider.other_headers)
         ));
     }

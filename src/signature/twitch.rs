@@ -5,8 +5,8 @@
 //! is rejected (Twitch says nothing of the future, so one is accepted).
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance, crypto,
-    generic,
+    Attack, Check, Failure, Handshake, KeyKind, Location, Provider, SignatureAt, Signing,
+    Tolerance, crypto, generic,
 };
 use crate::headers::{Header, get_one};
 
@@ -38,6 +38,11 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::StaleTimestamp,
     ],
     note: None,
+    handshake: Some(Handshake {
+        name: "webhook_callback_verification",
+        at: Location::Header("Twitch-Eventsub-Message-Type"),
+        answer: "echo `challenge`",
+    }),
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,

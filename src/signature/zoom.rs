@@ -4,7 +4,9 @@
 //! docs' own sample rejects requests older than 5 minutes). Zoom's `endpoint.url_validation`
 //! handshake is answered by `listen` (see `commands::listen::handshake`).
 
-use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance};
+use super::{
+    Attack, Check, Failure, Handshake, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance,
+};
 use crate::headers::{Header, get_one};
 
 const SIGNATURE: &str = "x-zm-signature";
@@ -37,6 +39,11 @@ pub(super) const PROVIDER: Provider = Provider {
         Attack::FutureTimestamp,
     ],
     note: None,
+    handshake: Some(Handshake {
+        name: "endpoint.url_validation",
+        at: Location::Body("/event"),
+        answer: "`{plainToken, encryptedToken}`, the hex HMAC of the token",
+    }),
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,

@@ -15,6 +15,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::headers::{Header, get_one};
+use crate::signature::{Location, Scheme};
 
 /// Longest challenge echoed, in bytes (providers send a few dozen characters; Graph's tokens are
 /// a sentence long).
@@ -23,8 +24,6 @@ pub const MAX_CHALLENGE: usize = 1024;
 /// A body longer than this is no handshake (theirs are a few hundred bytes): larger bodies are
 /// never parsed here.
 const MAX_HANDSHAKE_BODY: usize = 8 * 1024;
-
-const TWITCH_MESSAGE_TYPE: &str = "Twitch-Eventsub-Message-Type";
 
 /// Which handshake a request is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,17 +42,36 @@ pub enum Kind {
     MicrosoftGraph,
 }
 
+/// The handshakes signed like their provider's events, tried in this order: each is described
+/// (name, where it travels, answer) by its scheme's registry entry.
+const SIGNED: [(Kind, Scheme); 3] = [
+    (Kind::Twitch, Scheme::TWITCH),
+    (Kind::Slack, Scheme::SLACK),
+    (Kind::Zoom, Scheme::ZOOM),
+];
+
 impl Kind {
-    /// The name shown and captured.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Slack => "slack url_verification",
-            Kind::Meta => "meta hub.challenge",
-            Kind::Zoom => "zoom endpoint.url_validation",
-            Kind::Twitch => "twitch webhook_callback_verification",
-            Kind::Dropbox => "dropbox challenge",
-            Kind::MicrosoftGraph => "microsoft graph validationToken",
-        }
+    /// The scheme whose registry entry describes this handshake; `None` for the providers hooky
+    /// has no signature scheme for (Meta, Dropbox, Microsoft Graph).
+    pub fn scheme(self) -> Option<Scheme> {
+        SIGNED
+            .iter()
+            .find(|(kind, _)| *kind == self)
+            .map(|(_, scheme)| *scheme)
+    }
+
+    /// The name shown and captured: the scheme and the handshake's name for the signed ones.
+    pub fn name(self) -> String {
+        let Some(scheme) = self.scheme() else {
+            return match self {
+                Kind::Meta => "meta hub.challenge",
+                Kind::Dropbox => "dropbox challenge",
+                _ => "microsoft graph validationToken",
+            }
+            .into();
+        };
+        let handshake = scheme.provider().handshake.map_or("handshake", |h| h.name);
+        format!("{scheme} {handshake}")
     }
 }
 
@@ -129,20 +147,36 @@ pub fn recognise(
     if request.method != "POST" || request.body.len() > MAX_HANDSHAKE_BODY {
         return None;
     }
-    let twitch = get_one(request.headers, TWITCH_MESSAGE_TYPE).is_some_and(|v| {
-        v.trim()
-            .eq_ignore_ascii_case("webhook_callback_verification")
-    });
-    // Most bodies are events: parse only the ones that name a handshake.
-    let slack = contains(request.body, b"url_verification");
-    let zoom = contains(request.body, b"endpoint.url_validation");
-    if !(twitch || slack || zoom) {
-        return None;
-    }
-    let json: serde_json::Value = serde_json::from_slice(request.body).ok()?;
+    signed_handshake(request, verified)
+}
+
+/// The handshakes signed like their provider's events (Slack's, Twitch's, Zoom's), recognised
+/// where their scheme's registry entry says the handshake's name travels.
+fn signed_handshake(request: &Inbound<'_>, verified: Option<Verified<'_>>) -> Option<Handshake> {
+    // Most bodies are events: a body is parsed only when it names a handshake.
+    let mut parsed: Option<Option<serde_json::Value>> = None;
+    let (kind, scheme) = SIGNED.into_iter().find(|(_, scheme)| {
+        let Some(handshake) = scheme.provider().handshake else {
+            return false;
+        };
+        match handshake.at {
+            Location::Header(name) => get_one(request.headers, name)
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(handshake.name)),
+            Location::Body(pointer) => {
+                contains(request.body, handshake.name.as_bytes())
+                    && parsed
+                        .get_or_insert_with(|| serde_json::from_slice(request.body).ok())
+                        .as_ref()
+                        .and_then(|json| json.pointer(pointer))
+                        .and_then(|v| v.as_str())
+                        == Some(handshake.name)
+            }
+        }
+    })?;
+    let json = parsed.unwrap_or_else(|| serde_json::from_slice(request.body).ok())?;
     let text = |pointer: &str| json.pointer(pointer).and_then(|v| v.as_str());
-    let signed_by = |scheme: &str| verified.filter(|v| v.scheme == scheme);
-    let unverified = |kind: Kind, scheme: &str| {
+    let signed = verified.filter(|v| v.scheme == scheme.name());
+    let unverified = || {
         Handshake::refuse(
             kind,
             401,
@@ -152,28 +186,12 @@ pub fn recognise(
             ),
         )
     };
-    if twitch {
-        let challenge = text("/challenge")?;
-        return Some(match signed_by("twitch") {
-            Some(_) => Handshake::echo(Kind::Twitch, challenge),
-            None => unverified(Kind::Twitch, "twitch"),
-        });
-    }
-    if text("/type") == Some("url_verification") {
-        let challenge = text("/challenge")?;
-        return Some(match signed_by("slack") {
-            Some(_) => Handshake::echo(Kind::Slack, challenge),
-            None => unverified(Kind::Slack, "slack"),
-        });
-    }
-    if text("/event") == Some("endpoint.url_validation") {
+    if kind == Kind::Zoom {
         let plain = text("/payload/plainToken")?;
-        return Some(match signed_by("zoom") {
-            Some(v) => zoom_answer(plain, v.key),
-            None => unverified(Kind::Zoom, "zoom"),
-        });
+        return Some(signed.map_or_else(unverified, |v| zoom_answer(plain, v.key)));
     }
-    None
+    let challenge = text("/challenge")?;
+    Some(signed.map_or_else(unverified, |_| Handshake::echo(kind, challenge)))
 }
 
 /// The handshakes carried in the query string: Meta's, Dropbox's and Microsoft Graph's.
@@ -409,6 +427,41 @@ mod tests {
         assert_eq!(empty.status, 400);
         let html = recognise(&get("challenge=%3Cscript%3E"), None, None).unwrap();
         assert_eq!(html.content_type, TEXT);
+    }
+
+    #[test]
+    fn the_registry_describes_the_signed_handshakes_and_the_readme_lists_the_others() {
+        let all = [
+            Kind::Slack,
+            Kind::Meta,
+            Kind::Zoom,
+            Kind::Twitch,
+            Kind::Dropbox,
+            Kind::MicrosoftGraph,
+        ];
+        let readme = include_str!("../../../README.md");
+        let start =
+            "<!-- handshakes: checked against src/commands/listen/handshake.rs by a test -->";
+        let from = readme.find(start).expect("the README marks its handshakes");
+        let to = from + readme[from..].find("<!-- end of handshakes -->").unwrap();
+        let listed = readme[from..to].replace('\n', " ");
+        for kind in all {
+            let name = kind.name();
+            match kind.scheme() {
+                Some(scheme) => {
+                    let handshake = scheme.provider().handshake.expect("in the registry");
+                    assert_eq!(name, format!("{scheme} {}", handshake.name));
+                }
+                None => assert!(listed.contains(&format!("`{name}`")), "{name}"),
+            }
+        }
+        assert_eq!(
+            crate::signature::Scheme::all()
+                .filter(|s| s.provider().handshake.is_some())
+                .count(),
+            SIGNED.len(),
+            "every handshake in the registry is answered"
+        );
     }
 
     #[test]
