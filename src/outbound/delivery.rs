@@ -382,7 +382,8 @@ async fn send_exact(
     crate::outbound::connection::read_answer(response, max_response).await
 }
 
-type ExactSender = hyper::client::conn::http1::SendRequest<http_body_util::Full<hyper::body::Bytes>>;
+type ExactSender =
+    hyper::client::conn::http1::SendRequest<http_body_util::Full<hyper::body::Bytes>>;
 
 /// A fresh HTTP/1.1 connection to the request's host, its connection task spawned (it ends with
 /// the exchange: when the sender is dropped).
