@@ -94,6 +94,21 @@ fn hooky_listen_passes_every_check_of_every_scheme_and_fails_without_verifying()
                 .all(|c| c["result"] == "pass" || c["result"] == "info"),
             "{scheme}: {results:?}"
         );
+        // The schemes that carry their timestamp or signature in the body get those checks too.
+        let names: Vec<&str> = results.iter().filter_map(|c| c["check"].as_str()).collect();
+        let expected: &[&str] = match scheme.name() {
+            "linear" => &["stale_timestamp", "past_tolerance", "future_timestamp"],
+            "mailgun" => &[
+                "missing_header",
+                "body_changed",
+                "fields_swapped",
+                "stale_timestamp",
+            ],
+            _ => &[],
+        };
+        for name in expected {
+            assert!(names.contains(name), "{scheme}: {name} in {names:?}");
+        }
     }
     let lazy = listen(&["--no-verify", "--no-capture"]);
     let out = attack(&lazy.url, "stripe", &[]);

@@ -130,7 +130,8 @@ async fn an_old_capture_is_rejected_unless_re_signed() {
             then,
             "msg_1",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         assert_eq!(
             post(&first.url, "/hooks", &headers, body.as_bytes()).await,
             200

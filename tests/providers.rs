@@ -88,7 +88,6 @@ fn every_scheme_signs_what_verify_recognises_and_accepts() {
         .unwrap()
         .as_millis();
     let body = format!(r#"{{"id":"evt_1","type":"order.completed","webhookTimestamp":{now_ms}}}"#);
-    let tampered = body.replace("order.completed", "order.completed ");
     let body = body.as_bytes();
     let keys = KeyPairs::new();
     for scheme in signed_schemes() {
@@ -98,7 +97,16 @@ fn every_scheme_signs_what_verify_recognises_and_accepts() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let signed = run(&args, body);
         assert_code(&signed, 0);
+        // The headers; then, for a scheme that writes into the body, a blank line and the body.
         let signed = stdout(&signed);
+        let (signed, body) = match signed.strip_prefix('\n') {
+            Some(body) => (String::new(), body.as_bytes()),
+            None => match signed.split_once("\n\n") {
+                Some((headers, body)) => (headers.to_string(), body.as_bytes()),
+                None => (signed.clone(), body),
+            },
+        };
+        let tampered = String::from_utf8_lossy(body).replace("order.completed", "order.completed ");
         for named in [None, Some(scheme)] {
             let args = verify_args(&keys, named, &signed);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -232,7 +232,8 @@ fn old_signed_capture(scheme: Scheme, secret: &str) -> CaptureRecord {
         now() - 7200,
         "msg_old",
     )
-    .unwrap();
+    .unwrap()
+    .headers;
     let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
     headers.extend(signed);
     let refs: Vec<(&str, &str)> = headers

@@ -181,3 +181,50 @@ fn secrets_come_from_env_and_files_and_never_show() {
     assert!(!stdout(&help).contains("super-secret-value"));
     assert!(stdout(&help).contains("HOOKY_SECRET"));
 }
+
+#[test]
+fn a_scheme_that_writes_into_the_body_prints_it_after_the_headers() {
+    let body = b"{\n  \"event-data\": {\"event\": \"delivered\"}\n}\n";
+    let args = ["sign", "--scheme", "mailgun", "--secret", SECRET];
+    let args_at = [&args[..], &["--timestamp", "1700000000", "--id", "evt_1"]].concat();
+    let text = run(&args_at, body);
+    assert_code(&text, 0);
+    // No headers, an empty line, the body: the signature object first, the rest byte for byte.
+    let text = stdout(&text);
+    let signed = text.strip_prefix('\n').expect("an empty line first");
+    assert!(
+        signed.starts_with(r#"{"signature":{"timestamp":"1700000000","token":""#),
+        "{signed}"
+    );
+    assert!(
+        signed.ends_with("},\n  \"event-data\": {\"event\": \"delivered\"}\n}\n"),
+        "{signed}"
+    );
+    let json = run(&[&args_at[..], &["--json"]].concat(), body);
+    let record = &json_lines(&json)[0];
+    assert_eq!(record["body"], signed);
+    assert_eq!(record["headers"], serde_json::json!({}));
+    // verify reads the signature from the body (a fresh one: the stale one is refused).
+    let fresh = stdout(&run(&args, body));
+    let fresh = fresh.strip_prefix('\n').unwrap();
+    let verified = run(&["verify", "--secret", SECRET], fresh.as_bytes());
+    assert_code(&verified, 0);
+    assert!(
+        stdout(&verified).starts_with("valid mailgun signature (secret #1); mailgun signs only"),
+        "{}",
+        stdout(&verified)
+    );
+    let stale = run(&["verify", "--secret", SECRET], signed.as_bytes());
+    assert_code(&stale, 3);
+    assert!(
+        stdout(&stale).contains("timestamp too old"),
+        "{}",
+        stdout(&stale)
+    );
+    // The other schemes print headers only.
+    let github = stdout(&run(
+        &["sign", "--scheme", "github", "--secret", SECRET],
+        body,
+    ));
+    assert_eq!(github.lines().count(), 1, "{github}");
+}

@@ -291,3 +291,54 @@ fn a_json_event_for_twilio_goes_to_the_url_with_its_body_hash() {
     );
     listening.interrupt();
 }
+
+#[test]
+fn a_shared_key_settings_header_switches_twilio_to_hmac_sha256() {
+    let settings = "X-Twilio-Webhooks-Signature-Settings: key=KS0123,algorithm=HMAC_SHA256";
+    // The twilio-python vector's text under HMAC-SHA256 (Python's hmac; see twilio.rs's test).
+    let fields = "CallSid=CA1234567890ABCDE&Digits=1234&From=%2B14158675309&To=%2B18005551212&Caller=%2B14158675309";
+    let url = "https://mycompany.com/myapp.php?foo=1&bar=2";
+    let signature = "X-Twilio-Signature: 033hgUJA9M/hXIZsYjwkerEP/DBm35nEri5FhCYjA5s=";
+    let content_type = format!("Content-Type: {FORM}");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify", "--scheme", "twilio", "--secret", "12345", "--url", url,
+        ];
+        args.extend(["-H", signature, "-H", &content_type]);
+        args.extend(extra);
+        run(&args, fields.as_bytes())
+    };
+    assert_code(&verify(&["-H", settings]), 0);
+    assert_code(&verify(&[]), 3);
+
+    // send signs by the header when the request carries it, and listen verifies by it.
+    let listening = listen(&["--secret", SECRET]);
+    let out = run(
+        &[
+            "send",
+            "twilio/sms.received",
+            "-H",
+            settings,
+            "--to",
+            &listening.url,
+            "--secret",
+            SECRET,
+        ],
+        b"",
+    );
+    assert_code(&out, 0);
+    let record = &listening.captures()[0];
+    assert_eq!(
+        record.verdict.verdict,
+        VerdictKind::Valid,
+        "{:?}",
+        record.verdict
+    );
+    let sent = record
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-twilio-signature"))
+        .map(|(_, value)| value.len());
+    assert_eq!(sent, Some(44), "a base64 SHA-256 digest");
+    listening.interrupt();
+}

@@ -117,20 +117,38 @@ impl Prepared {
                 body: &self.body,
             };
             let signed = signature::sign(signing.scheme, keys, &request, now, &signing.id)?;
-            headers.extend(signed.into_iter().map(|(name, value)| {
+            headers.extend(signed.headers.into_iter().map(|(name, value)| {
                 match name.strip_prefix("webhook-") {
                     Some(rest) if signing.svix_names => (format!("svix-{rest}"), value),
                     _ => (name, value),
                 }
             }));
+            if let Some(body) = signed.body {
+                // The scheme wrote into the body (Mailgun's signature, Linear's timestamp).
+                set_content_length(&mut headers, body.len());
+                return Ok(self.sent(headers, body));
+            }
         }
-        Ok(Outgoing {
+        Ok(self.sent(headers, self.body.clone()))
+    }
+
+    fn sent(&self, headers: Vec<Header>, body: Vec<u8>) -> Outgoing {
+        Outgoing {
             method: self.method.clone(),
             url: self.url.clone(),
             target: self.exact_target(),
             headers,
-            body: self.body.clone(),
-        })
+            body,
+        }
+    }
+}
+
+/// Makes a captured `Content-Length` header (when there is one) say `len`.
+fn set_content_length(headers: &mut [Header], len: usize) {
+    for (name, value) in headers.iter_mut() {
+        if name.eq_ignore_ascii_case("content-length") {
+            *value = len.to_string();
+        }
     }
 }
 
@@ -296,8 +314,8 @@ fn signing(
 }
 
 /// The warning for a replay that keeps a timestamped signature older than receivers tolerate. A
-/// re-sign makes a fresh timestamp, except where the scheme carries it in the body (Linear's
-/// `webhookTimestamp`): the replay sends `body` (the captured one, or as edited) as it is.
+/// re-sign makes a fresh timestamp, in the headers or, where the scheme carries it there, in the
+/// body (Linear's `webhookTimestamp`, Mailgun's `signature` object).
 fn stale_signature_note(
     record: &CaptureRecord,
     body: &[u8],
@@ -307,10 +325,10 @@ fn stale_signature_note(
     now: i64,
 ) -> Option<String> {
     let scheme = captured.filter(|s| s.is_timestamped())?;
-    let in_body = signature_timestamp(&record.headers, &[], scheme).is_none();
-    if resigned && !in_body {
+    if resigned {
         return None;
     }
+    let in_body = signature_timestamp(&record.headers, &[], scheme).is_none();
     let age = now - signature_timestamp(&record.headers, body, scheme)?;
     let tolerance = options
         .tolerance_secs
@@ -319,7 +337,7 @@ fn stale_signature_note(
     (age > tolerance).then(|| {
         if in_body {
             return format!(
-                "capture #{}: its {scheme} timestamp, in the body, was made {} ago, past the {} receivers tolerate; a replay keeps the body, so the receiver will likely reject it even re-signed (put a fresh one in with --set and --resign --secret …)",
+                "capture #{}: its {scheme} timestamp, in the body, was made {} ago, past the {} receivers tolerate; the receiver will likely reject it (re-sign with --resign --secret …, which writes a fresh one into the body)",
                 record.seq,
                 format_age(age),
                 format_age(tolerance),
@@ -554,7 +572,8 @@ mod tests {
             NOW - 7200,
             "msg_svix",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         let renamed: Vec<(String, String)> = old
             .iter()
             .map(|(n, v)| (n.replace("webhook-", "svix-"), v.clone()))
@@ -590,35 +609,70 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_timestamp_in_the_body_is_flagged_even_when_re_signed() {
+    fn a_stale_timestamp_in_the_body_is_flagged_unless_re_signed() {
         // Linear's webhookTimestamp (ms), two hours old.
         let old = br#"{"type":"Issue","webhookTimestamp":1699992800000}"#;
         let r = record(&[("Linear-Signature", "00")], old, Some("linear"));
+        let p = prepare(&r, &options(), NOW, &mut rng()).unwrap();
+        assert!(
+            p.notes
+                .iter()
+                .any(|n| n.contains("in the body, was made 2h") && n.contains("--resign")),
+            "{:?}",
+            p.notes
+        );
+        // A re-sign writes a fresh one into the body: nothing to warn about, and it verifies.
         let resign = PlanOptions {
             resign: true,
             has_secret: true,
             ..options()
         };
-        for options in [options(), resign.clone()] {
-            let p = prepare(&r, &options, NOW, &mut rng()).unwrap();
-            assert!(
-                p.notes
-                    .iter()
-                    .any(|n| n.contains("in the body, was made 2h")),
-                "{:?}",
-                p.notes
-            );
-        }
-        // A fresh timestamp put in with --set leaves nothing to warn about.
-        let fresh = PlanOptions {
-            edits: vec![Edit::Set(
-                "webhookTimestamp".into(),
-                Value::from(1_700_000_000_000_i64),
-            )],
-            ..resign
-        };
-        let p = prepare(&r, &fresh, NOW, &mut rng()).unwrap();
+        let p = prepare(&r, &resign, NOW, &mut rng()).unwrap();
         assert!(p.notes.is_empty(), "{:?}", p.notes);
+        let sent = p.outgoing(Keys::new(&[SECRET]), NOW).unwrap();
+        assert_eq!(
+            sent.body,
+            br#"{"type":"Issue","webhookTimestamp":1700000000000}"#
+        );
+        let verdict = signature::verify(
+            Scheme::LINEAR,
+            Keys::new(&[SECRET]),
+            &sent.signed_request(),
+            NOW,
+            None,
+        );
+        assert!(verdict.is_valid(), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_re_signed_mailgun_capture_gets_a_fresh_signature_object_and_length() {
+        let old = br#"{"signature":{"timestamp":"1699990000","token":"t","signature":"00"},"event-data":{"event":"delivered"}}"#;
+        let length = old.len().to_string();
+        let r = record(&[("Content-Length", &length)], old, Some("mailgun"));
+        let resign = PlanOptions {
+            resign: true,
+            has_secret: true,
+            ..options()
+        };
+        let p = prepare(&r, &resign, NOW, &mut rng()).unwrap();
+        let sent = p.outgoing(Keys::new(&[SECRET]), NOW).unwrap();
+        assert!(
+            sent.body
+                .ends_with(br#","event-data":{"event":"delivered"}}"#)
+        );
+        assert_ne!(sent.body.len(), old.len());
+        assert_eq!(
+            get_one(&sent.headers, "content-length"),
+            Some(sent.body.len().to_string().as_str())
+        );
+        let verdict = signature::verify(
+            Scheme::MAILGUN,
+            Keys::new(&[SECRET]),
+            &sent.signed_request(),
+            NOW,
+            None,
+        );
+        assert!(verdict.is_valid(), "{verdict:?}");
     }
 
     #[test]
@@ -630,7 +684,8 @@ mod tests {
             NOW - 7200,
             "msg_old",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         let mut headers: Vec<(&str, &str)> =
             old.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         headers.push(("content-type", "application/json"));
@@ -709,7 +764,8 @@ mod tests {
             NOW,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         let headers: Vec<(&str, &str)> =
             old.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         let r = record(&headers, br#"{"id":"evt_1","a":1}"#, Some("stripe"));

@@ -114,7 +114,7 @@ pub enum Command {
     Replay(ReplayArgs),
     /// List captured requests (same as `hooky replay --list`)
     Captures(CapturesArgs),
-    /// Print the signature headers for a body (for scripts and CI)
+    /// Print the signature headers for a body, and the body for schemes that write into it
     Sign(SignArgs),
     /// Verify a request's signature headers against a body; exit 0 only when valid
     Verify(VerifyArgs),

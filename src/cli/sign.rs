@@ -5,7 +5,7 @@ use clap::Args;
 use super::{PrivateKeyArgs, SecretArgs};
 use crate::signature::{DEFAULT_HEX_HEADER, Scheme};
 
-/// `hooky sign`: print the headers that sign a body.
+/// `hooky sign`: print the headers that sign a body, then (mailgun, linear) the body to send.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  hooky sign --scheme stripe body.json\n  echo -n '{}' | HOOKY_SECRET=s hooky sign --scheme github --json"

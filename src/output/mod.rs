@@ -102,6 +102,13 @@ impl Output {
         stdout.flush()
     }
 
+    /// Writes bytes to stdout as they are (a body), flushed.
+    pub fn data_bytes(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(bytes)?;
+        stdout.flush()
+    }
+
     /// A progress or status note for people, on stderr; silent with `--quiet`.
     pub fn info(&self, text: &str) {
         if !self.quiet {

@@ -6,8 +6,7 @@
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
-use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, key_pair};
-use crate::headers::Header;
+use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signed, Signing, key_pair};
 
 const SIGNATURE: &str = "X-Signature-Ed25519";
 const TIMESTAMP: &str = "X-Signature-Timestamp";
@@ -35,6 +34,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: Some("no age check: discord-interactions has none, so a replayed request verifies"),
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: |key| parse_private(key).map(|_| ()),
     sign,
@@ -79,17 +80,17 @@ pub(super) fn public_of(private_pem: &[u8]) -> Result<String, String> {
     ))
 }
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let key = parse_private(s.first()).expect("the key was checked with check_key");
     let ts = s.timestamp.to_string();
     let message = [ts.as_bytes(), s.request.body].concat();
-    vec![
+    Signed::headers(vec![
         (TIMESTAMP.to_string(), ts),
         (
             SIGNATURE.to_string(),
             hex::encode(key.sign(&message).to_bytes()),
         ),
-    ]
+    ])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -156,7 +157,8 @@ mod tests {
             1_700_000_000,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         assert_eq!(
             crate::headers::get_one(&headers, super::SIGNATURE),
             Some(KNOWN)

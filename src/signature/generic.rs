@@ -1,8 +1,9 @@
 //! `hex`: the tutorials' generic scheme. HMAC-SHA256 of the body, hex, in one configurable header;
 //! an optional `sha256=` prefix is accepted on verification.
 
-use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto};
-use crate::headers::Header;
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, crypto,
+};
 
 pub(super) const PROVIDER: Provider = Provider {
     name: "hex",
@@ -25,6 +26,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, hex_header| request.has(hex_header),
     check_key: super::any_key,
     sign,
@@ -32,9 +35,9 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: super::no_timestamp,
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
-    vec![(s.hex_header.to_string(), hex::encode(mac))]
+    Signed::headers(vec![(s.hex_header.to_string(), hex::encode(mac))])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {

@@ -1,9 +1,9 @@
 //! GitHub: `X-Hub-Signature-256: sha256=<hex of HMAC-SHA256(secret, body)>`.
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto, generic,
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, crypto,
+    generic,
 };
-use crate::headers::Header;
 
 const HEADER: &str = "X-Hub-Signature-256";
 
@@ -29,6 +29,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,
@@ -36,9 +38,12 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: super::no_timestamp,
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
-    vec![(HEADER.to_string(), format!("sha256={}", hex::encode(mac)))]
+    Signed::headers(vec![(
+        HEADER.to_string(),
+        format!("sha256={}", hex::encode(mac)),
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {

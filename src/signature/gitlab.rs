@@ -1,7 +1,8 @@
 //! GitLab: `X-Gitlab-Token: <secret>`. A shared token, not a signature: the body is not covered.
 
-use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto};
-use crate::headers::Header;
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, crypto,
+};
 
 const HEADER: &str = "X-Gitlab-Token";
 
@@ -24,6 +25,8 @@ pub(super) const PROVIDER: Provider = Provider {
     attacks: &[Attack::WrongSignature, Attack::MissingHeader],
     note: Some("token only: gitlab does not sign the body"),
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: check_token,
     sign,
@@ -45,11 +48,11 @@ fn check_token(secret: &[u8]) -> Result<(), String> {
     }
 }
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
-    vec![(
+fn sign(s: &Signing<'_>) -> Signed {
+    Signed::headers(vec![(
         HEADER.to_string(),
         String::from_utf8_lossy(s.first()).into_owned(),
-    )]
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {

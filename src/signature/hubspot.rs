@@ -7,9 +7,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance, crypto,
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, Tolerance,
+    crypto,
 };
-use crate::headers::{Header, get_one};
+use crate::headers::get_one;
 
 const SIGNATURE: &str = "X-HubSpot-Signature-v3";
 const TIMESTAMP: &str = "X-HubSpot-Request-Timestamp";
@@ -41,6 +42,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
@@ -63,14 +66,14 @@ fn mac(key: &[u8], method: &str, url: &str, body: &[u8], timestamp: &str) -> Vec
     )
 }
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let millis = s.timestamp.saturating_mul(1000).to_string();
     let url = s.request.url.unwrap_or_default();
     let signature = mac(s.first(), s.request.method, url, s.request.body, &millis);
-    vec![
+    Signed::headers(vec![
         (TIMESTAMP.to_string(), millis),
         (SIGNATURE.to_string(), BASE64.encode(signature)),
-    ]
+    ])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -179,7 +182,8 @@ mod tests {
         let request = SignedRequest::post(&[], BODY).with_url(URL);
         let signed =
             crate::signature::sign(Scheme::HUBSPOT, Keys::new(&[SECRET]), &request, 15_000, "")
-                .unwrap();
+                .unwrap()
+                .headers;
         assert_eq!(signed[0], (TIMESTAMP.to_string(), "15000000".to_string()));
         assert_eq!(signed[1], (SIGNATURE.to_string(), SIG.to_string()));
     }

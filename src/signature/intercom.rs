@@ -2,8 +2,7 @@
 //! docs describe it. The header name is GitHub's legacy one: a request that also carries
 //! `X-Hub-Signature-256` is GitHub's, which the registry tries first.
 
-use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, crypto};
-use crate::headers::Header;
+use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signed, Signing, crypto};
 
 const HEADER: &str = "X-Hub-Signature";
 
@@ -30,6 +29,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,
@@ -37,9 +38,12 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: super::no_timestamp,
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha1(s.first(), &[s.request.body]);
-    vec![(HEADER.to_string(), format!("sha1={}", hex::encode(mac)))]
+    Signed::headers(vec![(
+        HEADER.to_string(),
+        format!("sha1={}", hex::encode(mac)),
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -105,7 +109,8 @@ mod tests {
             0,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         assert_eq!(signed, vec![("X-Hub-Signature".into(), SIGNATURE.into())]);
         assert!(check(&signed, BODY).is_valid());
         assert_eq!(check(&signed, b"{}").kind(), "invalid");

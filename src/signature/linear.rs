@@ -2,15 +2,16 @@
 //! `webhookTimestamp` (milliseconds since the epoch) in the JSON body, as `@linear/sdk`'s
 //! `LinearWebhookClient` verifies it: the signature first, then the timestamp, within 60 s either
 //! way. The timestamp is covered by the signature because the whole body is; a body without one
-//! is invalid. hooky signs the body as given: the fixture fills `webhookTimestamp` at send time.
+//! is invalid. Signing a JSON object body sets `webhookTimestamp` to the signing time (replacing
+//! its value, or adding it first; every other byte kept), as Linear stamps each delivery; another
+//! body is signed as given.
 
 use serde_json::Value;
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance, crypto,
-    generic,
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, Tolerance,
+    crypto, generic, json_body,
 };
-use crate::headers::Header;
 
 const HEADER: &str = "Linear-Signature";
 const TIMESTAMP_FIELD: &str = "webhookTimestamp";
@@ -33,15 +34,19 @@ pub(super) const PROVIDER: Provider = Provider {
     event_type: &[Location::Header("Linear-Event"), Location::Body("/type")],
     // Linear-Delivery is the delivery's id; the body's `webhookId` names the webhook, not the event.
     event_id: &[Location::Header("Linear-Delivery")],
-    // The timestamp travels in the signed body, so the header-timestamp attacks do not apply.
+    // The timestamp travels in the signed body: signing at another time writes it there.
     attacks: &[
         Attack::WrongSignature,
         Attack::MissingHeader,
         Attack::WrongSecret,
         Attack::BodyChanged,
+        Attack::StaleTimestamp,
+        Attack::FutureTimestamp,
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,
@@ -49,9 +54,14 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: |_, body| body_timestamp_ms(body).ok().map(|ms| ms.div_euclid(1000)),
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
-    let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
-    vec![(HEADER.to_string(), hex::encode(mac))]
+fn sign(s: &Signing<'_>) -> Signed {
+    let millis = s.timestamp.saturating_mul(1000).to_string();
+    let body = json_body::set_field(s.request.body, TIMESTAMP_FIELD, &millis);
+    let mac = crypto::hmac_sha256(s.first(), &[body.as_deref().unwrap_or(s.request.body)]);
+    Signed {
+        headers: vec![(HEADER.to_string(), hex::encode(mac))],
+        body,
+    }
 }
 
 /// The body's `webhookTimestamp` in milliseconds, or why it cannot be read.
@@ -116,28 +126,60 @@ mod tests {
         }
     }
 
-    fn signed(body: &[u8]) -> String {
+    /// hooky's signature of `body` at `timestamp`: the header value and the body it sends.
+    fn signed(body: &[u8], timestamp: i64) -> (String, Vec<u8>) {
         let secret: [&[u8]; 1] = [b"lin_wh_secret"];
-        let headers = sign(
+        let signed = sign(
             linear(),
             Keys::new(&secret),
             &SignedRequest::post(&[], body),
-            0,
+            timestamp,
             "",
         )
         .unwrap();
-        headers[0].1.clone()
+        let body = signed.body_or(body).to_vec();
+        (signed.headers[0].1.clone(), body)
+    }
+
+    /// The signature a sender makes over `body` as it is (whatever its webhookTimestamp).
+    fn raw_signature(body: &[u8]) -> String {
+        hex::encode(crypto::hmac_sha256(b"lin_wh_secret", &[body]))
     }
 
     #[test]
     fn known_answer_signs_and_verifies() {
-        assert_eq!(signed(BODY), SIGNATURE);
+        assert_eq!(
+            signed(BODY, 1_700_000_000),
+            (SIGNATURE.to_string(), BODY.to_vec())
+        );
+        assert_eq!(raw_signature(BODY), SIGNATURE);
         assert_eq!(
             check(SIGNATURE, BODY, 1_700_000_000),
             Verdict::Valid {
                 scheme: linear(),
                 secret_index: 1
             }
+        );
+    }
+
+    #[test]
+    fn signing_stamps_the_body_with_the_signing_time_and_keeps_the_rest() {
+        let body = b"{\n  \"webhookTimestamp\": 5,\n  \"note\": \"\\u00e9\"\n}";
+        let (signature, sent) = signed(body, 1_700_000_123);
+        assert_eq!(
+            sent,
+            b"{\n  \"webhookTimestamp\": 1700000123000,\n  \"note\": \"\\u00e9\"\n}"
+        );
+        assert!(check(&signature, &sent, 1_700_000_123).is_valid());
+        // Added when missing; a body that is not a JSON object is signed as it is.
+        let (_, sent) = signed(br#"{"type":"Issue"}"#, 7);
+        assert_eq!(sent, br#"{"webhookTimestamp":7000,"type":"Issue"}"#);
+        assert_eq!(signed(b"[1]", 7).1, b"[1]");
+        // Signed long ago, the stamp says so: stale, though the signature matches.
+        let (signature, sent) = signed(BODY, 1_699_990_000);
+        assert_eq!(
+            failure(check(&signature, &sent, 1_700_000_000)).code(),
+            "timestamp_too_old"
         );
     }
 
@@ -174,7 +216,7 @@ mod tests {
             br#"{"webhookTimestamp":1.7e12}"#,
             b"not json",
         ] {
-            let failure = failure(check(&signed(body), body, 1_700_000_000));
+            let failure = failure(check(&raw_signature(body), body, 1_700_000_000));
             assert_eq!(failure.code(), "malformed_body_field", "{failure}");
             assert!(
                 failure.to_string().contains("webhookTimestamp"),

@@ -16,8 +16,10 @@ mod github;
 mod gitlab;
 mod hubspot;
 mod intercom;
+mod json_body;
 pub mod key_pair;
 mod linear;
+mod mailgun;
 mod none;
 mod paddle;
 mod sendgrid;
@@ -59,6 +61,7 @@ pub static REGISTRY: &[&Provider] = &[
     &discord::PROVIDER,
     &sendgrid::PROVIDER,
     &linear::PROVIDER,
+    &mailgun::PROVIDER,
     &generic::PROVIDER,
     &none::PROVIDER,
 ];
@@ -182,6 +185,8 @@ pub enum SignatureAt {
     Header(&'static str),
     /// In the header the user names (`--signature-header`, the generic `hex` scheme).
     ConfiguredHeader,
+    /// In this top-level field of the body (Mailgun's `signature` object).
+    Body(&'static str),
 }
 
 /// Where a request's event type or id lives.
@@ -234,7 +239,15 @@ pub enum Attack {
     /// Signed for another URL than the one it is sent to. Declaring it marks a provider as one
     /// that signs the URL (see [`Scheme::signs_url`]).
     UrlChanged,
+    /// The signed fields exchanged, the signature kept (Mailgun's timestamp and token).
+    FieldsSwapped,
 }
+
+/// A provider's [`Provider::url_for_body`] hook: `(url, headers, body)` to the URL to address.
+pub type UrlForBody = fn(&str, &[Header], &[u8]) -> Option<String>;
+
+/// A provider's [`Provider::forge_body`] hook: `(signed body, attack)` to the forged body.
+pub type ForgeBody = fn(&[u8], Attack) -> Option<Vec<u8>>;
 
 /// Everything about one scheme. One `const PROVIDER` per file, listed in [`REGISTRY`].
 pub struct Provider {
@@ -267,12 +280,19 @@ pub struct Provider {
     pub note: Option<&'static str>,
     /// The verification handshake the provider sends before any event, if it sends one.
     pub handshake: Option<Handshake>,
+    /// The URL a sender addresses with a body (`url`, the request's headers, the body), when it
+    /// differs from `url`: `None` for the providers that never change it (see [`url_for_body`]).
+    pub url_for_body: Option<UrlForBody>,
+    /// How an `--attack` variant alters a signed body, for the providers whose signature travels in
+    /// the body (see [`forge_body`]); `None` for the others, altered through their headers.
+    pub forge_body: Option<ForgeBody>,
     /// Whether a request carries this scheme's signature (given the `hex` header name).
     pub detect: fn(&SignedRequest<'_>, &str) -> bool,
     /// Checks one key before use, saying why it cannot be used.
     pub check_key: fn(&[u8]) -> Result<(), String>,
-    /// The headers that sign a request; the keys were checked with `check_key`.
-    pub sign: fn(&Signing<'_>) -> Vec<Header>,
+    /// The headers that sign a request, and the body when the scheme writes into it; the keys
+    /// were checked with `check_key`.
+    pub sign: fn(&Signing<'_>) -> Signed,
     /// The 1-based index of the key that verifies the request, or why none does.
     pub verify: fn(&Check<'_>) -> Result<usize, Failure>,
     /// The signed timestamp (unix seconds) of a request (headers, body), for the stale-signature
@@ -309,6 +329,7 @@ impl Scheme {
     pub const DISCORD: Scheme = Scheme(&discord::PROVIDER);
     pub const SENDGRID: Scheme = Scheme(&sendgrid::PROVIDER);
     pub const LINEAR: Scheme = Scheme(&linear::PROVIDER);
+    pub const MAILGUN: Scheme = Scheme(&mailgun::PROVIDER);
     pub const TWITCH: Scheme = Scheme(&twitch::PROVIDER);
     pub const ZOOM: Scheme = Scheme(&zoom::PROVIDER);
 
@@ -356,7 +377,7 @@ impl Scheme {
     /// The header holding the signature proper, if it travels in a header.
     pub fn signature_header(self, hex_header: &str) -> Option<String> {
         match self.0.signature {
-            SignatureAt::Nowhere => None,
+            SignatureAt::Nowhere | SignatureAt::Body(_) => None,
             SignatureAt::Header(name) => Some(name.to_string()),
             SignatureAt::ConfiguredHeader => Some(hex_header.to_string()),
         }
@@ -450,7 +471,32 @@ impl Signing<'_> {
     }
 }
 
-/// Signs `request` and returns the headers to add to it.
+/// What signing a request makes: the headers to add and, for the schemes that write into the
+/// body (Mailgun's `signature` object, Linear's `webhookTimestamp`), the body to send instead.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Signed {
+    pub headers: Vec<Header>,
+    /// `None`: the body is sent as given.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Signed {
+    /// A signature that is all headers, the body unchanged.
+    pub fn headers(headers: Vec<Header>) -> Signed {
+        Signed {
+            headers,
+            body: None,
+        }
+    }
+
+    /// The body to send: the rewritten one, else `original`.
+    pub fn body_or<'a>(&'a self, original: &'a [u8]) -> &'a [u8] {
+        self.body.as_deref().unwrap_or(original)
+    }
+}
+
+/// Signs `request`: the headers to add to it and, when the scheme writes into the body, the body
+/// to send instead.
 ///
 /// `timestamp` (unix seconds) and `id` are used by the schemes that sign them and ignored by the
 /// others. Schemes that carry several signatures get one per key; the others use the first.
@@ -460,10 +506,10 @@ pub fn sign(
     request: &SignedRequest<'_>,
     timestamp: i64,
     id: &str,
-) -> Result<Vec<Header>, SignError> {
+) -> Result<Signed, SignError> {
     let provider = scheme.provider();
     if provider.key == KeyKind::None {
-        return Ok(Vec::new());
+        return Ok(Signed::default());
     }
     let mut signing_keys = keys.for_signing(provider.key);
     if signing_keys.is_empty() && provider.key == KeyKind::KeyPair {
@@ -616,6 +662,8 @@ pub enum Failure {
     BodyHashMismatch,
     #[error("malformed body field {field}: {reason}")]
     MalformedBodyField { field: String, reason: String },
+    #[error("missing body field {field}")]
+    MissingBodyField { field: String },
     #[error("the body is not signed: {reason}")]
     UnsignedBody { reason: String },
     #[error("signature mismatch: the signature verifies with none of the {keys} public key(s)")]
@@ -644,6 +692,7 @@ impl Failure {
             Failure::NoUrl => "no_url",
             Failure::BodyHashMismatch => "body_hash_mismatch",
             Failure::MalformedBodyField { .. } => "malformed_body_field",
+            Failure::MissingBodyField { .. } => "missing_body_field",
             Failure::UnsignedBody { .. } => "unsigned_body",
             Failure::KeyMismatch { .. } => "signature_mismatch",
             Failure::NoPublicKey { .. } => "no_public_key",
@@ -692,11 +741,18 @@ pub fn verify(
     }
 }
 
-/// The URL a sender of `scheme` addresses with this body, when it differs from `url`: Twilio
+/// The URL a sender of `scheme` addresses with this body, when it differs from `url` (Twilio
 /// adds `bodySHA256=<hex SHA-256 of the body>` to the query when it posts a body that is not a
-/// form (JSON), since that is how its signature covers the body. `None`: send to `url` as is.
+/// form, since that is how its signature covers the body). `None`: send to `url` as is.
 pub fn url_for_body(scheme: Scheme, url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
-    (scheme == Scheme::TWILIO).then(|| twilio::url_for_body(url, headers, body))?
+    (scheme.provider().url_for_body?)(url, headers, body)
+}
+
+/// The body of a signed request changed the way an `--attack` variant needs, for the schemes
+/// whose signature travels in the body (the header schemes are altered through their headers):
+/// `None` when the variant does not apply to the scheme or the body carries no signature.
+pub fn forge_body(scheme: Scheme, body: &[u8], attack: Attack) -> Option<Vec<u8>> {
+    (scheme.provider().forge_body?)(body, attack)
 }
 
 /// Recognises the scheme of a request, trying the registry in order.

@@ -18,9 +18,11 @@ pub(super) const PROVIDER: Provider = Provider {
     attacks: &[],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |_, _| false,
     check_key: |_| Ok(()),
-    sign: |_: &Signing<'_>| Vec::new(),
+    sign: |_: &Signing<'_>| super::Signed::default(),
     verify: |_| Ok(0),
     signed_timestamp: super::no_timestamp,
 };

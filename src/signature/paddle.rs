@@ -5,9 +5,10 @@
 //! ask).
 
 use super::{
-    Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, Tolerance, crypto, generic,
+    Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signed, Signing, Tolerance, crypto,
+    generic,
 };
-use crate::headers::{Header, get_one};
+use crate::headers::get_one;
 
 const HEADER: &str = "Paddle-Signature";
 
@@ -39,6 +40,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,
@@ -46,7 +49,7 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: |headers, _| entries(get_one(headers, HEADER)?).ok()?.0?.parse().ok(),
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let ts = s.timestamp.to_string();
     let mut value = format!("ts={ts}");
     for secret in s.keys {
@@ -54,7 +57,7 @@ fn sign(s: &Signing<'_>) -> Vec<Header> {
         value.push_str(";h1=");
         value.push_str(&hex::encode(mac));
     }
-    vec![(HEADER.to_string(), value)]
+    Signed::headers(vec![(HEADER.to_string(), value)])
 }
 
 /// The `ts` and the `h1` values of a header, or why it cannot be read.
@@ -155,7 +158,8 @@ mod tests {
             1696195954,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         assert_eq!(
             signed[0].1,
             "ts=1696195954;h1=d96299976a6eb066f484d7fde011ac56fc32b38fc9940bc419d6e537fdc6ef02"
@@ -172,7 +176,8 @@ mod tests {
             1000,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         let header = &signed[0].1;
         assert!(check(header, b"b", &secret, 1005).is_valid());
         assert!(check(header, b"b", &secret, 995).is_valid());

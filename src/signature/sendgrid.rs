@@ -10,8 +10,9 @@ use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
 use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 
-use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, key_pair};
-use crate::headers::Header;
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, key_pair,
+};
 
 const SIGNATURE: &str = "X-Twilio-Email-Event-Webhook-Signature";
 const TIMESTAMP: &str = "X-Twilio-Email-Event-Webhook-Timestamp";
@@ -38,6 +39,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: Some("no age check: SendGrid's libraries have none, so a replayed request verifies"),
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: |key| parse_private(key).map(|_| ()),
     sign,
@@ -82,14 +85,14 @@ pub(super) fn public_of(private_pem: &[u8]) -> Result<String, String> {
     Ok(public_text(parse_private(private_pem)?.verifying_key()))
 }
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let key = parse_private(s.first()).expect("the key was checked with check_key");
     let ts = s.timestamp.to_string();
     let signature: DerSignature = key.sign(&[ts.as_bytes(), s.request.body].concat());
-    vec![
+    Signed::headers(vec![
         (TIMESTAMP.to_string(), ts),
         (SIGNATURE.to_string(), STANDARD.encode(signature.as_bytes())),
-    ]
+    ])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -225,7 +228,8 @@ mod tests {
             1_700_000_000,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         let signature = crate::headers::get_one(&headers, super::SIGNATURE).unwrap();
         assert!(check(PY_PUBLIC, signature, "1700000000", BODY).is_valid());
         assert_eq!(

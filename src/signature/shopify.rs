@@ -3,8 +3,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto};
-use crate::headers::Header;
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, crypto,
+};
 
 const HEADER: &str = "X-Shopify-Hmac-Sha256";
 
@@ -29,6 +30,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,
@@ -36,9 +39,9 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: super::no_timestamp,
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
-    vec![(HEADER.to_string(), BASE64.encode(mac))]
+    Signed::headers(vec![(HEADER.to_string(), BASE64.encode(mac))])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {

@@ -4,7 +4,7 @@
 use super::{
     Attack, Check, Failure, Handshake, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance,
 };
-use crate::headers::{Header, get_one};
+use crate::headers::get_one;
 
 const SIGNATURE: &str = "X-Slack-Signature";
 const TIMESTAMP: &str = "X-Slack-Request-Timestamp";
@@ -39,6 +39,8 @@ pub(super) const PROVIDER: Provider = Provider {
         at: Location::Body("/type"),
         answer: "echo `challenge`",
     }),
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
@@ -46,7 +48,7 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: |headers, _| get_one(headers, TIMESTAMP)?.trim().parse().ok(),
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> super::Signed {
     super::v0::sign(s, TIMESTAMP, SIGNATURE)
 }
 

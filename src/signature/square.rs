@@ -5,8 +5,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::{Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, crypto};
-use crate::headers::Header;
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, crypto,
+};
 
 const SIGNATURE: &str = "x-square-hmacsha256-signature";
 
@@ -32,6 +33,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
@@ -39,10 +42,10 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: super::no_timestamp,
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let url = s.request.url.unwrap_or_default();
     let mac = crypto::hmac_sha256(s.first(), &[url.as_bytes(), s.request.body]);
-    vec![(SIGNATURE.to_string(), BASE64.encode(mac))]
+    Signed::headers(vec![(SIGNATURE.to_string(), BASE64.encode(mac))])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -108,8 +111,9 @@ mod tests {
             .is_valid()
         );
         let request = SignedRequest::post(&[], BODY.as_bytes()).with_url(URL);
-        let signed =
-            crate::signature::sign(Scheme::SQUARE, Keys::new(&[KEY]), &request, 0, "").unwrap();
+        let signed = crate::signature::sign(Scheme::SQUARE, Keys::new(&[KEY]), &request, 0, "")
+            .unwrap()
+            .headers;
         assert_eq!(signed, vec![(SIGNATURE.to_string(), SIG.to_string())]);
     }
 

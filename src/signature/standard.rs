@@ -7,9 +7,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance, crypto,
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, Tolerance,
+    crypto,
 };
-use crate::headers::{Header, get_one};
+use crate::headers::get_one;
 
 pub(super) const PROVIDER: Provider = Provider {
     name: "standard",
@@ -38,6 +39,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE) || request.has("svix-signature"),
     check_key: |secret| decode_secret(secret).map(drop),
     sign,
@@ -67,7 +70,7 @@ fn decode_secret(secret: &[u8]) -> Result<Vec<u8>, String> {
     Ok(key)
 }
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let (body, id) = (s.request.body, s.id);
     let ts = s.timestamp.to_string();
     let signatures: Vec<String> = s
@@ -79,11 +82,11 @@ fn sign(s: &Signing<'_>) -> Vec<Header> {
             format!("v1,{}", BASE64.encode(mac))
         })
         .collect();
-    vec![
+    Signed::headers(vec![
         (ID.to_string(), id.to_string()),
         (TIMESTAMP.to_string(), ts),
         (SIGNATURE.to_string(), signatures.join(" ")),
-    ]
+    ])
 }
 
 /// The value of `webhook-<name>`, falling back to Svix's `svix-<name>`.

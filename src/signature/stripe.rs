@@ -3,9 +3,10 @@
 //! future timestamps are accepted; entries of other schemes (`v0=`) are ignored.
 
 use super::{
-    Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, Tolerance, crypto, generic,
+    Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signed, Signing, Tolerance, crypto,
+    generic,
 };
-use crate::headers::{Header, get_one};
+use crate::headers::get_one;
 
 const HEADER: &str = "Stripe-Signature";
 
@@ -35,6 +36,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,
@@ -49,7 +52,7 @@ pub(super) const PROVIDER: Provider = Provider {
     },
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let ts = s.timestamp.to_string();
     let mut value = format!("t={ts}");
     for secret in s.keys {
@@ -57,7 +60,7 @@ fn sign(s: &Signing<'_>) -> Vec<Header> {
         value.push_str(",v1=");
         value.push_str(&hex::encode(mac));
     }
-    vec![(HEADER.to_string(), value)]
+    Signed::headers(vec![(HEADER.to_string(), value)])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {

@@ -18,6 +18,17 @@ fn sign(
     timestamp: i64,
     id: &str,
 ) -> Result<Vec<Header>, SignError> {
+    sign_full(scheme, keys, body, timestamp, id).map(|signed| signed.headers)
+}
+
+/// [`sign`], with the body the schemes that write into it (Mailgun, Linear) send instead.
+fn sign_full(
+    scheme: Scheme,
+    keys: Keys<'_>,
+    body: &[u8],
+    timestamp: i64,
+    id: &str,
+) -> Result<Signed, SignError> {
     super::sign(
         scheme,
         keys,
@@ -533,8 +544,9 @@ fn duplicate_signature_headers_are_refused() {
 fn empty_body_signs_and_verifies() {
     for scheme in Scheme::all() {
         let keys = keys_for(scheme, b"whsec_ZW1wdHk=");
-        let headers = sign(scheme, keys, b"", 1, "msg").unwrap();
-        let verdict = verify(scheme, keys, &headers, b"", 1, DEFAULT_TOLERANCE_SECS);
+        let signed = sign_full(scheme, keys, b"", 1, "msg").unwrap();
+        let (headers, body) = (&signed.headers, signed.body_or(b""));
+        let verdict = verify(scheme, keys, headers, body, 1, DEFAULT_TOLERANCE_SECS);
         if scheme == Scheme::NONE {
             assert_eq!(verdict, Verdict::Unsigned);
         } else if scheme == Scheme::SQUARE {
@@ -589,8 +601,13 @@ fn no_secret_and_unusable_secrets_are_explained() {
 #[test]
 fn detect_recognises_each_scheme_and_unsigned() {
     for scheme in Scheme::all().filter(|s| *s != Scheme::NONE) {
-        let headers = sign(scheme, keys_for(scheme, b"whsec_a2V5"), b"", 0, "m").unwrap();
-        assert_eq!(detect(&headers, DEFAULT_HEX_HEADER), Some(scheme));
+        let signed = sign_full(scheme, keys_for(scheme, b"whsec_a2V5"), b"", 0, "m").unwrap();
+        let request = SignedRequest::post(&signed.headers, signed.body_or(b""));
+        assert_eq!(super::detect(&request, DEFAULT_HEX_HEADER), Some(scheme));
+        // From headers alone (captures, HAR files), except where the signature is in the body.
+        let from_headers = detect(&signed.headers, DEFAULT_HEX_HEADER);
+        let in_body = matches!(scheme.provider().signature, SignatureAt::Body(_));
+        assert_eq!(from_headers, (!in_body).then_some(scheme), "{scheme}");
     }
     assert_eq!(
         detect(&[h("Content-Type", "application/json")], DEFAULT_HEX_HEADER),
@@ -640,8 +657,9 @@ proptest! {
             } else {
                 Keys::new(std::slice::from_ref(&secret))
             };
-            let headers = sign(scheme, keys, &body, timestamp, &id).unwrap();
-            let verdict = verify(scheme, keys, &headers, &body, timestamp, 300);
+            let signed = sign_full(scheme, keys, &body, timestamp, &id).unwrap();
+            let (headers, body) = (&signed.headers, signed.body_or(&body).to_vec());
+            let verdict = verify(scheme, keys, headers, &body, timestamp, 300);
             if scheme == Scheme::SQUARE && body.is_empty() {
                 // Square's helper refuses an empty body.
                 prop_assert_eq!(verdict.failure().map(Failure::code), Some("unsigned_body"));
@@ -655,7 +673,7 @@ proptest! {
             if scheme != Scheme::GITLAB {
                 let mut tampered = body.clone();
                 tampered.push(b'!');
-                let verdict = verify(scheme, keys, &headers, &tampered, timestamp, 300);
+                let verdict = verify(scheme, keys, headers, &tampered, timestamp, 300);
                 prop_assert_eq!(verdict.kind(), "invalid");
             }
         }
@@ -724,12 +742,13 @@ fn without_a_tolerance_each_provider_applies_its_own() {
         let tolerance = scheme.default_tolerance_secs();
         // Signed at 1000 s; Linear carries that time in the body, in milliseconds.
         let body = br#"{"webhookTimestamp":1000000}"#;
-        let headers = sign(scheme, Keys::new(&secret), body, 1000, "m").unwrap();
+        let signed = sign_full(scheme, Keys::new(&secret), body, 1000, "m").unwrap();
+        let (headers, body) = (&signed.headers, signed.body_or(body));
         let at = |now: i64| {
             super::verify(
                 scheme,
                 Keys::new(&secret),
-                &SignedRequest::post(&headers, body).with_url(URL),
+                &SignedRequest::post(headers, body).with_url(URL),
                 now,
                 None,
             )
@@ -797,12 +816,13 @@ fn every_provider_round_trips_is_detected_and_lists_its_headers() {
         };
         let signed = super::sign(scheme, keys, &request, now, "msg_1").unwrap();
         let sent = SignedRequest {
-            headers: &signed,
+            headers: &signed.headers,
+            body: signed.body_or(body),
             ..request
         };
         let verdict = super::verify(scheme, keys, &sent, now, None);
         if provider.key == KeyKind::None {
-            assert!(signed.is_empty());
+            assert_eq!(signed, Signed::default());
             assert_eq!(verdict, Verdict::Unsigned);
             assert_eq!(super::detect(&sent, DEFAULT_HEX_HEADER), None);
             continue;
@@ -816,8 +836,9 @@ fn every_provider_round_trips_is_detected_and_lists_its_headers() {
         );
         // Every header the signer wrote is one the registry lists (for redaction and stripping).
         let listed = scheme.signature_header_names(DEFAULT_HEX_HEADER);
-        assert!(!listed.is_empty(), "{scheme}");
-        for (name, _) in &signed {
+        let in_body = matches!(provider.signature, SignatureAt::Body(_));
+        assert_eq!(listed.is_empty(), in_body, "{scheme}");
+        for (name, _) in &signed.headers {
             assert!(
                 listed.contains(&name.to_ascii_lowercase()),
                 "{scheme}: {name} is not listed"
@@ -825,7 +846,7 @@ fn every_provider_round_trips_is_detected_and_lists_its_headers() {
         }
         assert_eq!(
             provider.tolerance.is_some(),
-            (provider.signed_timestamp)(&signed, body) == Some(now),
+            (provider.signed_timestamp)(&signed.headers, sent.body) == Some(now),
             "{scheme}: a timestamped scheme reads back the timestamp it signed"
         );
         assert!(!provider.attacks.is_empty(), "{scheme}");
@@ -856,6 +877,7 @@ fn readme_table() -> String {
             SignatureAt::Nowhere => "—".to_string(),
             SignatureAt::Header(header) => format!("`{header}`"),
             SignatureAt::ConfiguredHeader => "`--signature-header` (`X-Webhook-Signature`)".into(),
+            SignatureAt::Body(field) => format!("`{field}` in the body"),
         };
         let key = match provider.key {
             KeyKind::None => "—",

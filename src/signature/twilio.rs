@@ -6,24 +6,34 @@
 //! covered instead by a `bodySHA256=<hex SHA-256 of the body>` query parameter in the signed URL,
 //! and no fields are appended. The validators ignore the port: the URL is tried without it and
 //! with the scheme's default one (`:443`, `:80`). No timestamp is signed.
+//!
+//! A request signed with a Webhook Setting's SharedKey carries
+//! `X-Twilio-Webhooks-Signature-Settings: key=<key>,algorithm=HMAC_SHA256`: the same text is
+//! signed, with the HMAC the header names (twilio-node's `WebhookSignatureValidation` example:
+//! "only the hash changes"), still base64. hooky verifies by that header, and signs by it when the
+//! request to sign carries it (a fixture's `_meta.headers`, `send -H`). The header is not signed,
+//! and is kept across a re-sign.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::{
-    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, SignedRequest, Signing,
-    crypto,
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, SignedRequest,
+    Signing, crypto,
 };
-use crate::headers::{Header, get_one};
+use crate::headers::{Header, get_all, get_one};
 
 const SIGNATURE: &str = "X-Twilio-Signature";
+/// Names the HMAC when a Webhook Setting's SharedKey signed the request.
+const SETTINGS: &str = "X-Twilio-Webhooks-Signature-Settings";
 /// The query parameter that carries a JSON body's hash.
 const BODY_HASH: &str = "bodySHA256";
 
 pub(super) const PROVIDER: Provider = Provider {
     name: "twilio",
     aliases: &[],
-    summary: "Twilio: X-Twilio-Signature: <base64 HMAC-SHA1 of the URL and the sorted form fields>",
+    summary: "Twilio: X-Twilio-Signature: <base64 HMAC-SHA1 of the URL and the sorted form fields> \
+              (HMAC-SHA256 when X-Twilio-Webhooks-Signature-Settings says so)",
     key: KeyKind::Secret,
     signature: SignatureAt::Header(SIGNATURE),
     signature_prefix: "",
@@ -43,6 +53,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: Some(url_for_body),
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
@@ -136,7 +148,7 @@ fn port_variants(url: &str) -> Vec<String> {
 }
 
 /// `url` with the `bodySHA256` Twilio adds when it posts a body that is not a form.
-pub(super) fn url_for_body(url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
+fn url_for_body(url: &str, headers: &[Header], body: &[u8]) -> Option<String> {
     let request = SignedRequest {
         method: "POST",
         url: Some(url),
@@ -163,28 +175,80 @@ pub(super) fn url_for_body(url: &str, headers: &[Header], body: &[u8]) -> Option
     Some(hashed)
 }
 
-fn mac(key: &[u8], url: &str, fields: &[u8]) -> Vec<u8> {
-    crypto::hmac_sha1(key, &[url.as_bytes(), fields])
+/// The HMAC a request is signed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Algorithm {
+    Sha1,
+    Sha256,
 }
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+/// The HMAC `X-Twilio-Webhooks-Signature-Settings` names (`key=…,algorithm=HMAC_SHA256`):
+/// HMAC-SHA1, Twilio's default, without the header; an algorithm hooky does not know is refused,
+/// as twilio-node refuses it.
+fn algorithm(headers: &[Header]) -> Result<Algorithm, Failure> {
+    let value = match get_all(headers, SETTINGS).as_slice() {
+        [] => return Ok(Algorithm::Sha1),
+        [one] => one.trim(),
+        several => {
+            return Err(Failure::DuplicateHeader {
+                header: SETTINGS.to_string(),
+                count: several.len(),
+            });
+        }
+    };
+    let malformed = |reason: String| Failure::MalformedHeader {
+        header: SETTINGS.to_string(),
+        reason,
+    };
+    let named = value
+        .split(',')
+        .filter_map(|part| part.split_once('='))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("algorithm"))
+        .map(|(_, algorithm)| algorithm.trim())
+        .ok_or_else(|| malformed("no algorithm=HMAC_SHA256 (or HMAC_SHA1) in it".into()))?;
+    match named {
+        "HMAC_SHA256" => Ok(Algorithm::Sha256),
+        "HMAC_SHA1" => Ok(Algorithm::Sha1),
+        other => Err(malformed(format!(
+            "unsupported algorithm {:?} (HMAC_SHA256 or HMAC_SHA1)",
+            other.chars().take(32).collect::<String>()
+        ))),
+    }
+}
+
+fn mac(algorithm: Algorithm, key: &[u8], url: &str, fields: &[u8]) -> Vec<u8> {
+    match algorithm {
+        Algorithm::Sha1 => crypto::hmac_sha1(key, &[url.as_bytes(), fields]),
+        Algorithm::Sha256 => crypto::hmac_sha256(key, &[url.as_bytes(), fields]),
+    }
+}
+
+/// Signs with the HMAC the request's settings header names; one naming an algorithm Twilio does
+/// not document gets HMAC-SHA1, which receivers then refuse, as they refuse the header.
+fn sign(s: &Signing<'_>) -> Signed {
     let url = s.request.url.unwrap_or_default();
     let fields = match body_part(&s.request, url) {
         Body::Fields(fields) => fields,
         Body::Hashed(_) | Body::Uncovered(_) => Vec::new(),
     };
-    vec![(
+    let algorithm = algorithm(s.request.headers).unwrap_or(Algorithm::Sha1);
+    Signed::headers(vec![(
         SIGNATURE.to_string(),
-        BASE64.encode(mac(s.first(), url, &fields)),
-    )]
+        BASE64.encode(mac(algorithm, s.first(), url, &fields)),
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
+    let algorithm = algorithm(check.headers)?;
     let value = check.header(SIGNATURE)?;
     let signature = BASE64.decode(value).map_err(|_| Failure::MalformedHeader {
         header: SIGNATURE.to_string(),
         reason: format!(
-            "signature is not base64 (28 characters expected, got {})",
+            "signature is not base64 ({} characters expected, got {})",
+            match algorithm {
+                Algorithm::Sha1 => 28,
+                Algorithm::Sha256 => 44,
+            },
             value.chars().count()
         ),
     })?;
@@ -213,7 +277,7 @@ fn verify(check: &Check<'_>) -> Result<usize, Failure> {
     let urls = port_variants(url);
     crypto::first_match(check.secrets.iter().map(|secret| {
         urls.iter().fold(subtle::Choice::from(0), |found, url| {
-            found | crypto::ct_eq(&mac(secret, url, &fields), &signature)
+            found | crypto::ct_eq(&mac(algorithm, secret, url, &fields), &signature)
         })
     }))
     .ok_or(Failure::Mismatch {
@@ -256,8 +320,9 @@ mod tests {
             headers,
             body,
         };
-        let headers =
-            crate::signature::sign(Scheme::TWILIO, Keys::new(&[TOKEN]), &request, 0, "").unwrap();
+        let headers = crate::signature::sign(Scheme::TWILIO, Keys::new(&[TOKEN]), &request, 0, "")
+            .unwrap()
+            .headers;
         headers[0].1.clone()
     }
 
@@ -282,6 +347,44 @@ mod tests {
             )
             .is_valid()
         );
+    }
+
+    #[test]
+    fn the_signature_settings_header_switches_to_hmac_sha256() {
+        // The twilio-python vector's text under HMAC-SHA256, from Python's hmac:
+        // python3 -c 'import hmac,hashlib,base64; s="https://mycompany.com/myapp.php?foo=1&bar=2"
+        // +"CallSidCA1234567890ABCDECaller+14158675309Digits1234From+14158675309To+18005551212";
+        // print(base64.b64encode(hmac.new(b"12345",s.encode(),hashlib.sha256).digest()).decode())'
+        let sha256 = "033hgUJA9M/hXIZsYjwkerEP/DBm35nEri5FhCYjA5s=";
+        let settings = |value: &str| {
+            vec![
+                (FORM.0.to_string(), FORM.1.to_string()),
+                (SETTINGS.to_string(), value.to_string()),
+            ]
+        };
+        let shared = settings("key=KS0123456789abcdef,algorithm=HMAC_SHA256");
+        let body = FIELDS.as_bytes();
+        assert_eq!(signature_of(URL, &shared, body), sha256);
+        let with = |headers: &[Header], signature: &str| {
+            let mut headers = headers.to_vec();
+            headers.push((SIGNATURE.to_string(), signature.to_string()));
+            verdict(Some(URL), &headers, body)
+        };
+        assert!(with(&shared, sha256).is_valid());
+        // The header decides: the SHA-1 signature does not verify under it, nor SHA-256 without it.
+        let sha1 = "RSOYDt4T1cUTdK1PDd93/VVr8B8=";
+        let code = |v: Verdict| v.failure().map(Failure::code);
+        assert_eq!(code(with(&shared, sha1)), Some("signature_mismatch"));
+        let plain = [(FORM.0.to_string(), FORM.1.to_string())];
+        assert_eq!(code(with(&plain, sha256)), Some("signature_mismatch"));
+        assert!(with(&settings("algorithm=HMAC_SHA1, key=KS1"), sha1).is_valid());
+        for refused in ["key=KS1,algorithm=HMAC_MD5", "key=KS1"] {
+            assert_eq!(
+                code(with(&settings(refused), sha256)),
+                Some("malformed_header"),
+                "{refused}"
+            );
+        }
     }
 
     #[test]
@@ -350,10 +453,18 @@ mod tests {
         let json = [("Content-Type".to_string(), "application/json".to_string())];
         let body = br#"{"property": "value", "boolean": true}"#;
         let hash = "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+        // Through the registry, as `send` asks: only Twilio changes the URL.
         assert_eq!(
-            url_for_body(URL, &json, body),
+            crate::signature::url_for_body(Scheme::TWILIO, URL, &json, body),
             Some(format!("{URL}&bodySHA256={hash}"))
         );
+        for other in Scheme::all().filter(|s| *s != Scheme::TWILIO) {
+            assert_eq!(
+                crate::signature::url_for_body(other, URL, &json, body),
+                None,
+                "{other}"
+            );
+        }
         assert_eq!(
             url_for_body("https://h.test/a", &json, body),
             Some(format!("https://h.test/a?bodySHA256={hash}"))

@@ -5,10 +5,10 @@
 //! is rejected (Twitch says nothing of the future, so one is accepted).
 
 use super::{
-    Attack, Check, Failure, Handshake, KeyKind, Location, Provider, SignatureAt, Signing,
+    Attack, Check, Failure, Handshake, KeyKind, Location, Provider, SignatureAt, Signed, Signing,
     Tolerance, crypto, generic,
 };
-use crate::headers::{Header, get_one};
+use crate::headers::get_one;
 
 const SIGNATURE: &str = "Twitch-Eventsub-Message-Signature";
 const ID: &str = "Twitch-Eventsub-Message-Id";
@@ -43,6 +43,8 @@ pub(super) const PROVIDER: Provider = Provider {
         at: Location::Header("Twitch-Eventsub-Message-Type"),
         answer: "echo `challenge`",
     }),
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
@@ -57,20 +59,20 @@ fn parse_time(text: &str) -> Option<i64> {
         .map(|time| time.timestamp())
 }
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     // Twitch sends nanoseconds; hooky's timestamps are whole seconds.
     let ts = chrono::DateTime::from_timestamp(s.timestamp, 0)
         .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))
         .unwrap_or_else(|| s.timestamp.to_string());
     let mac = crypto::hmac_sha256(s.first(), &[s.id.as_bytes(), ts.as_bytes(), s.request.body]);
-    vec![
+    Signed::headers(vec![
         (ID.to_string(), s.id.to_string()),
         (TIMESTAMP.to_string(), ts),
         (
             SIGNATURE.to_string(),
             format!("sha256={}", hex::encode(mac)),
         ),
-    ]
+    ])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -182,7 +184,8 @@ mod tests {
             AT,
             ID,
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         assert_eq!(signed[0], ("Twitch-Eventsub-Message-Id".into(), ID.into()));
         assert_eq!(
             signed[1],

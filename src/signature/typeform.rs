@@ -4,8 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signing, crypto};
-use crate::headers::Header;
+use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signed, Signing, crypto};
 
 const HEADER: &str = "Typeform-Signature";
 
@@ -31,6 +30,8 @@ pub(super) const PROVIDER: Provider = Provider {
     ],
     note: None,
     handshake: None,
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(HEADER),
     check_key: super::any_key,
     sign,
@@ -38,9 +39,12 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: super::no_timestamp,
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
-    vec![(HEADER.to_string(), format!("sha256={}", BASE64.encode(mac)))]
+    Signed::headers(vec![(
+        HEADER.to_string(),
+        format!("sha256={}", BASE64.encode(mac)),
+    )])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {
@@ -89,7 +93,8 @@ mod tests {
             0,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         assert_eq!(
             signed,
             vec![("Typeform-Signature".into(), SIGNATURE.into())]

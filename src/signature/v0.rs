@@ -1,20 +1,19 @@
 //! The `v0=<hex of HMAC-SHA256(secret, "v0:{ts}:{body}")>` signature with a unix timestamp header,
 //! which Slack and Zoom share under different header names.
 
-use super::{Check, Failure, Signing, crypto, generic};
-use crate::headers::Header;
+use super::{Check, Failure, Signed, Signing, crypto, generic};
 
 /// The timestamp and signature headers, as `(timestamp, signature)` names.
-pub(super) fn sign(s: &Signing<'_>, timestamp_header: &str, signature_header: &str) -> Vec<Header> {
+pub(super) fn sign(s: &Signing<'_>, timestamp_header: &str, signature_header: &str) -> Signed {
     let ts = s.timestamp.to_string();
     let mac = crypto::hmac_sha256(s.first(), &[b"v0:", ts.as_bytes(), b":", s.request.body]);
-    vec![
+    Signed::headers(vec![
         (timestamp_header.to_string(), ts),
         (
             signature_header.to_string(),
             format!("v0={}", hex::encode(mac)),
         ),
-    ]
+    ])
 }
 
 /// The age is checked before the signature, each with its own verdict.

@@ -7,7 +7,7 @@
 use super::{
     Attack, Check, Failure, Handshake, KeyKind, Location, Provider, SignatureAt, Signing, Tolerance,
 };
-use crate::headers::{Header, get_one};
+use crate::headers::get_one;
 
 const SIGNATURE: &str = "x-zm-signature";
 const TIMESTAMP: &str = "x-zm-request-timestamp";
@@ -44,6 +44,8 @@ pub(super) const PROVIDER: Provider = Provider {
         at: Location::Body("/event"),
         answer: "`{plainToken, encryptedToken}`, the hex HMAC of the token",
     }),
+    url_for_body: None,
+    forge_body: None,
     detect: |request, _| request.has(SIGNATURE),
     check_key: super::any_key,
     sign,
@@ -51,7 +53,7 @@ pub(super) const PROVIDER: Provider = Provider {
     signed_timestamp: |headers, _| get_one(headers, TIMESTAMP)?.trim().parse().ok(),
 };
 
-fn sign(s: &Signing<'_>) -> Vec<Header> {
+fn sign(s: &Signing<'_>) -> super::Signed {
     super::v0::sign(s, TIMESTAMP, SIGNATURE)
 }
 
@@ -102,7 +104,8 @@ mod tests {
             1658496654,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         assert_eq!(
             signed,
             vec![

@@ -9,7 +9,7 @@ pub mod event;
 use crate::headers::Header;
 use crate::outbound::delivery::Outgoing;
 use crate::secret::Secret;
-use crate::signature::{self, Keys, Location, Scheme, SignError, SignedRequest};
+use crate::signature::{self, Keys, Location, Scheme, SignError, Signed, SignedRequest};
 
 /// The header that names the event type for a scheme: the provider's own, else `X-Webhook-Event`.
 pub fn event_type_header(scheme: Scheme) -> &'static str {
@@ -63,7 +63,7 @@ impl Signer {
         request: &SignedRequest<'_>,
         timestamp: i64,
         id: &str,
-    ) -> Result<Vec<Header>, SignError> {
+    ) -> Result<Signed, SignError> {
         // A signer's keys are what its scheme signs with: secrets, or a key-pair scheme's
         // private keys.
         let keys = crate::secret::as_keys(&self.secrets);
@@ -78,8 +78,9 @@ impl Signer {
         )
     }
 
-    /// The signature headers for `request` at `timestamp`, for event `id`.
-    pub fn sign(&self, request: &SignedRequest<'_>, timestamp: i64, id: &str) -> Vec<Header> {
+    /// The signature for `request` at `timestamp`, for event `id`: its headers, and the body when
+    /// the scheme writes into it.
+    pub fn sign(&self, request: &SignedRequest<'_>, timestamp: i64, id: &str) -> Signed {
         self.try_sign(request, timestamp, id)
             .expect("the secrets were checked when the signer was made")
     }
@@ -106,17 +107,18 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    /// The request with `signature` headers added, then the user's headers on top.
-    pub fn with_signature(&self, signature: Vec<Header>) -> Outgoing {
+    /// The request with the `signature` headers added, then the user's headers on top, and the
+    /// signed body when the scheme wrote into it.
+    pub fn with_signature(&self, signature: Signed) -> Outgoing {
         let mut headers = self.headers.clone();
-        merge_headers(&mut headers, signature);
+        merge_headers(&mut headers, signature.headers);
         merge_headers(&mut headers, self.user_headers.clone());
         Outgoing {
             method: self.method.clone(),
             url: self.url.clone(),
             target: None,
             headers,
-            body: self.body.clone(),
+            body: signature.body.unwrap_or_else(|| self.body.clone()),
         }
     }
 

@@ -315,6 +315,7 @@ pub fn sign_headers(
         "msg_test",
     )
     .unwrap()
+    .headers
 }
 
 /// An HTTP client for tests: every request bounded in time.

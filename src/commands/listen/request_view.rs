@@ -71,6 +71,7 @@ pub fn short_verdict(checked: &Checked) -> String {
                 Failure::NoUrl => "no URL to verify against".to_string(),
                 Failure::BodyHashMismatch => "body changed (bodySHA256)".to_string(),
                 Failure::MalformedBodyField { field, .. } => format!("malformed body {field}"),
+                Failure::MissingBodyField { field } => format!("no {field} in the body"),
                 Failure::UnsignedBody { .. } => "body not signed".to_string(),
                 Failure::KeyMismatch { .. } => "signed with another key".to_string(),
                 Failure::NoPublicKey { .. } => {

@@ -200,6 +200,7 @@ mod tests {
             "",
         )
         .unwrap()
+        .headers
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub enum Check {
     RotationFirst,
     /// Signed for another URL than the one it is sent to (URL-signing schemes).
     UrlChanged,
+    /// The signed fields exchanged, the signature kept (Mailgun's timestamp and token).
+    FieldsSwapped,
     Duplicate,
 }
 
@@ -78,6 +80,7 @@ impl Check {
                 Attack::FutureTimestamp => checks.push(Check::FutureTimestamp),
                 Attack::Rotation => checks.extend([Check::RotationLast, Check::RotationFirst]),
                 Attack::UrlChanged => checks.push(Check::UrlChanged),
+                Attack::FieldsSwapped => checks.push(Check::FieldsSwapped),
             }
         }
         checks.push(Check::Duplicate);
@@ -98,12 +101,17 @@ impl Check {
             Check::RotationLast => "rotation",
             Check::RotationFirst => "rotation_first",
             Check::UrlChanged => "url_changed",
+            Check::FieldsSwapped => "fields_swapped",
             Check::Duplicate => "duplicate_id",
         }
     }
 
     pub fn description(self, scheme: Scheme) -> String {
+        let in_body = scheme.signature_header("").is_none();
         match self {
+            Check::MissingHeader if in_body => "signature removed from the body".into(),
+            // Mailgun: what the signature covers in the body is the timestamp and token.
+            Check::BodyChanged if in_body => "token changed after signing".into(),
             Check::Valid => "correctly signed event".into(),
             Check::Reserialised => "signed event, pretty JSON, é, 1.0, \\/".into(),
             Check::WrongSignature => "signature altered".into(),
@@ -120,6 +128,7 @@ impl Check {
             Check::RotationLast => "two signatures, the second valid".into(),
             Check::RotationFirst => "two signatures, the first valid".into(),
             Check::UrlChanged => "signed for another URL".into(),
+            Check::FieldsSwapped => "timestamp and token swapped".into(),
             Check::Duplicate => "same event id sent twice".into(),
         }
     }
@@ -168,6 +177,12 @@ impl Check {
                 vec![reformatted.signed(signer, now)]
             }
             Check::Duplicate => vec![webhook.signed(signer, now), webhook.signed(signer, now)],
+            Check::WrongSignature | Check::MissingHeader | Check::BodyChanged
+                if scheme.signature_header(&signer.hex_header).is_none() =>
+            {
+                vec![forged_body(self, webhook.signed(signer, now), scheme)]
+            }
+            Check::FieldsSwapped => vec![forged_body(self, webhook.signed(signer, now), scheme)],
             Check::WrongSignature => {
                 let mut request = webhook.signed(signer, now);
                 alter_signature(scheme, &signer.hex_header, &mut request);
@@ -204,6 +219,21 @@ impl Check {
             }
         }
     }
+}
+
+/// A signed request whose body a check changes (the schemes whose signature travels in the body):
+/// the signature altered or removed, a signed field changed, or two swapped.
+fn forged_body(check: Check, mut request: Outgoing, scheme: Scheme) -> Outgoing {
+    let attack = match check {
+        Check::WrongSignature => Attack::WrongSignature,
+        Check::MissingHeader => Attack::MissingHeader,
+        Check::BodyChanged => Attack::BodyChanged,
+        _ => Attack::FieldsSwapped,
+    };
+    if let Some(body) = crate::signature::forge_body(scheme, &request.body, attack) {
+        request.body = body;
+    }
+    request
 }
 
 fn skew_text(scheme: Scheme) -> String {

@@ -60,8 +60,8 @@ impl Settings {
         Ok(settings)
     }
 
-    /// The headers that sign `body`.
-    pub fn sign(&self, body: &[u8]) -> anyhow::Result<Vec<crate::headers::Header>> {
+    /// The headers that sign `body`, and the body to send when the scheme writes into it.
+    pub fn sign(&self, body: &[u8]) -> anyhow::Result<signature::Signed> {
         let keys = as_keys(&self.secrets);
         signature::sign(
             self.scheme,
@@ -140,10 +140,10 @@ mod tests {
         let s = settings(&["--scheme", "stripe", "--secret", "s"]).unwrap();
         assert_eq!(s.timestamp, 1_700_000_000);
         assert!(s.id.starts_with("msg_"));
-        assert_eq!(s.sign(b"{}").unwrap().len(), 1);
+        assert_eq!(s.sign(b"{}").unwrap().headers.len(), 1);
         let s = settings(&["--scheme", "none", "--timestamp", "5", "--id", "x"]).unwrap();
         assert!(s.secrets.is_empty());
         assert_eq!((s.timestamp, s.id.as_str()), (5, "x"));
-        assert!(s.sign(b"{}").unwrap().is_empty());
+        assert_eq!(s.sign(b"{}").unwrap(), signature::Signed::default());
     }
 }

@@ -149,7 +149,8 @@ mod tests {
             0,
             "",
         )
-        .unwrap();
+        .unwrap()
+        .headers;
         let header = format!("{}: {}", signed[0].0, signed[0].1);
         let s = settings(&["--secret", "s", "-H", &header]);
         assert!(s.verify(body).is_valid());

@@ -1,0 +1,151 @@
+//! The steps of each request after [`decide`](super::decide::decide): its capture record made (secrets redacted),
+//! committed under the lock (sequence number, id, duplicate window, planned answer, the open
+//! batch), and counted against `--expect`.
+
+use std::sync::atomic::Ordering;
+
+use rand::Rng;
+
+use super::answer::{Answer, planned_answer};
+use super::dedup::{self, DuplicateWindow, Seen};
+use super::expect::{self, Facts};
+use super::receive::Received;
+use super::verification::Checked;
+use super::{Listener, batch};
+use crate::capture::{CaptureRecord, VerdictRecord};
+use crate::headers::Header;
+
+/// The capture record before [`commit`] gives it its sequence number, id and status; secrets
+/// redacted.
+pub(super) fn capture_record(
+    state: &Listener,
+    received: &Received,
+    checked: &Checked,
+    mut headers: Vec<Header>,
+    event_type: Option<String>,
+    event_id: Option<&str>,
+) -> CaptureRecord {
+    let keys = state.verifier.keys();
+    let redact = |text: &str| crate::secret::redact_text(text, &keys);
+    crate::secret::redact_headers_in_place(&mut headers, &keys);
+    let mut record = CaptureRecord {
+        seq: 0,
+        id: String::new(),
+        received_at: received
+            .at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        remote_addr: received.remote.to_string(),
+        method: received.method.as_str().to_string(),
+        // A secret in the URL (`?token=…`) is redacted like one in a header.
+        path: redact(&received.path),
+        // Meta's hub.verify_token is a secret too, whoever's it is.
+        query: received
+            .query
+            .as_deref()
+            .map(|query| redact(&crate::secret::redact_query_tokens(query))),
+        headers,
+        // They may come from headers (`X-GitHub-Event`, `webhook-id`), redacted like the rest.
+        event_type: event_type.as_deref().map(redact),
+        event_id: event_id.map(redact),
+        verdict: VerdictRecord {
+            hint: checked.hint.clone(),
+            ..VerdictRecord::from(&checked.verdict)
+        },
+        status: 200,
+        ..Default::default()
+    };
+    match received.too_large {
+        Some(size) => {
+            record.body_size = size;
+            record.body_omitted = Some(format!(
+                "too large: over --max-body {} bytes",
+                state.max_body
+            ));
+        }
+        None => record.set_body(&received.body),
+    }
+    record
+}
+
+/// Under the lock: the sequence number and id, the duplicate window, the planned answer, the
+/// record added to the open batch. Then waits for the batch to be written (see [`batch`]): the
+/// record back once it is in the capture file, `None` when the batch could not be written.
+pub(super) async fn commit(
+    state: &Listener,
+    mut record: CaptureRecord,
+    event_id: Option<&str>,
+    planned: bool,
+    answer: &mut Answer,
+    view: Option<Box<batch::View>>,
+) -> Option<CaptureRecord> {
+    let (first, done) = {
+        let mut shared = state.shared.lock().expect("no panics while locked");
+        let shared = &mut *shared;
+        record.seq = shared.next_seq;
+        shared.next_seq += 1;
+        record.id = crate::ids::prefixed_id("req", &mut shared.rng);
+        if let Some(id) = event_id {
+            note_duplicate(&mut shared.duplicates, id, &mut record);
+        }
+        if planned {
+            let roll: f64 = shared.rng.r#gen();
+            let plan = shared.responder.next(event_id, roll);
+            *answer = planned_answer(state, &plan);
+        }
+        record.status = answer.status().as_u16();
+        let wants_line =
+            state.capture_path.is_some() || state.live.receiver_count() > 0 || state.out.json;
+        shared.batch.add(record, wants_line, view)
+    };
+    if first {
+        state.batched.notify_one();
+    }
+    match done.await {
+        Ok(committed) if committed.written => Some(committed.record),
+        _ => None,
+    }
+}
+
+/// Marks a repeated event id (within the window), or notes one too long to remember.
+fn note_duplicate(duplicates: &mut DuplicateWindow, id: &str, record: &mut CaptureRecord) {
+    match duplicates.check(id, record.seq) {
+        Seen::First => {}
+        Seen::Repeat(first) => record.duplicate_of = Some(first),
+        Seen::TooLong => {
+            let note = dedup::too_long_note(id.len());
+            record.verdict.note = Some(match record.verdict.note.take() {
+                Some(existing) => format!("{existing}; {note}"),
+                None => note,
+            });
+        }
+    }
+}
+
+/// Counts a captured request that meets every `--expect`; reaching `--count` stops the listener.
+pub(super) fn count_expected(
+    state: &Listener,
+    received: &Received,
+    record: &CaptureRecord,
+    verified: bool,
+) {
+    // The whole document only when an --expect looks into it: most bodies are never parsed.
+    let json = if state.expectations_read_json {
+        crate::webhook::event::parse_json_body(&received.body)
+    } else {
+        None
+    };
+    let facts = Facts {
+        event_type: record.event_type.as_deref(),
+        verified,
+        method: &record.method,
+        path: &record.path,
+        headers: &received.headers,
+        json: json.as_ref(),
+    };
+    if expect::all_match(&state.expectations, &facts) {
+        let matched = state.matched.fetch_add(1, Ordering::SeqCst) + 1;
+        if state.count.is_some_and(|count| matched >= count) {
+            let _ = state.stop.send(true);
+        }
+    }
+}
