@@ -49,7 +49,7 @@ pub(super) const PROVIDER: Provider = Provider {
     note: Some(
         "mailgun signs only the timestamp and token, not event-data: refuse a token already seen",
     ),
-    detect: |request, _| read(request.body).is_ok(),
+    detect: |request, _| mentions_signature(request.body) && read(request.body).is_ok(),
     check_key: super::any_key,
     sign,
     verify,
@@ -77,6 +77,13 @@ impl Values {
             format!("{FIELD}.{name}")
         }
     }
+}
+
+/// Whether the body has the bytes `signature` anywhere: a cheap test before parsing it, since
+/// detection tries every request that carries no signature header.
+fn mentions_signature(body: &[u8]) -> bool {
+    body.windows(SIGNATURE.len())
+        .any(|window| window == SIGNATURE.as_bytes())
 }
 
 /// Whether a body is a JSON one (an object, or nothing yet); anything else is read as form fields.
@@ -334,6 +341,13 @@ mod tests {
             detect(&SignedRequest::post(&[], &body), "X"),
             Some(Scheme::MAILGUN)
         );
+        for unsigned in [
+            &br#"{"event-data":{"event":"delivered"}}"#[..],
+            b"a=1&signature=x",
+            b"",
+        ] {
+            assert_eq!(detect(&SignedRequest::post(&[], unsigned), "X"), None);
+        }
         // The signature does not cover event-data: changed, it still verifies (hence the note).
         let other = String::from_utf8(body)
             .unwrap()

@@ -121,7 +121,12 @@ impl Verifier {
         };
         let names: Vec<String> = schemes
             .iter()
-            .filter_map(|scheme| scheme.signature_header(&self.hex_header))
+            .filter_map(|scheme| match scheme.provider().signature {
+                signature::SignatureAt::Body(field) => {
+                    Some(format!("a {field} object in the body"))
+                }
+                _ => scheme.signature_header(&self.hex_header),
+            })
             .collect();
         format!("hooky looked for {}", names.join(", "))
     }
@@ -201,6 +206,19 @@ mod tests {
         )
         .unwrap()
         .headers
+    }
+
+    #[test]
+    fn the_unsigned_hint_names_where_each_scheme_carries_its_signature() {
+        let auto = verifier(SchemeSelection::Auto).looked_for();
+        assert!(
+            auto.contains("X-Hub-Signature-256") && auto.contains("a signature object in the body"),
+            "{auto}"
+        );
+        assert_eq!(
+            verifier(SchemeSelection::Fixed(Scheme::MAILGUN)).looked_for(),
+            "hooky looked for a signature object in the body"
+        );
     }
 
     #[test]

@@ -177,31 +177,13 @@ impl Check {
                 vec![reformatted.signed(signer, now)]
             }
             Check::Duplicate => vec![webhook.signed(signer, now), webhook.signed(signer, now)],
-            Check::WrongSignature | Check::MissingHeader | Check::BodyChanged
-                if scheme.signature_header(&signer.hex_header).is_none() =>
-            {
-                vec![forged_body(self, webhook.signed(signer, now), scheme)]
-            }
-            Check::FieldsSwapped => vec![forged_body(self, webhook.signed(signer, now), scheme)],
-            Check::WrongSignature => {
-                let mut request = webhook.signed(signer, now);
-                alter_signature(scheme, &signer.hex_header, &mut request);
-                vec![request]
-            }
-            Check::MissingHeader => {
-                let mut request = webhook.signed(signer, now);
-                let name = signature_header(scheme, &signer.hex_header);
-                request
-                    .headers
-                    .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-                vec![request]
+            Check::WrongSignature
+            | Check::MissingHeader
+            | Check::BodyChanged
+            | Check::FieldsSwapped => {
+                vec![self.forged(webhook.signed(signer, now), scheme, &signer.hex_header)]
             }
             Check::WrongSecret => vec![webhook.signed(&wrong(), now)],
-            Check::BodyChanged => {
-                let mut request = webhook.signed(signer, now);
-                request.body = tamper(&request.body);
-                vec![request]
-            }
             Check::StaleTimestamp => vec![webhook.signed(signer, now - skew)],
             Check::JustPastTolerance => {
                 let past = i64::try_from(scheme.default_tolerance_secs()).unwrap_or(i64::MAX);
@@ -221,19 +203,36 @@ impl Check {
     }
 }
 
-/// A signed request whose body a check changes (the schemes whose signature travels in the body):
-/// the signature altered or removed, a signed field changed, or two swapped.
-fn forged_body(check: Check, mut request: Outgoing, scheme: Scheme) -> Outgoing {
-    let attack = match check {
-        Check::WrongSignature => Attack::WrongSignature,
-        Check::MissingHeader => Attack::MissingHeader,
-        Check::BodyChanged => Attack::BodyChanged,
-        _ => Attack::FieldsSwapped,
-    };
-    if let Some(body) = crate::signature::forge_body(scheme, &request.body, attack) {
-        request.body = body;
+impl Check {
+    /// A signed request altered after signing: its signature changed or removed, or the body
+    /// changed; where the signature travels in the body (Mailgun), the provider's own forgery,
+    /// which can also swap two signed fields.
+    fn forged(self, mut request: Outgoing, scheme: Scheme, hex_header: &str) -> Outgoing {
+        if scheme.signature_header(hex_header).is_none() {
+            let attack = match self {
+                Check::WrongSignature => Attack::WrongSignature,
+                Check::MissingHeader => Attack::MissingHeader,
+                Check::BodyChanged => Attack::BodyChanged,
+                _ => Attack::FieldsSwapped,
+            };
+            if let Some(body) = crate::signature::forge_body(scheme, &request.body, attack) {
+                request.body = body;
+            }
+            return request;
+        }
+        match self {
+            Check::WrongSignature => alter_signature(scheme, hex_header, &mut request),
+            Check::MissingHeader => {
+                let name = signature_header(scheme, hex_header);
+                request
+                    .headers
+                    .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            }
+            // BodyChanged (a header scheme has no signed fields to swap: its body changes too).
+            _ => request.body = tamper(&request.body),
+        }
+        request
     }
-    request
 }
 
 fn skew_text(scheme: Scheme) -> String {
