@@ -230,3 +230,36 @@ fn every_provider_fixture_verifies_in_listen_and_after_replay_resign() {
         );
     }
 }
+
+#[test]
+fn listen_reads_intercoms_event_from_the_topic_not_the_type() {
+    // Intercom's `type` is always `notification_event`; the registry says the event is `topic`.
+    let listening = listen(&["--json", "--secret", SECRET]);
+    let out = run(
+        &[
+            "send",
+            "intercom/conversation.user.created",
+            "--to",
+            &listening.url,
+            "--secret",
+            SECRET,
+        ],
+        b"",
+    );
+    assert_code(&out, 0);
+    let (output, _dir) = listening.interrupt();
+    assert_code(&output, 0);
+    let lines = json_lines(&output);
+    let request = lines
+        .iter()
+        .find(|line| line["type"] == "request")
+        .expect("a request line");
+    assert_eq!(request["verdict"]["scheme"], "intercom", "{request}");
+    assert_eq!(request["event_type"], "conversation.user.created");
+    assert!(
+        request["event_id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("notif")),
+        "{request}"
+    );
+}

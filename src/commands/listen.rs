@@ -221,8 +221,11 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         Err(answer) => return answer,
     };
     let decision = decide(&received, &state.policy());
-    let (event_type, event_id) =
-        crate::webhook::event::event_fields(&received.headers, &received.body);
+    let (event_type, event_id) = crate::webhook::event::event_fields_for(
+        decision.checked.verdict.scheme(),
+        &received.headers,
+        &received.body,
+    );
     // The record takes the headers themselves when nothing reads them after it is made (no
     // `--forward-to` relaying them, no `--expect` looking at them): one copy fewer per request.
     let headers = if state.forwarder.is_none() && state.expectations.is_empty() {

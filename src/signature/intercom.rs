@@ -2,7 +2,9 @@
 //! docs describe it. The header name is GitHub's legacy one: a request that also carries
 //! `X-Hub-Signature-256` is GitHub's, which the registry tries first.
 
-use super::{Attack, Check, Failure, KeyKind, Provider, SignatureAt, Signed, Signing, crypto};
+use super::{
+    Attack, Check, Failure, KeyKind, Location, Provider, SignatureAt, Signed, Signing, crypto,
+};
 
 const HEADER: &str = "X-Hub-Signature";
 
@@ -17,10 +19,10 @@ pub(super) const PROVIDER: Provider = Provider {
     tolerance: None,
     several_signatures: false,
     signs_id: false,
-    // The body's `id` (`notif_…`), which hooky reads for every provider; its `type` is always
-    // `notification_event` (the event is in `topic`).
-    event_type: &[],
-    event_id: &[],
+    // The body's `type` is always `notification_event`: the event is its `topic` (read first for
+    // an Intercom request); the id is the body's `id` (`notif_…`).
+    event_type: &[Location::Body("/topic")],
+    event_id: &[Location::Body("/id")],
     attacks: &[
         Attack::WrongSignature,
         Attack::MissingHeader,

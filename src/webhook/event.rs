@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use crate::headers::{Header, get_one};
-use crate::signature::{Location, Provider, REGISTRY};
+use crate::signature::{Location, Provider, REGISTRY, Scheme};
 
 /// Header names for the event type and id that no one provider owns, tried after the providers'.
 const GENERIC_TYPE_HEADERS: [&str; 2] = ["x-webhook-event", "x-event-type"];
@@ -163,6 +163,50 @@ pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<
         event_type(headers, json.as_ref()),
         event_id(headers, json.as_ref()),
     )
+}
+
+/// The event type and id of a request of `scheme`. The type is read first where its provider puts
+/// it (Intercom's body `topic`, under a `type` that is always `notification_event`), then as
+/// [`event_fields`] finds it. The id is [`event_fields`]'s (the body's `id` first): `send` prints
+/// that one as the id `listen` will show, and duplicates are spotted by it. Without a scheme,
+/// [`event_fields`].
+pub fn event_fields_for(
+    scheme: Option<Scheme>,
+    headers: &[Header],
+    body: &[u8],
+) -> (Option<String>, Option<String>) {
+    let Some(provider) = scheme.map(Scheme::provider) else {
+        return event_fields(headers, body);
+    };
+    let in_body = provider
+        .event_type
+        .iter()
+        .any(|l| matches!(l, Location::Body(_)));
+    let json = in_body.then(|| parse_json_body(body)).flatten();
+    let Some(kind) = locate(provider.event_type, headers, json.as_ref()) else {
+        return event_fields(headers, body);
+    };
+    let id = match &json {
+        Some(json) => event_id(headers, Some(json)),
+        None => event_fields(headers, body).1,
+    };
+    (Some(kind), id)
+}
+
+/// The first of `locations` that holds a string (or, in the body, a number).
+fn locate(
+    locations: &[Location],
+    headers: &[Header],
+    json: Option<&serde_json::Value>,
+) -> Option<String> {
+    locations.iter().find_map(|location| match location {
+        Location::Header(name) => get_one(headers, name).map(str::to_string),
+        Location::Body(pointer) => match json?.pointer(pointer)? {
+            serde_json::Value::String(text) => Some(text.clone()),
+            serde_json::Value::Number(number) => Some(number.to_string()),
+            _ => None,
+        },
+    })
 }
 
 /// Whether a provider's body pointer can match in an object: one that starts with an array index
@@ -370,6 +414,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_schemes_own_places_come_first() {
+        let intercom = Scheme::from_name("intercom");
+        let body =
+            br#"{"type":"notification_event","topic":"conversation.user.created","id":"notif_1"}"#;
+        assert_eq!(
+            event_fields_for(intercom, &[], body),
+            (
+                Some("conversation.user.created".into()),
+                Some("notif_1".into())
+            )
+        );
+        // Without the scheme, the generic places: the body's type.
+        assert_eq!(
+            event_fields_for(None, &[], body).0.as_deref(),
+            Some("notification_event")
+        );
+        // A header the scheme names wins over the body's type; the id is the body's first.
+        let github = Scheme::from_name("github");
+        let headers = [h("X-GitHub-Event", "push"), h("X-GitHub-Delivery", "d-1")];
+        assert_eq!(
+            event_fields_for(github, &headers, br#"{"type":"t","id":7}"#),
+            (Some("push".into()), Some("7".into()))
+        );
+        assert_eq!(
+            event_fields_for(github, &[], br#"{"type":"t"}"#),
+            (Some("t".into()), None)
+        );
+        assert_eq!(
+            event_fields_for(intercom, &[], b"not json"),
+            event_fields(&[], b"not json")
+        );
     }
 
     #[test]
