@@ -295,3 +295,17 @@ fn the_attack_suite_passes_an_enforcing_listen_and_fails_one_that_does_not_verif
         assert_code(&out, 4);
     }
 }
+
+#[test]
+fn a_public_key_of_no_scheme_stops_listen_at_start_up_with_one_line() {
+    // Parsed once at start-up, not at each request: in auto mode too.
+    let out = run_at(
+        tempdir().path(),
+        &["listen", "--port", "0", "--public-key", "not-a-key"],
+        b"",
+    );
+    crate::util::assert_clean_error(&out, 2);
+    let err = stderr(&out);
+    assert!(err.contains("public key #1"), "{err}");
+    assert!(err.contains("discord") && err.contains("sendgrid"), "{err}");
+}

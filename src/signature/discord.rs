@@ -108,12 +108,12 @@ fn verify(check: &Check<'_>) -> Result<usize, Failure> {
         })?;
     let signature = Signature::from_bytes(&signature);
     let message = [timestamp.as_bytes(), check.body].concat();
-    key_pair::first_verifying(
-        check.secrets,
-        parse_public,
-        "a Discord key (64 hex digits, as the Developer Portal shows it)",
-        |key| key.verify_strict(&message, &signature).is_ok(),
-    )
+    let described = "a Discord key (64 hex digits, as the Developer Portal shows it)";
+    let verifies = |key: &VerifyingKey| key.verify_strict(&message, &signature).is_ok();
+    match check.public_keys {
+        Some(parsed) => key_pair::first_of(&parsed.discord, parsed.given, described, verifies),
+        None => key_pair::first_verifying(check.secrets, parse_public, described, verifies),
+    }
 }
 
 #[cfg(test)]
@@ -144,6 +144,58 @@ mod tests {
             0,
             None,
         )
+    }
+
+    #[test]
+    fn keys_parsed_once_verify_as_the_keys_given_do() {
+        let sendgrid = super::super::sendgrid::key_pair(&[7; 32]).unwrap().public;
+        let other = key_pair(&[1; 32]).public;
+        let headers = vec![
+            (super::SIGNATURE.to_string(), KNOWN.to_string()),
+            (super::TIMESTAMP.to_string(), TIMESTAMP.to_string()),
+        ];
+        let verdict = |given: &[&[u8]], parsed: Option<&key_pair::PublicKeys>, body: &[u8]| {
+            let mut keys = Keys::new(&[]).with_public_keys(given);
+            if let Some(parsed) = parsed {
+                keys = keys.with_parsed_public_keys(parsed);
+            }
+            verify(
+                Scheme::DISCORD,
+                keys,
+                &SignedRequest::post(&headers, body),
+                0,
+                None,
+            )
+        };
+        let given: [&[u8]; 3] = [sendgrid.as_bytes(), other.as_bytes(), RFC_PUBLIC.as_bytes()];
+        let parsed = key_pair::PublicKeys::parse(&given).unwrap();
+        for body in [BODY, b"changed".as_slice()] {
+            assert_eq!(
+                verdict(&given, Some(&parsed), body),
+                verdict(&given, None, body)
+            );
+        }
+        assert_eq!(
+            verdict(&given, Some(&parsed), BODY),
+            Verdict::Valid {
+                scheme: Scheme::DISCORD,
+                secret_index: 3
+            }
+        );
+        let only_sendgrid: [&[u8]; 1] = [sendgrid.as_bytes()];
+        let parsed = key_pair::PublicKeys::parse(&only_sendgrid).unwrap();
+        assert_eq!(
+            verdict(&only_sendgrid, Some(&parsed), BODY),
+            verdict(&only_sendgrid, None, BODY)
+        );
+        let refused = key_pair::PublicKeys::parse(&[RFC_PUBLIC.as_bytes(), b"nonsense"])
+            .err()
+            .unwrap();
+        assert!(refused.starts_with("public key #2 "), "{refused}");
+        assert!(
+            refused.contains("discord") && refused.contains("sendgrid"),
+            "{refused}"
+        );
     }
 
     #[test]

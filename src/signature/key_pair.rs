@@ -110,9 +110,20 @@ pub(super) fn first_verifying<K>(
             parse(text).map(|k| (i + 1, k))
         })
         .collect();
+    first_of(&usable, keys.len(), described, verifies)
+}
+
+/// [`first_verifying`] over keys parsed already: `usable` holds the scheme's own keys with their
+/// 1-based positions among the `given` ones.
+pub(super) fn first_of<K>(
+    usable: &[(usize, K)],
+    given: usize,
+    described: &str,
+    verifies: impl Fn(&K) -> bool,
+) -> Result<usize, Failure> {
     if usable.is_empty() {
         return Err(Failure::UnusablePublicKey {
-            reason: format!("none of the {} public key(s) is {described}", keys.len()),
+            reason: format!("none of the {given} public key(s) is {described}"),
         });
     }
     usable
@@ -120,6 +131,43 @@ pub(super) fn first_verifying<K>(
         .find(|(_, key)| verifies(key))
         .map(|(index, _)| *index)
         .ok_or(Failure::KeyMismatch { keys: usable.len() })
+}
+
+/// Public keys parsed once (`listen` parses them at start-up, not for every request): each kept
+/// for the schemes it is a key of, with its 1-based position among the keys given.
+#[derive(Clone, Default)]
+pub struct PublicKeys {
+    pub(super) given: usize,
+    pub(super) discord: Vec<(usize, ed25519_dalek::VerifyingKey)>,
+    pub(super) sendgrid: Vec<(usize, p256::ecdsa::VerifyingKey)>,
+}
+
+impl PublicKeys {
+    /// Parses every key; one that is no key-pair scheme's public key is refused, saying which.
+    pub fn parse(keys: &[&[u8]]) -> Result<PublicKeys, String> {
+        let mut parsed = PublicKeys {
+            given: keys.len(),
+            discord: Vec::new(),
+            sendgrid: Vec::new(),
+        };
+        for (index, key) in keys.iter().enumerate() {
+            let text = std::str::from_utf8(key).map(str::trim).unwrap_or("");
+            let discord = discord::parse_public(text).map(|k| parsed.discord.push((index + 1, k)));
+            let sendgrid =
+                sendgrid::parse_public(text).map(|k| parsed.sendgrid.push((index + 1, k)));
+            if discord.is_none() && sendgrid.is_none() {
+                let formats: Vec<String> = schemes()
+                    .map(|scheme| format!("a {scheme} key ({})", public_format(scheme)))
+                    .collect();
+                return Err(format!(
+                    "public key #{} is not a public key of a key-pair scheme: it is neither {}",
+                    index + 1,
+                    formats.join(" nor ")
+                ));
+            }
+        }
+        Ok(parsed)
+    }
 }
 
 /// Whether `text` is a PEM public key (SPKI).

@@ -126,6 +126,9 @@ pub struct Keys<'a> {
     pub private_keys: &'a [&'a [u8]],
     /// Public keys, for verifying a key-pair scheme.
     pub public_keys: &'a [&'a [u8]],
+    /// The same public keys parsed once, when the caller did (`listen`): verifying then parses
+    /// nothing.
+    pub parsed_public_keys: Option<&'a key_pair::PublicKeys>,
     /// The header name of the generic `hex` scheme.
     pub hex_header: &'a str,
 }
@@ -136,6 +139,7 @@ impl<'a> Keys<'a> {
             secrets,
             private_keys: &[],
             public_keys: &[],
+            parsed_public_keys: None,
             hex_header: DEFAULT_HEX_HEADER,
         }
     }
@@ -154,6 +158,12 @@ impl<'a> Keys<'a> {
     /// The public keys (each in its provider's format) the key-pair schemes verify with.
     pub fn with_public_keys(mut self, public_keys: &'a [&'a [u8]]) -> Self {
         self.public_keys = public_keys;
+        self
+    }
+
+    /// `public_keys` parsed already ([`key_pair::PublicKeys::parse`] of the same keys).
+    pub fn with_parsed_public_keys(mut self, parsed: &'a key_pair::PublicKeys) -> Self {
+        self.parsed_public_keys = Some(parsed);
         self
     }
 
@@ -731,6 +741,7 @@ pub fn verify(
         tolerance_secs: tolerance_secs.unwrap_or_else(|| scheme.default_tolerance_secs()),
         rejects_future: provider.tolerance.is_some_and(|t| t.rejects_future),
         hex_header: keys.hex_header,
+        public_keys: keys.parsed_public_keys,
     };
     match (provider.verify)(&check) {
         Ok(secret_index) => Verdict::Valid {
@@ -789,6 +800,8 @@ pub struct Check<'a> {
     pub(crate) tolerance_secs: u64,
     pub(crate) rejects_future: bool,
     pub(crate) hex_header: &'a str,
+    /// The public keys parsed once, when the caller parsed them (else `secrets` holds their text).
+    pub(crate) public_keys: Option<&'a key_pair::PublicKeys>,
 }
 
 impl Check<'_> {

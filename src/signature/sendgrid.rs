@@ -110,12 +110,12 @@ fn verify(check: &Check<'_>) -> Result<usize, Failure> {
             ),
         })?;
     let message = [timestamp.as_bytes(), check.body].concat();
-    key_pair::first_verifying(
-        check.secrets,
-        parse_public,
-        "a SendGrid key (base64 DER, as the Mail Settings page shows it)",
-        |key| key.verify(&message, &signature).is_ok(),
-    )
+    let described = "a SendGrid key (base64 DER, as the Mail Settings page shows it)";
+    let verifies = |key: &VerifyingKey| key.verify(&message, &signature).is_ok();
+    match check.public_keys {
+        Some(parsed) => key_pair::first_of(&parsed.sendgrid, parsed.given, described, verifies),
+        None => key_pair::first_verifying(check.secrets, parse_public, described, verifies),
+    }
 }
 
 #[cfg(test)]

@@ -182,7 +182,8 @@ fn verification(
         args.signature_header.clone(),
         args.tolerance.map(|t| t.as_secs()),
     )
-    .with_public_keys(public_keys);
+    .with_public_keys(public_keys)
+    .map_err(CliError::usage)?;
     verifier
         .check_secrets()
         .map_err(|e| CliError::usage(e).with_hint("check --scheme and the secret's format"))?;

@@ -15,6 +15,8 @@ pub struct Verifier {
     secrets: Vec<Secret>,
     /// The key-pair schemes' public keys (each in its provider's format).
     public_keys: Vec<Secret>,
+    /// The same, parsed once at start-up.
+    parsed_public_keys: signature::key_pair::PublicKeys,
     pub hex_header: String,
     /// `None`: each provider's own.
     pub tolerance_secs: Option<u64>,
@@ -38,15 +40,19 @@ impl Verifier {
             selection,
             secrets,
             public_keys: Vec::new(),
+            parsed_public_keys: signature::key_pair::PublicKeys::default(),
             hex_header,
             tolerance_secs,
         }
     }
 
-    /// The same verifier with public keys for the key-pair schemes.
-    pub fn with_public_keys(mut self, public_keys: Vec<Secret>) -> Self {
+    /// The same verifier with public keys for the key-pair schemes, parsed here once: a key that
+    /// is no key-pair scheme's is refused, saying which.
+    pub fn with_public_keys(mut self, public_keys: Vec<Secret>) -> Result<Self, String> {
+        self.parsed_public_keys =
+            signature::key_pair::PublicKeys::parse(&crate::secret::as_keys(&public_keys))?;
         self.public_keys = public_keys;
-        self
+        Ok(self)
     }
 
     pub fn has_secrets(&self) -> bool {
@@ -63,6 +69,7 @@ impl Verifier {
         let public_keys = crate::secret::as_keys(&self.public_keys);
         let keys = Keys::new(&secrets)
             .with_public_keys(&public_keys)
+            .with_parsed_public_keys(&self.parsed_public_keys)
             .with_hex_header(&self.hex_header);
         let tolerance = self.tolerance_secs;
         match self.selection {
