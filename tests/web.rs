@@ -749,3 +749,59 @@ async fn records_past_damage_are_found_by_their_offset() {
     assert_eq!(get(&l, "/_hooky/requests/5").await.status(), 200);
     l.interrupt();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_re_signs_a_key_pair_capture_with_the_development_key_and_says_when_there_is_none() {
+    let at = |dir: &std::path::Path, args: &[&str]| {
+        let mut command = crate::util::hooky();
+        command.current_dir(dir);
+        crate::util::run_in(command, args, b"")
+    };
+    let dir = crate::util::tempdir();
+    crate::util::assert_code(&at(dir.path(), &["keygen", "--scheme", "discord"]), 0);
+    // Run where the key pair is: listen verifies with its public key, the page signs with its
+    // private key.
+    let l = crate::util::listen_in(dir, &[]);
+    let keys = l.dir.path().join(".hooky/keys");
+    let fixture = "discord/interaction.application_command";
+    crate::util::assert_code(&at(l.dir.path(), &["send", fixture, "--to", &l.url]), 0);
+    let (target, mut received) = receiver().await;
+    let (_, page) = the_page(&l).await;
+    let token = page_token(&page);
+    let action = json!({"seq": 1, "url": format!("{target}/again"), "resign": true});
+
+    assert_eq!(replay(&l, None, &action).await.status(), 403);
+    let answer = replay(&l, Some(&token), &action).await;
+    assert_eq!(answer.status(), 200);
+    let result: Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    assert_eq!(result["resigned"], true, "{result}");
+    let (_, headers, got) = tokio::time::timeout(Duration::from_secs(10), received.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let public = std::fs::read(keys.join("discord.pub")).unwrap();
+    let public: [&[u8]; 1] = [public.trim_ascii()];
+    let verdict = signature::verify(
+        Scheme::DISCORD,
+        Keys::new(&[]).with_public_keys(&public),
+        &signature::SignedRequest::post(&headers, &got),
+        now(),
+        None,
+    );
+    assert!(verdict.is_valid(), "{verdict:?}");
+
+    // Without the private key, the answer says which file is missing and how to make it.
+    std::fs::remove_file(keys.join("discord.key")).unwrap();
+    let answer = replay(&l, Some(&token), &action).await;
+    assert_eq!(answer.status(), 400);
+    let error: Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    let message = error.to_string();
+    assert!(message.contains("no discord private key"), "{message}");
+    assert!(message.contains(".hooky/keys/discord.key"), "{message}");
+    assert!(
+        message.contains("hooky keygen --scheme discord"),
+        "{message}"
+    );
+    assert!(received.try_recv().is_err(), "nothing sent");
+    l.interrupt();
+}

@@ -305,7 +305,7 @@ async fn connect(endpoint: &Endpoint) -> Result<SendRequest<Full<Bytes>>, SendFa
 }
 
 /// Reads an answer's status, headers and body, refusing a body over `max_response` bytes.
-async fn read_answer(
+pub(crate) async fn read_answer(
     response: hyper::Response<hyper::body::Incoming>,
     max_response: u64,
 ) -> Result<Answer, SendFailure> {

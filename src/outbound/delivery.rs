@@ -373,23 +373,44 @@ async fn send_exact(
     body: Vec<u8>,
     max_response: u64,
 ) -> Result<(u16, Vec<Header>, Vec<u8>), SendFailure> {
-    use http_body_util::BodyExt;
-    let failed = |message: String| SendFailure {
-        message,
-        retryable: true,
-    };
+    let host = request.url.host_str().unwrap_or_default();
+    let mut sender = connect_exact(request).await?;
+    let outgoing = exact_request(request, host, method, target, body)?;
+    let response = sender
+        .send_request(outgoing)
+        .await
+        .map_err(|e| SendFailure::retryable(format!("request failed: {e}")))?;
+    crate::outbound::connection::read_answer(response, max_response).await
+}
+
+type ExactSender =
+    hyper::client::conn::http1::SendRequest<http_body_util::Full<hyper::body::Bytes>>;
+
+/// A fresh HTTP/1.1 connection to the request's host, its connection task spawned (it ends with
+/// the exchange: when the sender is dropped).
+async fn connect_exact(request: &Outgoing) -> Result<ExactSender, SendFailure> {
     let host = request.url.host_str().unwrap_or_default();
     let port = request.url.port_or_known_default().unwrap_or(80);
     let stream = tokio::net::TcpStream::connect((host.trim_matches(['[', ']']), port))
         .await
-        .map_err(|e| failed(format!("cannot connect: {e}")))?;
+        .map_err(|e| SendFailure::retryable(format!("cannot connect: {e}")))?;
     let _ = stream.set_nodelay(true);
-    let (mut sender, connection) =
+    let (sender, connection) =
         hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
             .await
-            .map_err(|e| failed(format!("cannot connect: {e}")))?;
-    // Ends with the exchange: the sender is dropped when this function returns.
+            .map_err(|e| SendFailure::retryable(format!("cannot connect: {e}")))?;
     tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// The request with its target as given, and `Host` and `User-Agent` when it has none.
+fn exact_request(
+    request: &Outgoing,
+    host: &str,
+    method: reqwest::Method,
+    target: &str,
+    body: Vec<u8>,
+) -> Result<hyper::Request<http_body_util::Full<hyper::body::Bytes>>, SendFailure> {
     let has = |name: &str| {
         request
             .headers
@@ -411,33 +432,9 @@ async fn send_exact(
     for (name, value) in &request.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    let outgoing = builder
+    builder
         .body(http_body_util::Full::new(hyper::body::Bytes::from(body)))
-        .map_err(|e| SendFailure {
-            message: format!("invalid request: {e}"),
-            retryable: false,
-        })?;
-    let response = sender
-        .send_request(outgoing)
-        .await
-        .map_err(|e| failed(format!("request failed: {e}")))?;
-    let status = response.status().as_u16();
-    let headers = header_list(response.headers());
-    let mut incoming = response.into_body();
-    let mut body = Vec::new();
-    while let Some(frame) = incoming.frame().await {
-        let frame = frame.map_err(|e| failed(format!("broken response: {e}")))?;
-        if let Some(chunk) = frame.data_ref() {
-            if (body.len() + chunk.len()) as u64 > max_response {
-                return Err(SendFailure {
-                    message: too_large_message(status, max_response),
-                    retryable: false,
-                });
-            }
-            body.extend_from_slice(chunk);
-        }
-    }
-    Ok((status, headers, body))
+        .map_err(|e| SendFailure::fatal(format!("invalid request: {e}")))
 }
 
 /// Delivers with retries. `build(n)` makes the request for attempt `n` (1-based); `jitter()` returns

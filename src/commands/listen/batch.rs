@@ -82,9 +82,7 @@ impl Batch {
     ) -> (bool, oneshot::Receiver<Committed>) {
         let start = self.lines.len();
         if wants_line {
-            serde_json::to_writer(&mut self.lines, &record)
-                .expect("a capture record always serialises");
-            self.lines.push(b'\n');
+            record.write_line(&mut self.lines);
         }
         let (done, receiver) = oneshot::channel();
         self.entries.push(Pending {

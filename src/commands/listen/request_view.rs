@@ -173,53 +173,7 @@ pub fn render_human(
 ) -> String {
     let mut out = line;
     if detail.verbose > 0 {
-        let mut more = |label: &str, text: String| {
-            out.push_str(&format!(
-                "\n  {} {}",
-                paint.dim(&format!("{label:<8}")),
-                text
-            ));
-        };
-        more("verdict", sanitize_line(&checked.verdict.to_string()));
-        if let Some(hint) = &checked.hint {
-            more("hint", paint.warn(&sanitize_line(hint)));
-        }
-        let mut body_line = format!("{} bytes", record.body_size);
-        if let Some(kind) = content_type(&record.headers) {
-            body_line.push_str(&format!(", {}", sanitize_line(kind)));
-        }
-        if let Some(reason) = &record.body_omitted {
-            body_line.push_str(&format!(
-                " ({})",
-                paint.warn(&format!("not kept: {reason}"))
-            ));
-        }
-        more("body", body_line);
-        more("from", sanitize_line(&record.remote_addr));
-        if let Some(forward) = &record.forward {
-            let answer = match (forward.status, &forward.error) {
-                (Some(status), _) => paint.status(status),
-                (None, Some(error)) => paint.error(&sanitize_line(error)),
-                (None, None) => "no answer".into(),
-            };
-            let mut text = format!(
-                "{} {answer} in {}ms",
-                sanitize_line(&forward.url),
-                forward.latency_ms
-            );
-            if let Some(preview) = app_preview.filter(|p| !p.is_empty()) {
-                text.push_str(&format!(": {}", paint.dim(&sanitize_line(preview))));
-            }
-            more("forward", text);
-        }
-        out.push_str(&format!("\n  {}", paint.dim("headers")));
-        for (name, value) in &record.headers {
-            out.push_str(&format!(
-                "\n    {}: {}",
-                paint.key(&sanitize_line(name)),
-                sanitize_line(value)
-            ));
-        }
+        push_details(&mut out, record, checked, paint, app_preview);
     }
     let wants_body = detail.verbose > 0 || detail.body;
     if wants_body && record.body_omitted.is_none() && !body.is_empty() {
@@ -238,6 +192,69 @@ pub fn render_human(
         }
     }
     out
+}
+
+/// What `-v` adds under the line: the verdict in full, the hint, the body's size and type, the
+/// peer, the `--forward-to` app's answer, and the headers.
+fn push_details(
+    out: &mut String,
+    record: &CaptureRecord,
+    checked: &Checked,
+    paint: &Paint,
+    app_preview: Option<&str>,
+) {
+    let mut more = |label: &str, text: String| {
+        out.push_str(&format!(
+            "\n  {} {}",
+            paint.dim(&format!("{label:<8}")),
+            text
+        ));
+    };
+    more("verdict", sanitize_line(&checked.verdict.to_string()));
+    if let Some(hint) = &checked.hint {
+        more("hint", paint.warn(&sanitize_line(hint)));
+    }
+    more("body", body_summary(record, paint));
+    more("from", sanitize_line(&record.remote_addr));
+    if let Some(forward) = &record.forward {
+        let answer = match (forward.status, &forward.error) {
+            (Some(status), _) => paint.status(status),
+            (None, Some(error)) => paint.error(&sanitize_line(error)),
+            (None, None) => "no answer".into(),
+        };
+        let mut text = format!(
+            "{} {answer} in {}ms",
+            sanitize_line(&forward.url),
+            forward.latency_ms
+        );
+        if let Some(preview) = app_preview.filter(|p| !p.is_empty()) {
+            text.push_str(&format!(": {}", paint.dim(&sanitize_line(preview))));
+        }
+        more("forward", text);
+    }
+    out.push_str(&format!("\n  {}", paint.dim("headers")));
+    for (name, value) in &record.headers {
+        out.push_str(&format!(
+            "\n    {}: {}",
+            paint.key(&sanitize_line(name)),
+            sanitize_line(value)
+        ));
+    }
+}
+
+/// `1024 bytes, application/json`, and why the body was not kept when it was not.
+fn body_summary(record: &CaptureRecord, paint: &Paint) -> String {
+    let mut text = format!("{} bytes", record.body_size);
+    if let Some(kind) = content_type(&record.headers) {
+        text.push_str(&format!(", {}", sanitize_line(kind)));
+    }
+    if let Some(reason) = &record.body_omitted {
+        text.push_str(&format!(
+            " ({})",
+            paint.warn(&format!("not kept: {reason}"))
+        ));
+    }
+    text
 }
 
 /// The first `count` lines of `text`, and how many more there are.

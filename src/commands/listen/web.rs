@@ -667,15 +667,20 @@ async fn replay(State(state): State<Arc<Listener>>, request: Request) -> Answer 
         Err(answer) => return answer,
     };
     let keys = state.verifier.keys();
-    let signing_keys = Keys::new(&keys).with_hex_header(&state.verifier.hex_header);
+    // Only a caller with the page's token gets here: only then are private keys read.
+    let private = match dev_private_keys() {
+        Ok(private) => private,
+        Err(error) => return json_answer(500, &feed::error("private_key", &error)),
+    };
+    let private = crate::secret::as_keys(&private);
+    let signing_keys = Keys::new(&keys)
+        .with_private_keys(&private)
+        .with_hex_header(&state.verifier.hex_header);
     // Sign once up front, so a signing error is the page's answer rather than a panic later.
     if let Err(error) = prepared.outgoing(signing_keys, crate::commands::now_unix()) {
         return json_answer(
             400,
-            &feed::error(
-                "cannot_replay",
-                &format!("capture #{}: {error}", action.seq),
-            ),
+            &feed::error("cannot_replay", &signing_error(action.seq, error)),
         );
     }
     let delivered = match replay_deliver(&state, &prepared, signing_keys).await {
@@ -684,6 +689,34 @@ async fn replay(State(state): State<Arc<Listener>>, request: Request) -> Answer 
     };
     log_replay(&state.out, &action, &prepared, &delivered);
     json_answer(200, &replay_result(&state, &prepared, &delivered))
+}
+
+/// The development private keys there are (`.hooky/keys/<scheme>.key`, made by `hooky keygen`),
+/// read for each replay from the page: the page re-signs Discord and SendGrid captures with them.
+fn dev_private_keys() -> Result<Vec<crate::secret::Secret>, String> {
+    let mut keys = Vec::new();
+    for scheme in crate::signature::key_pair::schemes() {
+        let key = crate::dev_keys::private_key(scheme).map_err(|error| {
+            format!("cannot read the development {scheme} private key: {error:#}")
+        })?;
+        keys.extend(key);
+    }
+    Ok(keys)
+}
+
+/// Why the page cannot re-sign capture `seq`, said for the page: a key-pair capture with no
+/// development private key names the file the page signs with and how to make it.
+fn signing_error(seq: u64, error: crate::signature::SignError) -> String {
+    use crate::signature::SignError;
+    match error {
+        SignError::NoPrivateKey { scheme } | SignError::BadPrivateKey { scheme, .. } => format!(
+            "capture #{seq}: no {scheme} private key to re-sign it with: the web view signs \
+             {scheme} captures with the development key .hooky/keys/{scheme}.key, which is not \
+             there (`hooky keygen --scheme {scheme}` makes the pair; listen then verifies with \
+             its public key). Replay it without re-signing to send the captured signature."
+        ),
+        other => format!("capture #{seq}: {other}"),
+    }
 }
 
 /// The replay action read from the page's request, and the capture it names, prepared.
