@@ -7,6 +7,8 @@ use super::{BodyEncoding, CaptureRecord};
 
 impl CaptureRecord {
     /// Appends the record's capture line, newline included, to `out`.
+    // long: every field in serde's order, one after another; destructured whole so that a field
+    // added to the record cannot be forgotten here.
     pub fn write_line(&self, out: &mut Vec<u8>) {
         // Destructured whole: a field added to the record must be added here too.
         let CaptureRecord {

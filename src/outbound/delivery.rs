@@ -365,7 +365,6 @@ async fn send_request(
 /// Sends one request over a fresh HTTP/1.1 connection with its target exactly as given: reqwest
 /// takes a parsed URL, which re-escapes some query bytes. Adds `Host` and `User-Agent` as reqwest
 /// would when the request has none.
-// long: connect, write and read in one; the perf branch splits it (connect_exact, exact_request).
 async fn send_exact(
     request: &Outgoing,
     method: reqwest::Method,

@@ -161,7 +161,6 @@ pub fn render_line(
 }
 
 /// The human view of one request, without a trailing newline: its line, then what `detail` asks.
-// long: each `-v` detail in turn; the perf branch splits it into steps (push_details).
 pub fn render_human(
     record: &CaptureRecord,
     checked: &Checked,
