@@ -7,8 +7,6 @@ use super::{BodyEncoding, CaptureRecord};
 
 impl CaptureRecord {
     /// Appends the record's capture line, newline included, to `out`.
-    // long: every field in serde's order, one after another; destructured whole so that a field
-    // added to the record cannot be forgotten here.
     pub fn write_line(&self, out: &mut Vec<u8>) {
         every_field_is_written(self);
         out.reserve(256 + self.body.as_ref().map_or(0, |b| b.len() + b.len() / 8));
