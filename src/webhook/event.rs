@@ -183,14 +183,18 @@ pub fn event_fields_for(
         .iter()
         .any(|l| matches!(l, Location::Body(_)));
     let json = in_body.then(|| parse_json_body(body)).flatten();
-    let Some(kind) = locate(provider.event_type, headers, json.as_ref()) else {
-        return event_fields(headers, body);
-    };
-    let id = match &json {
-        Some(json) => event_id(headers, Some(json)),
-        None => event_fields(headers, body).1,
-    };
-    (Some(kind), id)
+    let located = locate(provider.event_type, headers, json.as_ref());
+    match &json {
+        // The body is parsed already: read the rest from it rather than parse it again.
+        Some(json) => (
+            located.or_else(|| event_type(headers, Some(json))),
+            event_id(headers, Some(json)),
+        ),
+        None => {
+            let (kind, id) = event_fields(headers, body);
+            (located.or(kind), id)
+        }
+    }
 }
 
 /// The first of `locations` that holds a string (or, in the body, a number).
