@@ -4,9 +4,9 @@
 use std::sync::LazyLock;
 
 use crate::headers::{Header, get_one};
+use crate::signature::{Location, Provider, REGISTRY, Scheme};
 
 mod scan;
-use crate::signature::{Location, Provider, REGISTRY, Scheme};
 
 /// Header names for the event type and id that no one provider owns, tried after the providers'.
 const GENERIC_TYPE_HEADERS: [&str; 2] = ["x-webhook-event", "x-event-type"];
