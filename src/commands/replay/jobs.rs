@@ -303,6 +303,7 @@ pub struct Preparer {
     next: u64,
     /// Captures that could not go out.
     pub broken: u64,
+    last_url: replay_plan::LastUrl,
 }
 
 impl Preparer {
@@ -312,6 +313,7 @@ impl Preparer {
             out: out.clone(),
             next: 0,
             broken: 0,
+            last_url: replay_plan::LastUrl::default(),
         }
     }
 
@@ -326,8 +328,9 @@ impl Preparer {
         let i = self.next;
         let mut rng = StdRng::seed_from_u64(context.seed.wrapping_add(i));
         let now = super::super::now_unix();
-        let checked = replay_plan::prepare(record, &context.options, now, &mut rng)
-            .and_then(|prepared| self.check_signing(prepared, now, record.seq));
+        let checked =
+            replay_plan::prepare_with(record, &context.options, now, &mut rng, &mut self.last_url)
+                .and_then(|prepared| self.check_signing(prepared, now, record.seq));
         let prepared = match checked {
             Ok(prepared) => prepared,
             Err(error) => {
