@@ -249,6 +249,9 @@ impl Plan {
             None => self.url.clone(),
             suffix => parse(&webhook::join_path(self.url.as_str(), suffix))?,
         };
+        if !crate::signature::url_depends_on_body(self.signer.scheme) {
+            return Ok(url);
+        }
         let mut sent_headers = headers.to_vec();
         webhook::merge_headers(&mut sent_headers, self.user_headers.clone());
         match crate::signature::url_for_body(self.signer.scheme, url.as_str(), &sent_headers, body)
