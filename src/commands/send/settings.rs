@@ -1,7 +1,7 @@
 //! send's settings step: the clap [`SendArgs`] turned, in one place, into typed and validated
 //! [`Settings`]. The flag checks happen here, one usage error each (a `--set` that is not
-//! `PATH=VALUE`, a `--to` that is not an http(s) URL, a `--method` that is not one); the rest of
-//! send reads only [`Settings`] and the plan built from them.
+//! `PATH=VALUE`, a `--to` that is not an http(s) URL, a `--method` that is not one, `--watch` on
+//! stdin); the rest of send reads only [`Settings`] and the plan built from them.
 //!
 //! The signer is the one thing resolved later, in a second step ([`Settings::signer`]): its
 //! default scheme is the fixture's, which only the first render of the fixture tells, and it is
@@ -125,10 +125,15 @@ impl Settings {
         let url = crate::outbound::delivery::http_url(&args.to, "--to")?;
         let method = args.method.as_deref().map(method).transpose()?;
         let mode = mode(&args);
+        let data = args.data.map(|spec| data(&spec));
+        if mode == Mode::Watch && data == Some(Data::Stdin) {
+            // Refused before stdin is read: there is no file to watch.
+            return Err(CliError::usage("--watch cannot watch stdin").into());
+        }
         Ok(Settings {
             event: args.event,
             fixtures: args.fixtures,
-            data: args.data.map(|spec| data(&spec)),
+            data,
             edits,
             url,
             method,
@@ -395,6 +400,14 @@ mod tests {
         assert_eq!(data("-"), Some(Data::Stdin));
         let s = settings(&["--data", "@body.json"]).unwrap();
         assert_eq!(s.data_file(), Some("body.json"));
+    }
+
+    #[test]
+    fn watch_refuses_stdin() {
+        let (message, code) = refused(&["--watch", "--data", "-"]);
+        assert_eq!(message, "--watch cannot watch stdin");
+        assert_eq!(code, crate::exit::USAGE);
+        assert!(settings(&["--watch", "--data", "@body.json"]).is_ok());
     }
 
     #[test]

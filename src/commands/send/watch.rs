@@ -11,7 +11,7 @@ use super::plan::Plan;
 use super::record::Record;
 use super::report::report;
 use super::report::verdict;
-use super::settings::{Data, Settings};
+use super::settings::Settings;
 use crate::exit::{self, CliError};
 use crate::fixtures::disk::load_catalog;
 use crate::outbound::delivery;
@@ -74,14 +74,12 @@ pub(super) async fn watch(
     }
 }
 
-/// The files `--watch` watches: the fixture's file and `--data @FILE`, made absolute.
+/// The files `--watch` watches: the fixture's file and `--data @FILE`, made absolute (`--data -`
+/// was refused with the flags).
 fn watched_files(first: &Plan, settings: &Settings) -> anyhow::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = first.fixture_path.iter().cloned().collect();
     if let Some(path) = settings.data_file() {
         files.push(PathBuf::from(path));
-    }
-    if settings.data == Some(Data::Stdin) {
-        return Err(CliError::usage("--watch cannot watch stdin").into());
     }
     if files.is_empty() {
         return Err(
