@@ -29,7 +29,7 @@ use list::list;
 use list::pick;
 use load_run::run_load;
 use plan::Plan;
-use settings::{Invocation, Mode};
+use settings::{EventChoice, Invocation, Mode};
 use watch::watch;
 
 use crate::cli::SendArgs;
@@ -46,12 +46,10 @@ pub async fn run(args: Box<SendArgs>, out: &Output) -> anyhow::Result<u8> {
         Invocation::Send(settings) => settings,
     };
     let catalog = load_catalog(settings.fixtures.as_deref())?;
-    let event = match (&settings.event, &settings.data) {
-        (Some(event), _) => Some(event.clone()),
-        (None, Some(_)) => None,
-        // The attack is about signatures, not payloads: any event does.
-        (None, None) if settings.mode == Mode::Attack => Some("order.completed".to_string()),
-        (None, None) => match pick(&catalog)? {
+    let event = match &settings.event {
+        EventChoice::Named(name) => Some(name.clone()),
+        EventChoice::DataOnly => None,
+        EventChoice::Pick => match pick(&catalog)? {
             Some(name) => Some(name),
             // Esc or Ctrl-C in the picker: the list is gone, nothing more to say.
             None => return Ok(exit::INTERRUPTED),

@@ -31,9 +31,8 @@ pub(super) enum Invocation {
 
 /// Everything a send was asked to do, checked.
 pub(super) struct Settings {
-    /// The fixture named on the command line; `None` for `--data` alone, the picker, or the
-    /// attack's default event.
-    pub(super) event: Option<String>,
+    /// Which fixture is sent.
+    pub(super) event: EventChoice,
     /// `--fixtures`: a folder of extra fixtures.
     pub(super) fixtures: Option<PathBuf>,
     /// `--data`: where the payload comes from (read each time a plan is made, so `--watch` sees
@@ -61,6 +60,17 @@ pub(super) struct Settings {
     /// `--expect-body` as (path, value) pairs.
     pub(super) expect_body: Vec<(String, String)>,
     pub(super) mode: Mode,
+}
+
+/// Which fixture is sent: EVENT, none, or the one the user picks.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum EventChoice {
+    /// EVENT; for an attack given neither EVENT nor `--data`, `order.completed`.
+    Named(String),
+    /// `--data` alone: no fixture.
+    DataOnly,
+    /// Neither EVENT nor `--data`: the picker asks.
+    Pick,
 }
 
 /// `--data`: inline JSON, `@FILE`, or `-` for stdin.
@@ -131,7 +141,7 @@ impl Settings {
             return Err(CliError::usage("--watch cannot watch stdin").into());
         }
         Ok(Settings {
-            event: args.event,
+            event: event_choice(args.event, data.is_some(), mode),
             fixtures: args.fixtures,
             data,
             edits,
@@ -234,6 +244,16 @@ fn data(spec: &str) -> Data {
     match spec.strip_prefix('@') {
         Some(path) => Data::File(path.to_string()),
         None => Data::Inline(spec.to_string()),
+    }
+}
+
+fn event_choice(event: Option<String>, data: bool, mode: Mode) -> EventChoice {
+    match (event, data) {
+        (Some(event), _) => EventChoice::Named(event),
+        (None, true) => EventChoice::DataOnly,
+        // The attack is about signatures, not payloads: any event does.
+        (None, false) if mode == Mode::Attack => EventChoice::Named("order.completed".into()),
+        (None, false) => EventChoice::Pick,
     }
 }
 
@@ -408,6 +428,21 @@ mod tests {
         assert_eq!(message, "--watch cannot watch stdin");
         assert_eq!(code, crate::exit::USAGE);
         assert!(settings(&["--watch", "--data", "@body.json"]).is_ok());
+    }
+
+    #[test]
+    fn the_event_is_named_data_alone_or_picked() {
+        let event = |flags: &[&str]| settings(flags).unwrap().event;
+        let named = |name: &str| EventChoice::Named(name.into());
+        assert_eq!(event(&["github/push"]), named("github/push"));
+        assert_eq!(
+            event(&["github/push", "--data", "{}"]),
+            named("github/push")
+        );
+        assert_eq!(event(&["--data", "{}"]), EventChoice::DataOnly);
+        assert_eq!(event(&[]), EventChoice::Pick);
+        assert_eq!(event(&["--attack"]), named("order.completed"));
+        assert_eq!(event(&["--attack", "--data", "{}"]), EventChoice::DataOnly);
     }
 
     #[test]
