@@ -11,11 +11,11 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use super::settings::{Captures, Mode, Settings};
 use crate::capture::file::seq_of_line;
 use crate::capture::replay_plan::{self, PlanOptions, Prepared};
 use crate::capture::selection::{Key, Selection, SeqSpec};
 use crate::capture::{CaptureReader, CaptureRecord, parse_line};
-use crate::cli::ReplayArgs;
 use crate::exit::CliError;
 use crate::output::{Output, sanitize_line};
 use crate::secret::{Secret, as_keys};
@@ -27,17 +27,15 @@ pub type Source = Box<dyn Iterator<Item = anyhow::Result<(CaptureRecord, u64)>> 
 /// Whether this run can read the capture file as it sends instead of loading it: not for `--list`,
 /// `--show`, exports, the picker, `--shuffle` (which needs every job at hand), or a HAR file; and
 /// only when the file starts like a capture file (anything else takes the lenient full read).
-pub fn can_stream(args: &ReplayArgs, selection: &Selection) -> bool {
-    let plain = !args.list
-        && args.show.is_none()
-        && args.export.is_none()
-        && !args.shuffle
+pub fn can_stream(settings: &Settings) -> bool {
+    let Captures { from, selection } = &settings.captures;
+    let plain = matches!(settings.mode, Mode::DryRun | Mode::Send)
+        && !settings.shuffle
         && !selection.is_empty();
-    let har = args
-        .from
+    let har = from
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("har"));
-    plain && !har && starts_like_captures(&args.from)
+    plain && !har && starts_like_captures(from)
 }
 
 fn starts_like_captures(path: &Path) -> bool {
