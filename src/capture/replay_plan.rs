@@ -163,12 +163,42 @@ pub fn captured_scheme(record: &CaptureRecord, hex_header: &str) -> Option<Schem
         .filter(|s| *s != Scheme::NONE)
 }
 
+/// The URL last parsed for a replay, with its text: the captures of a run mostly go to the same
+/// one, and parsing a URL costs more than the rest of a capture's preparing.
+#[derive(Clone, Debug, Default)]
+pub struct LastUrl(Option<(String, reqwest::Url)>);
+
+impl LastUrl {
+    /// `text` parsed, or the URL kept when it was parsed from the same text.
+    fn parse(&mut self, text: &str) -> Result<reqwest::Url, String> {
+        if let Some((kept, url)) = &self.0
+            && kept == text
+        {
+            return Ok(url.clone());
+        }
+        let url = crate::outbound::delivery::parse_url(text)?;
+        self.0 = Some((text.to_string(), url.clone()));
+        Ok(url)
+    }
+}
+
 /// Prepares one replay of `record`. Errors are one line and name the capture.
 pub fn prepare(
     record: &CaptureRecord,
     options: &PlanOptions,
     now: i64,
     rng: &mut impl Rng,
+) -> Result<Prepared, String> {
+    prepare_with(record, options, now, rng, &mut LastUrl::default())
+}
+
+/// [`prepare`] for one capture of many: `last_url` keeps the URL parsed last, for the next.
+pub fn prepare_with(
+    record: &CaptureRecord,
+    options: &PlanOptions,
+    now: i64,
+    rng: &mut impl Rng,
+    last_url: &mut LastUrl,
 ) -> Result<Prepared, String> {
     let mut notes = Vec::new();
     let captured = captured_scheme(record, &options.hex_header);
@@ -205,7 +235,7 @@ pub fn prepare(
     Ok(Prepared {
         seq: record.seq,
         method: record.method.clone(),
-        url: crate::outbound::delivery::parse_url(&target)?,
+        url: last_url.parse(&target)?,
         target,
         headers,
         body,
@@ -418,27 +448,30 @@ fn outgoing_headers(
     let mut headers = Vec::with_capacity(record.headers.len());
     let mut has_length = false;
     for (name, value) in &record.headers {
-        let lower = name.to_ascii_lowercase();
         let dropped = hop_by_hop.contains(name)
-            || (lower == "host" && !options.preserve_host)
-            || strip.contains(&lower);
+            || (lower_is(name, "host") && !options.preserve_host)
+            || strip.iter().any(|lower| lower_is(name, lower));
         if dropped {
             continue;
         }
-        let value = if lower == "content-length" {
+        // The providers' delivery-id headers, which receivers use for idempotency.
+        let fresh_id = fresh_id.filter(|_| {
+            crate::webhook::event::provider_id_headers()
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(name))
+        });
+        let value = if lower_is(name, "content-length") {
             if has_length {
                 continue;
             }
             has_length = true;
             body_len.to_string()
-        } else if let (Some(id), true) = (
-            fresh_id,
-            // The providers' delivery-id headers, which receivers use for idempotency.
-            crate::webhook::event::provider_id_headers()
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(&lower)),
-        ) {
-            if lower.starts_with("x-") {
+        } else if let Some(id) = fresh_id {
+            if name
+                .as_bytes()
+                .get(..2)
+                .is_some_and(|x| x.eq_ignore_ascii_case(b"x-"))
+            {
                 crate::ids::uuid_v4(rng)
             } else {
                 id.to_string()
@@ -452,6 +485,15 @@ fn outgoing_headers(
         headers.push(("content-length".into(), body_len.to_string()));
     }
     headers
+}
+
+/// Whether `name` in lower case is `lower`, without making the lower-case copy.
+fn lower_is(name: &str, lower: &str) -> bool {
+    name.len() == lower.len()
+        && name
+            .bytes()
+            .zip(lower.bytes())
+            .all(|(n, l)| n.to_ascii_lowercase() == l)
 }
 
 /// The signed timestamp (unix seconds) of a timestamped scheme's request, if readable (Linear's
@@ -511,6 +553,43 @@ mod tests {
 
     fn rng() -> StdRng {
         StdRng::seed_from_u64(7)
+    }
+
+    #[test]
+    fn a_kept_url_serves_only_the_same_text() {
+        let mut last = LastUrl::default();
+        let mut r = record(&[("Content-Type", "application/json")], b"{}", None);
+        for (path, query, expected) in [
+            ("/hooks", Some("x=1"), "http://127.0.0.1:9/base/hooks?x=1"),
+            ("/hooks", Some("x=1"), "http://127.0.0.1:9/base/hooks?x=1"),
+            ("/hooks", None, "http://127.0.0.1:9/base/hooks"),
+            (
+                "/other",
+                Some("a='b"),
+                "http://127.0.0.1:9/base/other?a=%27b",
+            ),
+            ("/hooks", Some("x=1"), "http://127.0.0.1:9/base/hooks?x=1"),
+        ] {
+            r.path = path.into();
+            r.query = query.map(str::to_string);
+            let p = prepare_with(&r, &options(), NOW, &mut rng(), &mut last).unwrap();
+            assert_eq!(p.url.as_str(), expected);
+            let fresh = prepare(&r, &options(), NOW, &mut rng()).unwrap();
+            assert_eq!(p.url, fresh.url);
+            assert_eq!(p.target, fresh.target);
+        }
+        r.path = "/bad path\u{7f}".into();
+        let bad = prepare_with(
+            &r,
+            &PlanOptions {
+                to: Some("http://[::1".into()),
+                ..options()
+            },
+            NOW,
+            &mut rng(),
+            &mut last,
+        );
+        assert!(bad.is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //!
 //! The decisions live in pure modules of the shared `capture/`: `selection` (which captures),
 //! `replay_plan` (what goes out), `har` (the HAR format). This file only picks the mode; the IO
-//! lives beside it in `commands/replay/`: `settings` (flags to a selection and plan options),
+//! lives beside it in `commands/replay/`: `settings` (the flags, typed and checked),
 //! `read` (the `--from` file), `list` (selection, picker, `--list`), `show` (`--show`), `export`
 //! (`--export`), `dry_run` (`--dry-run`), `jobs` (what each replay sends, streamed or in memory),
 //! `deliver` (the sends, through the load runner) and `report` (each result's line or record).
@@ -29,74 +29,67 @@ use export::export;
 use jobs::Context;
 use list::choose;
 use list::list;
-use rand::Rng;
 use read::load;
-use settings::check_resign_secrets;
-use settings::plan_options;
-use settings::private_keys;
-use settings::selection;
+use settings::{Captures, Mode, Settings, check_resign_secrets};
 use show::show_seq;
 
 use crate::cli::{CapturesArgs, ReplayArgs};
-use crate::exit::{self, CliError};
+use crate::exit;
 use crate::output::Output;
 use crate::secret::as_keys;
 
 /// `hooky captures`: the `--list` of `hooky replay`.
 pub fn run_captures(args: CapturesArgs, out: &Output) -> anyhow::Result<u8> {
-    let records = load(&args.from, out)?;
-    list(&records, &selection(&args.select), out)
+    let captures = Captures::from_args(args);
+    let records = load(&captures.from, out)?;
+    list(&records, &captures.selection, out)
 }
 
 pub async fn run(args: ReplayArgs, out: &Output) -> anyhow::Result<u8> {
     let interrupted = super::interrupt_signal()?;
-    let selection = selection(&args.select);
-    let streamed = jobs::can_stream(&args, &selection);
+    let settings = Settings::from_args(args);
+    let Captures { from, selection } = &settings.captures;
+    let streamed = jobs::can_stream(&settings);
     let records = if streamed {
         Vec::new()
     } else {
-        load(&args.from, out)?
+        load(from, out)?
     };
-    if args.list {
-        return list(&records, &selection, out);
+    if settings.mode == Mode::List {
+        return list(&records, selection, out);
     }
-    let secrets = settings::secrets(&args, out)?;
+    let secrets = settings.secrets(out)?;
     let keys = as_keys(&secrets);
-    if let Some(seq) = args.show {
-        return show_seq(&records, seq, &args.from, &keys, out);
+    if let Mode::Show(seq) = settings.mode {
+        return show_seq(&records, seq, from, &keys, out);
     }
-    let mut options = plan_options(&args, !secrets.is_empty())?;
-    if args.resign {
-        options.private_keys = private_keys(&args)?;
-    }
-    if options.to.is_none() && !args.dry_run && args.export.is_none() {
-        return Err(CliError::usage("where to? pass --to URL (the captured path is appended)")
-            .with_hint("hooky replay 3 --to http://localhost:3000, or --dry-run to see what would go out")
-            .into());
-    }
-    let seed = args.seed.unwrap_or_else(|| rand::thread_rng().r#gen());
+    let options = settings.plan_options(&secrets)?;
     let source = if streamed {
-        jobs::streamed(&args.from, &selection, args.repeat, out)?
+        jobs::streamed(from, selection, settings.repeat, out)?
     } else {
-        let Some(chosen) = choose(&records, &selection, &args.from)? else {
+        let Some(chosen) = choose(&records, selection, from)? else {
             // Esc or Ctrl-C in the picker: the list is gone, nothing more to say.
             return Ok(exit::INTERRUPTED);
         };
-        if let Some(format) = args.export {
-            return export(format, &chosen, &options, &args, &keys, out);
+        if let Mode::Export(format) = settings.mode {
+            return export(format, &chosen, &options, settings.seed, &keys, out);
         }
-        jobs::in_memory(chosen, args.repeat, args.shuffle.then_some(seed))
+        jobs::in_memory(
+            chosen,
+            settings.repeat,
+            settings.shuffle.then_some(settings.seed),
+        )
     };
-    check_resign_secrets(&options, args.resign, &keys)?;
+    check_resign_secrets(&options, &keys)?;
     let context = Arc::new(Context {
         options,
         secrets,
-        seed,
+        seed: settings.seed,
     });
-    let (failed, broken) = if args.dry_run {
+    let (failed, broken) = if settings.mode == Mode::DryRun {
         (false, dry_run(source, context, out)?)
     } else {
-        match send(&args, source, context, out, interrupted).await? {
+        match send(&settings.sending, source, context, out, interrupted).await? {
             Sent::Done { any_failed, broken } => (any_failed, broken),
             Sent::Stopped(signal) => return Ok(signal.exit_code()),
         }

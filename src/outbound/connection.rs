@@ -33,7 +33,8 @@ pub fn proxy_configured() -> bool {
 /// How a load worker sends: over a connection of its own, or (when a proxy is configured) through
 /// the shared pooled client, which knows proxies.
 pub enum WorkerTransport {
-    Own(Connection),
+    /// Boxed: a connection keeps its last request's parsed headers.
+    Own(Box<Connection>),
     Pooled(reqwest::Client),
 }
 
@@ -43,7 +44,7 @@ impl WorkerTransport {
         if proxy {
             WorkerTransport::Pooled(pooled.clone())
         } else {
-            WorkerTransport::Own(Connection::new())
+            WorkerTransport::Own(Box::new(Connection::new()))
         }
     }
 }
@@ -130,6 +131,66 @@ pub struct Connection {
     open: Option<(Endpoint, SendRequest<Full<Bytes>>)>,
     /// Prebuilt `Host` value for the endpoint last connected to.
     host: Option<HeaderValue>,
+    /// The last request's headers and target, parsed: a load sends the same ones again and again.
+    parsed: ParsedHeaders,
+    /// The last target: whether it was `request.target` (else the URL), its text, and parsed.
+    uri: Option<(bool, String, hyper::Uri)>,
+}
+
+/// The headers of the last request, parsed, so that the next one's that repeat them are not
+/// parsed again: a header with the same name at the same place reuses the parsed name, and with the
+/// same value too, the parsed value; the longest run of such headers from the first one is kept as
+/// a map, cloned instead of built. The map is the one building it afresh makes: the same headers
+/// appended in the same order.
+#[derive(Default)]
+struct ParsedHeaders {
+    last: Vec<(HeaderName, HeaderValue)>,
+    /// The map of `last[..prefix_len]`.
+    prefix: HeaderMap,
+    prefix_len: usize,
+}
+
+impl ParsedHeaders {
+    /// `headers` as a map, parsed as [`append_headers`] parses them, with room for two more.
+    fn map(&mut self, headers: &[Header]) -> Result<HeaderMap, String> {
+        let same = |(name, value): &Header, (n, v): &(HeaderName, HeaderValue)| {
+            n.as_str().eq_ignore_ascii_case(name) && v.as_bytes() == value.as_bytes()
+        };
+        let repeated = headers
+            .iter()
+            .zip(&self.last)
+            .take_while(|(given, parsed)| same(given, parsed))
+            .count();
+        if repeated != self.prefix_len {
+            self.prefix = HeaderMap::with_capacity(headers.len() + 2);
+            for (name, value) in &self.last[..repeated] {
+                self.prefix.append(name.clone(), value.clone());
+            }
+            self.prefix_len = repeated;
+        }
+        let mut map = self.prefix.clone();
+        map.reserve(headers.len() - repeated + 2);
+        for (index, (name, value)) in headers.iter().enumerate().skip(repeated) {
+            let kept = self.last.get(index);
+            let name = match kept {
+                Some((n, _)) if n.as_str().eq_ignore_ascii_case(name) => n.clone(),
+                _ => HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| format!("invalid header name {name:?}"))?,
+            };
+            let value = match kept {
+                Some((_, v)) if v.as_bytes() == value.as_bytes() => v.clone(),
+                _ => HeaderValue::from_str(value)
+                    .map_err(|_| format!("invalid value for header {name}"))?,
+            };
+            map.append(name.clone(), value.clone());
+            match self.last.get_mut(index) {
+                Some(slot) => *slot = (name, value),
+                None => self.last.push((name, value)),
+            }
+        }
+        self.last.truncate(headers.len());
+        Ok(map)
+    }
 }
 
 impl Connection {
@@ -220,13 +281,8 @@ impl Connection {
         let invalid = |what: String| SendFailure::fatal(format!("invalid request: {what}"));
         let method = hyper::Method::from_bytes(request.method.as_bytes())
             .map_err(|_| SendFailure::fatal(format!("invalid HTTP method {:?}", request.method)))?;
-        let uri: hyper::Uri = match &request.target {
-            Some(target) if target.parse::<hyper::Uri>().is_ok() => target.parse(),
-            _ => path_and_query(&request.url).parse(),
-        }
-        .map_err(|e: hyper::http::uri::InvalidUri| invalid(e.to_string()))?;
-        let mut headers = HeaderMap::with_capacity(request.headers.len() + 2);
-        append_headers(&mut headers, &request.headers).map_err(invalid)?;
+        let uri = self.uri(&request).map_err(invalid)?;
+        let mut headers = self.parsed.map(&request.headers).map_err(invalid)?;
         if !headers.contains_key(hyper::header::HOST) {
             let host = self.host_value(endpoint).map_err(invalid)?;
             headers.insert(hyper::header::HOST, host);
@@ -242,6 +298,33 @@ impl Connection {
         *outgoing.uri_mut() = uri;
         *outgoing.headers_mut() = headers;
         Ok(outgoing)
+    }
+
+    /// The request target: `request.target` when it parses, else the URL's path and query. The
+    /// last one is kept, parsed, for the next request to the same.
+    fn uri(&mut self, request: &Outgoing) -> Result<hyper::Uri, String> {
+        let kept = |is_target: bool, text: &str| match &self.uri {
+            Some((t, kept, uri)) if *t == is_target && kept == text => Some(uri.clone()),
+            _ => None,
+        };
+        if let Some(target) = &request.target {
+            if let Some(uri) = kept(true, target) {
+                return Ok(uri);
+            }
+            if let Ok(uri) = target.parse::<hyper::Uri>() {
+                self.uri = Some((true, target.clone(), uri.clone()));
+                return Ok(uri);
+            }
+        }
+        let url = request.url.as_str();
+        if let Some(uri) = kept(false, url) {
+            return Ok(uri);
+        }
+        let uri: hyper::Uri = path_and_query(&request.url)
+            .parse()
+            .map_err(|e: hyper::http::uri::InvalidUri| e.to_string())?;
+        self.uri = Some((false, url.to_string(), uri.clone()));
+        Ok(uri)
     }
 
     fn host_value(&mut self, endpoint: &Endpoint) -> Result<HeaderValue, String> {
@@ -351,6 +434,62 @@ mod tests {
         );
         assert_eq!(endpoint("https://[::1]:9/").authority(), "[::1]:9");
         assert!(endpoint("https://h/").https);
+    }
+
+    #[test]
+    fn parsed_headers_make_the_map_a_fresh_parse_makes() {
+        let list = |pairs: &[(&str, &str)]| -> Vec<Header> {
+            pairs
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect()
+        };
+        let requests = [
+            list(&[("Content-Type", "a/json"), ("X-Event", "e"), ("X-Sig", "1")]),
+            list(&[("Content-Type", "a/json"), ("X-Event", "e"), ("X-Sig", "2")]),
+            list(&[("Content-Type", "a/json"), ("X-Event", "e"), ("X-Sig", "3")]),
+            list(&[("content-type", "a/json"), ("X-Event", "f"), ("X-Sig", "3")]),
+            list(&[("Content-Type", "a/json")]),
+            list(&[
+                ("Content-Type", "a/json"),
+                ("X-Dup", "1"),
+                ("x-dup", "2"),
+                ("X-Sig", "4"),
+            ]),
+            list(&[
+                ("Content-Type", "a/json"),
+                ("X-Dup", "1"),
+                ("X-Sig", "b\nad"),
+            ]),
+            list(&[
+                ("Content-Type", "a/json"),
+                ("X-Dup", "1"),
+                ("x-dup", "2"),
+                ("X-Sig", "5"),
+            ]),
+            list(&[("a b", "v")]),
+            list(&[("X-Dup", "2"), ("Content-Type", "a/json"), ("X-Dup", "1")]),
+            list(&[]),
+            list(&[("Content-Type", "a/json"), ("X-Event", "e"), ("X-Sig", "6")]),
+        ];
+        let mut parsed = ParsedHeaders::default();
+        for headers in &requests {
+            let mut fresh = HeaderMap::new();
+            let expected = append_headers(&mut fresh, headers).map(|()| fresh);
+            let got = parsed.map(headers);
+            match (got, expected) {
+                (Ok(got), Ok(expected)) => {
+                    let pairs = |m: &HeaderMap| -> Vec<(String, Vec<u8>)> {
+                        m.iter()
+                            .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+                            .collect()
+                    };
+                    assert_eq!(pairs(&got), pairs(&expected), "{headers:?}");
+                }
+                (Err(got), Err(expected)) => assert_eq!(got, expected),
+                (got, expected) => panic!("{headers:?}: {got:?} vs {expected:?}"),
+            }
+        }
     }
 
     #[test]

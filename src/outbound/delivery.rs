@@ -88,7 +88,12 @@ impl Attempt {
     /// A short class for summaries: `2xx`, `4xx`, `5xx`, `timeout`, `connect`, `other`.
     pub fn class(&self) -> String {
         match (self.status, &self.error) {
-            (Some(status), _) => format!("{}xx", status / 100),
+            // Not `format!`: a load classes every request.
+            (Some(status), _) => match status / 100 {
+                digit @ 0..=9 => String::from_utf8(vec![b'0' + digit as u8, b'x', b'x'])
+                    .expect("a digit and two x are ASCII"),
+                hundreds => format!("{hundreds}xx"),
+            },
             (None, Some(error)) if error.contains("timed out") => "timeout".into(),
             (None, Some(error)) if error.contains("connect") => "connect".into(),
             _ => "other".into(),
@@ -291,7 +296,7 @@ pub fn header_list(map: &reqwest::header::HeaderMap) -> Vec<Header> {
     map.iter()
         .map(|(name, value)| {
             (
-                name.to_string(),
+                name.as_str().to_owned(),
                 String::from_utf8_lossy(value.as_bytes()).into_owned(),
             )
         })
@@ -597,6 +602,9 @@ mod tests {
             latency: Duration::ZERO,
         };
         assert_eq!(attempt(Some(204), None).class(), "2xx");
+        assert_eq!(attempt(Some(99), None).class(), "0xx");
+        assert_eq!(attempt(Some(599), None).class(), "5xx");
+        assert_eq!(attempt(Some(1000), None).class(), "10xx");
         assert_eq!(attempt(None, Some("timed out")).class(), "timeout");
         assert_eq!(
             attempt(None, Some("cannot connect: refused")).class(),

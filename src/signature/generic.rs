@@ -37,7 +37,7 @@ pub(super) const PROVIDER: Provider = Provider {
 
 fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
-    Signed::headers(vec![(s.hex_header.to_string(), hex::encode(mac))])
+    Signed::headers(vec![(s.hex_header.to_string(), crypto::hex_lower(&mac))])
 }
 
 fn verify(check: &Check<'_>) -> Result<usize, Failure> {

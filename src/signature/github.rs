@@ -42,7 +42,7 @@ fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha256(s.first(), &[s.request.body]);
     Signed::headers(vec![(
         HEADER.to_string(),
-        format!("sha256={}", hex::encode(mac)),
+        format!("sha256={}", crypto::hex_lower(&mac)),
     )])
 }
 

@@ -44,7 +44,7 @@ fn sign(s: &Signing<'_>) -> Signed {
     let mac = crypto::hmac_sha1(s.first(), &[s.request.body]);
     Signed::headers(vec![(
         HEADER.to_string(),
-        format!("sha1={}", hex::encode(mac)),
+        format!("sha1={}", crypto::hex_lower(&mac)),
     )])
 }
 

@@ -59,7 +59,7 @@ fn sign(s: &Signing<'_>) -> Signed {
     let body = json_body::set_field(s.request.body, TIMESTAMP_FIELD, &millis);
     let mac = crypto::hmac_sha256(s.first(), &[body.as_deref().unwrap_or(s.request.body)]);
     Signed {
-        headers: vec![(HEADER.to_string(), hex::encode(mac))],
+        headers: vec![(HEADER.to_string(), crypto::hex_lower(&mac))],
         body,
     }
 }

@@ -209,7 +209,7 @@ fn sign(s: &Signing<'_>) -> Signed {
     let values = Values {
         timestamp,
         token,
-        signature: hex::encode(mac),
+        signature: crypto::hex_lower(&mac),
         form: !is_json(s.request.body),
     };
     Signed {

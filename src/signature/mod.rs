@@ -759,6 +759,12 @@ pub fn url_for_body(scheme: Scheme, url: &str, headers: &[Header], body: &[u8]) 
     (scheme.provider().url_for_body?)(url, headers, body)
 }
 
+/// Whether a sender of `scheme` may address a request by its body ([`url_for_body`] can answer
+/// `Some`): when not, a sender need not gather what that function reads.
+pub fn url_depends_on_body(scheme: Scheme) -> bool {
+    scheme.provider().url_for_body.is_some()
+}
+
 /// The body of a signed request changed the way an `--attack` variant needs, for the schemes
 /// whose signature travels in the body (the header schemes are altered through their headers):
 /// `None` when the variant does not apply to the scheme or the body carries no signature.

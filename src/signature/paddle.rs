@@ -55,7 +55,7 @@ fn sign(s: &Signing<'_>) -> Signed {
     for secret in s.keys {
         let mac = crypto::hmac_sha256(secret, &[ts.as_bytes(), b":", s.request.body]);
         value.push_str(";h1=");
-        value.push_str(&hex::encode(mac));
+        value.push_str(&crypto::hex_lower(&mac));
     }
     Signed::headers(vec![(HEADER.to_string(), value)])
 }

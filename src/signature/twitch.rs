@@ -70,7 +70,7 @@ fn sign(s: &Signing<'_>) -> Signed {
         (TIMESTAMP.to_string(), ts),
         (
             SIGNATURE.to_string(),
-            format!("sha256={}", hex::encode(mac)),
+            format!("sha256={}", crypto::hex_lower(&mac)),
         ),
     ])
 }

@@ -11,7 +11,7 @@ pub(super) fn sign(s: &Signing<'_>, timestamp_header: &str, signature_header: &s
         (timestamp_header.to_string(), ts),
         (
             signature_header.to_string(),
-            format!("v0={}", hex::encode(mac)),
+            format!("v0={}", crypto::hex_lower(&mac)),
         ),
     ])
 }

@@ -133,7 +133,19 @@ impl Webhook {
             headers: &headers,
             body: &self.body,
         };
-        self.with_signature(signer.sign(&request, timestamp, &self.event_id))
+        let signature = signer.sign(&request, timestamp, &self.event_id);
+        // What `with_signature` makes, from the headers at hand instead of a second copy: the
+        // signature's headers replace their names, then the user's go on top again (they win over
+        // a signature header of the same name).
+        merge_headers(&mut headers, signature.headers);
+        merge_headers(&mut headers, self.user_headers.clone());
+        Outgoing {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            target: None,
+            headers,
+            body: signature.body.unwrap_or_else(|| self.body.clone()),
+        }
     }
 }
 
@@ -215,6 +227,43 @@ mod tests {
                 Some(300),
             );
             assert!(verdict.is_valid(), "{scheme}: {verdict}");
+        }
+    }
+
+    #[test]
+    fn signed_is_the_request_with_its_signature_and_the_user_headers_on_top() {
+        let signer =
+            Signer::new(Scheme::STANDARD, vec![Secret::new("whsec_c2VjcmV0")], "X").unwrap();
+        let user_sets = [
+            vec![],
+            vec![("x-webhook-event".to_string(), "custom".to_string())],
+            vec![
+                ("Webhook-Signature".to_string(), "v1,forged".to_string()),
+                ("content-type".to_string(), "text/plain".to_string()),
+                ("X-Dup".to_string(), "1".to_string()),
+                ("x-dup".to_string(), "2".to_string()),
+            ],
+        ];
+        for user_headers in user_sets {
+            let webhook = Webhook {
+                user_headers,
+                ..webhook()
+            };
+            let signed = webhook.signed(&signer, 1_700_000_000);
+            let mut with_user = webhook.headers.clone();
+            merge_headers(&mut with_user, webhook.user_headers.clone());
+            let request = SignedRequest {
+                method: &webhook.method,
+                url: Some(webhook.url.as_str()),
+                headers: &with_user,
+                body: &webhook.body,
+            };
+            let expected =
+                webhook.with_signature(signer.sign(&request, 1_700_000_000, &webhook.event_id));
+            assert_eq!(signed.headers, expected.headers);
+            assert_eq!(signed.body, expected.body);
+            assert_eq!(signed.url, expected.url);
+            assert_eq!(signed.method, expected.method);
         }
     }
 

@@ -10,8 +10,8 @@ use super::jobs::{Context, Preparer};
 use super::record::Record;
 use super::report::diff_of;
 use super::report::result_line;
+use super::settings::Sending;
 use crate::capture::sha256_hex;
-use crate::cli::ReplayArgs;
 use crate::outbound::connection::WorkerTransport;
 use crate::outbound::delivery::{self, Delivery, RetryOptions};
 use crate::outbound::load::{self, LoadOptions};
@@ -175,28 +175,26 @@ impl Reporter {
 
 /// Sends the source's replays and prints each answer and the summary.
 pub(super) async fn send(
-    args: &ReplayArgs,
+    sending: &Sending,
     source: jobs::Source,
     context: Arc<Context>,
     out: &Output,
     interrupted: impl std::future::Future<Output = crate::commands::Signal>,
 ) -> anyhow::Result<Sent> {
-    let concurrency = usize::try_from(args.concurrency)
-        .unwrap_or(usize::MAX)
-        .max(1);
+    let concurrency = sending.concurrency;
     let (jobs, producer) = produce(source, Preparer::new(context.clone(), out), concurrency);
     let progress = out.show_progress().then(|| {
         let bar = indicatif::ProgressBar::no_length();
         bar.set_style(output::progress_style("{pos} replays, {rate}"));
         bar
     });
-    if args.diff && !out.json {
+    if sending.diff && !out.json {
         out.info("diff: comparing each answer's status with the captured one; captures do not keep response bodies, so bodies are compared between replays of the same capture");
     }
     let reporter = Reporter {
         out: out.clone(),
         bar: progress.clone(),
-        first_bodies: args.diff.then(Default::default),
+        first_bodies: sending.diff.then(Default::default),
         pending: Default::default(),
     };
     let lines = reporter.clone();
@@ -204,10 +202,10 @@ pub(super) async fn send(
     let mut running = load::start(
         LoadOptions {
             concurrency,
-            rate: replay_rate(args),
+            rate: sending.rate,
         },
         load::from_channel(jobs),
-        workers(args, context, out, concurrency)?,
+        workers(sending.retry, context, out, concurrency)?,
         move |tally: &mut ReplayTally, _, outcome| reporter.record(tally, outcome),
     );
     let tick = |done| {
@@ -230,31 +228,16 @@ pub(super) async fn send(
     Ok(Sent::Done { any_failed, broken })
 }
 
-/// `--rate`, or one replay per `--interval`.
-fn replay_rate(args: &ReplayArgs) -> Option<f64> {
-    args.rate.or_else(|| {
-        args.interval
-            .filter(|d| !d.is_zero())
-            .map(|d| 1.0 / d.as_secs_f64())
-    })
-}
-
 /// What makes each replay worker: its connection (or the pooled client, under a proxy), the retry
 /// policy and the run's context.
 fn workers(
-    args: &ReplayArgs,
+    retry: RetryOptions,
     context: Arc<Context>,
     out: &Output,
     concurrency: usize,
 ) -> anyhow::Result<impl Fn() -> ReplayWorker + Send + Sync + 'static> {
     let pooled = delivery::client(concurrency)?;
     let proxy = crate::outbound::connection::proxy_configured();
-    let retry = RetryOptions {
-        retries: args.retries,
-        timeout: args.timeout,
-        max_response: args.max_response,
-        ..RetryOptions::default()
-    };
     let verbose = out.verbose > 0 && !out.json;
     Ok(move || ReplayWorker {
         transport: WorkerTransport::new(&pooled, proxy),

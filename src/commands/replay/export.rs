@@ -1,12 +1,12 @@
 //! `replay --export`: the selection written as curl commands, raw HTTP or JSON, as it would go out.
 
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 
 use super::show::redacted;
 use crate::capture::CaptureRecord;
 use crate::capture::replay_plan::{self, PlanOptions};
-use crate::cli::{ExportFormat, ReplayArgs};
+use crate::cli::ExportFormat;
 use crate::exit;
 use crate::output::Output;
 use crate::secret::as_keys;
@@ -16,7 +16,7 @@ pub(super) fn export(
     format: ExportFormat,
     chosen: &[&CaptureRecord],
     options: &PlanOptions,
-    args: &ReplayArgs,
+    seed: u64,
     keys: &[&[u8]],
     out: &Output,
 ) -> anyhow::Result<u8> {
@@ -32,10 +32,10 @@ pub(super) fn export(
         ExportFormat::Har => {
             let refs: Vec<&CaptureRecord> = redacted.iter().collect();
             let har =
-                crate::capture::har::write(&refs, args.to.as_deref(), env!("CARGO_PKG_VERSION"));
+                crate::capture::har::write(&refs, options.to.as_deref(), env!("CARGO_PKG_VERSION"));
             out.data(&serde_json::to_string_pretty(&har)?)?;
         }
-        ExportFormat::Curl => return export_curl(chosen, options, args, keys, out),
+        ExportFormat::Curl => return export_curl(chosen, options, seed, keys, out),
     }
     std::io::Write::flush(&mut std::io::stdout())?;
     Ok(exit::OK)
@@ -46,12 +46,11 @@ pub(super) fn export(
 fn export_curl(
     chosen: &[&CaptureRecord],
     options: &PlanOptions,
-    args: &ReplayArgs,
+    seed: u64,
     keys: &[&[u8]],
     out: &Output,
 ) -> anyhow::Result<u8> {
     let now = crate::commands::now_unix();
-    let seed = args.seed.unwrap_or_else(|| rand::thread_rng().r#gen());
     let mut failed = false;
     for record in chosen {
         let request = replay_plan::prepare(record, options, now, &mut StdRng::seed_from_u64(seed))
@@ -78,7 +77,7 @@ fn export_curl(
             }
         }
     }
-    if args.resign {
+    if options.resign {
         out.info("note: re-signed curl commands carry a timestamp; time-checked receivers accept them for a few minutes only");
     }
     Ok(if failed { exit::FAILURE } else { exit::OK })

@@ -11,11 +11,11 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use super::settings::{Captures, Mode, Settings};
 use crate::capture::file::seq_of_line;
 use crate::capture::replay_plan::{self, PlanOptions, Prepared};
 use crate::capture::selection::{Key, Selection, SeqSpec};
 use crate::capture::{CaptureReader, CaptureRecord, parse_line};
-use crate::cli::ReplayArgs;
 use crate::exit::CliError;
 use crate::output::{Output, sanitize_line};
 use crate::secret::{Secret, as_keys};
@@ -27,17 +27,15 @@ pub type Source = Box<dyn Iterator<Item = anyhow::Result<(CaptureRecord, u64)>> 
 /// Whether this run can read the capture file as it sends instead of loading it: not for `--list`,
 /// `--show`, exports, the picker, `--shuffle` (which needs every job at hand), or a HAR file; and
 /// only when the file starts like a capture file (anything else takes the lenient full read).
-pub fn can_stream(args: &ReplayArgs, selection: &Selection) -> bool {
-    let plain = !args.list
-        && args.show.is_none()
-        && args.export.is_none()
-        && !args.shuffle
+pub fn can_stream(settings: &Settings) -> bool {
+    let Captures { from, selection } = &settings.captures;
+    let plain = matches!(settings.mode, Mode::DryRun | Mode::Send)
+        && !settings.shuffle
         && !selection.is_empty();
-    let har = args
-        .from
+    let har = from
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("har"));
-    plain && !har && starts_like_captures(&args.from)
+    plain && !har && starts_like_captures(from)
 }
 
 fn starts_like_captures(path: &Path) -> bool {
@@ -303,6 +301,7 @@ pub struct Preparer {
     next: u64,
     /// Captures that could not go out.
     pub broken: u64,
+    last_url: replay_plan::LastUrl,
 }
 
 impl Preparer {
@@ -312,6 +311,7 @@ impl Preparer {
             out: out.clone(),
             next: 0,
             broken: 0,
+            last_url: replay_plan::LastUrl::default(),
         }
     }
 
@@ -326,8 +326,9 @@ impl Preparer {
         let i = self.next;
         let mut rng = StdRng::seed_from_u64(context.seed.wrapping_add(i));
         let now = super::super::now_unix();
-        let checked = replay_plan::prepare(record, &context.options, now, &mut rng)
-            .and_then(|prepared| self.check_signing(prepared, now, record.seq));
+        let checked =
+            replay_plan::prepare_with(record, &context.options, now, &mut rng, &mut self.last_url)
+                .and_then(|prepared| self.check_signing(prepared, now, record.seq));
         let prepared = match checked {
             Ok(prepared) => prepared,
             Err(error) => {

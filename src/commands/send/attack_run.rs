@@ -5,14 +5,18 @@ use super::attack;
 use super::attack::{Check, Expect, Judged, Outcome};
 use super::plan::Plan;
 use super::record::Record;
-use crate::cli::SendArgs;
+use super::settings::Settings;
 use crate::exit::{self, CliError};
 use crate::outbound::delivery;
 use crate::output::{Output, sanitize_line};
 use crate::signature::Scheme;
 use crate::webhook::Webhook;
 
-pub(super) async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
+pub(super) async fn run_attack(
+    plan: &Plan,
+    settings: &Settings,
+    out: &Output,
+) -> anyhow::Result<u8> {
     let scheme = plan.signer.scheme;
     if scheme == Scheme::NONE {
         return Err(CliError::usage("--attack needs a signing scheme, not none")
@@ -40,7 +44,7 @@ pub(super) async fn run_attack(plan: &Plan, args: &SendArgs, out: &Output) -> an
             };
             (skipped, Vec::new(), Vec::new())
         } else {
-            let (statuses, errors) = attack_once(&client, &check, &webhook, plan, args).await;
+            let (statuses, errors) = attack_once(&client, &check, &webhook, plan, settings).await;
             if index == 0 && statuses.iter().all(Option::is_none) {
                 // Nothing can be tested: one error, not a table of failures.
                 let error = errors
@@ -146,12 +150,12 @@ async fn attack_once(
     check: &Check,
     webhook: &Webhook,
     plan: &Plan,
-    args: &SendArgs,
+    settings: &Settings,
 ) -> (Vec<Option<u16>>, Vec<String>) {
     let mut statuses = Vec::new();
     let mut errors = Vec::new();
     for request in check.requests(webhook, &plan.signer, plan.now()) {
-        match delivery::send_once(client, &request, args.timeout, args.max_response).await {
+        match delivery::send_once(client, &request, settings.timeout, settings.max_response).await {
             Ok((status, _, _)) => statuses.push(Some(status)),
             Err(error) => {
                 statuses.push(None);

@@ -2,11 +2,10 @@
 
 use super::plan::Plan;
 use super::record::Record;
-use crate::cli::SendArgs;
 use crate::exit;
 use crate::output::{self, Output};
 
-pub(super) fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyhow::Result<u8> {
+pub(super) fn print_request(plan: &Plan, curl: bool, out: &Output) -> anyhow::Result<u8> {
     let webhook = plan.build(1)?;
     let request = webhook.signed(&plan.signer, plan.now());
     let secrets = plan.secret_keys();
@@ -17,11 +16,9 @@ pub(super) fn print_request(plan: &Plan, args: &SendArgs, out: &Output) -> anyho
             url: crate::secret::redact_query_tokens(request.url.as_str()).into_owned(),
             headers,
             body: String::from_utf8_lossy(&request.body).into_owned(),
-            curl: args
-                .curl
-                .then(|| crate::outbound::request_format::curl_command(&request, &secrets)),
+            curl: curl.then(|| crate::outbound::request_format::curl_command(&request, &secrets)),
         })?;
-    } else if args.curl {
+    } else if curl {
         out.data(&crate::outbound::request_format::curl_command(
             &request, &secrets,
         ))?;

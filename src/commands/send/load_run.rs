@@ -4,14 +4,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::deliver::retry_options;
 use super::plan::Plan;
 use super::record;
 use super::record::Record;
 use super::report::Expectations;
 use super::report::response_record;
 use super::report::verdict;
-use crate::cli::{ExpectedStatus, SendArgs};
+use super::settings::{Load, Settings};
+use crate::cli::ExpectedStatus;
 use crate::exit::{self, CliError};
 use crate::outbound::connection::WorkerTransport;
 use crate::outbound::delivery::{self, RetryOptions};
@@ -160,15 +160,15 @@ impl LinePrinter {
 
 pub(super) async fn run_load(
     plan: Plan,
-    args: &SendArgs,
+    settings: &Settings,
+    load: Load,
     out: &Output,
     interrupted: impl std::future::Future<Output = crate::commands::Signal>,
 ) -> anyhow::Result<u8> {
-    let concurrency =
-        usize::try_from(args.concurrency.min(args.count.max(1))).unwrap_or(usize::MAX);
+    let concurrency = load.concurrency;
     let progress = out.show_progress().then(|| {
         let bar = indicatif::ProgressBar::with_draw_target(
-            Some(args.count),
+            Some(load.count),
             indicatif::ProgressDrawTarget::stderr(),
         );
         bar.set_style(output::progress_style(
@@ -184,10 +184,10 @@ pub(super) async fn run_load(
     let mut running = load::start(
         LoadOptions {
             concurrency,
-            rate: args.rate,
+            rate: load.rate,
         },
-        load::numbered(args.count),
-        load_workers(plan, args, out, concurrency)?,
+        load::numbered(load.count),
+        load_workers(plan, settings, out, concurrency)?,
         move |tally: &mut LoadTally, _, result| printer.record(tally, result),
     );
     let tick = |done| progress.iter().for_each(|bar| bar.set_position(done));
@@ -207,7 +207,7 @@ pub(super) async fn run_load(
     }
     match stopped_by {
         Some(signal) => Ok(signal.exit_code()),
-        None => load_verdict(&tally, args),
+        None => load_verdict(&tally, settings),
     }
 }
 
@@ -215,14 +215,17 @@ pub(super) async fn run_load(
 /// the retry policy and the expectations.
 fn load_workers(
     plan: Plan,
-    args: &SendArgs,
+    settings: &Settings,
     out: &Output,
     concurrency: usize,
 ) -> anyhow::Result<impl Fn() -> LoadWorker + Send + Sync + 'static> {
     let pooled = delivery::client(concurrency)?;
     let proxy = crate::outbound::connection::proxy_configured();
-    let (plan, options) = (Arc::new(plan), retry_options(args));
-    let (expected_status, expected_body) = (args.expect_status, Arc::new(args.expect_body.clone()));
+    let (plan, options) = (Arc::new(plan), settings.retry_options());
+    let (expected_status, expected_body) = (
+        settings.expect_status,
+        Arc::new(settings.expect_body.clone()),
+    );
     let keep_lines = out.verbose > 0;
     Ok(move || LoadWorker {
         plan: plan.clone(),
@@ -235,7 +238,7 @@ fn load_workers(
 }
 
 /// The exit status of a finished load: a bug, unmet expectations, failed sends, or success.
-fn load_verdict(tally: &LoadTally, args: &SendArgs) -> anyhow::Result<u8> {
+fn load_verdict(tally: &LoadTally, settings: &Settings) -> anyhow::Result<u8> {
     let sent = tally.summary.sent;
     if tally.panics > 0 {
         return Err(CliError::failed(format!(
@@ -247,7 +250,7 @@ fn load_verdict(tally: &LoadTally, args: &SendArgs) -> anyhow::Result<u8> {
     if tally.unmet == 0 {
         return Ok(exit::OK);
     }
-    let expectations_given = args.expect_status.is_some() || !args.expect_body.is_empty();
+    let expectations_given = settings.expectations().given();
     let (code, what) = if expectations_given {
         (exit::EXPECTATION_FAILED, "did not meet the expectations")
     } else {

@@ -7,12 +7,11 @@ use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 use serde_json::Value;
 
-use super::settings;
-use crate::cli::SendArgs;
+use super::settings::{Data, Settings};
 use crate::exit::CliError;
 use crate::fixtures::payload_template::CompiledPayload;
 use crate::fixtures::template::{RenderContext, Template};
-use crate::fixtures::{self, Catalog, Edit, Meta, Overrides, Source};
+use crate::fixtures::{self, Catalog, Meta, Overrides, Source};
 use crate::headers::Header;
 use crate::outbound::delivery;
 use crate::output::Output;
@@ -83,26 +82,21 @@ impl Payload {
 
 impl Plan {
     pub(super) fn new(
-        args: &SendArgs,
+        settings: &Settings,
         catalog: &Catalog,
         event: Option<&str>,
         out: &Output,
     ) -> anyhow::Result<Plan> {
         let usage = |e: String| anyhow::Error::new(CliError::usage(e));
         let (fixture, fixture_path, name) = fixture(catalog, event)?;
-        let data = match &args.data {
-            Some(spec) => {
-                let (label, text) = read_data(spec)?;
+        let data = match &settings.data {
+            Some(data) => {
+                let (label, text) = read_data(data)?;
                 Some(Template::parse(&label, &text).map_err(|e| usage(e.to_string()))?)
             }
             None => None,
         };
-        let edits = edits(args)?;
-        let url = check_url(&args.to)?;
-        if let Some(method) = &args.method {
-            reqwest::Method::from_bytes(method.as_bytes())
-                .map_err(|_| usage(format!("invalid HTTP method {method:?}")))?;
-        }
+        let edits = settings.edits.clone();
         let env = |name: &str| std::env::var(name).ok();
         let compiled = match (&fixture, &data) {
             (Some(template), None) if edits.is_empty() => {
@@ -121,21 +115,21 @@ impl Plan {
         };
         // A first render checks the templates, the JSON and the overrides before anything is sent,
         // and tells the fixture's default scheme, which the signer needs.
-        let now = args.clock.unwrap_or_else(crate::commands::now_unix);
+        let now = settings.clock.unwrap_or_else(crate::commands::now_unix);
         let (first, meta) = payload.render(1, &mut StdRng::seed_from_u64(0), now)?;
         if meta.is_form() {
             fixtures::form_body(&payload.name, &first).map_err(usage)?;
         }
-        let signer = settings::signer(args, meta.scheme, out)?;
+        let signer = settings.signer(meta.scheme, out)?;
         Ok(Plan {
             payload,
             fixture_path,
             signer,
-            url,
-            method: args.method.as_ref().map(|m| m.to_ascii_uppercase()),
-            user_headers: args.headers.clone(),
-            clock: args.clock,
-            seed: args.seed,
+            url: settings.url.clone(),
+            method: settings.method.clone(),
+            user_headers: settings.headers.clone(),
+            clock: settings.clock,
+            seed: settings.seed,
         })
     }
 
@@ -249,6 +243,9 @@ impl Plan {
             None => self.url.clone(),
             suffix => parse(&webhook::join_path(self.url.as_str(), suffix))?,
         };
+        if !crate::signature::url_depends_on_body(self.signer.scheme) {
+            return Ok(url);
+        }
         let mut sent_headers = headers.to_vec();
         webhook::merge_headers(&mut sent_headers, self.user_headers.clone());
         match crate::signature::url_for_body(self.signer.scheme, url.as_str(), &sent_headers, body)
@@ -284,37 +281,19 @@ fn fixture(
     Ok((Some(template), path, found.name.clone()))
 }
 
-/// `--set`, `--set-str` and `--unset`, in that order, as edits of the payload.
-fn edits(args: &SendArgs) -> anyhow::Result<Vec<Edit>> {
-    let mut edits = Vec::new();
-    for (list, as_string) in [(&args.set, false), (&args.set_str, true)] {
-        for text in list {
-            let (path, value) =
-                crate::json_path::parse_assignment(text, as_string).map_err(CliError::usage)?;
-            edits.push(Edit::Set(path, value));
-        }
-    }
-    for path in &args.unset {
-        edits.push(Edit::Unset(path.clone()));
-    }
-    Ok(edits)
-}
-
-/// Reads `--data`: `@FILE`, `-` (stdin) or inline JSON. Returns a label for errors and the text.
-fn read_data(spec: &str) -> anyhow::Result<(String, String)> {
-    let (label, bytes) = if spec == "-" {
-        ("--data -".to_string(), crate::commands::read_input(None)?)
-    } else {
-        let label = spec.strip_prefix('@').unwrap_or("--data").to_string();
-        (label, crate::commands::read_text_or_file("--data", spec)?)
+/// Reads `--data`: inline JSON, `@FILE` or stdin. Returns a label for errors and the text.
+fn read_data(data: &Data) -> anyhow::Result<(String, String)> {
+    let (label, bytes) = match data {
+        Data::Stdin => ("--data -".to_string(), crate::commands::read_input(None)?),
+        Data::File(path) => (
+            path.clone(),
+            crate::commands::read_text_or_file("--data", &format!("@{path}"))?,
+        ),
+        Data::Inline(text) => ("--data".to_string(), text.as_bytes().to_vec()),
     };
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::usage(format!("{label}: not UTF-8 text; the payload is JSON")))?;
     Ok((label, text))
-}
-
-fn check_url(url: &str) -> anyhow::Result<reqwest::Url> {
-    Ok(crate::outbound::delivery::http_url(url, "--to")?)
 }
 
 /// A rendered body with what it names.

@@ -7,13 +7,11 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::deliver::deliver;
-use super::deliver::retry_options;
 use super::plan::Plan;
 use super::record::Record;
-use super::report::Expectations;
 use super::report::report;
 use super::report::verdict;
-use crate::cli::SendArgs;
+use super::settings::Settings;
 use crate::exit::{self, CliError};
 use crate::fixtures::disk::load_catalog;
 use crate::outbound::delivery;
@@ -22,13 +20,13 @@ use crate::output::Output;
 /// `--watch`: send, then send again whenever a watched file changes, until Ctrl-C.
 pub(super) async fn watch(
     first: Plan,
-    args: &SendArgs,
+    settings: &Settings,
     event: Option<&str>,
     out: &Output,
 ) -> anyhow::Result<u8> {
     use notify::Watcher;
 
-    let files = watched_files(&first, args)?;
+    let files = watched_files(&first, settings)?;
     let (sender, mut changes) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let _ = sender.send(event);
@@ -56,7 +54,7 @@ pub(super) async fn watch(
     reload_out.quiet = true;
     loop {
         if let Some(plan) = &plan {
-            if let Err(error) = watch_send(&client, plan, args, seq, out).await {
+            if let Err(error) = watch_send(&client, plan, settings, seq, out).await {
                 report_error(&error, out);
             }
             seq += 1;
@@ -64,8 +62,8 @@ pub(super) async fn watch(
         if !wait_for_change(&mut changes, &files, out).await {
             return Ok(exit::OK);
         }
-        plan = match load_catalog(args.fixtures.as_deref())
-            .and_then(|catalog| Plan::new(args, &catalog, event, &reload_out))
+        plan = match load_catalog(settings.fixtures.as_deref())
+            .and_then(|catalog| Plan::new(settings, &catalog, event, &reload_out))
         {
             Ok(plan) => Some(plan),
             Err(error) => {
@@ -76,14 +74,12 @@ pub(super) async fn watch(
     }
 }
 
-/// The files `--watch` watches: the fixture's file and `--data @FILE`, made absolute.
-fn watched_files(first: &Plan, args: &SendArgs) -> anyhow::Result<Vec<PathBuf>> {
+/// The files `--watch` watches: the fixture's file and `--data @FILE`, made absolute (`--data -`
+/// was refused with the flags).
+fn watched_files(first: &Plan, settings: &Settings) -> anyhow::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = first.fixture_path.iter().cloned().collect();
-    if let Some(path) = args.data.as_deref().and_then(|d| d.strip_prefix('@')) {
+    if let Some(path) = settings.data_file() {
         files.push(PathBuf::from(path));
-    }
-    if args.data.as_deref() == Some("-") {
-        return Err(CliError::usage("--watch cannot watch stdin").into());
     }
     if files.is_empty() {
         return Err(
@@ -104,21 +100,17 @@ fn watched_files(first: &Plan, args: &SendArgs) -> anyhow::Result<Vec<PathBuf>> 
 async fn watch_send(
     client: &reqwest::Client,
     plan: &Plan,
-    args: &SendArgs,
+    settings: &Settings,
     seq: u64,
     out: &Output,
 ) -> anyhow::Result<()> {
     let webhook = plan.build(seq)?;
-    let delivery = deliver(client, plan, &webhook, retry_options(args), |notice| {
+    let delivery = deliver(client, plan, &webhook, settings.retry_options(), |notice| {
         out.info(&notice.describe())
     })
     .await;
     report(plan, &webhook, &delivery, out)?;
-    let expectations = Expectations {
-        status: args.expect_status,
-        body: &args.expect_body,
-    };
-    if let Some(error) = verdict(&delivery, &expectations, plan.signer.scheme) {
+    if let Some(error) = verdict(&delivery, &settings.expectations(), plan.signer.scheme) {
         return Err(error.into());
     }
     Ok(())
