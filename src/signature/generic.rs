@@ -58,6 +58,11 @@ pub(super) fn decode_hex_signature(header: &str, digits: &str) -> Result<Vec<u8>
         header: header.to_string(),
         reason,
     };
+    // The usual case, 64 hex digits, without `hex::decode`'s iterators; anything else goes the
+    // long way, which says what is wrong.
+    if let Some(bytes) = sha256_from_hex(digits.as_bytes()) {
+        return Ok(bytes.to_vec());
+    }
     // The value itself is never quoted: a sender may have put a secret there.
     let bytes = hex::decode(digits).map_err(|_| {
         malformed(format!(
@@ -72,4 +77,68 @@ pub(super) fn decode_hex_signature(header: &str, digits: &str) -> Result<Vec<u8>
         )));
     }
     Ok(bytes)
+}
+
+/// 64 hex digits (either case) as the 32 bytes they spell; `None` for anything else.
+fn sha256_from_hex(digits: &[u8]) -> Option<[u8; 32]> {
+    fn nibble(digit: u8) -> Option<u8> {
+        match digit {
+            b'0'..=b'9' => Some(digit - b'0'),
+            b'a'..=b'f' => Some(digit - b'a' + 10),
+            b'A'..=b'F' => Some(digit - b'A' + 10),
+            _ => None,
+        }
+    }
+    if digits.len() != 64 {
+        return None;
+    }
+    let mut bytes = [0u8; 32];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_signatures_decode_as_the_hex_crate_decodes_them() {
+        let upper = "00FF7fA0".repeat(8);
+        let odd = format!("{}g", "a".repeat(63));
+        let short = "ab".repeat(31);
+        let spaced = format!(" {}", "a".repeat(63));
+        for digits in [
+            upper.as_str(),
+            &"0123456789abcdef".repeat(4),
+            &odd,
+            &short,
+            &spaced,
+            "",
+            "é",
+        ] {
+            let expected = match hex::decode(digits) {
+                Ok(bytes) if bytes.len() == 32 => Some(bytes),
+                _ => None,
+            };
+            assert_eq!(
+                sha256_from_hex(digits.as_bytes()).map(|b| b.to_vec()),
+                expected,
+                "{digits}"
+            );
+            assert_eq!(decode_hex_signature("h", digits).ok(), expected, "{digits}");
+        }
+        // Every byte value in a digit's place, against the hex crate.
+        for byte in 0u8..=255 {
+            let mut digits = b"ab".repeat(32);
+            digits[17] = byte;
+            let expected = hex::decode(&digits).ok();
+            assert_eq!(
+                sha256_from_hex(&digits).map(|b| b.to_vec()),
+                expected,
+                "{byte}"
+            );
+        }
+    }
 }

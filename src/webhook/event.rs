@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use crate::headers::{Header, get_one};
 use crate::signature::{Location, Provider, REGISTRY, Scheme};
 
+mod scan;
+
 /// Header names for the event type and id that no one provider owns, tried after the providers'.
 const GENERIC_TYPE_HEADERS: [&str; 2] = ["x-webhook-event", "x-event-type"];
 const GENERIC_ID_HEADERS: [&str; 1] = ["x-webhook-id"];
@@ -131,7 +133,12 @@ pub fn event_id(headers: &[Header], body: Option<&serde_json::Value>) -> Option<
 /// building the whole JSON document: `listen` needs only these five fields of every body.
 pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<String>) {
     let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if let Some(Ok(envelope)) = object.then(|| serde_json::from_slice::<Envelope>(body)) {
+    // Most bodies in one pass of the scanner; what it leaves, serde_json reads.
+    let envelope = object.then(|| match scan::envelope(body) {
+        Some(envelope) => Ok(envelope),
+        None => serde_json::from_slice::<Envelope>(body),
+    });
+    if let Some(Ok(envelope)) = envelope {
         let kind = [envelope.kind, envelope.event, envelope.event_type]
             .into_iter()
             .find_map(|field| match field {
@@ -225,7 +232,7 @@ fn reaches_objects(pointer: &str) -> bool {
 }
 
 /// The top-level fields [`event_fields`] reads; everything else is skipped unparsed.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default, Debug, PartialEq)]
 struct Envelope {
     #[serde(rename = "type", default)]
     kind: Option<Field>,
@@ -241,6 +248,7 @@ struct Envelope {
 }
 
 /// A field's value when it is a string or a number; anything else is skipped.
+#[derive(Debug, PartialEq)]
 enum Field {
     Text(String),
     Number(serde_json::Number),

@@ -1,0 +1,588 @@
+//! A fast way to the [`Envelope`]: the five top-level fields read in one pass over the body, a pass
+//! that also checks the whole body is JSON serde_json accepts. It answers only when serde_json
+//! would give the same envelope; what it does not handle (an escape in a key or in a field's text,
+//! a field twice, a number in a field other than a plain whole one, nesting past [`MAX_DEPTH`],
+//! a key that is not UTF-8, anything serde_json refuses) it leaves to serde_json. Pure; never
+//! recursive, whatever the body.
+
+use super::{Envelope, Field};
+
+/// The deepest nesting followed; a deeper body is left to serde_json.
+const MAX_DEPTH: usize = 64;
+
+/// The envelope serde_json reads from `body`, or `None` when this scan leaves it to serde_json
+/// (never because the body is not JSON: serde_json decides that).
+pub(super) fn envelope(body: &[u8]) -> Option<Envelope> {
+    let mut scan = Scan { bytes: body, at: 0 };
+    let mut envelope = Envelope::default();
+    let mut seen = [false; 5];
+    scan.expect(b'{')?;
+    if !scan.eat(b'}') {
+        loop {
+            scan.expect(b'"')?;
+            let (key, escaped) = scan.string()?;
+            if escaped {
+                return None;
+            }
+            scan.expect(b':')?;
+            let slot = match key {
+                b"type" => Some(0),
+                b"event" => Some(1),
+                b"event_type" => Some(2),
+                b"id" => Some(3),
+                b"event_id" => Some(4),
+                _ => None,
+            };
+            match slot {
+                // serde_json refuses a field twice (a `null` counts): left to it.
+                Some(slot) if std::mem::replace(&mut seen[slot], true) => return None,
+                Some(slot) => {
+                    let field = scan.field()?;
+                    let place = match slot {
+                        0 => &mut envelope.kind,
+                        1 => &mut envelope.event,
+                        2 => &mut envelope.event_type,
+                        3 => &mut envelope.id,
+                        _ => &mut envelope.event_id,
+                    };
+                    *place = field;
+                }
+                None => {
+                    std::str::from_utf8(key).ok()?;
+                    scan.value(false)?;
+                }
+            }
+            if scan.eat(b'}') {
+                break;
+            }
+            scan.expect(b',')?;
+        }
+    }
+    scan.peek().is_none().then_some(envelope)
+}
+
+struct Scan<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Scan<'a> {
+    /// The next byte after JSON whitespace (which is skipped), not consumed.
+    #[inline(always)]
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&byte) = self.bytes.get(self.at) {
+            if !matches!(byte, b' ' | b'\n' | b'\t' | b'\r') {
+                return Some(byte);
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    /// Consumes `byte` if it comes next (after whitespace).
+    #[inline(always)]
+    fn eat(&mut self, byte: u8) -> bool {
+        let next = self.peek() == Some(byte);
+        self.at += usize::from(next);
+        next
+    }
+
+    #[inline(always)]
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.eat(byte).then_some(())
+    }
+
+    /// The byte at the cursor, whitespace not skipped.
+    #[inline(always)]
+    fn byte(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    /// A string's contents, the cursor just past its opening quote, and whether it has escapes
+    /// (left as they are); the cursor ends past its closing quote.
+    #[inline(always)]
+    fn string(&mut self) -> Option<(&'a [u8], bool)> {
+        let start = self.at;
+        let mut escaped = false;
+        loop {
+            let stop = self.next_stop()?;
+            self.at += 1;
+            match stop {
+                b'"' => return Some((&self.bytes[start..self.at - 1], escaped)),
+                b'\\' => {
+                    escaped = true;
+                    self.escape()?;
+                }
+                // A control character: serde_json refuses it in a string.
+                _ => return None,
+            }
+        }
+    }
+
+    /// Moves to the next byte a string stops at (`"`, `\`, a control character), eight bytes at
+    /// a time, and returns it.
+    #[inline(always)]
+    fn next_stop(&mut self) -> Option<u8> {
+        while let Some(eight) = self.bytes.get(self.at..self.at + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(eight);
+            let mask = stops(u64::from_le_bytes(word));
+            if mask != 0 {
+                self.at += (mask.trailing_zeros() / 8) as usize;
+                return self.byte();
+            }
+            self.at += 8;
+        }
+        while let Some(byte) = self.byte() {
+            if byte < 0x20 || byte == b'"' || byte == b'\\' {
+                return Some(byte);
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    /// An escape, the cursor past its backslash: as serde_json accepts one where it does not
+    /// decode it (`\u` and any four hex digits).
+    #[inline(always)]
+    fn escape(&mut self) -> Option<()> {
+        match self.byte()? {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 1,
+            b'u' => {
+                let digits = self.bytes.get(self.at + 1..self.at + 5)?;
+                if !digits.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                self.at += 5;
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// A number as JSON writes one (`-`, no leading zero, fraction, exponent), the cursor at its
+    /// first byte; its text.
+    #[inline(always)]
+    fn number(&mut self) -> Option<&'a [u8]> {
+        let start = self.at;
+        if self.byte() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.byte()? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.byte() == Some(b'.') {
+            self.at += 1;
+            self.some_digits()?;
+        }
+        if matches!(self.byte(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.byte(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            self.some_digits()?;
+        }
+        Some(&self.bytes[start..self.at])
+    }
+
+    #[inline(always)]
+    fn digits(&mut self) {
+        while self.byte().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+    }
+
+    /// At least one digit.
+    #[inline(always)]
+    fn some_digits(&mut self) -> Option<()> {
+        let start = self.at;
+        self.digits();
+        (self.at > start).then_some(())
+    }
+
+    #[inline(always)]
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let found = self.bytes.get(self.at..self.at + word.len())? == word;
+        self.at += word.len();
+        found.then_some(())
+    }
+
+    /// A key and its colon, the cursor before the key. Strict keys (those serde_json decodes)
+    /// must have no escape and be UTF-8.
+    #[inline(always)]
+    fn key(&mut self, strict: bool) -> Option<()> {
+        self.expect(b'"')?;
+        let (key, escaped) = self.string()?;
+        if strict && (escaped || std::str::from_utf8(key).is_err()) {
+            return None;
+        }
+        self.expect(b':')
+    }
+
+    /// Any JSON value, skipped; `strict` keys in its objects (see [`Scan::key`]). Containers are
+    /// followed with a stack of bits (set: an object), not by recursion. The methods it calls are
+    /// inlined into its one loop, the cursor kept in a register: a call per string costs as much
+    /// as scanning it.
+    fn value(&mut self, strict: bool) -> Option<()> {
+        let mut objects: u64 = 0;
+        let mut depth = 0usize;
+        loop {
+            // A value comes next.
+            match self.peek()? {
+                b'"' => {
+                    self.at += 1;
+                    self.string()?;
+                }
+                b'-' | b'0'..=b'9' => {
+                    self.number()?;
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                open @ (b'[' | b'{') => {
+                    if depth == MAX_DEPTH {
+                        return None;
+                    }
+                    self.at += 1;
+                    let object = open == b'{';
+                    objects = (objects & !(1 << depth)) | (u64::from(object) << depth);
+                    depth += 1;
+                    if !self.eat(if object { b'}' } else { b']' }) {
+                        if object {
+                            self.key(strict)?;
+                        }
+                        continue;
+                    }
+                    depth -= 1;
+                }
+                _ => return None,
+            }
+            // A value is complete: a comma, or the ends of the containers it completes.
+            loop {
+                if depth == 0 {
+                    return Some(());
+                }
+                let object = (objects >> (depth - 1)) & 1 == 1;
+                match self.peek()? {
+                    b',' => {
+                        self.at += 1;
+                        if object {
+                            self.key(strict)?;
+                        }
+                        break;
+                    }
+                    b'}' if object => self.at += 1,
+                    b']' if !object => self.at += 1,
+                    _ => return None,
+                }
+                depth -= 1;
+            }
+        }
+    }
+
+    /// One of the envelope's fields, as serde_json reads an `Option<Field>`: `null` is `None`;
+    /// text and plain whole numbers are read, other numbers and escaped text left to serde_json.
+    #[inline(always)]
+    fn field(&mut self) -> Option<Option<Field>> {
+        Some(match self.peek()? {
+            b'n' => {
+                self.literal(b"null")?;
+                None
+            }
+            b'"' => {
+                self.at += 1;
+                let (text, escaped) = self.string()?;
+                if escaped {
+                    return None;
+                }
+                Some(Field::Text(std::str::from_utf8(text).ok()?.to_string()))
+            }
+            b'0'..=b'9' => {
+                let digits = self.number()?;
+                // Up to 19 digits always fits a u64; longer, a fraction or an exponent: serde_json.
+                if digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+                let number: u64 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+                Some(Field::Number(number.into()))
+            }
+            b't' | b'f' | b'[' | b'{' => {
+                // Keys of an object here are decoded by serde_json: strict.
+                self.value(true)?;
+                Some(Field::Other)
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The high bit of each byte of `word` a JSON string stops at (`"`, `\`, below 0x20), and only
+/// those: no carry crosses from one byte into the next.
+#[inline(always)]
+fn stops(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |w: u64| !(((w & !HIGH) + !HIGH) | w) & HIGH;
+    // A byte below 0x80 is below 0x20 exactly when adding 0x60 leaves its high bit clear.
+    let control = !(((word & !HIGH) + ONES * 0x60) | word) & HIGH;
+    control | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What serde_json reads, the way `event_fields` asks it.
+    fn serde(body: &[u8]) -> Option<Envelope> {
+        serde_json::from_slice::<Envelope>(body).ok()
+    }
+
+    /// The scan's answer, checked against serde_json's when it gives one.
+    fn scanned(body: &[u8]) -> Option<Envelope> {
+        let ours = envelope(body);
+        if ours.is_some() {
+            assert_eq!(ours, serde(body), "{}", String::from_utf8_lossy(body));
+        }
+        ours
+    }
+
+    #[test]
+    fn the_bodies_providers_send_are_read_in_one_pass() {
+        let bodies: [&[u8]; 8] = [
+            br#"{"id":"evt_1","type":"order.completed","created":1710331200,"data":{"object":{"amount":-25.5e-3,"items":[{"sku":"A","n":1},{"sku":"B","ok":true,"x":null}],"note":"a \"quoted\" word\n\u00e9"}}}"#,
+            br#"{"token":"t","team_id":"T1","event":{"type":"app_mention","text":"hi"},"type":"event_callback","event_id":"Ev1","event_time":1}"#,
+            r#"{"action":"opened","number":7,"pull_request":{"id":1,"title":"é 日本"}}"#.as_bytes(),
+            br#"{"id":42,"event_type":"y"}"#,
+            br#"{"event_id":0,"type":[],"event":{}}"#,
+            b" \n\t{ \"type\" : \"t\" , \"id\" : 18446744 } \r\n",
+            br#"{}"#,
+            br#"{"type":true,"event":false,"event_type":null,"id":null,"event_id":"e"}"#,
+        ];
+        for body in bodies {
+            assert!(scanned(body).is_some(), "{}", String::from_utf8_lossy(body));
+        }
+        let envelope = scanned(bodies[1]).unwrap();
+        assert_eq!(envelope.kind, Some(Field::Text("event_callback".into())));
+        assert_eq!(envelope.event, Some(Field::Other));
+        assert_eq!(envelope.event_id, Some(Field::Text("Ev1".into())));
+        assert_eq!(
+            scanned(bodies[3]).unwrap().id,
+            Some(Field::Number(42u64.into()))
+        );
+    }
+
+    #[test]
+    fn what_it_does_not_read_is_left_to_serde_json() {
+        let left: [&[u8]; 22] = [
+            // Not JSON serde_json reads as an envelope.
+            b"",
+            b"{",
+            br#"{"type":"t",}"#,
+            br#"{"type":"t"} x"#,
+            br#"{"a":01}"#,
+            br#"{"a":"\x"}"#,
+            b"{\"a\":\"\x01\"}",
+            br#"{"a":[1,]}"#,
+            br#"{"a":tru}"#,
+            b"\x0c{}",
+            br#"[{"type":"t"}]"#,
+            // JSON it leaves: a field twice, escapes in a key or a field, numbers it does not read.
+            br#"{"id":"a","id":"b"}"#,
+            br#"{"id":null,"id":"b"}"#,
+            br#"{"t\u0079pe":"x"}"#,
+            br#"{"type":"a\nb"}"#,
+            br#"{"id":-1}"#,
+            br#"{"id":1.5}"#,
+            br#"{"id":1e3}"#,
+            br#"{"id":12345678901234567890}"#,
+            br#"{"id":{"\ud800":1}}"#,
+            b"{\"\xff\":1}",
+            b"{\"type\":\"\xff\"}",
+        ];
+        for body in left {
+            assert_eq!(scanned(body), None, "{}", String::from_utf8_lossy(body));
+        }
+        // Nesting deeper than it follows.
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(65), "]".repeat(65));
+        assert_eq!(scanned(deep.as_bytes()), None);
+        assert!(serde(deep.as_bytes()).is_some());
+        let deepest = format!("{{\"a\":{}{}}}", "[".repeat(64), "]".repeat(64));
+        assert!(scanned(deepest.as_bytes()).is_some());
+    }
+
+    #[test]
+    fn the_word_mask_marks_exactly_where_strings_stop() {
+        for byte in 0u8..=255 {
+            for at in 0..8 {
+                for fill in [0x00u8, 0x1f, 0x20, 0x22, 0x5c, 0x7f, 0x80, 0xff] {
+                    let mut eight = [fill; 8];
+                    eight[at] = byte;
+                    let mask = stops(u64::from_le_bytes(eight));
+                    for (i, &b) in eight.iter().enumerate() {
+                        let stop = b < 0x20 || b == b'"' || b == b'\\';
+                        assert_eq!(mask & (0x80 << (8 * i)) != 0, stop, "{eight:?} at {i}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keys, values and gaps, valid and not, that objects are made of in a property test.
+    const KEYS: [&[u8]; 9] = [
+        b"\"type\"",
+        b"\"event\"",
+        b"\"event_type\"",
+        b"\"id\"",
+        b"\"event_id\"",
+        b"\"x\"",
+        b"\"t\\u0079pe\"",
+        b"\"\xff\"",
+        b"\"\xc3\xa9\"",
+    ];
+    const VALUES: [&[u8]; 42] = [
+        b"null",
+        b"true",
+        b"false",
+        b"tru",
+        b"nul",
+        b"0",
+        b"7",
+        b"01",
+        b"-0",
+        b"-1",
+        b"1.5",
+        b"1.",
+        b"1e3",
+        b"1E+3",
+        b"1e",
+        b"-",
+        b"12345678901234567890",
+        b"1234567890123456789",
+        b"18446744073709551616",
+        b"1e400",
+        b"\"s\"",
+        b"\"a\\nb\"",
+        b"\"\\q\"",
+        b"\"\\u00e9\"",
+        b"\"\\u12\"",
+        b"\"\\ud800\"",
+        b"\"\x01\"",
+        b"\"\xff\"",
+        b"\"\xc3\xa9\"",
+        b"\"",
+        b"[]",
+        b"[1,]",
+        b"[1,[2,{}]]",
+        b"{}",
+        b"{\"a\":1}",
+        b"{\"a\":1,}",
+        b"{\"\\ud800\":1}",
+        b"{\"\xff\":1}",
+        b"{\"k\":{\"\\ud800\":1}}",
+        b"[{\"\xff\":\"\xff\"}]",
+        b"{1:2}",
+        b"",
+    ];
+    const ENDS: [&[u8]; 5] = [b"", b" ", b",", b"x", b"}"];
+    const GAPS: [&[u8]; 6] = [b"", b"", b" ", b"\n\t", b"\r", b"\x0c"];
+
+    /// A JSON value of a few levels, as text.
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            "(\\PC|[\"\\\\\\x00-\\x1f]){0,12}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+                prop::collection::vec(
+                    (
+                        prop_oneof![
+                            Just("type".to_string()),
+                            Just("event".to_string()),
+                            Just("event_type".to_string()),
+                            Just("id".to_string()),
+                            Just("event_id".to_string()),
+                            "(\\PC|[\"\\\\\\x00-\\x1f]){0,6}",
+                        ],
+                        inner
+                    ),
+                    0..6
+                )
+                .prop_map(|fields| serde_json::Value::Object(fields.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn objects_of_odd_pieces_are_read_as_serde_json_reads_them(
+            members in prop::collection::vec(
+                (
+                    prop::sample::select(&KEYS[..]),
+                    prop::sample::select(&VALUES[..]),
+                    prop::sample::select(&GAPS[..]),
+                ),
+                0..6,
+            ),
+            end in prop::sample::select(&ENDS[..]),
+        ) {
+            let mut body = b"{".to_vec();
+            for (i, (key, value, gap)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    body.push(b',');
+                }
+                for piece in [gap, key, gap, b":", gap, value, gap] {
+                    body.extend_from_slice(piece);
+                }
+            }
+            body.push(b'}');
+            body.extend_from_slice(end);
+            scanned(&body);
+        }
+
+        #[test]
+        fn json_objects_are_read_as_serde_json_reads_them(
+            value in json_value(),
+            edits in prop::collection::vec(
+                (any::<prop::sample::Index>(), prop::sample::select(&VALUES[..]), any::<u8>()),
+                1..4,
+            ),
+        ) {
+            let text = serde_json::to_vec(&value).unwrap();
+            let ours = scanned(&text);
+            // Every object without an escape in its top-level keys or fields is read.
+            if let serde_json::Value::Object(map) = &value {
+                let plain = map.iter().all(|(key, field)| {
+                    !serde_json::to_string(key).unwrap().contains('\\')
+                        && !(["type", "event", "event_type", "id", "event_id"].contains(&key.as_str())
+                            && (field.is_number() && !field.is_u64()
+                                || field.as_u64().is_some_and(|n| n >= 10_000_000_000_000_000_000)
+                                || field.as_str().is_some_and(|s| serde_json::to_string(s).unwrap().contains('\\'))
+                                || ((field.is_object() || field.is_array())
+                                    && serde_json::to_string(field).unwrap().contains('\\'))))
+                });
+                prop_assert!(ours.is_some() || !plain, "{}", String::from_utf8_lossy(&text));
+            }
+            // And the same text with pieces put in and bytes changed is read as serde_json reads
+            // it, or left to it.
+            let mut changed = text.clone();
+            for (at, piece, byte) in edits {
+                let at = at.index(changed.len() + 1);
+                changed.splice(at..at, piece.iter().copied());
+                scanned(&changed);
+                let at = at.min(changed.len() - 1);
+                let kept = std::mem::replace(&mut changed[at], byte);
+                scanned(&changed);
+                changed[at] = kept;
+            }
+        }
+    }
+}
