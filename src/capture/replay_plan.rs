@@ -94,15 +94,24 @@ impl Prepared {
     pub fn exact_target(&self) -> Option<String> {
         let rest = self.exact_url().split_once("://")?.1;
         let target = &rest[rest.find(['/', '?'])?..];
-        let target = match target.strip_prefix('?') {
-            Some(query) => format!("/?{query}"),
-            None => target.to_string(),
+        // A query alone (`?x=1`) is the path `/` with it.
+        let (start, target) = match target.strip_prefix('?') {
+            Some(query) => ("/?", query),
+            None => ("", target),
         };
-        let parsed = match self.url.query() {
-            Some(query) => format!("{}?{query}", self.url.path()),
-            None => self.url.path().to_string(),
-        };
-        (target != parsed).then_some(target)
+        // Compared byte by byte with the parsed path and query: most requests have the same, and
+        // need no copy of either.
+        let parsed_query = self
+            .url
+            .query()
+            .into_iter()
+            .flat_map(|query| std::iter::once(b'?').chain(query.bytes()));
+        let same = start.bytes().chain(target.bytes()).eq(self
+            .url
+            .path()
+            .bytes()
+            .chain(parsed_query));
+        (!same).then(|| format!("{start}{target}"))
     }
 
     /// The request for one attempt, signed at `now` when re-signing.
@@ -413,11 +422,21 @@ pub fn format_age(secs: i64) -> String {
 pub fn target_url(record: &CaptureRecord, options: &PlanOptions) -> Result<String, String> {
     match &options.to {
         Some(to) if options.exact_url => Ok(to.clone()),
-        Some(to) => Ok(format!(
-            "{}{}",
-            to.trim_end_matches('/'),
-            record.path_and_query()
-        )),
+        Some(to) => {
+            // `to` and the captured path and query (`record.path_and_query()`), in one allocation.
+            let to = to.trim_end_matches('/');
+            let query = record.query.as_deref();
+            let mut url = String::with_capacity(
+                to.len() + record.path.len() + query.map_or(0, |q| q.len() + 1),
+            );
+            url.push_str(to);
+            url.push_str(&record.path);
+            if let Some(query) = query {
+                url.push('?');
+                url.push_str(query);
+            }
+            Ok(url)
+        }
         None => match get_one(&record.headers, "host") {
             Some(host) if crate::http_headers::is_plain_authority(host) => {
                 Ok(format!("http://{host}{}", record.path_and_query()))
@@ -966,6 +985,47 @@ mod tests {
             signature_timestamp(&h("X-Hub-Signature-256", "x"), b"", Scheme::GITHUB),
             None
         );
+    }
+
+    #[test]
+    fn the_exact_target_is_the_one_a_copying_comparison_finds() {
+        // The comparison as it was first written, with the strings built.
+        let reference = |prepared: &Prepared| -> Option<String> {
+            let rest = prepared.exact_url().split_once("://")?.1;
+            let target = &rest[rest.find(['/', '?'])?..];
+            let target = match target.strip_prefix('?') {
+                Some(query) => format!("/?{query}"),
+                None => target.to_string(),
+            };
+            let parsed = match prepared.url.query() {
+                Some(query) => format!("{}?{query}", prepared.url.path()),
+                None => prepared.url.path().to_string(),
+            };
+            (target != parsed).then_some(target)
+        };
+        let mut record = CaptureRecord::default();
+        record.set_body(b"");
+        for to in [
+            "http://127.0.0.1:9",
+            "http://127.0.0.1:9/",
+            "http://127.0.0.1:9?q='x'",
+            "http://127.0.0.1:9?plain=1",
+            "http://127.0.0.1:9/a/b?plain=1",
+            "http://127.0.0.1:9/a/b?",
+            "http://127.0.0.1:9/a'b",
+            "http://127.0.0.1:9/a b",
+            "http://127.0.0.1:9/é?ü=1",
+            "http://127.0.0.1:9/x?a=\"b\"&c",
+            "http://[::1]:9/x?y",
+        ] {
+            let options = PlanOptions {
+                to: Some(to.into()),
+                exact_url: true,
+                ..Default::default()
+            };
+            let prepared = prepare(&record, &options, 0, &mut rng()).unwrap();
+            assert_eq!(prepared.exact_target(), reference(&prepared), "{to}");
+        }
     }
 
     #[test]

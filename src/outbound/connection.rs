@@ -283,11 +283,15 @@ impl Connection {
             .map_err(|_| SendFailure::fatal(format!("invalid HTTP method {:?}", request.method)))?;
         let uri = self.uri(&request).map_err(invalid)?;
         let mut headers = self.parsed.map(&request.headers).map_err(invalid)?;
-        if !headers.contains_key(hyper::header::HOST) {
+        // The names just parsed say it without hashing into the map.
+        let has = |name: &HeaderName| self.parsed.last.iter().any(|(n, _)| n == name);
+        let (has_host, has_user_agent) =
+            (has(&hyper::header::HOST), has(&hyper::header::USER_AGENT));
+        if !has_host {
             let host = self.host_value(endpoint).map_err(invalid)?;
             headers.insert(hyper::header::HOST, host);
         }
-        if !headers.contains_key(hyper::header::USER_AGENT) {
+        if !has_user_agent {
             headers.insert(
                 hyper::header::USER_AGENT,
                 HeaderValue::from_static(USER_AGENT),

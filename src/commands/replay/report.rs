@@ -53,6 +53,7 @@ impl ResultLine {
     }
 }
 
+/// One replay's result, as `--json` writes it, or for people (each mode builds only its own).
 pub(super) fn result_line(
     outcome: &Outcome,
     body_sha: &str,
@@ -61,7 +62,6 @@ pub(super) fn result_line(
 ) -> ResultLine {
     let delivery = &outcome.delivery;
     let last = delivery.last();
-    let p = &out.paint;
     let mut json = ReplayResult {
         seq: outcome.seq,
         round: outcome.round,
@@ -77,6 +77,30 @@ pub(super) fn result_line(
         response_sha256: body_sha.to_string(),
         diff: None,
     };
+    let same_status = diff.is_some_and(|d| d.captured.is_some() && d.captured == last.status);
+    if let Some(diff) = diff {
+        json.diff = Some(ReplayDiff {
+            captured_status: diff.captured,
+            captured_from: diff.captured_from,
+            status_same: same_status,
+            body_same_as_first_replay: diff.body_same_as_first,
+        });
+    }
+    // `--json` prints no text: a replay of a million captures would build a million unread lines.
+    let text = if out.json {
+        String::new()
+    } else {
+        human_text(outcome, diff, same_status, out)
+    };
+    ResultLine { json, text }
+}
+
+/// The result's line for people: what was sent, the answer, how long it took, `--diff`'s notes and
+/// with `-v` the answer's body.
+fn human_text(outcome: &Outcome, diff: Option<&Diff>, same_status: bool, out: &Output) -> String {
+    let delivery = &outcome.delivery;
+    let last = delivery.last();
+    let p = &out.paint;
     let answer = match (last.status, &last.error) {
         (Some(status), _) => p.status(status),
         (None, Some(error)) => p.error(&sanitize_line(error)),
@@ -93,20 +117,13 @@ pub(super) fn result_line(
         text.push_str(&format!(" after {} attempts", delivery.attempts.len()));
     }
     if let Some(diff) = diff {
-        let same_status = diff.captured.is_some() && diff.captured == last.status;
-        json.diff = Some(ReplayDiff {
-            captured_status: diff.captured,
-            captured_from: diff.captured_from,
-            status_same: same_status,
-            body_same_as_first_replay: diff.body_same_as_first,
-        });
         diff_notes(diff, same_status, p, &mut text);
     }
     if out.verbose > 0 && !delivery.response_body.is_empty() {
         text.push('\n');
         text.push_str(&body_text(&delivery.response_body, out));
     }
-    ResultLine { json, text }
+    text
 }
 
 /// `--diff`'s notes after a result's line: the status against the captured one, and a body that
