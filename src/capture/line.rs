@@ -285,8 +285,13 @@ mod tests {
         let every_ascii: String = (0u8..128).map(char::from).collect();
         // Longer than the escaping buffer's chunk, with escapes and characters across its edges.
         let long = "\"é\u{1}x\\😀\n".repeat(300);
+        // Chunks escaped at their worst (six bytes per byte) and at two bytes per byte, whole.
+        let controls = "\u{1}".repeat(1000);
+        let quotes = "\"\\".repeat(500);
         for text in [
             &long,
+            &controls,
+            &quotes,
             "",
             "plain",
             "\"quoted\" \\ back\\slash",
