@@ -81,7 +81,11 @@ pub(super) async fn read(
         .map(|(name, value)| {
             (
                 name.as_str().to_string(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                // Almost every value is UTF-8: checked at once, not walked chunk by chunk.
+                match std::str::from_utf8(value.as_bytes()) {
+                    Ok(text) => text.to_owned(),
+                    Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                },
             )
         })
         .collect();
