@@ -124,8 +124,10 @@ pub fn push_json_string(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    // Most strings have nothing to escape: one vectorised look, one copy.
-    if count_where(bytes, needs_escape) == 0 {
+    // Most strings have nothing to escape: one vectorised look, one copy. A JSON body has a quote
+    // in its first bytes: the look at the rest is spared.
+    let (head, rest) = bytes.split_at(bytes.len().min(64));
+    if count_where(head, needs_escape) == 0 && count_where(rest, needs_escape) == 0 {
         out.extend_from_slice(bytes);
     } else {
         push_escaped(out, bytes);
@@ -190,11 +192,15 @@ fn zero_bytes(word: u64) -> u64 {
 
 /// The high bit of each byte of `word` that JSON escapes (`"`, `\`, below 0x20), and only those.
 fn escape_mask(word: u64) -> u64 {
-    // A byte below 0x80 is below 0x20 exactly when adding 0x60 leaves its high bit clear.
-    let control = !(((word & !HIGH) + ONES * 0x60) | word) & HIGH;
-    control
+    control_mask(word)
         | zero_bytes(word ^ (ONES * u64::from(b'"')))
         | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+}
+
+/// The high bit of each byte of `word` below 0x20, and only those.
+fn control_mask(word: u64) -> u64 {
+    // A byte below 0x80 is below 0x20 exactly when adding 0x60 leaves its high bit clear.
+    !(((word & !HIGH) + ONES * 0x60) | word) & HIGH
 }
 
 /// Escapes the first `len` bytes of `eight` into `buffer` at `n`; returns the new end.
@@ -203,8 +209,24 @@ fn push_word(buffer: &mut [u8; ESCAPED_CHUNK], mut n: usize, eight: [u8; 8], len
     let word = u64::from_le_bytes(eight);
     let mut mask = escape_mask(word);
     buffer[n..n + 8].copy_from_slice(&eight);
+    if mask == 0 {
+        return n + len;
+    }
     // Bytes of the word already in place from `n` on start at `done`.
     let mut done = 0;
+    if control_mask(word) == 0 {
+        // Only quotes and backslashes (a JSON body's escapes): each is itself after a backslash.
+        while mask != 0 {
+            let at = (mask.trailing_zeros() / 8) as usize;
+            mask &= mask - 1;
+            n += at - done;
+            buffer[n] = b'\\';
+            n += 1;
+            done = at;
+            buffer[n..n + 8].copy_from_slice(&(word >> (8 * at)).to_le_bytes());
+        }
+        return n + (len - done);
+    }
     while mask != 0 {
         let at = (mask.trailing_zeros() / 8) as usize;
         mask &= mask - 1;

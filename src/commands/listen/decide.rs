@@ -60,17 +60,26 @@ impl Listener {
 /// The URL the sender addressed, as URL-signing schemes sign it: the public base URL when given,
 /// else `http://` and the Host header; then the path and query exactly as received.
 fn signed_url(received: &Received, public_url: Option<&str>) -> String {
-    let base = match public_url {
-        Some(base) => base.trim_end_matches('/').to_string(),
+    let (scheme, base) = match public_url {
+        Some(base) => ("", base.trim_end_matches('/')),
         None => {
             let host = crate::headers::get_one(&received.headers, "host").unwrap_or("localhost");
-            format!("http://{}", host.trim())
+            ("http://", host.trim())
         }
     };
-    match &received.query {
-        Some(query) => format!("{base}{}?{query}", received.path),
-        None => format!("{base}{}", received.path),
+    // Pieces pushed into one string, not `format!`ed twice: every request has its URL made.
+    let query = received.query.as_deref();
+    let mut url = String::with_capacity(
+        scheme.len() + base.len() + received.path.len() + query.map_or(0, |q| q.len() + 1),
+    );
+    url.push_str(scheme);
+    url.push_str(base);
+    url.push_str(&received.path);
+    if let Some(query) = query {
+        url.push('?');
+        url.push_str(query);
     }
+    url
 }
 
 /// The verdict, and whether hooky refuses the request, forwards it, or answers from its plan.

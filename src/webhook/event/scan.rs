@@ -71,7 +71,8 @@ impl<'a> Scan<'a> {
     #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
         while let Some(&byte) = self.bytes.get(self.at) {
-            if !matches!(byte, b' ' | b'\n' | b'\t' | b'\r') {
+            // Above the space: the usual case, told in one comparison.
+            if byte > b' ' || !matches!(byte, b' ' | b'\n' | b'\t' | b'\r') {
                 return Some(byte);
             }
             self.at += 1;
@@ -318,16 +319,20 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// The high bit of each byte of `word` a JSON string stops at (`"`, `\`, below 0x20), and only
-/// those: no carry crosses from one byte into the next.
+/// A mark (high bit) on the first byte of `word` (in memory order) a JSON string stops at (`"`,
+/// `\`, below 0x20), or none: the lowest mark is exact; those above it may not be (a borrow from a
+/// marked byte can mark the next), and only the lowest is read.
 #[inline(always)]
 fn stops(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |w: u64| !(((w & !HIGH) + !HIGH) | w) & HIGH;
-    // A byte below 0x80 is below 0x20 exactly when adding 0x60 leaves its high bit clear.
-    let control = !(((word & !HIGH) + ONES * 0x60) | word) & HIGH;
-    control | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\')))
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    // Below a byte's first mark no byte borrows, so each difference's high bit there says: this
+    // byte is the quote (0 - 1), the backslash, or below 0x20; a byte of 0x80 or more is never one.
+    (quote.wrapping_sub(ONES) | backslash.wrapping_sub(ONES) | word.wrapping_sub(ONES * 0x20))
+        & !word
+        & HIGH
 }
 
 #[cfg(test)]
@@ -414,16 +419,22 @@ mod tests {
     }
 
     #[test]
-    fn the_word_mask_marks_exactly_where_strings_stop() {
+    fn the_word_mask_marks_where_strings_stop_first() {
+        let stop = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
         for byte in 0u8..=255 {
             for at in 0..8 {
-                for fill in [0x00u8, 0x1f, 0x20, 0x22, 0x5c, 0x7f, 0x80, 0xff] {
-                    let mut eight = [fill; 8];
-                    eight[at] = byte;
-                    let mask = stops(u64::from_le_bytes(eight));
-                    for (i, &b) in eight.iter().enumerate() {
-                        let stop = b < 0x20 || b == b'"' || b == b'\\';
-                        assert_eq!(mask & (0x80 << (8 * i)) != 0, stop, "{eight:?} at {i}");
+                for fill in [
+                    0x00u8, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5c, 0x7f, 0x80, 0xa2, 0xff,
+                ] {
+                    for before in [0x41u8, 0x00, 0x22, 0x5c, 0xff] {
+                        let mut eight = [fill; 8];
+                        eight[..at].fill(before);
+                        eight[at] = byte;
+                        let mask = stops(u64::from_le_bytes(eight));
+                        let first = eight.iter().position(|&b| stop(b));
+                        let marked = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
+                        assert_eq!(marked, first, "{eight:?}");
+                        assert_eq!(mask & !0x8080_8080_8080_8080, 0);
                     }
                 }
             }
