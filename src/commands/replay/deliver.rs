@@ -204,7 +204,7 @@ pub(super) async fn send(
             concurrency,
             rate: sending.rate,
         },
-        load::from_channel(jobs),
+        load::from_batches(jobs),
         workers(sending.retry, context, out, concurrency)?,
         move |tally: &mut ReplayTally, _, outcome| reporter.record(tally, outcome),
     );
@@ -268,28 +268,44 @@ fn print_summary(
     Ok(any_failed)
 }
 
+/// The prepared jobs as the producer hands them over, numbered, in batches.
+type JobBatches = tokio::sync::mpsc::Receiver<Vec<(u64, jobs::Job)>>;
+
 /// Prepares the source's jobs on a thread of their own (reading and parsing the file runs beside
-/// the sending), a few ahead of the workers. The handle gives the number of captures that could
+/// the sending), a few ahead of the workers, handed over in batches of up to half the concurrency
+/// (at most 32): see [`load::from_batches`]. The handle gives the number of captures that could
 /// not go out, or the error that stopped the reading.
 fn produce(
     source: jobs::Source,
     mut preparer: Preparer,
     concurrency: usize,
-) -> (
-    tokio::sync::mpsc::Receiver<(u64, jobs::Job)>,
-    tokio::task::JoinHandle<anyhow::Result<u64>>,
-) {
-    let (sender, receiver) = tokio::sync::mpsc::channel(concurrency.saturating_mul(2).max(16));
+) -> (JobBatches, tokio::task::JoinHandle<anyhow::Result<u64>>) {
+    let batch_size = (concurrency / 2).clamp(1, 32);
+    // As many jobs ahead as one at a time kept: twice the concurrency, at least 16.
+    let batches = concurrency.saturating_mul(2).max(16).div_ceil(batch_size);
+    let (sender, receiver) = tokio::sync::mpsc::channel(batches);
     let producer = tokio::task::spawn_blocking(move || {
-        for item in source {
-            let (record, round) = item?;
-            if let Some(job) = preparer.prepare(&record, round)?
-                && sender.blocking_send(job).is_err()
-            {
-                break; // the workers are gone (interrupted)
+        let mut batch = Vec::with_capacity(batch_size);
+        let read = (|| -> anyhow::Result<()> {
+            for item in source {
+                let (record, round) = item?;
+                if let Some(job) = preparer.prepare(&record, round)? {
+                    batch.push(job);
+                }
+                if batch.len() == batch_size {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                    if sender.blocking_send(full).is_err() {
+                        break; // the workers are gone (interrupted)
+                    }
+                }
             }
+            Ok(())
+        })();
+        // The jobs prepared go out even when an error stopped the reading, as they did one by one.
+        if !batch.is_empty() {
+            let _ = sender.blocking_send(batch);
         }
-        Ok(preparer.broken)
+        read.map(|()| preparer.broken)
     });
     (receiver, producer)
 }
