@@ -36,8 +36,11 @@ impl HopByHop {
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        let lower = name.to_ascii_lowercase();
-        name.starts_with(':') || HOP_BY_HOP.contains(&lower.as_str()) || self.named.contains(&lower)
+        // Both lists are in lower case: compared without a lower-case copy of `name` (a replay asks
+        // for every header of every capture).
+        name.starts_with(':')
+            || HOP_BY_HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
+            || self.named.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 }
 
@@ -108,6 +111,37 @@ pub fn is_plain_authority(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hop_by_hop_names_match_in_any_case_and_only_whole() {
+        let headers = vec![(
+            "CONNECTION".to_string(),
+            " X-Private , ,Keep-Alive".to_string(),
+        )];
+        let hop = HopByHop::of(&headers);
+        for name in [
+            "connection",
+            "Connection",
+            "TE",
+            "x-private",
+            "X-PRIVATE",
+            ":path",
+            "Expect",
+        ] {
+            assert!(hop.contains(name), "{name}");
+        }
+        for name in [
+            "x-privat",
+            "x-private2",
+            "t",
+            "",
+            "conn",
+            "Content-Type",
+            "x-prıvate",
+        ] {
+            assert!(!hop.contains(name), "{name}");
+        }
+    }
 
     #[test]
     fn plain_authorities() {

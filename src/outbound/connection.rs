@@ -161,15 +161,21 @@ impl ParsedHeaders {
             .zip(&self.last)
             .take_while(|(given, parsed)| same(given, parsed))
             .count();
+        // More than a header map holds (32,768) is an invalid request, not a panic.
+        let too_many = |_| format!("too many headers ({})", headers.len());
         if repeated != self.prefix_len {
-            self.prefix = HeaderMap::with_capacity(headers.len() + 2);
+            self.prefix_len = usize::MAX; // until the map is whole again
+            self.prefix = HeaderMap::try_with_capacity(headers.len() + 2).map_err(too_many)?;
             for (name, value) in &self.last[..repeated] {
-                self.prefix.append(name.clone(), value.clone());
+                self.prefix
+                    .try_append(name.clone(), value.clone())
+                    .map_err(too_many)?;
             }
             self.prefix_len = repeated;
         }
         let mut map = self.prefix.clone();
-        map.reserve(headers.len() - repeated + 2);
+        map.try_reserve(headers.len() - repeated + 2)
+            .map_err(too_many)?;
         for (index, (name, value)) in headers.iter().enumerate().skip(repeated) {
             let kept = self.last.get(index);
             let name = match kept {
@@ -182,7 +188,8 @@ impl ParsedHeaders {
                 _ => HeaderValue::from_str(value)
                     .map_err(|_| format!("invalid value for header {name}"))?,
             };
-            map.append(name.clone(), value.clone());
+            map.try_append(name.clone(), value.clone())
+                .map_err(too_many)?;
             match self.last.get_mut(index) {
                 Some(slot) => *slot = (name, value),
                 None => self.last.push((name, value)),
@@ -289,13 +296,17 @@ impl Connection {
             (has(&hyper::header::HOST), has(&hyper::header::USER_AGENT));
         if !has_host {
             let host = self.host_value(endpoint).map_err(invalid)?;
-            headers.insert(hyper::header::HOST, host);
+            headers
+                .try_insert(hyper::header::HOST, host)
+                .map_err(|e| invalid(e.to_string()))?;
         }
         if !has_user_agent {
-            headers.insert(
-                hyper::header::USER_AGENT,
-                HeaderValue::from_static(USER_AGENT),
-            );
+            headers
+                .try_insert(
+                    hyper::header::USER_AGENT,
+                    HeaderValue::from_static(USER_AGENT),
+                )
+                .map_err(|e| invalid(e.to_string()))?;
         }
         let mut outgoing = hyper::Request::new(Full::new(Bytes::from(request.body)));
         *outgoing.method_mut() = method;
@@ -494,6 +505,21 @@ mod tests {
                 (got, expected) => panic!("{headers:?}: {got:?} vs {expected:?}"),
             }
         }
+    }
+
+    #[test]
+    fn more_headers_than_a_map_holds_are_an_error_not_a_panic() {
+        let many: Vec<Header> = (0..40_000)
+            .map(|i| (format!("x-h{i}"), "v".to_string()))
+            .collect();
+        let mut parsed = ParsedHeaders::default();
+        assert_eq!(parsed.map(&many).unwrap_err(), "too many headers (40000)");
+        let few = vec![("x-a".to_string(), "1".to_string())];
+        let map = parsed.map(&few).unwrap();
+        assert_eq!(map.len(), 1);
+        assert_eq!(parsed.map(&many[..3]).unwrap().len(), 3);
+        assert!(parsed.map(&many).is_err());
+        assert_eq!(parsed.map(&many[..3]).unwrap().len(), 3);
     }
 
     #[test]
