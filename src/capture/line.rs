@@ -1,9 +1,9 @@
 //! The capture line written field by field: byte for byte serde_json's compact serialisation of
 //! [`CaptureRecord`], without its per-string machinery (`listen` writes one line per request, most
-//! of it the body as a JSON string). The rare nested parts (verdict, forward, handshake) still go
-//! through serde. Pure.
+//! of it the body as a JSON string). The rare nested parts (forward, handshake) still go through
+//! serde. Pure.
 
-use super::{BodyEncoding, CaptureRecord};
+use super::{BodyEncoding, CaptureRecord, VerdictRecord};
 
 impl CaptureRecord {
     /// Appends the record's capture line, newline included, to `out`.
@@ -50,7 +50,7 @@ impl CaptureRecord {
     fn push_outcome(&self, out: &mut Vec<u8>) {
         push_optional_str(out, b",\"event_type\":", self.event_type.as_deref());
         push_optional_str(out, b",\"event_id\":", self.event_id.as_deref());
-        push_serde(out, b",\"verdict\":", &self.verdict);
+        push_verdict(out, &self.verdict);
         push_u64(out, b",\"status\":", u64::from(self.status));
         match self.duplicate_of {
             Some(first) => push_u64(out, b",\"duplicate_of\":", first),
@@ -111,6 +111,40 @@ fn push_optional_str(out: &mut Vec<u8>, key: &[u8], value: Option<&str>) {
             out.extend_from_slice(b"null");
         }
     }
+}
+
+/// The verdict as serde writes it: its kind, then each field that is set, in order.
+fn push_verdict(out: &mut Vec<u8>, verdict: &VerdictRecord) {
+    // Destructured: a field added to the record does not compile until it is written here too.
+    let VerdictRecord {
+        verdict: kind,
+        scheme,
+        secret_index,
+        code,
+        reason,
+        hint,
+        note,
+    } = verdict;
+    out.extend_from_slice(b",\"verdict\":{\"verdict\":");
+    push_json_string(out, kind.name());
+    if let Some(scheme) = scheme {
+        push_str(out, b",\"scheme\":", scheme);
+    }
+    if let Some(index) = secret_index {
+        out.extend_from_slice(b",\"secret_index\":");
+        out.extend_from_slice(itoa::Buffer::new().format(*index).as_bytes());
+    }
+    for (key, text) in [
+        (&b",\"code\":"[..], code),
+        (b",\"reason\":", reason),
+        (b",\"hint\":", hint),
+        (b",\"note\":", note),
+    ] {
+        if let Some(text) = text {
+            push_str(out, key, text);
+        }
+    }
+    out.push(b'}');
 }
 
 fn push_serde(out: &mut Vec<u8>, key: &[u8], value: &impl serde::Serialize) {
@@ -352,6 +386,32 @@ mod tests {
         }
         // A block of 64 all counted does not overflow its byte counter.
         assert_eq!(count_where(&[b'"'; 64 * 3 + 5], needs_escape), 64 * 3 + 5);
+    }
+
+    #[test]
+    fn every_verdict_is_written_as_serde_writes_it() {
+        let kinds = [
+            VerdictKind::Valid,
+            VerdictKind::Invalid,
+            VerdictKind::Unsigned,
+            VerdictKind::Unverified,
+        ];
+        for (i, kind) in kinds.into_iter().enumerate() {
+            let text = |n: usize| (i % 4 == n).then(|| format!("t{n} \"é\"\n"));
+            let record = CaptureRecord {
+                verdict: VerdictRecord {
+                    verdict: kind,
+                    scheme: (i != 2).then(|| "github".into()),
+                    secret_index: (i == 0).then_some(usize::MAX),
+                    code: text(1),
+                    reason: text(1).or(text(2)),
+                    hint: text(3),
+                    note: text(0),
+                },
+                ..Default::default()
+            };
+            assert_eq!(hand_line(&record), serde_line(&record), "{kind:?}");
+        }
     }
 
     #[test]
