@@ -160,8 +160,14 @@ pub fn push_json_string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     // Most strings have nothing to escape: one vectorised look, one copy. A JSON body has a quote
     // in its first bytes: the look at the rest is spared.
-    let (head, rest) = bytes.split_at(bytes.len().min(64));
-    if count_where(head, needs_escape) == 0 && count_where(rest, needs_escape) == 0 {
+    let clean = if bytes.len() < 64 {
+        // Shorter than a block the compiler vectorises: eight bytes at a time.
+        escape_free(bytes)
+    } else {
+        let (head, rest) = bytes.split_at(64);
+        count_where(head, needs_escape) == 0 && count_where(rest, needs_escape) == 0
+    };
+    if clean {
         out.extend_from_slice(bytes);
     } else {
         push_escaped(out, bytes);
@@ -171,6 +177,21 @@ pub fn push_json_string(out: &mut Vec<u8>, text: &str) {
 
 fn needs_escape(byte: u8) -> bool {
     byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+/// Whether none of `bytes` needs escaping, looked at eight at a time with [`escape_mask`].
+fn escape_free(bytes: &[u8]) -> bool {
+    let words = bytes.chunks_exact(8);
+    // The tail padded with a byte that needs no escape.
+    let mut tail = [b' '; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    let mut marks = escape_mask(u64::from_le_bytes(tail));
+    for word in words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        marks |= escape_mask(u64::from_le_bytes(eight));
+    }
+    marks == 0
 }
 
 /// How many of `bytes` `test` holds for, counted in blocks of 64 that the compiler vectorises (a
@@ -371,6 +392,22 @@ mod tests {
                 String::from_utf8(ours.split_off(10)).unwrap(),
                 serde_json::to_string(&text).unwrap()
             );
+        }
+    }
+
+    #[test]
+    fn short_strings_are_found_free_of_escapes_exactly_when_they_are() {
+        for len in 0..70 {
+            for at in 0..len.max(1) {
+                for byte in [b'"', b'\\', 0x00, 0x1f, b' ', b'a', 0x7f, 0xc3] {
+                    let mut bytes = vec![b'x'; len];
+                    if len > 0 {
+                        bytes[at] = byte;
+                    }
+                    let expected = !bytes.iter().any(|&b| needs_escape(b));
+                    assert_eq!(escape_free(&bytes), expected, "{bytes:?}");
+                }
+            }
         }
     }
 
