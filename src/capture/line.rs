@@ -246,7 +246,7 @@ fn zero_bytes(word: u64) -> u64 {
 }
 
 /// The high bit of each byte of `word` that JSON escapes (`"`, `\`, below 0x20), and only those.
-fn escape_mask(word: u64) -> u64 {
+pub(super) fn escape_mask(word: u64) -> u64 {
     control_mask(word)
         | zero_bytes(word ^ (ONES * u64::from(b'"')))
         | zero_bytes(word ^ (ONES * u64::from(b'\\')))

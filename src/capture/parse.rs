@@ -153,28 +153,27 @@ impl<'a> Cursor<'a> {
         if !self.eat(b"\"") {
             return None;
         }
-        let mut text = String::new();
+        let bytes = self.line.as_bytes();
+        let mut text: Option<String> = None;
+        let (mut piece, mut at) = (self.pos, self.pos);
         loop {
-            let rest = self.rest();
-            let stop = memchr::memchr2(b'"', b'\\', rest)?;
-            if rest[..stop].iter().any(|&b| b < 0x20) {
+            at = next_special(bytes, at)?;
+            // The stops are ASCII, so both ends are on character boundaries.
+            let plain = &self.line[piece..at];
+            if bytes[at] == b'"' {
+                self.pos = at + 1;
+                return Some(match text {
+                    None => plain.to_string(),
+                    Some(mut text) => {
+                        text.push_str(plain);
+                        text
+                    }
+                });
+            }
+            if bytes[at] < 0x20 {
                 return None;
             }
-            // The stops are ASCII, so both ends are on character boundaries.
-            let piece = &self.line[self.pos..self.pos + stop];
-            self.pos += stop + 1;
-            if rest[stop] == b'"' {
-                if text.is_empty() {
-                    return Some(piece.to_string());
-                }
-                text.push_str(piece);
-                return Some(text);
-            }
-            if text.capacity() == 0 {
-                text.reserve(rest.len().min(stop + 64));
-            }
-            text.push_str(piece);
-            let escaped = match self.rest().first()? {
+            let escaped = match bytes.get(at + 1)? {
                 b'"' => '"',
                 b'\\' => '\\',
                 b'/' => '/',
@@ -185,8 +184,13 @@ impl<'a> Cursor<'a> {
                 b't' => '\t',
                 _ => return None,
             };
+            // Room for the rest of the line, up to 4 KiB: a body's escapes are many.
+            let text =
+                text.get_or_insert_with(|| String::with_capacity((bytes.len() - piece).min(4096)));
+            text.push_str(plain);
             text.push(escaped);
-            self.pos += 1;
+            at += 2;
+            piece = at;
         }
     }
 
@@ -265,6 +269,23 @@ impl<'a> Cursor<'a> {
             note,
         })
     }
+}
+
+/// Where the next `"`, `\\` or control character is, from `at` on: eight bytes at a time with
+/// the writer's mask.
+fn next_special(bytes: &[u8], mut at: usize) -> Option<usize> {
+    while let Some(word) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let marks = super::line::escape_mask(word);
+        if marks != 0 {
+            return Some(at + (marks.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = bytes.get(at..)?;
+    tail.iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .map(|i| at + i)
 }
 
 #[cfg(test)]
