@@ -4,9 +4,14 @@
 //! captures.
 //!
 //! The index is sparse: it keeps the offset of every [`STRIDE`]-th record (16 bytes each), and a
-//! read scans forward from the nearest mark, looking only at the start of the lines it skips. So
-//! its memory stays flat in practice (500 KB a million records) while a lookup reads at most a
-//! stride of lines. Offsets are hints, not promises: a read checks each line's sequence number.
+//! read scans forward from the nearest mark, looking only at the start of the lines it skips.
+//! Offsets are hints, not promises: a read checks each line's sequence number.
+//!
+//! Its memory is bounded by design, not only in practice: at [`MAX_MARKS`] marks (256 KiB) it is
+//! thinned, every other mark dropped and the stride doubled, so a listener that runs for days keeps
+//! the same few hundred KiB. The trade-off: past 524,288 records (32 × 16,384) a lookup reads up to
+//! the current stride of lines instead of 32 (64 lines up to a million records, 1,024 at ten
+//! million), only their heads kept, so a lookup stays one short sequential read of the file.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
@@ -15,8 +20,12 @@ use std::path::Path;
 use crate::capture::file::seq_of_line;
 use crate::capture::{CaptureRecord, parse_line};
 
-/// Records between two marks of the index.
+/// Records between two marks of the index, until it is first thinned.
 pub const STRIDE: u64 = 32;
+
+/// The most marks the index keeps (16 bytes each): at this many it drops every other one and
+/// doubles its stride. Even, and a power of two so the `Vec` never grows past it.
+pub const MAX_MARKS: usize = 16 * 1024;
 
 /// The longest capture line read back (a 10 MiB body escaped 6× fits); longer ones are skipped as
 /// damaged rather than held in memory.
@@ -26,13 +35,27 @@ pub const MAX_LINE: usize = 96 * 1024 * 1024;
 const HEAD: usize = 32;
 
 /// Marks into a capture file: records in file order with strictly increasing sequence numbers.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaptureIndex {
-    /// `(seq, offset)` of the first indexed record and of every [`STRIDE`]-th one after it.
+    /// `(seq, offset)` of the first indexed record and of every `stride`-th one after it; never
+    /// more than [`MAX_MARKS`].
     marks: Vec<(u64, u64)>,
+    /// Records between two marks: [`STRIDE`], doubled each time the index is thinned.
+    stride: u64,
     /// Records indexed since the last mark.
     since_mark: u64,
     last_seq: Option<u64>,
+}
+
+impl Default for CaptureIndex {
+    fn default() -> Self {
+        CaptureIndex {
+            marks: Vec::new(),
+            stride: STRIDE,
+            since_mark: 0,
+            last_seq: None,
+        }
+    }
 }
 
 impl CaptureIndex {
@@ -60,21 +83,41 @@ impl CaptureIndex {
     }
 
     /// [`CaptureIndex::push`] with the offset found only when the record becomes a mark (one in
-    /// [`STRIDE`]); when it cannot be found (`None`), the record is left out.
+    /// a stride); when it cannot be found (`None`), the record is left out.
     pub fn push_with(&mut self, seq: u64, offset: impl FnOnce() -> Option<u64>) {
         if self.last_seq.is_some_and(|last| seq <= last) {
             return;
         }
-        if self.marks.is_empty() || self.since_mark + 1 >= STRIDE {
+        if self.marks.is_empty() || self.since_mark + 1 >= self.stride {
             let Some(offset) = offset() else {
                 return;
             };
+            if self.marks.len() >= MAX_MARKS {
+                self.thin();
+            }
             self.marks.push((seq, offset));
             self.since_mark = 0;
         } else {
             self.since_mark += 1;
         }
         self.last_seq = Some(seq);
+    }
+
+    /// Keeps every other mark, the first included, and doubles the stride: the mark about to be
+    /// added is then a (doubled) stride after the last one kept, as marks were before.
+    fn thin(&mut self) {
+        let mut position = 0;
+        self.marks.retain(|_| {
+            position += 1;
+            position % 2 == 1
+        });
+        self.stride *= 2;
+    }
+
+    /// Records between two marks now: [`STRIDE`] at first, doubled at each thinning. A lookup
+    /// reads at most about this many lines before the record it wants.
+    pub fn stride(&self) -> u64 {
+        self.stride
     }
 
     /// The highest sequence number indexed.
@@ -193,7 +236,8 @@ impl Lines {
 pub fn record_at(path: &Path, start: u64, seq: u64) -> std::io::Result<Option<CaptureRecord>> {
     let mut lines = Lines::open(path)?;
     lines.seek(start)?;
-    // Past the next mark, the record is not in the file (a mark is STRIDE records further on).
+    // Lines after the record's place: it is not in the file (STRIDE of them leave room for a
+    // pasted line out of order, whatever the index's own stride).
     let mut passed = 0;
     while let Some(line) = lines.next(|s| s == seq)? {
         if line.kept {
@@ -292,6 +336,59 @@ mod tests {
         assert_eq!(index.last_seq(), Some(STRIDE));
         index.push_with(STRIDE + 2, || Some(7));
         assert_eq!(index.start_for(STRIDE + 2), Some(7));
+    }
+
+    #[test]
+    fn a_full_index_is_thinned_and_its_memory_stays_bounded() {
+        let mut index = CaptureIndex::default();
+        // Enough records to fill the index twice over (a gap in the numbers on the way).
+        let total = MAX_MARKS as u64 * STRIDE * 2 + 5;
+        let seq_of = |n: u64| if n > 1000 { n + 7 } else { n };
+        for n in 1..=total {
+            index.push(seq_of(n), seq_of(n) * 10);
+        }
+        assert!(index.marks.len() <= MAX_MARKS, "{}", index.marks.len());
+        assert!(index.marks.capacity() <= MAX_MARKS);
+        assert_eq!(index.stride(), STRIDE * 4);
+        assert_eq!(index.last_seq(), Some(seq_of(total)));
+        // The first record stays a mark, and the marks are a stride of records apart.
+        assert_eq!(index.marks[0], (1, 10));
+        for pair in index.marks.windows(2) {
+            let apart = (pair[1].0 - pair[0].0)
+                - if pair[0].0 <= 1000 && pair[1].0 > 1000 {
+                    7
+                } else {
+                    0
+                };
+            assert_eq!(apart, index.stride(), "{pair:?}");
+        }
+        // Every record is found from a mark at or before it, at most a stride of records back.
+        for n in (1..=total).step_by(997).chain([total]) {
+            let seq = seq_of(n);
+            let start = index.start_for(seq).unwrap();
+            let mark = start / 10;
+            assert!(
+                mark <= seq && seq - mark < index.stride() + 7,
+                "{seq}: {mark}"
+            );
+        }
+        assert_eq!(index.start_for(seq_of(total) + 1), None);
+
+        // Thinned only when a mark would be one too many: marks at 1, 1 + 32, … fill it at record
+        // 32 × 16,383 + 1; the next mark (record 32 × 16,384 + 1) thins it first.
+        let full = MAX_MARKS as u64 * STRIDE;
+        let mut small = CaptureIndex::default();
+        for seq in 1..=full {
+            small.push(seq, seq);
+        }
+        assert_eq!((small.marks.len(), small.stride()), (MAX_MARKS, STRIDE));
+        small.push(full + 1, full + 1);
+        assert_eq!(
+            (small.marks.len(), small.stride()),
+            (MAX_MARKS / 2 + 1, STRIDE * 2)
+        );
+        assert_eq!(small.marks.last(), Some(&(full + 1, full + 1)));
+        assert_eq!(small.marks[small.marks.len() - 2].0, full + 1 - STRIDE * 2);
     }
 
     #[test]

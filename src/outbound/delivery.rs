@@ -293,14 +293,17 @@ impl Transport for crate::outbound::connection::Connection {
 
 /// An answer's headers as hooky's `(name, value)` list, values decoded leniently.
 pub fn header_list(map: &reqwest::header::HeaderMap) -> Vec<Header> {
-    map.iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect()
+    // Sized once (the map's iterator does not say its length), and a value that is UTF-8, as
+    // nearly every one is, checked at once and copied instead of walked in lossy chunks.
+    let mut list = Vec::with_capacity(map.len());
+    for (name, value) in map {
+        let value = match std::str::from_utf8(value.as_bytes()) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        };
+        list.push((name.as_str().to_owned(), value));
+    }
+    list
 }
 
 /// The error for an answer whose body is over the limit: it names the limit and the flag.
@@ -551,6 +554,31 @@ pub fn describe_error(error: reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_lists_keep_order_and_repeats_and_decode_leniently() {
+        use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+        let mut map = HeaderMap::new();
+        let value = |bytes: &[u8]| HeaderValue::from_bytes(bytes).unwrap();
+        map.append("content-type", value(b"text/plain"));
+        map.append("set-cookie", value(b"a=1"));
+        map.append("x-latin", value(b"caf\xe9 \xff"));
+        map.append("set-cookie", value(b"b=2"));
+        map.append(HeaderName::from_static("x-empty"), value(b""));
+        let expected: Vec<Header> = map
+            .iter()
+            .map(|(n, v)| {
+                let lossy = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                (n.as_str().to_owned(), lossy)
+            })
+            .collect();
+        let list = header_list(&map);
+        assert_eq!(list, expected);
+        assert_eq!(list.len(), 5);
+        let latin = list.iter().find(|(n, _)| n == "x-latin").unwrap();
+        assert_eq!(latin.1, "caf\u{fffd} \u{fffd}");
+        assert!(header_list(&HeaderMap::new()).is_empty());
+    }
 
     #[test]
     fn urls_are_http_or_https_with_a_fix_in_the_hint() {

@@ -149,7 +149,12 @@ where
                 if let Some(rate) = options.rate.filter(|r| *r > 0.0) {
                     wait_for_turn(started, i, rate).await;
                 }
-                let output = catch_unwind(worker.run(i, job)).await;
+                // Pinned where it is made: passed by value, the job's future (the whole
+                // request's state) was copied twice more per request.
+                let output = {
+                    let run = std::pin::pin!(worker.run(i, job));
+                    catch_unwind(run).await
+                };
                 if output.is_err() {
                     // Its state may be half-changed: the next job gets a fresh worker.
                     worker = make_worker();
@@ -201,8 +206,9 @@ async fn wait_for_turn(started: Instant, i: u64, rate: f64) {
 }
 
 /// Runs a job, turning a panic into [`Panicked`] instead of ending the worker.
-async fn catch_unwind<O>(job: impl Future<Output = O>) -> Result<O, Panicked> {
-    let mut job = std::pin::pin!(job);
+async fn catch_unwind<O>(
+    mut job: std::pin::Pin<&mut impl Future<Output = O>>,
+) -> Result<O, Panicked> {
     std::future::poll_fn(|cx| {
         match std::panic::catch_unwind(AssertUnwindSafe(|| job.as_mut().poll(cx))) {
             Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),

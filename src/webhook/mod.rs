@@ -110,7 +110,7 @@ impl Webhook {
     /// The request with the `signature` headers added, then the user's headers on top, and the
     /// signed body when the scheme wrote into it.
     pub fn with_signature(&self, signature: Signed) -> Outgoing {
-        let mut headers = self.headers.clone();
+        let mut headers = self.headers_with_room();
         merge_headers(&mut headers, signature.headers);
         merge_headers(&mut headers, self.user_headers.clone());
         Outgoing {
@@ -125,7 +125,7 @@ impl Webhook {
     /// The request signed by `signer` at `timestamp`: what is signed is the request as sent
     /// (method, URL, headers with the user's on top, body).
     pub fn signed(&self, signer: &Signer, timestamp: i64) -> Outgoing {
-        let mut headers = self.headers.clone();
+        let mut headers = self.headers_with_room();
         merge_headers(&mut headers, self.user_headers.clone());
         let request = SignedRequest {
             method: &self.method,
@@ -146,6 +146,16 @@ impl Webhook {
             headers,
             body: signature.body.unwrap_or_else(|| self.body.clone()),
         }
+    }
+}
+
+impl Webhook {
+    /// A copy of the headers with room for the signature's and the user's: a clone is exactly as
+    /// long as the headers, so the first signature header pushed would move them all.
+    fn headers_with_room(&self) -> Vec<Header> {
+        let mut headers = Vec::with_capacity(self.headers.len() + self.user_headers.len() + 4);
+        headers.extend_from_slice(&self.headers);
+        headers
     }
 }
 

@@ -23,7 +23,7 @@ pub(super) fn render_request(
     if !own_line {
         return;
     }
-    let local = chrono::Local::now().format("%H:%M:%S%.3f").to_string();
+    let local = request_view::clock(&chrono::Local::now());
     let latency_ms = u64::try_from(view.started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let line = request_view::render_line(record, checked, &local, latency_ms, paint);
     let (shown, left_out) = crate::output::clip_body(&view.body, state.out.max_print);
