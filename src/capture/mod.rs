@@ -16,6 +16,7 @@ pub mod file;
 pub mod har;
 pub mod index;
 mod line;
+mod parse;
 pub mod replay_plan;
 pub mod selection;
 
@@ -395,7 +396,12 @@ impl<'a> From<&'a CaptureRecord> for CaptureSummary<'a> {
 /// Parses one line of a capture file. A line of a newer format version than this hooky writes is
 /// refused (its fields may mean something else), with the version in the reason.
 pub fn parse_line(line: &str) -> Result<CaptureRecord, String> {
-    let record: CaptureRecord = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    // The lines this hooky writes are read directly; anything else (older, damaged, rarer
+    // fields) by serde, with its reasons.
+    let record = match parse::parse_written(line) {
+        Some(record) => record,
+        None => serde_json::from_str(line).map_err(|e| e.to_string())?,
+    };
     if record.v > CAPTURE_VERSION {
         return Err(format!(
             "capture format version {} is newer than this hooky reads ({CAPTURE_VERSION}); upgrade hooky",
