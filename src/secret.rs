@@ -5,8 +5,6 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use subtle::ConstantTimeEq;
-
 use crate::exit::CliError;
 use crate::headers::Header;
 
@@ -141,34 +139,86 @@ pub fn contains_secret(text: &str, secrets: &[&[u8]]) -> bool {
     let text = text.as_bytes();
     let mut found = subtle::Choice::from(0);
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        for window in text.windows(secret.len()) {
-            found |= window_eq(window, secret);
+        let windows = (text.len() + 1).saturating_sub(secret.len());
+        let mut differences = [0u8; BLOCK];
+        for base in (0..windows).step_by(BLOCK) {
+            let len = window_differences(text, secret, base, windows, &mut differences);
+            let zeros = differences[..len]
+                .iter()
+                .fold(0u8, |any, &difference| any | is_zero(difference));
+            found |= subtle::Choice::from(zeros);
         }
     }
     found.into()
 }
 
-/// Equality of two slices of the same length without an early exit: the XOR of every byte pair is
-/// folded into one byte (a loop the compiler vectorises, but cannot cut short), which `subtle` then
-/// tests. Byte-by-byte `ct_eq` would cost an optimisation barrier per byte, and every window of
-/// every header is compared on each request.
-fn window_eq(a: &[u8], b: &[u8]) -> subtle::Choice {
-    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    difference.ct_eq(&0)
+/// Window starts looked at per round by [`window_differences`].
+const BLOCK: usize = 64;
+
+/// For the windows of `text` as long as `secret` that start at `base`, `base + 1`, … (at most
+/// [`BLOCK`] of them, none at or past `windows`): the OR of the XOR of each byte pair, zero exactly
+/// where the window equals `secret`, into `differences`; returns how many. Built one byte of the
+/// secret at a time over all the windows (a loop the compiler vectorises), without an early exit:
+/// the time depends on the lengths only. Comparing window by window costs a pass per window over
+/// the secret, with a barrier each, and every header of every request is looked through.
+fn window_differences(
+    text: &[u8],
+    secret: &[u8],
+    base: usize,
+    windows: usize,
+    differences: &mut [u8; BLOCK],
+) -> usize {
+    let len = (windows - base).min(BLOCK);
+    let differences = &mut differences[..len];
+    differences.fill(0);
+    for (j, &byte) in secret.iter().enumerate() {
+        let bytes = &text[base + j..base + j + len];
+        for (difference, &b) in differences.iter_mut().zip(bytes) {
+            *difference |= b ^ byte;
+        }
+    }
+    len
+}
+
+/// 1 when `byte` is zero, else 0, by arithmetic rather than a comparison.
+fn is_zero(byte: u8) -> u8 {
+    (u16::from(byte).wrapping_sub(1) >> 8) as u8 & 1
 }
 
 /// Where the secrets occur in `text`: non-overlapping byte ranges, left to right (the longest
-/// secret wins where two start at the same place). Windows are compared in constant time.
+/// secret wins where two start at the same place). Windows are compared in constant time (see
+/// [`contains_secret`]); only where a secret occurs does the walk that picks the ranges run.
 pub fn secret_spans(text: &str, secrets: &[&[u8]]) -> Vec<std::ops::Range<usize>> {
+    if !contains_secret(text, secrets) {
+        return Vec::new();
+    }
     let bytes = text.as_bytes();
+    // For each secret, whether it occurs at each start.
+    let starts: Vec<Vec<bool>> = secrets
+        .iter()
+        .map(|secret| {
+            let windows = if secret.is_empty() {
+                0
+            } else {
+                (bytes.len() + 1).saturating_sub(secret.len())
+            };
+            let mut at = Vec::with_capacity(windows);
+            let mut differences = [0u8; BLOCK];
+            for base in (0..windows).step_by(BLOCK) {
+                let len = window_differences(bytes, secret, base, windows, &mut differences);
+                at.extend(differences[..len].iter().map(|&d| is_zero(d) == 1));
+            }
+            at
+        })
+        .collect();
     let mut spans = Vec::new();
     let mut start = 0;
     while start < bytes.len() {
         let matched = secrets
             .iter()
-            .filter(|s| !s.is_empty() && start + s.len() <= bytes.len())
-            .filter(|s| bool::from(window_eq(&bytes[start..start + s.len()], s)))
-            .map(|s| s.len())
+            .zip(&starts)
+            .filter(|(_, at)| at.get(start).copied().unwrap_or(false))
+            .map(|(s, _)| s.len())
             .max();
         match matched {
             Some(len) => {
@@ -311,6 +361,76 @@ mod tests {
         assert_eq!(secret_spans("xs3crets3cret", &keys), vec![1..7, 7..13]);
         assert!(contains_secret("x\ts3cret", &keys));
         assert!(!contains_secret("s3cre", &keys));
+    }
+
+    /// The window-by-window search the vectorised one replaced, as the reference.
+    fn contains_secret_by_window(text: &str, secrets: &[&[u8]]) -> bool {
+        secrets
+            .iter()
+            .filter(|s| !s.is_empty())
+            .any(|s| text.as_bytes().windows(s.len()).any(|w| w == *s))
+    }
+
+    fn secret_spans_by_window(text: &str, secrets: &[&[u8]]) -> Vec<std::ops::Range<usize>> {
+        let bytes = text.as_bytes();
+        let mut spans = Vec::new();
+        let mut start = 0;
+        while start < bytes.len() {
+            let matched = secrets
+                .iter()
+                .filter(|s| !s.is_empty() && bytes[start..].starts_with(s))
+                .map(|s| s.len())
+                .max();
+            match matched {
+                Some(len) => {
+                    spans.push(start..start + len);
+                    start += len;
+                }
+                None => start += 1,
+            }
+        }
+        spans
+    }
+
+    #[test]
+    fn secrets_are_found_across_block_edges_and_at_either_end() {
+        let secret = b"k3y";
+        for len in [
+            0usize, 1, 2, 3, 4, 63, 64, 65, 66, 67, 127, 128, 129, 130, 200,
+        ] {
+            for at in 0..(len + 1).saturating_sub(3) {
+                let mut text = vec![b'.'; len];
+                text[at..at + 3].copy_from_slice(secret);
+                let text = String::from_utf8(text).unwrap();
+                assert!(contains_secret(&text, &[b"zz", secret]), "{len} {at}");
+                assert_eq!(secret_spans(&text, &[secret]), vec![at..at + 3]);
+            }
+            let text = ".".repeat(len) + "k3";
+            assert!(!contains_secret(&text, &[secret]), "{len}");
+            assert_eq!(secret_spans(&text, &[secret]), vec![]);
+        }
+        let long = "s".repeat(150);
+        assert!(contains_secret(&format!("a{long}b"), &[long.as_bytes()]));
+        assert!(!contains_secret(&long[1..], &[long.as_bytes()]));
+        assert!(!contains_secret("anything", &[b""]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_vectorised_search_finds_what_the_window_by_window_one_does(
+            text in "[ab\\u{e9}]{0,150}",
+            secrets in proptest::collection::vec("[ab\\u{e9}]{0,5}", 0..4),
+        ) {
+            let keys: Vec<&[u8]> = secrets.iter().map(|s| s.as_bytes()).collect();
+            proptest::prop_assert_eq!(
+                contains_secret(&text, &keys),
+                contains_secret_by_window(&text, &keys)
+            );
+            proptest::prop_assert_eq!(
+                secret_spans(&text, &keys),
+                secret_spans_by_window(&text, &keys)
+            );
+        }
     }
 
     #[test]
