@@ -158,40 +158,61 @@ pub fn push_json_string(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    // Most strings have nothing to escape: one vectorised look, one copy. A JSON body has a quote
-    // in its first bytes: the look at the rest is spared.
-    let clean = if bytes.len() < 64 {
-        // Shorter than a block the compiler vectorises: eight bytes at a time.
-        escape_free(bytes)
-    } else {
-        let (head, rest) = bytes.split_at(64);
-        count_where(head, needs_escape) == 0 && count_where(rest, needs_escape) == 0
-    };
-    if clean {
-        out.extend_from_slice(bytes);
-    } else {
-        push_escaped(out, bytes);
+    // Most strings have nothing to escape: one look sixteen bytes at a time, one copy. A JSON body
+    // has a quote in its first bytes: what comes before it is copied, the rest escaped.
+    match first_escape(bytes) {
+        None => out.extend_from_slice(bytes),
+        Some(at) => {
+            out.extend_from_slice(&bytes[..at]);
+            push_escaped(out, &bytes[at..]);
+        }
     }
     out.push(b'"');
 }
 
-fn needs_escape(byte: u8) -> bool {
-    byte < 0x20 || byte == b'"' || byte == b'\\'
+/// Where the first byte of `bytes` that needs escaping is, looked for sixteen bytes at a time.
+fn first_escape(bytes: &[u8]) -> Option<usize> {
+    let blocks = bytes.chunks_exact(16);
+    let tail = blocks.remainder();
+    for (i, block) in blocks.enumerate() {
+        let marks = block_marks(block.try_into().expect("blocks of 16"));
+        if marks.escapes != 0 {
+            return Some(16 * i + marks.escapes.trailing_zeros() as usize);
+        }
+    }
+    let marks = block_marks(&padded(tail));
+    (marks.escapes != 0).then(|| bytes.len() - tail.len() + marks.escapes.trailing_zeros() as usize)
 }
 
-/// Whether none of `bytes` needs escaping, looked at eight at a time with [`escape_mask`].
-fn escape_free(bytes: &[u8]) -> bool {
-    let words = bytes.chunks_exact(8);
-    // The tail padded with a byte that needs no escape.
-    let mut tail = [b' '; 8];
-    tail[..words.remainder().len()].copy_from_slice(words.remainder());
-    let mut marks = escape_mask(u64::from_le_bytes(tail));
-    for word in words {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(word);
-        marks |= escape_mask(u64::from_le_bytes(eight));
+/// Up to 16 bytes, padded with a byte that is ASCII and needs no escape.
+fn padded(tail: &[u8]) -> [u8; 16] {
+    let mut block = [b' '; 16];
+    block[..tail.len()].copy_from_slice(tail);
+    block
+}
+
+/// What [`encode_body`](super::encode_body) needs to know of a body, from one pass sixteen bytes
+/// at a time.
+pub(super) struct BodyScan {
+    /// Every byte is below 0x80 (so the body is UTF-8).
+    pub ascii: bool,
+    /// Some byte is a control character (below 0x20).
+    pub controls: bool,
+}
+
+pub(super) fn scan_body(bytes: &[u8]) -> BodyScan {
+    let blocks = bytes.chunks_exact(16);
+    let tail = blocks.remainder();
+    let mut marks = block_marks(&padded(tail));
+    for block in blocks {
+        let block = block_marks(block.try_into().expect("blocks of 16"));
+        marks.non_ascii |= block.non_ascii;
+        marks.controls |= block.controls;
     }
-    marks == 0
+    BodyScan {
+        ascii: marks.non_ascii == 0,
+        controls: marks.controls != 0,
+    }
 }
 
 /// How many of `bytes` `test` holds for, counted in blocks of 64 that the compiler vectorises (a
@@ -207,26 +228,23 @@ pub(super) fn count_where(bytes: &[u8], test: impl Fn(u8) -> bool) -> usize {
     count + rest.iter().filter(|&&b| test(b)).count()
 }
 
-/// Bytes escaped through a buffer on the stack, eight at a time: a word without anything to escape
-/// (found with [`escape_mask`]) is copied in one store; in one with escapes, the bytes between
-/// them are stored with the rest of the word each time (what lies past a write's end is written
-/// over by the next). A JSON body has a quote every few bytes, so runs between them are short.
+/// Bytes escaped through a buffer on the stack, sixteen at a time: a block without anything to
+/// escape (found with [`block_marks`]) is copied in one store; in one with escapes, the bytes
+/// between them are stored with the rest of the block each time (what lies past a write's end is
+/// written over by the next). A JSON body has a quote every few bytes, so runs between them are
+/// short.
 fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut buffer = [0u8; ESCAPED_CHUNK];
     for chunk in bytes.chunks(CHUNK) {
-        let words = chunk.chunks_exact(8);
-        let tail = words.remainder();
+        let blocks = chunk.chunks_exact(16);
+        let tail = blocks.remainder();
         let mut n = 0;
-        for word in words {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(word);
-            n = push_word(&mut buffer, n, eight, 8);
+        for block in blocks {
+            n = push_block(&mut buffer, n, block.try_into().expect("blocks of 16"), 16);
         }
         if !tail.is_empty() {
             // Padded with a byte that needs no escape; only the tail's own bytes are counted.
-            let mut eight = [b' '; 8];
-            eight[..tail.len()].copy_from_slice(tail);
-            n = push_word(&mut buffer, n, eight, tail.len());
+            n = push_block(&mut buffer, n, padded(tail), tail.len());
         }
         out.extend_from_slice(&buffer[..n]);
     }
@@ -234,8 +252,9 @@ fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
 
 /// Input bytes escaped per round through the stack buffer.
 const CHUNK: usize = 256;
-/// The stack buffer: a chunk escaped at worst (6 bytes per byte), and a whole word's store past it.
-const ESCAPED_CHUNK: usize = CHUNK * 6 + 16;
+/// The stack buffer: a chunk escaped at worst (6 bytes per byte), and a whole block's store past
+/// it.
+const ESCAPED_CHUNK: usize = CHUNK * 6 + 32;
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -258,38 +277,110 @@ fn control_mask(word: u64) -> u64 {
     !(((word & !HIGH) + ONES * 0x60) | word) & HIGH
 }
 
-/// Escapes the first `len` bytes of `eight` into `buffer` at `n`; returns the new end.
+/// Sixteen bytes looked at together: bit `i` of each mask stands for byte `i`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Marks {
+    /// The bytes JSON escapes (`"`, `\`, below 0x20).
+    escapes: u32,
+    /// The control characters (below 0x20).
+    controls: u32,
+    /// The bytes from 0x80 on.
+    non_ascii: u32,
+}
+
+/// [`Marks`] with SSE2, which every x86_64 CPU has.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn push_word(buffer: &mut [u8; ESCAPED_CHUNK], mut n: usize, eight: [u8; 8], len: usize) -> usize {
-    let word = u64::from_le_bytes(eight);
-    let mut mask = escape_mask(word);
-    buffer[n..n + 8].copy_from_slice(&eight);
+fn block_marks(block: &[u8; 16]) -> Marks {
+    // SAFETY: SSE2 is part of the x86_64 baseline, so the CPU running this has it.
+    unsafe { block_marks_sse2(block) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn block_marks_sse2(block: &[u8; 16]) -> Marks {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: `block` is 16 readable bytes, and this load has no alignment requirement.
+    let bytes = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
+    let quotes = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'"' as i8));
+    let backslashes = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\\' as i8));
+    // Below 0x20, unsigned: the byte is its own minimum with 0x1f.
+    let controls = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1f)), bytes);
+    let escapes = _mm_or_si128(_mm_or_si128(quotes, backslashes), controls);
+    // The masks hold 16 bits: the casts keep them as they are.
+    Marks {
+        escapes: _mm_movemask_epi8(escapes) as u32,
+        controls: _mm_movemask_epi8(controls) as u32,
+        non_ascii: _mm_movemask_epi8(bytes) as u32,
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn block_marks(block: &[u8; 16]) -> Marks {
+    block_marks_in_words(block)
+}
+
+/// [`Marks`] from two words' masks ([`escape_mask`], [`control_mask`]) on any CPU.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn block_marks_in_words(block: &[u8; 16]) -> Marks {
+    let (low, high) = block.split_at(8);
+    let words = [low, high].map(|half| u64::from_le_bytes(half.try_into().expect("8 bytes")));
+    let both = |mask: fn(u64) -> u64| gather(mask(words[0])) | gather(mask(words[1])) << 8;
+    Marks {
+        escapes: both(escape_mask),
+        controls: both(control_mask),
+        non_ascii: both(|word| word & HIGH),
+    }
+}
+
+/// The high bits of a word's bytes (nothing else set) as the eight low bits, byte `i` as bit `i`:
+/// the multiplication moves each to bit 56 + `i` and carries nothing into them.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn gather(marks: u64) -> u32 {
+    ((marks >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+}
+
+/// Escapes the first `len` bytes of `block` into `buffer` at `n`; returns the new end.
+#[inline(always)]
+fn push_block(
+    buffer: &mut [u8; ESCAPED_CHUNK],
+    mut n: usize,
+    block: [u8; 16],
+    len: usize,
+) -> usize {
+    let marks = block_marks(&block);
+    let mut mask = marks.escapes;
+    buffer[n..n + 16].copy_from_slice(&block);
     if mask == 0 {
         return n + len;
     }
-    // Bytes of the word already in place from `n` on start at `done`.
+    let word = u128::from_le_bytes(block);
+    // Bytes of the block already in place from `n` on start at `done`.
     let mut done = 0;
-    if control_mask(word) == 0 {
+    if marks.controls == 0 {
         // Only quotes and backslashes (a JSON body's escapes): each is itself after a backslash.
         while mask != 0 {
-            let at = (mask.trailing_zeros() / 8) as usize;
+            let at = mask.trailing_zeros() as usize;
             mask &= mask - 1;
             n += at - done;
             buffer[n] = b'\\';
             n += 1;
             done = at;
-            buffer[n..n + 8].copy_from_slice(&(word >> (8 * at)).to_le_bytes());
+            buffer[n..n + 16].copy_from_slice(&(word >> (8 * at)).to_le_bytes());
         }
         return n + (len - done);
     }
     while mask != 0 {
-        let at = (mask.trailing_zeros() / 8) as usize;
+        let at = mask.trailing_zeros() as usize;
         mask &= mask - 1;
         n += at - done;
-        n = push_escape(buffer, n, eight[at]);
+        n = push_escape(buffer, n, block[at]);
         done = at + 1;
-        if done < 8 {
-            buffer[n..n + 8].copy_from_slice(&(word >> (8 * done)).to_le_bytes());
+        if done < 16 {
+            buffer[n..n + 16].copy_from_slice(&(word >> (8 * done)).to_le_bytes());
         }
     }
     n + (len - done)
@@ -322,6 +413,11 @@ fn push_escape(buffer: &mut [u8; ESCAPED_CHUNK], n: usize, byte: u8) -> usize {
 mod tests {
     use super::*;
     use crate::capture::{ForwardRecord, HandshakeRecord, VerdictKind, VerdictRecord};
+
+    /// The bytes JSON escapes, one at a time.
+    fn needs_escape(byte: u8) -> bool {
+        byte < 0x20 || byte == b'"' || byte == b'\\'
+    }
 
     fn serde_line(record: &CaptureRecord) -> Vec<u8> {
         let mut line = serde_json::to_vec(record).unwrap();
@@ -396,7 +492,7 @@ mod tests {
     }
 
     #[test]
-    fn short_strings_are_found_free_of_escapes_exactly_when_they_are() {
+    fn the_first_escape_is_found_at_every_position() {
         for len in 0..70 {
             for at in 0..len.max(1) {
                 for byte in [b'"', b'\\', 0x00, 0x1f, b' ', b'a', 0x7f, 0xc3] {
@@ -404,10 +500,82 @@ mod tests {
                     if len > 0 {
                         bytes[at] = byte;
                     }
-                    let expected = !bytes.iter().any(|&b| needs_escape(b));
-                    assert_eq!(escape_free(&bytes), expected, "{bytes:?}");
+                    let expected = bytes.iter().position(|&b| needs_escape(b));
+                    assert_eq!(first_escape(&bytes), expected, "{bytes:?}");
                 }
             }
+        }
+    }
+
+    /// The marks each byte of `block` should get, one byte at a time.
+    fn expected_marks(block: &[u8; 16]) -> Marks {
+        let bits =
+            |test: fn(u8) -> bool| (0..16).filter(|&i| test(block[i])).map(|i| 1u32 << i).sum();
+        Marks {
+            escapes: bits(needs_escape),
+            controls: bits(|b| b < 0x20),
+            non_ascii: bits(|b| b >= 0x80),
+        }
+    }
+
+    #[test]
+    fn block_marks_mark_exactly_the_bytes_they_stand_for() {
+        // Every byte value in every position, beside neighbours at each class's edges; the
+        // portable version (other CPUs) is checked here too.
+        for byte in 0u8..=255 {
+            for at in 0..16 {
+                for fill in [0x00u8, 0x1f, 0x20, 0x22, 0x5c, 0x61, 0x7f, 0x80, 0xff] {
+                    let mut block = [fill; 16];
+                    block[at] = byte;
+                    let expected = expected_marks(&block);
+                    assert_eq!(block_marks(&block), expected, "{block:?}");
+                    assert_eq!(block_marks_in_words(&block), expected, "{block:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_escape_at_every_position_is_written_as_serde_writes_it() {
+        // Lengths across many blocks and a chunk's edge (256), one escape or a run of them at
+        // each position, in ASCII and beside two- and four-byte characters.
+        for len in 0..300 {
+            for at in 0..len {
+                for (i, escape) in ["\"", "\\", "\u{1f}", "\"\"\\\n"].into_iter().enumerate() {
+                    let fill = ["x", "é", "😀"][(at + i) % 3];
+                    let mut text = "a".repeat(at);
+                    text.push_str(escape);
+                    text.push_str(&fill.repeat((len - at) / fill.len()));
+                    let mut ours = Vec::new();
+                    push_json_string(&mut ours, &text);
+                    assert_eq!(ours, serde_json::to_vec(&text).unwrap(), "{text:?}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_lossy_text_is_escaped_as_serde_json_escapes_it(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(b'"'),
+                    proptest::strategy::Just(b'\\'),
+                    0u8..0x20,
+                    0x20u8..0x80,
+                    proptest::arbitrary::any::<u8>(),
+                ],
+                0..300,
+            )
+        ) {
+            let text = String::from_utf8_lossy(&bytes);
+            let mut ours = b"left alone".to_vec();
+            push_json_string(&mut ours, &text);
+            proptest::prop_assert_eq!(&ours[..10], b"left alone");
+            proptest::prop_assert_eq!(&ours[10..], &serde_json::to_vec(&text).unwrap()[..]);
+            let scan = scan_body(&bytes);
+            proptest::prop_assert_eq!(scan.ascii, bytes.is_ascii());
+            proptest::prop_assert_eq!(scan.controls, bytes.iter().any(|&b| b < 0x20));
         }
     }
 
