@@ -170,18 +170,42 @@ pub fn push_json_string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
-/// Where the first byte of `bytes` that needs escaping is, looked for sixteen bytes at a time.
+/// Where the first byte of `bytes` that needs escaping is, looked for sixteen bytes at a time
+/// (the last block overlapping the one before it: no copy of the tail); a short string in words.
 fn first_escape(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() < 16 {
+        return first_escape_in_words(bytes);
+    }
     let blocks = bytes.chunks_exact(16);
-    let tail = blocks.remainder();
+    let tail = blocks.remainder().len();
     for (i, block) in blocks.enumerate() {
         let marks = block_marks(block.try_into().expect("blocks of 16"));
         if marks.escapes != 0 {
             return Some(16 * i + marks.escapes.trailing_zeros() as usize);
         }
     }
-    let marks = block_marks(&padded(tail));
-    (marks.escapes != 0).then(|| bytes.len() - tail.len() + marks.escapes.trailing_zeros() as usize)
+    // The bytes before the tail were clean: the last block's first mark is in the tail.
+    let last = bytes.len() - 16;
+    let marks = block_marks(bytes[last..].try_into().expect("16 bytes"));
+    (tail > 0 && marks.escapes != 0).then(|| last + marks.escapes.trailing_zeros() as usize)
+}
+
+/// [`first_escape`] for fewer than 16 bytes: two words overlapping, or one byte at a time.
+fn first_escape_in_words(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() < 8 {
+        return bytes
+            .iter()
+            .position(|&b| b < 0x20 || b == b'"' || b == b'\\');
+    }
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let last = bytes.len() - 8;
+    for at in [0, last] {
+        let marks = escape_mask(word(at));
+        if marks != 0 {
+            return Some(at + (marks.trailing_zeros() / 8) as usize);
+        }
+    }
+    None
 }
 
 /// Up to 16 bytes, padded with a byte that is ASCII and needs no escape.
@@ -203,7 +227,11 @@ pub(super) struct BodyScan {
 pub(super) fn scan_body(bytes: &[u8]) -> BodyScan {
     let blocks = bytes.chunks_exact(16);
     let tail = blocks.remainder();
-    let mut marks = block_marks(&padded(tail));
+    // The tail within the last 16 bytes when there are that many: no copy.
+    let mut marks = match bytes.len().checked_sub(16) {
+        Some(last) => block_marks(bytes[last..].try_into().expect("16 bytes")),
+        None => block_marks(&padded(tail)),
+    };
     for block in blocks {
         let block = block_marks(block.try_into().expect("blocks of 16"));
         marks.non_ascii |= block.non_ascii;
@@ -357,7 +385,10 @@ fn push_block(
     if mask == 0 {
         return n + len;
     }
-    let word = u128::from_le_bytes(block);
+    // The block and room past it: the bytes from any position on are one 16-byte copy away (a
+    // mask's trailing zeros are at most 32, so the copies are in bounds without a check).
+    let mut rest = [0u8; 48];
+    rest[..16].copy_from_slice(&block);
     // Bytes of the block already in place from `n` on start at `done`.
     let mut done = 0;
     if marks.controls == 0 {
@@ -369,7 +400,7 @@ fn push_block(
             buffer[n] = b'\\';
             n += 1;
             done = at;
-            buffer[n..n + 16].copy_from_slice(&(word >> (8 * at)).to_le_bytes());
+            buffer[n..n + 16].copy_from_slice(&rest[at..at + 16]);
         }
         return n + (len - done);
     }
@@ -379,9 +410,7 @@ fn push_block(
         n += at - done;
         n = push_escape(buffer, n, block[at]);
         done = at + 1;
-        if done < 16 {
-            buffer[n..n + 16].copy_from_slice(&(word >> (8 * done)).to_le_bytes());
-        }
+        buffer[n..n + 16].copy_from_slice(&rest[done..done + 16]);
     }
     n + (len - done)
 }
