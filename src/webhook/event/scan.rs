@@ -120,6 +120,21 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// A string skipped, the cursor just past its opening quote; the cursor ends past its closing
+    /// quote.
+    #[inline(always)]
+    fn skip_string(&mut self) -> Option<()> {
+        loop {
+            let stop = self.next_stop()?;
+            self.at += 1;
+            match stop {
+                b'"' => return Some(()),
+                b'\\' => self.escape()?,
+                _ => return None,
+            }
+        }
+    }
+
     /// Moves to the next byte a string stops at (`"`, `\`, a control character), sixteen bytes at
     /// a time with SSE2 on x86-64 (most keys and values in one step), else eight at a time, and
     /// returns it.
@@ -176,6 +191,13 @@ impl<'a> Scan<'a> {
     #[inline(always)]
     fn number(&mut self) -> Option<&'a [u8]> {
         let start = self.at;
+        self.skip_number()?;
+        self.bytes.get(start..self.at)
+    }
+
+    /// A number skipped, as [`Scan::number`] reads one.
+    #[inline(always)]
+    fn skip_number(&mut self) -> Option<()> {
         if self.byte() == Some(b'-') {
             self.at += 1;
         }
@@ -195,7 +217,7 @@ impl<'a> Scan<'a> {
             }
             self.some_digits()?;
         }
-        Some(&self.bytes[start..self.at])
+        Some(())
     }
 
     /// Moves past the digits at the cursor, eight bytes at a time.
@@ -236,9 +258,13 @@ impl<'a> Scan<'a> {
     #[inline(always)]
     fn key<const STRICT: bool>(&mut self) -> Option<()> {
         self.expect(b'"')?;
-        let (key, escaped) = self.string()?;
-        if STRICT && (escaped || std::str::from_utf8(key).is_err()) {
-            return None;
+        if STRICT {
+            let (key, escaped) = self.string()?;
+            if escaped || std::str::from_utf8(key).is_err() {
+                return None;
+            }
+        } else {
+            self.skip_string()?;
         }
         self.expect(b':')
     }
@@ -256,10 +282,10 @@ impl<'a> Scan<'a> {
             match self.peek()? {
                 b'"' => {
                     self.at += 1;
-                    self.string()?;
+                    self.skip_string()?;
                 }
                 b'-' | b'0'..=b'9' => {
-                    self.number()?;
+                    self.skip_number()?;
                 }
                 b't' => self.literal(b"true")?,
                 b'f' => self.literal(b"false")?,
