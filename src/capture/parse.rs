@@ -230,14 +230,7 @@ impl<'a> Cursor<'a> {
         if !self.eat(b",\"verdict\":{\"verdict\":") {
             return None;
         }
-        let kind = [
-            VerdictKind::Valid,
-            VerdictKind::Invalid,
-            VerdictKind::Unsigned,
-            VerdictKind::Unverified,
-        ]
-        .into_iter()
-        .find(|kind| {
+        let kind = VerdictKind::ALL.into_iter().find(|kind| {
             let name = kind.name().as_bytes();
             let rest = self.rest();
             rest.len() > name.len() + 1
