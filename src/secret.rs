@@ -138,18 +138,29 @@ pub fn reveals_secret(name: &str, value: &str, secrets: &[&[u8]]) -> bool {
 pub fn contains_secret(text: &str, secrets: &[&[u8]]) -> bool {
     let text = text.as_bytes();
     let mut found = subtle::Choice::from(0);
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        let windows = (text.len() + 1).saturating_sub(secret.len());
-        let mut differences = [0u8; BLOCK];
-        for base in (0..windows).step_by(BLOCK) {
-            let len = window_differences(text, secret, base, windows, &mut differences);
-            let zeros = differences[..len]
+    for secret in secrets {
+        for_each_block(text, secret, |differences| {
+            let zeros = differences
                 .iter()
                 .fold(0u8, |any, &difference| any | is_zero(difference));
             found |= subtle::Choice::from(zeros);
-        }
+        });
     }
     found.into()
+}
+
+/// Calls `each` with the differences (see [`window_differences`]) of every window of `text` as
+/// long as `secret`, in blocks of at most [`BLOCK`], left to right; an empty secret has none.
+fn for_each_block(text: &[u8], secret: &[u8], mut each: impl FnMut(&[u8])) {
+    if secret.is_empty() {
+        return;
+    }
+    let windows = (text.len() + 1).saturating_sub(secret.len());
+    let mut differences = [0u8; BLOCK];
+    for base in (0..windows).step_by(BLOCK) {
+        let len = window_differences(text, secret, base, windows, &mut differences);
+        each(&differences[..len]);
+    }
 }
 
 /// Window starts looked at per round by [`window_differences`].
@@ -197,17 +208,10 @@ pub fn secret_spans(text: &str, secrets: &[&[u8]]) -> Vec<std::ops::Range<usize>
     let starts: Vec<Vec<bool>> = secrets
         .iter()
         .map(|secret| {
-            let windows = if secret.is_empty() {
-                0
-            } else {
-                (bytes.len() + 1).saturating_sub(secret.len())
-            };
-            let mut at = Vec::with_capacity(windows);
-            let mut differences = [0u8; BLOCK];
-            for base in (0..windows).step_by(BLOCK) {
-                let len = window_differences(bytes, secret, base, windows, &mut differences);
-                at.extend(differences[..len].iter().map(|&d| is_zero(d) == 1));
-            }
+            let mut at = Vec::with_capacity(bytes.len());
+            for_each_block(bytes, secret, |differences| {
+                at.extend(differences.iter().map(|&d| is_zero(d) == 1));
+            });
             at
         })
         .collect();

@@ -772,13 +772,7 @@ mod tests {
 
     #[test]
     fn every_verdict_is_written_as_serde_writes_it() {
-        let kinds = [
-            VerdictKind::Valid,
-            VerdictKind::Invalid,
-            VerdictKind::Unsigned,
-            VerdictKind::Unverified,
-        ];
-        for (i, kind) in kinds.into_iter().enumerate() {
+        for (i, kind) in VerdictKind::ALL.into_iter().enumerate() {
             let text = |n: usize| (i % 4 == n).then(|| format!("t{n} \"é\"\n"));
             let record = CaptureRecord {
                 verdict: VerdictRecord {

@@ -171,16 +171,19 @@ impl VerdictKind {
         }
     }
 
+    /// Every kind, in the order the documentation lists them.
+    pub const ALL: [VerdictKind; 4] = [
+        VerdictKind::Valid,
+        VerdictKind::Invalid,
+        VerdictKind::Unsigned,
+        VerdictKind::Unverified,
+    ];
+
     /// The kind a name stands for (the inverse of [`VerdictKind::name`]).
     pub fn from_name(name: &str) -> Option<VerdictKind> {
-        [
-            VerdictKind::Valid,
-            VerdictKind::Invalid,
-            VerdictKind::Unsigned,
-            VerdictKind::Unverified,
-        ]
-        .into_iter()
-        .find(|kind| kind.name() == name)
+        VerdictKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name)
     }
 }
 
@@ -350,10 +353,10 @@ impl CaptureRecord {
     }
 
     /// The path with its query string, as the request line had it.
-    pub fn path_and_query(&self) -> String {
+    pub fn path_and_query(&self) -> std::borrow::Cow<'_, str> {
         match &self.query {
-            Some(q) => format!("{}?{q}", self.path),
-            None => self.path.clone(),
+            Some(q) => format!("{}?{q}", self.path).into(),
+            None => self.path.as_str().into(),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! kind — gives `None`, and the caller reads the line with serde as before: the fast path only
 //! ever returns the record serde would, never an error of its own. Pure.
 
+use super::line::escape_mask;
 use super::{BodyEncoding, CaptureRecord, VerdictKind, VerdictRecord};
 
 /// The record in `line` when it is written exactly as this hooky writes it, `None` otherwise.
@@ -154,44 +155,19 @@ impl<'a> Cursor<'a> {
             return None;
         }
         let bytes = self.line.as_bytes();
-        let mut text: Option<String> = None;
-        let (mut piece, mut at) = (self.pos, self.pos);
-        loop {
-            at = next_special(bytes, at)?;
-            // The stops are ASCII, so both ends are on character boundaries.
-            let plain = &self.line[piece..at];
-            if bytes[at] == b'"' {
-                self.pos = at + 1;
-                return Some(match text {
-                    None => plain.to_string(),
-                    Some(mut text) => {
-                        text.push_str(plain);
-                        text
-                    }
-                });
-            }
-            if bytes[at] < 0x20 {
-                return None;
-            }
-            let escaped = match bytes.get(at + 1)? {
-                b'"' => '"',
-                b'\\' => '\\',
-                b'/' => '/',
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'n' => '\n',
-                b'r' => '\r',
-                b't' => '\t',
-                _ => return None,
-            };
-            // Room for the rest of the line, up to 4 KiB: a body's escapes are many.
-            let text =
-                text.get_or_insert_with(|| String::with_capacity((bytes.len() - piece).min(4096)));
-            text.push_str(plain);
-            text.push(escaped);
-            at += 2;
-            piece = at;
+        let start = self.pos;
+        let at = next_special(bytes, start)?;
+        if bytes[at] == b'"' {
+            // Nothing escaped (names, ids, most header values): one copy.
+            self.pos = at + 1;
+            return Some(self.line[start..at].to_string());
         }
+        let mut text = Vec::new();
+        let end = unescape(bytes, start, at, &mut text)?;
+        self.pos = end + 1;
+        // Only whole runs between ASCII stops are copied, and escapes give ASCII: the text is
+        // UTF-8 (checked all the same, without `unsafe`).
+        String::from_utf8(text).ok()
     }
 
     /// `,"headers":` then `[["name","value"],…]`.
@@ -230,14 +206,7 @@ impl<'a> Cursor<'a> {
         if !self.eat(b",\"verdict\":{\"verdict\":") {
             return None;
         }
-        let kind = [
-            VerdictKind::Valid,
-            VerdictKind::Invalid,
-            VerdictKind::Unsigned,
-            VerdictKind::Unverified,
-        ]
-        .into_iter()
-        .find(|kind| {
+        let kind = VerdictKind::ALL.into_iter().find(|kind| {
             let name = kind.name().as_bytes();
             let rest = self.rest();
             rest.len() > name.len() + 1
@@ -275,8 +244,7 @@ impl<'a> Cursor<'a> {
 /// the writer's mask.
 fn next_special(bytes: &[u8], mut at: usize) -> Option<usize> {
     while let Some(word) = bytes.get(at..at + 8) {
-        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        let marks = super::line::escape_mask(word);
+        let marks = escape_mask(u64::from_le_bytes(word.try_into().expect("eight bytes")));
         if marks != 0 {
             return Some(at + (marks.trailing_zeros() / 8) as usize);
         }
@@ -286,6 +254,83 @@ fn next_special(bytes: &[u8], mut at: usize) -> Option<usize> {
     tail.iter()
         .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
         .map(|i| at + i)
+}
+
+/// Input bytes unescaped per round through the stack buffer of [`unescape`].
+const CHUNK: usize = 256;
+
+/// The string's text from `start` (just past its opening quote) unescaped into `out`, where
+/// `bytes[first]` is its first `"`, `\\` or control character; the closing quote's index, or
+/// `None` for what serde is left to read or refuse (`\u`, an unknown escape, a raw control
+/// character, no closing quote).
+///
+/// Eight bytes at a time through a buffer on the stack: each word is stored whole and the end
+/// moved past its plain bytes only (what lies past the end is written over by the next store); at
+/// a backslash, the byte it stands for. The buffer goes to `out` in one copy per 256 bytes, so a
+/// JSON body's many short runs between `\"` cost no call each.
+fn unescape(bytes: &[u8], start: usize, first: usize, out: &mut Vec<u8>) -> Option<usize> {
+    // Room for the rest of the line, up to 4 KiB: a body's escapes are many.
+    out.reserve((bytes.len() - start).min(4096));
+    out.extend_from_slice(&bytes[start..first]);
+    let mut buffer = [0u8; CHUNK + 8];
+    let (mut n, mut at) = (0, first);
+    loop {
+        if n >= CHUNK {
+            out.extend_from_slice(&buffer[..n]);
+            n = 0;
+        }
+        let stop = match bytes.get(at..at + 8) {
+            Some(word) => {
+                let eight: [u8; 8] = word.try_into().expect("eight bytes");
+                let marks = escape_mask(u64::from_le_bytes(eight));
+                buffer[n..n + 8].copy_from_slice(&eight);
+                if marks == 0 {
+                    n += 8;
+                    at += 8;
+                    continue;
+                }
+                let plain = (marks.trailing_zeros() / 8) as usize;
+                n += plain;
+                at + plain
+            }
+            // Fewer than eight bytes left in the line.
+            None => {
+                let stop = next_special(bytes, at)?;
+                let plain = &bytes[at..stop];
+                buffer[n..n + plain.len()].copy_from_slice(plain);
+                n += plain.len();
+                stop
+            }
+        };
+        match bytes[stop] {
+            b'"' => {
+                out.extend_from_slice(&buffer[..n]);
+                return Some(stop);
+            }
+            b'\\' => {
+                buffer[n] = short_escape(*bytes.get(stop + 1)?)?;
+                n += 1;
+                at = stop + 2;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The byte a short escape (`\\` and `escape`) stands for; `None` for `\u` (left to serde) and
+/// anything JSON does not know.
+fn short_escape(escape: u8) -> Option<u8> {
+    Some(match escape {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'/' => b'/',
+        b'b' => 0x08,
+        b'f' => 0x0c,
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -428,6 +473,129 @@ mod tests {
                 record.body_omitted = Some(strings[5].clone());
             }
             record
+        }
+    }
+
+    /// The string literal `literal` read by the fast path, then followed by `after` (the rest of
+    /// the line): the text and where the cursor stopped.
+    fn fast_string(literal: &str, after: &str) -> Option<(String, usize)> {
+        let line = format!("{literal}{after}");
+        let mut at = Cursor {
+            line: &line,
+            pos: 0,
+        };
+        at.json_string().map(|text| (text, at.pos))
+    }
+
+    /// The fast path reads `literal` as serde does, or leaves it to serde; it must read it when
+    /// it has neither a `\u` escape nor a raw control character.
+    fn check_literal(literal: &str, after: &str) -> Result<(), TestCaseError> {
+        let serde = serde_json::from_str::<String>(literal).map_err(|e| e.to_string());
+        match fast_string(literal, after) {
+            Some((text, end)) => {
+                prop_assert_eq!(Ok(&text), serde.as_ref(), "{:?}", literal);
+                prop_assert_eq!(end, literal.len(), "{:?}", literal);
+            }
+            None => {
+                let plain = !has_u_escape(literal) && !literal.bytes().any(|b| b < 0x20);
+                prop_assert!(!plain || serde.is_err(), "left to serde: {:?}", literal);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `literal` has a `\u` escape (not a `\\` followed by `u`).
+    fn has_u_escape(literal: &str) -> bool {
+        let mut bytes = literal.bytes();
+        while let Some(byte) = bytes.next() {
+            if byte == b'\\' && bytes.next() == Some(b'u') {
+                return true;
+            }
+        }
+        false
+    }
+
+    const SHORT_ESCAPES: [&str; 8] = ["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"];
+
+    #[test]
+    fn every_short_escape_at_every_place_of_two_words() {
+        for escape in SHORT_ESCAPES {
+            for before in 0..24 {
+                for after in 0..12 {
+                    let literal =
+                        format!("\"{}{escape}{}\"", "a".repeat(before), "é".repeat(after));
+                    for rest in ["", "}", ",\"x\":1}", "}}}}}}}}}}"] {
+                        check_literal(&literal, rest).unwrap();
+                    }
+                    // Two escapes side by side, and one right at the end.
+                    let literal = format!("\"{}{escape}{escape}\"", "b".repeat(before));
+                    check_literal(&literal, "}").unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn what_the_unescaping_leaves_to_serde() {
+        for literal in [
+            r#""a\u0041""#,
+            r#""\ud83d\ude00 surrogate pair""#,
+            r#""lone \ud83d""#,
+            r#""\x""#,
+            "\"raw\ttab\"",
+            "\"raw\u{1}\"",
+            r#""no end\""#,
+            r#""ends in a backslash \"#,
+            r#""\"#,
+        ] {
+            check_literal(literal, "").unwrap();
+            check_literal(literal, "}").unwrap();
+        }
+        assert_eq!(fast_string(r#""a\u0041""#, "}"), None);
+        assert_eq!(fast_string(r#""a\"b""#, ""), Some(("a\"b".into(), 6)));
+        // A long body: runs of every length between escapes, past the stack buffer's 256 bytes.
+        let body: String = (0..2000)
+            .map(|i| {
+                if i % 7 == 3 || i % 13 == 0 {
+                    '"'
+                } else {
+                    char::from(b'a' + (i % 26) as u8)
+                }
+            })
+            .collect();
+        let literal = serde_json::to_string(&body).unwrap();
+        assert_eq!(fast_string(&literal, "}"), Some((body, literal.len())));
+    }
+
+    /// A piece of a JSON string literal's content: plain text, a short escape, a `\u` escape
+    /// (surrogate pairs and lone halves too), a raw control character.
+    fn literal_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[a-zA-Z0-9 ,:{}]{0,11}",
+            // Raw text without the quote and backslash a literal cannot hold unescaped.
+            2 => "\\PC{0,5}".prop_map(|text| text.replace(['"', '\\'], "")),
+            4 => (0..SHORT_ESCAPES.len()).prop_map(|i| SHORT_ESCAPES[i].to_string()),
+            1 => any::<u16>().prop_map(|u| format!("\\u{u:04x}")),
+            1 => (0xd800u16..0xdc00, 0xdc00u16..0xe000).prop_map(|(h, l)| format!("\\u{h:04X}\\u{l:04x}")),
+            1 => (0u8..0x20).prop_map(|b| char::from(b).to_string()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_unescaping_reads_what_serde_reads(
+            pieces in proptest::collection::vec(literal_piece(), 0..40),
+            after in "[}\\],\"a-z0-9:]{0,12}",
+        ) {
+            let literal = format!("\"{}\"", pieces.concat());
+            check_literal(&literal, &after)?;
+        }
+
+        #[test]
+        fn any_text_serde_writes_is_read_back(text in "\\PC{0,80}|[\"\\\\/\n\r\ta-z]{0,80}", after in "[},]{0,9}") {
+            let literal = serde_json::to_string(&text).unwrap();
+            prop_assert_eq!(fast_string(&literal, &after).is_some(), !has_u_escape(&literal));
+            check_literal(&literal, &after)?;
         }
     }
 

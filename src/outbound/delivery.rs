@@ -293,14 +293,10 @@ impl Transport for crate::outbound::connection::Connection {
 
 /// An answer's headers as hooky's `(name, value)` list, values decoded leniently.
 pub fn header_list(map: &reqwest::header::HeaderMap) -> Vec<Header> {
-    // Sized once (the map's iterator does not say its length), and a value that is UTF-8, as
-    // nearly every one is, checked at once and copied instead of walked in lossy chunks.
+    // Sized once: the map's iterator does not say its length.
     let mut list = Vec::with_capacity(map.len());
     for (name, value) in map {
-        let value = match std::str::from_utf8(value.as_bytes()) {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-        };
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
         list.push((name.as_str().to_owned(), value));
     }
     list

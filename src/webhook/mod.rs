@@ -147,9 +147,7 @@ impl Webhook {
             body: signature.body.unwrap_or_else(|| self.body.clone()),
         }
     }
-}
 
-impl Webhook {
     /// A copy of the headers with room for the signature's and the user's: a clone is exactly as
     /// long as the headers, so the first signature header pushed would move them all.
     fn headers_with_room(&self) -> Vec<Header> {

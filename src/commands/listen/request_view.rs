@@ -169,11 +169,11 @@ pub fn render_line(
     line.push(' ');
     line.push_str(&paint.method(&padded(&sanitize_line(&record.method), 6)));
     line.push(' ');
-    let path = match &record.query {
-        Some(query) => sanitize_line(&format!("{}?{query}", record.path)),
-        None => sanitize_line(&record.path),
-    };
-    push_column(&mut line, &path, PATH_WIDTH);
+    push_column(
+        &mut line,
+        &sanitize_line(&record.path_and_query()),
+        PATH_WIDTH,
+    );
     line.push(' ');
     push_column(
         &mut line,

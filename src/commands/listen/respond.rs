@@ -108,10 +108,13 @@ impl Responder {
     }
 }
 
+/// The body of a 2xx answer [`default_body`] gives.
+pub const RECEIVED_BODY: &str = r#"{"received":true}"#;
+
 /// The body hooky answers with when `--response-body` is not given.
 pub fn default_body(status: u16, source: Source) -> String {
     if (200..300).contains(&status) {
-        return r#"{"received":true}"#.to_string();
+        return RECEIVED_BODY.to_string();
     }
     let why = match source {
         Source::Status => "hooky listen --status",

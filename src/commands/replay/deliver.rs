@@ -62,33 +62,44 @@ impl load::Worker for ReplayWorker {
         let keys = Keys::new(&keys)
             .with_private_keys(&private)
             .with_hex_header(&self.context.options.hex_header);
-        let prepared = &job.prepared;
-        let verbose = self.verbose;
+        let (seq, verbose) = (job.prepared.seq, self.verbose);
+        let url = job.prepared.url.to_string();
+        let resigned = job.prepared.signing.is_some();
+        let method = job.prepared.method.clone();
+        // The last attempt a delivery can make takes the prepared request itself, uncopied.
+        let last = self.retry.retries.saturating_add(1);
+        let mut prepared = Some(job.prepared);
         let delivery = delivery::deliver_with(
             &mut self.transport,
             self.retry,
             // A fresh timestamp for every attempt, as a provider's own retries carry.
-            |_attempt| {
-                prepared
-                    .outgoing(keys, crate::commands::now_unix())
-                    .expect("signing was checked before sending")
+            |attempt| {
+                let now = crate::commands::now_unix();
+                match prepared.take_if(|_| attempt >= last) {
+                    Some(prepared) => prepared.into_outgoing(keys, now),
+                    None => prepared
+                        .as_ref()
+                        .expect("a delivery makes no attempt after its last")
+                        .outgoing(keys, now),
+                }
+                .expect("signing was checked before sending")
             },
             rand::random::<f64>,
             |notice| {
                 if verbose {
-                    eprintln!("capture #{}: {}", prepared.seq, notice.describe());
+                    eprintln!("capture #{seq}: {}", notice.describe());
                 }
             },
         )
         .await;
         Outcome {
-            seq: prepared.seq,
+            seq,
             round: job.round,
-            url: prepared.url.to_string(),
-            resigned: prepared.signing.is_some(),
+            url,
+            resigned,
             captured_status: job.captured_status,
             captured_from: job.captured_from,
-            method: job.prepared.method,
+            method,
             delivery,
         }
     }
@@ -99,6 +110,28 @@ impl load::Worker for ReplayWorker {
 struct ReplayTally {
     summary: Summary,
     any_failed: bool,
+    /// The last answer's body (up to [`KEPT_BODY_MAX`] bytes) and its SHA-256.
+    last_body: Option<(Vec<u8>, String)>,
+}
+
+/// The largest answer body whose digest a worker keeps for the next answer.
+const KEPT_BODY_MAX: usize = 4096;
+
+impl ReplayTally {
+    /// The SHA-256 (hex) of an answer's body. A receiver mostly answers the same body again and
+    /// again: the last one's digest is reused when the bytes are the same.
+    fn body_sha(&mut self, body: &[u8]) -> String {
+        if let Some((last, sha)) = &self.last_body
+            && last.as_slice() == body
+        {
+            return sha.clone();
+        }
+        let sha = sha256_hex(body);
+        if body.len() <= KEPT_BODY_MAX {
+            self.last_body = Some((body.to_vec(), sha.clone()));
+        }
+        sha
+    }
 }
 
 /// Counts each replay and prints its result line, above the progress bar. Lines are gathered and
@@ -133,7 +166,7 @@ impl Reporter {
             .summary
             .record(&delivery.last().class(), delivery.elapsed);
         tally.any_failed |= !delivery.is_success();
-        let body_sha = sha256_hex(&delivery.response_body);
+        let body_sha = tally.body_sha(&delivery.response_body);
         let diff = self.first_bodies.as_ref().map(|first_bodies| {
             let mut first_bodies = first_bodies.lock().unwrap_or_else(|e| e.into_inner());
             diff_of(&outcome, &body_sha, &mut first_bodies)
@@ -308,4 +341,21 @@ fn produce(
         read.map(|()| preparer.broken)
     });
     (receiver, producer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_body_digest_kept_is_the_digest_of_the_same_bytes() {
+        let mut tally = ReplayTally::default();
+        let big = vec![b'x'; KEPT_BODY_MAX + 1];
+        let bodies: [&[u8]; 8] = [b"", b"", b"ok", b"ok", b"OK", b"", &big, &big];
+        for body in bodies {
+            assert_eq!(tally.body_sha(body), sha256_hex(body));
+        }
+        // The big body's digest was not kept: the last one kept is still `""`'s.
+        assert_eq!(tally.last_body.as_ref().map(|(b, _)| b.len()), Some(0));
+    }
 }
