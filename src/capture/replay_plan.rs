@@ -141,6 +141,22 @@ impl Prepared {
         Ok(self.sent(headers, self.body.clone()))
     }
 
+    /// [`Prepared::outgoing`] for the last attempt a delivery can make: without re-signing, the
+    /// headers, body, method and URL are moved into the request instead of copied.
+    pub fn into_outgoing(self, keys: Keys<'_>, now: i64) -> Result<Outgoing, SignError> {
+        if self.signing.is_some() {
+            return self.outgoing(keys, now);
+        }
+        let target = self.exact_target();
+        Ok(Outgoing {
+            method: self.method,
+            url: self.url,
+            target,
+            headers: self.headers,
+            body: self.body,
+        })
+    }
+
     fn sent(&self, headers: Vec<Header>, body: Vec<u8>) -> Outgoing {
         Outgoing {
             method: self.method.clone(),
@@ -572,6 +588,45 @@ mod tests {
 
     fn rng() -> StdRng {
         StdRng::seed_from_u64(7)
+    }
+
+    #[test]
+    fn the_last_attempt_moves_the_request_that_every_attempt_copies() {
+        let mut r = record(
+            &[
+                ("Content-Type", "application/json"),
+                ("Content-Length", "7"),
+            ],
+            br#"{"a":1}"#,
+            Some("hex"),
+        );
+        r.query = Some("a='1'".into());
+        let resign = PlanOptions {
+            resign: true,
+            has_secret: true,
+            ..options()
+        };
+        for options in [options(), resign] {
+            let p = prepare(&r, &options, NOW, &mut rng()).unwrap();
+            let copied = p.outgoing(Keys::new(&[SECRET]), NOW).unwrap();
+            let moved = p.into_outgoing(Keys::new(&[SECRET]), NOW).unwrap();
+            assert_eq!(
+                (
+                    moved.method,
+                    moved.url,
+                    moved.target,
+                    moved.headers,
+                    moved.body
+                ),
+                (
+                    copied.method,
+                    copied.url,
+                    copied.target,
+                    copied.headers,
+                    copied.body
+                )
+            );
+        }
     }
 
     #[test]

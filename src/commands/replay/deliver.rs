@@ -62,33 +62,44 @@ impl load::Worker for ReplayWorker {
         let keys = Keys::new(&keys)
             .with_private_keys(&private)
             .with_hex_header(&self.context.options.hex_header);
-        let prepared = &job.prepared;
-        let verbose = self.verbose;
+        let (seq, verbose) = (job.prepared.seq, self.verbose);
+        let url = job.prepared.url.to_string();
+        let resigned = job.prepared.signing.is_some();
+        let method = job.prepared.method.clone();
+        // The last attempt a delivery can make takes the prepared request itself, uncopied.
+        let last = self.retry.retries.saturating_add(1);
+        let mut prepared = Some(job.prepared);
         let delivery = delivery::deliver_with(
             &mut self.transport,
             self.retry,
             // A fresh timestamp for every attempt, as a provider's own retries carry.
-            |_attempt| {
-                prepared
-                    .outgoing(keys, crate::commands::now_unix())
-                    .expect("signing was checked before sending")
+            |attempt| {
+                let now = crate::commands::now_unix();
+                match prepared.take_if(|_| attempt >= last) {
+                    Some(prepared) => prepared.into_outgoing(keys, now),
+                    None => prepared
+                        .as_ref()
+                        .expect("a delivery makes no attempt after its last")
+                        .outgoing(keys, now),
+                }
+                .expect("signing was checked before sending")
             },
             rand::random::<f64>,
             |notice| {
                 if verbose {
-                    eprintln!("capture #{}: {}", prepared.seq, notice.describe());
+                    eprintln!("capture #{seq}: {}", notice.describe());
                 }
             },
         )
         .await;
         Outcome {
-            seq: prepared.seq,
+            seq,
             round: job.round,
-            url: prepared.url.to_string(),
-            resigned: prepared.signing.is_some(),
+            url,
+            resigned,
             captured_status: job.captured_status,
             captured_from: job.captured_from,
-            method: job.prepared.method,
+            method,
             delivery,
         }
     }
