@@ -180,6 +180,10 @@ fn window_differences(
     differences: &mut [u8; BLOCK],
 ) -> usize {
     let len = (windows - base).min(BLOCK);
+    if secret.len() + BLOCK <= PADDED {
+        padded_differences(text, secret, base, differences);
+        return len;
+    }
     let differences = &mut differences[..len];
     differences.fill(0);
     for (j, &byte) in secret.iter().enumerate() {
@@ -189,6 +193,29 @@ fn window_differences(
         }
     }
     len
+}
+
+/// The most text [`padded_differences`] copies: a block's starts and a secret of up to
+/// `PADDED - BLOCK` bytes.
+const PADDED: usize = 256;
+
+/// [`window_differences`] for all [`BLOCK`] starts from `base` at once: the text from `base` is
+/// copied with zeros past its end, so each byte of the secret meets a fixed 64 bytes (a few wide
+/// operations) rather than as many as there are windows (whose remainder went a byte at a time:
+/// ~1.5k instructions for a signature header). The starts past the last window compare with the
+/// zeros and are left out by the caller. No early exit; the time depends on the lengths only.
+fn padded_differences(text: &[u8], secret: &[u8], base: usize, differences: &mut [u8; BLOCK]) {
+    let mut padded = [0u8; PADDED];
+    let end = text.len().min(base + secret.len() + BLOCK - 1);
+    padded[..end - base].copy_from_slice(&text[base..end]);
+    differences.fill(0);
+    for (j, &byte) in secret.iter().enumerate() {
+        if let Some(bytes) = padded[j..].first_chunk::<BLOCK>() {
+            for (difference, &b) in differences.iter_mut().zip(bytes) {
+                *difference |= b ^ byte;
+            }
+        }
+    }
 }
 
 /// 1 when `byte` is zero, else 0, by arithmetic rather than a comparison.
@@ -417,6 +444,43 @@ mod tests {
         assert!(contains_secret(&format!("a{long}b"), &[long.as_bytes()]));
         assert!(!contains_secret(&long[1..], &[long.as_bytes()]));
         assert!(!contains_secret("anything", &[b""]));
+    }
+
+    #[test]
+    fn secrets_on_either_side_of_the_padded_length_are_found_where_they_are() {
+        for secret_len in [1usize, 2, 31, 191, 192, 193, 194, 300] {
+            let secret: Vec<u8> = (0..secret_len).map(|i| b'a' + (i % 7) as u8).collect();
+            let keys = [secret.as_slice()];
+            for len in [
+                secret_len,
+                secret_len + 1,
+                secret_len + 63,
+                secret_len + 64,
+                400,
+            ] {
+                for at in [0, 1, 63, 64, 65, len / 2, len - secret_len] {
+                    if at + secret_len > len {
+                        continue;
+                    }
+                    let mut text = vec![b'.'; len];
+                    text[at..at + secret_len].copy_from_slice(&secret);
+                    let mut near = text.clone();
+                    // One byte off, at either end of the secret: not a match.
+                    for off in [at, at + secret_len - 1] {
+                        near[off] = b'z';
+                        let near_text = String::from_utf8(near.clone()).unwrap();
+                        assert!(
+                            !contains_secret(&near_text, &keys),
+                            "{secret_len} {len} {at}"
+                        );
+                        near[off] = text[off];
+                    }
+                    let text = String::from_utf8(text).unwrap();
+                    assert!(contains_secret(&text, &keys), "{secret_len} {len} {at}");
+                    assert_eq!(secret_spans(&text, &keys), vec![at..at + secret_len]);
+                }
+            }
+        }
     }
 
     proptest::proptest! {
