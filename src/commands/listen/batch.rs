@@ -27,7 +27,7 @@ pub(super) struct Batch {
 
 /// One request waiting for its batch to be written.
 struct Pending {
-    record: CaptureRecord,
+    record: Box<CaptureRecord>,
     /// Its capture line in [`Batch::lines`] (empty when nothing needs one).
     line: Range<usize>,
     /// What human mode shows of it; `None` in `--json` mode.
@@ -46,7 +46,7 @@ pub(super) struct View {
 
 /// A request's record back from the writer, and whether its batch reached the capture file.
 pub(super) struct Committed {
-    pub record: CaptureRecord,
+    pub record: Box<CaptureRecord>,
     pub written: bool,
 }
 
@@ -76,7 +76,7 @@ impl Batch {
     /// when `wants_line`; `true` when it is the batch's first, i.e. the writer must be woken.
     pub fn add(
         &mut self,
-        record: CaptureRecord,
+        record: Box<CaptureRecord>,
         wants_line: bool,
         view: Option<Box<View>>,
     ) -> (bool, oneshot::Receiver<Committed>) {
@@ -195,11 +195,11 @@ fn print(state: &Listener, batch: &Batch, written: bool, stdout: &mut Vec<u8>) {
         // Not captured after all: the line says what the request was answered.
         let failed;
         let record = if written {
-            &entry.record
+            &*entry.record
         } else {
             failed = CaptureRecord {
                 status: 503,
-                ..entry.record.clone()
+                ..(*entry.record).clone()
             };
             &failed
         };

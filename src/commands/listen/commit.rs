@@ -24,11 +24,13 @@ pub(super) fn capture_record(
     mut headers: Vec<Header>,
     event_type: Option<String>,
     event_id: Option<&str>,
-) -> CaptureRecord {
+) -> Box<CaptureRecord> {
     let keys = state.verifier.keys();
     let redact = |text: &str| crate::secret::redact_text(text, &keys);
     crate::secret::redact_headers_in_place(&mut headers, &keys);
-    let mut record = CaptureRecord {
+    // Boxed once here: the record then travels through the batch and back as a pointer, not
+    // ~600 bytes copied at each move.
+    let mut record = Box::new(CaptureRecord {
         seq: 0,
         id: String::new(),
         received_at: received
@@ -53,7 +55,7 @@ pub(super) fn capture_record(
         },
         status: 200,
         ..Default::default()
-    };
+    });
     match received.too_large {
         Some(size) => {
             record.body_size = size;
@@ -91,12 +93,12 @@ fn address_text(remote: std::net::SocketAddr) -> String {
 /// record back once it is in the capture file, `None` when the batch could not be written.
 pub(super) async fn commit(
     state: &Listener,
-    mut record: CaptureRecord,
+    mut record: Box<CaptureRecord>,
     event_id: Option<&str>,
     planned: bool,
     answer: &mut Answer,
     view: Option<Box<batch::View>>,
-) -> Option<CaptureRecord> {
+) -> Option<Box<CaptureRecord>> {
     let (first, done) = {
         let mut shared = state.shared.lock().expect("no panics while locked");
         let shared = &mut *shared;
