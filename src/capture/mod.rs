@@ -20,6 +20,8 @@ mod parse;
 pub mod replay_plan;
 pub mod selection;
 
+pub use line::push_json_string;
+
 use std::io::BufRead;
 
 use base64::Engine;

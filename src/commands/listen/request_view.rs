@@ -472,7 +472,11 @@ pub fn request_line(capture_line: &str, headers: &[Header]) -> String {
 /// [`request_line`] appended to `out` (listen's batch of stdout lines), without an allocation.
 pub fn push_request_line(out: &mut Vec<u8>, capture_line: &[u8], headers: &[Header]) {
     out.extend_from_slice(b"{\"type\":\"request\",\"content_type\":");
-    serde_json::to_writer(&mut *out, &content_type(headers)).expect("a string always serialises");
+    // As serde_json writes `Option<&str>`, without its machinery.
+    match content_type(headers) {
+        Some(text) => crate::capture::push_json_string(out, text),
+        None => out.extend_from_slice(b"null"),
+    }
     out.push(b',');
     out.extend_from_slice(capture_line.strip_prefix(b"{").unwrap_or(capture_line));
 }
