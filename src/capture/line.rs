@@ -278,17 +278,33 @@ fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
 
 /// [`push_escaped`] with [`push_block`] alone (SSE2 or words).
 fn push_escaped_in_blocks(out: &mut Vec<u8>, bytes: &[u8]) {
+    escape_in_chunks(out, bytes, push_block);
+}
+
+/// The loop of [`push_escaped`]: `bytes` a chunk at a time through the stack buffer, each block of
+/// 16 escaped into it by `block` (buffer, end, block, its own bytes; returns the new end).
+#[inline(always)]
+fn escape_in_chunks(
+    out: &mut Vec<u8>,
+    bytes: &[u8],
+    mut block: impl FnMut(&mut [u8; ESCAPED_CHUNK], usize, [u8; 16], usize) -> usize,
+) {
     let mut buffer = [0u8; ESCAPED_CHUNK];
     for chunk in bytes.chunks(CHUNK) {
         let blocks = chunk.chunks_exact(16);
         let tail = blocks.remainder();
         let mut n = 0;
-        for block in blocks {
-            n = push_block(&mut buffer, n, block.try_into().expect("blocks of 16"), 16);
+        for sixteen in blocks {
+            n = block(
+                &mut buffer,
+                n,
+                sixteen.try_into().expect("blocks of 16"),
+                16,
+            );
         }
         if !tail.is_empty() {
             // Padded with a byte that needs no escape; only the tail's own bytes are counted.
-            n = push_block(&mut buffer, n, padded(tail), tail.len());
+            n = block(&mut buffer, n, padded(tail), tail.len());
         }
         out.extend_from_slice(&buffer[..n]);
     }
@@ -438,24 +454,15 @@ mod ssse3 {
         __m128i, _mm_loadu_si128, _mm_or_si128, _mm_shuffle_epi8, _mm_srli_si128, _mm_storeu_si128,
     };
 
-    use super::{CHUNK, ESCAPED_CHUNK, block_marks, padded, push_block};
+    use super::{ESCAPED_CHUNK, block_marks, escape_in_chunks, push_block};
 
     /// [`super::push_escaped`]'s loop, each block through [`push_block_ssse3`].
     #[target_feature(enable = "ssse3")]
     pub(super) fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
-        let mut buffer = [0u8; ESCAPED_CHUNK];
-        for chunk in bytes.chunks(CHUNK) {
-            let blocks = chunk.chunks_exact(16);
-            let tail = blocks.remainder();
-            let mut n = 0;
-            for block in blocks {
-                n = push_block_ssse3(&mut buffer, n, block.try_into().expect("blocks of 16"), 16);
-            }
-            if !tail.is_empty() {
-                n = push_block_ssse3(&mut buffer, n, padded(tail), tail.len());
-            }
-            out.extend_from_slice(&buffer[..n]);
-        }
+        // The closure inherits SSSE3 from this function, and the loop is inlined into it.
+        escape_in_chunks(out, bytes, |buffer, n, block, len| {
+            push_block_ssse3(buffer, n, block, len)
+        });
     }
 
     /// [`push_block`], but a block with quotes and backslashes only (no control character) is

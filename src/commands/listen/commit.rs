@@ -75,34 +75,22 @@ fn timestamp_text(at: chrono::DateTime<chrono::Utc>) -> String {
     if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
         return at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     }
-    let mut text = [0u8; 24];
+    // Each field zero-padded to its width, then the separator that follows it.
     let fields = [
-        (0, 4, year as u32),
-        (5, 2, at.month()),
-        (8, 2, at.day()),
-        (11, 2, at.hour()),
-        (14, 2, at.minute()),
-        (17, 2, at.second()),
-        (20, 3, nanos / 1_000_000),
+        (year as u32, 4, '-'),
+        (at.month(), 2, '-'),
+        (at.day(), 2, 'T'),
+        (at.hour(), 2, ':'),
+        (at.minute(), 2, ':'),
+        (at.second(), 2, '.'),
+        (nanos / 1_000_000, 3, 'Z'),
     ];
-    for (start, width, mut value) in fields {
-        for at in (start..start + width).rev() {
-            text[at] = b'0' + (value % 10) as u8;
-            value /= 10;
-        }
+    let mut text = String::with_capacity(24);
+    for (value, width, separator) in fields {
+        super::request_view::push_digits(&mut text, value, width);
+        text.push(separator);
     }
-    for (at, separator) in [
-        (4, b'-'),
-        (7, b'-'),
-        (10, b'T'),
-        (13, b':'),
-        (16, b':'),
-        (19, b'.'),
-        (23, b'Z'),
-    ] {
-        text[at] = separator;
-    }
-    String::from_utf8(text.to_vec()).expect("digits and separators are ASCII")
+    text
 }
 
 /// `remote` as `SocketAddr`'s `Display` writes it; an IPv4 one without the formatting machinery

@@ -140,7 +140,7 @@ pub fn clock(time: &impl chrono::Timelike) -> String {
 }
 
 /// `n` in decimal, zero-padded to `width` digits.
-fn push_digits(out: &mut String, n: u32, width: usize) {
+pub(super) fn push_digits(out: &mut String, n: u32, width: usize) {
     let mut digits = itoa::Buffer::new();
     let text = digits.format(n);
     out.extend(std::iter::repeat_n('0', width.saturating_sub(text.len())));

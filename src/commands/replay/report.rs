@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::deliver::Outcome;
 use super::record::{ReplayDiff, ReplayResult};
 use super::show::body_text;
+use crate::capture::push_json_string;
 use crate::output::{Output, sanitize_line};
 
 /// The comparison `--diff` makes for one answer.
@@ -60,14 +61,14 @@ fn write_json(result: &ReplayResult, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"round\":");
     push_serde(out, &result.round);
     out.extend_from_slice(b",\"method\":");
-    push_string(out, &result.method);
+    push_json_string(out, &result.method);
     out.extend_from_slice(b",\"url\":");
-    push_string(out, &result.url);
+    push_json_string(out, &result.url);
     out.extend_from_slice(b",\"status\":");
     push_serde(out, &result.status);
     out.extend_from_slice(b",\"error\":");
     match &result.error {
-        Some(error) => push_string(out, error),
+        Some(error) => push_json_string(out, error),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"attempts\":");
@@ -81,12 +82,12 @@ fn write_json(result: &ReplayResult, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"response_size\":");
     push_serde(out, &result.response_size);
     out.extend_from_slice(b",\"response_sha256\":");
-    push_string(out, &result.response_sha256);
+    push_json_string(out, &result.response_sha256);
     if let Some(diff) = &result.diff {
         out.extend_from_slice(b",\"diff\":{\"captured_status\":");
         push_serde(out, &diff.captured_status);
         out.extend_from_slice(b",\"captured_from\":");
-        push_string(out, diff.captured_from);
+        push_json_string(out, diff.captured_from);
         out.extend_from_slice(b",\"status_same\":");
         push_serde(out, &diff.status_same);
         out.extend_from_slice(b",\"body_same_as_first_replay\":");
@@ -100,23 +101,6 @@ fn write_json(result: &ReplayResult, out: &mut Vec<u8>) {
 /// that is not finite).
 fn push_serde(out: &mut Vec<u8>, value: &impl serde::Serialize) {
     serde_json::to_writer(&mut *out, value).expect("a number or a bool always serialises");
-}
-
-/// `text` as a JSON string: as is when nothing in it needs escaping (a URL, a method, a hex
-/// digest), else through serde's escaping.
-fn push_string(out: &mut Vec<u8>, text: &str) {
-    // A fold, not `any`: the compiler vectorises it.
-    let escapes = text.bytes().fold(false, |found, b| {
-        found | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if escapes {
-        push_serde(out, &text);
-    } else {
-        out.reserve(text.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(text.as_bytes());
-        out.push(b'"');
-    }
 }
 
 /// One replay's result, as `--json` writes it, or for people (each mode builds only its own).

@@ -149,15 +149,8 @@ impl<'a> Scan<'a> {
             }
             self.at += 16;
         }
-        while let Some(eight) = self.bytes.get(self.at..self.at + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(eight);
-            let mask = stops(u64::from_le_bytes(word));
-            if mask != 0 {
-                self.at += (mask.trailing_zeros() / 8) as usize;
-                return self.byte();
-            }
-            self.at += 8;
+        if self.skip_words(stops) {
+            return self.byte();
         }
         while let Some(byte) = self.byte() {
             if byte < 0x20 || byte == b'"' || byte == b'\\' {
@@ -220,18 +213,28 @@ impl<'a> Scan<'a> {
         Some(())
     }
 
-    /// Moves past the digits at the cursor, eight bytes at a time.
+    /// Moves the cursor eight bytes at a time to the first byte `marks` flags (its high bit set in
+    /// the mask); `false` when fewer than eight bytes were left before one turned up.
     #[inline(always)]
-    fn digits(&mut self) {
+    fn skip_words(&mut self, marks: impl Fn(u64) -> u64) -> bool {
         while let Some(eight) = self.bytes.get(self.at..self.at + 8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(eight);
-            let mask = non_digits(u64::from_le_bytes(word));
+            let mask = marks(u64::from_le_bytes(word));
             if mask != 0 {
                 self.at += (mask.trailing_zeros() / 8) as usize;
-                return;
+                return true;
             }
             self.at += 8;
+        }
+        false
+    }
+
+    /// Moves past the digits at the cursor, eight bytes at a time.
+    #[inline(always)]
+    fn digits(&mut self) {
+        if self.skip_words(non_digits) {
+            return;
         }
         while self.byte().is_some_and(|b| b.is_ascii_digit()) {
             self.at += 1;
