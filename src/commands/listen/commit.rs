@@ -128,7 +128,7 @@ pub(super) async fn commit(
         let shared = &mut *shared;
         record.seq = shared.next_seq;
         shared.next_seq += 1;
-        record.id = crate::ids::prefixed_id("req", &mut shared.rng);
+        record.id = crate::ids::quick_prefixed_id("req", &mut shared.rng);
         if let Some(id) = event_id {
             note_duplicate(&mut shared.duplicates, id, &mut record);
         }
