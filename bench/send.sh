@@ -4,7 +4,8 @@
 # signing: undici's Pool.request (the fastest common Node client) and fetch. Measured in
 # interleaved rounds (ROUNDS, default 3) so that a busy machine slows every sender alike; each
 # ratio is the median of the rounds'. Also hooky send's peak RSS at two --count values: it must
-# not grow with --count. BASELINE=/path/to/an/older/hooky adds that binary to every round.
+# not grow with --count. A round in which the host took more than MAX_STEAL percent of the cores
+# (lib.sh) is measured again. BASELINE=/path/to/an/older/hooky adds that binary to every round.
 # Loopback only. Usage: bench/send.sh [COUNT]   (default 20000)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -27,13 +28,17 @@ num() { awk -v v="$1" 'BEGIN { if (v + 0 > 0) printf "%.0f", v; else print v }';
 
 printf '%-6s %10s %10s %10s %10s %10s\n' round wrk hooky undici fetch baseline
 TO_WRK="" TO_UNDICI="" TO_FETCH="" TO_BASELINE="" ALL_WRK="" ALL_SEND="" ALL_UNDICI="" ALL_FETCH=""
-for round in $(seq 1 "$ROUNDS"); do
+round=1
+while [ "$round" -le "$ROUNDS" ]; do
+  mark=$(steal_mark)
   wrk_post "$SINK" sink; WRK=$RPS
   SEND=$(hooky_rps "$HOOKY")
   UNDICI=$(node_rps "$UNDICI_DIR/sender.mjs")
   FETCH=$(node_rps "$BENCH_DIR/node-sender.mjs")
   BASE=n/a; [ -n "${BASELINE:-}" ] && BASE=$(hooky_rps "$BASELINE")
   printf '%-6s %10s %10s %10s %10s %10s\n' "$round" "$(num "$WRK")" "$(num "$SEND")" "$(num "$UNDICI")" "$(num "$FETCH")" "$(num "$BASE")"
+  if measure_again "$(steal_since "$mark")"; then continue; fi
+  round=$((round + 1))
   ALL_WRK+=" $WRK"; ALL_SEND+=" $SEND"; ALL_UNDICI+=" $UNDICI"; ALL_FETCH+=" $FETCH"
   TO_WRK+=" $(ratio "$SEND" "$WRK")"; TO_UNDICI+=" $(ratio "$SEND" "$UNDICI")"
   TO_FETCH+=" $(ratio "$SEND" "$FETCH")"; TO_BASELINE+=" $(ratio "$SEND" "$BASE")"
@@ -58,4 +63,5 @@ echo "hooky send peak RSS: $RSS_SMALL KiB at --count $((COUNT / 10)), $RSS_LARGE
 row "send \`--count $COUNT --concurrency $CONNECTIONS\` (\`bench/send.sh\`, median of $ROUNDS rounds)" "$(kilo "$SEND") req/s" "wrk against the same sink: $(kilo "$WRK") req/s" "$TO_WRK" "≥ 0.50" "$(verdict "$TO_WRK" 0.50)"
 row "send vs Node undici \`Pool.request\` + crypto" "$(kilo "$SEND") req/s" "$(kilo "$UNDICI") req/s" "$TO_UNDICI" "≥ 3" "$(verdict "$TO_UNDICI" 3)"
 row "send vs Node \`fetch\` + crypto" "$(kilo "$SEND") req/s" "$(kilo "$FETCH") req/s" "$TO_FETCH" "—" "—"
+steal_row "send"
 row "send peak RSS, \`--count\` $((COUNT / 10)) vs $COUNT" "$((RSS_SMALL / 1024)) → $((RSS_LARGE / 1024)) MiB" "—" "$RSS_GROWTH" "flat (≤ 1.25)" "$(verdict "$RSS_GROWTH" 1.25 max)"
