@@ -50,7 +50,7 @@ async fn read_body(state: &Listener, request: Request<Incoming>) -> BodyRead {
     let limit = usize::try_from(state.max_body).unwrap_or(usize::MAX);
     let mut collect = std::pin::pin!(Limited::new(request.into_body(), limit).collect());
     // A body that arrived with its head (nearly every webhook) is complete at the first look, and
-    // needs no timer: arming and dropping one costs about a thousand instructions a request.
+    // needs no timer: arming and dropping one cost about 500 instructions a request.
     let first_look = std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await;
     let collected = match first_look {
         Poll::Ready(collected) => Ok(collected),
