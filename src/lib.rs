@@ -55,6 +55,7 @@ pub mod fixtures;
 pub mod headers;
 pub mod http_headers;
 pub mod ids;
+pub mod json_bytes;
 pub mod json_path;
 pub mod outbound;
 pub mod output;

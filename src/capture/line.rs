@@ -4,6 +4,7 @@
 //! serde. Pure.
 
 use super::{BodyEncoding, CaptureRecord, VerdictRecord};
+use crate::json_bytes::{Marks, block_marks, escape_mask};
 
 impl CaptureRecord {
     /// Appends the record's capture line, newline included, to `out`.
@@ -316,102 +317,21 @@ const CHUNK: usize = 256;
 /// it.
 const ESCAPED_CHUNK: usize = CHUNK * 6 + 32;
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `word` that is zero, and only those: no carry crosses a byte.
-fn zero_bytes(word: u64) -> u64 {
-    !(((word & !HIGH) + !HIGH) | word) & HIGH
-}
-
-/// The high bit of each byte of `word` that JSON escapes (`"`, `\`, below 0x20), and only those.
-pub(super) fn escape_mask(word: u64) -> u64 {
-    control_mask(word)
-        | zero_bytes(word ^ (ONES * u64::from(b'"')))
-        | zero_bytes(word ^ (ONES * u64::from(b'\\')))
-}
-
-/// The high bit of each byte of `word` below 0x20, and only those.
-fn control_mask(word: u64) -> u64 {
-    // A byte below 0x80 is below 0x20 exactly when adding 0x60 leaves its high bit clear.
-    !(((word & !HIGH) + ONES * 0x60) | word) & HIGH
-}
-
-/// Sixteen bytes looked at together: bit `i` of each mask stands for byte `i`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Marks {
-    /// The bytes JSON escapes (`"`, `\`, below 0x20).
-    escapes: u32,
-    /// The control characters (below 0x20).
-    controls: u32,
-    /// The bytes from 0x80 on.
-    non_ascii: u32,
-}
-
-/// [`Marks`] with SSE2, which every x86_64 CPU has.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn block_marks(block: &[u8; 16]) -> Marks {
-    // SAFETY: SSE2 is part of the x86_64 baseline, so the CPU running this has it.
-    unsafe { block_marks_sse2(block) }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn block_marks_sse2(block: &[u8; 16]) -> Marks {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-    // SAFETY: `block` is 16 readable bytes, and this load has no alignment requirement.
-    let bytes = unsafe { _mm_loadu_si128(block.as_ptr().cast()) };
-    let quotes = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'"' as i8));
-    let backslashes = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\\' as i8));
-    // Below 0x20, unsigned: the byte is its own minimum with 0x1f.
-    let controls = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1f)), bytes);
-    let escapes = _mm_or_si128(_mm_or_si128(quotes, backslashes), controls);
-    // The masks hold 16 bits: the casts keep them as they are.
-    Marks {
-        escapes: _mm_movemask_epi8(escapes) as u32,
-        controls: _mm_movemask_epi8(controls) as u32,
-        non_ascii: _mm_movemask_epi8(bytes) as u32,
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn block_marks(block: &[u8; 16]) -> Marks {
-    block_marks_in_words(block)
-}
-
-/// [`Marks`] from two words' masks ([`escape_mask`], [`control_mask`]) on any CPU.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn block_marks_in_words(block: &[u8; 16]) -> Marks {
-    let (low, high) = block.split_at(8);
-    let words = [low, high].map(|half| u64::from_le_bytes(half.try_into().expect("8 bytes")));
-    let both = |mask: fn(u64) -> u64| gather(mask(words[0])) | gather(mask(words[1])) << 8;
-    Marks {
-        escapes: both(escape_mask),
-        controls: both(control_mask),
-        non_ascii: both(|word| word & HIGH),
-    }
-}
-
-/// The high bits of a word's bytes (nothing else set) as the eight low bits, byte `i` as bit `i`:
-/// the multiplication moves each to bit 56 + `i` and carries nothing into them.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn gather(marks: u64) -> u32 {
-    ((marks >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
-}
-
 /// Escapes the first `len` bytes of `block` into `buffer` at `n`; returns the new end.
 #[inline(always)]
-fn push_block(
+fn push_block(buffer: &mut [u8; ESCAPED_CHUNK], n: usize, block: [u8; 16], len: usize) -> usize {
+    push_marked_block(buffer, n, block, len, block_marks(&block))
+}
+
+/// [`push_block`] with the block's [`Marks`] already known.
+#[inline(always)]
+fn push_marked_block(
     buffer: &mut [u8; ESCAPED_CHUNK],
     mut n: usize,
     block: [u8; 16],
     len: usize,
+    marks: Marks,
 ) -> usize {
-    let marks = block_marks(&block);
     let mut mask = marks.escapes;
     buffer[n..n + 16].copy_from_slice(&block);
     if mask == 0 {
@@ -454,7 +374,7 @@ mod ssse3 {
         __m128i, _mm_loadu_si128, _mm_or_si128, _mm_shuffle_epi8, _mm_srli_si128, _mm_storeu_si128,
     };
 
-    use super::{ESCAPED_CHUNK, block_marks, escape_in_chunks, push_block};
+    use super::{ESCAPED_CHUNK, block_marks, escape_in_chunks, push_marked_block};
 
     /// [`super::push_escaped`]'s loop, each block through [`push_block_ssse3`].
     #[target_feature(enable = "ssse3")]
@@ -465,7 +385,7 @@ mod ssse3 {
         });
     }
 
-    /// [`push_block`], but a block with quotes and backslashes only (no control character) is
+    /// [`super::push_block`], but a block with quotes and backslashes only (no control character) is
     /// written as two halves of eight bytes, each spread out by one shuffle: every byte moves
     /// right by the escapes before it, and a backslash fills each gap.
     #[target_feature(enable = "ssse3")]
@@ -477,7 +397,7 @@ mod ssse3 {
     ) -> usize {
         let marks = block_marks(&block);
         if marks.escapes == 0 || marks.controls != 0 {
-            return push_block(buffer, n, block, len);
+            return push_marked_block(buffer, n, block, len, marks);
         }
         let bytes = load(&block);
         let halves = [
@@ -618,25 +538,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_word_mask_marks_exactly_the_bytes_to_escape() {
-        // Every byte value in every position, beside neighbours that carry or borrow the most.
-        for byte in 0u8..=255 {
-            for at in 0..8 {
-                for fill in [0x00u8, 0x1f, 0x20, 0x22, 0x5c, 0x7f, 0x80, 0xff] {
-                    let mut eight = [fill; 8];
-                    eight[at] = byte;
-                    let mask = escape_mask(u64::from_le_bytes(eight));
-                    for (i, &b) in eight.iter().enumerate() {
-                        let marked = mask & (0x80 << (8 * i)) != 0;
-                        assert_eq!(marked, needs_escape(b), "{eight:?} at {i}");
-                    }
-                    assert_eq!(mask & !HIGH, 0);
-                }
-            }
-        }
-    }
-
     proptest::proptest! {
         #[test]
         fn any_string_is_escaped_as_serde_json_escapes_it(text in "(\\PC|[\"\\\\\\x00-\\x1f\\x7f]){0,600}") {
@@ -661,34 +562,6 @@ mod tests {
                     }
                     let expected = bytes.iter().position(|&b| needs_escape(b));
                     assert_eq!(first_escape(&bytes), expected, "{bytes:?}");
-                }
-            }
-        }
-    }
-
-    /// The marks each byte of `block` should get, one byte at a time.
-    fn expected_marks(block: &[u8; 16]) -> Marks {
-        let bits =
-            |test: fn(u8) -> bool| (0..16).filter(|&i| test(block[i])).map(|i| 1u32 << i).sum();
-        Marks {
-            escapes: bits(needs_escape),
-            controls: bits(|b| b < 0x20),
-            non_ascii: bits(|b| b >= 0x80),
-        }
-    }
-
-    #[test]
-    fn block_marks_mark_exactly_the_bytes_they_stand_for() {
-        // Every byte value in every position, beside neighbours at each class's edges; the
-        // portable version (other CPUs) is checked here too.
-        for byte in 0u8..=255 {
-            for at in 0..16 {
-                for fill in [0x00u8, 0x1f, 0x20, 0x22, 0x5c, 0x61, 0x7f, 0x80, 0xff] {
-                    let mut block = [fill; 16];
-                    block[at] = byte;
-                    let expected = expected_marks(&block);
-                    assert_eq!(block_marks(&block), expected, "{block:?}");
-                    assert_eq!(block_marks_in_words(&block), expected, "{block:?}");
                 }
             }
         }

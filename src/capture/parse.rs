@@ -8,8 +8,8 @@
 //! kind — gives `None`, and the caller reads the line with serde as before: the fast path only
 //! ever returns the record serde would, never an error of its own. Pure.
 
-use super::line::escape_mask;
 use super::{BodyEncoding, CaptureRecord, VerdictKind, VerdictRecord};
+use crate::json_bytes::escape_mask;
 
 /// The record in `line` when it is written exactly as this hooky writes it, `None` otherwise.
 pub(super) fn parse_written(line: &str) -> Option<CaptureRecord> {

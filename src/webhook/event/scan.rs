@@ -6,6 +6,7 @@
 //! recursive, whatever the body.
 
 use super::{Envelope, Field};
+use crate::json_bytes::{HIGH, ONES, block_escapes};
 
 /// The deepest nesting followed; a deeper body is left to serde_json.
 const MAX_DEPTH: usize = 64;
@@ -142,7 +143,7 @@ impl<'a> Scan<'a> {
     fn next_stop(&mut self) -> Option<u8> {
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         while let Some(sixteen) = self.bytes.get(self.at..self.at + 16) {
-            let mask = stops16(sixteen.try_into().ok()?);
+            let mask = block_escapes(sixteen.try_into().ok()?);
             if mask != 0 {
                 self.at += mask.trailing_zeros() as usize;
                 return self.byte();
@@ -370,34 +371,10 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// A bit (bit `i` for byte `i`) on each byte of `bytes` a JSON string stops at (`"`, `\`, below
-/// 0x20), all exact. SSE2 is part of x86-64's baseline (every x86-64 CPU has it, and the compiler
-/// enables it for the target), so the `cfg` is the detection; elsewhere [`stops`] does the work.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline(always)]
-fn stops16(bytes: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-    // SAFETY: the load reads exactly the 16 bytes `bytes` borrows (unaligned loads allowed); the
-    // rest are SSE2 operations on registers, and SSE2 is enabled for this target (the `cfg`).
-    unsafe {
-        let word = _mm_loadu_si128(bytes.as_ptr().cast());
-        let quote = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'"' as i8));
-        let backslash = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\\' as i8));
-        // Below 0x20 (unsigned): the byte is its own minimum with 0x1f.
-        let control = _mm_cmpeq_epi8(_mm_min_epu8(word, _mm_set1_epi8(0x1f)), word);
-        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
-    }
-}
-
 /// A mark (high bit) on the first byte of `word` (in memory order) that is not an ASCII digit, or
 /// none: as in [`stops`], the lowest mark is exact and only it is read.
 #[inline(always)]
 fn non_digits(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     // Below the first non-digit no byte carries or borrows: there a byte under '0' borrows (high
     // bit), one over '9' below 0x80 carries into the high bit with 0x46, one of 0x80 or more has
     // its high bit already.
@@ -406,11 +383,10 @@ fn non_digits(word: u64) -> u64 {
 
 /// A mark (high bit) on the first byte of `word` (in memory order) a JSON string stops at (`"`,
 /// `\`, below 0x20), or none: the lowest mark is exact; those above it may not be (a borrow from a
-/// marked byte can mark the next), and only the lowest is read.
+/// marked byte can mark the next), and only the lowest is read. Cheaper than
+/// [`escape_mask`](crate::json_bytes::escape_mask), which marks every such byte exactly.
 #[inline(always)]
 fn stops(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let quote = word ^ (ONES * u64::from(b'"'));
     let backslash = word ^ (ONES * u64::from(b'\\'));
     // Below a byte's first mark no byte borrows, so each difference's high bit there says: this
@@ -521,25 +497,6 @@ mod tests {
                         assert_eq!(marked, first, "{eight:?}");
                         assert_eq!(mask & !0x8080_8080_8080_8080, 0);
                     }
-                }
-            }
-        }
-    }
-
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    #[test]
-    fn the_sixteen_byte_mask_marks_every_stop() {
-        let stop = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-        for byte in 0u8..=255 {
-            for at in 0..16 {
-                for fill in [0x00u8, 0x1f, 0x20, 0x22, 0x41, 0x5c, 0x7f, 0x80, 0x9f, 0xff] {
-                    let mut sixteen = [fill; 16];
-                    sixteen[at] = byte;
-                    let expected = sixteen
-                        .iter()
-                        .enumerate()
-                        .fold(0u32, |mask, (i, &b)| mask | (u32::from(stop(b)) << i));
-                    assert_eq!(stops16(&sixteen), expected, "{sixteen:?}");
                 }
             }
         }
