@@ -175,6 +175,86 @@ fn a_slowloris_client_is_cut_off_while_others_are_served() {
     assert_code(&output, 0);
 }
 
+/// Reads one answer with a `Content-Length` body from a kept-alive connection; its status.
+fn read_answer(stream: &mut std::net::TcpStream) -> u16 {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let read = stream
+            .read(&mut byte)
+            .expect("an answer before the read deadline");
+        assert_eq!(
+            read,
+            1,
+            "closed mid-answer: {}",
+            String::from_utf8_lossy(&head)
+        );
+        head.extend_from_slice(&byte);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let length: usize = head
+        .to_ascii_lowercase()
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a content-length");
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).unwrap();
+    status_of(&head).unwrap_or(0)
+}
+
+#[test]
+fn each_request_on_a_kept_alive_connection_gets_the_whole_head_deadline() {
+    // The deadline is the connection's one timer, pushed later for each request: a client that
+    // pauses between requests for less than --client-timeout each time (but for longer in all) is
+    // served every time, and one that stays silent past it is cut off.
+    let l = listen(&["--client-timeout", "3s"]);
+    let mut stream = std::net::TcpStream::connect(l.addr()).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    let started = Instant::now();
+    for i in 0..3 {
+        let body = format!("{{\"n\":{i}}}");
+        let request = format!(
+            "POST /kept HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        assert_eq!(read_answer(&mut stream), 200, "request {i}");
+        // The pause is what is tested: a client idle between requests.
+        std::thread::sleep(Duration::from_millis(1500));
+    }
+    assert!(
+        started.elapsed() > Duration::from_secs(3),
+        "longer than one deadline in all"
+    );
+    let silent = Instant::now();
+    let mut rest = Vec::new();
+    let closed = stream.read_to_end(&mut rest);
+    assert!(closed.is_ok() && rest.is_empty(), "{closed:?} {rest:?}");
+    // Cut off by --client-timeout, not by the test's own 20 s read deadline.
+    assert!(silent.elapsed() < Duration::from_secs(15));
+    let (output, _) = l.interrupt();
+    assert_code(&output, 0);
+    assert_eq!(
+        stdout(&output).matches("/kept").count(),
+        3,
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn an_answer_slower_than_the_client_timeout_still_arrives() {
+    // --client-timeout times what the client sends; hooky's own --delay is not the client's.
+    let l = listen(&["--client-timeout", "1s", "--delay", "2500ms"]);
+    let started = Instant::now();
+    let reply = raw_exchange(&l.addr(), &request(&[], b"{}"), false, WAIT);
+    assert_eq!(status_of(&reply), Some(200), "{reply}");
+    assert!(started.elapsed() >= Duration::from_millis(2500));
+    let (output, _) = l.interrupt();
+    assert_code(&output, 0);
+}
+
 #[test]
 fn malformed_signatures_of_every_scheme_are_invalid_never_a_crash() {
     let mut l = listen(&["--secret", SECRET]);

@@ -36,6 +36,7 @@ mod commit;
 mod decide;
 mod feed_endpoint;
 mod forward;
+mod head_deadline;
 mod receive;
 mod report;
 pub mod settings;

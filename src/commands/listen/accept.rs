@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
+use super::head_deadline::{ExchangeBody, Exchanges, HeadDeadline};
 use super::shutdown::Stop;
 use super::{Body, Listener, handle, web};
 use crate::capture::feed;
@@ -30,20 +31,26 @@ pub(super) async fn accept_loop(
     let mut stopped = state.stop.subscribe();
     let ui = web::router(state.clone());
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(client_timeout)
-        .keep_alive(true);
+    // No hyper timer: heads are timed per connection by `HeadDeadline`.
+    http.keep_alive(true);
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, remote)) => {
                     let _ = stream.set_nodelay(true);
                     let (state, ui) = (state.clone(), ui.clone());
+                    let exchanges = Exchanges::new();
+                    let io = HeadDeadline::new(TokioIo::new(stream), exchanges.clone(), client_timeout);
                     let service = hyper::service::service_fn(move |request| {
                         let (state, ui) = (state.clone(), ui.clone());
-                        async move { Ok::<_, Infallible>(route(&state, &ui, remote, request).await) }
+                        // Begun as hyper hands the request over, before it reads any of the body.
+                        let exchange = exchanges.begin();
+                        async move {
+                            let answer = route(&state, &ui, remote, request).await;
+                            Ok::<_, Infallible>(answer.map(|body| ExchangeBody::new(body, exchange)))
+                        }
                     });
-                    let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                    let connection = graceful.watch(http.serve_connection(io, service));
                     tokio::spawn(async move {
                         // A client that breaks its connection is its own problem, not the listener's.
                         let _ = connection.await;
