@@ -226,6 +226,7 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         decision.checked.verdict.scheme(),
         &received.headers,
         &received.body,
+        std::mem::take(&mut received.fields),
     );
     // The record takes the headers themselves when nothing reads them after it is made (no
     // `--forward-to` relaying them, no `--expect` looking at them): one copy fewer per request.

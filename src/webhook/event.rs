@@ -129,16 +129,57 @@ pub fn event_id(headers: &[Header], body: Option<&serde_json::Value>) -> Option<
         .map(str::to_string)
 }
 
+/// The five top-level fields of a JSON object body that `listen` reads for every request (`type`,
+/// `event`, `event_type`, `id`, `event_id`), read once: the event type and id come from them, and
+/// so do the handshakes a body names. Unknown (`BodyFields::default()`) when the body is not an
+/// object serde_json reads.
+#[derive(Debug, Default)]
+pub struct BodyFields(Option<Envelope>);
+
+impl BodyFields {
+    pub fn read(body: &[u8]) -> Self {
+        let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        // Most bodies in one pass of the scanner; what it leaves, serde_json reads.
+        let envelope = object.then(|| match scan::envelope(body) {
+            Some(envelope) => Some(envelope),
+            None => serde_json::from_slice::<Envelope>(body).ok(),
+        });
+        BodyFields(envelope.flatten())
+    }
+
+    /// The text at `pointer` as `json.pointer(pointer)` and `as_str` read it from the whole
+    /// body, for the pointers of these fields (`/type`, `/event`, …): `Some(None)` when it is not
+    /// text or missing. `None` when these fields cannot tell: another pointer, or the body unknown.
+    pub fn text_at(&self, pointer: &str) -> Option<Option<&str>> {
+        let envelope = self.0.as_ref()?;
+        let field = match pointer {
+            "/type" => &envelope.kind,
+            "/event" => &envelope.event,
+            "/event_type" => &envelope.event_type,
+            "/id" => &envelope.id,
+            "/event_id" => &envelope.event_id,
+            _ => return None,
+        };
+        Some(match field {
+            Some(Field::Text(text)) => Some(text),
+            _ => None,
+        })
+    }
+}
+
 /// The event type and id of a request, as [`event_type`] and [`event_id`] give them, without
 /// building the whole JSON document: `listen` needs only these five fields of every body.
 pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<String>) {
-    let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    // Most bodies in one pass of the scanner; what it leaves, serde_json reads.
-    let envelope = object.then(|| match scan::envelope(body) {
-        Some(envelope) => Ok(envelope),
-        None => serde_json::from_slice::<Envelope>(body),
-    });
-    if let Some(Ok(envelope)) = envelope {
+    event_fields_from(headers, body, BodyFields::read(body))
+}
+
+/// [`event_fields`] with the body's top-level fields already read.
+fn event_fields_from(
+    headers: &[Header],
+    body: &[u8],
+    fields: BodyFields,
+) -> (Option<String>, Option<String>) {
+    if let Some(envelope) = fields.0 {
         let kind = [envelope.kind, envelope.event, envelope.event_type]
             .into_iter()
             .find_map(|field| match field {
@@ -176,14 +217,15 @@ pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<
 /// it (Intercom's body `topic`, under a `type` that is always `notification_event`), then as
 /// [`event_fields`] finds it. The id is [`event_fields`]'s (the body's `id` first): `send` prints
 /// that one as the id `listen` will show, and duplicates are spotted by it. Without a scheme,
-/// [`event_fields`].
+/// [`event_fields`]. `fields` are the body's, read once by the caller ([`BodyFields::read`]).
 pub fn event_fields_for(
     scheme: Option<Scheme>,
     headers: &[Header],
     body: &[u8],
+    fields: BodyFields,
 ) -> (Option<String>, Option<String>) {
     let Some(provider) = scheme.map(Scheme::provider) else {
-        return event_fields(headers, body);
+        return event_fields_from(headers, body, fields);
     };
     let in_body = provider
         .event_type
@@ -198,7 +240,7 @@ pub fn event_fields_for(
             event_id(headers, Some(json)),
         ),
         None => {
-            let (kind, id) = event_fields(headers, body);
+            let (kind, id) = event_fields_from(headers, body, fields);
             (located.or(kind), id)
         }
     }
@@ -434,7 +476,7 @@ mod tests {
         let body =
             br#"{"type":"notification_event","topic":"conversation.user.created","id":"notif_1"}"#;
         assert_eq!(
-            event_fields_for(intercom, &[], body),
+            event_fields_for(intercom, &[], body, BodyFields::read(body)),
             (
                 Some("conversation.user.created".into()),
                 Some("notif_1".into())
@@ -442,22 +484,34 @@ mod tests {
         );
         // Without the scheme, the generic places: the body's type.
         assert_eq!(
-            event_fields_for(None, &[], body).0.as_deref(),
+            event_fields_for(None, &[], body, BodyFields::read(body))
+                .0
+                .as_deref(),
             Some("notification_event")
         );
         // A header the scheme names wins over the body's type; the id is the body's first.
         let github = Scheme::from_name("github");
         let headers = [h("X-GitHub-Event", "push"), h("X-GitHub-Delivery", "d-1")];
         assert_eq!(
-            event_fields_for(github, &headers, br#"{"type":"t","id":7}"#),
+            event_fields_for(
+                github,
+                &headers,
+                br#"{"type":"t","id":7}"#,
+                BodyFields::read(br#"{"type":"t","id":7}"#)
+            ),
             (Some("push".into()), Some("7".into()))
         );
         assert_eq!(
-            event_fields_for(github, &[], br#"{"type":"t"}"#),
+            event_fields_for(
+                github,
+                &[],
+                br#"{"type":"t"}"#,
+                BodyFields::read(br#"{"type":"t"}"#)
+            ),
             (Some("t".into()), None)
         );
         assert_eq!(
-            event_fields_for(intercom, &[], b"not json"),
+            event_fields_for(intercom, &[], b"not json", BodyFields::read(b"not json")),
             event_fields(&[], b"not json")
         );
     }

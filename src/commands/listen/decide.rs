@@ -170,6 +170,7 @@ fn handshake_of(
             query: received.query.as_deref(),
             headers: &received.headers,
             body: &received.body,
+            fields: Some(&received.fields),
         },
         verified,
         policy.verify_token,
@@ -195,6 +196,7 @@ mod tests {
             headers,
             body: Bytes::copy_from_slice(body),
             too_large,
+            fields: crate::webhook::event::BodyFields::read(body),
         }
     }
 

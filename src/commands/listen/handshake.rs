@@ -19,6 +19,7 @@ use subtle::ConstantTimeEq;
 
 use crate::headers::{Header, get_one};
 use crate::signature::{Location, Scheme};
+use crate::webhook::event::BodyFields;
 
 /// Longest challenge echoed, in bytes (providers send a few dozen characters; Graph's tokens are
 /// a sentence long).
@@ -126,6 +127,9 @@ pub struct Inbound<'a> {
     pub query: Option<&'a str>,
     pub headers: &'a [Header],
     pub body: &'a [u8],
+    /// The body's top-level fields when already read: a handshake named at one of them is told
+    /// from them, without looking through the body.
+    pub fields: Option<&'a BodyFields>,
 }
 
 /// The scheme whose signature verified the request, and the key that did.
@@ -166,6 +170,9 @@ fn signed_handshake(request: &Inbound<'_>, verified: Option<Verified<'_>>) -> Op
             Location::Header(name) => get_one(request.headers, name)
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case(handshake.name)),
             Location::Body(pointer) => {
+                if let Some(text) = request.fields.and_then(|fields| fields.text_at(pointer)) {
+                    return text == Some(handshake.name);
+                }
                 contains_name(request.body, handshake.name)
                     && parsed
                         .get_or_insert_with(|| serde_json::from_slice(request.body).ok())
@@ -307,6 +314,7 @@ mod tests {
             query: None,
             headers,
             body,
+            fields: None,
         }
     }
 
@@ -316,6 +324,7 @@ mod tests {
             query: Some(query),
             headers: &[],
             body: b"",
+            fields: None,
         }
     }
 
@@ -346,6 +355,54 @@ mod tests {
         // An event that merely mentions the word is no handshake.
         let event = br#"{"type":"event_callback","text":"url_verification"}"#;
         assert_eq!(recognise(&post(&[], event), signed("slack"), None), None);
+    }
+
+    #[test]
+    fn handshakes_told_from_the_read_fields_are_those_told_from_the_body() {
+        let bodies: [&[u8]; 11] = [
+            br#"{"token":"t","challenge":"c1","type":"url_verification"}"#,
+            br#"{"type":"url_verification"}"#,
+            br#"{"type":"event_callback","text":"url_verification"}"#,
+            br#"{"type":"url_verification","challenge":"c3","type":"url_verification"}"#,
+            br#"{"type":"url_verification","challenge":"c4","x":1e400}"#,
+            br#"{"type":["url_verification"],"challenge":"c5"}"#,
+            br#"{"inner":{"type":"url_verification"},"challenge":"c6"}"#,
+            br#"{"payload":{"plainToken":"p1"},"event":"endpoint.url_validation"}"#,
+            br#"{"payload":{"plainToken":"p2"},"event":"endpoint.url_validation"} x"#,
+            br#"  {"event":"endpoint.url_validation","payload":{"plainToken":"p3"}}"#,
+            b"type=url_verification&challenge=c7",
+        ];
+        for body in bodies {
+            let fields = BodyFields::read(body);
+            for scheme in ["slack", "zoom"] {
+                let told = Inbound {
+                    fields: Some(&fields),
+                    ..post(&[], body)
+                };
+                assert_eq!(
+                    recognise(&told, signed(scheme), None),
+                    recognise(&post(&[], body), signed(scheme), None),
+                    "{}",
+                    String::from_utf8_lossy(body)
+                );
+            }
+        }
+        // The read fields are what decides: the first body is a handshake by them.
+        let fields = BodyFields::read(bodies[0]);
+        let told = Inbound {
+            fields: Some(&fields),
+            ..post(&[], bodies[0])
+        };
+        assert_eq!(recognise(&told, signed("slack"), None).unwrap().body, b"c1");
+        // The fields decode escapes as JSON does, where the search of the body's bytes finds only a
+        // name written plainly.
+        let escaped = br#"{"type":"url\u005fverification","challenge":"c2"}"#;
+        let fields = BodyFields::read(escaped);
+        let told = Inbound {
+            fields: Some(&fields),
+            ..post(&[], escaped)
+        };
+        assert_eq!(recognise(&told, signed("slack"), None).unwrap().body, b"c2");
     }
 
     #[test]
@@ -418,6 +475,7 @@ mod tests {
             query: Some("validationToken=Validation%3A+Testing+client"),
             headers: &[],
             body: b"",
+            fields: None,
         };
         let answer = recognise(&graph, None, None).unwrap();
         assert_eq!((answer.kind, answer.status), (Kind::MicrosoftGraph, 200));

@@ -28,6 +28,8 @@ pub(super) struct Received {
     pub(super) body: Bytes,
     /// The size of a body over `--max-body` (declared, or just over the limit when it was cut).
     pub(super) too_large: Option<u64>,
+    /// The body's top-level event fields, read once for the handshakes and the event fields.
+    pub(super) fields: crate::webhook::event::BodyFields,
 }
 
 /// What a request's body turned out to be.
@@ -111,6 +113,7 @@ pub(super) async fn read(
             return Err(answer);
         }
     };
+    let fields = crate::webhook::event::BodyFields::read(&body);
     Ok(Received {
         started,
         at,
@@ -121,5 +124,6 @@ pub(super) async fn read(
         headers,
         body,
         too_large,
+        fields,
     })
 }
