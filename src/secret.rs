@@ -303,6 +303,15 @@ pub fn redact_text(text: &str, secrets: &[&[u8]]) -> String {
     out
 }
 
+/// [`redact_text`] on text the caller owns: returned as it is (no copy) when it holds no secret.
+pub fn redact_owned(text: String, secrets: &[&[u8]]) -> String {
+    if contains_secret(&text, secrets) {
+        redact_text(&text, secrets)
+    } else {
+        text
+    }
+}
+
 /// [`redact_headers`] on headers the caller owns: nothing is copied, only a value that would reveal
 /// a secret is replaced.
 pub fn redact_headers_in_place(headers: &mut [Header], secrets: &[&[u8]]) {
@@ -392,6 +401,28 @@ mod tests {
         assert_eq!(secret_spans("xs3crets3cret", &keys), vec![1..7, 7..13]);
         assert!(contains_secret("x\ts3cret", &keys));
         assert!(!contains_secret("s3cre", &keys));
+    }
+
+    #[test]
+    fn owned_text_is_redacted_as_borrowed_text_is() {
+        let keys: [&[u8]; 2] = [b"s3cret", b"s3cret-long"];
+        for text in [
+            "a=s3cret&b=s3cret-long&c=s3cr",
+            "ünï s3cret ✓",
+            "nothing",
+            "",
+            "s3cre",
+        ] {
+            assert_eq!(
+                redact_owned(text.to_string(), &keys),
+                redact_text(text, &keys)
+            );
+        }
+        // Nothing to redact: the same allocation comes back.
+        let text = String::from("/hooks/stripe");
+        let at = text.as_ptr();
+        let redacted = redact_owned(text, &keys);
+        assert_eq!(redacted.as_ptr(), at);
     }
 
     /// The window-by-window search the vectorised one replaced, as the reference.

@@ -228,18 +228,13 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         &received.body,
         std::mem::take(&mut received.fields),
     );
-    // The record takes the headers themselves when nothing reads them after it is made (no
-    // `--forward-to` relaying them, no `--expect` looking at them): one copy fewer per request.
-    let headers = if state.forwarder.is_none() && state.expectations.is_empty() {
-        std::mem::take(&mut received.headers)
-    } else {
-        received.headers.clone()
-    };
+    let (headers, path) = headers_and_path(state, &mut received);
     let mut record = capture_record(
         state,
         &received,
         &decision.checked,
         headers,
+        path,
         event_type,
         event_id.as_deref(),
     );
@@ -275,6 +270,20 @@ async fn handle(state: &Listener, remote: SocketAddr, request: Request<Incoming>
         tokio::time::sleep(delay).await;
     }
     answer
+}
+
+/// The headers and path for the capture record: the request's own when nothing reads them after
+/// the record is made (no `--forward-to` relaying them, no `--expect` looking at them), which
+/// saves copies on every request; else copies.
+fn headers_and_path(state: &Listener, received: &mut receive::Received) -> (Vec<Header>, String) {
+    if state.forwarder.is_none() && state.expectations.is_empty() {
+        (
+            std::mem::take(&mut received.headers),
+            std::mem::take(&mut received.path),
+        )
+    } else {
+        (received.headers.clone(), received.path.clone())
+    }
 }
 
 /// The answer known before the commit: hooky's refusal, a handshake's, or the `--forward-to`

@@ -22,11 +22,13 @@ pub(super) fn capture_record(
     received: &Received,
     checked: &Checked,
     mut headers: Vec<Header>,
+    path: String,
     event_type: Option<String>,
     event_id: Option<&str>,
 ) -> Box<CaptureRecord> {
     let keys = state.verifier.keys();
     let redact = |text: &str| crate::secret::redact_text(text, &keys);
+    let redact_owned = |text: String| crate::secret::redact_owned(text, &keys);
     crate::secret::redact_headers_in_place(&mut headers, &keys);
     // Boxed once here: the record then travels through the batch and back as a pointer, not
     // ~600 bytes copied at each move.
@@ -37,7 +39,7 @@ pub(super) fn capture_record(
         remote_addr: address_text(received.remote),
         method: received.method.as_str().to_string(),
         // A secret in the URL (`?token=…`) is redacted like one in a header.
-        path: redact(&received.path),
+        path: redact_owned(path),
         // Meta's hub.verify_token is a secret too, whoever's it is.
         query: received
             .query
@@ -45,7 +47,7 @@ pub(super) fn capture_record(
             .map(|query| redact(&crate::secret::redact_query_tokens(query))),
         headers,
         // They may come from headers (`X-GitHub-Event`, `webhook-id`), redacted like the rest.
-        event_type: event_type.as_deref().map(redact),
+        event_type: event_type.map(redact_owned),
         event_id: event_id.map(redact),
         verdict: VerdictRecord {
             hint: checked.hint.clone(),
