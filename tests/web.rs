@@ -246,6 +246,24 @@ async fn the_event_stream_is_live_and_resumes_from_last_event_id() {
     assert!(!stderr.contains("gave up waiting"), "{stderr}");
 }
 
+#[tokio::test]
+async fn an_event_stream_outlives_the_client_timeout() {
+    // --client-timeout times a client's request head; a stream the client only reads is an
+    // answer still being sent, and stays open however long nothing arrives on it.
+    let l = listen(&["--client-timeout", "1s"]);
+    post_with(&format!("{}/first", l.url), &[], b"{}").await;
+    let mut events = Events::open(&l, None).await;
+    assert_eq!(events.next().await.0, 1);
+    // The silence is what is tested: longer than the timeout, with nothing sent either way.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    post_with(&format!("{}/later", l.url), &[], b"{}").await;
+    let (id, data) = events.next().await;
+    assert_eq!((id, data["path"].as_str()), (2, Some("/later")));
+    drop(events);
+    let (output, _dir) = l.interrupt();
+    assert_eq!(output.status.code(), Some(0));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_big_body_travels_without_its_body_and_the_stream_survives_no_capture() {
     let l = listen(&["--max-body", "2MiB"]);
