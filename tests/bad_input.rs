@@ -211,7 +211,7 @@ fn each_request_on_a_kept_alive_connection_gets_the_whole_head_deadline() {
     let l = listen(&["--client-timeout", "3s"]);
     let mut stream = std::net::TcpStream::connect(l.addr()).unwrap();
     stream.set_read_timeout(Some(WAIT)).unwrap();
-    let started = Instant::now();
+    // Three pauses of 1.5 s: 4.5 s in all, longer than one deadline.
     for i in 0..3 {
         let body = format!("{{\"n\":{i}}}");
         let request = format!(
@@ -223,10 +223,6 @@ fn each_request_on_a_kept_alive_connection_gets_the_whole_head_deadline() {
         // The pause is what is tested: a client idle between requests.
         std::thread::sleep(Duration::from_millis(1500));
     }
-    assert!(
-        started.elapsed() > Duration::from_secs(3),
-        "longer than one deadline in all"
-    );
     let silent = Instant::now();
     let mut rest = Vec::new();
     let closed = stream.read_to_end(&mut rest);

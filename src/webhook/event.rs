@@ -131,12 +131,15 @@ pub fn event_id(headers: &[Header], body: Option<&serde_json::Value>) -> Option<
 
 /// The five top-level fields of a JSON object body that `listen` reads for every request (`type`,
 /// `event`, `event_type`, `id`, `event_id`), read once: the event type and id come from them, and
-/// so do the handshakes a body names. Unknown (`BodyFields::default()`) when the body is not an
-/// object serde_json reads.
+/// so do the handshakes a body names. [`BodyFields::UNKNOWN`] when the body is not an object
+/// serde_json reads.
 #[derive(Debug, Default)]
 pub struct BodyFields(Option<Envelope>);
 
 impl BodyFields {
+    /// Fields that tell nothing: the body has to be looked at itself.
+    pub const UNKNOWN: BodyFields = BodyFields(None);
+
     pub fn read(body: &[u8]) -> Self {
         let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         // Most bodies in one pass of the scanner; what it leaves, serde_json reads.

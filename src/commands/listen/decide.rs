@@ -170,7 +170,7 @@ fn handshake_of(
             query: received.query.as_deref(),
             headers: &received.headers,
             body: &received.body,
-            fields: Some(&received.fields),
+            fields: &received.fields,
         },
         verified,
         policy.verify_token,

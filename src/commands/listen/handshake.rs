@@ -127,9 +127,9 @@ pub struct Inbound<'a> {
     pub query: Option<&'a str>,
     pub headers: &'a [Header],
     pub body: &'a [u8],
-    /// The body's top-level fields when already read: a handshake named at one of them is told
-    /// from them, without looking through the body.
-    pub fields: Option<&'a BodyFields>,
+    /// The body's top-level fields, read once per request: a handshake named at one of them is
+    /// told from them; where they cannot tell ([`BodyFields::UNKNOWN`]), the body is looked through.
+    pub fields: &'a BodyFields,
 }
 
 /// The scheme whose signature verified the request, and the key that did.
@@ -170,7 +170,7 @@ fn signed_handshake(request: &Inbound<'_>, verified: Option<Verified<'_>>) -> Op
             Location::Header(name) => get_one(request.headers, name)
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case(handshake.name)),
             Location::Body(pointer) => {
-                if let Some(text) = request.fields.and_then(|fields| fields.text_at(pointer)) {
+                if let Some(text) = request.fields.text_at(pointer) {
                     return text == Some(handshake.name);
                 }
                 contains_name(request.body, handshake.name)
@@ -308,13 +308,17 @@ fn contains_name(haystack: &[u8], name: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Requests built here leave the body to be looked through, as for a body the fields cannot
+    /// describe.
+    static UNKNOWN: BodyFields = BodyFields::UNKNOWN;
+
     fn post<'a>(headers: &'a [Header], body: &'a [u8]) -> Inbound<'a> {
         Inbound {
             method: "POST",
             query: None,
             headers,
             body,
-            fields: None,
+            fields: &UNKNOWN,
         }
     }
 
@@ -324,7 +328,7 @@ mod tests {
             query: Some(query),
             headers: &[],
             body: b"",
-            fields: None,
+            fields: &UNKNOWN,
         }
     }
 
@@ -376,7 +380,7 @@ mod tests {
             let fields = BodyFields::read(body);
             for scheme in ["slack", "zoom"] {
                 let told = Inbound {
-                    fields: Some(&fields),
+                    fields: &fields,
                     ..post(&[], body)
                 };
                 assert_eq!(
@@ -390,7 +394,7 @@ mod tests {
         // The read fields are what decides: the first body is a handshake by them.
         let fields = BodyFields::read(bodies[0]);
         let told = Inbound {
-            fields: Some(&fields),
+            fields: &fields,
             ..post(&[], bodies[0])
         };
         assert_eq!(recognise(&told, signed("slack"), None).unwrap().body, b"c1");
@@ -399,7 +403,7 @@ mod tests {
         let escaped = br#"{"type":"url\u005fverification","challenge":"c2"}"#;
         let fields = BodyFields::read(escaped);
         let told = Inbound {
-            fields: Some(&fields),
+            fields: &fields,
             ..post(&[], escaped)
         };
         assert_eq!(recognise(&told, signed("slack"), None).unwrap().body, b"c2");
@@ -475,7 +479,7 @@ mod tests {
             query: Some("validationToken=Validation%3A+Testing+client"),
             headers: &[],
             body: b"",
-            fields: None,
+            fields: &UNKNOWN,
         };
         let answer = recognise(&graph, None, None).unwrap();
         assert_eq!((answer.kind, answer.status), (Kind::MicrosoftGraph, 200));
