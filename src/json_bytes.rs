@@ -36,24 +36,20 @@ pub(crate) struct Marks {
     pub(crate) non_ascii: u32,
 }
 
-/// The SSE2 comparisons behind [`block_marks`] and [`block_escapes`]: the block, the bytes JSON
-/// escapes, and the control characters, each a byte of all ones where it holds. SSE2 is part of
-/// x86-64's baseline (every x86-64 CPU has it, and the compiler enables it for the target), so the
-/// `cfg` is the detection.
+/// [`Marks`] of a block, with SSE2 on x86-64. SSE2 is part of x86-64's baseline (every x86-64 CPU
+/// has it, and the compiler enables it for the target), so the `cfg` is the detection. Inlined, it
+/// costs only the masks the caller reads (the event scanner reads `escapes` alone: the same
+/// instructions a request as a function of its own, `bench/instructions.sh json`).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
-fn sse2_classes(
-    block: &[u8; 16],
-) -> (
-    std::arch::x86_64::__m128i,
-    std::arch::x86_64::__m128i,
-    std::arch::x86_64::__m128i,
-) {
+pub(crate) fn block_marks(block: &[u8; 16]) -> Marks {
     use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_or_si128, _mm_set1_epi8,
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
     };
     // SAFETY: the load reads exactly the 16 bytes `block` borrows (unaligned loads allowed); the
-    // rest are SSE2 operations on registers, and SSE2 is enabled for this target (the `cfg`).
+    // rest are SSE2 operations on registers, and SSE2 is enabled for this target (the `cfg`). The
+    // masks hold 16 bits: the casts keep them as they are.
     unsafe {
         let bytes = _mm_loadu_si128(block.as_ptr().cast());
         let quotes = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'"' as i8));
@@ -61,19 +57,6 @@ fn sse2_classes(
         // Below 0x20, unsigned: the byte is its own minimum with 0x1f.
         let controls = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1f)), bytes);
         let escapes = _mm_or_si128(_mm_or_si128(quotes, backslashes), controls);
-        (bytes, escapes, controls)
-    }
-}
-
-/// [`Marks`] of a block, with SSE2 on x86-64.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline(always)]
-pub(crate) fn block_marks(block: &[u8; 16]) -> Marks {
-    use std::arch::x86_64::_mm_movemask_epi8;
-    let (bytes, escapes, controls) = sse2_classes(block);
-    // SAFETY: SSE2 operations on registers, and SSE2 is enabled for this target (the `cfg`). The
-    // masks hold 16 bits: the casts keep them as they are.
-    unsafe {
         Marks {
             escapes: _mm_movemask_epi8(escapes) as u32,
             controls: _mm_movemask_epi8(controls) as u32,
@@ -82,25 +65,10 @@ pub(crate) fn block_marks(block: &[u8; 16]) -> Marks {
     }
 }
 
-/// [`Marks::escapes`] alone (what the event scanner looks for), with SSE2 on x86-64.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline(always)]
-pub(crate) fn block_escapes(block: &[u8; 16]) -> u32 {
-    let (_, escapes, _) = sse2_classes(block);
-    // SAFETY: an SSE2 operation on a register, and SSE2 is enabled for this target (the `cfg`).
-    unsafe { std::arch::x86_64::_mm_movemask_epi8(escapes) as u32 }
-}
-
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
 pub(crate) fn block_marks(block: &[u8; 16]) -> Marks {
     block_marks_in_words(block)
-}
-
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-#[inline(always)]
-pub(crate) fn block_escapes(block: &[u8; 16]) -> u32 {
-    block_marks_in_words(block).escapes
 }
 
 /// [`Marks`] from two words' masks ([`escape_mask`], [`control_mask`]) on any CPU.
@@ -189,7 +157,6 @@ mod tests {
                     let expected = sixteen.iter().enumerate().fold(0u32, |mask, (i, &b)| {
                         mask | (u32::from(needs_escape(b)) << i)
                     });
-                    assert_eq!(block_escapes(&sixteen), expected, "{sixteen:?}");
                     assert_eq!(block_marks(&sixteen).escapes, expected, "{sixteen:?}");
                 }
             }

@@ -171,13 +171,9 @@ impl BodyFields {
 }
 
 /// The event type and id of a request, as [`event_type`] and [`event_id`] give them, without
-/// building the whole JSON document: `listen` needs only these five fields of every body.
-pub fn event_fields(headers: &[Header], body: &[u8]) -> (Option<String>, Option<String>) {
-    event_fields_from(headers, body, BodyFields::read(body))
-}
-
-/// [`event_fields`] with the body's top-level fields already read.
-fn event_fields_from(
+/// building the whole JSON document: `listen` needs only these five fields of every body, read
+/// once by the caller ([`BodyFields::read`]) as `fields`.
+pub fn event_fields(
     headers: &[Header],
     body: &[u8],
     fields: BodyFields,
@@ -220,7 +216,7 @@ fn event_fields_from(
 /// it (Intercom's body `topic`, under a `type` that is always `notification_event`), then as
 /// [`event_fields`] finds it. The id is [`event_fields`]'s (the body's `id` first): `send` prints
 /// that one as the id `listen` will show, and duplicates are spotted by it. Without a scheme,
-/// [`event_fields`]. `fields` are the body's, read once by the caller ([`BodyFields::read`]).
+/// [`event_fields`].
 pub fn event_fields_for(
     scheme: Option<Scheme>,
     headers: &[Header],
@@ -228,7 +224,7 @@ pub fn event_fields_for(
     fields: BodyFields,
 ) -> (Option<String>, Option<String>) {
     let Some(provider) = scheme.map(Scheme::provider) else {
-        return event_fields_from(headers, body, fields);
+        return event_fields(headers, body, fields);
     };
     let in_body = provider
         .event_type
@@ -243,7 +239,7 @@ pub fn event_fields_for(
             event_id(headers, Some(json)),
         ),
         None => {
-            let (kind, id) = event_fields_from(headers, body, fields);
+            let (kind, id) = event_fields(headers, body, fields);
             (located.or(kind), id)
         }
     }
@@ -432,7 +428,7 @@ mod tests {
                 event_id(&headers, json.as_ref()),
             );
             assert_eq!(
-                event_fields(&headers, body),
+                event_fields(&headers, body, BodyFields::read(body)),
                 full,
                 "{}",
                 String::from_utf8_lossy(body)
@@ -473,13 +469,22 @@ mod tests {
         }
     }
 
+    /// [`event_fields_for`] with the body's fields read here, as `listen` reads them.
+    fn fields_for(
+        scheme: Option<Scheme>,
+        headers: &[Header],
+        body: &[u8],
+    ) -> (Option<String>, Option<String>) {
+        event_fields_for(scheme, headers, body, BodyFields::read(body))
+    }
+
     #[test]
     fn the_schemes_own_places_come_first() {
         let intercom = Scheme::from_name("intercom");
         let body =
             br#"{"type":"notification_event","topic":"conversation.user.created","id":"notif_1"}"#;
         assert_eq!(
-            event_fields_for(intercom, &[], body, BodyFields::read(body)),
+            fields_for(intercom, &[], body),
             (
                 Some("conversation.user.created".into()),
                 Some("notif_1".into())
@@ -487,35 +492,23 @@ mod tests {
         );
         // Without the scheme, the generic places: the body's type.
         assert_eq!(
-            event_fields_for(None, &[], body, BodyFields::read(body))
-                .0
-                .as_deref(),
+            fields_for(None, &[], body).0.as_deref(),
             Some("notification_event")
         );
         // A header the scheme names wins over the body's type; the id is the body's first.
         let github = Scheme::from_name("github");
         let headers = [h("X-GitHub-Event", "push"), h("X-GitHub-Delivery", "d-1")];
         assert_eq!(
-            event_fields_for(
-                github,
-                &headers,
-                br#"{"type":"t","id":7}"#,
-                BodyFields::read(br#"{"type":"t","id":7}"#)
-            ),
+            fields_for(github, &headers, br#"{"type":"t","id":7}"#),
             (Some("push".into()), Some("7".into()))
         );
         assert_eq!(
-            event_fields_for(
-                github,
-                &[],
-                br#"{"type":"t"}"#,
-                BodyFields::read(br#"{"type":"t"}"#)
-            ),
+            fields_for(github, &[], br#"{"type":"t"}"#),
             (Some("t".into()), None)
         );
         assert_eq!(
-            event_fields_for(intercom, &[], b"not json", BodyFields::read(b"not json")),
-            event_fields(&[], b"not json")
+            fields_for(intercom, &[], b"not json"),
+            event_fields(&[], b"not json", BodyFields::read(b"not json"))
         );
     }
 

@@ -6,7 +6,7 @@
 //! recursive, whatever the body.
 
 use super::{Envelope, Field};
-use crate::json_bytes::{HIGH, ONES, block_escapes};
+use crate::json_bytes::{HIGH, ONES, block_marks};
 
 /// The deepest nesting followed; a deeper body is left to serde_json.
 const MAX_DEPTH: usize = 64;
@@ -143,7 +143,7 @@ impl<'a> Scan<'a> {
     fn next_stop(&mut self) -> Option<u8> {
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         while let Some(sixteen) = self.bytes.get(self.at..self.at + 16) {
-            let mask = block_escapes(sixteen.try_into().ok()?);
+            let mask = block_marks(sixteen.try_into().ok()?).escapes;
             if mask != 0 {
                 self.at += mask.trailing_zeros() as usize;
                 return self.byte();
