@@ -4,18 +4,22 @@
 #   hooky listen --secret S --json > FILE   (verification and capture on, stdout to a file)
 #   hooky listen --secret S > FILE          (the default human mode)
 #   the express tutorial receiver + capture (bench/express-receiver)
-# in interleaved rounds (each round runs every receiver once, in turn), pinned (server on core 0,
-# wrk on core 1) and unpinned; each figure is the median over the rounds, each ratio the median of
-# the per-round ratios. Every hooky run is checked for "nothing lost" (every 2xx is in the capture;
-# in --json mode stdout has one request line per capture line), and so is a stop by SIGINT and by
-# SIGTERM in the middle of the load. A round in which the host took more than MAX_STEAL percent of
-# the cores (lib.sh) is measured again.
+# all running at once (on the server core when pinned: core 0, wrk on core 1; and unpinned), loaded
+# one after the other in short windows: a round gives each receiver one window of DURATION, so the
+# windows a ratio compares are seconds apart. This VM's speed changes from one minute to the next
+# (the floor alone has measured from 60k to 100k requests/s within two minutes), and receivers
+# measured far apart in time compare the host's moods as much as the receivers. Each figure is the
+# median over the rounds, each ratio the median of the per-round ratios. Every hooky is checked for
+# "nothing lost" once stopped (every 2xx of all its windows is in the capture; in --json mode stdout
+# has one request line per capture line), and so is a stop by SIGINT and by SIGTERM in the middle
+# of the load. A round in which the host took more than MAX_STEAL percent of the cores (lib.sh) is
+# measured again.
 # HOOKY_BEFORE=/path/to/an/older/hooky adds that binary to every round (before/after comparisons).
-# Loopback only. Usage: bench/listen.sh   (ROUNDS=3 DURATION=5s by default)
+# Loopback only. Usage: bench/listen.sh   (ROUNDS=10 DURATION=2s by default)
 set -euo pipefail
 # Before lib.sh, whose default is one 10 s run.
-ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-10}
+DURATION=${DURATION:-2s}
 source "$(dirname "$0")/lib.sh"
 need
 build_all
@@ -24,9 +28,12 @@ make_body
 declare -A RPS P99 CPU
 LOST_CHECKS=() LOST_FAIL=0
 
-# run_variant NAME: starts that receiver (on the server core when pinned), loads it for DURATION,
-# stops it, records its figures and checks that nothing was lost.
-run_variant() {
+declare -A URLS SERVER_PIDS ANSWERED
+# The receivers of this pinning, in the order each round loads them.
+receivers() { echo floor json human ${HOOKY_BEFORE:+before-json before-human} express; }
+
+# start_receiver NAME: starts that receiver (on the server core when pinned), sets URLS[NAME].
+start_receiver() {
   local name=$1 capture=$RESULTS/listen-$1.jsonl stdout=$RESULTS/listen-$1.out ready=$RESULTS/listen-$1.ready
   rm -f "$capture" "$stdout" "$ready"
   case $name in
@@ -45,25 +52,49 @@ run_variant() {
       [ -s "$ready" ] || { echo "hooky listen did not start" >&2; cat "$RESULTS/listen-$name.log" >&2; exit 1; }
       URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready") ;;
   esac
-  local before mark; before=$(cpu_ticks "$SERVER_PID") mark=$(steal_mark)
-  wrk_post "$URL" "listen-$name"
-  ROUND_STEAL=$(max_of "$ROUND_STEAL" "$(steal_since "$mark")")
-  local cpu; cpu=$(cpu_us_per_request "$before" "$(cpu_ticks "$SERVER_PID")" "$COMPLETED")
-  case $name in floor|express) stop "$SERVER_PID" ;; *) stop_int "$SERVER_PID" ;; esac
-  RPS[$name]+=" $RPS" P99[$name]+=" $P99_MS" CPU[$name]+=" $cpu"
-  case $name in floor|express) ;; *) check_lost "$name" "$capture" "$stdout" ;; esac
-  rm -f "$capture" "$stdout"
+  URLS[$name]=$URL SERVER_PIDS[$name]=$SERVER_PID ANSWERED[$name]=0
 }
 
-# check_lost NAME CAPTURE STDOUT: every 2xx wrk saw is in the capture; in --json mode, stdout has a
-# request line for each captured request (answered ones may be more: wrk stops reading at the end).
+# stop_receiver NAME: stops it (hooky by SIGINT, its Ctrl-C path) and checks that nothing was lost.
+stop_receiver() {
+  local name=$1 pid=${SERVER_PIDS[$1]:-}
+  [ -n "$pid" ] || return 0
+  case $name in
+    floor|express) stop "$pid" ;;
+    *) stop_int "$pid"; check_lost "$name" "${ANSWERED[$name]}" "$RESULTS/listen-$name.jsonl" "$RESULTS/listen-$name.out" ;;
+  esac
+  rm -f "$RESULTS/listen-$name.jsonl" "$RESULTS/listen-$name.out"
+  unset "SERVER_PIDS[$name]" "URLS[$name]"
+}
+
+# measure_window NAME [warm-up]: loads that receiver for DURATION and records its figures (a
+# warm-up window's only in the nothing-lost count).
+measure_window() {
+  local name=$1 pid=${SERVER_PIDS[$1]:-}
+  [ -n "$pid" ] || return 0
+  if [ "${2:-}" = warm-up ]; then
+    wrk_post "${URLS[$name]}" "listen-$name"
+    ANSWERED[$name]=$((${ANSWERED[$name]} + COMPLETED - NON2XX))
+    return 0
+  fi
+  local before mark; before=$(cpu_ticks "$pid") mark=$(steal_mark)
+  wrk_post "${URLS[$name]}" "listen-$name"
+  ROUND_STEAL=$(max_of "$ROUND_STEAL" "$(steal_since "$mark")")
+  local cpu; cpu=$(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" "$COMPLETED")
+  RPS[$name]+=" $RPS" P99[$name]+=" $P99_MS" CPU[$name]+=" $cpu"
+  # Every window's answers count, a round measured again included: they are all in the capture.
+  ANSWERED[$name]=$((${ANSWERED[$name]} + COMPLETED - NON2XX))
+}
+
+# check_lost NAME ANSWERED CAPTURE STDOUT: every 2xx wrk saw is in the capture; in --json mode,
+# stdout has a request line for each captured request (answered ones may be more: wrk stops reading
+# at the end).
 check_lost() {
-  local name=$1 lines answered printed ok=pass
-  lines=$(wc -l <"$2")
-  answered=$((COMPLETED - NON2XX))
+  local name=$1 answered=$2 lines printed ok=pass
+  lines=$(wc -l <"$3")
   [ "$answered" -le "$lines" ] || ok=FAIL
   case $name in
-    *json) printed=$(grep -c '^{"type":"request"' "$3" || true); [ "$printed" -eq "$lines" ] || ok=FAIL ;;
+    *json) printed=$(grep -c '^{"type":"request"' "$4" || true); [ "$printed" -eq "$lines" ] || ok=FAIL ;;
     *) printed="-" ;;
   esac
   [ "$ok" = pass ] || LOST_FAIL=1
@@ -86,14 +117,14 @@ signal_run() {
   local code=0; wait "$pid" || code=$?
   wait "$load" || true
   parse_wrk "$RESULTS/wrk-listen-$sig.txt"
-  check_lost "$sig-json" "$capture" "$stdout"
+  check_lost "$sig-json" "$((COMPLETED - NON2XX))" "$capture" "$stdout"
   [ "$code" -eq 0 ] || { LOST_FAIL=1; LOST_CHECKS+=("hooky exited $code after SIG$sig (expected 0)   FAIL"); }
   rm -f "$capture" "$stdout"
 }
 
 report() {
   local label=$1 v
-  echo "listen, $label: $ROUNDS interleaved rounds of $DURATION, wrk -t2 -c$CONNECTIONS; medians"
+  echo "listen, $label: $ROUNDS rounds, a window of $DURATION per receiver each, wrk -t2 -c$CONNECTIONS; medians"
   printf '  %-36s %12s %10s %16s\n' "receiver" "requests/s" "p99 ms" "CPU us/request"
   for v in floor json human ${HOOKY_BEFORE:+before-json before-human} express; do
     [ -n "${RPS[$v]:-}" ] || continue
@@ -139,16 +170,18 @@ describe() {
 for pinning in pinned unpinned; do
   RPS=() P99=() CPU=()
   if [ $pinning = pinned ]; then pin on; label="pinned (server core 0, wrk core 1)"; else pin off; label="unpinned"; fi
+  for v in $(receivers); do start_receiver "$v"; done
+  # Node's JIT, the page cache and the allocators warm up in a window that is not counted.
+  for v in $(receivers); do measure_window "$v" warm-up; done
   round=1
   while [ "$round" -le "$ROUNDS" ]; do
-    # Every receiver of a round is measured again when one of them ran under the host's steal.
+    # Every receiver's window of a round is measured again when one of them ran under the host's steal.
     kept=$(declare -p RPS P99 CPU) ROUND_STEAL=0
-    for v in floor json human ${HOOKY_BEFORE:+before-json before-human} express; do
-      run_variant "$v"
-    done
+    for v in $(receivers); do measure_window "$v"; done
     if measure_again "$ROUND_STEAL"; then eval "$kept"; continue; fi
     round=$((round + 1))
   done
+  for v in $(receivers); do stop_receiver "$v"; done
   report "$label"
 done
 pin off
