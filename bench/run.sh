@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints their tables, each figure with its target and pass/FAIL, then
 # the summary as the markdown table of the README's "Performance" section. Loopback only; takes a
-# few minutes (ROUNDS and DURATION shorten or lengthen the listen rounds).
+# few minutes (ROUNDS and DURATION shorten or lengthen the rounds of listen and send).
 # Usage: bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")"

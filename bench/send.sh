@@ -2,15 +2,19 @@
 # Send throughput: hooky send order.completed --count N --concurrency 64 against a minimal local
 # sink, next to wrk's rate against the same sink (the ceiling) and two Node senders with crypto HMAC
 # signing: undici's Pool.request (the fastest common Node client) and fetch. Measured in
-# interleaved rounds (ROUNDS, default 3) so that a busy machine slows every sender alike; each
-# ratio is the median of the rounds'. Also hooky send's peak RSS at two --count values: it must
+# interleaved rounds (ROUNDS, default 5) so that a busy machine slows every sender alike; each
+# ratio is the median of the rounds'. wrk runs for DURATION (default 2 s) right before hooky, whose
+# COUNT events take about half a second: a ratio compares windows seconds apart, not a 10 s average
+# with a moment after it (this VM's speed changes from one minute to the next). Also hooky send's peak RSS at two --count values: it must
 # not grow with --count. A round in which the host took more than MAX_STEAL percent of the cores
 # (lib.sh) is measured again. BASELINE=/path/to/an/older/hooky adds that binary to every round.
 # Loopback only. Usage: bench/send.sh [COUNT]   (default 20000)
 set -euo pipefail
+# Before lib.sh, whose default is one 10 s run.
+DURATION=${DURATION:-2s}
 source "$(dirname "$0")/lib.sh"
 COUNT=${1:-20000}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 need
 build_all
 make_body
