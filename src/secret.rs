@@ -291,6 +291,20 @@ pub fn redact_text(text: &str, secrets: &[&[u8]]) -> String {
     if spans.is_empty() {
         return text.to_string();
     }
+    with_spans_redacted(text, &spans)
+}
+
+/// [`redact_text`] on text the caller owns: returned as it is (no copy) when it holds no secret.
+pub fn redact_owned(text: String, secrets: &[&[u8]]) -> String {
+    let spans = secret_spans(&text, secrets);
+    if spans.is_empty() {
+        return text;
+    }
+    with_spans_redacted(&text, &spans)
+}
+
+/// `text` with each of `spans` (in order, not overlapping) replaced by [`REDACTED`].
+fn with_spans_redacted(text: &str, spans: &[std::ops::Range<usize>]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for span in spans {
@@ -301,15 +315,6 @@ pub fn redact_text(text: &str, secrets: &[&[u8]]) -> String {
     }
     out.push_str(&String::from_utf8_lossy(&text.as_bytes()[at..]));
     out
-}
-
-/// [`redact_text`] on text the caller owns: returned as it is (no copy) when it holds no secret.
-pub fn redact_owned(text: String, secrets: &[&[u8]]) -> String {
-    if contains_secret(&text, secrets) {
-        redact_text(&text, secrets)
-    } else {
-        text
-    }
 }
 
 /// [`redact_headers`] on headers the caller owns: nothing is copied, only a value that would reveal
