@@ -22,8 +22,7 @@ capture_args=(--no-capture)
 "$HOOKY" listen --port 0 --max-body 16MiB "${capture_args[@]}" --ready-file "$ready" \
   >/dev/null 2>"$RESULTS/dedup.log" &
 pid=$!; PIDS+=($pid)
-for _ in $(seq 1 200); do [ -s "$ready" ] && break; sleep 0.05; done
-URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready")
+wait_ready "$ready" "$RESULTS/dedup.log"
 
 python3 - "$URL" "$N" "$pid" <<'PY'
 import http.client, sys, urllib.parse

@@ -39,9 +39,8 @@ instructions() {
     "${grind[@]}" "$binary" "${mode[@]}" listen --port 0 --secret "$SECRET" --capture "$capture" \
       --ready-file "$ready" >"$stdout" 2>"$dir/log" &
     SERVER_PID=$!; PIDS+=("$SERVER_PID")
-    for _ in $(seq 1 600); do [ -s "$ready" ] && break; sleep 0.1; done
-    [ -s "$ready" ] || { echo "hooky listen did not start" >&2; cat "$dir/log" >&2; exit 1; }
-    URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready")
+    # Under valgrind, start-up takes seconds.
+    wait_ready "$ready" "$dir/log" 1200
   fi
   if [ "$load" = yes ]; then
     wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$BENCH_DIR/post.lua" "$URL/hooks/bench" >"$dir/wrk" 2>&1

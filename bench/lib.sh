@@ -43,6 +43,15 @@ start_and_wait() {
   echo "server did not start: $*" >&2; cat "$log" >&2; exit 1
 }
 
+# wait_ready READY LOG [TRIES]: waits (TRIES times 0.05 s, 200 by default) for the --ready-file of a
+# hooky listen started in the background, sets URL from it; exits with LOG when it never came.
+wait_ready() {
+  local ready=$1 log=$2 tries=${3:-200}
+  for _ in $(seq 1 "$tries"); do [ -s "$ready" ] && break; sleep 0.05; done
+  [ -s "$ready" ] || { echo "hooky listen did not start" >&2; cat "$log" >&2; exit 1; }
+  URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready")
+}
+
 # Background jobs of a script ignore SIGINT, so servers are stopped with TERM; hooky gets INT
 # (its Ctrl-C path: drain in-flight requests, flush the capture).
 stop() { kill -TERM "$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }

@@ -48,9 +48,7 @@ start_receiver() {
       "${SERVER_CORE[@]}" "$binary" "${mode[@]}" listen --port 0 --secret "$SECRET" --capture "$capture" \
         --ready-file "$ready" >"$stdout" 2>"$RESULTS/listen-$name.log" &
       SERVER_PID=$!; PIDS+=("$SERVER_PID")
-      for _ in $(seq 1 200); do [ -s "$ready" ] && break; sleep 0.05; done
-      [ -s "$ready" ] || { echo "hooky listen did not start" >&2; cat "$RESULTS/listen-$name.log" >&2; exit 1; }
-      URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready") ;;
+      wait_ready "$ready" "$RESULTS/listen-$name.log" ;;
   esac
   URLS[$name]=$URL SERVER_PIDS[$name]=$SERVER_PID ANSWERED[$name]=0
 }
@@ -72,18 +70,14 @@ stop_receiver() {
 measure_window() {
   local name=$1 pid=${SERVER_PIDS[$1]:-}
   [ -n "$pid" ] || return 0
-  if [ "${2:-}" = warm-up ]; then
-    wrk_post "${URLS[$name]}" "listen-$name"
-    ANSWERED[$name]=$((${ANSWERED[$name]} + COMPLETED - NON2XX))
-    return 0
-  fi
   local before mark; before=$(cpu_ticks "$pid") mark=$(steal_mark)
   wrk_post "${URLS[$name]}" "listen-$name"
+  # Every window's answers count, a round measured again included: they are all in the capture.
+  ANSWERED[$name]=$((${ANSWERED[$name]} + COMPLETED - NON2XX))
+  [ "${2:-}" != warm-up ] || return 0
   ROUND_STEAL=$(max_of "$ROUND_STEAL" "$(steal_since "$mark")")
   local cpu; cpu=$(cpu_us_per_request "$before" "$(cpu_ticks "$pid")" "$COMPLETED")
   RPS[$name]+=" $RPS" P99[$name]+=" $P99_MS" CPU[$name]+=" $cpu"
-  # Every window's answers count, a round measured again included: they are all in the capture.
-  ANSWERED[$name]=$((${ANSWERED[$name]} + COMPLETED - NON2XX))
 }
 
 # check_lost NAME ANSWERED CAPTURE STDOUT: every 2xx wrk saw is in the capture; in --json mode,
@@ -108,8 +102,7 @@ signal_run() {
   "$HOOKY" --json listen --port 0 --secret "$SECRET" --capture "$capture" --ready-file "$ready" \
     >"$stdout" 2>"$RESULTS/listen-$sig.log" &
   local pid=$!; PIDS+=("$pid")
-  for _ in $(seq 1 200); do [ -s "$ready" ] && break; sleep 0.05; done
-  URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready")
+  wait_ready "$ready" "$RESULTS/listen-$sig.log"
   DURATION=4s wrk_post "$URL" "listen-$sig" &
   local load=$!
   sleep 2

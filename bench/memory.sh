@@ -15,8 +15,7 @@ capture=$RESULTS/memory-captures.jsonl ready=$RESULTS/memory-ready.json
 rm -f "$capture" "$ready"
 "$HOOKY" listen --port 0 --secret "$SECRET" --capture "$capture" --ready-file "$ready" >"$RESULTS/memory.out" 2>"$RESULTS/memory.log" &
 pid=$!; PIDS+=($pid)
-for _ in $(seq 1 200); do [ -s "$ready" ] && break; sleep 0.05; done
-URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$ready")
+wait_ready "$ready" "$RESULTS/memory.log"
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
 answered=0 first="" round=0

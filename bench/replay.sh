@@ -22,9 +22,8 @@ READY=$RESULTS/replay-listen-ready.json
 rm -f "$SEED" "$READY"
 "$HOOKY" listen --port 0 --json --capture "$SEED" --ready-file "$READY" >/dev/null 2>"$RESULTS/replay-listen.log" &
 LISTEN_PID=$!; PIDS+=($LISTEN_PID)
-for _ in $(seq 1 200); do [ -s "$READY" ] && break; sleep 0.05; done
-[ -s "$READY" ] || { echo "hooky listen did not start" >&2; cat "$RESULTS/replay-listen.log" >&2; exit 1; }
-LISTEN_URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$READY")
+wait_ready "$READY" "$RESULTS/replay-listen.log"
+LISTEN_URL=$URL
 "$HOOKY" --json send order.completed --to "$LISTEN_URL/hooks" --count "$SEED_COUNT" --concurrency "$CONNECTIONS" --no-retry >/dev/null
 stop_int "$LISTEN_PID"
 
